@@ -1,0 +1,367 @@
+"""The case (事件), its append-only audit trail, evidence, dispatches, extension requests and ratings.
+
+Nothing outside ``cases/services.py`` assigns ``Case.status`` or ``Case.level``.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from governance.choices import Grade, Level
+from governance.models import Category, Department, JurisdictionRule, Region
+from grids.models import Grid
+
+from .choices import (
+    CLOCK_STATUSES,
+    Channel,
+    EvidenceStage,
+    HandlerKind,
+    RatingResult,
+    RequestStatus,
+    ReturnReason,
+    Status,
+)
+
+
+def new_follow_up_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Case(models.Model):
+    """A reported matter, from report to closure and rating.
+
+    ``status`` says what is happening and ``level`` who holds it; ``district``/``street``/``community``
+    are copied from the grid (or the chosen place) so that scope filters are single indexed columns.
+    ``due_at`` is the deadline of the case at its current level; the sweep escalates on it.
+    ``yellow_at`` is when the case turns yellow (a share of the time used, see YELLOW_THRESHOLD).
+    """
+
+    number = models.CharField(_("编号"), max_length=32, unique=True)
+    title = models.CharField(_("标题"), max_length=200)
+    description = models.TextField(_("描述"))
+    category = models.ForeignKey(Category, verbose_name=_("事项类别"), on_delete=models.PROTECT, related_name="cases")
+    grade = models.CharField(_("等级"), max_length=1, choices=Grade.choices)
+    channel = models.CharField(_("来源渠道"), max_length=16, choices=Channel.choices)
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上报人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="reported_cases",
+    )
+    citizen_name = models.CharField(_("群众姓名"), max_length=50, blank=True)
+    citizen_phone = models.CharField(_("群众电话"), max_length=20, blank=True)
+    follow_up_token = models.CharField(max_length=64, unique=True, default=new_follow_up_token, editable=False)
+
+    lat = models.FloatField(_("纬度"), null=True, blank=True)
+    lng = models.FloatField(_("经度"), null=True, blank=True)
+    address = models.CharField(_("地址"), max_length=200)
+    grid = models.ForeignKey(
+        Grid, verbose_name=_("网格"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    community = models.ForeignKey(
+        Region, verbose_name=_("社区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    street = models.ForeignKey(Region, verbose_name=_("街道"), on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(Region, verbose_name=_("区"), on_delete=models.PROTECT, related_name="+")
+
+    level = models.CharField(_("当前层级"), max_length=12, choices=Level.choices)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.REPORTED)
+    handler_kind = models.CharField(_("承办方类型"), max_length=12, choices=HandlerKind.choices)
+    handler_region = models.ForeignKey(
+        Region, verbose_name=_("承办中心所在区域"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text=_("由该区域的综治中心承办（或在其队列中待派遣）"),
+    )
+    rule = models.ForeignKey(
+        JurisdictionRule, verbose_name=_("适用规则版本"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    arrived_at = models.DateTimeField(_("到达本层级时间"), default=timezone.now)
+    accept_due_at = models.DateTimeField(_("受理/派遣时限"), null=True, blank=True)
+    due_at = models.DateTimeField(_("本层级办理时限"), null=True, blank=True)
+    yellow_at = models.DateTimeField(_("黄灯时间"), null=True, blank=True)
+    warned_yellow = models.BooleanField(_("已发黄灯提醒"), default=False)
+    response_due_at = models.DateTimeField(_("首次响应时限"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("首次响应时间"), null=True, blank=True)
+
+    held_at = models.DateTimeField(_("挂账时间"), null=True, blank=True)
+    held_from_status = models.CharField(max_length=16, blank=True, editable=False)
+    supervised_at = models.DateTimeField(_("督办时间"), null=True, blank=True)
+    return_blocked = models.BooleanField(_("终局裁定（不得再退单）"), default=False)
+
+    escalation_count = models.PositiveIntegerField(_("上报次数"), default=0)
+    rework_count = models.PositiveIntegerField(_("返工次数"), default=0)
+    return_count = models.PositiveIntegerField(_("退单次数"), default=0)
+    dispatch_count = models.PositiveIntegerField(_("派遣次数"), default=0)
+    extension_count = models.PositiveIntegerField(_("延期次数"), default=0)
+
+    reported_at = models.DateTimeField(_("上报时间"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("派遣时间"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    resolved_on_time = models.BooleanField(_("按期办结"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("办结人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("合并至"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged_cases"
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("事件")
+        verbose_name_plural = _("事件")
+        ordering = ["-reported_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="case_status_valid"),
+            models.CheckConstraint(condition=Q(level__in=Level.values), name="case_level_valid"),
+            models.CheckConstraint(condition=Q(channel__in=Channel.values), name="case_channel_valid"),
+            models.CheckConstraint(condition=Q(grade__in=Grade.values), name="case_grade_valid"),
+        ]
+        indexes = [
+            # The sweep's query: open cases whose clock runs, by due time.
+            models.Index(
+                fields=["due_at"],
+                name="case_sweep_due_idx",
+                condition=Q(status__in=[s.value for s in CLOCK_STATUSES], supervised_at__isnull=True),
+            ),
+            models.Index(
+                fields=["yellow_at"],
+                name="case_sweep_yellow_idx",
+                condition=Q(status__in=[s.value for s in CLOCK_STATUSES], warned_yellow=False),
+            ),
+            models.Index(fields=["street", "status", "-reported_at"], name="case_street_status_idx"),
+            models.Index(fields=["community", "status", "-reported_at"], name="case_community_status_idx"),
+            models.Index(fields=["district", "status", "-reported_at"], name="case_district_status_idx"),
+            models.Index(fields=["grid", "status", "-reported_at"], name="case_grid_status_idx"),
+            models.Index(fields=["-reported_at"], name="case_reported_idx"),
+            models.Index(fields=["closed_at"], name="case_closed_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (Status.CLOSED, Status.REJECTED, Status.MERGED)
+
+    def light(self, now=None) -> str:
+        """Traffic light: "red" past the due time, "yellow" past the warning point, else "green" ("" when no clock)."""
+        if self.status not in CLOCK_STATUSES or self.due_at is None:
+            return ""
+        now = now or timezone.now()
+        if now >= self.due_at:
+            return "red"
+        if self.yellow_at and now >= self.yellow_at:
+            return "yellow"
+        return "green"
+
+    @property
+    def masked_phone(self) -> str:
+        p = self.citizen_phone
+        return f"{p[:3]}****{p[-4:]}" if len(p) >= 7 else ("*" * len(p))
+
+    @property
+    def masked_name(self) -> str:
+        n = self.citizen_name
+        return (n[0] + "*" * (len(n) - 1)) if n else ""
+
+
+class CaseEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("CaseEvent is append-only")
+
+    def delete(self):
+        raise PermissionError("CaseEvent is append-only")
+
+
+class CaseEvent(models.Model):
+    """One line of the audit trail. Append-only: the application never updates or deletes a row.
+
+    ``actor_name`` keeps who acted even if the user is later deleted; ``actor`` empty with
+    ``actor_name == "system"`` marks the sweep. ``public`` events appear on the citizen timeline.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("动作"), max_length=32)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("操作人姓名"), max_length=60)
+    actor_role = models.CharField(_("操作人身份"), max_length=60, blank=True)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    from_level = models.CharField(max_length=12, blank=True)
+    to_level = models.CharField(max_length=12, blank=True)
+    reason = models.CharField(_("原因"), max_length=40, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    public = models.BooleanField(_("群众可见"), default=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    objects = CaseEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("事件流转记录")
+        verbose_name_plural = _("事件流转记录")
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["case", "at"], name="event_case_at_idx"),
+            models.Index(fields=["action", "at"], name="event_action_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action} @ {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("CaseEvent is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("CaseEvent is append-only")
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"evidence/{instance.sha256[:2]}/{instance.sha256}.{ext}"
+
+
+class Evidence(models.Model):
+    """A photo or file attached to a case (report, resolution, verification, department response).
+
+    Type is decided from the content (see ``cases.evidence``), never from the extension; the
+    file is stored under MEDIA_ROOT by its SHA-256.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence")
+    event = models.ForeignKey(CaseEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence")
+    stage = models.CharField(_("环节"), max_length=16, choices=EvidenceStage.choices, default=EvidenceStage.REPORT)
+    file = models.FileField(_("文件"), upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=60)
+    size = models.PositiveIntegerField(_("大小"))
+    sha256 = models.CharField(max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class CaseDispatch(models.Model):
+    """One dispatch of a case to one target (a grid team, a centre, or a department). Returns are recorded here."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="dispatches")
+    level = models.CharField(max_length=12, choices=Level.choices)
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text=_("派往该区域综治中心")
+    )
+    grid = models.ForeignKey(Grid, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    dispatched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dispatcher_region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text=_("派遣方所在区域")
+    )
+    dispatched_at = models.DateTimeField(default=timezone.now)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.CharField(max_length=20, choices=ReturnReason.choices, blank=True)
+    return_note = models.TextField(blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("派遣记录")
+        verbose_name_plural = _("派遣记录")
+        ordering = ["dispatched_at", "id"]
+        indexes = [
+            models.Index(fields=["department", "active"], name="dispatch_dept_active_idx"),
+            models.Index(fields=["dispatched_at"], name="dispatch_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        target = self.department or self.grid or self.region
+        return f"{self.case_id} → {target}"
+
+
+class ExtensionRequest(models.Model):
+    """延期: the handler asks for a later due time; the centre approves (the due time moves) or refuses."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extension_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    requested_due_at = models.DateTimeField(_("申请延至"))
+    reason = models.TextField(_("理由"))
+    status = models.CharField(max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(status="pending"), name="one_pending_extension_per_case"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.requested_due_at:%Y-%m-%d %H:%M}"
+
+
+class Rating(models.Model):
+    """回访/评价: one rating per case, by the reporter through the follow-up link or recorded by staff."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="rating")
+    result = models.CharField(_("评价"), max_length=12, choices=RatingResult.choices)
+    comment = models.TextField(_("意见"), blank=True)
+    rated_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text=_("工作人员电话回访时记录人"),
+    )
+
+    class Meta:
+        verbose_name = _("评价")
+        verbose_name_plural = _("评价")
+        constraints = [models.CheckConstraint(condition=Q(result__in=RatingResult.values), name="rating_result_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.get_result_display()}"
+
+
+class CaseNumberSequence(models.Model):
+    """The last number used per street and year; locked row by row when a case is filed."""
+
+    street = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["street", "year"], name="case_sequence_unique")]

@@ -1,0 +1,8 @@
+"""Template context shared by every page."""
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def site(request: HttpRequest) -> dict:
+    return {"SITE_NAME": "网格事件管理", "DEBUG": settings.DEBUG}

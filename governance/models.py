@@ -1,0 +1,331 @@
+"""Places, people and rules: the region tree, party and government organisations, departments,
+the matter catalogue, the jurisdiction list and the work calendar."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import (
+    GRADE_LEVEL,
+    REGION_PARENT_LEVEL,
+    DayKind,
+    Grade,
+    HandlerKind,
+    Level,
+    OrgKind,
+    OrgLine,
+    RegionLevel,
+    Role,
+    TimeUnit,
+)
+
+
+class Region(models.Model):
+    """A node of the administrative tree: city → district → street → community. Grids hang under communities."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    code = models.CharField(_("行政区划代码"), max_length=20, unique=True)
+    level = models.CharField(_("层级"), max_length=12, choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    case_prefix = models.CharField(
+        _("案件编号前缀"), max_length=8, blank=True, help_text=_("街道的案件编号前缀，如 JD（JD-2026-000123）")
+    )
+
+    class Meta:
+        verbose_name = _("行政区域")
+        verbose_name_plural = _("行政区域")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(level__in=RegionLevel.values), name="region_level_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        expected = REGION_PARENT_LEVEL.get(self.level)
+        if expected is None and self.parent_id:
+            raise ValidationError({"parent": _("市级区域不能有上级")})
+        if expected is not None and (self.parent is None or self.parent.level != expected):
+            raise ValidationError({"parent": _("上级必须是%(level)s") % {"level": RegionLevel(expected).label}})
+
+    def ancestor(self, level: str) -> Region | None:
+        """This region or the nearest ancestor at ``level`` (walks the parent chain, at most three steps)."""
+        node: Region | None = self
+        while node is not None and node.level != level:
+            node = node.parent
+        return node
+
+
+class User(AbstractUser):
+    """Anyone who signs in. Scope: centre staff by ``region``; liaisons by ``department``; grid workers by grid assignments."""
+
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.GRID_WORKER)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("所属区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        help_text=_("综治中心工作人员的辖区（社区、街道或区）"),
+    )
+    department = models.ForeignKey(
+        "governance.Department",
+        verbose_name=_("所属部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="liaisons",
+    )
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_superuser or self.role == Role.ADMIN
+
+
+class Organisation(models.Model):
+    """A party or government body attached to a region, parent-linked ("五级双线": the party line mirrors the region tree)."""
+
+    name = models.CharField(_("名称"), max_length=120)
+    kind = models.CharField(_("类型"), max_length=40, choices=OrgKind.choices)
+    line = models.CharField(_("条线"), max_length=12, choices=OrgLine.choices)
+    region = models.ForeignKey(Region, verbose_name=_("所在区域"), on_delete=models.PROTECT, related_name="organisations")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级组织"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    is_extended = models.BooleanField(_("大工委/大党委"), default=False, help_text=_("吸纳驻区单位负责人为兼职委员"))
+
+    class Meta:
+        verbose_name = _("组织")
+        verbose_name_plural = _("组织")
+        ordering = ["region__code", "kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="organisation_unique_name_in_region")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.parent_id and self.parent.line != self.line:
+            raise ValidationError({"parent": _("上级组织必须在同一条线（党组织/政府）")})
+
+
+class CoOptedMember(models.Model):
+    """A unit in the area (驻区单位) whose head sits on an extended committee (大工委/大党委) as a part-time member."""
+
+    committee = models.ForeignKey(
+        Organisation, verbose_name=_("大工委/大党委"), on_delete=models.CASCADE, related_name="co_opted_members"
+    )
+    unit_name = models.CharField(_("成员单位"), max_length=120)
+    representative = models.CharField(_("兼职委员"), max_length=50)
+    position = models.CharField(_("职务"), max_length=50, blank=True)
+    since = models.DateField(_("加入日期"), default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("兼职委员单位")
+        verbose_name_plural = _("兼职委员单位")
+        constraints = [models.UniqueConstraint(fields=["committee", "unit_name"], name="co_opted_unit_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_name}（{self.representative}）"
+
+
+class Department(models.Model):
+    """A functional department (职能部门) at district or street level; its liaisons answer dispatches and whistles."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    code = models.CharField(_("编码"), max_length=30, unique=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="departments",
+        help_text=_("部门所在的区或街道"),
+    )
+    active = models.BooleanField(_("启用"), default=True)
+    email = models.EmailField(_("邮箱"), blank=True)
+    group = models.OneToOneField(
+        "auth.Group", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="department",
+        help_text=_("部门联络员所在的权限组；派遣、吹哨时按案件授权给该组"),
+    )
+
+    class Meta:
+        verbose_name = _("职能部门")
+        verbose_name_plural = _("职能部门")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.region_id and self.region.level not in (RegionLevel.DISTRICT, RegionLevel.STREET):
+            raise ValidationError({"region": _("职能部门只能设在区或街道")})
+
+
+class Category(models.Model):
+    """The matter catalogue (网格事项清单): 大类 (no parent) and 小类 (with parent, grade and rules)."""
+
+    code = models.CharField(_("编码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=150, blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("大类"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    grade = models.CharField(_("等级"), max_length=1, choices=Grade.choices, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("事项类别")
+        verbose_name_plural = _("事项清单")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(grade__in=["", *Grade.values]), name="category_grade_valid"),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | ~Q(grade=""), name="subcategory_has_grade"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_major(self) -> bool:
+        return self.parent_id is None
+
+    @property
+    def home_level(self) -> str:
+        """The level the grade says the case should be resolved at (A grid, B street, C district, D city)."""
+        return GRADE_LEVEL[self.grade] if self.grade else Level.GRID
+
+    def clean(self) -> None:
+        if self.parent_id and self.parent.parent_id:
+            raise ValidationError({"parent": _("事项清单只有两级：大类和小类")})
+        if self.parent_id and not self.grade:
+            raise ValidationError({"grade": _("小类必须有等级")})
+
+
+class JurisdictionRule(models.Model):
+    """One version of the jurisdiction list's entry for (category, level): who handles there and within what limits.
+
+    Versioned: a change closes the current row (``valid_to``) and adds a new one (see
+    ``services.jurisdiction_rule_revise``). Cases copy their due times when they arrive, so a
+    new version never changes a running case's deadline.
+    """
+
+    category = models.ForeignKey(
+        Category, verbose_name=_("事项"), null=True, blank=True, on_delete=models.PROTECT, related_name="rules",
+        help_text=_("留空表示该层级的默认时限（事项在本层级没有专门规定时使用）"),
+    )
+    level = models.CharField(_("层级"), max_length=12, choices=Level.choices)
+    handler_kind = models.CharField(
+        _("承办方"), max_length=12, choices=HandlerKind.choices, default=HandlerKind.CENTRE
+    )
+    departments = models.ManyToManyField(Department, verbose_name=_("承办部门"), blank=True, related_name="rules")
+    accept_limit = models.PositiveIntegerField(_("受理/派遣时限"), default=1)
+    accept_unit = models.CharField(
+        _("受理/派遣时限单位"), max_length=16, choices=TimeUnit.choices, default=TimeUnit.WORKING_HOURS
+    )
+    handling_limit = models.PositiveIntegerField(_("办理时限"))
+    handling_unit = models.CharField(_("办理时限单位"), max_length=16, choices=TimeUnit.choices)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    valid_from = models.DateTimeField(_("生效时间"), default=timezone.now)
+    valid_to = models.DateTimeField(_("失效时间"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("权责清单条目")
+        verbose_name_plural = _("权责清单")
+        ordering = ["category__code", "level", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "level"], condition=Q(valid_to__isnull=True), name="one_current_rule_per_level"
+            ),
+            models.UniqueConstraint(
+                fields=["level"],
+                condition=Q(category__isnull=True, valid_to__isnull=True),
+                name="one_current_default_rule_per_level",
+            ),
+            models.UniqueConstraint(fields=["category", "level", "version"], name="rule_version_unique"),
+            models.CheckConstraint(condition=Q(level__in=Level.values), name="rule_level_valid"),
+            models.CheckConstraint(condition=Q(handling_limit__gt=0), name="rule_handling_limit_positive"),
+        ]
+
+    def __str__(self) -> str:
+        what = self.category or _("默认")
+        return f"{what} @ {self.get_level_display()} v{self.version}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.valid_to is None
+
+
+class WorkCalendar(models.Model):
+    """Office hours, public holidays and make-up working days (调休). One calendar is the default."""
+
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    is_default = models.BooleanField(_("默认"), default=False)
+    weekdays = models.CharField(
+        _("工作日"), max_length=7, default="12345", help_text=_("ISO 星期，1=周一 … 7=周日；如 12345")
+    )
+
+    class Meta:
+        verbose_name = _("工作日历")
+        verbose_name_plural = _("工作日历")
+        constraints = [
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="one_default_calendar")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OfficePeriod(models.Model):
+    """One stretch of office hours on a working day, e.g. 08:30–12:00."""
+
+    calendar = models.ForeignKey(WorkCalendar, on_delete=models.CASCADE, related_name="periods")
+    start = models.TimeField(_("开始"))
+    end = models.TimeField(_("结束"))
+
+    class Meta:
+        verbose_name = _("办公时段")
+        verbose_name_plural = _("办公时段")
+        ordering = ["start"]
+        constraints = [models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="period_end_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}–{self.end:%H:%M}"
+
+
+class CalendarDay(models.Model):
+    """An exception to the weekly pattern: a public holiday, or a make-up working day (调休上班)."""
+
+    calendar = models.ForeignKey(WorkCalendar, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField(_("日期"))
+    kind = models.CharField(_("类型"), max_length=10, choices=DayKind.choices)
+    note = models.CharField(_("说明"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("特殊日期")
+        verbose_name_plural = _("节假日与调休")
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["calendar", "date"], name="calendar_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"

@@ -1,0 +1,46 @@
+"""Pages of the governance app, and /healthz."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+def _check_database() -> tuple[bool, str]:
+    try:
+        with connection.cursor() as cur:
+            cur.execute("SELECT 1")
+            cur.fetchone()
+        return True, connection.vendor
+    except Exception as exc:
+        return False, f"{type(exc).__name__}: {exc}"[:200]
+
+
+def _check_broker() -> tuple[bool, str]:
+    from config.celery_app import app
+
+    url = settings.CELERY_BROKER_URL
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return True, url.split("://", 1)[0]
+    except Exception as exc:
+        return False, f"{type(exc).__name__}: {exc}"[:200]
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 with each component's state when database and broker answer, 503 when one does not."""
+    db_ok, db_info = _check_database()
+    broker_ok, broker_info = _check_broker()
+    ok = db_ok and broker_ok
+    body = {
+        "status": "ok" if ok else "unavailable",
+        "database": {"ok": db_ok, "detail": db_info},
+        "broker": {"ok": broker_ok, "detail": broker_info},
+    }
+    return JsonResponse(body, status=200 if ok else 503)

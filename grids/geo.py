@@ -1,0 +1,53 @@
+"""GeoJSON helpers: validation, bounding boxes, point-in-polygon (shapely)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from shapely.geometry import Point, shape
+from shapely.validation import explain_validity
+
+POLYGON_TYPES = ("Polygon", "MultiPolygon")
+
+
+class GeometryError(ValueError):
+    """A boundary that is not a valid GeoJSON polygon."""
+
+
+def validate_boundary(geometry: Any) -> dict:
+    """Return ``geometry`` if it is a valid GeoJSON Polygon/MultiPolygon in lng/lat, else raise GeometryError."""
+    if not isinstance(geometry, dict):
+        raise GeometryError("边界必须是 GeoJSON 几何对象")
+    if geometry.get("type") not in POLYGON_TYPES:
+        raise GeometryError(f"边界类型必须是 Polygon 或 MultiPolygon，而不是 {geometry.get('type')!r}")
+    try:
+        geom = shape(geometry)
+    except Exception as exc:  # shapely raises several types for malformed coordinates
+        raise GeometryError(f"坐标格式错误：{exc}") from exc
+    if geom.is_empty:
+        raise GeometryError("边界为空")
+    if not geom.is_valid:
+        raise GeometryError(f"边界不是有效多边形：{explain_validity(geom)}")
+    minx, miny, maxx, maxy = geom.bounds
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        raise GeometryError("坐标超出经纬度范围（应为 [经度, 纬度]）")
+    return geometry
+
+
+def bbox_of(geometry: dict) -> tuple[float, float, float, float]:
+    """(min_lng, min_lat, max_lng, max_lat)."""
+    return shape(geometry).bounds
+
+
+@lru_cache(maxsize=4096)
+def _shape_cached(key: str):
+    import json
+
+    return shape(json.loads(key))
+
+
+def contains(geometry: dict, lat: float, lng: float) -> bool:
+    import json
+
+    return _shape_cached(json.dumps(geometry, sort_keys=True)).covers(Point(lng, lat))
