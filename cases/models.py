@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from governance.choices import Grade, Level
 from governance.models import Category, Department, JurisdictionRule, Region
@@ -50,7 +51,11 @@ class Case(models.Model):
     channel = models.CharField(_("来源渠道"), max_length=16, choices=Channel.choices)
 
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上报人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上报人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="reported_cases",
     )
     citizen_name = models.CharField(_("群众姓名"), max_length=50, blank=True)
@@ -73,11 +78,20 @@ class Case(models.Model):
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.REPORTED)
     handler_kind = models.CharField(_("承办方类型"), max_length=12, choices=HandlerKind.choices)
     handler_region = models.ForeignKey(
-        Region, verbose_name=_("承办中心所在区域"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Region,
+        verbose_name=_("承办中心所在区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("由该区域的综治中心承办（或在其队列中待派遣）"),
     )
     rule = models.ForeignKey(
-        JurisdictionRule, verbose_name=_("适用规则版本"), null=True, blank=True, on_delete=models.PROTECT,
+        JurisdictionRule,
+        verbose_name=_("适用规则版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
 
@@ -107,7 +121,11 @@ class Case(models.Model):
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     resolved_on_time = models.BooleanField(_("按期办结"), null=True, blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("办结人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办结人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
@@ -193,7 +211,11 @@ class CaseEvent(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("动作"), max_length=32)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     actor_name = models.CharField(_("操作人姓名"), max_length=60)
@@ -343,7 +365,11 @@ class Rating(models.Model):
     comment = models.TextField(_("意见"), blank=True)
     rated_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text=_("工作人员电话回访时记录人"),
     )
 
@@ -365,3 +391,25 @@ class CaseNumberSequence(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["street", "year"], name="case_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.street_id}/{self.year}: {self.last}"
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    """django-guardian per-case grants to a group, with a real foreign key (joins by index, not by text pk).
+
+    Dispatching or summoning a department grants ``cases.view_case`` on the case to its liaison group.
+    """
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="group_grants")
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        abstract = False
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="user_grants")
+
+    class Meta(UserObjectPermissionBase.Meta):
+        abstract = False

@@ -26,3 +26,9 @@ class NotFound(DomainError):
     """Outside the user's scope or absent: HTTP 404 (existence does not leak)."""
 
     status_code = 404
+
+
+class Forbidden(DomainError):
+    """The case is visible to the user but this action is not theirs to take: HTTP 403 with the reason."""
+
+    status_code = 403

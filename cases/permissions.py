@@ -1,0 +1,205 @@
+"""Who may do what to a case: ``may_<x>(user, case) -> Decision`` with the reason when refused.
+
+These answer "is this person entitled"; whether the case is in a state that allows the action
+is the transition table's question (``transitions.py``), and scope (may the user see the case at
+all) is ``selectors.case_queryset_for``. ``case_transition`` asks all three, under the row lock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from governance.choices import LEVEL_ORDER, Grade, Level, Role
+
+from .choices import HandlerKind
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+YES = Decision(True)
+
+
+def no(reason: str) -> Decision:
+    return Decision(False, reason)
+
+
+def _rank(level: str) -> int:
+    return LEVEL_ORDER.index(Level(level))
+
+
+def is_admin(user) -> bool:
+    return bool(user and user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN))
+
+
+def centre_region_covers(user, case) -> bool:
+    """The user is centre staff whose region contains the case (community, street, district or city)."""
+    if not (user and user.is_authenticated and user.role == Role.CENTRE_STAFF and user.region_id):
+        return False
+    rid = user.region_id
+    if rid in (case.community_id, case.street_id, case.district_id):
+        return True
+    return case.district.parent_id == rid
+
+
+def centre_level(user) -> str | None:
+    """The level of the user's centre ("community", "street", "district", "city"), or None."""
+    if user and user.is_authenticated and user.role == Role.CENTRE_STAFF and user.region_id:
+        return user.region.level
+    return None
+
+
+def works_in_grid(user, case) -> bool:
+    if not (user and user.is_authenticated and case.grid_id):
+        return False
+    cache = getattr(user, "_grid_ids_cache", None)
+    if cache is None:
+        from grids.selectors import grids_worked_by
+
+        cache = set(grids_worked_by(user).values_list("id", flat=True))
+        user._grid_ids_cache = cache
+    return case.grid_id in cache
+
+
+def liaison_department_active(user, case) -> bool:
+    """The user is a liaison of a department the case is currently dispatched to."""
+    if not (user and user.is_authenticated and user.role == Role.LIAISON and user.department_id):
+        return False
+    return case.dispatches.filter(department_id=user.department_id, active=True).exists()
+
+
+def may_view(user, case) -> Decision:
+    from .selectors import case_queryset_for
+
+    if case_queryset_for(user).filter(pk=case.pk).exists():
+        return YES
+    return no(_("您无权查看该事件"))
+
+
+def may_manage(user, case) -> Decision:
+    """Centre staff at the case's level or above, in whose region the case lies (and admins).
+
+    At grid level the grid team manages its own cases too (the grid station accepts and dispatches).
+    """
+    if is_admin(user):
+        return YES
+    level = centre_level(user)
+    if level and centre_region_covers(user, case):
+        if _rank(level) >= _rank(case.level):
+            return YES
+        return no(_("事件已上报至%(level)s，需由%(level)s综治中心处理") % {"level": Level(case.level).label})
+    if case.level == Level.GRID and works_in_grid(user, case):
+        return YES
+    return no(_("只有本级或上级综治中心可以进行此操作"))
+
+
+def may_handle(user, case) -> Decision:
+    """The current handler: a liaison of a dispatched department, the grid team, or the holding centre."""
+    if is_admin(user):
+        return YES
+    if case.handler_kind == HandlerKind.DEPARTMENTS:
+        if liaison_department_active(user, case):
+            return YES
+        return no(_("只有承办部门的联络员可以进行此操作"))
+    if case.handler_kind == HandlerKind.GRID_TEAM:
+        if works_in_grid(user, case):
+            return YES
+        return no(_("只有本网格的网格员可以进行此操作"))
+    level = centre_level(user)
+    if level and centre_region_covers(user, case) and _rank(level) >= _rank(case.level):
+        return YES
+    return no(_("只有承办该事件的综治中心可以进行此操作"))
+
+
+def may_self_handle(user, case) -> Decision:
+    if case.grade != Grade.A:
+        return no(_("只有A级（简单）事件可以由网格员当场处置"))
+    if case.level != Level.GRID:
+        return no(_("事件已不在网格层级，不能当场处置"))
+    if works_in_grid(user, case):
+        return YES
+    return no(_("只有本网格的网格员可以当场处置"))
+
+
+def may_verify(user, case) -> Decision:
+    """On-site verification: the case's grid team, or a centre at the case's level or above."""
+    if works_in_grid(user, case):
+        return YES
+    decision = may_manage(user, case)
+    return decision if decision else no(_("只有本网格网格员或综治中心可以核查"))
+
+
+def may_rate(user, case) -> Decision:
+    """The reporter (a user), or centre staff recording a follow-up call (回访). Citizens rate through their link."""
+    if user is None:
+        return no(_("请通过回访链接评价"))
+    if case.reporter_id and case.reporter_id == user.id:
+        return YES
+    if is_admin(user) or (centre_level(user) and centre_region_covers(user, case)):
+        return YES
+    return no(_("只有上报人或回访人员可以评价"))
+
+
+def may_reopen(user, case) -> Decision:
+    if is_admin(user) or (centre_level(user) and centre_region_covers(user, case)):
+        return YES
+    return no(_("只有综治中心可以重办"))
+
+
+def may_escalate(user, case) -> Decision:
+    """Whoever holds the case may pass it up: the handler or the centre at its level; never beyond the top."""
+    if case.level == settings.TOP_LEVEL or case.level == Level.CITY:
+        return no(_("事件已在最高层级，不能再上报；可申请督办"))
+    if may_handle(user, case) or may_manage(user, case):
+        return YES
+    return no(_("只有当前承办方可以上报"))
+
+
+def may_supervise(user, case) -> Decision:
+    level = centre_level(user)
+    if is_admin(user) or (level and centre_region_covers(user, case) and _rank(level) > _rank(case.level)):
+        return YES
+    return no(_("只有上级综治中心可以督办"))
+
+
+def may_whistle(user, case) -> Decision:
+    """吹哨: street centre staff (or community centre: 社区呼叫) holding the case."""
+    level = centre_level(user)
+    if is_admin(user):
+        return YES
+    if level in (Level.STREET, Level.COMMUNITY) and centre_region_covers(user, case):
+        if _rank(level) >= _rank(case.level):
+            return YES
+        return no(_("事件已上报至上级，本级不能吹哨"))
+    return no(_("只有街道或社区综治中心可以吹哨"))
+
+
+def decide(user, case, action: str) -> Decision:
+    """Entitlement for ``action`` (not state): the predicate named by the transition table."""
+    from . import transitions
+
+    try:
+        t = transitions.get(action)
+    except KeyError:
+        return no(_("未知操作"))
+    if t.staff_only and (user is None or user.role in (Role.CITIZEN,)):
+        return no(_("只有工作人员可以进行此操作"))
+    predicate = globals()[t.permission]
+    return predicate(user, case)
+
+
+def can_see_citizen_contact(user, case) -> bool:
+    """Citizen name and phone: staff of the handling street and above (and admins); masked for everyone else."""
+    if is_admin(user):
+        return True
+    level = centre_level(user)
+    return bool(level in (Level.STREET, Level.DISTRICT, Level.CITY) and centre_region_covers(user, case))

@@ -1,0 +1,113 @@
+"""Reads of the cases app. ``case_queryset_for`` is the one gate every list, page, form and API view uses."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from governance.choices import Role
+
+from .choices import CLOCK_STATUSES
+from .models import Case, CaseEvent
+
+
+def _liaison_filter(user) -> Q:
+    """Cases granted to the user's department group (per-case django-guardian grants on dispatch/whistle)."""
+    from .models import CaseGroupObjectPermission
+
+    dept = user.department
+    if dept is None or dept.group_id is None:
+        return Q(pk__in=[])
+    grants = CaseGroupObjectPermission.objects.filter(
+        group_id=dept.group_id, permission__codename="view_case", content_object_id=OuterRef("pk")
+    )
+    return Q(Exists(grants))
+
+
+def case_queryset_for(user, action: str = "view") -> QuerySet[Case]:
+    """Cases ``user`` may see (and so act on, subject to ``permissions``). Outside it, pages and API answer 404.
+
+    - admins: all;
+    - centre staff: cases in their region (community / street / district / city);
+    - grid workers: cases of the grids they staff (guardian grants made by ``grids.services.staff_assign``);
+    - department liaisons: cases their department was dispatched or summoned to (per-case guardian grants);
+    - anyone else: nothing.
+    """
+    qs = Case.objects.all()
+    if user is None or not user.is_authenticated:
+        return qs.none()
+    if user.is_superuser or user.role == Role.ADMIN:
+        return qs
+    if user.role == Role.CENTRE_STAFF and user.region_id:
+        level = user.region.level
+        field = {"community": "community_id", "street": "street_id", "district": "district_id"}.get(level)
+        if field:
+            return qs.filter(**{field: user.region_id})
+        if level == "city":
+            return qs.filter(district__parent_id=user.region_id)
+        return qs.none()
+    if user.role == Role.LIAISON:
+        return qs.filter(_liaison_filter(user))
+    if user.role == Role.GRID_WORKER:
+        from grids.selectors import grids_worked_by
+
+        return qs.filter(grid_id__in=grids_worked_by(user).values("id"))
+    return qs.none()
+
+
+def case_get_for(user, pk: int) -> Case:
+    """One case in the user's scope, or ``governance.errors.NotFound`` (never 403: existence must not leak)."""
+    from governance.errors import NotFound
+
+    case = (
+        case_queryset_for(user)
+        .select_related("category", "grid", "community", "street", "district", "handler_region", "reporter")
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise NotFound("事件不存在")
+    return case
+
+
+def case_timeline(case: Case, *, public_only: bool = False) -> QuerySet[CaseEvent]:
+    qs = case.events.select_related("actor").prefetch_related("evidence")
+    return qs.filter(public=True) if public_only else qs
+
+
+def light_filter(light: str, now=None) -> Q:
+    """SQL condition for a traffic light (index-friendly: compares stored due_at / yellow_at)."""
+    now = now or timezone.now()
+    running = Q(status__in=[s.value for s in CLOCK_STATUSES], due_at__isnull=False)
+    if light == "red":
+        return running & Q(due_at__lte=now)
+    if light == "yellow":
+        return running & Q(due_at__gt=now, yellow_at__lte=now)
+    if light == "green":
+        return running & Q(due_at__gt=now) & (Q(yellow_at__gt=now) | Q(yellow_at__isnull=True))
+    return Q()
+
+
+def nearby_open_duplicates(
+    *,
+    category_id: int,
+    lat: float | None,
+    lng: float | None,
+    grid_id: int | None,
+    exclude_id: int | None = None,
+    radius_deg: float = 0.003,
+    limit: int = 5,
+) -> QuerySet[Case]:
+    """Open cases of the same category near a point (≈300 m box), or in the same grid when there is no point."""
+    from .choices import OPEN_STATUSES
+
+    qs = Case.objects.filter(category_id=category_id, status__in=[s.value for s in OPEN_STATUSES])
+    if lat is not None and lng is not None:
+        qs = qs.filter(lat__range=(lat - radius_deg, lat + radius_deg), lng__range=(lng - radius_deg, lng + radius_deg))
+    elif grid_id:
+        qs = qs.filter(grid_id=grid_id)
+    else:
+        return qs.none()
+    if exclude_id:
+        qs = qs.exclude(pk=exclude_id)
+    return qs.order_by("-reported_at")[:limit]
