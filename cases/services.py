@@ -639,7 +639,6 @@ def _apply_resume(*, case, now, **_kw) -> dict:
     case.yellow_at = _shift(case.yellow_at, held, now, unit, cal)
     case.accept_due_at = _shift(case.accept_due_at, held, now, unit, cal)
     case.held_at = None
-    case.held_from_status = case.held_from_status
     return {"held_seconds": int((now - held).total_seconds())}
 
 
