@@ -111,3 +111,23 @@ def nearby_open_duplicates(
     if exclude_id:
         qs = qs.exclude(pk=exclude_id)
     return qs.order_by("-reported_at")[:limit]
+
+
+def allowed_actions(user, case: Case, actions: list[str] | None = None) -> list[dict]:
+    """The page's buttons: each action whose transition allows the case's current status, with whether
+    ``user`` may press it and, when not, why (``permissions.decide``'s reason).
+
+    Returns ``[{"action", "label", "allowed": bool, "reason": str}]`` in ``transitions.PAGE_ACTIONS`` order
+    (or the order of ``actions``). Actions the status does not allow are left out: they are not refused,
+    they simply do not apply now. ``case_transition`` re-checks everything under the row lock.
+    """
+    from . import permissions, transitions
+
+    out = []
+    for action in actions if actions is not None else transitions.PAGE_ACTIONS:
+        t = transitions.get(action)
+        if not t.allowed_from(case.status):
+            continue
+        decision = permissions.decide(user, case, action)
+        out.append({"action": action, "label": str(t.label), "allowed": decision.allowed, "reason": decision.reason})
+    return out
