@@ -65,7 +65,10 @@ class Region(models.Model):
 
 
 class User(AbstractUser):
-    """Anyone who signs in. Scope: centre staff by ``region``; liaisons by ``department``; grid workers by grid assignments."""
+    """Anyone who signs in.
+
+    Scope: centre staff by ``region``; liaisons by ``department``; grid workers by grid assignments.
+    """
 
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
@@ -105,12 +108,17 @@ class User(AbstractUser):
 
 
 class Organisation(models.Model):
-    """A party or government body attached to a region, parent-linked ("五级双线": the party line mirrors the region tree)."""
+    """A party or government body attached to a region, parent-linked.
+
+    "五级双线": the party line mirrors the region tree.
+    """
 
     name = models.CharField(_("名称"), max_length=120)
     kind = models.CharField(_("类型"), max_length=40, choices=OrgKind.choices)
     line = models.CharField(_("条线"), max_length=12, choices=OrgLine.choices)
-    region = models.ForeignKey(Region, verbose_name=_("所在区域"), on_delete=models.PROTECT, related_name="organisations")
+    region = models.ForeignKey(
+        Region, verbose_name=_("所在区域"), on_delete=models.PROTECT, related_name="organisations"
+    )
     parent = models.ForeignKey(
         "self", verbose_name=_("上级组织"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
@@ -156,13 +164,21 @@ class Department(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     code = models.CharField(_("编码"), max_length=30, unique=True)
     region = models.ForeignKey(
-        Region, verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="departments",
+        Region,
+        verbose_name=_("所属区域"),
+        on_delete=models.PROTECT,
+        related_name="departments",
         help_text=_("部门所在的区或街道"),
     )
     active = models.BooleanField(_("启用"), default=True)
     email = models.EmailField(_("邮箱"), blank=True)
     group = models.OneToOneField(
-        "auth.Group", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="department",
+        "auth.Group",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="department",
         help_text=_("部门联络员所在的权限组；派遣、吹哨时按案件授权给该组"),
     )
 
@@ -197,9 +213,7 @@ class Category(models.Model):
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(condition=Q(grade__in=["", *Grade.values]), name="category_grade_valid"),
-            models.CheckConstraint(
-                condition=Q(parent__isnull=True) | ~Q(grade=""), name="subcategory_has_grade"
-            ),
+            models.CheckConstraint(condition=Q(parent__isnull=True) | ~Q(grade=""), name="subcategory_has_grade"),
         ]
 
     def __str__(self) -> str:
@@ -230,13 +244,16 @@ class JurisdictionRule(models.Model):
     """
 
     category = models.ForeignKey(
-        Category, verbose_name=_("事项"), null=True, blank=True, on_delete=models.PROTECT, related_name="rules",
+        Category,
+        verbose_name=_("事项"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rules",
         help_text=_("留空表示该层级的默认时限（事项在本层级没有专门规定时使用）"),
     )
     level = models.CharField(_("层级"), max_length=12, choices=Level.choices)
-    handler_kind = models.CharField(
-        _("承办方"), max_length=12, choices=HandlerKind.choices, default=HandlerKind.CENTRE
-    )
+    handler_kind = models.CharField(_("承办方"), max_length=12, choices=HandlerKind.choices, default=HandlerKind.CENTRE)
     departments = models.ManyToManyField(Department, verbose_name=_("承办部门"), blank=True, related_name="rules")
     accept_limit = models.PositiveIntegerField(_("受理/派遣时限"), default=1)
     accept_unit = models.CharField(
@@ -248,6 +265,13 @@ class JurisdictionRule(models.Model):
     valid_from = models.DateTimeField(_("生效时间"), default=timezone.now)
     valid_to = models.DateTimeField(_("失效时间"), null=True, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
+    revised_by = models.CharField(
+        _("修订人"),
+        max_length=150,
+        blank=True,
+        editable=False,
+        help_text=_("写入该版本的用户名；保存姓名而非外键，用户删除后记录仍在"),
+    )
 
     class Meta:
         verbose_name = _("权责清单条目")

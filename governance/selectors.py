@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
-from django.db.models import Q
+from collections.abc import Iterable
 
-from .choices import RegionLevel
+from django.core.cache import cache
+from django.db.models import Prefetch, Q, QuerySet
+
+from .choices import RegionLevel, Role
 from .clock import CalendarSpec, default_spec
-from .models import Category, JurisdictionRule, Region, WorkCalendar
+from .models import Category, Department, JurisdictionRule, Organisation, Region, User, WorkCalendar
 
 CALENDAR_CACHE_KEY = "governance:calendar-spec:v1"
 
@@ -49,3 +51,75 @@ def region_descendant_ids(region: Region) -> list[int]:
 
 def streets_under(region: Region) -> list[Region]:
     return [r for r in Region.objects.filter(id__in=region_descendant_ids(region)) if r.level == RegionLevel.STREET]
+
+
+def region_ancestor_ids(region_ids: Iterable[int]) -> set[int]:
+    """The given regions and every region above them (walks up one level per query, at most three)."""
+    ids = set(region_ids)
+    frontier = set(ids)
+    while frontier:
+        parents = set(Region.objects.filter(id__in=frontier, parent__isnull=False).values_list("parent_id", flat=True))
+        frontier = parents - ids
+        ids |= frontier
+    return ids
+
+
+def region_scope_ids(user: User) -> set[int] | None:
+    """Ids of the regions ``user`` may see, or None for "all of them" (admins).
+
+    - admins: everything;
+    - centre staff: their region and everything below it;
+    - grid workers: the communities of the grids they staff now, and the chain above them
+      (read through the reverse relation from Region to the grids app's rows, so governance
+      does not import grids);
+    - anyone else (liaisons, citizens, centre staff without a region): no region.
+    """
+    if not user.is_authenticated:
+        return set()
+    if user.is_admin:
+        return None
+    if user.role == Role.CENTRE_STAFF:
+        return set(region_descendant_ids(user.region)) if user.region_id else set()
+    if user.role == Role.GRID_WORKER:
+        communities = Region.objects.filter(
+            grids__assignments__user=user, grids__assignments__ended_on__isnull=True
+        ).values_list("id", flat=True)
+        return region_ancestor_ids(communities)
+    return set()
+
+
+def regions_visible_to(user: User) -> QuerySet[Region]:
+    """Regions in ``user``'s scope (see ``region_scope_ids``)."""
+    qs = Region.objects.select_related("parent")
+    ids = region_scope_ids(user)
+    return qs if ids is None else qs.filter(id__in=ids)
+
+
+def organisations_visible_to(user: User) -> QuerySet[Organisation]:
+    """Party and government bodies attached to a region in ``user``'s scope."""
+    qs = Organisation.objects.select_related("region", "parent").prefetch_related("co_opted_members")
+    ids = region_scope_ids(user)
+    return qs if ids is None else qs.filter(region_id__in=ids)
+
+
+def departments_visible_to(user: User) -> QuerySet[Department]:
+    """Every department, with its liaisons: whom to summon is public to every signed-in user."""
+    if not user.is_authenticated:
+        return Department.objects.none()
+    liaisons = Prefetch("liaisons", queryset=User.objects.filter(is_active=True).order_by("username"))
+    return Department.objects.select_related("region").prefetch_related(liaisons)
+
+
+def categories_visible_to(user: User) -> QuerySet[Category]:
+    """The whole matter catalogue (every signed-in user files and triages against it)."""
+    if not user.is_authenticated:
+        return Category.objects.none()
+    return Category.objects.select_related("parent")
+
+
+def rules_visible_to(user: User, *, all_versions: bool = False) -> QuerySet[JurisdictionRule]:
+    """The jurisdiction list: current versions only, unless ``all_versions``."""
+    if not user.is_authenticated:
+        return JurisdictionRule.objects.none()
+    qs = JurisdictionRule.objects.select_related("category").prefetch_related("departments")
+    return qs if all_versions else qs.filter(valid_to__isnull=True)
