@@ -399,6 +399,7 @@ def case_transition(
         if status != case.status:
             case.status = status
         case.save()
+        stage = outcome.pop("_stage", None) or _STAGES.get(action, EvidenceStage.OTHER)
         event = _record(
             case,
             action=action,
@@ -410,7 +411,6 @@ def case_transition(
             public=t.public,
             now=now,
         )
-        stage = outcome.get("_stage") or _STAGES.get(action, EvidenceStage.OTHER)
         _store_evidence(case, checked, stage=stage, event=event, user=actor)
         events_recorded.send(sender=Case, events=[event], actor=actor)
     return case
@@ -429,6 +429,15 @@ _STAGES = {
 
 def _apply_nothing(**_kw) -> dict:
     return {}
+
+
+def _apply_remark(*, data, **_kw) -> dict:
+    """comment / note: the caller may tag the event (``record``: a small JSON-safe dict kept in ``data``) and say
+    what its files are (``stage``: an EvidenceStage, e.g. a department's response to a whistle)."""
+    outcome = {str(k): v for k, v in dict(data.get("record") or {}).items() if not str(k).startswith("_")}
+    if data.get("stage") in EvidenceStage.values:
+        outcome["_stage"] = data["stage"]
+    return outcome
 
 
 def _mark_response(case: Case, now: datetime) -> None:
@@ -759,6 +768,8 @@ APPLY = {
     "escalate": _apply_escalate,
     "supervise": _apply_supervise,
     "whistle": _apply_whistle,
+    "comment": _apply_remark,
+    "note": _apply_remark,
 }
 
 
