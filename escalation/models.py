@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.choices import RequestStatus
 from cases.models import Case
 from governance.choices import TimeUnit
 from governance.models import Department, Region
@@ -60,6 +61,12 @@ class Summons(models.Model):
     returned_at = models.DateTimeField(null=True, blank=True)
     return_reason = models.TextField(blank=True)
     overdue_at = models.DateTimeField(_("超时督办时间"), null=True, blank=True)
+    # 延期: the liaison asks the whistling centre for a later response time (one request open at a time;
+    # the history of requests and decisions is on the case's timeline).
+    extension_status = models.CharField(_("延期申请"), max_length=10, choices=RequestStatus.choices, blank=True)
+    extension_until = models.DateTimeField(_("申请延至"), null=True, blank=True)
+    extension_reason = models.TextField(_("延期理由"), blank=True)
+    extension_requested_at = models.DateTimeField(_("延期申请时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("部门报到")
@@ -68,6 +75,9 @@ class Summons(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["whistle", "department"], name="one_summons_per_department"),
             models.CheckConstraint(condition=Q(status__in=SummonsStatus.values), name="summons_status_valid"),
+            models.CheckConstraint(
+                condition=Q(extension_status__in=["", *RequestStatus.values]), name="summons_extension_status_valid"
+            ),
         ]
         indexes = [
             models.Index(
