@@ -1,6 +1,10 @@
 """Web pages of the governance app."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "governance"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", views.home, name="home"),
+]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -44,3 +45,28 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "broker": {"ok": broker_ok, "detail": broker_info},
     }
     return JsonResponse(body, status=200 if ok else 503)
+
+
+# --- Home: each role lands on its daily page -----------------------------------------------------
+
+# Plain paths: these pages belong to other apps (cases, escalation) and the admin.
+ROLE_HOME_PATHS = {
+    "grid_worker": "/cases/mine/",
+    "centre_staff": "/dashboard/",
+    "liaison": "/inbox/",
+    "admin": "/admin/",
+}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each user to the page they work from: grid worker → own cases, centre staff → dashboard,
+    liaison → inbox, admin → admin site; anonymous → login. Others (e.g. a citizen account) get a plain page."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect(settings.LOGIN_URL)
+    if user.is_superuser:
+        return redirect(ROLE_HOME_PATHS["admin"])
+    path = ROLE_HOME_PATHS.get(getattr(user, "role", ""))
+    if path:
+        return redirect(path)
+    return render(request, "home.html")
