@@ -1,0 +1,184 @@
+"""The web shell: login page, home redirects by role, language switch, logout form, local static files."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.test import Client, RequestFactory, override_settings
+
+from governance.choices import Role
+from governance.models import User
+from tests.factories.world import PASSWORD
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_renders_in_chinese_by_default(client):
+    response = client.get("/accounts/login/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert 'name="username"' in html and 'name="password"' in html
+    assert "登录" in html
+    assert 'name="viewport"' in html
+
+
+def test_anonymous_home_goes_to_login(client):
+    response = client.get("/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/"
+
+
+@pytest.mark.parametrize(
+    ("persona", "target"),
+    [
+        ("grid_worker", "/cases/mine/"),
+        ("community_officer", "/dashboard/"),
+        ("street_officer", "/dashboard/"),
+        ("district_officer", "/dashboard/"),
+        ("liaison", "/inbox/"),
+        ("admin", "/admin/"),
+    ],
+)
+def test_home_sends_each_role_to_its_page(web, persona, target):
+    response = web(persona).get("/")
+
+    assert response.status_code == 302
+    assert response["Location"] == target
+
+
+def test_login_lands_on_the_role_home(world):
+    client = Client()
+
+    response = client.post("/accounts/login/", {"username": "wangge01", "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert client.get("/")["Location"] == "/cases/mine/"
+
+
+def test_wrong_password_shows_an_error_and_does_not_log_in(world):
+    client = Client()
+
+    response = client.post("/accounts/login/", {"username": "wangge01", "password": "wrong"})
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert 'class="message message--error"' in response.content.decode()
+
+
+def test_user_without_a_working_role_gets_a_plain_home_page(db):
+    User.objects.create_user(username="citizen1", password=PASSWORD, role=Role.CITIZEN)
+    client = Client()
+    client.login(username="citizen1", password=PASSWORD)
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "citizen1" in html
+    assert 'action="/accounts/logout/"' in html
+
+
+def test_switching_to_english_changes_the_page_language(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302
+
+    html = client.get("/accounts/login/").content.decode()
+
+    assert '<html lang="en">' in html
+    assert "Log in" in html
+    assert "登录" not in html
+
+
+def test_switching_back_to_chinese(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+
+    html = client.get("/accounts/login/").content.decode()
+
+    assert '<html lang="zh-hans">' in html
+    assert "登录" in html
+
+
+def test_logout_is_a_post_form_and_logs_out(web):
+    client = web("street_officer")
+
+    response = client.post("/accounts/logout/")
+
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def _render_base(user) -> str:
+    request = RequestFactory().get("/somewhere/")
+    request.user = user
+    return render_to_string("base.html", {}, request=request)
+
+
+@pytest.mark.parametrize(
+    ("persona", "present", "absent"),
+    [
+        ("grid_worker", ["/cases/mine/", "/cases/new/", "/cases/", "/notices/"], ["/dashboard/", "/inbox/"]),
+        ("street_officer", ["/dashboard/", "/cases/", "/assessment/", "/notices/"], ["/cases/mine/", "/inbox/"]),
+        ("liaison", ["/inbox/", "/cases/", "/notices/"], ["/dashboard/", "/cases/new/", "/assessment/"]),
+        ("admin", ["/admin/", "/dashboard/", "/assessment/"], ["/inbox/"]),
+    ],
+)
+def test_navigation_follows_the_role(world, persona, present, absent):
+    html = _render_base(world.users[persona])
+
+    links = set(re.findall(r'<a href="([^"]+)"', html))
+    assert set(present) <= links, links
+    assert not (set(absent) & links), links
+    assert 'action="/accounts/logout/"' in html and 'method="post"' in html
+    assert 'action="/i18n/setlang/"' in html
+
+
+def test_unread_notice_count_shows_as_a_badge(world):
+    request = RequestFactory().get("/")
+    request.user = world.users["grid_worker"]
+
+    html = render_to_string("base.html", {"unread_notice_count": 3}, request=request)
+
+    assert re.search(r'<span class="badge badge--count"[^>]*>3</span>', html)
+
+
+def test_base_template_loads_nothing_from_other_hosts():
+    sources = [ROOT / "templates" / "base.html", *sorted((ROOT / "templates" / "includes").glob("*.html"))]
+    for source in sources:
+        text = source.read_text(encoding="utf-8")
+        assert not re.search(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}", text, re.I), source
+
+
+def test_rendered_page_references_only_local_assets(client):
+    html = client.get("/accounts/login/").content.decode()
+
+    urls = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert urls
+    assert all(u.startswith(("/", "#")) and not u.startswith("//") for u in urls), urls
+    assert f"{settings.STATIC_URL}css/app.css" in urls
+    assert f"{settings.STATIC_URL}vendor/htmx/htmx.min.js" in urls
+
+
+@override_settings(WHITENOISE_USE_FINDERS=True, WHITENOISE_AUTOREFRESH=True)
+@pytest.mark.parametrize("path", ["css/app.css", "vendor/htmx/htmx.min.js", "img/favicon.svg"])
+def test_static_files_are_served_by_the_app(path):
+    response = Client().get(f"{settings.STATIC_URL}{path}")
+
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert len(body) > 100
+
+
+def test_vendored_htmx_keeps_its_licence():
+    vendor = ROOT / "static" / "vendor" / "htmx"
+    assert (vendor / "LICENSE").read_text().strip()
+    assert "htmx" in (vendor / "htmx.min.js").read_text()[:2000]
