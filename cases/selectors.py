@@ -97,11 +97,16 @@ def nearby_open_duplicates(
     exclude_id: int | None = None,
     radius_deg: float = 0.003,
     limit: int = 5,
+    among: QuerySet[Case] | None = None,
 ) -> QuerySet[Case]:
-    """Open cases of the same category near a point (≈300 m box), or in the same grid when there is no point."""
+    """Open cases of the same category near a point (≈300 m box), or in the same grid when there is no point.
+
+    ``among`` restricts the search (pass ``case_queryset_for(user)`` so a user only learns of cases in scope).
+    """
     from .choices import OPEN_STATUSES
 
-    qs = Case.objects.filter(category_id=category_id, status__in=[s.value for s in OPEN_STATUSES])
+    base = Case.objects.all() if among is None else among
+    qs = base.filter(category_id=category_id, status__in=[s.value for s in OPEN_STATUSES])
     if lat is not None and lng is not None:
         qs = qs.filter(lat__range=(lat - radius_deg, lat + radius_deg), lng__range=(lng - radius_deg, lng + radius_deg))
     elif grid_id:
