@@ -204,6 +204,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several apps use fields named status/level/handler_kind with different choice sets: name each set once.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "cases.choices.Status",
+        "RequestStatusEnum": "cases.choices.RequestStatus",
+        "CaseHandlerKindEnum": "cases.choices.HandlerKind",
+        "RatingResultEnum": "cases.choices.RatingResult",
+        "ChannelEnum": "cases.choices.Channel",
+        "LevelEnum": "governance.choices.Level",
+        "RegionLevelEnum": "governance.choices.RegionLevel",
+        "RuleHandlerKindEnum": "governance.choices.HandlerKind",
+    },
 }
 
 LOGGING = {
