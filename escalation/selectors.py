@@ -1,0 +1,223 @@
+"""Reads of whistles and summonses, scope-filtered: ``summons_queryset_for`` is the gate every page and API uses.
+
+Also the two clocks of a summons (report-in, response) as traffic lights, and the liaison's inbox.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from cases.choices import OPEN_STATUSES
+from cases.models import CaseDispatch
+from cases.selectors import allowed_actions, case_queryset_for
+from governance.choices import Role, TimeUnit
+from governance.clock import fraction_point
+from governance.errors import NotFound
+from governance.models import Department, User
+from governance.selectors import calendar_spec
+
+from .choices import SummonsStatus
+from .models import Summons, Whistle
+
+S = SummonsStatus
+#: Summonses still waiting for the department (report-in or response).
+WAITING = (S.SUMMONED, S.REPORTED_IN)
+#: Case actions a liaison takes on a dispatched case, offered from the inbox (they post to the case page).
+DISPATCH_ACTIONS = ["sign", "resolve", "extension_request", "return"]
+
+
+def _base() -> QuerySet[Summons]:
+    return Summons.objects.select_related(
+        "whistle__region", "whistle__blown_by", "case__street", "case__district", "department", "reported_in_by"
+    )
+
+
+def summons_queryset_for(user) -> QuerySet[Summons]:
+    """Summonses ``user`` may see (outside it: 404).
+
+    - admins: all;
+    - department liaisons: their own department's summonses only (a liaison of another department summoned
+      to the same case does not see this one);
+    - everyone else (centre staff, grid workers): summonses on cases in their case scope.
+    """
+    qs = _base()
+    if user is None or not user.is_authenticated:
+        return qs.none()
+    if user.is_superuser or user.role == Role.ADMIN:
+        return qs
+    if user.role == Role.LIAISON:
+        return qs.filter(department_id=user.department_id) if user.department_id else qs.none()
+    return qs.filter(case_id__in=case_queryset_for(user).values("pk"))
+
+
+def summons_get_for(user, pk: int) -> Summons:
+    """One summons in the user's scope, or NotFound (never 403: existence must not leak)."""
+    summons = summons_queryset_for(user).filter(pk=pk).first()
+    if summons is None:
+        raise NotFound("部门报到记录不存在")
+    return summons
+
+
+def whistles_for_case(user, case_id: int) -> QuerySet[Whistle]:
+    """Whistles on a case the user may see, with their summonses (empty outside the case scope)."""
+    if not case_queryset_for(user).filter(pk=case_id).exists():
+        return Whistle.objects.none()
+    return (
+        Whistle.objects.filter(case_id=case_id)
+        .select_related("region", "blown_by")
+        .prefetch_related("summonses__department")
+        .order_by("-blown_at")
+    )
+
+
+def whistleable_departments() -> QuerySet[Department]:
+    """Departments a centre may summon: every active one (district and street level)."""
+    return Department.objects.filter(active=True).select_related("region").order_by("code")
+
+
+def department_liaisons(department_ids) -> QuerySet[User]:
+    return User.objects.filter(role=Role.LIAISON, department_id__in=list(department_ids), is_active=True)
+
+
+def centre_staff(region_ids) -> QuerySet[User]:
+    return User.objects.filter(role=Role.CENTRE_STAFF, region_id__in=list(region_ids), is_active=True)
+
+
+# --- clocks and lights ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Countdown:
+    """One running clock of a summons: what it is for, when it is due, and its light now."""
+
+    kind: str  # "report_in" or "respond"
+    label: str
+    due_at: datetime
+    yellow_at: datetime
+    light: str  # "green", "yellow", "red"
+    seconds_left: int  # negative when overdue
+
+
+def _countdown(kind: str, label: str, start: datetime, due: datetime, unit: str, now: datetime, cal) -> Countdown:
+    yellow = fraction_point(start, due, settings.YELLOW_THRESHOLD, unit, cal) if due > start else due
+    light = "red" if now >= due else ("yellow" if now >= yellow else "green")
+    return Countdown(kind, label, due, yellow, light, int((due - now).total_seconds()))
+
+
+def summons_countdowns(summons: Summons, now: datetime | None = None, cal=None) -> list[Countdown]:
+    """The clocks still running: report-in while summoned; response while summoned or reported in."""
+    now = now or timezone.now()
+    if summons.status not in WAITING:
+        return []
+    cal = cal or calendar_spec()
+    start = summons.whistle.blown_at
+    out = []
+    if summons.status == S.SUMMONED:
+        out.append(_countdown("report_in", "报到", start, summons.report_in_due_at, TimeUnit.MINUTES, now, cal))
+    out.append(_countdown("respond", "反馈", start, summons.respond_due_at, summons.whistle.response_unit, now, cal))
+    return out
+
+
+def summons_light(summons: Summons, now: datetime | None = None, cal=None) -> str:
+    """The worst light of the running clocks ("" when none runs)."""
+    order = {"": 0, "green": 1, "yellow": 2, "red": 3}
+    lights = [c.light for c in summons_countdowns(summons, now, cal)]
+    return max(lights, key=order.__getitem__, default="")
+
+
+def overdue_summons_q(now: datetime) -> Q:
+    """Summonses past a clock: not reported in by ``report_in_due_at``, or not responded by ``respond_due_at``."""
+    return Q(status=S.SUMMONED, report_in_due_at__lte=now) | Q(status__in=WAITING, respond_due_at__lte=now)
+
+
+# --- the inbox ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SummonsRow:
+    summons: Summons
+    countdowns: list[Countdown]
+    light: str
+    actions: list[tuple[str, str]]
+
+
+@dataclass
+class DispatchRow:
+    dispatch: CaseDispatch
+    light: str
+    actions: list[dict]
+
+
+@dataclass
+class Inbox:
+    """What the inbox page shows: summonses waiting, summonses awaiting the centre, dispatched cases."""
+
+    role: str  # "liaison", "centre" or "other"
+    waiting: list[SummonsRow]
+    awaiting_centre: list[SummonsRow]
+    dispatches: list[DispatchRow]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "waiting": len(self.waiting),
+            "red": sum(1 for r in self.waiting if r.light == "red")
+            + sum(1 for r in self.dispatches if r.light == "red"),
+            "awaiting": len(self.awaiting_centre),
+            "dispatches": len(self.dispatches),
+        }
+
+
+def _rows(user, qs, now, cal) -> list[SummonsRow]:
+    from .permissions import available_actions
+
+    rows = []
+    for s in qs:
+        countdowns = summons_countdowns(s, now, cal)
+        lights = [c.light for c in countdowns]
+        light = "red" if "red" in lights else ("yellow" if "yellow" in lights else ("green" if lights else ""))
+        rows.append(SummonsRow(s, countdowns, light, available_actions(user, s)))
+    return rows
+
+
+def inbox_for(user, *, now: datetime | None = None, limit: int = 200) -> Inbox:
+    """The inbox of ``user``.
+
+    - a liaison: their department's summonses still waiting (most urgent first), those responded and awaiting
+      the whistling centre, and cases dispatched to the department (active dispatches of open cases);
+    - centre staff: summonses on cases in their scope still waiting, and responses / extension requests
+      awaiting their centre's decision;
+    - others: empty.
+    """
+    now = now or timezone.now()
+    cal = calendar_spec()
+    scope = summons_queryset_for(user)
+    if user.role == Role.LIAISON:
+        role = "liaison"
+    elif user.role == Role.CENTRE_STAFF or user.is_superuser or user.role == Role.ADMIN:
+        role = "centre"
+    else:
+        return Inbox("other", [], [], [])
+    waiting_qs = scope.filter(status__in=WAITING).order_by("report_in_due_at", "respond_due_at", "id")[:limit]
+    if role == "centre":
+        awaiting_qs = scope.filter(Q(status=S.RESPONDED) | Q(extension_status="pending"))
+    else:
+        awaiting_qs = scope.filter(status=S.RESPONDED)
+    awaiting_qs = awaiting_qs.order_by("responded_at", "id")[:limit]
+    dispatches: list[DispatchRow] = []
+    if role == "liaison" and user.department_id:
+        dqs = (
+            CaseDispatch.objects.filter(
+                department_id=user.department_id, active=True, case__status__in=[s.value for s in OPEN_STATUSES]
+            )
+            .select_related("case__category", "case__street", "case__grid", "dispatcher_region")
+            .order_by("case__due_at", "id")[:limit]
+        )
+        for d in dqs:
+            dispatches.append(DispatchRow(d, d.case.light(now), allowed_actions(user, d.case, DISPATCH_ACTIONS)))
+    return Inbox(role, _rows(user, waiting_qs, now, cal), _rows(user, awaiting_qs, now, cal), dispatches)

@@ -1,0 +1,653 @@
+"""吹哨报到: a centre whistles, summoned departments report in and respond, the sweep supervises the late ones.
+
+Every function is one transaction and follows the same order of locks — the case row first (taken by
+``cases.services.case_transition``, the one way a case changes), then the summons row — so a liaison
+reporting in, the centre closing the case and the sweep never wait on each other in a circle.
+
+A summons action:
+1. reads the summons through the scope gate (``selectors.summons_get_for``: NotFound outside it), checks
+   entitlement (Forbidden) and state (NotAllowed) — the fast refusal, nothing written;
+2. writes the case's timeline event through ``case_transition`` ("comment": public, for report-in and
+   response; "note": internal, for extensions, returns and completion) — this locks the case;
+3. locks the summons (``select_for_update``) and re-checks its state: a concurrent action that got there
+   first makes this one fail with NotAllowed, and the whole transaction (event included) rolls back;
+4. writes the summons and the notices (outbox rows, same transaction).
+
+At import this module registers the close guard (``cases.hooks``), the receiver that marks responded
+summonses done when the case closes, and ``summons_escalate_overdue_batch`` as a step of the sweep.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from cases import hooks
+from cases.choices import OPEN_STATUSES, EvidenceStage, RequestStatus
+from cases.models import Case
+from cases.services import case_transition, grant_department
+from cases.signals import events_recorded
+from governance.choices import TimeUnit
+from governance.clock import add_working_time
+from governance.errors import Forbidden, InvalidInput, NotAllowed
+from governance.models import Department, User
+from governance.selectors import calendar_spec
+
+from ..choices import NoticeKind, SummonsStatus
+from ..models import Summons, Supervision, Whistle
+from ..permissions import PREDICATES, decide, state_refusal
+from ..selectors import WAITING, overdue_summons_q, summons_get_for
+from . import notices, sweep
+
+S = SummonsStatus
+MAX_REPORT_IN_MINUTES = 7 * 24 * 60
+MAX_RESPONSE_LIMIT = 1000
+
+
+def _local(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%m-%d %H:%M")
+
+
+def summons_url(summons_id: int) -> str:
+    return f"/inbox/summons/{summons_id}/"
+
+
+# --- notices (outbox rows written in the caller's transaction, through ``services.notices``) -----------------
+
+
+def _notify(
+    *,
+    targets: list[notices.Target],
+    kind: str,
+    title: str,
+    key: str,
+    now: datetime,
+    body: str = "",
+    url: str = "",
+    case_id: int | None = None,
+    summons_id: int | None = None,
+    actor: User | None = None,
+) -> None:
+    """One notice per person behind ``targets`` (not the actor); ``key`` makes it at most once per person."""
+    notices.notices_write(
+        specs=[
+            notices.NoticeSpec(
+                kind=kind,
+                title=title,
+                targets=targets,
+                dedupe_key=key,
+                body=body,
+                case_id=case_id,
+                summons_id=summons_id,
+                url=url,
+                exclude=frozenset({actor.pk}) if actor is not None and actor.pk else frozenset(),
+            )
+        ],
+        now=now,
+    )
+
+
+def _whistling_centre(whistle: Whistle) -> list[notices.Target]:
+    """The whistling centre: its staff, and whoever blew the whistle."""
+    targets = [notices.centre(whistle.region_id)]
+    if whistle.blown_by_id:
+        targets.append(notices.person(whistle.blown_by_id))
+    return targets
+
+
+# --- input checks ---------------------------------------------------------------------------------------
+
+
+def _department_ids(values: Sequence[Any] | None) -> list[int]:
+    if not values:
+        raise InvalidInput(_("请至少选择一个职能部门"), code="departments")
+    ids = []
+    for v in values:
+        try:
+            ids.append(int(getattr(v, "pk", v)))
+        except (TypeError, ValueError):
+            raise InvalidInput(_("部门编号无效"), code="departments") from None
+    if len(set(ids)) != len(ids):
+        raise InvalidInput(_("同一部门不能重复选择"), code="departments")
+    return ids
+
+
+def _positive(value: Any, *, label: str, maximum: int, code: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(_("%(label)s必须是正整数") % {"label": label}, code=code) from None
+    if number <= 0 or number > maximum:
+        raise InvalidInput(_("%(label)s必须在1到%(max)s之间") % {"label": label, "max": maximum}, code=code)
+    return number
+
+
+def _when(value: Any, *, code: str) -> datetime:
+    when = value if isinstance(value, datetime) else parse_datetime(str(value or ""))
+    if when is None:
+        raise InvalidInput(_("请填写有效的日期时间"), code=code)
+    return timezone.make_aware(when) if timezone.is_naive(when) else when
+
+
+# --- whistle ------------------------------------------------------------------------------------------
+
+
+def whistle_blow(
+    *,
+    case_id: int,
+    actor: User,
+    department_ids: Sequence[int],
+    reason: str,
+    report_in_minutes: int = 30,
+    response_limit: int = 1,
+    response_unit: str = TimeUnit.WORKING_DAYS,
+    now: datetime | None = None,
+) -> Whistle:
+    """吹哨: summon one or more departments to a case.
+
+    1. check the input (departments: at least one, no duplicates, all active; reason; positive limits);
+    2. ``case_transition(action="whistle")`` locks the case, checks scope, state and permission (street or
+       community centre staff holding the case) and writes the "whistle" event; the case is in progress at
+       the whistling centre;
+    3. refuse if one of the departments still owes a report-in or response on this case;
+    4. create the whistle and one summons per department (report-in due: now + minutes, calendar time;
+       response due: now + the limit in the work calendar), grant each department view of the case, and
+       write a notice to each department's liaisons.
+    """
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    ids = _department_ids(department_ids)
+    if not reason:
+        raise InvalidInput(_("请填写吹哨事由"), code="reason")
+    minutes = _positive(report_in_minutes, label=_("报到时限"), maximum=MAX_REPORT_IN_MINUTES, code="report_in")
+    limit = _positive(response_limit, label=_("反馈时限"), maximum=MAX_RESPONSE_LIMIT, code="response_limit")
+    if response_unit not in TimeUnit.values:
+        raise InvalidInput(_("未知的时限单位"), code="response_unit")
+    found = {d.id: d for d in Department.objects.filter(pk__in=ids, active=True)}
+    if len(found) != len(ids):
+        raise InvalidInput(_("所选部门不存在或已停用"), code="departments")
+    departments = [found[i] for i in ids]
+    report_due = now + timedelta(minutes=minutes)
+    respond_due = add_working_time(now, limit, response_unit, calendar_spec())
+    if respond_due < report_due:
+        raise InvalidInput(_("反馈时限不能早于报到时限"), code="response_limit")
+
+    with transaction.atomic():
+        case = case_transition(
+            case_id=case_id,
+            action="whistle",
+            actor=actor,
+            note=reason,
+            now=now,
+            department_names=[d.name for d in departments],
+        )
+        busy = list(
+            Summons.objects.filter(case=case, department_id__in=ids, status__in=WAITING).values_list(
+                "department__name", flat=True
+            )
+        )
+        if busy:
+            raise NotAllowed(
+                _("%(depts)s已被召集，尚未完成报到/反馈，无需重复吹哨") % {"depts": "、".join(busy)}, code="summoned"
+            )
+        whistle = Whistle.objects.create(
+            case=case,
+            blown_by=actor,
+            region=case.handler_region or case.street,
+            reason=reason,
+            report_in_minutes=minutes,
+            response_limit=limit,
+            response_unit=response_unit,
+            blown_at=now,
+        )
+        for dept in departments:
+            summons = Summons.objects.create(
+                whistle=whistle,
+                case=case,
+                department=dept,
+                report_in_due_at=report_due,
+                respond_due_at=respond_due,
+            )
+            grant_department(case, dept)
+            _notify(
+                targets=[notices.department(dept.id)],
+                actor=actor,
+                kind=NoticeKind.WHISTLE,
+                title=_("%(region)s吹哨：请于%(due)s前报到（%(number)s）")
+                % {"region": whistle.region.name, "due": _local(report_due), "number": case.number},
+                body=_("事件：%(title)s\n事由：%(reason)s\n反馈时限：%(respond)s")
+                % {"title": case.title, "reason": reason, "respond": _local(respond_due)},
+                url=summons_url(summons.id),
+                key=f"whistle:{summons.id}",
+                now=now,
+                case_id=case.id,
+                summons_id=summons.id,
+            )
+    return whistle
+
+
+# --- the summons actions ------------------------------------------------------------------------------
+
+
+def _precheck(*, summons_id: int, actor: User | None, action: str) -> Summons:
+    """Scope (NotFound), entitlement (Forbidden), state (NotAllowed) — before anything is written."""
+    summons = summons_get_for(actor, summons_id)
+    entitled = PREDICATES[action](actor, summons)
+    if not entitled:
+        raise Forbidden(entitled.reason, code="permission")
+    decision = decide(actor, summons, action)
+    if not decision:
+        raise NotAllowed(decision.reason, code="state")
+    return summons
+
+
+def _lock(summons: Summons, *, actor: User | None, action: str) -> Summons:
+    """Lock the summons row (after the case row) and re-check its state under the lock."""
+    locked = (
+        Summons.objects.select_for_update(of=("self",))
+        .select_related("whistle__region", "department", "case", "reported_in_by")
+        .get(pk=summons.pk)
+    )
+    decision = decide(actor, locked, action)
+    if not decision:
+        raise NotAllowed(decision.reason or state_refusal(locked, action), code="state")
+    return locked
+
+
+def _record(
+    summons: Summons,
+    *,
+    actor: User | None,
+    action: str,
+    public: bool,
+    note: str,
+    now: datetime,
+    files: Iterable = (),
+    extra: dict | None = None,
+) -> None:
+    """The summons step on the case's timeline, through the one way a case changes (locks the case)."""
+    case_transition(
+        case_id=summons.case_id,
+        action="comment" if public else "note",
+        actor=actor,
+        note=note,
+        now=now,
+        files=files,
+        reason=f"summons_{action}",
+        record={"summons": summons.pk, "department": summons.department.name, **(extra or {})},
+        stage=EvidenceStage.RESPONSE if files else None,
+    )
+
+
+def summons_report_in(*, summons_id: int, actor: User, now: datetime | None = None) -> Summons:
+    """报到: the summoned department acknowledges; after ``report_in_due_at`` it is recorded as late."""
+    now = now or timezone.now()
+    summons = _precheck(summons_id=summons_id, actor=actor, action="report_in")
+    late = now > summons.report_in_due_at
+    if late:
+        note = _("%(dept)s报到（超时报到，报到时限%(due)s）") % {
+            "dept": summons.department.name,
+            "due": _local(summons.report_in_due_at),
+        }
+    else:
+        note = _("%(dept)s已报到") % {"dept": summons.department.name}
+    with transaction.atomic():
+        _record(summons, actor=actor, action="report_in", public=True, note=note, now=now, extra={"late": late})
+        summons = _lock(summons, actor=actor, action="report_in")
+        summons.status = S.REPORTED_IN
+        summons.reported_in_at, summons.reported_in_by, summons.reported_late = now, actor, late
+        summons.save(update_fields=["status", "reported_in_at", "reported_in_by", "reported_late"])
+        _notify(
+            targets=_whistling_centre(summons.whistle),
+            actor=actor,
+            kind=NoticeKind.WHISTLE,
+            title=note + f"（{summons.case.number}）",
+            url=summons_url(summons.pk),
+            key=f"summons:{summons.pk}:report_in",
+            now=now,
+            case_id=summons.case_id,
+            summons_id=summons.pk,
+        )
+    return summons
+
+
+def summons_respond(
+    *, summons_id: int, actor: User, text: str, files: Iterable = (), now: datetime | None = None
+) -> Summons:
+    """反馈: the department's answer, with photos or documents as evidence (linked to the case event)."""
+    now = now or timezone.now()
+    text = (text or "").strip()
+    summons = _precheck(summons_id=summons_id, actor=actor, action="respond")
+    if not text:
+        raise InvalidInput(_("请填写反馈内容"), code="text")
+    note = _("%(dept)s反馈：%(text)s") % {"dept": summons.department.name, "text": text}
+    with transaction.atomic():
+        _record(summons, actor=actor, action="respond", public=True, note=note, now=now, files=files)
+        summons = _lock(summons, actor=actor, action="respond")
+        summons.status, summons.responded_at, summons.response = S.RESPONDED, now, text
+        summons.save(update_fields=["status", "responded_at", "response"])
+        _notify(
+            targets=_whistling_centre(summons.whistle),
+            actor=actor,
+            kind=NoticeKind.WHISTLE,
+            title=_("%(dept)s已反馈，请确认（%(number)s）")
+            % {"dept": summons.department.name, "number": summons.case.number},
+            body=text,
+            url=summons_url(summons.pk),
+            key=f"summons:{summons.pk}:respond",
+            now=now,
+            case_id=summons.case_id,
+            summons_id=summons.pk,
+        )
+    return summons
+
+
+def summons_request_extension(
+    *, summons_id: int, actor: User, until: datetime | str, reason: str, now: datetime | None = None
+) -> Summons:
+    """延期申请: the department asks the whistling centre for a later response time (one open request)."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    summons = _precheck(summons_id=summons_id, actor=actor, action="extension")
+    wanted = _when(until, code="until")
+    if not reason:
+        raise InvalidInput(_("请填写延期理由"), code="reason")
+    if wanted <= summons.respond_due_at or wanted <= now:
+        raise InvalidInput(
+            _("申请延期的时间必须晚于当前反馈时限（%(due)s）") % {"due": _local(summons.respond_due_at)}, code="until"
+        )
+    note = _("%(dept)s申请延期至%(until)s：%(reason)s") % {
+        "dept": summons.department.name,
+        "until": _local(wanted),
+        "reason": reason,
+    }
+    with transaction.atomic():
+        _record(
+            summons,
+            actor=actor,
+            action="extension",
+            public=False,
+            note=note,
+            now=now,
+            extra={"until": wanted.isoformat()},
+        )
+        summons = _lock(summons, actor=actor, action="extension")
+        summons.extension_status = RequestStatus.PENDING
+        summons.extension_until, summons.extension_reason, summons.extension_requested_at = wanted, reason, now
+        summons.save(
+            update_fields=["extension_status", "extension_until", "extension_reason", "extension_requested_at"]
+        )
+        _notify(
+            targets=_whistling_centre(summons.whistle),
+            actor=actor,
+            kind=NoticeKind.EXTENSION,
+            title=note[:150] + f"（{summons.case.number}）",
+            body=reason,
+            url=summons_url(summons.pk),
+            key=f"summons:{summons.pk}:extension:{now.isoformat()}",
+            now=now,
+            case_id=summons.case_id,
+            summons_id=summons.pk,
+        )
+    return summons
+
+
+def summons_decide_extension(
+    *,
+    summons_id: int,
+    actor: User,
+    approve: bool,
+    note: str = "",
+    due_at: datetime | str | None = None,
+    now: datetime | None = None,
+) -> Summons:
+    """The whistling centre approves (the response time moves to the requested or a given time) or refuses
+    (with a reason) the pending extension request."""
+    now = now or timezone.now()
+    note = (note or "").strip()
+    summons = _precheck(summons_id=summons_id, actor=actor, action="decide_extension")
+    new_due = None
+    if approve:
+        new_due = _when(due_at, code="due_at") if due_at else summons.extension_until
+        if new_due is None or new_due <= summons.respond_due_at:
+            raise InvalidInput(_("延期后的时限必须晚于当前反馈时限"), code="due_at")
+        text = _("批准%(dept)s延期，反馈时限延至%(due)s") % {"dept": summons.department.name, "due": _local(new_due)}
+    else:
+        if not note:
+            raise InvalidInput(_("请填写驳回延期的理由"), code="note")
+        text = _("驳回%(dept)s的延期申请") % {"dept": summons.department.name}
+    if note:
+        text = f"{text}：{note}"
+    with transaction.atomic():
+        _record(
+            summons,
+            actor=actor,
+            action="decide_extension",
+            public=False,
+            note=text,
+            now=now,
+            extra={"approved": bool(approve), "due_at": new_due.isoformat() if new_due else None},
+        )
+        summons = _lock(summons, actor=actor, action="decide_extension")
+        fields = ["extension_status"]
+        if approve:
+            summons.extension_status, summons.respond_due_at = RequestStatus.APPROVED, new_due
+            fields.append("respond_due_at")
+        else:
+            summons.extension_status = RequestStatus.REFUSED
+        summons.save(update_fields=fields)
+        _notify(
+            targets=[notices.department(summons.department_id)],
+            actor=actor,
+            kind=NoticeKind.EXTENSION,
+            title=text[:150] + f"（{summons.case.number}）",
+            url=summons_url(summons.pk),
+            key=f"summons:{summons.pk}:extension-decided:{now.isoformat()}",
+            now=now,
+            case_id=summons.case_id,
+            summons_id=summons.pk,
+        )
+    return summons
+
+
+def summons_return(*, summons_id: int, actor: User, reason: str, now: datetime | None = None) -> Summons:
+    """退回: the department says the summons is not theirs (with a reason); the whistling centre is told."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    summons = _precheck(summons_id=summons_id, actor=actor, action="return")
+    if not reason:
+        raise InvalidInput(_("请填写退回理由"), code="reason")
+    note = _("%(dept)s退回召集：%(reason)s") % {"dept": summons.department.name, "reason": reason}
+    with transaction.atomic():
+        _record(summons, actor=actor, action="return", public=False, note=note, now=now)
+        summons = _lock(summons, actor=actor, action="return")
+        summons.status, summons.returned_at, summons.return_reason = S.RETURNED, now, reason
+        if summons.extension_status == RequestStatus.PENDING:
+            summons.extension_status = RequestStatus.REFUSED
+        summons.save(update_fields=["status", "returned_at", "return_reason", "extension_status"])
+        _notify(
+            targets=_whistling_centre(summons.whistle),
+            actor=actor,
+            kind=NoticeKind.RETURNED,
+            title=note[:150] + f"（{summons.case.number}）",
+            body=reason,
+            url=summons_url(summons.pk),
+            key=f"summons:{summons.pk}:return",
+            now=now,
+            case_id=summons.case_id,
+            summons_id=summons.pk,
+        )
+    return summons
+
+
+def summons_complete(*, summons_id: int, actor: User, now: datetime | None = None) -> Summons:
+    """The whistling centre confirms a department's response: the summons is done."""
+    now = now or timezone.now()
+    summons = _precheck(summons_id=summons_id, actor=actor, action="complete")
+    note = _("确认%(dept)s的反馈，报到事项完成") % {"dept": summons.department.name}
+    with transaction.atomic():
+        _record(summons, actor=actor, action="complete", public=False, note=note, now=now)
+        summons = _lock(summons, actor=actor, action="complete")
+        summons.status, summons.done_at = S.DONE, now
+        summons.save(update_fields=["status", "done_at"])
+        _notify(
+            targets=[notices.department(summons.department_id)],
+            actor=actor,
+            kind=NoticeKind.WHISTLE,
+            title=_("%(region)s已确认您部门的反馈（%(number)s）")
+            % {"region": summons.whistle.region.name, "number": summons.case.number},
+            url=summons_url(summons.pk),
+            key=f"summons:{summons.pk}:done",
+            now=now,
+            case_id=summons.case_id,
+            summons_id=summons.pk,
+        )
+    return summons
+
+
+# --- the sweep's step: overdue summonses go under district supervision, once -------------------------------
+
+
+def summons_escalate_overdue_batch(*, now: datetime | None = None, batch_size: int = 1000) -> int:
+    """Put one batch of overdue summonses under district supervision (督办); returns how many.
+
+    Overdue: still summoned after ``report_in_due_at``, or not responded after ``respond_due_at``;
+    ``overdue_at`` empty (each summons is supervised exactly once). Step by step:
+    1. read the cases that have such summonses (oldest case first, at most ``batch_size``);
+    2. lock those case rows with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two sweeps take disjoint cases
+       and the lock order stays case → summons, as in every other whistle transaction (SQLite serialises
+       writers: its transactions are IMMEDIATE);
+    3. re-read the overdue summonses of the locked cases and mark them with one conditional UPDATE
+       (``overdue_at IS NULL`` → now);
+    4. one bulk INSERT of Supervision rows (the case's district centre), one "supervise" event per case
+       through ``case_transition`` (system), and bulk notices to the district centre staff and the
+       department's liaisons (keyed per summons: at most once).
+    """
+    now = now or timezone.now()
+    open_statuses = [s.value for s in OPEN_STATUSES]
+    with transaction.atomic():
+        overdue = Summons.objects.filter(
+            overdue_summons_q(now), overdue_at__isnull=True, case__status__in=open_statuses
+        )
+        case_ids = list(overdue.order_by("case_id").values_list("case_id", flat=True).distinct()[:batch_size])
+        if not case_ids:
+            return 0
+        if connection.features.has_select_for_update_skip_locked:
+            # A lock-only read of the case rows (no write here: the case changes through case_transition below).
+            locked = Case.objects.filter(pk__in=case_ids).select_for_update(skip_locked=True, of=("self",))
+            case_ids = list(locked.values_list("pk", flat=True))
+            if not case_ids:
+                return 0
+        rows = list(
+            overdue.filter(case_id__in=case_ids)
+            .order_by("case_id", "id")
+            .values(
+                "id",
+                "case_id",
+                "case__number",
+                "case__district_id",
+                "department_id",
+                "department__name",
+                "status",
+                "report_in_due_at",
+                "respond_due_at",
+            )[:batch_size]
+        )
+        ids = [r["id"] for r in rows]
+        marked = Summons.objects.filter(pk__in=ids, overdue_at__isnull=True).update(overdue_at=now)
+        if marked != len(ids):  # cannot happen under the case locks; refuse to write half a batch
+            raise NotAllowed(_("并发督办冲突，请重试"), code="concurrent_sweep")
+
+        by_case: dict[int, list[dict]] = defaultdict(list)
+        supervisions = []
+        for r in rows:
+            if r["status"] == S.SUMMONED and r["report_in_due_at"] <= now:
+                r["why"] = _("%(dept)s未按时报到（报到时限%(due)s）") % {
+                    "dept": r["department__name"],
+                    "due": _local(r["report_in_due_at"]),
+                }
+            else:
+                r["why"] = _("%(dept)s未按时反馈（反馈时限%(due)s）") % {
+                    "dept": r["department__name"],
+                    "due": _local(r["respond_due_at"]),
+                }
+            by_case[r["case_id"]].append(r)
+            supervisions.append(
+                Supervision(
+                    case_id=r["case_id"],
+                    summons_id=r["id"],
+                    region_id=r["case__district_id"],
+                    reason=r["why"][:200],
+                    created_at=now,
+                )
+            )
+        Supervision.objects.bulk_create(supervisions)
+        for case_id, case_rows in by_case.items():
+            case_transition(
+                case_id=case_id,
+                action="supervise",
+                actor=None,
+                system=True,
+                now=now,
+                note=_("吹哨报到超时，转区综治中心督办：%(why)s") % {"why": "；".join(r["why"] for r in case_rows)},
+                reason="summons_overdue",
+            )
+
+        notices.notices_write(
+            specs=[
+                notices.NoticeSpec(
+                    kind=NoticeKind.SUMMONS_OVERDUE,
+                    title=_("【报到超时督办】%(why)s（%(number)s）") % {"why": r["why"], "number": r["case__number"]},
+                    targets=[notices.centre(r["case__district_id"]), notices.department(r["department_id"])],
+                    dedupe_key=f"summons-overdue:{r['id']}",
+                    case_id=r["case_id"],
+                    summons_id=r["id"],
+                    url=summons_url(r["id"]),
+                )
+                for r in rows
+            ],
+            now=now,
+        )
+    return len(rows)
+
+
+# --- a case can't close while a department still owes a report-in or response ------------------------------
+
+
+CLOSING_ACTIONS = ("verify_ok", "close")
+
+
+def summons_close_guard(*, case, action: str, actor, data: dict) -> str | None:
+    """Refuse closing (核查通过 / 结案) while any summons on the case is still summoned or reported in."""
+    if action not in CLOSING_ACTIONS:
+        return None
+    waiting = list(
+        Summons.objects.filter(case_id=case.pk, status__in=WAITING)
+        .order_by("department__code")
+        .values_list("department__name", flat=True)
+    )
+    if waiting:
+        return _("仍有部门未完成报到/反馈：%(depts)s") % {"depts": "、".join(dict.fromkeys(waiting))}
+    return None
+
+
+@receiver(events_recorded, dispatch_uid="escalation.whistles.finish_summonses_on_close")
+def finish_summonses_on_close(sender, events, actor=None, batch=False, **kwargs) -> None:
+    """When a case closes, its responded summonses are done (same transaction as the close event)."""
+    closing = [(ev.case_id, ev.at) for ev in events if ev.action in CLOSING_ACTIONS]
+    for case_id, at in closing:
+        Summons.objects.filter(case_id=case_id, status=S.RESPONDED).update(status=S.DONE, done_at=at)
+
+
+hooks.register_guard(summons_close_guard)
+
+
+sweep.register_sweep_step(summons_escalate_overdue_batch)
