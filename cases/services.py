@@ -723,11 +723,22 @@ def _apply_escalate(*, case, now, data, **_kw) -> dict:
     nxt = next_level_for(level=case.level, has_community=bool(case.community_id))
     if nxt is None:
         raise NotAllowed(_("事件已在最高层级，不能再上报"), code="top")
-    CaseDispatch.objects.filter(case=case, active=True).update(active=False)
+    active = CaseDispatch.objects.filter(case=case, active=True)
+    from_handler = _holder(case.handler_kind, case.handler_region_id, active.values_list("department_id", flat=True))
+    active.update(active=False)
     old_due = case.due_at
     _arrive(case, nxt, Deadlines(now))
     case.escalation_count += 1
-    return {"_reason": data.get("reason") or "manual", "overdue_due_at": old_due.isoformat() if old_due else None}
+    return {
+        "_reason": data.get("reason") or "manual",
+        "overdue_due_at": old_due.isoformat() if old_due else None,
+        "from_handler": from_handler,
+    }
+
+
+def _holder(kind: str, region_id: int | None, department_ids: Iterable[int | None]) -> dict[str, Any]:
+    """Who held the case before it climbed (kept on the escalate event: notices reach the previous holder)."""
+    return {"kind": kind, "region": region_id, "departments": sorted(d for d in department_ids if d)}
 
 
 def _apply_supervise(*, case, now, **_kw) -> dict:
@@ -821,7 +832,11 @@ def case_escalate_overdue_batch(*, now: datetime | None = None, batch_size: int 
 
         if connection.features.has_select_for_update_skip_locked:
             qs = qs.select_for_update(skip_locked=True, of=("self",))
-        rows = list(qs.values("id", "level", "status", "category_id", "community_id", "due_at")[:batch_size])
+        rows = list(
+            qs.values(
+                "id", "level", "status", "category_id", "community_id", "due_at", "handler_kind", "handler_region_id"
+            )[:batch_size]
+        )
         if not rows:
             return {"escalated": 0, "supervised": 0}
         clock = Deadlines(now)
@@ -834,6 +849,11 @@ def case_escalate_overdue_batch(*, now: datetime | None = None, batch_size: int 
                 moves.append((r, nxt))
         events: list[CaseEvent] = []
         if moves:
+            dispatched: dict[int, list[int]] = {}
+            for cid, dept in CaseDispatch.objects.filter(
+                case_id__in=[r["id"] for r, _n in moves], active=True, department__isnull=False
+            ).values_list("case_id", "department_id"):
+                dispatched.setdefault(cid, []).append(dept)
             _bulk_escalate(moves, clock)
             for r, nxt in moves:
                 events.append(
@@ -849,7 +869,12 @@ def case_escalate_overdue_batch(*, now: datetime | None = None, batch_size: int 
                         to_level=nxt,
                         reason="overdue",
                         note=_("超过本级办理时限，系统自动上报"),
-                        data={"overdue_due_at": r["due_at"].isoformat()},
+                        data={
+                            "overdue_due_at": r["due_at"].isoformat(),
+                            "from_handler": _holder(
+                                r["handler_kind"], r["handler_region_id"], dispatched.get(r["id"], ())
+                            ),
+                        },
                         public=True,
                         at=now,
                     )

@@ -1,0 +1,569 @@
+"""Notices: who is told what when a case moves, the recipient's inbox, and email through the outbox.
+
+Writing (``notices_for_events``, ``notices_write``) happens inside the transaction that changed the
+case, so a notice exists exactly when its cause was committed. Everything is set-wise: a batch of
+events (the sweep sends thousands at once) costs a constant number of queries — one to load the
+cases, one for their active dispatches when needed, one per kind of recipient group (grid teams,
+centres, departments), and the bulk INSERTs — never one query per case.
+
+"Once each" is held by the database: ``Notice(recipient, dedupe_key)`` is unique and rows are
+inserted with ``ON CONFLICT DO NOTHING`` (``bulk_create(ignore_conflicts=True)``), so writing the
+same notice twice (a re-run, two sweeps) leaves one row.
+
+Email is an outbox: rows start ``pending`` (``skipped`` when the user has no address); after commit
+a task is enqueued to send them; a failed send backs off (1, 2, 4 … minutes, capped) and gives up
+after ``NOTICE_MAX_ATTEMPTS``. The beat task re-sends whatever is pending and due, which also covers
+a message the broker lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection, transaction
+from django.db.models import F, QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.choices import HandlerKind, RatingResult, ReturnReason
+from cases.models import Case, CaseDispatch, CaseEvent, ExtensionRequest
+from governance.choices import Level, Role
+from governance.models import User
+from grids.models import GridAssignment
+
+from ..choices import DeliveryStatus, NoticeKind
+from ..models import Notice
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = getattr(settings, "NOTICE_MAX_ATTEMPTS", 6)
+BACKOFF_CAP_MINUTES = getattr(settings, "NOTICE_BACKOFF_CAP_MINUTES", 60)
+SEND_BATCH = getattr(settings, "NOTICE_SEND_BATCH", 200)
+#: How long a worker holds pending rows it is sending (another worker takes them after that).
+LEASE = timedelta(seconds=getattr(settings, "NOTICE_LEASE_SECONDS", 300))
+INSERT_BATCH = 5000
+
+
+# --- whom: groups of people, resolved set-wise ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """A group of recipients: a grid team, a centre (its staff), a department (its liaisons) or one user."""
+
+    kind: str  # "grid" | "centre" | "department" | "user"
+    id: int
+
+
+def grid_team(grid_id: int) -> Target:
+    return Target("grid", grid_id)
+
+
+def centre(region_id: int) -> Target:
+    return Target("centre", region_id)
+
+
+def department(department_id: int) -> Target:
+    return Target("department", department_id)
+
+
+def person(user_id: int) -> Target:
+    return Target("user", user_id)
+
+
+def resolve_targets(targets: Iterable[Target]) -> dict[Target, list[tuple[int, bool]]]:
+    """(user id, has an email address) of the active people behind each target.
+
+    One query per kind of target present, whatever the number of targets: grid teams through
+    their active seats, centres through centre staff of the region, departments through their
+    liaisons, single users directly.
+    """
+    by_kind: dict[str, set[int]] = {}
+    for t in targets:
+        if t.id:
+            by_kind.setdefault(t.kind, set()).add(t.id)
+    out: dict[Target, list[tuple[int, bool]]] = {}
+
+    def add(kind: str, rows: Iterable[tuple[int, int, str]]) -> None:
+        for key, uid, email in rows:
+            out.setdefault(Target(kind, key), []).append((uid, bool(email)))
+
+    if ids := by_kind.get("grid"):
+        add(
+            "grid",
+            GridAssignment.objects.filter(grid_id__in=ids, ended_on__isnull=True, user__is_active=True)
+            .order_by("grid_id", "user_id")
+            .values_list("grid_id", "user_id", "user__email"),
+        )
+    if ids := by_kind.get("centre"):
+        add(
+            "centre",
+            User.objects.filter(role=Role.CENTRE_STAFF, region_id__in=ids, is_active=True)
+            .order_by("id")
+            .values_list("region_id", "id", "email"),
+        )
+    if ids := by_kind.get("department"):
+        add(
+            "department",
+            User.objects.filter(role=Role.LIAISON, department_id__in=ids, is_active=True)
+            .order_by("id")
+            .values_list("department_id", "id", "email"),
+        )
+    if ids := by_kind.get("user"):
+        add("user", User.objects.filter(pk__in=ids, is_active=True).values_list("id", "id", "email"))
+    return out
+
+
+@dataclass
+class NoticeSpec:
+    """One message to every person behind ``targets`` (each once), except ``exclude`` (the actor)."""
+
+    kind: str
+    title: str
+    targets: Sequence[Target]
+    dedupe_key: str
+    body: str = ""
+    case_id: int | None = None
+    summons_id: int | None = None
+    url: str = ""
+    exclude: frozenset[int] = field(default_factory=frozenset)
+
+
+def notices_write(*, specs: Sequence[NoticeSpec], now: datetime | None = None) -> int:
+    """Write the notices of ``specs`` in bulk and send their email after commit; returns the rows offered.
+
+    Call inside the transaction that caused them. Recipients are resolved with one query per kind
+    of target for all specs together; the rows go in with ``ON CONFLICT DO NOTHING`` on
+    (recipient, dedupe_key), so a notice already written is not written again.
+    """
+    if not specs:
+        return 0
+    now = now or timezone.now()
+    people = resolve_targets(t for s in specs for t in s.targets)
+    rows: list[Notice] = []
+    for spec in specs:
+        seen: set[int] = set(spec.exclude)
+        for target in spec.targets:
+            for uid, has_email in people.get(target, ()):
+                if uid in seen:
+                    continue
+                seen.add(uid)
+                rows.append(
+                    Notice(
+                        recipient_id=uid,
+                        kind=spec.kind,
+                        case_id=spec.case_id,
+                        summons_id=spec.summons_id,
+                        title=spec.title[:200],
+                        body=spec.body,
+                        url=spec.url[:200],
+                        dedupe_key=spec.dedupe_key[:120],
+                        created_at=now,
+                        next_attempt_at=now,
+                        email_status=DeliveryStatus.PENDING if has_email else DeliveryStatus.SKIPPED,
+                    )
+                )
+    if not rows:
+        return 0
+    Notice.objects.bulk_create(rows, batch_size=INSERT_BATCH, ignore_conflicts=True)
+    if any(r.email_status == DeliveryStatus.PENDING for r in rows):
+        schedule_delivery()
+    return len(rows)
+
+
+def schedule_delivery() -> None:
+    """After commit, enqueue one delivery task for this transaction (however many notices it wrote).
+
+    ``robust``: a broker that is down must not turn a committed change into an error — the beat
+    task ``send_pending_notices`` sends what is still pending.
+    """
+    if connection.in_atomic_block and any(item[1] is _enqueue_delivery for item in connection.run_on_commit):
+        return
+    transaction.on_commit(_enqueue_delivery, robust=True)
+
+
+def _enqueue_delivery() -> None:
+    from ..tasks import send_pending_notices
+
+    send_pending_notices.delay()
+
+
+# --- what: notices for case events -----------------------------------------------------------------------
+
+_CASE_FIELDS = (
+    "id",
+    "number",
+    "title",
+    "level",
+    "grid_id",
+    "community_id",
+    "street_id",
+    "district_id",
+    "district__parent_id",
+    "handler_kind",
+    "handler_region_id",
+    "due_at",
+)
+#: Actions whose recipients include the case's current holder (needs its active dispatches).
+_NEEDS_DISPATCHES = {"dispatch", "verify_failed", "supervise", "reopen", "extension_approve", "extension_refuse"}
+
+
+def case_url(case_id: int) -> str:
+    return f"/cases/{case_id}/"
+
+
+def _region_at(case: dict[str, Any], level: str) -> int | None:
+    return {
+        Level.COMMUNITY: case["community_id"],
+        Level.STREET: case["street_id"],
+        Level.DISTRICT: case["district_id"],
+        Level.CITY: case["district__parent_id"],
+    }.get(level)
+
+
+def _level_label(level: str) -> str:
+    return str(Level(level).label) if level in Level.values else level
+
+
+def holder_targets(case: dict[str, Any], departments: Iterable[int] = ()) -> list[Target]:
+    """Who holds the case now: its grid team, the centre that holds it, or the dispatched departments."""
+    kind = case["handler_kind"]
+    if kind == HandlerKind.GRID_TEAM and case["grid_id"]:
+        return [grid_team(case["grid_id"])]
+    if kind == HandlerKind.DEPARTMENTS:
+        return [department(d) for d in departments] or (
+            [centre(case["handler_region_id"])] if case["handler_region_id"] else []
+        )
+    region = case["handler_region_id"] or _region_at(case, case["level"])
+    return [centre(region)] if region else []
+
+
+def _handling_centre(case: dict[str, Any]) -> list[Target]:
+    region = case["handler_region_id"] or case["community_id"] or case["street_id"]
+    return [centre(region)] if region else []
+
+
+def _previous_holder(case: dict[str, Any], event: CaseEvent) -> list[Target]:
+    """The holder before an escalation: the grid team at grid level, else the old level's centre, plus
+    the departments the case was dispatched to (recorded on the event by ``cases``)."""
+    before = (event.data or {}).get("from_handler") or {}
+    targets: list[Target] = []
+    if event.from_level == Level.GRID or before.get("kind") == HandlerKind.GRID_TEAM:
+        if case["grid_id"]:
+            targets.append(grid_team(case["grid_id"]))
+    else:
+        region = _region_at(case, event.from_level)
+        if region:
+            targets.append(centre(region))
+        if before.get("region") and before.get("region") != region:
+            targets.append(centre(before["region"]))
+    targets.extend(department(d) for d in before.get("departments") or ())
+    return targets
+
+
+def _spec_for_event(
+    event: CaseEvent, case: dict[str, Any], dispatches: list[dict[str, Any]], extension_by: dict[int, int]
+) -> NoticeSpec | None:
+    """The notice an event causes, or None. One place that says who hears about what."""
+    action, data = event.action, event.data or {}
+    number, title = case["number"], case["title"]
+    ref = f"{number}「{title}」"
+    active_depts = [d["department_id"] for d in dispatches if d["department_id"]]
+    kind, targets, head = None, [], ""
+    if action == "escalate":
+        kind = NoticeKind.ESCALATED
+        targets = [*_previous_holder(case, event)]
+        if case["handler_region_id"]:
+            targets.append(centre(case["handler_region_id"]))
+        label = _("超时上报") if event.reason == "overdue" else _("上报")
+        head = _("【%(label)s】%(ref)s已由%(from)s上报至%(to)s，请%(to)s综治中心及时受理派遣") % {
+            "label": label,
+            "ref": ref,
+            "from": _level_label(event.from_level),
+            "to": _level_label(event.to_level),
+        }
+    elif action == "supervise" and event.reason != "summons_overdue":  # the whistle module tells those itself
+        kind = NoticeKind.SUPERVISED
+        if event.actor_id is None:  # the sweep at the top level: the top centre supervises (督办)
+            region = _region_at(case, case["level"])
+            targets = [centre(region)] if region else []
+        else:  # a higher centre supervises: the holder must act
+            targets = holder_targets(case, active_depts)
+        head = _("【督办】%(ref)s已超过办理时限，列入督办") % {"ref": ref}
+    elif action == "dispatch":
+        kind = NoticeKind.DISPATCHED
+        for d in dispatches:
+            if d["department_id"]:
+                targets.append(department(d["department_id"]))
+            elif d["grid_id"]:
+                targets.append(grid_team(d["grid_id"]))
+            elif d["region_id"]:
+                targets.append(centre(d["region_id"]))
+        head = _("【派遣】%(ref)s已派遣给您，请及时签收办理") % {"ref": ref}
+    elif action == "return":
+        kind = NoticeKind.RETURNED
+        targets = [centre(case["handler_region_id"])] if case["handler_region_id"] else []
+        reason = ReturnReason(event.reason).label if event.reason in ReturnReason.values else event.reason
+        head = _("【退单】%(ref)s被退回（%(reason)s），请重新派遣") % {"ref": ref, "reason": reason}
+    elif action in ("resolve", "self_handle"):
+        kind = NoticeKind.RESOLVED
+        if action == "resolve" and case["grid_id"]:
+            targets = [grid_team(case["grid_id"])]
+        else:  # a grid worker handled it on the spot: the community centre verifies
+            targets = [centre(case["community_id"] or case["handler_region_id"] or case["street_id"])]
+        head = _("【待核查】%(ref)s已处置，请核查") % {"ref": ref}
+    elif action == "verify_failed":
+        kind = NoticeKind.OTHER
+        targets = holder_targets(case, active_depts)
+        head = _("【返工】%(ref)s核查未通过，请重新处置") % {"ref": ref}
+    elif action == "rate" and data.get("result") == RatingResult.UNSATISFIED:
+        kind = NoticeKind.RATED
+        targets = _handling_centre(case)
+        head = _("【不满意】%(ref)s群众评价为不满意") % {"ref": ref}
+    elif action == "reopen":
+        kind = NoticeKind.OTHER
+        targets = [*_handling_centre(case), *holder_targets(case, active_depts)]
+        head = _("【重办】%(ref)s已重办，请重新处置") % {"ref": ref}
+    elif action == "extension_request":
+        kind = NoticeKind.EXTENSION
+        targets = _handling_centre(case)
+        head = _("【延期申请】%(ref)s申请延期，请审批") % {"ref": ref}
+    elif action in ("extension_approve", "extension_refuse"):
+        kind = NoticeKind.EXTENSION
+        requester = extension_by.get(data.get("request") or 0)
+        targets = [person(requester)] if requester else holder_targets(case, active_depts)
+        verdict = _("已批准") if action == "extension_approve" else _("被驳回")
+        head = _("【延期】%(ref)s的延期申请%(verdict)s") % {"ref": ref, "verdict": verdict}
+    if kind is None or not targets:
+        return None
+    return NoticeSpec(
+        kind=kind,
+        title=head,
+        body=event.note,
+        targets=targets,
+        case_id=case["id"],
+        url=case_url(case["id"]),
+        dedupe_key=_event_key(event, case),
+        exclude=frozenset({event.actor_id}) if event.actor_id else frozenset(),
+    )
+
+
+def _event_key(event: CaseEvent, case: dict[str, Any]) -> str:
+    if event.action == "supervise" and event.actor_id is None:
+        return f"supervised:{case['id']}"  # the sweep supervises a case once
+    return f"event:{event.pk}"
+
+
+def notices_for_events(*, events: Sequence[CaseEvent], actor: User | None = None) -> int:
+    """Write the notices caused by ``events`` (one transition, or a sweep's whole batch); returns rows offered.
+
+    Step by step, for any number of events: load the cases' holder columns in one query; load
+    the active dispatches of the cases whose notice goes to the holder or the dispatch targets
+    in one query (and extension requesters in one); decide each event's recipients as targets
+    (``_spec_for_event``); resolve all targets at once and bulk-insert (``notices_write``).
+    """
+    events = [e for e in events if e.pk]
+    if not events:
+        return 0
+    case_ids = {e.case_id for e in events}
+    cases = {c["id"]: c for c in Case.objects.filter(pk__in=case_ids).values(*_CASE_FIELDS)}
+    needing = {e.case_id for e in events if e.action in _NEEDS_DISPATCHES}
+    dispatches: dict[int, list[dict[str, Any]]] = {}
+    if needing:
+        for d in CaseDispatch.objects.filter(case_id__in=needing, active=True).values(
+            "case_id", "department_id", "grid_id", "region_id"
+        ):
+            dispatches.setdefault(d["case_id"], []).append(d)
+    request_ids = [
+        e.data.get("request")
+        for e in events
+        if e.action in ("extension_approve", "extension_refuse") and (e.data or {}).get("request")
+    ]
+    extension_by = (
+        dict(ExtensionRequest.objects.filter(pk__in=request_ids).values_list("id", "requested_by_id"))
+        if request_ids
+        else {}
+    )
+    specs = []
+    for event in events:
+        case = cases.get(event.case_id)
+        if case is None:
+            continue
+        spec = _spec_for_event(event, case, dispatches.get(event.case_id, []), extension_by)
+        if spec is not None:
+            specs.append(spec)
+    return notices_write(specs=specs, now=max(e.at for e in events))
+
+
+def yellow_key(case_id: int, due_at: datetime) -> str:
+    """``yellow:<case>:<due time as a Unix timestamp>`` — stable whatever time zone the value was read in."""
+    return f"yellow:{case_id}:{int(due_at.timestamp())}"
+
+
+def yellow_specs(cases: Iterable[dict[str, Any]], dispatches: dict[int, list[int]]) -> list[NoticeSpec]:
+    """Yellow-light notices to each case's holder; the key (case, due time) says "once per deadline"."""
+    specs = []
+    for case in cases:
+        due_local = timezone.localtime(case["due_at"])
+        specs.append(
+            NoticeSpec(
+                kind=NoticeKind.YELLOW,
+                title=_("【黄灯预警】%(ref)s办理时限将至（%(due)s到期），请抓紧办理")
+                % {"ref": f"{case['number']}「{case['title']}」", "due": due_local.strftime("%m-%d %H:%M")},
+                targets=holder_targets(case, dispatches.get(case["id"], ())),
+                case_id=case["id"],
+                url=case_url(case["id"]),
+                dedupe_key=yellow_key(case["id"], case["due_at"]),
+            )
+        )
+    return specs
+
+
+# --- the inbox: reads and the recipient's own writes -------------------------------------------------------
+
+
+def notices_for(user: User) -> QuerySet[Notice]:
+    """The user's own notices, unread first, newest first. Nobody sees another person's notices."""
+    if not user.is_authenticated:
+        return Notice.objects.none()
+    return Notice.objects.filter(recipient=user).order_by(F("read_at").asc(nulls_first=True), "-created_at", "-id")
+
+
+def unread_notice_count(user: User) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notice.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+@transaction.atomic
+def notice_mark_read(*, user: User, notice_id: int, now: datetime | None = None) -> Notice:
+    """Mark one of the user's notices read (idempotent). Another user's notice: NotFound (404)."""
+    from governance.errors import NotFound
+
+    notice = Notice.objects.select_for_update().filter(pk=notice_id, recipient=user).first()
+    if notice is None:
+        raise NotFound(_("通知不存在"))
+    if notice.read_at is None:
+        notice.read_at = now or timezone.now()
+        notice.save(update_fields=["read_at"])
+    return notice
+
+
+@transaction.atomic
+def notice_mark_all_read(*, user: User, now: datetime | None = None) -> int:
+    """Mark all of the user's unread notices read; returns how many changed."""
+    return Notice.objects.filter(recipient=user, read_at__isnull=True).update(read_at=now or timezone.now())
+
+
+# --- email: the outbox ------------------------------------------------------------------------------------
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next try after ``attempts`` failures: 1, 2, 4 … minutes, capped."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), BACKOFF_CAP_MINUTES))
+
+
+def _claim(now: datetime, limit: int, ids: Sequence[int] | None) -> list[int]:
+    """Take up to ``limit`` pending, due notices for this worker: lock them (SKIP LOCKED where the database
+    can) and push their next attempt out by the lease, so a concurrent sender leaves them alone and a
+    crashed one's rows come back after the lease."""
+    with transaction.atomic():
+        qs = Notice.objects.filter(email_status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+        if ids is not None:
+            qs = qs.filter(pk__in=ids)
+        qs = qs.order_by("next_attempt_at", "id")
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True)
+        claimed = list(qs.values_list("id", flat=True)[:limit])
+        if claimed:
+            Notice.objects.filter(pk__in=claimed).update(next_attempt_at=now + LEASE)
+    return claimed
+
+
+def _message(notice: Notice) -> EmailMultiAlternatives:
+    context = {"notice": notice, "site_url": getattr(settings, "SITE_URL", "")}
+    subject = " ".join(render_to_string("emails/notice_subject.txt", context).split())
+    text = render_to_string("emails/notice.txt", context)
+    html = render_to_string("emails/notice.html", context)
+    msg = EmailMultiAlternatives(subject=subject, body=text, to=[notice.recipient.email])
+    msg.attach_alternative(html, "text/html")
+    return msg
+
+
+def notices_send_pending(
+    *, now: datetime | None = None, ids: Sequence[int] | None = None, limit: int | None = None
+) -> dict[str, int]:
+    """Email pending notices that are due, batch by batch; returns {"sent", "failed", "retry", "skipped"}.
+
+    For each claimed batch: one message per notice through Django's mail backend (one connection);
+    sent rows are marked in one UPDATE; a failed one gets attempts + 1, ``last_error`` and its next
+    try after ``backoff(attempts)``, or ``failed`` once ``NOTICE_MAX_ATTEMPTS`` are used.
+    """
+    counts = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0}
+    total = 0
+    while limit is None or total < limit:
+        now_ = now or timezone.now()
+        claimed = _claim(now_, min(SEND_BATCH, (limit - total) if limit else SEND_BATCH), ids)
+        if not claimed:
+            break
+        total += len(claimed)
+        notices = list(Notice.objects.filter(pk__in=claimed).select_related("recipient", "case"))
+        no_address = [n.pk for n in notices if not n.recipient.email]
+        if no_address:
+            Notice.objects.filter(pk__in=no_address).update(email_status=DeliveryStatus.SKIPPED)
+            counts["skipped"] += len(no_address)
+        sent: list[int] = []
+        conn = get_connection(fail_silently=False)
+        try:
+            conn.open()
+            opened = None
+        except Exception as exc:  # the mail server is down: every message of the batch fails this round
+            opened = exc
+        for notice in notices:
+            if not notice.recipient.email:
+                continue
+            try:
+                if opened is not None:
+                    raise opened
+                msg = _message(notice)
+                msg.connection = conn
+                msg.send()
+                sent.append(notice.pk)
+            except Exception as exc:
+                gave_up = _record_failure(notice, exc, now_)
+                counts["failed" if gave_up else "retry"] += 1
+        if opened is None:
+            try:
+                conn.close()
+            except Exception:  # closing a broken connection must not lose the outcome
+                log.warning("closing the mail connection failed", exc_info=True)
+        if sent:
+            Notice.objects.filter(pk__in=sent).update(
+                email_status=DeliveryStatus.SENT, sent_at=now_, attempts=F("attempts") + 1, last_error=""
+            )
+            counts["sent"] += len(sent)
+        if ids is not None:
+            break
+    if any(counts.values()):
+        log.info("notices: %s", counts)
+    return counts
+
+
+def _record_failure(notice: Notice, exc: Exception, now: datetime) -> bool:
+    attempts = notice.attempts + 1
+    gave_up = attempts >= MAX_ATTEMPTS
+    Notice.objects.filter(pk=notice.pk).update(
+        attempts=attempts,
+        last_error=f"{type(exc).__name__}: {exc}"[:300],
+        next_attempt_at=now + backoff(attempts),
+        email_status=DeliveryStatus.FAILED if gave_up else DeliveryStatus.PENDING,
+    )
+    log.warning("notice %s: email failed (attempt %s, gave up: %s): %s", notice.pk, attempts, gave_up, exc)
+    return gave_up

@@ -1,0 +1,125 @@
+"""The escalation sweep: what beat runs every minute (``escalation.tasks.sweep``).
+
+Deadlines live in the database, not in the broker: each run finds what is due *now* and acts on
+it set-wise, batch by batch (one batch in memory at a time), so a lost message, a restarted Redis
+or a worker killed mid-sweep loses nothing — the next run finds whatever is still due.
+
+Order of one run, all at the same ``now``:
+1. red: ``cases.services.case_escalate_overdue_batch`` until a batch comes back empty — each
+   overdue case climbs one level (its notices come from the escalate events), or is put under
+   supervision (督办) at the top, once;
+2. yellow: ``warn_yellow_batch`` until empty — a notice to the holder of each case that has used
+   80 % of its time, once per due time;
+3. the registered extra steps (``SWEEP_STEPS``), e.g. the whistle module's overdue summonses.
+Exactly once: every batch locks its rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL) and changes
+them so that they no longer match, so two sweeps at once take disjoint rows.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cases.choices import CLOCK_STATUSES, HandlerKind
+from cases.models import Case, CaseDispatch
+from cases.services import case_escalate_overdue_batch
+
+from .notices import notices_write, yellow_specs
+
+log = logging.getLogger(__name__)
+
+#: Extra steps of each sweep: callables ``fn(*, now, batch_size) -> int`` (rows handled in one batch).
+#: Modules append themselves at import (``escalation.apps`` imports them); the sweep repeats each
+#: step until it returns 0 and reports its count under ``fn.sweep_name`` or the function's name.
+SWEEP_STEPS: list[Callable[..., int]] = []
+
+_YELLOW_FIELDS = (
+    "id",
+    "number",
+    "title",
+    "level",
+    "grid_id",
+    "community_id",
+    "street_id",
+    "district_id",
+    "district__parent_id",
+    "handler_kind",
+    "handler_region_id",
+    "due_at",
+)
+
+
+def register_sweep_step(step: Callable[..., int]) -> Callable[..., int]:
+    """Add ``step`` to every sweep (idempotent)."""
+    if step not in SWEEP_STEPS:
+        SWEEP_STEPS.append(step)
+    return step
+
+
+def warn_yellow_batch(*, now: datetime | None = None, batch_size: int | None = None) -> int:
+    """Send one batch of yellow-light notices; returns how many cases were warned.
+
+    1. lock up to ``batch_size`` cases whose clock runs, that passed ``yellow_at`` but not yet
+       ``due_at`` and were not warned (the partial index ``case_sweep_yellow_idx``), SKIP LOCKED;
+    2. one conditional UPDATE ``SET warned_yellow = true WHERE id IN (…) AND warned_yellow = false``
+       (not status or level: those only ``cases.services`` assigns; ``cases`` clears the flag when a
+       clock restarts);
+    3. one bulk INSERT of notices to each case's holder, keyed ``yellow:<case>:<due_at>``.
+    """
+    now = now or timezone.now()
+    batch_size = batch_size or settings.SWEEP_BATCH_SIZE
+    with transaction.atomic():
+        qs = Case.objects.filter(
+            status__in=[s.value for s in CLOCK_STATUSES], warned_yellow=False, yellow_at__lte=now, due_at__gt=now
+        ).order_by("yellow_at")
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True, of=("self",))
+        rows = list(qs.values(*_YELLOW_FIELDS)[:batch_size])
+        if not rows:
+            return 0
+        ids = [r["id"] for r in rows]
+        marked = Case.objects.filter(pk__in=ids, warned_yellow=False).update(warned_yellow=True)
+        dept_cases = [r["id"] for r in rows if r["handler_kind"] == HandlerKind.DEPARTMENTS]
+        dispatches: dict[int, list[int]] = {}
+        if dept_cases:
+            for cid, dept in CaseDispatch.objects.filter(
+                case_id__in=dept_cases, active=True, department__isnull=False
+            ).values_list("case_id", "department_id"):
+                dispatches.setdefault(cid, []).append(dept)
+        notices_write(specs=yellow_specs(rows, dispatches), now=now)
+    return marked
+
+
+def _repeat(step: Callable[..., int | dict[str, int]], **kwargs) -> dict[str, int] | int:
+    total: dict[str, int] | int = 0
+    while True:
+        got = step(**kwargs)
+        if isinstance(got, dict):
+            total = {k: (total.get(k, 0) if isinstance(total, dict) else 0) + v for k, v in got.items()}
+            done = sum(got.values())
+        else:
+            total = (total if isinstance(total, int) else 0) + got
+            done = got
+        if not done:
+            return total
+
+
+def sweep(*, now: datetime | None = None, batch_size: int | None = None) -> dict[str, int]:
+    """One sweep: escalate what is overdue, warn what turned yellow, run the registered steps; returns counts."""
+    now = now or timezone.now()
+    batch_size = batch_size or settings.SWEEP_BATCH_SIZE
+    started = timezone.now()
+    red = _repeat(case_escalate_overdue_batch, now=now, batch_size=batch_size)
+    counts = {"escalated": 0, "supervised": 0, **(red if isinstance(red, dict) else {})}
+    counts["yellow"] = int(_repeat(warn_yellow_batch, now=now, batch_size=batch_size))
+    for step in list(SWEEP_STEPS):
+        got = _repeat(step, now=now, batch_size=batch_size)
+        counts[getattr(step, "sweep_name", None) or step.__name__.removesuffix("_batch")] = got if isinstance(got, int) else sum(got.values())
+    seconds = (timezone.now() - started).total_seconds()
+    log.info("sweep at %s: %s in %.2fs", now.isoformat(), counts, seconds)
+    return counts
