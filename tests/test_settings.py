@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import string
 import subprocess
@@ -67,3 +68,22 @@ def test_production_settings_turn_debug_off_and_secure_cookies_on():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "False True True True ['example.cn', 'www.example.cn']"
+
+
+def _variables_read_by_settings() -> set[str]:
+    names: set[str] = set()
+    for module in (ROOT / "config" / "settings").glob("*.py"):
+        names |= set(
+            re.findall(r"""\b(?:environ\.)?[eE]nv(?:\(\))?\.[a-z]+\(\s*["']([A-Z][A-Z0-9_]+)["']""", module.read_text())
+        )
+    return names
+
+
+def test_every_setting_from_the_environment_is_documented():
+    names = _variables_read_by_settings()
+    assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "VAR_DIR"} <= names
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in sorted(names):
+        assert re.search(rf"^#? ?{name}=", example, re.M), f"{name} missing from .env.example"
+        assert f"`{name}`" in readme, f"{name} missing from the README's configuration table"
