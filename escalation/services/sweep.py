@@ -119,7 +119,8 @@ def sweep(*, now: datetime | None = None, batch_size: int | None = None) -> dict
     counts["yellow"] = int(_repeat(warn_yellow_batch, now=now, batch_size=batch_size))
     for step in list(SWEEP_STEPS):
         got = _repeat(step, now=now, batch_size=batch_size)
-        counts[getattr(step, "sweep_name", None) or step.__name__.removesuffix("_batch")] = got if isinstance(got, int) else sum(got.values())
+        name = getattr(step, "sweep_name", None) or step.__name__.removesuffix("_batch")
+        counts[name] = got if isinstance(got, int) else sum(got.values())
     seconds = (timezone.now() - started).total_seconds()
     log.info("sweep at %s: %s in %.2fs", now.isoformat(), counts, seconds)
     return counts

@@ -39,7 +39,9 @@ def notices(case, kind=None) -> Counter:
 @pytest.fixture
 def clutter(world):
     """Friday 2026-11-20 16:00: wangge01 files clutter in a stairwell (0102, grade A, grid limit 2 working days)."""
-    return file_case(world, code="0102", title="楼道堆物", description="三单元楼道堆放杂物", now=at(2026, 11, 20, 16, 0))
+    return file_case(
+        world, code="0102", title="楼道堆物", description="三单元楼道堆放杂物", now=at(2026, 11, 20, 16, 0)
+    )
 
 
 GRID_TEAM = {"wangge01", "wanggezhang01", "jianzhi01"}
@@ -126,9 +128,7 @@ def test_left_alone_it_climbs_to_the_district_is_supervised_and_stays(world, clu
     assert clutter.level == Level.DISTRICT and clutter.escalation_count == 3
     assert (CaseEvent.objects.filter(case=clutter).count(), Notice.objects.filter(case=clutter).count()) == snapshot
 
-    escalations = list(
-        CaseEvent.objects.filter(case=clutter, action="escalate").values_list("from_level", "to_level")
-    )
+    escalations = list(CaseEvent.objects.filter(case=clutter, action="escalate").values_list("from_level", "to_level"))
     assert escalations == [
         (Level.GRID, Level.COMMUNITY),
         (Level.COMMUNITY, Level.STREET),
@@ -136,9 +136,7 @@ def test_left_alone_it_climbs_to_the_district_is_supervised_and_stays(world, clu
     ]
     # Each escalation told the level it left and the level it reached, once each.
     escalated = notices(clutter, NoticeKind.ESCALATED)
-    assert escalated == Counter(
-        {**dict.fromkeys(GRID_TEAM, 1), "shequ01": 2, "jiedao01": 2, "jiedao02": 2, "qu01": 1}
-    )
+    assert escalated == Counter({**dict.fromkeys(GRID_TEAM, 1), "shequ01": 2, "jiedao01": 2, "jiedao02": 2, "qu01": 1})
 
 
 def test_each_level_gets_its_own_yellow_warning_once(clutter):
