@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -25,7 +26,10 @@ class Grid(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=12, choices=GridKind.choices, default=GridKind.COMMUNITY)
     community = models.ForeignKey(
-        Region, verbose_name=_("所属社区"), on_delete=models.PROTECT, related_name="grids",
+        Region,
+        verbose_name=_("所属社区"),
+        on_delete=models.PROTECT,
+        related_name="grids",
         limit_choices_to={"level": "community"},
     )
     boundary = models.JSONField(_("边界（GeoJSON）"), null=True, blank=True)
@@ -36,7 +40,11 @@ class Grid(models.Model):
     households = models.PositiveIntegerField(_("户数"), default=0)
     population = models.PositiveIntegerField(_("人口"), default=0)
     party_branch = models.ForeignKey(
-        Organisation, verbose_name=_("网格党支部"), null=True, blank=True, on_delete=models.SET_NULL,
+        Organisation,
+        verbose_name=_("网格党支部"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="grids",
     )
     active = models.BooleanField(_("启用"), default=True)
@@ -61,6 +69,21 @@ class Grid(models.Model):
         self.min_lng, self.min_lat, self.max_lng, self.max_lat = box if box else (None, None, None, None)
         super().save(*args, **kwargs)
 
+    def clean(self) -> None:
+        """Refuse a boundary that is not a valid lng/lat polygon, and a "community" that is not one."""
+        from .geo import GeometryError, validate_boundary
+
+        errors = {}
+        if self.boundary not in (None, ""):
+            try:
+                validate_boundary(self.boundary)
+            except GeometryError as exc:
+                errors["boundary"] = str(exc)
+        if self.community_id and self.community.level != "community":
+            errors["community"] = _("网格必须挂在社区下")
+        if errors:
+            raise ValidationError(errors)
+
 
 class GridAssignment(models.Model):
     """A person's seat on a grid team. Active while ``ended_on`` is empty.
@@ -77,7 +100,11 @@ class GridAssignment(models.Model):
     role = models.CharField(_("岗位"), max_length=20, choices=StaffRole.choices)
     source = models.CharField(_("来源"), max_length=20, choices=StaffSource.choices, default=StaffSource.OTHER)
     source_organisation = models.ForeignKey(
-        Organisation, verbose_name=_("来源组织"), null=True, blank=True, on_delete=models.SET_NULL,
+        Organisation,
+        verbose_name=_("来源组织"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="grid_assignments",
     )
     started_on = models.DateField(_("起始日期"), default=timezone.localdate)

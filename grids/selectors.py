@@ -1,28 +1,36 @@
-"""Reads of the grids app."""
+"""Reads of the grids app: locating a point, who works where, what each user may see, 1+1+N gaps."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
-from governance.models import User
+from governance.choices import RegionLevel, Role
+from governance.models import Region, User
+from governance.selectors import region_descendant_ids
 
+from .choices import GridKind, StaffRole
 from .geo import contains
-from .models import Grid
+from .models import Grid, GridAssignment
 
 
-def locate_grid(*, lat: float, lng: float) -> Grid | None:
-    """The active grid whose boundary covers the point, or None.
+def locate_grid(*, lat: float, lng: float, among: QuerySet[Grid] | None = None) -> Grid | None:
+    """The active grid whose boundary covers the point (edges included), or None.
 
     Step 1: an indexed bounding-box query narrows the candidates to a handful.
-    Step 2: the exact point-in-polygon test (shapely) on each; community grids win over
-    dedicated grids drawn inside them (a school grid inside a community grid is more specific,
-    so dedicated grids are tested first).
+    Step 2: the exact point-in-polygon test (shapely) on each. Dedicated grids (school, market …)
+    are tested before community grids: one drawn inside a community grid is the more specific
+    answer, so it wins.
+    ``among`` restricts the search (e.g. to the grids a user may see).
     """
-    candidates = Grid.objects.filter(
+    base = Grid.objects.all() if among is None else among
+    candidates = base.filter(
         active=True, min_lng__lte=lng, max_lng__gte=lng, min_lat__lte=lat, max_lat__gte=lat
     ).select_related("community")
-    ordered = sorted(candidates, key=lambda g: (g.kind == "community", g.code))
+    ordered = sorted(candidates, key=lambda g: (g.kind == GridKind.COMMUNITY, g.code))
     for grid in ordered:
         if grid.boundary and contains(grid.boundary, lat, lng):
             return grid
@@ -32,3 +40,75 @@ def locate_grid(*, lat: float, lng: float) -> Grid | None:
 def grids_worked_by(user: User) -> QuerySet[Grid]:
     """Grids the user staffs now (object permission granted by ``staff_assign``)."""
     return get_objects_for_user(user, "grids.work_in_grid", klass=Grid, accept_global_perms=False)
+
+
+def grids_visible_to(user: User) -> QuerySet[Grid]:
+    """Grids in ``user``'s scope: admins all; centre staff those under their region; grid workers their own.
+
+    Liaisons and citizens see none (they reach a grid only through a case they handle).
+    """
+    qs = Grid.objects.select_related("community")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_admin:
+        return qs
+    if user.role == Role.CENTRE_STAFF and user.region_id:
+        return qs.filter(community_id__in=region_descendant_ids(user.region))
+    if user.role == Role.GRID_WORKER:
+        return qs.filter(pk__in=grids_worked_by(user).values("pk"))
+    return qs.none()
+
+
+def assignments_visible_to(user: User) -> QuerySet[GridAssignment]:
+    """Seats (1+1+N) on the grids ``user`` may see, past and present."""
+    return GridAssignment.objects.select_related("grid", "user", "source_organisation").filter(
+        grid__in=grids_visible_to(user).values("pk")
+    )
+
+
+@dataclass(frozen=True)
+class StaffingGap:
+    """A grid that is not fully staffed, with its active seat counts and what is missing."""
+
+    grid: Grid
+    leaders: int
+    full_time: int
+    part_time: int
+    missing: list[str] = field(default_factory=list)
+
+
+def staffing_report(*, region: Region | None = None) -> list[StaffingGap]:
+    """Active grids (under ``region`` if given) that do not have 1 leader + 1 full-time + ≥1 part-time worker now.
+
+    One aggregate query: active seats are counted per role with filtered COUNTs, and fully
+    staffed grids are excluded in SQL; only the gaps come back to Python, where the counts
+    are turned into the "missing" wording.
+    """
+    active = Q(assignments__ended_on__isnull=True)
+    qs = (
+        Grid.objects.filter(active=True)
+        .select_related("community__parent")
+        .annotate(
+            n_leaders=Count("assignments", filter=active & Q(assignments__role=StaffRole.GRID_LEADER)),
+            n_full_time=Count("assignments", filter=active & Q(assignments__role=StaffRole.FULL_TIME_WORKER)),
+            n_part_time=Count("assignments", filter=active & Q(assignments__role=StaffRole.PART_TIME_WORKER)),
+        )
+        .exclude(n_leaders=1, n_full_time=1, n_part_time__gte=1)
+        .order_by("code")
+    )
+    if region is not None:
+        if region.level == RegionLevel.COMMUNITY:
+            qs = qs.filter(community=region)
+        else:
+            qs = qs.filter(community_id__in=region_descendant_ids(region))
+    gaps = []
+    for grid in qs:
+        missing = []
+        if grid.n_leaders < 1:
+            missing.append(_("缺网格长"))
+        if grid.n_full_time < 1:
+            missing.append(_("缺专职网格员"))
+        if grid.n_part_time < 1:
+            missing.append(_("缺兼职网格员"))
+        gaps.append(StaffingGap(grid, grid.n_leaders, grid.n_full_time, grid.n_part_time, missing))
+    return gaps

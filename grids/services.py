@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -16,6 +17,33 @@ from .choices import SINGLE_SEAT_ROLES, StaffRole, StaffSource
 from .models import Grid, GridAssignment
 
 GRID_PERMISSIONS = ("grids.view_grid", "grids.work_in_grid")
+
+
+def staff_assign_check(*, grid: Grid, user: User, role: str, ending: Iterable[int] = ()) -> None:
+    """Raise the error ``staff_assign`` would raise for this seat, without writing anything.
+
+    ``ending`` holds ids of assignments that the same request is about to end (the admin
+    ends the old leader and seats the new one in one save): their seats count as free.
+    """
+    if role not in StaffRole.values:
+        raise InvalidInput(_("未知岗位：%(role)s") % {"role": role})
+    active = GridAssignment.objects.filter(grid=grid, ended_on__isnull=True).exclude(pk__in=list(ending))
+    if role in SINGLE_SEAT_ROLES:
+        holder = active.filter(role=role).select_related("user").first()
+        if holder is not None:
+            raise NotAllowed(seat_taken_message(grid=grid, role=role, holder=holder.user), code="seat_taken")
+    if active.filter(user=user).exists():
+        raise NotAllowed(
+            _("%(user)s 已在网格“%(grid)s”任职") % {"user": user, "grid": grid.name}, code="already_on_grid"
+        )
+
+
+def seat_taken_message(*, grid: Grid, role: str, holder: User) -> str:
+    return _("网格“%(grid)s”已有在岗%(role)s（%(user)s），请先结束其任职") % {
+        "grid": grid.name,
+        "role": StaffRole(role).label,
+        "user": holder,
+    }
 
 
 @transaction.atomic
@@ -34,20 +62,7 @@ def staff_assign(
     person already active on the same grid. The database's partial unique index is the final
     word; the check before it only gives the clear message.
     """
-    if role not in StaffRole.values:
-        raise InvalidInput(_("未知岗位：%(role)s") % {"role": role})
-    if role in SINGLE_SEAT_ROLES:
-        holder = (
-            GridAssignment.objects.filter(grid=grid, role=role, ended_on__isnull=True).select_related("user").first()
-        )
-        if holder is not None:
-            raise NotAllowed(
-                _("网格“%(grid)s”已有在岗%(role)s（%(user)s），请先结束其任职")
-                % {"grid": grid.name, "role": StaffRole(role).label, "user": holder.user},
-                code="seat_taken",
-            )
-    if GridAssignment.objects.filter(grid=grid, user=user, ended_on__isnull=True).exists():
-        raise NotAllowed(_("%(user)s 已在网格“%(grid)s”任职") % {"user": user, "grid": grid.name}, code="already_on_grid")
+    staff_assign_check(grid=grid, user=user, role=role)
     try:
         with transaction.atomic():
             assignment = GridAssignment.objects.create(

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from governance.choices import TimeUnit
-from governance.models import CoOptedMember, Category, Department, JurisdictionRule, Organisation, Region
+from governance.models import Category, CoOptedMember, Department, JurisdictionRule, Organisation, Region
 
 
 class RegionSerializer(serializers.ModelSerializer):

@@ -7,7 +7,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import viewsets
 
 from governance import selectors
-from governance.filters import CategoryFilter, DepartmentFilter, JurisdictionRuleFilter, OrganisationFilter, RegionFilter
+from governance.filters import (
+    CategoryFilter,
+    DepartmentFilter,
+    JurisdictionRuleFilter,
+    OrganisationFilter,
+    RegionFilter,
+)
 
 from .serializers import (
     CategorySerializer,
@@ -63,9 +69,7 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(
     list=extend_schema(
         parameters=[
-            OpenApiParameter(
-                "all_versions", OpenApiTypes.BOOL, description="包含已失效的历史版本（默认只列现行版本）"
-            )
+            OpenApiParameter("all_versions", OpenApiTypes.BOOL, description="包含已失效的历史版本（默认只列现行版本）")
         ]
     )
 )
