@@ -1,0 +1,525 @@
+"""Serializers of the cases API: input serializers validate shapes (the services validate meaning),
+output serializers render what the scope-filtered queryset already loaded (no per-row queries).
+
+Citizen name and phone are rendered in full only when ``permissions.can_see_citizen_contact``
+says so (staff of the handling street and above); everyone else gets the masked form.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cases import permissions, transitions
+from cases.choices import Channel, EvidenceStage, RatingResult, ReturnReason, Status
+from cases.models import Case, CaseDispatch, CaseEvent, Evidence, ExtensionRequest, Rating
+from governance.choices import Level
+from governance.models import Category, Region
+from grids.models import Grid
+
+LIGHTS = ["red", "yellow", "green", ""]
+#: Labels of event actions that are not workflow transitions (the filing itself).
+EXTRA_ACTION_LABELS = {"report": _("登记上报")}
+
+
+def action_label(action: str) -> str:
+    t = transitions.TRANSITIONS.get(action)
+    return str(t.label) if t else str(EXTRA_ACTION_LABELS.get(action, action))
+
+
+def status_label(status: str) -> str:
+    return str(Status(status).label) if status in Status.values else ""
+
+
+def level_label(level: str) -> str:
+    return str(Level(level).label) if level in Level.values else ""
+
+
+# --- references ---------------------------------------------------------------------------------
+
+
+class CategoryRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "code", "name"]
+
+
+class GridRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Grid
+        fields = ["id", "code", "name"]
+
+
+class RegionRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["id", "code", "name", "level"]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "event", "stage", "original_name", "content_type", "size", "sha256", "url", "uploaded_at"]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_url(self, obj: Evidence) -> str:
+        return obj.file.url if obj.file else ""
+
+
+# --- cases --------------------------------------------------------------------------------------
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    """One row of a case list. Everything comes from the list query's joins and annotations."""
+
+    category = CategoryRefSerializer(read_only=True)
+    grid = GridRefSerializer(read_only=True)
+    community = RegionRefSerializer(read_only=True)
+    street = RegionRefSerializer(read_only=True)
+    handler_region = RegionRefSerializer(read_only=True)
+    status_label = serializers.SerializerMethodField()
+    level_label = serializers.SerializerMethodField()
+    light = serializers.SerializerMethodField()
+    citizen_name = serializers.SerializerMethodField()
+    citizen_phone = serializers.SerializerMethodField()
+    contact_masked = serializers.SerializerMethodField()
+    rating = serializers.SerializerMethodField()
+    evidence_count = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "number",
+            "title",
+            "category",
+            "grade",
+            "channel",
+            "status",
+            "status_label",
+            "level",
+            "level_label",
+            "light",
+            "grid",
+            "community",
+            "street",
+            "address",
+            "lat",
+            "lng",
+            "handler_kind",
+            "handler_region",
+            "citizen_name",
+            "citizen_phone",
+            "contact_masked",
+            "reported_at",
+            "accept_due_at",
+            "due_at",
+            "closed_at",
+            "supervised_at",
+            "escalation_count",
+            "dispatch_count",
+            "return_count",
+            "rework_count",
+            "rating",
+            "evidence_count",
+        ]
+        read_only_fields = fields
+
+    def _user(self):
+        request = self.context.get("request")
+        return getattr(request, "user", None)
+
+    def _sees_contact(self, obj: Case) -> bool:
+        memo = self.context.setdefault("_contact_memo", {})
+        if obj.pk not in memo:
+            memo[obj.pk] = permissions.can_see_citizen_contact(self._user(), obj)
+        return memo[obj.pk]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_status_label(self, obj: Case) -> str:
+        return status_label(obj.status)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_level_label(self, obj: Case) -> str:
+        return level_label(obj.level)
+
+    @extend_schema_field(serializers.ChoiceField(choices=LIGHTS))
+    def get_light(self, obj: Case) -> str:
+        return obj.light(self.context.get("now"))
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_citizen_name(self, obj: Case) -> str:
+        return obj.citizen_name if self._sees_contact(obj) else obj.masked_name
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_citizen_phone(self, obj: Case) -> str:
+        return obj.citizen_phone if self._sees_contact(obj) else obj.masked_phone
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_contact_masked(self, obj: Case) -> bool:
+        return not self._sees_contact(obj)
+
+    @extend_schema_field(serializers.ChoiceField(choices=RatingResult.choices, allow_null=True))
+    def get_rating(self, obj: Case) -> str | None:
+        try:
+            return obj.rating.result
+        except Rating.DoesNotExist:
+            return None
+
+
+class DispatchSerializer(serializers.ModelSerializer):
+    department = serializers.CharField(source="department.name", default=None, read_only=True)
+    grid = serializers.CharField(source="grid.name", default=None, read_only=True)
+    region = serializers.CharField(source="region.name", default=None, read_only=True)
+
+    class Meta:
+        model = CaseDispatch
+        fields = [
+            "id",
+            "level",
+            "department",
+            "grid",
+            "region",
+            "dispatched_at",
+            "signed_at",
+            "returned_at",
+            "return_reason",
+            "return_note",
+            "active",
+        ]
+        read_only_fields = fields
+
+
+class ExtensionRequestSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ExtensionRequest
+        fields = ["id", "requested_at", "requested_due_at", "reason", "status", "decided_at", "decision_note"]
+        read_only_fields = fields
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    by_citizen = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Rating
+        fields = ["result", "comment", "rated_at", "by_citizen"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_by_citizen(self, obj: Rating) -> bool:
+        return obj.recorded_by_id is None
+
+
+class CaseDetailSerializer(CaseListSerializer):
+    """One case with its description, dispatches, extension requests, evidence and rating."""
+
+    district = RegionRefSerializer(read_only=True)
+    reporter = serializers.CharField(source="reporter.display_name", default=None, read_only=True)
+    merged_into = serializers.CharField(source="merged_into.number", default=None, read_only=True)
+    dispatches = DispatchSerializer(many=True, read_only=True)
+    extension_requests = ExtensionRequestSerializer(many=True, read_only=True)
+    evidence = EvidenceSerializer(many=True, read_only=True)
+    rating_detail = serializers.SerializerMethodField()
+
+    class Meta(CaseListSerializer.Meta):
+        fields = [
+            *CaseListSerializer.Meta.fields,
+            "description",
+            "district",
+            "reporter",
+            "arrived_at",
+            "yellow_at",
+            "response_due_at",
+            "responded_at",
+            "accepted_at",
+            "dispatched_at",
+            "signed_at",
+            "resolved_at",
+            "resolved_on_time",
+            "held_at",
+            "return_blocked",
+            "extension_count",
+            "merged_into",
+            "updated_at",
+            "dispatches",
+            "extension_requests",
+            "evidence",
+            "rating_detail",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(RatingSerializer(allow_null=True))
+    def get_rating_detail(self, obj: Case) -> dict | None:
+        try:
+            return RatingSerializer(obj.rating).data
+        except Rating.DoesNotExist:
+            return None
+
+
+class CaseEventSerializer(serializers.ModelSerializer):
+    """One line of the audit trail, as staff see it (names, internal notes and data included)."""
+
+    action_label = serializers.SerializerMethodField()
+    actor = serializers.CharField(source="actor_name", read_only=True)
+    actor_id = serializers.IntegerField(read_only=True, allow_null=True)
+    evidence = EvidenceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CaseEvent
+        fields = [
+            "id",
+            "action",
+            "action_label",
+            "actor",
+            "actor_id",
+            "actor_role",
+            "from_status",
+            "to_status",
+            "from_level",
+            "to_level",
+            "reason",
+            "note",
+            "data",
+            "public",
+            "at",
+            "evidence",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_action_label(self, obj: CaseEvent) -> str:
+        return action_label(obj.action)
+
+
+class AllowedActionSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    label = serializers.CharField()
+    allowed = serializers.BooleanField()
+    reason = serializers.CharField(allow_blank=True)
+
+
+# --- inputs -------------------------------------------------------------------------------------
+
+
+class FilesField(serializers.ListField):
+    """Zero or more uploaded files (multipart ``files`` parts); checked by content in the service."""
+
+    child = serializers.FileField(allow_empty_file=True, use_url=False)
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("write_only", True)
+        kwargs.setdefault("help_text", _("照片或文件（multipart 中可重复 files 字段），按内容判断类型"))
+        super().__init__(**kwargs)
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    """Filing a case. Place it by ``grid``, by ``lat``/``lng`` (the grid is located from the point) or by
+    ``community``; a grid worker's own grid is the default when they staff exactly one."""
+
+    category = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Category.objects.filter(active=True, parent__isnull=False),
+        help_text=_("事项小类编码，如 0101"),
+    )
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField()
+    address = serializers.CharField(max_length=200)
+    channel = serializers.ChoiceField(
+        choices=Channel.choices, required=False, help_text=_("默认：令牌（接口）客户端为 api，其余为 patrol")
+    )
+    lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
+    lng = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
+    grid = serializers.PrimaryKeyRelatedField(
+        queryset=Grid.objects.filter(active=True), required=False, allow_null=True
+    )
+    community = serializers.PrimaryKeyRelatedField(
+        queryset=Region.objects.filter(level="community"), required=False, allow_null=True
+    )
+    citizen_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    citizen_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    files = FilesField()
+
+
+class PublicReportSerializer(serializers.Serializer):
+    """A citizen's report (no account): where (``lat``/``lng``, ``grid`` or ``community``), what, and a call-back."""
+
+    category = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Category.objects.filter(active=True, parent__isnull=False),
+        help_text=_("事项小类编码，如 0101"),
+    )
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField()
+    address = serializers.CharField(max_length=200)
+    lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
+    lng = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
+    grid = serializers.PrimaryKeyRelatedField(
+        queryset=Grid.objects.filter(active=True), required=False, allow_null=True
+    )
+    community = serializers.PrimaryKeyRelatedField(
+        queryset=Region.objects.filter(level="community"), required=False, allow_null=True
+    )
+    citizen_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    citizen_phone = serializers.RegexField(
+        r"^[0-9+\- ]{5,20}$",
+        required=False,
+        allow_blank=True,
+        default="",
+        error_messages={"invalid": _("请填写有效的电话号码")},
+    )
+    files = FilesField()
+
+
+class PublicReportResultSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    follow_up_token = serializers.CharField(help_text=_("回访凭证：凭它查看进度、评价，请妥善保存"))
+    follow_up_url = serializers.CharField()
+
+
+TRANSITION_DATA_FIELDS = (
+    "reason",
+    "departments",
+    "to_grid",
+    "region",
+    "final_ruling",
+    "result",
+    "requested_due_at",
+    "due_at",
+    "into",
+)
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    """Body of ``POST /cases/{id}/transitions/{action}/``. Which fields an action reads:
+
+    reject/return/resolve/self_handle/verify_failed/reopen/hold/extension_request/extension_refuse/escalate/
+    supervise/comment/note: ``note`` (required for those); return: ``reason`` (退单原因);
+    dispatch: one of ``departments`` / ``to_grid`` / ``region``, and ``final_ruling``;
+    rate: ``result`` (+ ``note`` as comment); extension_request: ``requested_due_at``;
+    extension_approve: optional ``due_at``; merge: ``into`` (id or number); escalate: optional ``reason``.
+    """
+
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        required=False, max_length=40, help_text=_("退单原因编码：%s") % ", ".join(ReturnReason.values)
+    )
+    departments = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
+    to_grid = serializers.BooleanField(required=False)
+    region = serializers.IntegerField(required=False, min_value=1)
+    final_ruling = serializers.BooleanField(required=False)
+    result = serializers.ChoiceField(choices=RatingResult.choices, required=False)
+    requested_due_at = serializers.DateTimeField(required=False)
+    due_at = serializers.DateTimeField(required=False)
+    into = serializers.CharField(required=False, max_length=32, help_text=_("合并到的事件 ID 或编号"))
+    files = FilesField()
+
+    def service_data(self) -> dict:
+        """The kwargs for ``case_transition`` beyond note and files (only the fields the client sent)."""
+        data = self.validated_data
+        return {k: data[k] for k in TRANSITION_DATA_FIELDS if k in data}
+
+
+class RatingInputSerializer(serializers.Serializer):
+    result = serializers.ChoiceField(choices=RatingResult.choices)
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+
+class EvidenceInputSerializer(serializers.Serializer):
+    """Extra evidence: always attached to an event — a public "comment" or an internal "note" (default)."""
+
+    files = FilesField(required=True, min_length=1)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    public = serializers.BooleanField(required=False, default=False, help_text=_("群众可见（留言），默认内部备注"))
+    stage = serializers.ChoiceField(choices=EvidenceStage.choices, required=False)
+
+
+class DuplicatesQuerySerializer(serializers.Serializer):
+    category = serializers.SlugRelatedField(
+        slug_field="code", queryset=Category.objects.filter(parent__isnull=False), help_text=_("事项小类编码")
+    )
+    lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
+    lng = serializers.FloatField(required=False, min_value=-180, max_value=180)
+    grid = serializers.IntegerField(required=False, min_value=1)
+    exclude = serializers.IntegerField(required=False, min_value=1, help_text=_("排除的事件 ID（如当前事件）"))
+
+    def validate(self, attrs: dict) -> dict:
+        if ("lat" in attrs) != ("lng" in attrs):
+            raise serializers.ValidationError(_("经纬度必须同时填写"))
+        if "lat" not in attrs and "grid" not in attrs:
+            raise serializers.ValidationError(_("请提供经纬度或网格"))
+        return attrs
+
+
+# --- public (citizen) views ----------------------------------------------------------------------
+
+
+class PublicEventSerializer(serializers.ModelSerializer):
+    """A public timeline line: what happened and which office did it — never a staff member's name."""
+
+    action_label = serializers.SerializerMethodField()
+    actor_role = serializers.SerializerMethodField()
+    to_status_label = serializers.SerializerMethodField()
+    evidence = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseEvent
+        fields = ["action", "action_label", "actor_role", "to_status", "to_status_label", "note", "at", "evidence"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_action_label(self, obj: CaseEvent) -> str:
+        return action_label(obj.action)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_actor_role(self, obj: CaseEvent) -> str:
+        return obj.actor_role
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_to_status_label(self, obj: CaseEvent) -> str:
+        return status_label(obj.to_status)
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField(child=serializers.CharField())))
+    def get_evidence(self, obj: CaseEvent) -> list[dict]:
+        return [{"url": ev.file.url, "content_type": ev.content_type} for ev in obj.evidence.all() if ev.is_image]
+
+
+class PublicCaseSerializer(serializers.ModelSerializer):
+    category = serializers.CharField(source="category.name", read_only=True)
+    status_label = serializers.SerializerMethodField()
+    rated = serializers.SerializerMethodField()
+    events = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "number",
+            "title",
+            "category",
+            "address",
+            "status",
+            "status_label",
+            "reported_at",
+            "closed_at",
+            "rated",
+            "events",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_status_label(self, obj: Case) -> str:
+        return status_label(obj.status)
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_rated(self, obj: Case) -> bool:
+        return Rating.objects.filter(case=obj).exists()
+
+    @extend_schema_field(PublicEventSerializer(many=True))
+    def get_events(self, obj: Case) -> list[dict]:
+        return PublicEventSerializer(self.context["events"], many=True).data
