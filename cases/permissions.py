@@ -63,9 +63,16 @@ def works_in_grid(user, case) -> bool:
         return False
     cache = getattr(user, "_grid_ids_cache", None)
     if cache is None:
-        from grids.selectors import grids_worked_by
+        from guardian.shortcuts import get_objects_for_user
 
-        cache = set(grids_worked_by(user).values_list("id", flat=True))
+        from grids.models import Grid
+
+        # The grids the user is seated on — not guardian's superuser shortcut (every grid): an admin
+        # configures, it does not work in the grid (no on-the-spot handling in someone else's name).
+        staffed = get_objects_for_user(
+            user, "grids.work_in_grid", klass=Grid, accept_global_perms=False, with_superuser=False
+        )
+        cache = set(staffed.values_list("id", flat=True))
         user._grid_ids_cache = cache
     return case.grid_id in cache
 
