@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import (
     GRADE_LEVEL,
+    ORG_KIND_LINE,
     REGION_PARENT_LEVEL,
     DayKind,
     Grade,
@@ -134,6 +135,14 @@ class Organisation(models.Model):
         return self.name
 
     def clean(self) -> None:
+        expected_line = ORG_KIND_LINE.get(self.kind)
+        if expected_line and self.line and self.line != expected_line:
+            raise ValidationError(
+                {
+                    "line": _("“%(kind)s”属于%(line)s条线")
+                    % {"kind": OrgKind(self.kind).label, "line": OrgLine(expected_line).label}
+                }
+            )
         if self.parent_id and self.parent.line != self.line:
             raise ValidationError({"parent": _("上级组织必须在同一条线（党组织/政府）")})
 

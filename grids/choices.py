@@ -15,7 +15,7 @@ class GridKind(models.TextChoices):
 
 
 class StaffRole(models.TextChoices):
-    """"1+1+N": one grid leader, one full-time worker, N part-time workers."""
+    """ "1+1+N": one grid leader, one full-time worker, N part-time workers."""
 
     GRID_LEADER = "grid_leader", _("网格长")
     FULL_TIME_WORKER = "full_time_worker", _("专职网格员")

@@ -131,3 +131,22 @@ def test_rules_filter_by_level_and_department(api, world):
 
 def test_the_api_is_read_only(api):
     assert api("admin").post("/api/v1/regions/", {"name": "x"}).status_code == 405
+
+
+@pytest.mark.parametrize("url", ["/api/v1/departments/", "/api/v1/rules/?all_versions=1", "/api/v1/organisations/"])
+def test_list_endpoints_use_a_constant_number_of_queries(api, organisations, url, django_assert_max_num_queries):
+    from governance.choices import Role
+    from governance.models import User
+    from governance.services import department_create
+
+    client = api("admin")
+    client.get(url)
+    for i in range(10):
+        dept = department_create(name=f"部门{i}", code=f"d{i}", region=organisations["street"].region)
+        User.objects.create_user(username=f"l{i}", role=Role.LIAISON, department=dept)
+        Organisation.objects.create(name=f"党小组{i}", kind=OrgKind.BUILDING_PARTY_GROUP, line=OrgLine.PARTY,
+                                    region=organisations["community"].region)  # fmt: skip
+    for rule in JurisdictionRule.objects.filter(valid_to=None):
+        jurisdiction_rule_revise(rule=rule, note="修订")
+    with django_assert_max_num_queries(4):
+        assert client.get(url).status_code == 200

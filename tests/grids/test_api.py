@@ -120,3 +120,21 @@ def test_openapi_schema_of_these_endpoints_validates_without_warnings(capsys):
     validate_schema(schema)
     assert not GENERATOR_STATS, capsys.readouterr().err
     assert {"/api/v1/grids/geojson/", "/api/v1/grids/locate/", "/api/v1/rules/{id}/"} <= set(schema["paths"])
+
+
+@pytest.mark.parametrize("url", ["/api/v1/grids/", "/api/v1/staffing/", "/api/v1/grids/geojson/"])
+def test_list_endpoints_use_a_constant_number_of_queries(api, world, url, django_assert_max_num_queries):
+    from governance.choices import Role
+    from governance.models import User
+    from grids.choices import StaffRole
+    from grids.models import Grid
+    from grids.services import staff_assign
+
+    client = api("street_officer")
+    client.get(url)  # warm-up: content types, permissions
+    for i in range(15):
+        grid = Grid.objects.create(code=f"XG-05-{i:02d}", name=f"网格{i}", community=world.community)
+        user = User.objects.create_user(username=f"q{i}", role=Role.GRID_WORKER)
+        staff_assign(grid=grid, user=user, role=StaffRole.FULL_TIME_WORKER)
+    with django_assert_max_num_queries(5):
+        assert client.get(url).status_code == 200
