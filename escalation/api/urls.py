@@ -2,5 +2,8 @@
 
 from rest_framework.routers import DefaultRouter
 
+from .notices import NoticeViewSet
+
 router = DefaultRouter()
+router.register("notices", NoticeViewSet, basename="notice")
 urlpatterns = router.urls

@@ -27,7 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -433,7 +433,8 @@ def notices_for(user: User) -> QuerySet[Notice]:
     """The user's own notices, unread first, newest first. Nobody sees another person's notices."""
     if not user.is_authenticated:
         return Notice.objects.none()
-    return Notice.objects.filter(recipient=user).order_by(F("read_at").asc(nulls_first=True), "-created_at", "-id")
+    unread = ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField())
+    return Notice.objects.filter(recipient=user).order_by(unread.desc(), "-created_at", "-id")
 
 
 def unread_notice_count(user: User) -> int:

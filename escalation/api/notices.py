@@ -1,0 +1,60 @@
+"""Notices API: ``/api/v1/notices/`` — the caller's own notices (unread first), mark one or all read.
+
+Another user's notice is not in the queryset, so it answers 404 (existence does not leak).
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from ..models import Notice
+from ..services.notices import notice_mark_all_read, notice_mark_read, notices_for
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    case_number = serializers.CharField(source="case.number", read_only=True, default=None)
+    read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notice
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "body",
+            "url",
+            "case",
+            "case_number",
+            "summons",
+            "created_at",
+            "read_at",
+            "read",
+            "email_status",
+        ]
+        read_only_fields = fields
+
+    def get_read(self, obj: Notice) -> bool:
+        return obj.read_at is not None
+
+
+class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = NoticeSerializer
+    filterset_fields = ["kind"]
+
+    def get_queryset(self):
+        return notices_for(self.request.user).select_related("case")
+
+    @extend_schema(request=None, responses=NoticeSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request: Request, pk: str | None = None) -> Response:
+        notice = notice_mark_read(user=request.user, notice_id=int(pk) if str(pk).isdigit() else 0)
+        return Response(NoticeSerializer(notice).data)
+
+    @extend_schema(request=None, responses=inline_serializer("NoticesReadAll", {"marked": serializers.IntegerField()}))
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request: Request) -> Response:
+        return Response({"marked": notice_mark_all_read(user=request.user)})
