@@ -1,0 +1,133 @@
+"""Admin (事件数据) for cases and their records: read-only.
+
+A case changes only through ``services.case_transition`` (lock, checks, one audit event), so the
+admin shows cases, their audit trail, evidence, dispatches, extension requests and ratings, with
+filters and search, and offers no add, change or delete: a correction is a workflow action
+(comment / note, reopen, merge …) on the case page, where it leaves its event.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from .models import Case, CaseDispatch, CaseEvent, Evidence, ExtensionRequest, Rating
+
+
+class ReadOnlyMixin:
+    """View only: no add, no change, no delete — for the audit trail and everything a service writes."""
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class CaseEventInline(ReadOnlyMixin, admin.TabularInline):
+    model = CaseEvent
+    fields = ["at", "action", "actor_name", "actor_role", "from_status", "to_status", "from_level", "to_level", "note"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    verbose_name_plural = _("流转记录（只读）")
+
+
+class CaseDispatchInline(ReadOnlyMixin, admin.TabularInline):
+    model = CaseDispatch
+    fields = ["dispatched_at", "level", "department", "region", "grid", "signed_at", "returned_at", "return_reason"]
+    readonly_fields = fields
+    extra = 0
+
+
+class EvidenceInline(ReadOnlyMixin, admin.TabularInline):
+    model = Evidence
+    fields = ["uploaded_at", "stage", "original_name", "content_type", "size", "file"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = [
+        "number",
+        "title",
+        "category",
+        "grade",
+        "status",
+        "level",
+        "grid",
+        "street",
+        "channel",
+        "reported_at",
+        "due_at",
+    ]
+    list_filter = ["status", "level", "grade", "channel", "street", "reported_at"]
+    search_fields = ["number", "title", "address"]
+    list_select_related = ["category", "grid", "street"]
+    date_hierarchy = "reported_at"
+    ordering = ["-reported_at"]
+    show_full_result_count = False  # the count of a large table is slow; the list itself is indexed
+    inlines = [CaseEventInline, CaseDispatchInline, EvidenceInline]
+    fieldsets = [
+        (_("事件"), {"fields": ["number", "title", "description", "category", "grade", "channel"]}),
+        (_("地点"), {"fields": ["address", "lat", "lng", "grid", "community", "street", "district"]}),
+        (
+            _("状态（只能通过办理流程改变）"),
+            {"fields": ["status", "level", "handler_kind", "handler_region", "merged_into", "supervised_at"]},
+        ),
+        (_("时限"), {"fields": ["reported_at", "arrived_at", "accept_due_at", "due_at", "yellow_at", "closed_at"]}),
+        (
+            _("统计"),
+            {"fields": ["escalation_count", "dispatch_count", "return_count", "rework_count", "extension_count"]},
+        ),
+        (_("上报人"), {"fields": ["reporter", "citizen_name", "citizen_phone"]}),
+    ]
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """The audit trail: append-only, so the admin can look but never add, change or delete."""
+
+    list_display = ["at", "case", "action", "actor_name", "actor_role", "from_status", "to_status", "to_level"]
+    list_filter = ["action", "public", "at"]
+    search_fields = ["case__number", "actor_name", "note"]
+    list_select_related = ["case"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["original_name", "case", "stage", "content_type", "size", "uploaded_at"]
+    list_filter = ["stage", "content_type"]
+    search_fields = ["case__number", "original_name", "sha256"]
+    list_select_related = ["case"]
+
+
+@admin.register(CaseDispatch)
+class CaseDispatchAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["case", "level", "department", "region", "grid", "dispatched_at", "signed_at", "returned_at"]
+    list_filter = ["level", "active", "return_reason", "department"]
+    search_fields = ["case__number"]
+    list_select_related = ["case", "department", "region", "grid"]
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["case", "requested_at", "requested_due_at", "status", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["case__number", "reason"]
+    list_select_related = ["case"]
+
+
+@admin.register(Rating)
+class RatingAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["case", "result", "rated_at", "recorded_by"]
+    list_filter = ["result"]
+    search_fields = ["case__number", "comment"]
+    list_select_related = ["case", "recorded_by"]
