@@ -1,6 +1,17 @@
 """Web pages of the cases app."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import citizen, pages
 
 app_name = "cases"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("cases/", pages.case_list, name="list"),
+    path("cases/mine/", pages.my_cases, name="mine"),
+    path("cases/new/", pages.case_new, name="new"),
+    path("cases/new/duplicates/", pages.duplicates, name="duplicates"),
+    path("cases/<int:pk>/", pages.case_detail, name="detail"),
+    path("cases/<int:pk>/act/<slug:action>/", pages.case_act, name="act"),
+    path("report/", citizen.report, name="report"),
+    path("track/<str:token>/", citizen.track, name="track"),
+]

@@ -1,0 +1,159 @@
+"""How a case and its events read on a page: due times as "还剩 3 小时 / 超时 2 小时", event lines with
+their labels, and the public (citizen) view of who acted — by role, never by name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from governance.choices import Level
+
+from .. import transitions
+from ..choices import Channel, RatingResult, ReturnReason, Status
+from ..models import Case, CaseEvent
+
+EXTRA_LABELS = {
+    "report": gettext_lazy("上报"),
+}
+
+REASON_LABELS = {
+    "overdue": gettext_lazy("超时"),
+    "manual": gettext_lazy("主动上报"),
+}
+
+
+@dataclass(frozen=True)
+class Due:
+    """One deadline as shown: the local time, and how much is left (or how late it is)."""
+
+    label: str
+    at: datetime
+    text: str
+    overdue: bool
+
+
+def span_text(seconds: float) -> str:
+    """A duration in the words a worker reads at a glance: minutes under an hour, hours under two days, else days."""
+    minutes = int(abs(seconds) // 60)
+    if minutes < 60:
+        return _("%(n)s 分钟") % {"n": max(minutes, 1)}
+    hours = minutes // 60
+    if hours < 48:
+        return _("%(n)s 小时") % {"n": hours}
+    return _("%(d)s 天 %(h)s 小时") % {"d": hours // 24, "h": hours % 24}
+
+
+def due(label: str, at: datetime | None, now: datetime) -> Due | None:
+    if at is None:
+        return None
+    seconds = (at - now).total_seconds()
+    if seconds >= 0:
+        return Due(label, at, _("还剩 %(span)s") % {"span": span_text(seconds)}, False)
+    return Due(label, at, _("超时 %(span)s") % {"span": span_text(seconds)}, True)
+
+
+def case_dues(case: Case, now: datetime) -> list[Due]:
+    """The deadlines that matter in the case's current status (none once it is finished or on hold)."""
+    out = []
+    if case.status in (Status.REPORTED, Status.ACCEPTED):
+        out.append(due(_("受理/派遣时限"), case.accept_due_at, now))
+    if case.status in (Status.REPORTED, Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS):
+        out.append(due(_("本级办理时限"), case.due_at, now))
+    return [d for d in out if d is not None]
+
+
+def primary_due(case: Case, now: datetime) -> Due | None:
+    """The deadline a list row shows: the level's handling limit while the clock runs."""
+    dues = case_dues(case, now)
+    return dues[-1] if dues else None
+
+
+def action_label(action: str) -> str:
+    if action in EXTRA_LABELS:
+        return str(EXTRA_LABELS[action])
+    try:
+        return str(transitions.get(action).label)
+    except KeyError:
+        return action
+
+
+def reason_label(reason: str) -> str:
+    if not reason:
+        return ""
+    if reason in ReturnReason.values:
+        return str(ReturnReason(reason).label)
+    return str(REASON_LABELS.get(reason, reason))
+
+
+def _status_label(value: str) -> str:
+    return str(Status(value).label) if value in Status.values else value
+
+
+def _level_label(value: str) -> str:
+    return str(Level(value).label) if value in Level.values else value
+
+
+def event_facts(event: CaseEvent, *, public: bool = False) -> list[str]:
+    """Short lines saying what the event changed: status, level, targets, times, rating."""
+    facts = []
+    data = event.data or {}
+    if event.from_status and event.to_status and event.from_status != event.to_status:
+        a, b = _status_label(event.from_status), _status_label(event.to_status)
+        facts.append(_("状态：%(a)s → %(b)s") % {"a": a, "b": b})
+    if event.from_level and event.to_level and event.from_level != event.to_level:
+        a, b = _level_label(event.from_level), _level_label(event.to_level)
+        facts.append(_("层级：%(a)s → %(b)s") % {"a": a, "b": b})
+    if event.action == "report" and data.get("channel") in Channel.values:
+        facts.append(_("来源：%(c)s") % {"c": Channel(data["channel"]).label})
+    if data.get("targets") and not public:
+        facts.append(_("派往：%(t)s") % {"t": "、".join(data["targets"])})
+    if data.get("departments") and not public:
+        facts.append(_("部门：%(t)s") % {"t": "、".join(data["departments"])})
+    if data.get("final_ruling"):
+        facts.append(_("终局裁定：不得再退单"))
+    if event.action == "extension_request" and data.get("requested_due_at"):
+        facts.append(_("申请延至 %(t)s") % {"t": _local(data["requested_due_at"])})
+    if event.action == "extension_approve" and data.get("to"):
+        facts.append(_("时限延至 %(t)s") % {"t": _local(data["to"])})
+    if data.get("into"):
+        facts.append(_("合并至 %(n)s") % {"n": data["into"]})
+    if event.action == "rate" and data.get("result") in RatingResult.values:
+        facts.append(_("评价：%(r)s") % {"r": RatingResult(data["result"]).label})
+    if data.get("on_time") is False:
+        facts.append(_("超期办结"))
+    if data.get("rework"):
+        facts.append(_("第 %(n)s 次返工") % {"n": data["rework"]})
+    return facts
+
+
+def _local(iso: str) -> str:
+    from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
+
+    when = parse_datetime(iso)
+    if when is None:
+        return iso
+    return timezone.localtime(when).strftime("%Y-%m-%d %H:%M")
+
+
+def public_actor(event: CaseEvent, case: Case) -> str:
+    """Who acted, as the citizen sees it: a role or a centre, never a person's name."""
+    if event.actor_id is None:
+        data = event.data or {}
+        by_citizen = (event.action == "rate" and data.get("by") == "citizen") or (
+            event.action == "report" and case.channel in (Channel.CITIZEN_WEB, Channel.OPEN311)
+        )
+        return _("群众") if by_citizen else _("系统")
+    return event.actor_role or _("工作人员")
+
+
+def staff_actor(event: CaseEvent, case: Case) -> str:
+    """Who acted, as staff see it: the person's name and their role (the sweep is "系统")."""
+    if event.actor_id is None and not (event.actor_name and event.actor_name != "system"):
+        return public_actor(event, case)
+    if event.actor_role:
+        return f"{event.actor_name} · {event.actor_role}"
+    return event.actor_name

@@ -1,0 +1,372 @@
+"""Pages for grid workers, centre staff and liaisons: the case list, "my cases", filing, the case page and
+its actions.
+
+Every read goes through ``selectors.case_queryset_for`` / ``case_get_for`` (outside scope → 404), every write
+through ``services.case_file`` / ``case_transition``. A refused action (NotAllowed / Forbidden / InvalidInput)
+re-renders the page with the message and the values the user typed; nothing has changed then.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from governance.choices import Level, Role
+from governance.errors import DomainError, Forbidden, InvalidInput, NotAllowed, NotFound
+
+from .. import permissions, transitions
+from ..choices import OPEN_STATUSES, EvidenceStage, HandlerKind, RequestStatus, Status
+from ..forms import ActionForm, CaseFileForm, CaseFilterForm
+from ..models import Case, CaseDispatch, ExtensionRequest, Rating
+from ..selectors import allowed_actions, case_get_for, case_queryset_for, case_timeline, nearby_open_duplicates
+from ..services import case_file, case_transition
+from . import display
+
+PAGE_SIZE = 20
+LIST_RELATED = ("category", "grid", "community", "street")
+
+#: Actions the case page posts to ``case_act`` (whistle is escalation's: it creates the summonses).
+ACT_ACTIONS = frozenset([a for a in transitions.PAGE_ACTIONS if a != "whistle"]) | {
+    "extension_approve",
+    "extension_refuse",
+    "comment",
+    "note",
+}
+
+#: Backward or refusing actions: shown as quieter buttons so the way forward stands out.
+QUIET_ACTIONS = frozenset(
+    ["reject", "return", "verify_failed", "escalate", "merge", "hold", "reopen", "extension_refuse"]
+)
+
+#: Where InvalidInput codes from ``case_file`` point in the filing form.
+FILE_ERROR_FIELDS = {
+    "category": "category",
+    "grid": "grid",
+    "place": "grid",
+    "coordinates": "lat",
+    "file_too_large": "photos",
+    "file_empty": "photos",
+    "file_type": "photos",
+}
+
+
+def _decorate(cases, now) -> list[Case]:
+    """Attach what a list row shows (light, the due time that matters) without further queries."""
+    rows = list(cases)
+    for c in rows:
+        c.ui_light = c.light(now)
+        c.ui_due = display.primary_due(c, now)
+    return rows
+
+
+# --- lists ----------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    """All cases in the user's scope, filtered by a GET form, 20 a page, with a constant number of queries."""
+    now = timezone.now()
+    form = CaseFilterForm(request.GET or None, user=request.user)
+    qs = case_queryset_for(request.user).select_related(*LIST_RELATED).order_by("-reported_at", "-id")
+    qs = form.filter(qs, now=now) if form.is_bound else qs
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = _decorate(page.object_list, now)
+    return render(request, "cases/list.html", {"form": form, "page_obj": page, "now": now})
+
+
+MINE_TABS = [
+    ("todo", gettext_lazy("待我处理")),
+    ("reported", gettext_lazy("我上报的")),
+    ("all", gettext_lazy("本网格全部")),
+]
+
+
+def _todo_filter() -> Q:
+    """Open cases the grid team has to act on: held by the grid team (or still at grid level), or waiting for
+    on-site verification, or the user's own reports still at the start."""
+    return Q(status__in=[s.value for s in OPEN_STATUSES]) & (
+        Q(
+            handler_kind=HandlerKind.GRID_TEAM,
+            status__in=[Status.REPORTED, Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS],
+        )
+        | Q(level=Level.GRID, status__in=[Status.REPORTED, Status.ACCEPTED])
+        | Q(status=Status.RESOLVED)
+    )
+
+
+@login_required
+@require_GET
+def my_cases(request: HttpRequest) -> HttpResponse:
+    """The grid worker's day: what waits for the grid team, what I reported, everything in my grids."""
+    now = timezone.now()
+    user = request.user
+    tabs = dict(MINE_TABS)
+    tab = request.GET.get("tab") or "todo"
+    if tab not in tabs:
+        tab = "todo"
+    scope = case_queryset_for(user)
+    filters = {"todo": _todo_filter(), "reported": Q(reporter=user), "all": Q()}
+    counts = {key: scope.filter(filters[key]).count() for key in tabs}
+    qs = scope.filter(filters[tab]).select_related(*LIST_RELATED)
+    qs = qs.order_by("due_at", "-reported_at") if tab == "todo" else qs.order_by("-reported_at", "-id")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = _decorate(page.object_list, now)
+    return render(
+        request,
+        "cases/mine.html",
+        {
+            "tabs": [(key, str(label), counts[key]) for key, label in MINE_TABS],
+            "tab": tab,
+            "page_obj": page,
+            "now": now,
+            "can_file": _may_file(user),
+        },
+    )
+
+
+# --- filing ----------------------------------------------------------------------------------------------
+
+
+def _may_file(user) -> bool:
+    return user.is_admin or user.role in (Role.GRID_WORKER, Role.CENTRE_STAFF)
+
+
+def _scoped_duplicates(user, *, category_id, lat, lng, grid_id) -> list[Case]:
+    """Nearby open cases of the same category that the user may see (the others must not leak)."""
+    scope = case_queryset_for(user).select_related("category", "grid")
+    return list(nearby_open_duplicates(category_id=category_id, lat=lat, lng=lng, grid_id=grid_id, among=scope))
+
+
+def _dup_seen(request: HttpRequest) -> set[int]:
+    raw = request.POST.get("dup_seen", "")
+    return {int(x) for x in raw.split(",") if x.strip().isdigit()}
+
+
+@login_required
+def case_new(request: HttpRequest) -> HttpResponse:
+    """File a case. Before saving, nearby open cases of the same category are offered: add my information to
+    one of them as a comment, or file anyway. A refused file or bad input re-renders every value entered."""
+    user = request.user
+    if not _may_file(user):
+        if user.role == Role.CITIZEN:
+            return redirect("cases:report")
+        return render(request, "cases/cannot_file.html", status=403)
+    if request.method != "POST":
+        return render(request, "cases/new.html", {"form": CaseFileForm(user=user)})
+
+    form = CaseFileForm(request.POST, request.FILES, user=user)
+    context: dict = {"form": form}
+    if not form.is_valid():
+        context["files_lost"] = bool(request.FILES)
+        return render(request, "cases/new.html", context, status=400)
+    kwargs = form.service_kwargs()
+    files = form.cleaned_data["photos"]
+
+    dup_of = request.POST.get("duplicate_of", "")
+    if dup_of.isdigit():
+        return _add_to_duplicate(request, form, int(dup_of), files)
+
+    grid = kwargs.get("grid")
+    duplicates = _scoped_duplicates(
+        user, category_id=kwargs["category"].id, lat=kwargs["lat"], lng=kwargs["lng"], grid_id=grid.id if grid else None
+    )
+    unseen = [d for d in duplicates if d.id not in _dup_seen(request)]
+    if unseen and not request.POST.get("file_anyway"):
+        context.update(duplicates=duplicates, files_lost=bool(files), dup_check=True)
+        messages.warning(request, _("附近已有相似的未办结事件，请确认是否为同一件事。"))
+        return render(request, "cases/new.html", context)
+    try:
+        case = case_file(actor=user, files=files, **kwargs)
+    except InvalidInput as exc:
+        form.add_error(FILE_ERROR_FIELDS.get(exc.code), exc.message)
+        context["files_lost"] = bool(files)
+        return render(request, "cases/new.html", context, status=400)
+    messages.success(request, _("事件 %(number)s 已上报。") % {"number": case.number})
+    return redirect("cases:detail", pk=case.pk)
+
+
+def _add_to_duplicate(request: HttpRequest, form: CaseFileForm, case_id: int, files: list) -> HttpResponse:
+    """ "This is the same": my description (and photos) become a public comment on the existing case."""
+    d = form.service_kwargs()
+    note = _("%(description)s（补充上报，地址：%(address)s）") % {
+        "description": d["description"],
+        "address": d["address"],
+    }
+    try:
+        case = case_transition(case_id=case_id, action="comment", actor=request.user, note=note, files=files)
+    except NotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        form.add_error(FILE_ERROR_FIELDS.get(exc.code), exc.message)
+        return render(request, "cases/new.html", {"form": form, "files_lost": bool(files)}, status=exc.status_code)
+    messages.success(request, _("已把您的信息作为留言补充到事件 %(number)s。") % {"number": case.number})
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_GET
+def duplicates(request: HttpRequest) -> HttpResponse:
+    """htmx partial for the filing form: open cases of the chosen category near the point or in the grid."""
+    cat = request.GET.get("category", "")
+    grid = request.GET.get("grid", "")
+    lat, lng = _float(request.GET.get("lat")), _float(request.GET.get("lng"))
+    found = []
+    if cat.isdigit() and (grid.isdigit() or (lat is not None and lng is not None)):
+        found = _scoped_duplicates(
+            request.user,
+            category_id=int(cat),
+            lat=lat,
+            lng=lng,
+            grid_id=int(grid) if grid.isdigit() else None,
+        )
+    return render(request, "cases/_duplicates.html", {"duplicates": found})
+
+
+def _float(value) -> float | None:
+    try:
+        return float(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+# --- the case page ---------------------------------------------------------------------------------------
+
+
+def _whistle_url(case: Case) -> str | None:
+    """Whistling belongs to escalation (it creates the summonses); link to its page when it exists."""
+    for name in ("escalation:whistle", "escalation:case_whistle"):
+        try:
+            return reverse(name, kwargs={"pk": case.pk})
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def _page_actions(user, case: Case, pending: ExtensionRequest | None, rated: bool) -> list[dict]:
+    names = list(transitions.PAGE_ACTIONS)
+    if pending is not None:
+        names += ["extension_approve", "extension_refuse"]
+    buttons = []
+    for item in allowed_actions(user, case, names):
+        action = item["action"]
+        if action == "rate" and rated:
+            continue
+        if action == "whistle":
+            url = _whistle_url(case)
+            if url is None:
+                continue
+            item = {**item, "url": url}
+        if action == "extension_request" and pending is not None and item["allowed"]:
+            item = {**item, "allowed": False, "reason": _("已有待审批的延期申请")}
+        buttons.append(item)
+    return buttons
+
+
+def _render_case(
+    request: HttpRequest,
+    case: Case,
+    *,
+    bound: ActionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    now = timezone.now()
+    pending = ExtensionRequest.objects.filter(case=case, status=RequestStatus.PENDING).first()
+    rating = Rating.objects.filter(case=case).first()
+    buttons = _page_actions(user, case, pending, rating is not None)
+    first = True
+    for item in buttons:
+        if item["allowed"]:
+            item["tone"] = "quiet" if item["action"] in QUIET_ACTIONS else ("primary" if first else "")
+            first = first and item["tone"] != "primary"
+        if item["allowed"] and "url" not in item:
+            if bound is not None and bound.action == item["action"]:
+                item["form"] = bound
+                item["open"] = True
+            else:
+                item["form"] = ActionForm(action=item["action"], case=case)
+    events = list(case_timeline(case))
+    for ev in events:
+        ev.ui_actor = display.staff_actor(ev, case)
+        ev.ui_label = display.action_label(ev.action)
+        ev.ui_reason = display.reason_label(ev.reason)
+        ev.ui_facts = display.event_facts(ev)
+    may_remark = permissions.may_view(user, case).allowed
+    remark_form = bound if bound is not None and bound.action in ("comment", "note") else None
+    if remark_form is None and may_remark:
+        remark_form = ActionForm(action="comment", case=case)
+    see_contact = permissions.can_see_citizen_contact(user, case)
+    context = {
+        "case": case,
+        "now": now,
+        "light": case.light(now),
+        "dues": display.case_dues(case, now),
+        "buttons": [b for b in buttons if b["allowed"]],
+        "refused": [b for b in buttons if not b["allowed"]],
+        "events": events,
+        "photos": [e for e in case.evidence.all() if e.stage == EvidenceStage.REPORT],
+        "dispatches": list(
+            CaseDispatch.objects.filter(case=case, active=True).select_related("department", "grid", "region")
+        ),
+        "pending": pending,
+        "rating": rating,
+        "remark_form": remark_form,
+        "remark_open": bool(bound is not None and bound.action in ("comment", "note")),
+        "may_note": user.role != Role.CITIZEN,
+        "citizen_name": case.citizen_name if see_contact else case.masked_name,
+        "citizen_phone": case.citizen_phone if see_contact else case.masked_phone,
+        "contact_masked": not see_contact,
+        "track_url": request.build_absolute_uri(reverse("cases:track", args=[case.follow_up_token]))
+        if (see_contact or case.reporter_id == user.id)
+        else "",
+    }
+    return render(request, "cases/detail.html", context, status=status)
+
+
+def _get_case(user, pk: int) -> Case:
+    try:
+        return case_get_for(user, pk)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_case(request, _get_case(request.user, pk))
+
+
+@login_required
+@require_POST
+def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Run one action through ``case_transition`` and go back to the case with a message; when refused, show
+    the page again with the reason and the form as filled in."""
+    case = _get_case(request.user, pk)
+    if action not in ACT_ACTIONS:
+        raise Http404
+    form = ActionForm(request.POST, request.FILES, action=action, case=case)
+    if not form.is_valid():
+        messages.error(request, _("请检查“%(action)s”表单中标出的内容。") % {"action": form.transition.label})
+        return _render_case(request, case, bound=form, status=400)
+    try:
+        case_transition(case_id=case.pk, action=action, actor=request.user, **form.service_kwargs())
+    except NotFound:
+        raise Http404 from None
+    except (NotAllowed, Forbidden, InvalidInput) as exc:
+        if exc.code and exc.code.startswith("file_") and "files" in form.fields:
+            form.add_error("files", exc.message)
+        messages.error(request, exc.message)
+        case = _get_case(request.user, pk)  # fresh state: someone else may have moved it meanwhile
+        return _render_case(request, case, bound=form, status=exc.status_code)
+    messages.success(request, _("已%(action)s：%(number)s") % {"action": form.transition.label, "number": case.number})
+    return redirect("cases:detail", pk=case.pk)
