@@ -20,6 +20,7 @@ from django.utils.module_loading import import_string
 DEMO_STEPS = [
     "governance.demo.build",
     "grids.demo.build",
+    "cases.demo.build",
 ]
 
 COUNTED_APPS = ("governance", "grids", "cases", "escalation")
