@@ -11,6 +11,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.choices import OPEN_STATUSES
 from cases.models import CaseDispatch
@@ -91,16 +92,35 @@ def centre_staff(region_ids) -> QuerySet[User]:
 # --- clocks and lights ---------------------------------------------------------------------------------
 
 
+def duration_text(seconds: int) -> str:
+    """ "剩余 1天3小时" / "已超时 25分钟": at most two units, whole minutes (what a countdown shows)."""
+    s = abs(int(seconds))
+    days, rest = divmod(s, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    parts = [(days, _("天")), (hours, _("小时")), (minutes, _("分钟"))]
+    shown = [f"{n}{unit}" for n, unit in parts if n][:2] or [_("不到1分钟")]
+    return (_("剩余%(t)s") if seconds > 0 else _("已超时%(t)s")) % {"t": "".join(shown)}
+
+
 @dataclass(frozen=True)
 class Countdown:
-    """One running clock of a summons: what it is for, when it is due, and its light now."""
+    """One running clock (a summons' report-in or response, or a dispatched case's handling time) and its light."""
 
-    kind: str  # "report_in" or "respond"
+    kind: str  # "report_in", "respond" or "case"
     label: str
     due_at: datetime
     yellow_at: datetime
     light: str  # "green", "yellow", "red"
     seconds_left: int  # negative when overdue
+
+    @property
+    def text(self) -> str:
+        return duration_text(self.seconds_left)
+
+    @property
+    def overdue(self) -> bool:
+        return self.seconds_left <= 0
 
 
 def _countdown(kind: str, label: str, start: datetime, due: datetime, unit: str, now: datetime, cal) -> Countdown:
@@ -118,16 +138,36 @@ def summons_countdowns(summons: Summons, now: datetime | None = None, cal=None) 
     start = summons.whistle.blown_at
     out = []
     if summons.status == S.SUMMONED:
-        out.append(_countdown("report_in", "报到", start, summons.report_in_due_at, TimeUnit.MINUTES, now, cal))
-    out.append(_countdown("respond", "反馈", start, summons.respond_due_at, summons.whistle.response_unit, now, cal))
+        out.append(_countdown("report_in", _("报到时限"), start, summons.report_in_due_at, TimeUnit.MINUTES, now, cal))
+    out.append(
+        _countdown("respond", _("反馈时限"), start, summons.respond_due_at, summons.whistle.response_unit, now, cal)
+    )
     return out
+
+
+def worst_light(lights) -> str:
+    order = {"": 0, "green": 1, "yellow": 2, "red": 3}
+    return max(lights, key=order.__getitem__, default="")
 
 
 def summons_light(summons: Summons, now: datetime | None = None, cal=None) -> str:
     """The worst light of the running clocks ("" when none runs)."""
-    order = {"": 0, "green": 1, "yellow": 2, "red": 3}
-    lights = [c.light for c in summons_countdowns(summons, now, cal)]
-    return max(lights, key=order.__getitem__, default="")
+    return worst_light(c.light for c in summons_countdowns(summons, now, cal))
+
+
+def case_countdown(case, now: datetime) -> Countdown | None:
+    """The handling clock of a dispatched case (its ``due_at`` at the current level), with the case's light."""
+    light = case.light(now)
+    if not light:
+        return None
+    return Countdown(
+        "case",
+        _("办理时限"),
+        case.due_at,
+        case.yellow_at or case.due_at,
+        light,
+        int((case.due_at - now).total_seconds()),
+    )
 
 
 def overdue_summons_q(now: datetime) -> Q:
@@ -150,6 +190,7 @@ class SummonsRow:
 class DispatchRow:
     dispatch: CaseDispatch
     light: str
+    countdown: Countdown | None
     actions: list[dict]
 
 
@@ -179,8 +220,7 @@ def _rows(user, qs, now, cal) -> list[SummonsRow]:
     rows = []
     for s in qs:
         countdowns = summons_countdowns(s, now, cal)
-        lights = [c.light for c in countdowns]
-        light = "red" if "red" in lights else ("yellow" if "yellow" in lights else ("green" if lights else ""))
+        light = worst_light(c.light for c in countdowns)
         rows.append(SummonsRow(s, countdowns, light, available_actions(user, s)))
     return rows
 
@@ -219,5 +259,6 @@ def inbox_for(user, *, now: datetime | None = None, limit: int = 200) -> Inbox:
             .order_by("case__due_at", "id")[:limit]
         )
         for d in dqs:
-            dispatches.append(DispatchRow(d, d.case.light(now), allowed_actions(user, d.case, DISPATCH_ACTIONS)))
+            actions = [a for a in allowed_actions(user, d.case, DISPATCH_ACTIONS) if a["allowed"]]
+            dispatches.append(DispatchRow(d, d.case.light(now), case_countdown(d.case, now), actions))
     return Inbox(role, _rows(user, waiting_qs, now, cal), _rows(user, awaiting_qs, now, cal), dispatches)

@@ -1,0 +1,264 @@
+"""The liaison inbox, the summons page and the whistle form, per persona: scope (404), actions, messages."""
+
+from __future__ import annotations
+
+import time_machine
+from django.urls import reverse
+
+from cases.models import CaseEvent
+from cases.services import case_transition
+from escalation.choices import SummonsStatus
+from escalation.models import Summons, Whistle
+from tests.cases.helpers import at, file_case, photo
+
+from .whistle_helpers import T0, whistled_case
+
+
+def _inbox(web, persona, now):
+    with time_machine.travel(now, tick=False):
+        return web(persona).get("/inbox/")
+
+
+def test_liaison_inbox_lists_own_department_summons_with_countdowns_and_lights(world, web):
+    case, _w, summons = whistled_case(world)
+    resp = _inbox(web, "liaison", at(2026, 11, 18, 10, 5))
+    assert resp.status_code == 200
+    html = resp.content.decode()
+    assert case.number in html and "城管执法 · 待办" in html
+    assert f"/inbox/summons/{summons['cgzf'].id}/" in html
+    assert f"/inbox/summons/{summons['zj'].id}/" not in html  # another department's summons
+    assert "剩余25分钟" in html  # report-in due 10:30
+    assert "countdown--green" in html
+    assert "报到</button>" in html
+
+
+def test_liaison_inbox_turns_yellow_then_red_as_the_report_in_time_passes(world, web):
+    whistled_case(world, codes=("cgzf",))
+    html = _inbox(web, "liaison", at(2026, 11, 18, 10, 25)).content.decode()
+    assert "countdown--yellow" in html and "summons--yellow" in html  # 25 of 30 minutes used: ≥ 80 %
+    html = _inbox(web, "liaison", at(2026, 11, 18, 10, 40)).content.decode()
+    assert "countdown--red" in html and "已超时10分钟" in html and "summons--red" in html
+
+
+def test_liaison_inbox_lists_cases_dispatched_to_the_department_with_a_sign_button(world, web):
+    case = file_case(world, code="0204", now=T0, title="餐饮油烟扰民")
+    case_transition(case_id=case.id, action="accept", actor=world.street_officer, now=T0)
+    case_transition(
+        case_id=case.id,
+        action="dispatch",
+        actor=world.street_officer,
+        departments=[world.departments["scjg"].id],
+        now=T0,
+    )
+    html = _inbox(web, "liaison_scjg", at(2026, 11, 18, 10, 5)).content.decode()
+    assert case.number in html and "派遣给本部门的事件" in html
+    assert f'action="/cases/{case.id}/act/sign/"' in html
+    assert f"/cases/{case.id}/#action-return" in html
+    # Another department's liaison sees none of it.
+    assert case.number not in _inbox(web, "liaison", at(2026, 11, 18, 10, 5)).content.decode()
+
+
+def test_street_officer_inbox_shows_summonses_waiting_and_responses_to_confirm(world, web):
+    case, _w, summons = whistled_case(world)
+    cg = summons["cgzf"]
+    Summons.objects.filter(pk=cg.pk).update(status=SummonsStatus.RESPONDED, responded_at=T0, response="已处理")
+    html = _inbox(web, "street_officer", at(2026, 11, 18, 10, 5)).content.decode()
+    assert "吹哨报到" in html and "住建" in html and "城管执法" in html
+    assert f'action="/inbox/summons/{cg.id}/complete/"' in html
+    # A street officer of another street sees nothing of it.
+    assert case.number not in _inbox(web, "other_street_officer", at(2026, 11, 18, 10, 5)).content.decode()
+
+
+def test_grid_worker_inbox_explains_what_the_page_is_for(world, web):
+    whistled_case(world)
+    resp = _inbox(web, "grid_worker", at(2026, 11, 18, 10, 5))
+    assert resp.status_code == 200 and "待办页面供部门联络员和综治中心使用" in resp.content.decode()
+
+
+def test_inbox_needs_a_login(world, client):
+    resp = client.get("/inbox/")
+    assert resp.status_code == 302 and "/accounts/login/" in resp["Location"]
+
+
+def test_inbox_htmx_refresh_returns_the_list_only(world, web):
+    whistled_case(world)
+    c = web("liaison")
+    with time_machine.travel(at(2026, 11, 18, 10, 5), tick=False):
+        resp = c.get("/inbox/", HTTP_HX_REQUEST="true")
+    html = resp.content.decode()
+    assert resp.status_code == 200 and "<html" not in html and "countdown" in html
+
+
+# --- the summons page and its actions ------------------------------------------------------------------------
+
+
+def test_summons_page_404_for_liaison_of_another_department_and_outsiders(world, web):
+    _case, _w, summons = whistled_case(world)
+    url = f"/inbox/summons/{summons['cgzf'].id}/"
+    assert web("liaison").get(url).status_code == 200
+    assert web("street_officer").get(url).status_code == 200
+    for persona in ("liaison_zj", "liaison_scjg", "outsider", "other_street_officer"):
+        assert web(persona).get(url).status_code == 404, persona
+        assert web(persona).post(url + "report_in/").status_code == 404, persona
+
+
+def test_report_in_from_the_inbox_goes_back_to_the_inbox_with_a_message(world, web):
+    _case, _w, summons = whistled_case(world)
+    c = web("liaison")
+    with time_machine.travel(at(2026, 11, 18, 10, 12), tick=False):
+        resp = c.post(f"/inbox/summons/{summons['cgzf'].id}/report_in/", {"next": "/inbox/"}, follow=True)
+    assert resp.redirect_chain[-1][0] == "/inbox/"
+    assert "已报到：城管执法" in resp.content.decode()
+    assert Summons.objects.get(pk=summons["cgzf"].pk).status == SummonsStatus.REPORTED_IN
+
+
+def test_next_outside_the_site_is_ignored(world, web):
+    _case, _w, summons = whistled_case(world)
+    with time_machine.travel(at(2026, 11, 18, 10, 12), tick=False):
+        resp = web("liaison").post(f"/inbox/summons/{summons['cgzf'].id}/report_in/", {"next": "https://evil.example/"})
+    assert resp.status_code == 302 and resp["Location"] == f"/inbox/summons/{summons['cgzf'].id}/"
+
+
+def test_respond_with_photos_from_the_summons_page(world, web):
+    case, _w, summons = whistled_case(world)
+    cg = summons["cgzf"]
+    c = web("liaison")
+    with time_machine.travel(at(2026, 11, 18, 10, 12), tick=False):
+        c.post(f"/inbox/summons/{cg.id}/report_in/")
+    with time_machine.travel(at(2026, 11, 18, 15), tick=False):
+        resp = c.post(
+            f"/inbox/summons/{cg.id}/respond/",
+            {"respond-text": "已责令停工", "respond-files": [photo(), photo("b.jpg", "blue")]},
+        )
+    assert resp.status_code == 302
+    cg.refresh_from_db()
+    assert (cg.status, cg.response) == (SummonsStatus.RESPONDED, "已责令停工")
+    event = CaseEvent.objects.get(case=case, reason="summons_respond")
+    assert event.evidence.count() == 2
+    page = c.get(f"/inbox/summons/{cg.id}/").content.decode()
+    assert "已责令停工" in page and "evidence-strip" in page
+
+
+def test_refused_action_shows_the_reason_and_keeps_what_was_typed(world, web):
+    _case, _w, summons = whistled_case(world)
+    c = web("liaison")
+    with time_machine.travel(at(2026, 11, 18, 10, 12), tick=False):
+        resp = c.post(f"/inbox/summons/{summons['cgzf'].id}/respond/", {"respond-text": "提前反馈的内容"})
+    assert resp.status_code == 409
+    html = resp.content.decode()
+    assert "请先报到" in html
+    assert Summons.objects.get(pk=summons["cgzf"].pk).status == SummonsStatus.SUMMONED
+
+
+def test_invalid_form_is_a_400_with_the_form_open(world, web):
+    _case, _w, summons = whistled_case(world)
+    with time_machine.travel(at(2026, 11, 18, 10, 12), tick=False):
+        resp = web("liaison").post(f"/inbox/summons/{summons['cgzf'].id}/return/", {"return-reason": ""})
+    assert resp.status_code == 400
+    assert f'id="s{summons["cgzf"].id}-return" open' in resp.content.decode()
+
+
+def test_centre_staff_may_not_report_in_for_the_department(world, web):
+    _case, _w, summons = whistled_case(world)
+    with time_machine.travel(at(2026, 11, 18, 10, 12), tick=False):
+        resp = web("street_officer").post(f"/inbox/summons/{summons['cgzf'].id}/report_in/")
+    assert resp.status_code == 403
+    assert "只有城管执法的联络员" in resp.content.decode()
+
+
+def test_street_decides_an_extension_from_the_summons_page(world, web):
+    _case, _w, summons = whistled_case(world)
+    cg = summons["cgzf"]
+    with time_machine.travel(at(2026, 11, 18, 10, 12), tick=False):
+        resp = web("liaison").post(
+            f"/inbox/summons/{cg.id}/extension/",
+            {"extension-until": "2026-11-20T17:00", "extension-reason": "需要现场测量"},
+        )
+        assert resp.status_code == 302
+        page = web("street_officer").get(f"/inbox/summons/{cg.id}/").content.decode()
+        assert "审批延期" in page
+        resp = web("street_officer").post(
+            f"/inbox/summons/{cg.id}/decide_extension/", {"decide_extension-decision": "approve"}
+        )
+    assert resp.status_code == 302
+    cg.refresh_from_db()
+    assert (cg.extension_status, cg.respond_due_at) == ("approved", at(2026, 11, 20, 17))
+
+
+def test_unknown_action_is_404(world, web):
+    _case, _w, summons = whistled_case(world)
+    assert web("liaison").post(f"/inbox/summons/{summons['cgzf'].id}/explode/").status_code == 404
+
+
+# --- the whistle form ---------------------------------------------------------------------------------------
+
+
+def _accepted_case(world):
+    case = file_case(world, code="0202", now=T0)
+    case_transition(case_id=case.id, action="accept", actor=world.street_officer, now=T0)
+    return case
+
+
+def test_whistle_url_name_is_escalation_whistle(world):
+    assert reverse("escalation:whistle", kwargs={"pk": 7}) == "/cases/7/whistle/"
+
+
+def test_street_officer_whistles_from_the_form_and_lands_on_the_case_page(world, web):
+    case = _accepted_case(world)
+    c = web("street_officer")
+    page = c.get(f"/cases/{case.id}/whistle/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "城管执法" in html and 'value="30"' in html
+    with time_machine.travel(at(2026, 11, 18, 10, 1), tick=False):
+        resp = c.post(
+            f"/cases/{case.id}/whistle/",
+            {
+                "departments": [world.departments["cgzf"].id, world.departments["zj"].id],
+                "reason": "楼顶违法搭建，请城管执法、住建到场",
+                "report_in_minutes": "30",
+                "response_limit": "1",
+                "response_unit": "working_days",
+            },
+        )
+    assert resp.status_code == 302 and resp["Location"] == f"/cases/{case.id}/"
+    whistle = Whistle.objects.get(case=case)
+    assert sorted(whistle.summonses.values_list("department__code", flat=True)) == ["cgzf", "zj"]
+    assert whistle.summonses.first().report_in_due_at == at(2026, 11, 18, 10, 31)
+
+
+def test_whistle_form_without_departments_is_a_400_and_writes_nothing(world, web):
+    case = _accepted_case(world)
+    resp = web("street_officer").post(
+        f"/cases/{case.id}/whistle/",
+        {"reason": "x", "report_in_minutes": "30", "response_limit": "1", "response_unit": "working_days"},
+    )
+    assert resp.status_code == 400 and not Whistle.objects.exists()
+
+
+def test_whistle_form_per_persona(world, web):
+    case = _accepted_case(world)
+    url = f"/cases/{case.id}/whistle/"
+    assert web("grid_worker").get(url).status_code == 403
+    assert web("district_officer").get(url).status_code == 403
+    assert web("outsider").get(url).status_code == 404
+    assert web("liaison").get(url).status_code == 404
+    assert web("other_street_officer").get(url).status_code == 404
+    resp = web("grid_worker").post(
+        url,
+        {
+            "departments": [world.departments["cgzf"].id],
+            "reason": "x",
+            "report_in_minutes": "30",
+            "response_limit": "1",
+            "response_unit": "working_days",
+        },
+    )
+    assert resp.status_code == 403 and not Whistle.objects.exists()
+
+
+def test_whistle_form_of_a_closed_case_says_why(world, web):
+    case = file_case(world, code="0101", now=T0)
+    case_transition(case_id=case.id, action="self_handle", actor=world.grid_worker, note="已清理", now=T0)
+    case_transition(case_id=case.id, action="verify_ok", actor=world.community_officer, now=T0)
+    resp = web("street_officer").get(f"/cases/{case.id}/whistle/")
+    assert resp.status_code == 409 and "不能吹哨" in resp.content.decode()
