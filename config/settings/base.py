@@ -216,6 +216,7 @@ SPECTACULAR_SETTINGS = {
         "LevelEnum": "governance.choices.Level",
         "RegionLevelEnum": "governance.choices.RegionLevel",
         "RuleHandlerKindEnum": "governance.choices.HandlerKind",
+        "TimeUnitEnum": "governance.choices.TimeUnit",
     },
 }
 
