@@ -204,13 +204,16 @@ def _record(
     data: dict | None = None,
     public: bool = True,
     now: datetime,
+    citizen: bool = False,
 ) -> CaseEvent:
+    """One audit line. ``citizen``: the reporter acting without an account (web report, follow-up link) —
+    recorded as 群众, never as "system" (which marks the sweep)."""
     return CaseEvent.objects.create(
         case=case,
         action=action,
         actor=actor,
-        actor_name=_actor_name(actor),
-        actor_role=_actor_role(actor),
+        actor_name=_("群众") if citizen else _actor_name(actor),
+        actor_role=_("群众") if citizen else _actor_role(actor),
         from_status=before[0],
         to_status=case.status,
         from_level=before[1],
@@ -277,6 +280,10 @@ def case_file(
     district = street.parent if street else None
     if street is None or district is None:
         raise InvalidInput(_("社区必须隶属于街道和区"), code="place")
+    if actor is not None and actor.role == Role.CENTRE_STAFF and actor.region_id:
+        # Centre staff file within their own region (the case must land in their scope).
+        if actor.region_id not in {community.id, street.id, district.id, district.parent_id}:
+            raise InvalidInput(_("该位置不在您的辖区内，请选择辖区内的网格或社区"), code="place")
 
     level = GRADE_LEVEL[category.grade]
     if level == Level.GRID and grid is None:
@@ -316,6 +323,7 @@ def case_file(
         before=("", ""),
         now=now,
         data={"channel": channel, "grid": grid.code if grid else None},
+        citizen=actor is None,
     )
     _store_evidence(case, checked, stage=EvidenceStage.REPORT, event=event, user=actor)
     events_recorded.send(sender=Case, events=[event], actor=actor)
@@ -410,6 +418,7 @@ def case_transition(
             data=outcome,
             public=t.public,
             now=now,
+            citizen=citizen,
         )
         _store_evidence(case, checked, stage=stage, event=event, user=actor)
         events_recorded.send(sender=Case, events=[event], actor=actor)
