@@ -21,6 +21,7 @@ DEMO_STEPS = [
     "governance.demo.build",
     "grids.demo.build",
     "cases.demo.build",
+    "escalation.demo.build",
 ]
 
 COUNTED_APPS = ("governance", "grids", "cases", "escalation")
