@@ -470,10 +470,11 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.action = action
         self.transition = transitions.get(action)
-        keep = set(self.FIELDS.get(action, ["note"]))
+        keep = self.FIELDS.get(action, ["note"])
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
+        self.order_fields(keep)
         note = self.fields["note"]
         note.required = self.transition.needs_note
         note.label = NOTE_LABELS.get(action, note.label)
@@ -483,6 +484,10 @@ class ActionForm(forms.Form):
             self.fields["region"].choices = [(str(r.id), _("%(r)s综治中心") % {"r": r.name}) for r in regions]
             if not case.grid_id:
                 self.fields["target"].choices = [c for c in DISPATCH_TARGETS if c[0] != "grid"]
+            suggested = _rule_departments(case)
+            if suggested:
+                self.fields["departments"].initial = suggested
+                self.fields["departments"].help_text = _("已按权责清单预选承办部门，可调整")
         if action in ("comment", "note"):
             note.label = _("留言内容")
 
@@ -524,6 +529,21 @@ class ActionForm(forms.Form):
         elif self.action == "escalate":
             kwargs["reason"] = "manual"
         return kwargs
+
+
+def _rule_departments(case) -> list[int]:
+    """The departments the jurisdiction list names for the case's category at its level (pre-ticked)."""
+    from governance.choices import HandlerKind as RuleHandler
+    from governance.selectors import rule_for
+
+    rule = (
+        case.rule
+        if case.rule_id and case.rule.level == case.level
+        else rule_for(category=case.category, level=case.level)
+    )
+    if rule is None or rule.handler_kind != RuleHandler.DEPARTMENTS:
+        return []
+    return [d.id for d in rule.departments.filter(active=True)]
 
 
 NOTE_LABELS = {

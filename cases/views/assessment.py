@@ -11,7 +11,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -130,6 +130,8 @@ def _shift(period: A.Period, days: int) -> dict[str, str]:
 @require_GET
 def assessment_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """``/assessment/export.csv`` — the chosen table; ``/assessment/export.xlsx`` — summary plus every table."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
     if not may_assess(request.user):
         return _forbidden(request)
     try:

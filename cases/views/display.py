@@ -139,6 +139,11 @@ def _local(iso: str) -> str:
     return timezone.localtime(when).strftime("%Y-%m-%d %H:%M")
 
 
+def is_system(event: CaseEvent) -> bool:
+    """The sweep (or another automatic step) acted, not a person."""
+    return event.actor_id is None and event.actor_name == "system" and event.action not in ("report", "rate")
+
+
 def public_actor(event: CaseEvent, case: Case) -> str:
     """Who acted, as the citizen sees it: a role or a centre, never a person's name."""
     if event.actor_id is None:

@@ -299,6 +299,7 @@ def _render_case(
     for ev in events:
         ev.ui_actor = display.staff_actor(ev, case)
         ev.ui_label = display.action_label(ev.action)
+        ev.ui_system = display.is_system(ev)
         ev.ui_reason = display.reason_label(ev.reason)
         ev.ui_facts = display.event_facts(ev)
     may_remark = permissions.may_view(user, case).allowed

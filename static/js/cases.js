@@ -162,6 +162,11 @@
     document.querySelectorAll("form[data-dispatch]").forEach(setupDispatch);
     setupPreviews(document);
     setupCopy(document);
+    if (window.matchMedia && window.matchMedia("(min-width: 1000px)").matches) {
+      document.querySelectorAll("details.filter-card").forEach(function (d) {
+        d.open = true;
+      });
+    }
   }
 
   if (document.readyState === "loading") {
