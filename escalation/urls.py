@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from .views import dashboard as dashboard_views
 from .views import inbox, notices
 
 app_name = "escalation"
@@ -14,4 +15,12 @@ urlpatterns = [
     path("inbox/summons/<int:pk>/", inbox.summons_detail, name="summons"),
     path("inbox/summons/<int:pk>/<slug:action>/", inbox.summons_act, name="summons-act"),
     path("cases/<int:pk>/whistle/", inbox.whistle_form, name="whistle"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/counters/", dashboard_views.dashboard_counters, name="dashboard-counters"),
+    path("dashboard/whistles/", dashboard_views.dashboard_whistles, name="dashboard-whistles"),
+    path("dashboard/map/", dashboard_views.dashboard_map, name="dashboard-map"),
+    path("dashboard/bulk/", dashboard_views.dashboard_bulk, name="dashboard-bulk"),
+    path("dashboard/export.<str:fmt>", dashboard_views.dashboard_export, name="dashboard-export"),
+    path("dashboard/charts/daily.svg", dashboard_views.chart_daily, name="chart-daily"),
+    path("dashboard/charts/weekly.svg", dashboard_views.chart_weekly, name="chart-weekly"),
 ]

@@ -1,0 +1,710 @@
+"""The assessment (考核) over cases: the 三率 and the 数字城管 indicators, computed in SQL aggregates.
+
+Everything here is a read over an already scope-filtered case queryset (``selectors.case_queryset_for``):
+the functions group and count in the database and return a few rows of integers; no case is loaded
+into Python. Rates are computed from those raw counts, which are always returned with them, so any
+scheme (weights, weight of "basically satisfied") can be recomputed from a stored row.
+
+Which date each count uses — the period is ``[start, end)``: local midnight of the first day to local
+midnight after the last day (Asia/Shanghai):
+
+- **received** (受理数): cases *reported* in the period (``reported_at``), merged duplicates left out
+  (a duplicate is the same demand). Every case that reached the platform is owed a response, so a case
+  nobody touched still counts here (otherwise ignoring cases would raise the rate).
+- **responded in time** (按时响应数): of those, cases with a first response (accept, reject, dispatch,
+  sign, self-handle or whistle: ``responded_at``) no later than ``response_due_at`` (the accept limit
+  at filing). A case without a response limit counts once responded.
+- **due** (应办结数): cases (not rejected, not merged) whose current deadline ``due_at`` falls in the
+  period, plus cases closed in the period whose deadline lies outside it (closed early, or late).
+  So a case closed in the period is always in the denominator, and the rate never exceeds 1.
+- **completed** (办结数): cases whose status is ``closed`` and whose ``closed_at`` falls in the period
+  (a reopened case has lost its ``closed_at``; a rejection or a merge is not a completion).
+- **rated / satisfied / basic / unsatisfied** (评价数 …): ratings given in the period (``Rating.rated_at``).
+
+Rates: response = responded / received; completion = completed / due;
+satisfaction = (satisfied + basic_weight × basic) / rated (basic_weight is the scheme's, 1.0 in the seed
+street's scheme, 0.9 in Beijing's). A rate whose denominator is 0 is ``None`` (shown "—"); the composite
+is the weighted sum of the rates that exist, divided by the sum of their weights (a grid with nothing
+rated is judged on the other two), ``None`` when no rate exists.
+
+Attribution: grid / community / street rows by the case's place; person rows by ``resolved_by`` (the
+person who resolved the case, all counts restricted to cases they resolved). Department rows come from
+``CaseDispatch`` here (see ``department_rows``) plus figures other apps register with
+``register_department_source`` — ``escalation`` adds its summonses (吹哨报到) that way, because ``cases``
+never imports ``escalation``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Avg, Count, F, FloatField, Func, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from governance.errors import InvalidInput
+from governance.models import Department, Region, User
+from grids.models import Grid
+
+from .choices import Status
+from .models import Case, CaseDispatch, CaseEvent
+
+#: Dimensions of the tables, in the order the page offers them.
+DIMENSIONS = {
+    "grid": gettext_lazy("网格"),
+    "community": gettext_lazy("社区"),
+    "street": gettext_lazy("街道"),
+    "department": gettext_lazy("职能部门"),
+    "person": gettext_lazy("办结人"),
+}
+#: A period longer than this is refused (the daily chart and the queries stay bounded).
+MAX_PERIOD_DAYS = 366
+
+
+# --- period and scheme ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole local days ``date_from`` … ``date_to`` (inclusive); ``start``/``end`` are the aware instants."""
+
+    date_from: date
+    date_to: date
+
+    @property
+    def start(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.date_from, time.min))
+
+    @property
+    def end(self) -> datetime:
+        """Exclusive: local midnight after ``date_to``."""
+        return timezone.make_aware(datetime.combine(self.date_to + timedelta(days=1), time.min))
+
+    @property
+    def days(self) -> int:
+        return (self.date_to - self.date_from).days + 1
+
+    @classmethod
+    def week_of(cls, day: date) -> Period:
+        """Monday to Sunday of the week holding ``day``."""
+        monday = day - timedelta(days=day.weekday())
+        return cls(monday, monday + timedelta(days=6))
+
+    @classmethod
+    def parse(cls, date_from: str | None, date_to: str | None, *, today: date | None = None) -> Period:
+        """Read ``YYYY-MM-DD`` bounds from a request; both empty → the current week. Bad input → InvalidInput."""
+        today = today or timezone.localdate()
+        first, last = _parse_day(date_from), _parse_day(date_to)
+        if first is None and last is None:
+            return cls.week_of(today)
+        first = first or last
+        last = last or first
+        if last < first:
+            raise InvalidInput(_("结束日期不能早于开始日期"), code="date_order")
+        if (last - first).days + 1 > MAX_PERIOD_DAYS:
+            raise InvalidInput(_("统计周期最长 %(n)s 天") % {"n": MAX_PERIOD_DAYS}, code="date_range")
+        return cls(first, last)
+
+    def q(self, field_name: str) -> Q:
+        """``field_name`` inside the period (index-friendly range)."""
+        return Q(**{f"{field_name}__gte": self.start, f"{field_name}__lt": self.end})
+
+
+def _parse_day(raw: str | None) -> date | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        day = parse_date(raw)
+    except ValueError:  # well-formed but impossible, e.g. 2026-02-30
+        day = None
+    if day is None:
+        raise InvalidInput(_("日期格式应为 YYYY-MM-DD，例如 2026-11-16"), code="date")
+    return day
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """A weighting of the 三率: (response, completion, satisfaction) weights and the weight of "basically satisfied"."""
+
+    name: str
+    label: str
+    weights: tuple[float, float, float]
+    basic_weight: float
+
+
+def schemes() -> list[Scheme]:
+    return [scheme_for(name) for name in settings.ASSESSMENT_SCHEMES]
+
+
+def scheme_for(name: str | None = None) -> Scheme:
+    """The scheme called ``name`` in settings.ASSESSMENT_SCHEMES (default DEFAULT_ASSESSMENT_SCHEME)."""
+    name = name or settings.DEFAULT_ASSESSMENT_SCHEME
+    conf = settings.ASSESSMENT_SCHEMES.get(name)
+    if conf is None:
+        raise InvalidInput(_("未知的考核方案：%(name)s") % {"name": name}, code="scheme")
+    response, completion, satisfaction = (float(w) for w in conf["weights"])
+    return Scheme(
+        name,
+        str(conf.get("label", name)),
+        (response, completion, satisfaction),
+        float(conf.get("basic_satisfied", 1.0)),
+    )
+
+
+# --- counts and rates ------------------------------------------------------------------------------
+
+
+@dataclass
+class Counts:
+    """The raw counts of one row. See the module docstring for the date each one uses."""
+
+    received: int = 0
+    responded: int = 0
+    due: int = 0
+    completed: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    basic: int = 0
+    unsatisfied: int = 0
+
+    def add(self, other: Counts | dict[str, Any]) -> Counts:
+        for f in fields(self):
+            value = getattr(other, f.name, None) if isinstance(other, Counts) else other.get(f.name)
+            if value:
+                setattr(self, f.name, getattr(self, f.name) + int(value))
+        return self
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, f.name) for f in fields(self))
+
+    def as_dict(self) -> dict[str, int]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+COUNT_NAMES = [f.name for f in fields(Counts)]
+
+
+def _ratio(num: float, den: int) -> float | None:
+    return num / den if den else None
+
+
+@dataclass
+class Rates:
+    response: float | None
+    completion: float | None
+    satisfaction: float | None
+    composite: float | None
+
+
+def rates_for(counts: Counts, scheme: Scheme) -> Rates:
+    """The three rates and the composite under ``scheme`` (None where the denominator is 0; see module doc)."""
+    response = _ratio(counts.responded, counts.received)
+    completion = _ratio(counts.completed, counts.due)
+    satisfaction = _ratio(counts.satisfied + scheme.basic_weight * counts.basic, counts.rated)
+    parts = [(w, r) for w, r in zip(scheme.weights, (response, completion, satisfaction), strict=True) if r is not None]
+    weight = sum(w for w, _r in parts)
+    composite = sum(w * r for w, r in parts) / weight if parts and weight else None
+    return Rates(response, completion, satisfaction, composite)
+
+
+@dataclass
+class Row:
+    """One line of an assessment table: who, their raw counts, their rates under the scheme, their rank."""
+
+    key: Any
+    label: str
+    counts: Counts
+    rates: Rates | None = None
+    rank: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def rank_rows(rows: list[Row], scheme: Scheme) -> list[Row]:
+    """Compute rates, sort by composite (best first, rows without a composite last) and rank (ties share a rank)."""
+    for row in rows:
+        row.rates = rates_for(row.counts, scheme)
+    rows.sort(key=lambda r: (r.rates.composite is None, -(r.rates.composite or 0), -r.counts.received, r.label))
+    previous, rank = None, 0
+    for i, row in enumerate(rows, start=1):
+        value = row.rates.composite
+        if value is None:
+            row.rank = None
+            continue
+        if previous is None or round(value, 9) != round(previous, 9):
+            rank = i
+        row.rank, previous = rank, value
+    return rows
+
+
+# --- the SQL parts --------------------------------------------------------------------------------
+
+
+def in_period(prefix: str, period: Period, name: str) -> Q:
+    return period.q(f"{prefix}{name}")
+
+
+def received_q(period: Period, prefix: str = "") -> Q:
+    return in_period(prefix, period, "reported_at") & ~Q(**{f"{prefix}status": Status.MERGED})
+
+
+def responded_q(period: Period, prefix: str = "") -> Q:
+    in_time = Q(**{f"{prefix}response_due_at__isnull": True}) | Q(
+        **{f"{prefix}responded_at__lte": F(f"{prefix}response_due_at")}
+    )
+    return received_q(period, prefix) & Q(**{f"{prefix}responded_at__isnull": False}) & in_time
+
+
+def due_q(period: Period, prefix: str = "") -> Q:
+    live = ~Q(**{f"{prefix}status__in": [Status.REJECTED, Status.MERGED]})
+    return live & (in_period(prefix, period, "due_at") | completed_q(period, prefix))
+
+
+def completed_q(period: Period, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}status": Status.CLOSED}) & in_period(prefix, period, "closed_at")
+
+
+def touches_q(period: Period, prefix: str = "") -> Q:
+    """Cases any case-dated count may use: reported, due or closed in the period (each an indexed range)."""
+    return (
+        in_period(prefix, period, "reported_at")
+        | in_period(prefix, period, "due_at")
+        | in_period(prefix, period, "closed_at")
+    )
+
+
+def _case_counts(period: Period, prefix: str = "") -> dict[str, Count]:
+    pk = f"{prefix}id" if prefix else "id"
+    return {
+        "received": Count(pk, filter=received_q(period, prefix)),
+        "responded": Count(pk, filter=responded_q(period, prefix)),
+        "due": Count(pk, filter=due_q(period, prefix)),
+        "completed": Count(pk, filter=completed_q(period, prefix)),
+    }
+
+
+def _rating_counts(prefix: str = "") -> dict[str, Count]:
+    pk = f"{prefix}id" if prefix else "id"
+    result = f"{prefix}rating__result"
+    return {
+        "rated": Count(pk),
+        "satisfied": Count(pk, filter=Q(**{result: "satisfied"})),
+        "basic": Count(pk, filter=Q(**{result: "basic"})),
+        "unsatisfied": Count(pk, filter=Q(**{result: "unsatisfied"})),
+    }
+
+
+def _grouped(cases: QuerySet[Case], period: Period, keys: tuple[str, ...]) -> dict[tuple, Counts]:
+    """Two grouped queries (case-dated counts; ratings in the period) merged by ``keys``."""
+    out: dict[tuple, Counts] = {}
+    case_rows = cases.filter(touches_q(period)).order_by().values(*keys).annotate(**_case_counts(period))
+    for r in case_rows:
+        out.setdefault(tuple(r[k] for k in keys), Counts()).add(r)
+    rating_rows = cases.filter(period.q("rating__rated_at")).order_by().values(*keys).annotate(**_rating_counts())
+    for r in rating_rows:
+        out.setdefault(tuple(r[k] for k in keys), Counts()).add(r)
+    return out
+
+
+def place_counts(cases: QuerySet[Case], period: Period) -> dict[tuple[int | None, int | None, int], Counts]:
+    """Raw counts per (grid, community, street) — 2 queries; grid, community, street and total roll up from it."""
+    return _grouped(cases, period, ("grid_id", "community_id", "street_id"))
+
+
+def totals(cases: QuerySet[Case], period: Period) -> Counts:
+    """Raw counts of the whole scope (2 aggregate queries)."""
+    total = Counts()
+    total.add(cases.filter(touches_q(period)).aggregate(**_case_counts(period)))
+    total.add(cases.filter(period.q("rating__rated_at")).aggregate(**_rating_counts()))
+    return total
+
+
+def _rollup(place: dict[tuple, Counts], index: int) -> dict[Any, Counts]:
+    out: dict[Any, Counts] = {}
+    for key, counts in place.items():
+        out.setdefault(key[index], Counts()).add(counts)
+    return out
+
+
+def _labelled(counts: dict[Any, Counts], labels: dict[Any, str], none_label: str) -> list[Row]:
+    return [Row(key, labels.get(key, none_label) if key is not None else none_label, c) for key, c in counts.items()]
+
+
+def place_rows(cases: QuerySet[Case], period: Period, by: str, scheme: Scheme) -> list[Row]:
+    """Ranked rows per grid, community or street (2 grouped queries + 1 for the names)."""
+    place = place_counts(cases, period)
+    index = {"grid": 0, "community": 1, "street": 2}[by]
+    counts = _rollup(place, index)
+    ids = [k for k in counts if k is not None]
+    if by == "grid":
+        labels = {
+            g["id"]: f"{g['name']}（{g['code']}）" for g in Grid.objects.filter(id__in=ids).values("id", "name", "code")
+        }
+        none_label = _("（未划入网格）")
+    else:
+        labels = dict(Region.objects.filter(id__in=ids).values_list("id", "name"))
+        none_label = _("（无社区）")
+    return rank_rows(_labelled(counts, labels, none_label), scheme)
+
+
+def person_rows(cases: QuerySet[Case], period: Period, scheme: Scheme) -> list[Row]:
+    """Ranked rows per person who resolved the cases (``resolved_by``); cases not resolved by anyone are left out."""
+    grouped = _grouped(cases.filter(resolved_by__isnull=False), period, ("resolved_by",))
+    counts = {k[0]: c for k, c in grouped.items()}
+    users = User.objects.filter(id__in=list(counts)).values("id", "full_name", "username")
+    labels = {u["id"]: u["full_name"] or u["username"] for u in users}
+    return rank_rows(_labelled(counts, labels, _("（未知）")), scheme)
+
+
+# --- departments -------------------------------------------------------------------------------------
+
+#: ``fn(cases=<scoped case queryset>, period=Period) -> {department_id: {count name: int}}``
+DepartmentSource = Callable[..., dict[int, dict[str, int]]]
+_department_sources: list[DepartmentSource] = []
+
+
+def register_department_source(fn: DepartmentSource) -> DepartmentSource:
+    """Let another app add per-department raw counts (``escalation`` adds its summonses). Idempotent."""
+    if fn not in _department_sources:
+        _department_sources.append(fn)
+    return fn
+
+
+def dispatch_department_counts(cases: QuerySet[Case], period: Period) -> dict[int, Counts]:
+    """Per-department raw counts from dispatches (``CaseDispatch`` rows to a department), 3 grouped queries.
+
+    - received: dispatches to the department made in the period (``dispatched_at``; a re-dispatch after a
+      return is a new dispatch);
+    - responded: of those, dispatches signed for or returned (a return is an answer too). A dispatch row
+      carries no sign-for deadline of its own (the rule's accept limit is working time, kept on the case
+      only at arrival), so any sign-for or return counts; summons report-ins, registered by escalation, are
+      judged against their own report-in deadline;
+    - due / completed / ratings: as for places (case dates, see the module doc), over the distinct cases the
+      department was dispatched to and did not return.
+    """
+    out: dict[int, Counts] = {}
+    base = CaseDispatch.objects.filter(department__isnull=False, case__in=cases.values("pk")).order_by()
+    sent = (
+        base.filter(period.q("dispatched_at"))
+        .values("department_id")
+        .annotate(
+            received=Count("id"),
+            responded=Count("id", filter=Q(signed_at__isnull=False) | Q(returned_at__isnull=False)),
+        )
+    )
+    for r in sent:
+        out.setdefault(r["department_id"], Counts()).add(r)
+    kept = base.filter(returned_at__isnull=True)
+    due = (
+        kept.filter(in_period("case__", period, "due_at") | in_period("case__", period, "closed_at"))
+        .values("department_id")
+        .annotate(
+            due=Count("case", distinct=True, filter=due_q(period, "case__")),
+            completed=Count("case", distinct=True, filter=completed_q(period, "case__")),
+        )
+    )
+    for r in due:
+        out.setdefault(r["department_id"], Counts()).add(r)
+    rated = (
+        kept.filter(period.q("case__rating__rated_at"))
+        .values("department_id")
+        .annotate(
+            rated=Count("case", distinct=True),
+            satisfied=Count("case", distinct=True, filter=Q(case__rating__result="satisfied")),
+            basic=Count("case", distinct=True, filter=Q(case__rating__result="basic")),
+            unsatisfied=Count("case", distinct=True, filter=Q(case__rating__result="unsatisfied")),
+        )
+    )
+    for r in rated:
+        out.setdefault(r["department_id"], Counts()).add(r)
+    return out
+
+
+def department_counts(cases: QuerySet[Case], period: Period) -> dict[int, Counts]:
+    """Dispatch counts plus every registered source (summonses). A case both dispatched to and summoned for the
+    same department counts in both — they are two duties."""
+    out = dispatch_department_counts(cases, period)
+    for source in _department_sources:
+        for dept_id, extra in source(cases=cases, period=period).items():
+            out.setdefault(dept_id, Counts()).add(extra)
+    return out
+
+
+def department_rows(cases: QuerySet[Case], period: Period, scheme: Scheme) -> list[Row]:
+    counts = department_counts(cases, period)
+    labels = dict(Department.objects.filter(id__in=list(counts)).values_list("id", "name"))
+    return rank_rows(_labelled(counts, labels, _("（未知部门）")), scheme)
+
+
+def rows_by(cases: QuerySet[Case], period: Period, by: str, scheme: Scheme) -> list[Row]:
+    """The ranked table for one dimension (``DIMENSIONS``). Unknown dimension → InvalidInput."""
+    if by in ("grid", "community", "street"):
+        return place_rows(cases, period, by, scheme)
+    if by == "department":
+        return department_rows(cases, period, scheme)
+    if by == "person":
+        return person_rows(cases, period, scheme)
+    raise InvalidInput(_("未知的统计维度：%(by)s") % {"by": by}, code="by")
+
+
+# --- the 数字城管 indicators ----------------------------------------------------------------------------
+
+
+class SecondsBetween(Func):
+    """``end - start`` in seconds as a float, on PostgreSQL and SQLite alike (one helper, per-vendor SQL)."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def __init__(self, end: str, start: str, **extra: Any) -> None:
+        super().__init__(F(end), F(start), **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):  # pragma: no cover - per-vendor below
+        raise NotImplementedError(f"SecondsBetween is not implemented for {connection.vendor}")
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, template="EXTRACT(EPOCH FROM (%(expressions)s))", arg_joiner=" - ", **extra_context
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        end, end_params = compiler.compile(self.source_expressions[0])
+        start, start_params = compiler.compile(self.source_expressions[1])
+        return f"((julianday({end}) - julianday({start})) * 86400.0)", [*end_params, *start_params]
+
+
+#: The steps whose average duration is reported: (key, label, later timestamp, earlier timestamp).
+STEPS = [
+    ("report_accept", gettext_lazy("上报→受理"), "accepted_at", "reported_at"),
+    ("accept_dispatch", gettext_lazy("受理→派遣"), "dispatched_at", "accepted_at"),
+    ("dispatch_sign", gettext_lazy("派遣→签收"), "signed_at", "dispatched_at"),
+    ("sign_resolve", gettext_lazy("签收→办结"), "resolved_at", "signed_at"),
+    ("resolve_close", gettext_lazy("办结→结案"), "closed_at", "resolved_at"),
+]
+
+
+@dataclass
+class Indicators:
+    """The 数字城管 indicators of a scope and period, with their raw counts (rates None when undefined).
+
+    - on-time closure (按期结案率) = closed in the period and resolved by the deadline / due (the 三率's "due");
+    - on-time handling (及时处置率) = resolved in the period by the deadline / resolved in the period
+      (``resolved_on_time``; a reworked case counts at its last resolution);
+    - rework (返工率) = closed in the period with ``rework_count > 0`` / closed in the period;
+    - correct dispatch (准确派遣率) = 1 − return actions / dispatch actions in the period ("return" and
+      "dispatch" ``CaseEvent`` rows: one dispatch action to two departments is one dispatch);
+    - extension (延期率) = closed in the period with an approved extension / closed in the period;
+    - overdue (超期率) = due cases resolved late, or not resolved and past their deadline at the end of the
+      period (or now, if earlier; cases on hold excepted) / due;
+    - average duration per step over the cases closed in the period (seconds; steps that did not happen
+      or whose timestamps run backwards after a re-dispatch are left out).
+    """
+
+    counts: dict[str, int]
+    rates: dict[str, float | None]
+    durations: list[dict[str, Any]]
+
+
+def indicators(cases: QuerySet[Case], period: Period, *, now: datetime | None = None) -> Indicators:
+    """Two queries: one aggregate over the cases, one over their dispatch/return events."""
+    now = now or timezone.now()
+    bound = min(now, period.end)
+    due = due_q(period)
+    closed = completed_q(period)
+    resolved = period.q("resolved_at")
+    overdue = due & (
+        Q(resolved_on_time=False) | (Q(resolved_at__isnull=True, due_at__lt=bound) & ~Q(status=Status.ON_HOLD))
+    )
+    # Aggregate aliases carry an "n_"/"avg_" prefix: Django refuses an alias equal to a field name.
+    aggregates: dict[str, Any] = {
+        "n_due": Count("id", filter=due),
+        "n_closed": Count("id", filter=closed),
+        "n_closed_on_time": Count("id", filter=due & closed & Q(resolved_on_time=True)),
+        "n_resolved": Count("id", filter=resolved),
+        "n_resolved_on_time": Count("id", filter=resolved & Q(resolved_on_time=True)),
+        "n_reworked": Count("id", filter=closed & Q(rework_count__gt=0)),
+        "n_extended": Count("id", filter=closed & Q(extension_count__gt=0)),
+        "n_overdue": Count("id", filter=overdue),
+    }
+    for key, _label, later, earlier in STEPS:
+        aggregates[f"avg_{key}"] = Avg(
+            SecondsBetween(later, earlier), filter=closed & Q(**{f"{later}__gte": F(earlier)})
+        )
+    touched = in_period("", period, "due_at") | in_period("", period, "closed_at") | resolved
+    agg = cases.filter(touched).aggregate(**aggregates)
+    events = (
+        CaseEvent.objects.filter(action__in=["dispatch", "return"], case__in=cases.values("pk"))
+        .filter(period.q("at"))
+        .aggregate(
+            n_dispatches=Count("id", filter=Q(action="dispatch")), n_returns=Count("id", filter=Q(action="return"))
+        )
+    )
+    counts = {k.removeprefix("n_"): int(v or 0) for k, v in (agg | events).items() if k.startswith("n_")}
+    rates = {
+        "on_time_closure": _ratio(counts["closed_on_time"], counts["due"]),
+        "on_time_handling": _ratio(counts["resolved_on_time"], counts["resolved"]),
+        "rework": _ratio(counts["reworked"], counts["closed"]),
+        "correct_dispatch": (1 - counts["returns"] / counts["dispatches"]) if counts["dispatches"] else None,
+        "extension": _ratio(counts["extended"], counts["closed"]),
+        "overdue": _ratio(counts["overdue"], counts["due"]),
+    }
+    durations = [
+        {"key": key, "label": str(label), "seconds": agg[f"avg_{key}"]} for key, label, _later, _earlier in STEPS
+    ]
+    return Indicators(counts, rates, durations)
+
+
+INDICATOR_LABELS = {
+    "on_time_closure": gettext_lazy("按期结案率"),
+    "on_time_handling": gettext_lazy("及时处置率"),
+    "rework": gettext_lazy("返工率"),
+    "correct_dispatch": gettext_lazy("准确派遣率"),
+    "extension": gettext_lazy("延期率"),
+    "overdue": gettext_lazy("超期率"),
+}
+
+
+# --- trends -------------------------------------------------------------------------------------------
+
+#: Status groups of the daily chart (stacked bottom to top).
+STATUS_GROUPS = [
+    ("waiting", gettext_lazy("待受理/待派遣"), (Status.REPORTED, Status.ACCEPTED)),
+    ("handling", gettext_lazy("处置中"), (Status.DISPATCHED, Status.IN_PROGRESS, Status.ON_HOLD)),
+    ("resolved", gettext_lazy("待核查"), (Status.RESOLVED,)),
+    ("closed", gettext_lazy("已结案"), (Status.CLOSED,)),
+    ("other", gettext_lazy("不予受理/合并"), (Status.REJECTED, Status.MERGED)),
+]
+
+
+def daily_status(cases: QuerySet[Case], period: Period) -> list[dict[str, Any]]:
+    """Cases reported each day of the period, by their status now (one grouped query).
+
+    Returns one dict per day: ``{"day": date, "waiting": n, "handling": n, "resolved": n, "closed": n,
+    "other": n, "total": n}`` — every day present, zeros included.
+    """
+    group_of = {s: key for key, _label, statuses in STATUS_GROUPS for s in statuses}
+    tz = timezone.get_current_timezone()
+    rows = (
+        cases.filter(period.q("reported_at"))
+        .order_by()
+        .annotate(day=TruncDate("reported_at", tzinfo=tz))
+        .values("day", "status")
+        .annotate(n=Count("id"))
+    )
+    empty = {key: 0 for key, _l, _s in STATUS_GROUPS}
+    days = {period.date_from + timedelta(days=i): dict(empty) for i in range(period.days)}
+    for r in rows:
+        day = r["day"]
+        if isinstance(day, str):  # pragma: no cover - some SQLite builds return text
+            day = date.fromisoformat(day)
+        if day in days:
+            days[day][group_of.get(r["status"], "other")] += r["n"]
+    return [{"day": d, **v, "total": sum(v.values())} for d, v in sorted(days.items())]
+
+
+def weekly_rates(cases: QuerySet[Case], *, last_day: date, weeks: int, scheme: Scheme) -> list[dict[str, Any]]:
+    """The 三率 of each of ``weeks`` Monday–Sunday weeks ending with the week of ``last_day``.
+
+    Two queries whatever ``weeks`` is: one aggregate with a conditional count per week and count (explicit
+    aware bounds, so the buckets are local weeks on every database), and one over ratings.
+    Returns ``[{"period": Period, "counts": Counts, "rates": Rates}]`` oldest first.
+    """
+    last_week = Period.week_of(last_day)
+    periods = [
+        Period(last_week.date_from - timedelta(weeks=i), last_week.date_to - timedelta(weeks=i))
+        for i in range(weeks - 1, -1, -1)
+    ]
+    whole = Period(periods[0].date_from, periods[-1].date_to)
+    case_aggs: dict[str, Any] = {}
+    rating_aggs: dict[str, Any] = {}
+    for i, p in enumerate(periods):
+        for name, expr in _case_counts(p).items():
+            case_aggs[f"{name}_{i}"] = expr
+        in_p = p.q("rating__rated_at")
+        rating_aggs[f"rated_{i}"] = Count("id", filter=in_p)
+        rating_aggs[f"satisfied_{i}"] = Count("id", filter=in_p & Q(rating__result="satisfied"))
+        rating_aggs[f"basic_{i}"] = Count("id", filter=in_p & Q(rating__result="basic"))
+    a = cases.filter(touches_q(whole)).aggregate(**case_aggs)
+    b = cases.filter(whole.q("rating__rated_at")).aggregate(**rating_aggs)
+    out = []
+    for i, p in enumerate(periods):
+        counts = Counts(
+            received=a[f"received_{i}"],
+            responded=a[f"responded_{i}"],
+            due=a[f"due_{i}"],
+            completed=a[f"completed_{i}"],
+            rated=b[f"rated_{i}"],
+            satisfied=b[f"satisfied_{i}"],
+            basic=b[f"basic_{i}"],
+        )
+        counts.unsatisfied = counts.rated - counts.satisfied - counts.basic
+        out.append({"period": p, "counts": counts, "rates": rates_for(counts, scheme)})
+    return out
+
+
+# --- the page as a whole -------------------------------------------------------------------------------
+
+
+@dataclass
+class Assessment:
+    period: Period
+    scheme: Scheme
+    by: str
+    total: Counts
+    total_rates: Rates
+    rows: list[Row]
+    indicators: Indicators
+    composites: dict[str, float | None]  # composite of the scope under every configured scheme
+
+
+def assessment(cases: QuerySet[Case], *, period: Period, scheme: Scheme, by: str, now=None) -> Assessment:
+    """Everything the assessment page shows, in a fixed number of queries (about ten) whatever the row count."""
+    if by not in DIMENSIONS:
+        raise InvalidInput(_("未知的统计维度：%(by)s") % {"by": by}, code="by")
+    total = totals(cases, period)
+    return Assessment(
+        period=period,
+        scheme=scheme,
+        by=by,
+        total=total,
+        total_rates=rates_for(total, scheme),
+        rows=rows_by(cases, period, by, scheme),
+        indicators=indicators(cases, period, now=now),
+        composites={s.name: rates_for(total, s).composite for s in schemes()},
+    )
+
+
+def default_dimension(user) -> str:
+    """Grid rows for community and street staff; street rows for the district, the city and admins."""
+    region = getattr(user, "region", None) if getattr(user, "region_id", None) else None
+    if region is not None and region.level in ("community", "street"):
+        return "grid"
+    return "street"
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def flatten(rows: Iterable[Row]) -> Iterable[dict[str, Any]]:
+    """Rows as flat dicts (exports and the API): label, rank, raw counts, rates."""
+    for row in rows:
+        rates = row.rates
+        yield {
+            "key": row.key,
+            "label": row.label,
+            "rank": row.rank,
+            **row.counts.as_dict(),
+            "response_rate": rates.response if rates else None,
+            "completion_rate": rates.completion if rates else None,
+            "satisfaction_rate": rates.satisfaction if rates else None,
+            "composite": rates.composite if rates else None,
+        }

@@ -1,0 +1,339 @@
+"""The triage dashboard (指挥台) of community / street / district centre staff, its live fragments, bulk actions,
+exports, and the SVG charts the assessment page embeds.
+
+Thin: ``escalation.dashboard`` reads (all scoped by ``case_queryset_for``), ``cases.services.case_transition``
+writes (through ``dashboard.bulk_apply``), ``escalation.charts`` draws.
+
+htmx: the counters and the whistles poll their fragment every 15 s; the queue polls too, unless a case is
+ticked for a bulk action (the trigger's filter keeps the selection). The filter form, sorting and paging
+swap only the queue (``HX-Target: queue``) and push the full-page URL, so reload and back work.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cases import assessment as A
+from cases import exports
+from cases.selectors import case_queryset_for
+from governance.errors import InvalidInput
+
+from .. import charts
+from .. import dashboard as D
+
+PAGING = ("after", "before", "page", "pn")
+POLL_SECONDS = 15
+
+
+def _forbidden(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "escalation/dashboard_forbidden.html",
+        {"message": _("指挥台仅供综治中心工作人员和管理员使用")},
+        status=403,
+    )
+
+
+def _filters_only(params: QueryDict) -> QueryDict:
+    q = params.copy()
+    for key in PAGING:
+        q.pop(key, None)
+    return q
+
+
+def _with(params: QueryDict, **extra) -> str:
+    q = params.copy()
+    for key, value in extra.items():
+        q.pop(key, None)
+        if value is not None:
+            q[key] = str(value)
+    return q.urlencode()
+
+
+def _queue_context(request: HttpRequest, now) -> dict:
+    params = request.GET
+    error = None
+    try:
+        fs, page = D.queue(request.user, params, now=now)
+    except InvalidInput as exc:
+        error = exc.message
+        fs, page = D.queue(request.user, _filters_only(params), now=now)
+    filters = _filters_only(params)
+    sort_links = [(key, label, _with(filters, sort=key)) for key, label in D.SORTS.items()]
+    return {
+        "fs": fs,
+        "page": page,
+        "queue_error": error,
+        "filters_qs": filters.urlencode(),
+        "current_qs": params.urlencode(),
+        "next_qs": _with(filters, after=page.next_cursor, pn=page.page_number + 1) if page.next_cursor else "",
+        "prev_qs": _with(filters, before=page.prev_cursor, pn=max(page.page_number - 1, 1)) if page.prev_cursor else "",
+        "sort_links": sort_links,
+        "current_view": params.get("view") or ("open" if "status" not in params else ""),
+        "poll_seconds": POLL_SECONDS,
+    }
+
+
+def _bulk_context(user) -> dict:
+    return {
+        "bulk_actions": D.BULK_ACTIONS,
+        "dispatch_targets": D.DISPATCH_TARGETS,
+        "departments": list(D.dispatch_departments(user).values_list("id", "name")),
+    }
+
+
+def _counter_context(user, params: QueryDict, now) -> dict:
+    values = D.counters(user, now=now)
+    active = params.get("view") or ""
+    return {
+        "counters_qs": urlencode({"view": active}) if active else "",
+        "counters": [
+            {"key": v.key, "label": v.label, "css": v.css, "value": values[v.key], "active": v.key == active}
+            for v in D.COUNTERS
+        ],
+        "poll_seconds": POLL_SECONDS,
+    }
+
+
+def _map_context(user, params: QueryDict, now) -> dict:
+    cells = D.grid_map(user, now=now)
+    filters = _filters_only(params)
+    try:
+        selected = int(params.get("grid") or 0) or None
+    except ValueError:
+        selected = None
+    svg = charts.grid_map_svg(
+        cells, href=lambda c: "/dashboard/?" + _with(filters, grid=c.id) + "#queue", selected=selected
+    )
+    return {
+        "map_svg": svg,
+        "map_cells": len(cells),
+        "map_missing": [c for c in cells if not c.boundary],
+        "map_open": sum(c.open for c in cells),
+        "map_overdue": sum(c.overdue for c in cells),
+    }
+
+
+def countdown_text(seconds: float) -> str:
+    """ "还剩 12:34" / "超时 1:02:03" — the same text the page's ticker writes every second."""
+    s = int(abs(seconds))
+    h, m, sec = s // 3600, s % 3600 // 60, s % 60
+    clock = f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+    return (_("还剩 %(t)s") if seconds >= 0 else _("超时 %(t)s")) % {"t": clock}
+
+
+def _whistle_context(user, now) -> dict:
+    rows, total = D.whistles_in_flight(user, now=now)
+    for row in rows:
+        row.text = countdown_text(row.clock.seconds_left)
+    return {"whistles": rows, "whistles_total": total, "now": now, "poll_seconds": POLL_SECONDS}
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The page; with ``HX-Target: queue`` only the queue fragment (filter, sort, page changes)."""
+    user = request.user
+    if not D.is_centre_user(user):
+        return _forbidden(request)
+    now = timezone.now()
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "queue":
+        return render(
+            request, "escalation/dashboard_queue.html", {**_queue_context(request, now), **_bulk_context(user)}
+        )
+    context = {
+        **_counter_context(user, request.GET, now),
+        **_queue_context(request, now),
+        **_bulk_context(user),
+        **_map_context(user, request.GET, now),
+        **_whistle_context(user, now),
+        "choices": D.filter_choices(user),
+        "view_choices": D.VIEW_CHOICES,
+        "scope_name": user.region.name if user.region_id else _("全部辖区"),
+    }
+    return render(request, "escalation/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def dashboard_counters(request: HttpRequest) -> HttpResponse:
+    if not D.is_centre_user(request.user):
+        return _forbidden(request)
+    return render(
+        request, "escalation/dashboard_counters.html", _counter_context(request.user, request.GET, timezone.now())
+    )
+
+
+@login_required
+@require_GET
+def dashboard_whistles(request: HttpRequest) -> HttpResponse:
+    if not D.is_centre_user(request.user):
+        return _forbidden(request)
+    return render(request, "escalation/dashboard_whistles.html", _whistle_context(request.user, timezone.now()))
+
+
+@login_required
+@require_GET
+def dashboard_map(request: HttpRequest) -> HttpResponse:
+    if not D.is_centre_user(request.user):
+        return _forbidden(request)
+    return render(request, "escalation/dashboard_map.html", _map_context(request.user, request.GET, timezone.now()))
+
+
+@login_required
+@require_POST
+def dashboard_bulk(request: HttpRequest) -> HttpResponse:
+    """Bulk accept / dispatch of the ticked cases: each case in its own transaction; the answer lists every
+    success and every refusal with its reason. htmx gets the refreshed queue; a plain form post is redirected."""
+    user = request.user
+    if not D.is_centre_user(user):
+        return _forbidden(request)
+    back = request.POST.get("back", "")
+    try:
+        ids = [int(i) for i in request.POST.getlist("ids")]
+        departments = [int(d) for d in request.POST.getlist("departments")]
+    except ValueError:
+        ids, departments = [], []
+    result, error = None, None
+    try:
+        result = D.bulk_apply(
+            actor=user,
+            case_ids=ids,
+            action=request.POST.get("action", ""),
+            target=request.POST.get("target", ""),
+            department_ids=departments,
+            note=request.POST.get("note", ""),
+        )
+    except InvalidInput as exc:
+        error = exc.message
+    if request.headers.get("HX-Request"):
+        request.GET = QueryDict(back)
+        context = {
+            **_queue_context(request, timezone.now()),
+            **_bulk_context(user),
+            "bulk": result,
+            "bulk_error": error,
+        }
+        return render(request, "escalation/dashboard_queue.html", context, status=400 if error else 200)
+    if error:
+        messages.error(request, error)
+    elif result:
+        if result.succeeded:
+            messages.success(
+                request,
+                _("%(action)s成功 %(n)s 件：%(numbers)s")
+                % {
+                    "action": D.BULK_ACTIONS[result.action],
+                    "n": len(result.succeeded),
+                    "numbers": "、".join(o.number for o in result.succeeded),
+                },
+            )
+        for o in result.refused:
+            messages.warning(request, _("%(number)s 未处理：%(reason)s") % {"number": o.number, "reason": o.message})
+    return redirect("/dashboard/?" + back)
+
+
+@login_required
+@require_GET
+def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The queue with its current filters and sort (all pages) as CSV (streamed) or XLSX."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    if not D.is_centre_user(request.user):
+        return _forbidden(request)
+    now = timezone.now()
+    fs = D.QueueFilter(_filters_only(request.GET), queryset=case_queryset_for(request.user), now=now)
+    sort = request.GET.get("sort") or D.DEFAULT_SORT
+    sort = sort if sort in D.SORTS else D.DEFAULT_SORT
+    qs = fs.qs.order_by(*D.ordering(sort))
+    if fmt == "csv":
+        return exports.cases_csv(qs, filename=f"queue-{exports.stamp()}.csv")
+    return exports.cases_xlsx(qs, filename=f"queue-{exports.stamp()}.xlsx")
+
+
+# --- charts for the assessment page ------------------------------------------------------------------------
+
+DAILY_SERIES = [
+    charts.Series("waiting", "", "#1f5fbf"),
+    charts.Series("handling", "", "#6a4fc3"),
+    charts.Series("resolved", "", "#c98a00"),
+    charts.Series("closed", "", "#1e6b33"),
+    charts.Series("other", "", "#8a94a3"),
+]
+
+
+def _svg(body: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="image/svg+xml; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=60"
+    return response
+
+
+def _period_or_400(request: HttpRequest):
+    try:
+        return A.Period.parse(request.GET.get("from"), request.GET.get("to")), None
+    except InvalidInput as exc:
+        return None, HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+
+
+@login_required
+@require_GET
+def chart_daily(request: HttpRequest) -> HttpResponse:
+    """Cases reported per day of the period, stacked by their current status group."""
+    if not D.is_centre_user(request.user):
+        return _forbidden(request)
+    period, bad = _period_or_400(request)
+    if bad:
+        return bad
+    days = A.daily_status(case_queryset_for(request.user), period)
+    labels = {key: str(label) for key, label, _s in A.STATUS_GROUPS}
+    series = [charts.Series(s.key, labels[s.key], s.colour) for s in DAILY_SERIES]
+    rows = [{**d, "label": d["day"].strftime("%m-%d")} for d in days]
+    title = _("每日上报案件（按当前状态）")
+    desc = "；".join(f"{r['label']}：{r['total']}" for r in rows)
+    return _svg(charts.stacked_bars_svg(rows, series, label_key="label", title=title, desc=desc))
+
+
+@login_required
+@require_GET
+def chart_weekly(request: HttpRequest) -> HttpResponse:
+    """The 三率 and the composite of the eight weeks ending with the period's last week."""
+    if not D.is_centre_user(request.user):
+        return _forbidden(request)
+    period, bad = _period_or_400(request)
+    if bad:
+        return bad
+    try:
+        scheme = A.scheme_for(request.GET.get("scheme") or None)
+    except InvalidInput as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    weeks = A.weekly_rates(case_queryset_for(request.user), last_day=period.date_to, weeks=8, scheme=scheme)
+    rows = [
+        {
+            "label": w["period"].date_from.strftime("%m-%d"),
+            "response": w["rates"].response,
+            "completion": w["rates"].completion,
+            "satisfaction": w["rates"].satisfaction,
+            "composite": w["rates"].composite,
+        }
+        for w in weeks
+    ]
+    series = [
+        charts.Series("response", _("响应率"), "#1f5fbf"),
+        charts.Series("completion", _("办结率"), "#1e6b33"),
+        charts.Series("satisfaction", _("满意率"), "#c98a00"),
+        charts.Series("composite", _("综合"), "#a3211a", dashed=True),
+    ]
+    title = _("近八周三率（%(scheme)s）") % {"scheme": scheme.label}
+    desc = "；".join(
+        f"{r['label']}：{A.percent(r['response'])}/{A.percent(r['completion'])}/{A.percent(r['satisfaction'])}"
+        for r in rows
+    )
+    return _svg(charts.lines_svg(rows, series, label_key="label", title=title, desc=desc))
