@@ -52,11 +52,12 @@ migrate: install ## apply database migrations
 demo: migrate ## load (or complete) the demo street; safe to run again
 	$(MANAGE) load_demo --quiet-counts
 
-run: demo ## everything, then web + worker + beat on http://127.0.0.1:$(PORT)/
+run: demo ## everything, then web + worker + beat on http://127.0.0.1:8000/ (PORT=...)
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	@echo
 	@echo "  Grid-event case management is starting:  http://127.0.0.1:$(PORT)/"
-	@echo "  database: $${DATABASE_URL:-SQLite var/db.sqlite3}   broker: $${REDIS_URL:-filesystem:// var/broker}"
+	@echo "  database: $${DATABASE_URL:-SQLite var/db.sqlite3}   broker: $${REDIS_URL:-filesystem:// var/broker}" \
+		| sed -E 's#://[^@/ ]*@#://***@#g'   # never print credentials
 	@echo "  health:   http://127.0.0.1:$(PORT)/healthz    API docs: http://127.0.0.1:$(PORT)/api/docs/"
 	@echo "  Demo logins are listed above (password: $(DEMO_PASSWORD)). Ctrl-C stops web, worker and beat."
 	@echo
