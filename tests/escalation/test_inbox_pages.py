@@ -262,3 +262,19 @@ def test_whistle_form_of_a_closed_case_says_why(world, web):
     case_transition(case_id=case.id, action="verify_ok", actor=world.community_officer, now=T0)
     resp = web("street_officer").get(f"/cases/{case.id}/whistle/")
     assert resp.status_code == 409 and "不能吹哨" in resp.content.decode()
+
+
+def test_inbox_queries_do_not_grow_with_the_number_of_summonses(world, web):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    whistled_case(world)
+    c = web("liaison")
+    with time_machine.travel(at(2026, 11, 18, 10, 5), tick=False), CaptureQueriesContext(connection) as one:
+        c.get("/inbox/")
+    for _ in range(5):
+        whistled_case(world)
+    with time_machine.travel(at(2026, 11, 18, 10, 5), tick=False), CaptureQueriesContext(connection) as six:
+        html = c.get("/inbox/").content.decode()
+    assert html.count('class="card summons') == 6
+    assert len(six.captured_queries) == len(one.captured_queries)
