@@ -182,3 +182,35 @@ def test_vendored_htmx_keeps_its_licence():
     vendor = ROOT / "static" / "vendor" / "htmx"
     assert (vendor / "LICENSE").read_text().strip()
     assert "htmx" in (vendor / "htmx.min.js").read_text()[:2000]
+
+
+def _po_entries(path: Path) -> dict[str, str]:
+    """msgid → msgstr of the singular, context-free entries of a .po file (enough to compare with the .mo)."""
+    import ast
+
+    entries: dict[str, str] = {}
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
+        fields: dict[str, str] = {}
+        key = None
+        for line in block.splitlines():
+            match = re.match(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d\])?) (\".*\")$", line)
+            if match:
+                key = match.group(1)
+                fields[key] = ast.literal_eval(match.group(2))
+            elif line.startswith('"') and key:
+                fields[key] += ast.literal_eval(line)
+        if fields.get("msgid") and "msgstr" in fields and "msgctxt" not in fields:
+            entries[fields["msgid"]] = fields["msgstr"]
+    return entries
+
+
+def test_compiled_english_catalogue_matches_the_po_file():
+    import gettext
+
+    folder = ROOT / "locale" / "en" / "LC_MESSAGES"
+    with (folder / "django.mo").open("rb") as mo:
+        compiled = gettext.GNUTranslations(mo)
+    po = _po_entries(folder / "django.po")
+    assert len(po) > 100
+    stale = {msgid for msgid, msgstr in po.items() if msgstr and compiled.gettext(msgid) != msgstr}
+    assert not stale, f"django.mo is older than django.po: run compilemessages — {sorted(stale)[:5]}"
