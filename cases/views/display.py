@@ -140,25 +140,22 @@ def _local(iso: str) -> str:
 
 
 def is_system(event: CaseEvent) -> bool:
-    """The sweep (or another automatic step) acted, not a person."""
-    return event.actor_id is None and event.actor_name == "system" and event.action not in ("report", "rate")
+    """The sweep (or another automatic step) acted, not a person: recorded as "system" without a user."""
+    return event.actor_id is None and event.actor_name == "system"
 
 
 def public_actor(event: CaseEvent, case: Case) -> str:
-    """Who acted, as the citizen sees it: a role or a centre, never a person's name."""
-    if event.actor_id is None:
-        data = event.data or {}
-        by_citizen = (event.action == "rate" and data.get("by") == "citizen") or (
-            event.action == "report" and case.channel in (Channel.CITIZEN_WEB, Channel.OPEN311)
-        )
-        return _("群众") if by_citizen else _("系统")
+    """Who acted, as the citizen sees it: a role or a centre (or 群众 / 系统), never a person's name —
+    also when the user has since been deleted (the role recorded with the event stays)."""
+    if is_system(event):
+        return _("系统")
     return event.actor_role or _("工作人员")
 
 
 def staff_actor(event: CaseEvent, case: Case) -> str:
     """Who acted, as staff see it: the person's name and their role (the sweep is "系统")."""
-    if event.actor_id is None and not (event.actor_name and event.actor_name != "system"):
-        return public_actor(event, case)
-    if event.actor_role:
+    if is_system(event):
+        return _("系统")
+    if event.actor_role and event.actor_role != event.actor_name:
         return f"{event.actor_name} · {event.actor_role}"
     return event.actor_name

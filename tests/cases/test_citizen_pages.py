@@ -184,3 +184,12 @@ def test_rating_before_closure_is_refused(world, client):
     response = client.post(f"/track/{case.follow_up_token}/", {"result": "satisfied"})
     assert response.status_code == 409
     assert not Rating.objects.exists()
+
+
+def test_public_timeline_shows_the_citizen_as_qunzhong_and_the_sweep_as_system(world, client):
+    client.post("/report/", _report(world))
+    case = Case.objects.get()
+    case_transition(case_id=case.pk, action="escalate", actor=None, system=True, note="超时", reason="overdue")
+    html = client.get(f"/track/{case.follow_up_token}/").content.decode()
+    assert "群众" in html and "系统" in html
+    assert ">system<" not in html and "system ·" not in html
