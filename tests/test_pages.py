@@ -127,7 +127,7 @@ def _render_base(user) -> str:
     ("persona", "present", "absent"),
     [
         ("grid_worker", ["/cases/mine/", "/cases/new/", "/cases/", "/notices/"], ["/dashboard/", "/inbox/"]),
-        ("street_officer", ["/dashboard/", "/cases/", "/assessment/", "/notices/"], ["/cases/mine/", "/inbox/"]),
+        ("street_officer", ["/dashboard/", "/inbox/", "/cases/", "/assessment/", "/notices/"], ["/cases/mine/"]),
         ("liaison", ["/inbox/", "/cases/", "/notices/"], ["/dashboard/", "/cases/new/", "/assessment/"]),
         ("admin", ["/admin/", "/dashboard/", "/assessment/"], ["/inbox/"]),
     ],
