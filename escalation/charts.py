@@ -2,8 +2,9 @@
 
 Pure functions: data in, SVG text out (every label escaped). Sized for a phone first: the charts' viewBox is
 320 units wide with 11.5–12.5-unit text, so at the ~315 CSS pixels a chart gets on a 375 px phone the text
-is drawn at about its reading size; on a desktop the page caps their width. The map's viewBox is 330 units wide — about the width it is shown at,
-both in the desktop side column and on a phone — so its labels are drawn at their reading size.
+is drawn at about its reading size; on a desktop the page caps their width. The map's viewBox is 330 units
+wide — about the width it is shown at, in the desktop side column and on a phone — so its labels are drawn
+at their reading size.
 
 Map projection: an equirectangular projection around the middle latitude of the grids — x = lng · cos(φ₀),
 y = −lat — scaled to fit the viewBox. At the scale of a district (a few km) it is indistinguishable from

@@ -32,8 +32,7 @@ from cases.services import case_transition
 from governance.choices import Role
 from governance.errors import DomainError, InvalidInput
 from governance.models import Category, Department, Region
-from governance.selectors import region_ancestor_ids, region_descendant_ids
-from grids.selectors import grids_visible_to
+from grids.models import Grid
 
 from .choices import SummonsStatus
 from .models import Summons
@@ -134,6 +133,9 @@ class QueueFilter(CaseFilter):
             queryset = queryset.filter(status__in=OPEN)  # the queue shows open cases unless told otherwise
         return queryset
 
+    def filter_light(self, queryset, name, value):
+        return queryset.filter(light_filter(value, self.now)) if value else queryset
+
     def filter_view(self, queryset, name, value):
         return queryset.filter(VIEW_FILTERS[value](self.now)) if value else queryset
 
@@ -227,7 +229,7 @@ def _rows_query(qs: QuerySet[Case]) -> QuerySet[Case]:
 
 
 def left_text(seconds: float) -> str:
-    """"还剩 3 小时" / "超时 2 天" — minutes under an hour, hours under two days, else days."""
+    """ "还剩 3 小时" / "超时 2 天" — minutes under an hour, hours under two days, else days."""
     minutes = int(abs(seconds) // 60)
     if minutes < 60:
         span = _("%(n)s 分钟") % {"n": max(minutes, 1)}
@@ -401,13 +403,58 @@ def bulk_apply(
     return BulkResult(action, outcomes)
 
 
-def dispatch_departments(user) -> QuerySet[Department]:
-    """Departments a centre user may dispatch to: active ones in their region, above it, or below it."""
-    qs = Department.objects.filter(active=True).order_by("code")
+def scope_region_ids(user) -> list[int] | None:
+    """The user's region and every region below it in ONE query (None for admins: everything).
+
+    Kept on the user object, so a request asks the database once however many parts of the page need it.
+    """
     if user.is_admin or not user.region_id:
+        return None
+    cached = getattr(user, "_dashboard_region_ids", None)
+    if cached is None:
+        rid = user.region_id
+        cached = list(
+            Region.objects.filter(
+                Q(pk=rid) | Q(parent_id=rid) | Q(parent__parent_id=rid) | Q(parent__parent__parent_id=rid)
+            ).values_list("pk", flat=True)
+        )
+        user._dashboard_region_ids = cached
+    return cached
+
+
+def scope_grids(user) -> list[dict]:
+    """Active grids under the user's region (id, code, name, boundary), one query, kept for the request."""
+    cached = getattr(user, "_dashboard_grids", None)
+    if cached is None:
+        qs = Grid.objects.filter(active=True).order_by("code")
+        ids = scope_region_ids(user)
+        if ids is not None:
+            qs = qs.filter(community_id__in=ids)
+        cached = list(qs.values("id", "code", "name", "boundary"))
+        user._dashboard_grids = cached
+    return cached
+
+
+def dispatch_departments(user) -> QuerySet[Department]:
+    """Departments a centre user may dispatch to: active ones in their region, below it, or above it (its
+    parent and grandparent, joined in the same query)."""
+    qs = Department.objects.filter(active=True).order_by("code")
+    ids = scope_region_ids(user)
+    if ids is None:
         return qs
-    ids = set(region_ancestor_ids([user.region_id])) | set(region_descendant_ids(user.region))
-    return qs.filter(region_id__in=ids)
+    rid = user.region_id
+    return qs.filter(
+        Q(region_id__in=ids) | Q(region__children__id=rid) | Q(region__children__children__id=rid)
+    ).distinct()
+
+
+def department_choices(user) -> list[tuple[int, str]]:
+    """``dispatch_departments`` as (id, name) pairs, one query per request (kept on the user object)."""
+    cached = getattr(user, "_dashboard_departments", None)
+    if cached is None:
+        cached = list(dispatch_departments(user).values_list("id", "name"))
+        user._dashboard_departments = cached
+    return cached
 
 
 # --- the grid map ---------------------------------------------------------------------------------------
@@ -424,12 +471,10 @@ class MapCell:
 
 
 def grid_map(user, *, now: datetime | None = None) -> list[MapCell]:
-    """The grids in scope with their open and overdue (red) case counts — two queries."""
+    """The grids in scope (as ``grids.selectors.grids_visible_to`` draws it for centre staff: every grid under the
+    user's region) with their open and overdue (red) case counts — two queries."""
     now = now or timezone.now()
-    cells = [
-        MapCell(g["id"], g["code"], g["name"], g["boundary"])
-        for g in grids_visible_to(user).filter(active=True).order_by("code").values("id", "code", "name", "boundary")
-    ]
+    cells = [MapCell(g["id"], g["code"], g["name"], g["boundary"]) for g in scope_grids(user)]
     counts = {
         r["grid_id"]: r
         for r in case_queryset_for(user)
@@ -475,9 +520,9 @@ def whistles_in_flight(user, *, now: datetime | None = None, limit: int = 20) ->
 
 
 def filter_choices(user) -> dict[str, list]:
-    """Choices for the queue's filter bar, limited to the user's scope (four small queries)."""
-    grids = list(grids_visible_to(user).filter(active=True).order_by("code").values_list("id", "code", "name")[:2000])
-    scope = None if user.is_admin or not user.region_id else region_descendant_ids(user.region)
+    """Choices for the queue's filter bar, limited to the user's scope (three small queries beyond the cached scope)."""
+    grids = scope_grids(user)[:2000]
+    scope = scope_region_ids(user)
     communities = Region.objects.filter(level="community").order_by("code")
     if scope is not None:
         communities = communities.filter(id__in=scope)
@@ -485,8 +530,8 @@ def filter_choices(user) -> dict[str, list]:
         Category.objects.filter(parent__isnull=False, active=True).order_by("code").values_list("code", "name")
     )
     return {
-        "grids": [(g[0], f"{g[2]}（{g[1]}）") for g in grids],
+        "grids": [(g["id"], f"{g['name']}（{g['code']}）") for g in grids],
         "communities": list(communities.values_list("id", "name")[:2000]),
         "categories": categories,
-        "departments": list(dispatch_departments(user).values_list("id", "name")),
+        "departments": department_choices(user),
     }

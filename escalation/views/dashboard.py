@@ -86,7 +86,7 @@ def _bulk_context(user) -> dict:
     return {
         "bulk_actions": D.BULK_ACTIONS,
         "dispatch_targets": D.DISPATCH_TARGETS,
-        "departments": list(D.dispatch_departments(user).values_list("id", "name")),
+        "departments": D.department_choices(user),
     }
 
 

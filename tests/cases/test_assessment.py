@@ -32,8 +32,8 @@ from datetime import date
 
 import pytest
 import time_machine
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cases import assessment as A
 from cases.selectors import case_queryset_for
@@ -51,7 +51,11 @@ def build_scenarios(world) -> dict:
     """Scenarios 1–4 through the real services, at the times the stories give."""
     s1 = file_case(world, code="0101", title="暴露垃圾", now=at(2026, 11, 16, 9, 10), files=[photo()])
     case_transition(
-        case_id=s1.id, action="self_handle", actor=world.grid_worker, note="已清理", files=[photo()],
+        case_id=s1.id,
+        action="self_handle",
+        actor=world.grid_worker,
+        note="已清理",
+        files=[photo()],
         now=at(2026, 11, 16, 9, 20),
     )
     case_transition(case_id=s1.id, action="verify_ok", actor=world.community_officer, now=at(2026, 11, 16, 10, 0))
@@ -61,9 +65,12 @@ def build_scenarios(world) -> dict:
     s3 = file_case(world, code="0202", title="违法搭建", now=at(2026, 11, 18, 10, 0))
     case_transition(case_id=s3.id, action="accept", actor=world.street_officer, now=at(2026, 11, 18, 10, 0))
     whistle = whistle_blow(
-        case_id=s3.id, actor=world.street_officer, reason="屋顶违建，需城管、住建到场",
+        case_id=s3.id,
+        actor=world.street_officer,
+        reason="屋顶违建，需城管、住建到场",
         department_ids=[world.departments["cgzf"].id, world.departments["zj"].id],
-        report_in_minutes=30, now=at(2026, 11, 18, 10, 0),
+        report_in_minutes=30,
+        now=at(2026, 11, 18, 10, 0),
     )
     by_dept = {s.department.code: s for s in whistle.summonses.select_related("department")}
     summons_report_in(summons_id=by_dept["cgzf"].id, actor=world.liaison, now=at(2026, 11, 18, 10, 12))
@@ -81,16 +88,27 @@ def build_scenarios(world) -> dict:
     )
     case_transition(case_id=s4.id, action="accept", actor=world.street_officer, now=at(2026, 11, 19, 9, 10))
     case_transition(
-        case_id=s4.id, action="dispatch", actor=world.street_officer, departments=[world.departments["scjg"].id],
+        case_id=s4.id,
+        action="dispatch",
+        actor=world.street_officer,
+        departments=[world.departments["scjg"].id],
         now=at(2026, 11, 19, 9, 15),
     )
     case_transition(
-        case_id=s4.id, action="return", actor=world.liaison_scjg, note="油烟排放属生态环境部门职责",
-        reason="not_in_remit", now=at(2026, 11, 19, 10, 0),
+        case_id=s4.id,
+        action="return",
+        actor=world.liaison_scjg,
+        note="油烟排放属生态环境部门职责",
+        reason="not_in_remit",
+        now=at(2026, 11, 19, 10, 0),
     )
     case_transition(
-        case_id=s4.id, action="dispatch", actor=world.street_officer, final_ruling=True,
-        departments=[world.departments["scjg"].id, world.departments["sthj"].id], now=at(2026, 11, 19, 10, 30),
+        case_id=s4.id,
+        action="dispatch",
+        actor=world.street_officer,
+        final_ruling=True,
+        departments=[world.departments["scjg"].id, world.departments["sthj"].id],
+        now=at(2026, 11, 19, 10, 30),
     )
     return {"s1": s1, "s2": s2, "s3": s3, "s4": s4}
 
@@ -144,7 +162,10 @@ def test_department_rows_count_summonses_and_dispatches_by_hand(world, scenarios
     assert rows[d["cgzf"].id].rates.composite == pytest.approx(0.1 + 0.5 + 0.4 * 0.9)
     assert rows[d["zj"].id].rates.composite == pytest.approx(0.5 + 0.4 * 0.9)
     assert [r.key for r in A.rows_by(cases, WEEK, "department", BEIJING)] == [
-        d["cgzf"].id, d["zj"].id, d["scjg"].id, d["sthj"].id,
+        d["cgzf"].id,
+        d["zj"].id,
+        d["scjg"].id,
+        d["sthj"].id,
     ]
 
 
@@ -196,8 +217,9 @@ def test_overdue_rate_counts_a_case_past_its_deadline_unresolved(world):
 
 def test_a_reopened_case_is_no_longer_completed(world, scenarios):
     s1 = scenarios["s1"]
-    case_transition(case_id=s1.id, action="reopen", actor=world.street_officer, note="群众反映仍有垃圾",
-                    now=at(2026, 11, 17, 9, 0))
+    case_transition(
+        case_id=s1.id, action="reopen", actor=world.street_officer, note="群众反映仍有垃圾", now=at(2026, 11, 17, 9, 0)
+    )
     rows = by_key(A.rows_by(case_queryset_for(world.street_officer), WEEK, "grid", SEED))
     assert rows[world.grid_a.id].counts.completed == 1  # only S3 now
 
@@ -233,8 +255,13 @@ def test_daily_and_weekly_trends(world, scenarios):
 def test_period_parsing_and_bad_input():
     assert A.Period.parse("", "", today=date(2026, 11, 21)) == WEEK
     assert A.Period.parse("2026-11-16", "", today=date(2026, 1, 1)) == A.Period(date(2026, 11, 16), date(2026, 11, 16))
-    for bad in [("2026-13-01", ""), ("2026-02-30", ""), ("tomorrow", ""), ("2026-11-22", "2026-11-16"),
-                ("2024-01-01", "2026-01-01")]:
+    for bad in [
+        ("2026-13-01", ""),
+        ("2026-02-30", ""),
+        ("tomorrow", ""),
+        ("2026-11-22", "2026-11-16"),
+        ("2024-01-01", "2026-01-01"),
+    ]:
         with pytest.raises(InvalidInput):
             A.Period.parse(*bad)
     with pytest.raises(InvalidInput):
@@ -301,7 +328,10 @@ def test_assessment_page_runs_a_constant_number_of_queries(world, web):
     s = file_case(world, code="0204", grid=world.grid_b, actor=world.outsider, now=at(2026, 11, 16, 9, 0))
     case_transition(case_id=s.id, action="accept", actor=world.street_officer, now=at(2026, 11, 16, 9, 5))
     case_transition(
-        case_id=s.id, action="dispatch", actor=world.street_officer, departments=[world.departments["scjg"].id],
+        case_id=s.id,
+        action="dispatch",
+        actor=world.street_officer,
+        departments=[world.departments["scjg"].id],
         now=at(2026, 11, 16, 9, 6),
     )
     case_transition(case_id=s.id, action="sign", actor=world.liaison_scjg, now=at(2026, 11, 16, 9, 7))

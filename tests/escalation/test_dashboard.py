@@ -1,0 +1,476 @@
+"""The triage dashboard (指挥台): counters, the queue (scope, filters, keyset paging), bulk actions, the grid map,
+whistles in flight, access, htmx fragments and a constant number of queries."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+
+from cases.models import Case
+from cases.services import case_transition
+from escalation import dashboard as D
+from escalation.services.whistles import summons_report_in, whistle_blow
+from governance.errors import InvalidInput
+from tests.cases.helpers import at, file_case, photo
+
+NOW = at(2026, 11, 18, 10, 0)  # a Wednesday
+
+
+def q(**params) -> QueryDict:
+    d = QueryDict(mutable=True)
+    for k, v in params.items():
+        if isinstance(v, list):
+            d.setlist(k, [str(x) for x in v])
+        else:
+            d[k] = str(v)
+    return d
+
+
+def numbers(page) -> list[str]:
+    return [c.number for c in page.rows]
+
+
+@pytest.fixture
+def street(world):
+    """One case in each counter's state (street 雄关), plus one case in the other street."""
+    w = world
+    t = NOW - timedelta(hours=1)
+    cases = {}
+    cases["new"] = file_case(w, code="0101", title="新上报", now=t)
+    cases["accepted"] = file_case(w, code="0202", title="待派遣违建", now=t, address="雄关路 1 号")
+    case_transition(case_id=cases["accepted"].id, action="accept", actor=w.street_officer, now=t)
+    cases["dispatched"] = file_case(w, code="0204", title="油烟", grid=w.grid_b, actor=w.outsider, now=t)
+    case_transition(case_id=cases["dispatched"].id, action="accept", actor=w.street_officer, now=t)
+    case_transition(
+        case_id=cases["dispatched"].id,
+        action="dispatch",
+        actor=w.street_officer,
+        departments=[w.departments["scjg"].id],
+        now=t,
+    )
+    cases["returned"] = file_case(w, code="0204", title="被退回的油烟", now=t)
+    case_transition(case_id=cases["returned"].id, action="accept", actor=w.street_officer, now=t)
+    case_transition(
+        case_id=cases["returned"].id,
+        action="dispatch",
+        actor=w.street_officer,
+        departments=[w.departments["scjg"].id],
+        now=t,
+    )
+    case_transition(
+        case_id=cases["returned"].id,
+        action="return",
+        actor=w.liaison_scjg,
+        note="非本部门",
+        reason="not_in_remit",
+        now=t,
+    )
+    cases["resolved"] = file_case(w, code="0101", title="待核查", now=t)
+    case_transition(
+        case_id=cases["resolved"].id, action="self_handle", actor=w.grid_worker, note="好了", now=t, files=[photo()]
+    )
+    # 0103: 5 working hours — filed Monday 09:00, red by Wednesday.
+    # 0205: 2 hours (calendar), filed 08:20 → yellow at 10:00.
+    cases["red"] = file_case(w, code="0103", title="超时道路不洁", now=at(2026, 11, 16, 9, 0))
+    cases["yellow"] = file_case(w, code="0205", title="井盖缺失", now=at(2026, 11, 18, 8, 20))
+    cases["supervised"] = file_case(w, code="0101", title="督办件", grid=w.grid_b, actor=w.outsider, now=t)
+    case_transition(case_id=cases["supervised"].id, action="supervise", actor=w.street_officer, note="督办", now=t)
+    cases["closed"] = file_case(w, code="0101", title="已结案", now=t)
+    case_transition(
+        case_id=cases["closed"].id, action="self_handle", actor=w.grid_worker, note="好了", now=t, files=[photo()]
+    )
+    case_transition(case_id=cases["closed"].id, action="verify_ok", actor=w.community_officer, now=t)
+    from cases.services import case_file
+
+    cases["elsewhere"] = case_file(
+        actor=None,
+        category=w.categories["0101"],
+        title="别处",
+        description="别处的案件",
+        address="水果湖",
+        community=_other_community(w),
+        channel="citizen_web",
+        now=t,
+    )
+    return cases
+
+
+def _other_community(world):
+    from governance.models import Region
+
+    return Region.objects.create(name="湖滨社区", code="620201002001", level="community", parent=world.other_street)
+
+
+# --- counters -------------------------------------------------------------------------------------------
+
+
+def test_counters_for_the_street_in_one_query(world, street):
+    user = world.street_officer
+    user.region  # noqa: B018 - the user's region is loaded with the session in a request
+    with CaptureQueriesContext(connection) as ctx:
+        values = D.counters(user, now=NOW)
+    assert len(ctx) == 1
+    assert "COUNT" in ctx.captured_queries[0]["sql"].upper()
+    assert values == {
+        "new": 4,  # new, red, yellow, supervised (all still reported)
+        "awaiting_dispatch": 2,  # accepted, returned
+        "in_progress": 1,
+        "yellow": 1,
+        "red": 1,
+        "supervised": 1,
+        "returned": 1,
+        "awaiting_verification": 1,
+    }
+
+
+def test_community_officer_counts_only_the_community(world, street):
+    values = D.counters(world.community_officer, now=NOW)
+    # community A holds new, accepted, returned, resolved, red, yellow (grid A); not grid B's or the other street's
+    assert values["new"] == 3 and values["awaiting_dispatch"] == 2 and values["in_progress"] == 0
+    assert values["supervised"] == 0
+    assert D.counters(world.community_b_officer, now=NOW)["supervised"] == 1
+    assert D.counters(world.other_street_officer, now=NOW)["new"] == 1
+
+
+def test_district_counts_both_streets(world, street):
+    assert D.counters(world.district_officer, now=NOW)["new"] == 5
+
+
+# --- the queue --------------------------------------------------------------------------------------------
+
+
+def test_queue_shows_open_cases_in_scope_only(world, street):
+    _fs, page = D.queue(world.street_officer, q(), now=NOW)
+    got = set(numbers(page))
+    assert street["closed"].number not in got, "closed cases are not in the queue by default"
+    assert street["elsewhere"].number not in got, "the other street's case is out of scope"
+    assert len(got) == 8
+    _fs, page = D.queue(world.community_b_officer, q(), now=NOW)
+    assert set(numbers(page)) == {street["dispatched"].number, street["supervised"].number}
+    _fs, page = D.queue(world.street_officer, q(view="all"), now=NOW)
+    assert street["closed"].number in numbers(page)
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"view": "new"}, {"new", "red", "yellow", "supervised"}),
+        ({"view": "awaiting_dispatch"}, {"accepted", "returned"}),
+        ({"view": "in_progress"}, {"dispatched"}),
+        ({"view": "returned"}, {"returned"}),
+        ({"view": "supervised"}, {"supervised"}),
+        ({"view": "awaiting_verification"}, {"resolved"}),
+        ({"light": "red"}, {"red"}),
+        ({"view": "yellow"}, {"yellow"}),
+        ({"status": "accepted"}, {"accepted", "returned"}),
+        ({"level": "street"}, {"accepted", "dispatched", "returned", "yellow"}),
+        ({"grade": "B"}, {"accepted", "dispatched", "returned", "yellow"}),
+        ({"category": "0204"}, {"dispatched", "returned"}),
+        ({"category": "01"}, {"new", "resolved", "red", "supervised"}),
+        ({"channel": "citizen_web"}, set()),
+        ({"q": "油烟"}, {"dispatched", "returned"}),
+        ({"q": "雄关路"}, {"accepted"}),
+        (
+            {"reported_at_after": "2026-11-17", "reported_at_before": "2026-11-18"},
+            {"new", "accepted", "dispatched", "returned", "resolved", "yellow", "supervised"},
+        ),
+        ({"reported_at_before": "2026-11-16"}, {"red"}),
+    ],
+)
+def test_queue_filters(world, street, params, expected):
+    _fs, page = D.queue(world.street_officer, q(**params), now=NOW)
+    assert set(numbers(page)) == {street[k].number for k in expected}
+
+
+def test_queue_filters_by_grid_community_and_active_department(world, street):
+    _fs, page = D.queue(world.street_officer, q(grid=world.grid_b.id), now=NOW)
+    assert set(numbers(page)) == {street["dispatched"].number, street["supervised"].number}
+    _fs, page = D.queue(world.street_officer, q(community=world.community_b.id), now=NOW)
+    assert set(numbers(page)) == {street["dispatched"].number, street["supervised"].number}
+    _fs, page = D.queue(world.street_officer, q(department=world.departments["scjg"].id), now=NOW)
+    assert numbers(page) == [street["dispatched"].number], "a returned dispatch is no longer active"
+
+
+def test_queue_by_text_matches_the_number(world, street):
+    _fs, page = D.queue(world.street_officer, q(q=street["red"].number), now=NOW)
+    assert numbers(page) == [street["red"].number]
+
+
+def test_bad_filter_values_are_reported_and_ignored(world, street):
+    _fs, page = D.queue(world.street_officer, q(status="bogus"), now=NOW)
+    assert "status" in page.errors
+    with pytest.raises(InvalidInput):
+        D.queue(world.street_officer, q(after="garbage"), now=NOW)
+    with pytest.raises(InvalidInput):
+        D.queue(world.street_officer, q(page=D.MAX_OFFSET_PAGE + 1), now=NOW)
+
+
+def _walk(user, params: dict, page_size: int) -> list[str]:
+    seen, cursor = [], None
+    for _i in range(50):
+        extra = {"after": cursor} if cursor else {}
+        _fs, page = D.queue(user, q(**params, **extra), now=NOW, page_size=page_size)
+        seen += numbers(page)
+        cursor = page.next_cursor
+        if not cursor:
+            return seen
+    raise AssertionError("paging does not end")
+
+
+@pytest.mark.parametrize("sort", ["-reported_at", "reported_at", "due_at", "-due_at"])
+def test_keyset_paging_visits_every_row_once_in_order(world, street, sort):
+    ids = Case.objects.filter(street=world.street).values_list("pk", flat=True)
+    Case.objects.filter(pk__in=list(ids)[:3]).update(reported_at=NOW - timedelta(days=3))  # ties on the sort value
+    Case.objects.filter(pk=street["new"].pk).update(due_at=None)  # a NULL deadline sorts last ascending
+    _fs, whole = D.queue(world.street_officer, q(view="all", sort=sort), now=NOW, page_size=100)
+    walked = _walk(world.street_officer, {"view": "all", "sort": sort}, page_size=3)
+    assert walked == numbers(whole)
+    assert len(walked) == len(set(walked)) == 9
+
+
+def test_previous_page_returns_to_the_same_rows(world, street):
+    _fs, p1 = D.queue(world.street_officer, q(), now=NOW, page_size=3)
+    _fs, p2 = D.queue(world.street_officer, q(after=p1.next_cursor, pn=2), now=NOW, page_size=3)
+    _fs, back = D.queue(world.street_officer, q(before=p2.prev_cursor, pn=1), now=NOW, page_size=3)
+    assert numbers(back) == numbers(p1)
+    assert back.prev_cursor is None and p2.page_number == 2
+    _fs, by_offset = D.queue(world.street_officer, q(page=2), now=NOW, page_size=3)
+    assert numbers(by_offset) == numbers(p2)
+
+
+# --- bulk actions -----------------------------------------------------------------------------------------
+
+
+def test_bulk_accept_reports_successes_and_refusals_each_in_its_own_transaction(world, street):
+    a, b = file_case(world, code="0202", now=NOW), file_case(world, code="0202", now=NOW)
+    case_transition(case_id=b.id, action="accept", actor=world.street_officer_2, now=NOW)
+    result = D.bulk_apply(
+        actor=world.street_officer, case_ids=[a.id, b.id, street["elsewhere"].id], action="accept", now=NOW
+    )
+    by_id = {o.case_id: o for o in result.outcomes}
+    assert by_id[a.id].ok
+    assert not by_id[b.id].ok and "冯街道" in by_id[b.id].message and "受理" in by_id[b.id].message
+    assert not by_id[street["elsewhere"].id].ok and "辖区" in by_id[street["elsewhere"].id].message
+    assert by_id[street["elsewhere"].id].number == f"#{street['elsewhere'].id}", (
+        "the number of an unseen case leaks not"
+    )
+    a.refresh_from_db()
+    assert a.status == "accepted" and a.events.filter(action="accept").count() == 1
+    assert b.events.filter(action="accept").count() == 1
+
+
+def test_bulk_dispatch_to_departments_grid_and_community(world):
+    cases = [file_case(world, code="0202", now=NOW) for _ in range(3)]
+    for c in cases:
+        case_transition(case_id=c.id, action="accept", actor=world.street_officer, now=NOW)
+    result = D.bulk_apply(
+        actor=world.street_officer,
+        case_ids=[cases[0].id],
+        action="dispatch",
+        target="departments",
+        department_ids=[world.departments["cgzf"].id, world.departments["zj"].id],
+        now=NOW,
+    )
+    assert [o.ok for o in result.outcomes] == [True]
+    assert set(cases[0].dispatches.values_list("department__code", flat=True)) == {"cgzf", "zj"}
+    D.bulk_apply(actor=world.street_officer, case_ids=[cases[1].id], action="dispatch", target="grid", now=NOW)
+    D.bulk_apply(actor=world.street_officer, case_ids=[cases[2].id], action="dispatch", target="community", now=NOW)
+    assert cases[1].dispatches.get().grid_id == world.grid_a.id
+    assert cases[2].dispatches.get().region_id == world.community.id
+    with pytest.raises(InvalidInput):
+        D.bulk_apply(actor=world.street_officer, case_ids=[cases[0].id], action="dispatch", target="departments")
+    with pytest.raises(InvalidInput):
+        D.bulk_apply(actor=world.street_officer, case_ids=[], action="accept")
+    with pytest.raises(InvalidInput):
+        D.bulk_apply(actor=world.street_officer, case_ids=[cases[0].id], action="close")
+
+
+def test_bulk_post_with_htmx_returns_the_queue_with_the_outcomes(world, street, web):
+    client = web("street_officer")
+    new = street["new"]
+    response = client.post(
+        "/dashboard/bulk/",
+        {"ids": [new.id, street["accepted"].id], "action": "accept", "back": "view=new"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<div id="queue"'), "a fragment, not a page"
+    assert "成功 1 件" in html and "未处理 1 件" in html
+    assert re.search(rf'data-case="{street["accepted"].id}">.*?✗', html, re.S)
+    new.refresh_from_db()
+    assert new.status == "accepted"
+
+
+def test_bulk_post_without_htmx_redirects_with_messages(world, street, web):
+    client = web("street_officer")
+    response = client.post(
+        "/dashboard/bulk/",
+        {
+            "ids": [street["accepted"].id],
+            "action": "dispatch",
+            "target": "departments",
+            "departments": [world.departments["cgzf"].id],
+            "back": "",
+        },
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == "/dashboard/?"
+    assert "批量派遣成功 1 件" in response.content.decode()
+    response = client.post("/dashboard/bulk/", {"action": "accept", "back": ""}, follow=True)
+    assert "请先勾选要处理的案件" in response.content.decode()
+
+
+# --- the page, fragments and access ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["grid_worker", "liaison", "outsider"])
+def test_dashboard_is_for_centre_staff(world, web, persona):
+    client = web(persona)
+    for url in [
+        "/dashboard/",
+        "/dashboard/counters/",
+        "/dashboard/map/",
+        "/dashboard/whistles/",
+        "/dashboard/export.csv",
+        "/dashboard/charts/daily.svg",
+    ]:
+        assert client.get(url).status_code == 403, url
+    assert client.post("/dashboard/bulk/", {"ids": [1], "action": "accept"}).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get("/dashboard/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_page_shows_counters_linked_to_queue_views(world, street, web):
+    html = web("street_officer").get("/dashboard/").content.decode()
+    assert re.search(r'href="/dashboard/\?view=red#queue" data-counter="red">\s*<span class="counter__value">1<', html)
+    assert 'hx-trigger="every 15s"' in html
+    assert street["red"].number in html and street["elsewhere"].number not in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_htmx_queue_request_gets_the_fragment_only(world, street, web):
+    response = web("street_officer").get("/dashboard/?view=red", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="queue")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="queue"') and "<html" not in html
+    assert street["red"].number in html and street["new"].number not in html
+    counters = web("street_officer").get("/dashboard/counters/?view=red").content.decode()
+    assert counters.lstrip().startswith('<section id="counters"') and 'aria-current="true"' in counters
+
+
+def test_map_draws_every_grid_in_scope_coloured_by_its_cases(world, street):
+    cells = {c.id: c for c in D.grid_map(world.street_officer, now=NOW)}
+    assert set(cells) == {world.grid_a.id, world.grid_b.id}
+    assert cells[world.grid_a.id].overdue == 1  # the red case
+    from escalation.charts import grid_map_svg
+
+    svg = str(grid_map_svg(list(cells.values()), href=lambda c: f"/dashboard/?grid={c.id}"))
+    for grid in (world.grid_a, world.grid_b):
+        assert f'href="/dashboard/?grid={grid.id}"' in svg
+        match = re.search(rf'data-grid="{grid.id}"><path class="map-cell" d="([^"]+)"', svg)
+        assert match, f"no polygon for {grid.code}"
+        points = re.findall(r"[\d.]+,[\d.]+", match.group(1))
+        assert len(points) == 5  # the rectangle's ring, closed
+        assert grid.name in svg
+    # the community officer's map holds only grid A
+    assert [c.id for c in D.grid_map(world.community_officer, now=NOW)] == [world.grid_a.id]
+
+
+def test_map_fill_reflects_overdue_then_open_then_nothing():
+    from escalation.charts import cell_fill
+
+    assert cell_fill(0, 0, 0, 0) == "#e3f3e7"
+    assert cell_fill(3, 0, 3, 0) != cell_fill(3, 1, 3, 1)
+    assert cell_fill(1, 1, 5, 1) == cell_fill(9, 1, 9, 1), "any overdue grid at the maximum is the darkest red"
+
+
+def test_whistles_in_flight_list_waiting_summonses_with_time_left(world, web):
+    case = file_case(world, code="0202", now=NOW)
+    case_transition(case_id=case.id, action="accept", actor=world.street_officer, now=NOW)
+    whistle = whistle_blow(
+        case_id=case.id,
+        actor=world.street_officer,
+        reason="违建",
+        report_in_minutes=30,
+        now=NOW,
+        department_ids=[world.departments["cgzf"].id, world.departments["zj"].id],
+    )
+    cg = whistle.summonses.get(department__code="cgzf")
+    summons_report_in(summons_id=cg.id, actor=world.liaison, now=NOW + timedelta(minutes=5))
+    rows, total = D.whistles_in_flight(world.street_officer, now=NOW + timedelta(minutes=10))
+    assert total == 2
+    assert [r.summons.department.code for r in rows] == ["zj", "cgzf"], "the report-in clock is the most urgent"
+    assert rows[0].clock.kind == "report_in" and rows[0].clock.seconds_left == 20 * 60
+    assert rows[1].clock.kind == "respond"
+    assert D.whistles_in_flight(world.other_street_officer, now=NOW)[1] == 0
+    with time_machine.travel(NOW + timedelta(minutes=10), tick=False):
+        html = web("street_officer").get("/dashboard/whistles/").content.decode()
+    assert "还剩 20:00" in html and "住建" in html and "城管执法" in html
+
+
+def test_countdown_text():
+    from escalation.views.dashboard import countdown_text
+
+    assert countdown_text(65) == "还剩 1:05"
+    assert countdown_text(-3725) == "超时 1:02:05"
+
+
+def test_charts_are_svg_with_one_bar_per_day(world, street, web):
+    client = web("street_officer")
+    response = client.get("/dashboard/charts/daily.svg?from=2026-11-16&to=2026-11-22")
+    assert response["Content-Type"].startswith("image/svg+xml")
+    svg = response.content.decode()
+    assert svg.startswith("<svg") and svg.count("<rect") >= 1 + 3  # background + bars
+    assert "11-17" in svg
+    weekly = client.get("/dashboard/charts/weekly.svg?from=2026-11-16&to=2026-11-22&scheme=beijing").content.decode()
+    assert "<polyline" in weekly or "<circle" in weekly
+    assert client.get("/dashboard/charts/daily.svg?from=bad").status_code == 400
+
+
+def test_pages_run_a_constant_number_of_queries(world, web):
+    client = web("district_officer")
+
+    def count(url: str, **headers) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url, **headers).status_code == 200
+        return len(ctx)
+
+    urls = [
+        "/dashboard/",
+        "/dashboard/?view=all&sort=due_at",
+        "/dashboard/counters/",
+        "/dashboard/map/",
+        "/dashboard/whistles/",
+    ]
+    file_case(world, code="0101", now=NOW)
+    few = [count(u) for u in urls] + [count("/dashboard/", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="queue")]
+    for i in range(25):
+        c = file_case(
+            world,
+            code=["0101", "0204"][i % 2],
+            now=NOW - timedelta(minutes=i),
+            grid=[world.grid_a, world.grid_b][i % 2],
+            actor=[world.grid_worker, world.outsider][i % 2],
+        )
+        if i % 2:
+            case_transition(case_id=c.id, action="accept", actor=world.street_officer, now=NOW)
+            case_transition(
+                case_id=c.id,
+                action="dispatch",
+                actor=world.street_officer,
+                now=NOW,
+                departments=[world.departments["scjg"].id, world.departments["sthj"].id],
+            )
+    many = [count(u) for u in urls] + [count("/dashboard/", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="queue")]
+    assert few == many
+    assert many[0] <= 16
