@@ -259,7 +259,7 @@ SPECS: list[Spec] = [
              s(20 * M, "sign", "xiaofang01"),
          )),
     Spec("ladder", "0102", "楼道堆放废旧电动车", "8号楼楼道停放并充电的废旧电动车，存在火灾隐患。",
-         "关城一网格 8 号楼 2 单元", Channel.PATROL, "wangge07", 9 * D, grid=GC1, climb=True),
+         "关城一网格 8 号楼 2 单元", Channel.PATROL, "wangge07", 12 * D, grid=GC1, climb=True),
     Spec("wages", "0303", "工地拖欠农民工工资", "十余名农民工反映工地拖欠三个月工资。",
          "明珠社区在建安置房工地", Channel.WALK_IN, "qu01", D, community="620201001003",
          citizen=("张师傅", "13919370012"), photo=False,

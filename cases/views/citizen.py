@@ -136,7 +136,7 @@ def _render_track(request: HttpRequest, case: Case, form: CitizenRatingForm, sta
     events = list(case_timeline(case, public_only=True))
     for ev in events:
         ev.ui_actor = display.public_actor(ev, case)
-        ev.ui_label = display.action_label(ev.action)
+        ev.ui_label = display.event_label(ev)
         ev.ui_system = display.is_system(ev)
         ev.ui_reason = display.reason_label(ev.reason)
         ev.ui_facts = display.event_facts(ev, public=True)

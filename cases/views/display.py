@@ -16,7 +16,7 @@ from ..choices import Channel, RatingResult, ReturnReason, Status
 from ..models import Case, CaseEvent
 
 EXTRA_LABELS = {
-    "report": gettext_lazy("上报"),
+    "report": gettext_lazy("事件上报"),
 }
 
 REASON_LABELS = {
@@ -78,6 +78,13 @@ def action_label(action: str) -> str:
         return str(transitions.get(action).label)
     except KeyError:
         return action
+
+
+def event_label(event: CaseEvent) -> str:
+    """The event's name on a timeline; an escalation says where the case went ("上报至社区")."""
+    if event.action == "escalate" and event.to_level in Level.values:
+        return _("上报至%(level)s") % {"level": Level(event.to_level).label}
+    return action_label(event.action)
 
 
 def reason_label(reason: str) -> str:
