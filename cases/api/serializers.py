@@ -20,6 +20,8 @@ from governance.models import Category, Region
 from grids.models import Grid
 
 LIGHTS = ["red", "yellow", "green", ""]
+#: Grids a case may be filed in, with the region chain ``case_file`` walks (community → street → district).
+ACTIVE_GRIDS = Grid.objects.filter(active=True).select_related("community__parent__parent")
 #: Labels of event actions that are not workflow transitions (the filing itself).
 EXTRA_ACTION_LABELS = {"report": _("登记上报")}
 
@@ -334,9 +336,7 @@ class CaseCreateSerializer(serializers.Serializer):
     )
     lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
     lng = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
-    grid = serializers.PrimaryKeyRelatedField(
-        queryset=Grid.objects.filter(active=True), required=False, allow_null=True
-    )
+    grid = serializers.PrimaryKeyRelatedField(queryset=ACTIVE_GRIDS, required=False, allow_null=True)
     community = serializers.PrimaryKeyRelatedField(
         queryset=Region.objects.filter(level="community"), required=False, allow_null=True
     )
@@ -358,9 +358,7 @@ class PublicReportSerializer(serializers.Serializer):
     address = serializers.CharField(max_length=200)
     lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
     lng = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
-    grid = serializers.PrimaryKeyRelatedField(
-        queryset=Grid.objects.filter(active=True), required=False, allow_null=True
-    )
+    grid = serializers.PrimaryKeyRelatedField(queryset=ACTIVE_GRIDS, required=False, allow_null=True)
     community = serializers.PrimaryKeyRelatedField(
         queryset=Region.objects.filter(level="community"), required=False, allow_null=True
     )
