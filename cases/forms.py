@@ -220,7 +220,7 @@ class CaseFileForm(CategoryPlaceMixin):
         self._setup_categories()
         self.is_grid_worker = user.role == Role.GRID_WORKER and not user.is_admin
         if self.is_grid_worker:
-            grids = grids_worked_by(user).select_related("community").order_by("code")
+            grids = grids_worked_by(user).select_related("community").defer("boundary").order_by("code")
             self.fields["grid"].queryset = grids
             self.fields["grid"].required = True
             self.fields["grid"].help_text = _("只能在您负责的网格上报")
@@ -230,7 +230,7 @@ class CaseFileForm(CategoryPlaceMixin):
             for name in ("community", "channel", "citizen_name", "citizen_phone"):
                 del self.fields[name]
         else:
-            self.fields["grid"].queryset = grids_visible_to(user).order_by("code")
+            self.fields["grid"].queryset = grids_visible_to(user).defer("boundary").order_by("code")
             self.fields["grid"].help_text = _("不选网格时，可填坐标自动定位或选择社区")
             communities = communities_for(user)
             self.fields["community"].choices = _community_choices(communities)
@@ -368,8 +368,7 @@ class CaseFilterForm(forms.Form):
         from grids.selectors import grids_visible_to
 
         self.fields["category"].queryset = Category.objects.filter(parent__isnull=False).order_by("code")
-        grids = grids_visible_to(user).order_by("code")
-        self.fields["grid"].queryset = grids
+        self.fields["grid"].queryset = grids_visible_to(user).defer("boundary").order_by("code")
         if user.role == Role.LIAISON and not user.is_admin:
             del self.fields["grid"]
 

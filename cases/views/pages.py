@@ -77,7 +77,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
     """All cases in the user's scope, filtered by a GET form, 20 a page, with a constant number of queries."""
     now = timezone.now()
     form = CaseFilterForm(request.GET or None, user=request.user)
-    qs = case_queryset_for(request.user).select_related(*LIST_RELATED).order_by("-reported_at", "-id")
+    qs = (
+        case_queryset_for(request.user)
+        .select_related(*LIST_RELATED)
+        .defer("description")
+        .order_by("-reported_at", "-id")
+    )
     qs = form.filter(qs, now=now) if form.is_bound else qs
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = _decorate(page.object_list, now)
