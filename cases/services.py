@@ -553,12 +553,17 @@ def _actor_dispatches(case: Case, actor: User | None):
 
 
 def _apply_sign(*, case, actor, now, **_kw) -> dict:
+    """签收. With several departments dispatched each signs for its own dispatch; the first signature
+    starts the handling clock, later ones only record that department's receipt."""
     mine = _actor_dispatches(case, actor).filter(signed_at__isnull=True)
+    if case.status == S.IN_PROGRESS and not mine.exists():
+        raise NotAllowed(_("该事件已签收，无需重复操作"), code="state")
     mine.update(signed_at=now)
-    first = case.signed_at is None
+    first = case.status == S.DISPATCHED
     case.signed_at = case.signed_at or now
     _mark_response(case, now)
-    _restart_handling_clock(case, Deadlines(now))
+    if first:
+        _restart_handling_clock(case, Deadlines(now))
     return {"first_sign": first}
 
 

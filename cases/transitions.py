@@ -48,7 +48,7 @@ TRANSITIONS: dict[str, Transition] = {
             "reject", _("不予受理"), frozenset({S.REPORTED, S.ACCEPTED}), S.REJECTED, "may_manage", needs_note=True
         ),
         Transition("dispatch", _("派遣"), frozenset({S.ACCEPTED}), S.DISPATCHED, "may_manage"),
-        Transition("sign", _("签收"), frozenset({S.DISPATCHED}), S.IN_PROGRESS, "may_handle"),
+        Transition("sign", _("签收"), frozenset({S.DISPATCHED, S.IN_PROGRESS}), S.IN_PROGRESS, "may_handle"),
         Transition(
             "return", _("退单"), frozenset({S.DISPATCHED, S.IN_PROGRESS}), S.ACCEPTED, "may_handle", needs_note=True
         ),
