@@ -25,12 +25,27 @@ from grids.models import Grid, GridAssignment
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo() -> str:
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
-    clear_calendar_cache()
-    return out.getvalue()
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, loaded once for the module inside a transaction that is rolled back at the end.
+
+    Each test still runs in its own savepoint (pytest-django's ``db``), so what a test writes is
+    undone; loading the demo costs seconds, and every test here only reads it or loads it again.
+    """
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            out = io.StringIO()
+            call_command("load_demo", stdout=out)
+            clear_calendar_cache()
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            clear_calendar_cache()
 
 
 def test_loading_the_demo_twice_changes_nothing(demo):
