@@ -1,0 +1,309 @@
+"""Benchmark: the escalation sweep on PostgreSQL (DESIGN §8) — cases/s, peak memory, and the SQL limit.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/gridcase .venv/bin/python bench/sweep.py
+    (options: --sizes 10000,100000,1000000  --overdue-share 0.1  --batch-size 5000)
+
+What it does, step by step:
+1. creates a dedicated database ``gridcase_bench`` (next to the one DATABASE_URL names), migrates it and
+   builds the test street (tests/factories/world.py: grid teams of three, centres, rules, calendar);
+2. for each size N: fills ``cases_case`` with N open cases, 10 % of them overdue, with one
+   ``INSERT … SELECT generate_series`` (no ORM), then ANALYZE;
+3. for each variant, on a fresh copy of that database (``CREATE DATABASE … TEMPLATE``), in a fresh
+   process (so its peak RSS is the variant's own):
+   - ``sweep``: ``escalation.services.sweep.sweep()`` as beat runs it — batches of
+     ``case_escalate_overdue_batch`` with the notices (4 per case: grid team + community centre);
+   - ``sweep, no notices``: the same with the notice receiver disconnected (what the notices cost);
+   - ``hand SQL``: the same writes by hand — one INSERT … SELECT of the events and one UPDATE of the
+     cases — the floor for any implementation;
+4. checks every run escalated exactly the overdue cases and prints a table.
+Peak RSS is ``ru_maxrss`` of the measuring process; "growth" is its rise during the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+TEMPLATE_DB = "gridcase_bench"
+RUN_DB = "gridcase_bench_run"
+VARIANTS = ("sweep", "sweep_no_notices", "hand_sql")
+LABELS = {"sweep": "sweep()", "sweep_no_notices": "sweep(), no notices", "hand_sql": "hand SQL (limit)"}
+
+
+def base_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("bench/sweep.py needs PostgreSQL: set DATABASE_URL=postgres://user@host:port/any_db")
+    return url
+
+
+def url_for(db: str) -> str:
+    p = urlsplit(base_url())
+    return urlunsplit((p.scheme, p.netloc, f"/{db}", p.query, p.fragment))
+
+
+def admin_sql(*statements: str) -> None:
+    """Run statements on the server's ``postgres`` database (CREATE/DROP DATABASE need autocommit)."""
+    import psycopg2
+
+    conn = psycopg2.connect(url_for("postgres"))
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        for sql in statements:
+            cur.execute(sql)
+    conn.close()
+
+
+def setup_django(db: str) -> None:
+    os.environ["DATABASE_URL"] = url_for(db)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    os.environ["CELERY_BROKER_URL"] = "memory://"  # the after-commit delivery task goes nowhere
+    os.environ["LOG_LEVEL"] = "WARNING"
+    os.environ["DB_CONN_MAX_AGE"] = "0"
+    os.environ["DJANGO_DEBUG"] = "0"  # DEBUG keeps every SQL string (a batch's are megabytes): not what production does
+    import django
+
+    django.setup()
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# --- step 1 and 2: the template database ---------------------------------------------------------------------
+
+
+def prepare(size: int, overdue_share: float) -> dict:
+    """(Re)build the template database with ``size`` open cases, ``overdue_share`` of them overdue."""
+    admin_sql(
+        f"DROP DATABASE IF EXISTS {RUN_DB}", f"DROP DATABASE IF EXISTS {TEMPLATE_DB}", f"CREATE DATABASE {TEMPLATE_DB}"
+    )
+    setup_django(TEMPLATE_DB)
+    from django.core.management import call_command
+    from django.db import connection
+
+    from tests.factories.world import build_world
+
+    call_command("migrate", verbosity=0)
+    world = build_world()
+    cat = world.categories["0101"]
+    from governance.selectors import rule_for
+
+    rule = rule_for(category=cat, level="grid")
+    every = max(1, round(1 / overdue_share))
+    started = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute(
+            """
+            INSERT INTO cases_case (
+                number, title, description, category_id, grade, channel, reporter_id, citizen_name, citizen_phone,
+                follow_up_token, lat, lng, address, grid_id, community_id, street_id, district_id, level, status,
+                handler_kind, handler_region_id, rule_id, arrived_at, accept_due_at, due_at, yellow_at,
+                warned_yellow, response_due_at, responded_at, held_at, held_from_status, supervised_at,
+                return_blocked, escalation_count, rework_count, return_count, dispatch_count, extension_count,
+                reported_at, accepted_at, dispatched_at, signed_at, resolved_at, resolved_on_time, resolved_by_id,
+                closed_at, merged_into_id, updated_at)
+            SELECT
+                'BX-' || lpad(i::text, 8, '0'), '暴露垃圾 #' || i, '基准测试事件', %(cat)s, 'A', 'patrol', NULL, '', '',
+                md5('bench' || i::text), NULL, NULL, '基准地址 ' || i,
+                CASE WHEN i %% 2 = 0 THEN %(grid_a)s ELSE %(grid_b)s END,
+                CASE WHEN i %% 2 = 0 THEN %(community)s ELSE %(community_b)s END,
+                %(street)s, %(district)s, 'grid', 'reported', 'grid_team', NULL, %(rule)s,
+                now() - interval '3 days', now() - interval '2 days',
+                CASE WHEN i %% %(every)s = 0 THEN now() - interval '1 hour' - (i %% 3600) * interval '1 second'
+                     ELSE now() + interval '30 days' END,
+                CASE WHEN i %% %(every)s = 0 THEN now() - interval '2 hours' ELSE now() + interval '20 days' END,
+                true, now() - interval '2 days', NULL, NULL, '', NULL,
+                false, 0, 0, 0, 0, 0,
+                now() - interval '3 days', NULL, NULL, NULL, NULL, NULL, NULL,
+                NULL, NULL, now()
+            FROM generate_series(1, %(n)s) AS i
+            """,
+            {
+                "cat": cat.id,
+                "grid_a": world.grid_a.id,
+                "grid_b": world.grid_b.id,
+                "community": world.community.id,
+                "community_b": world.community_b.id,
+                "street": world.street.id,
+                "district": world.district.id,
+                "rule": rule.id,
+                "every": every,
+                "n": size,
+            },
+        )
+        cur.execute("ANALYZE")
+        cur.execute("SELECT count(*) FROM cases_case WHERE due_at <= now()")
+        overdue = cur.fetchone()[0]
+    connection.close()
+    return {"size": size, "overdue": overdue, "fill_s": time.perf_counter() - started}
+
+
+# --- step 3: one measurement in its own process ----------------------------------------------------------------
+
+
+def measure(variant: str, batch_size: int | None) -> dict:
+    setup_django(RUN_DB)
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from cases.models import Case, CaseEvent
+    from escalation.models import Notice
+
+    with connection.cursor() as cur:  # warm the connection and the catalogue before the baseline
+        cur.execute("SELECT count(*) FROM cases_case WHERE due_at <= now()")
+        overdue = cur.fetchone()[0]
+    now = timezone.now()
+    if variant == "hand_sql":
+        params = _hand_sql_params(now)
+    else:
+        from escalation.services import sweep as sweep_module
+
+        if variant == "sweep_no_notices":
+            from cases.signals import events_recorded
+
+            assert events_recorded.disconnect(sender=Case, dispatch_uid="escalation.notices_for_events")
+    before = rss_mb()
+    started = time.perf_counter()
+    if variant == "hand_sql":
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute(HAND_EVENTS, params)
+            cur.execute(HAND_UPDATE, params)
+            escalated = cur.rowcount
+    else:
+        escalated = sweep_module.sweep(now=now, batch_size=batch_size)["escalated"]
+    seconds = time.perf_counter() - started
+    peak = rss_mb()
+    events = CaseEvent.objects.filter(action="escalate").count()
+    return {
+        "variant": variant,
+        "overdue": overdue,
+        "escalated": escalated,
+        "events": events,
+        "notices": Notice.objects.count(),
+        "left_overdue": Case.objects.filter(level="grid", due_at__lte=now).count(),
+        "seconds": seconds,
+        "rss_before_mb": before,
+        "rss_peak_mb": peak,
+    }
+
+
+def _hand_sql_params(now) -> dict:
+    """The community level's due times (computed once, as the sweep does) and ``now``."""
+    from cases.services import Deadlines
+    from governance.models import Category
+
+    cat = Category.objects.get(code="0101")
+    arrival = Deadlines(now).arrival(cat, "community")
+    return {"now": now, **{k: arrival[k] for k in ("accept_due_at", "due_at", "yellow_at", "rule_id")}}
+
+
+_OVERDUE = (
+    "status IN ('reported', 'accepted', 'dispatched', 'in_progress') AND supervised_at IS NULL AND due_at <= %(now)s"
+)
+HAND_EVENTS = f"""
+    INSERT INTO cases_caseevent (case_id, action, actor_id, actor_name, actor_role, from_status, to_status, from_level,
+                                 to_level, reason, note, data, public, at)
+    SELECT id, 'escalate', NULL, 'system', '系统', status, 'accepted', level, 'community', 'overdue',
+           '超过本级办理时限，系统自动上报',
+           jsonb_build_object('overdue_due_at', due_at, 'from_handler',
+                              jsonb_build_object('kind', handler_kind, 'region', handler_region_id)),
+           true, %(now)s
+    FROM cases_case WHERE {_OVERDUE}
+"""
+HAND_UPDATE = f"""
+    UPDATE cases_case SET level = 'community', status = 'accepted', handler_kind = 'centre',
+           handler_region_id = community_id, arrived_at = %(now)s, accept_due_at = %(accept_due_at)s,
+           due_at = %(due_at)s, yellow_at = %(yellow_at)s, rule_id = %(rule_id)s, warned_yellow = false,
+           escalation_count = escalation_count + 1, updated_at = %(now)s
+    WHERE {_OVERDUE}
+"""
+
+
+# --- step 4: orchestration and the table ---------------------------------------------------------------------
+
+
+def run_variant(variant: str, batch_size: int | None) -> dict:
+    admin_sql(f"DROP DATABASE IF EXISTS {RUN_DB}", f"CREATE DATABASE {RUN_DB} TEMPLATE {TEMPLATE_DB}")
+    try:
+        args = [sys.executable, __file__, "--measure", variant]
+        if batch_size:
+            args += ["--batch-size", str(batch_size)]
+        out = subprocess.run(args, check=True, capture_output=True, text=True, env=os.environ.copy()).stdout
+        return json.loads(out.strip().splitlines()[-1])
+    finally:
+        admin_sql(f"DROP DATABASE IF EXISTS {RUN_DB}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="open cases per run (comma-separated)")
+    parser.add_argument("--overdue-share", type=float, default=0.1)
+    parser.add_argument("--batch-size", type=int, default=None, help="sweep batch (default SWEEP_BATCH_SIZE)")
+    parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--measure", choices=VARIANTS, help=argparse.SUPPRESS)
+    parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    base_url()
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.batch_size)))
+        return
+    if args.prepare:
+        print(json.dumps(prepare(args.prepare, args.overdue_share)))
+        return
+
+    rows = []
+    for size in [int(s) for s in args.sizes.split(",")]:
+        out = subprocess.run(
+            [sys.executable, __file__, "--prepare", str(size), "--overdue-share", str(args.overdue_share)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        prepared = json.loads(out.strip().splitlines()[-1])
+        print(
+            f"prepared {size:,} open cases ({prepared['overdue']:,} overdue) in {prepared['fill_s']:.1f}s", flush=True
+        )
+        results = {}
+        for variant in args.variants.split(","):
+            r = run_variant(variant, args.batch_size)
+            ok = r["escalated"] == r["overdue"] == r["events"] and r["left_overdue"] == 0
+            results[variant] = r
+            rows.append((size, variant, r, ok))
+            print(f"  {LABELS[variant]:<22} {r['seconds']:7.2f}s  {'ok' if ok else 'MISMATCH'}", flush=True)
+        if "hand_sql" in results:
+            for variant in results:
+                results[variant]["vs_sql"] = results[variant]["seconds"] / results["hand_sql"]["seconds"]
+    admin_sql(f"DROP DATABASE IF EXISTS {TEMPLATE_DB}")
+
+    print()
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"PostgreSQL, {os.cpu_count()} cores, load average {load}; batch {args.batch_size or 'SWEEP_BATCH_SIZE'}")
+    head = (
+        f"| {'open cases':>10} | {'overdue':>8} | {'variant':<22} | {'seconds':>8} | {'cases/s':>8} | "
+        f"{'× SQL':>6} | {'notices':>8} | {'peak RSS':>9} | {'growth':>8} | check |"
+    )
+    print(head)
+    print("|" + "|".join("-" * (len(c)) for c in head.split("|")[1:-1]) + "|")
+    for size, variant, r, ok in rows:
+        rate = r["escalated"] / r["seconds"] if r["seconds"] else 0
+        ratio = f"{r['vs_sql']:.1f}" if "vs_sql" in r else "—"
+        print(
+            f"| {size:>10,} | {r['overdue']:>8,} | {LABELS[variant]:<22} | {r['seconds']:>8.2f} | {rate:>8,.0f} | "
+            f"{ratio:>6} | {r['notices']:>8,} | {r['rss_peak_mb']:>6.0f} MB | "
+            f"{r['rss_peak_mb'] - r['rss_before_mb']:>5.0f} MB | {'ok' if ok else 'FAIL':<5} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
