@@ -79,12 +79,16 @@ messages: install ## regenerate locale/en .po from the code and templates, and c
 		--ignore 'var/*' --ignore 'static/*' --ignore 'tests/*' --ignore 'bench/*' --no-obsolete
 	$(MANAGE) compilemessages --locale en --ignore '.venv' --ignore 'var'
 
-bench: install ## run every benchmark script in bench/ (prints their figures)
-	@shopt -s nullglob; scripts=(bench/*.py); \
+# Benchmarks need PostgreSQL: DATABASE_URL defaults to the local server (each script makes its own databases).
+BENCH ?=
+BENCH_ARGS ?=
+bench: install ## run the scripts in bench/ (BENCH=sweep for one, BENCH_ARGS="..." passed on; PostgreSQL)
+	@shopt -s nullglob; scripts=(bench/$(if $(BENCH),$(BENCH).py,*.py)); \
 	if [ $${#scripts[@]} -eq 0 ]; then echo "no benchmark scripts in bench/"; exit 0; fi; \
+	export DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/gridcase}"; \
 	for script in "$${scripts[@]}"; do \
 		case "$$(basename $$script)" in _*|conftest.py) continue;; esac; \
-		echo "== $$script"; $(BIN)/python "$$script"; \
+		echo "== $$script"; $(BIN)/python "$$script" $(BENCH_ARGS); \
 	done
 
 clean: ## remove local state: var/ (SQLite database, broker, static files, media) and caches
