@@ -88,6 +88,7 @@ bench: install ## run the scripts in bench/ (BENCH=sweep for one, BENCH_ARGS="..
 	export DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/gridcase}"; \
 	for script in "$${scripts[@]}"; do \
 		case "$$(basename $$script)" in _*|conftest.py) continue;; esac; \
+		[ -f "$$script" ] || { echo "no such benchmark: $$script"; exit 1; }; \
 		echo "== $$script"; $(BIN)/python "$$script" $(BENCH_ARGS); \
 	done
 
