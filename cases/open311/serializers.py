@@ -246,9 +246,12 @@ class ServiceRequestInput(serializers.Serializer):
 def _parse_when(value: str, *, end: bool) -> datetime | None:
     """A W3C datetime (offset optional: local time then) or a date (its start, or its end for ``end_date``)."""
     value = value.strip()
-    when = parse_datetime(value)
+    try:  # well-formed but impossible values ("2026-13-45") raise ValueError
+        when = parse_datetime(value)
+        day = parse_date(value) if when is None else None
+    except ValueError:
+        return None
     if when is None:
-        day = parse_date(value)
         if day is None:
             return None
         when = datetime.combine(day, time.max if end else time.min)
