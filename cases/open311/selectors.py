@@ -20,7 +20,7 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from governance.models import Category
 
-from ..choices import FINAL_STATUSES, OPEN_STATUSES, Channel, EvidenceStage
+from ..choices import FINAL_STATUSES, OPEN_STATUSES, EvidenceStage
 from ..models import Case, CaseDispatch, CaseEvent, Evidence
 
 #: Most requests one GET returns (the spec's suggested cap).
@@ -30,7 +30,7 @@ STATUS_GROUPS = {"open": tuple(OPEN_STATUSES), "closed": tuple(FINAL_STATUSES)}
 
 
 def published_channels() -> tuple[str, ...]:
-    return tuple(getattr(settings, "OPEN311_PUBLISHED_CHANNELS", (Channel.OPEN311,)))
+    return tuple(settings.OPEN311_PUBLISHED_CHANNELS)
 
 
 def open311_status(status: str) -> str:

@@ -172,6 +172,8 @@ TOP_LEVEL = env.str("TOP_LEVEL", default="district")  # district, or city where 
 SWEEP_BATCH_SIZE = env.int("SWEEP_BATCH_SIZE", default=5000)
 CITIZEN_REPORT_RATE = env.str("CITIZEN_REPORT_RATE", default="10/h")
 REOPEN_ON_UNSATISFIED = env.bool("REOPEN_ON_UNSATISFIED", default=True)
+# Open311 GET requests publish only cases filed through these channels (others were promised a private link).
+OPEN311_PUBLISHED_CHANNELS = env.list("OPEN311_PUBLISHED_CHANNELS", default=["open311"])
 ASSESSMENT_SCHEMES = {
     "seed": {"label": "10/40/50", "weights": (0.10, 0.40, 0.50), "basic_satisfied": 1.0},
     "beijing": {"label": "10/50/40", "weights": (0.10, 0.50, 0.40), "basic_satisfied": 0.9},
