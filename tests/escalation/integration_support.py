@@ -196,7 +196,11 @@ class CeleryCluster:
         return self._app
 
     def send(self, task: str, *args) -> None:
-        self.app().send_task(task, args=args)
+        """Publish ``task`` and let go of the connection (a broker killed later leaves nothing dangling here)."""
+        app = self.app()
+        app.send_task(task, args=args)
+        self._app = None
+        app.close()
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
         """Signal the whole process group (the worker and its pool children)."""
