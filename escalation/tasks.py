@@ -21,6 +21,6 @@ def sweep() -> dict[str, int]:
 @shared_task(name="escalation.tasks.send_pending_notices", acks_late=True, ignore_result=True)
 def send_pending_notices() -> dict[str, int]:
     """Email the pending notices that are due (after a commit, and from beat for what a broker lost)."""
-    from .services.notices import notices_send_pending
+    from .services.outbox import notices_send_pending
 
     return notices_send_pending()

@@ -17,15 +17,8 @@ from cases.services import case_escalate_overdue_batch, case_rate_by_citizen, ca
 from escalation import tasks
 from escalation.choices import DeliveryStatus, NoticeKind
 from escalation.models import Notice
-from escalation.services.notices import (
-    MAX_ATTEMPTS,
-    NoticeSpec,
-    backoff,
-    centre,
-    notices_for_events,
-    notices_send_pending,
-    notices_write,
-)
+from escalation.services.notices import NoticeSpec, centre, notices_for_events, notices_write
+from escalation.services.outbox import LEASE, MAX_ATTEMPTS, _claim, backoff, notices_send_pending
 from escalation.services.sweep import sweep
 from tests.cases.helpers import at, file_case, photo
 
@@ -277,8 +270,6 @@ def test_the_beat_task_sends_what_is_pending_and_due_after_a_lost_message(world,
 
 def test_a_notice_being_sent_by_one_worker_is_not_taken_by_another(world):
     notices = _pending(world, n=3)
-    from escalation.services.notices import LEASE, _claim
-
     first = _claim(T0, 2, None)
     assert len(first) == 2
     second = _claim(T0, 10, None)
