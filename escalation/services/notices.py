@@ -10,10 +10,9 @@ centres, departments), and the bulk INSERTs — never one query per case.
 inserted with ``ON CONFLICT DO NOTHING`` (``bulk_create(ignore_conflicts=True)``), so writing the
 same notice twice (a re-run, two sweeps) leaves one row.
 
-Email is an outbox: rows start ``pending`` (``skipped`` when the user has no address); after commit
-a task is enqueued to send them; a failed send backs off (1, 2, 4 … minutes, capped) and gives up
-after ``NOTICE_MAX_ATTEMPTS``. The beat task re-sends whatever is pending and due, which also covers
-a message the broker lost.
+Email is an outbox (``services/outbox.py``): rows start ``pending`` (``skipped`` when the user has no
+address); after commit one task is enqueued to send them; the beat task re-sends whatever is pending
+and due, which also covers a message the broker lost.
 """
 
 from __future__ import annotations
