@@ -42,8 +42,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, FloatField, Func, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Avg, CharField, Count, F, FloatField, Func, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat, TruncDate
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -54,7 +54,7 @@ from governance.models import Department, Region, User
 from grids.models import Grid
 
 from .choices import Status
-from .models import Case, CaseDispatch, CaseEvent
+from .models import Case
 
 #: Dimensions of the tables, in the order the page offers them.
 DIMENSIONS = {
@@ -338,16 +338,17 @@ def _labelled(counts: dict[Any, Counts], labels: dict[Any, str], none_label: str
     return [Row(key, labels.get(key, none_label) if key is not None else none_label, c) for key, c in counts.items()]
 
 
-def place_rows(cases: QuerySet[Case], period: Period, by: str, scheme: Scheme) -> list[Row]:
-    """Ranked rows per grid, community or street (2 grouped queries + 1 for the names)."""
-    place = place_counts(cases, period)
+def place_rows(
+    cases: QuerySet[Case], period: Period, by: str, scheme: Scheme, *, place: dict[tuple, Counts] | None = None
+) -> list[Row]:
+    """Ranked rows per grid, community or street (2 grouped queries, none when ``place`` is given, + 1 for names)."""
+    place = place_counts(cases, period) if place is None else place
     index = {"grid": 0, "community": 1, "street": 2}[by]
     counts = _rollup(place, index)
     ids = [k for k in counts if k is not None]
     if by == "grid":
-        labels = {
-            g["id"]: f"{g['name']}（{g['code']}）" for g in Grid.objects.filter(id__in=ids).values("id", "name", "code")
-        }
+        grids = Grid.objects.filter(id__in=ids).values("id", "name", "code")
+        labels = {g["id"]: f"{g['name']}（{g['code']}）" for g in grids}
         none_label = _("（未划入网格）")
     else:
         labels = dict(Region.objects.filter(id__in=ids).values_list("id", "name"))
@@ -389,42 +390,48 @@ def dispatch_department_counts(cases: QuerySet[Case], period: Period) -> dict[in
       judged against their own report-in deadline;
     - due / completed / ratings: as for places (case dates, see the module doc), over the distinct cases the
       department was dispatched to and did not return.
+
+    Each query starts from the scoped cases and joins their dispatches (conditions on the dispatch in the same
+    ``filter`` call, so they apply to the same joined row): the scope and the period's date indexes drive it.
     """
     out: dict[int, Counts] = {}
-    base = CaseDispatch.objects.filter(department__isnull=False, case__in=cases.values("pk")).order_by()
+    dept = "dispatches__department_id"
     sent = (
-        base.filter(period.q("dispatched_at"))
-        .values("department_id")
+        cases.filter(period.q("dispatches__dispatched_at"), dispatches__department__isnull=False)
+        .order_by()
+        .values(dept)
         .annotate(
-            received=Count("id"),
-            responded=Count("id", filter=Q(signed_at__isnull=False) | Q(returned_at__isnull=False)),
+            received=Count("dispatches"),
+            responded=Count(
+                "dispatches",
+                filter=Q(dispatches__signed_at__isnull=False) | Q(dispatches__returned_at__isnull=False),
+            ),
         )
     )
-    for r in sent:
-        out.setdefault(r["department_id"], Counts()).add(r)
-    kept = base.filter(returned_at__isnull=True)
+    kept = {"dispatches__department__isnull": False, "dispatches__returned_at__isnull": True}
     due = (
-        kept.filter(in_period("case__", period, "due_at") | in_period("case__", period, "closed_at"))
-        .values("department_id")
+        cases.filter(in_period("", period, "due_at") | in_period("", period, "closed_at"), **kept)
+        .order_by()
+        .values(dept)
         .annotate(
-            due=Count("case", distinct=True, filter=due_q(period, "case__")),
-            completed=Count("case", distinct=True, filter=completed_q(period, "case__")),
+            due=Count("id", distinct=True, filter=due_q(period)),
+            completed=Count("id", distinct=True, filter=completed_q(period)),
         )
     )
-    for r in due:
-        out.setdefault(r["department_id"], Counts()).add(r)
     rated = (
-        kept.filter(period.q("case__rating__rated_at"))
-        .values("department_id")
+        cases.filter(period.q("rating__rated_at"), **kept)
+        .order_by()
+        .values(dept)
         .annotate(
-            rated=Count("case", distinct=True),
-            satisfied=Count("case", distinct=True, filter=Q(case__rating__result="satisfied")),
-            basic=Count("case", distinct=True, filter=Q(case__rating__result="basic")),
-            unsatisfied=Count("case", distinct=True, filter=Q(case__rating__result="unsatisfied")),
+            rated=Count("id", distinct=True),
+            satisfied=Count("id", distinct=True, filter=Q(rating__result="satisfied")),
+            basic=Count("id", distinct=True, filter=Q(rating__result="basic")),
+            unsatisfied=Count("id", distinct=True, filter=Q(rating__result="unsatisfied")),
         )
     )
-    for r in rated:
-        out.setdefault(r["department_id"], Counts()).add(r)
+    for rows in (sent, due, rated):
+        for r in rows:
+            out.setdefault(r.pop(dept), Counts()).add(r)
     return out
 
 
@@ -499,8 +506,10 @@ class Indicators:
     - on-time handling (及时处置率) = resolved in the period by the deadline / resolved in the period
       (``resolved_on_time``; a reworked case counts at its last resolution);
     - rework (返工率) = closed in the period with ``rework_count > 0`` / closed in the period;
-    - correct dispatch (准确派遣率) = 1 − return actions / dispatch actions in the period ("return" and
-      "dispatch" ``CaseEvent`` rows: one dispatch action to two departments is one dispatch);
+    - correct dispatch (准确派遣率) = 1 − return actions / dispatch actions in the period, counted on the
+      ``CaseDispatch`` rows (one per target; an action writes its rows with one instant, so distinct
+      (case, ``dispatched_at``) pairs are the "dispatch" events and distinct (case, ``returned_at``) pairs the
+      "return" events — the same numbers as the audit trail, read from a table a tenth of its size);
     - extension (延期率) = closed in the period with an approved extension / closed in the period;
     - overdue (超期率) = due cases resolved late, or not resolved and past their deadline at the end of the
       period (or now, if earlier; cases on hold excepted) / due;
@@ -513,8 +522,14 @@ class Indicators:
     durations: list[dict[str, Any]]
 
 
+def _action_key(moment: str) -> Concat:
+    """One dispatch (or return) action writes all its ``CaseDispatch`` rows with the same instant, so the
+    distinct (case, instant) pairs count the actions: one dispatch to two departments is one dispatch."""
+    return Concat(Cast("id", CharField()), Value("@"), Cast(moment, CharField()), output_field=CharField())
+
+
 def indicators(cases: QuerySet[Case], period: Period, *, now: datetime | None = None) -> Indicators:
-    """Two queries: one aggregate over the cases, one over their dispatch/return events."""
+    """Two queries: one aggregate over the cases, one over their dispatches and returns."""
     now = now or timezone.now()
     bound = min(now, period.end)
     due = due_q(period)
@@ -540,11 +555,13 @@ def indicators(cases: QuerySet[Case], period: Period, *, now: datetime | None = 
         )
     touched = in_period("", period, "due_at") | in_period("", period, "closed_at") | resolved
     agg = cases.filter(touched).aggregate(**aggregates)
+    sent, back = period.q("dispatches__dispatched_at"), period.q("dispatches__returned_at")
     events = (
-        CaseEvent.objects.filter(action__in=["dispatch", "return"], case__in=cases.values("pk"))
-        .filter(period.q("at"))
+        cases.filter(sent | back)
+        .order_by()
         .aggregate(
-            n_dispatches=Count("id", filter=Q(action="dispatch")), n_returns=Count("id", filter=Q(action="return"))
+            n_dispatches=Count(_action_key("dispatches__dispatched_at"), distinct=True, filter=sent),
+            n_returns=Count(_action_key("dispatches__returned_at"), distinct=True, filter=back),
         )
     )
     counts = {k.removeprefix("n_"): int(v or 0) for k, v in (agg | events).items() if k.startswith("n_")}
@@ -666,17 +683,26 @@ class Assessment:
 
 
 def assessment(cases: QuerySet[Case], *, period: Period, scheme: Scheme, by: str, now=None) -> Assessment:
-    """Everything the assessment page shows, in a fixed number of queries (about ten) whatever the row count."""
+    """Everything the assessment page shows, in a fixed number of queries whatever the row count: the place
+    counts (2; the scope's total is their sum, and grid / community / street rows roll up from them), the
+    chosen dimension's rows when it is not a place (2–6), the names (1), the indicators (2)."""
     if by not in DIMENSIONS:
         raise InvalidInput(_("未知的统计维度：%(by)s") % {"by": by}, code="by")
-    total = totals(cases, period)
+    place = place_counts(cases, period)
+    total = Counts()
+    for counts in place.values():
+        total.add(counts)
+    if by in ("grid", "community", "street"):
+        rows = place_rows(cases, period, by, scheme, place=place)
+    else:
+        rows = rows_by(cases, period, by, scheme)
     return Assessment(
         period=period,
         scheme=scheme,
         by=by,
         total=total,
         total_rates=rates_for(total, scheme),
-        rows=rows_by(cases, period, by, scheme),
+        rows=rows,
         indicators=indicators(cases, period, now=now),
         composites={s.name: rates_for(total, s).composite for s in schemes()},
     )

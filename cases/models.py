@@ -20,6 +20,7 @@ from grids.models import Grid
 
 from .choices import (
     CLOCK_STATUSES,
+    OPEN_STATUSES,
     Channel,
     EvidenceStage,
     HandlerKind,
@@ -162,6 +163,34 @@ class Case(models.Model):
             models.Index(fields=["grid", "status", "-reported_at"], name="case_grid_status_idx"),
             models.Index(fields=["-reported_at"], name="case_reported_idx"),
             models.Index(fields=["closed_at"], name="case_closed_idx"),
+            # The dashboard (counters, queue, grid map): open cases of a scope, newest first. Partial: only the
+            # open few per cent of the rows, so a district's open cases are read without touching its closed ones.
+            models.Index(
+                fields=["district", "-reported_at", "-id"],
+                name="case_open_district_idx",
+                condition=Q(status__in=[s.value for s in OPEN_STATUSES]),
+            ),
+            models.Index(
+                fields=["street", "-reported_at", "-id"],
+                name="case_open_street_idx",
+                condition=Q(status__in=[s.value for s in OPEN_STATUSES]),
+            ),
+            models.Index(
+                fields=["community", "-reported_at", "-id"],
+                name="case_open_community_idx",
+                condition=Q(status__in=[s.value for s in OPEN_STATUSES]),
+            ),
+            # The assessment: "reported / due / closed / resolved in the period" within a street or a district.
+            # Each count is a range on one date column, OR-ed (BitmapOr): with the scope leading, the scan reads
+            # only the scope's rows of the period, not the whole city's (nor the scope's whole history).
+            *[
+                models.Index(fields=[scope, column], name=f"case_{scope}_{column.removesuffix('_at')}_idx")
+                for scope in ("street", "district")
+                for column in ("reported_at", "due_at", "closed_at", "resolved_at")
+            ],
+            # The same without a scope (admins, city): reported and closed have theirs above.
+            models.Index(fields=["due_at"], name="case_due_idx"),
+            models.Index(fields=["resolved_at"], name="case_resolved_idx"),
         ]
 
     def __str__(self) -> str:
@@ -377,6 +406,7 @@ class Rating(models.Model):
         verbose_name = _("评价")
         verbose_name_plural = _("评价")
         constraints = [models.CheckConstraint(condition=Q(result__in=RatingResult.values), name="rating_result_valid")]
+        indexes = [models.Index(fields=["rated_at"], name="rating_rated_idx")]  # the assessment's satisfaction
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.get_result_display()}"

@@ -164,14 +164,17 @@ class Series:
 
 
 def _nice_max(value: float) -> int:
+    """The top of a count axis with four gridlines, each a whole, round number (1, 2, 2.5, 3, 5 × 10ⁿ)."""
     if value <= 4:
         return 4
-    magnitude = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        top = step * magnitude
-        if top >= value:
-            return math.ceil(top)
-    return int(value)
+    raw = value / 4
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for step in (1, 2, 2.5, 3, 5, 10):
+        if step == 2.5 and magnitude < 10:
+            continue  # 2.5 only where it stays a whole number (25, 250 …)
+        if step * magnitude >= raw:
+            return int(4 * step * magnitude)
+    return int(40 * magnitude)
 
 
 def _legend(series: Iterable[Series], *, y: float = 14) -> str:

@@ -13,12 +13,14 @@ number of cases:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import django_filters
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -39,6 +41,7 @@ from .models import Summons
 from .selectors import summons_countdowns, summons_queryset_for
 
 OPEN = [s.value for s in OPEN_STATUSES]
+CASE_NUMBER = re.compile(r"[A-Za-z0-9]{1,8}-\d{4}-\d{6}")
 PAGE_SIZE = 50
 MAX_OFFSET_PAGE = 200
 COUNT_CAP = 10_000
@@ -126,6 +129,17 @@ class QueueFilter(CaseFilter):
         super().__init__(*args, **kwargs)
         self.now = now or timezone.now()
         self.filters.pop("ordering", None)
+        for name in ("status", "level"):  # plain columns: no join, so no DISTINCT (it would sort every wide row)
+            if name in self.filters:
+                self.filters[name].distinct = False
+
+    def filter_text(self, queryset, name, value):
+        """A whole case number (``XG-2026-000123``) is looked up by the unique index; other text is searched in the
+        number, title and address (a scan of the scope, bounded by it)."""
+        value = (value or "").strip()
+        if CASE_NUMBER.fullmatch(value):
+            return queryset.filter(number=value.upper())
+        return super().filter_text(queryset, name, value)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -228,6 +242,17 @@ def _rows_query(qs: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
+def clean_params(params) -> QueryDict:
+    """The query without empty values: a filter form submits every field, and an empty ``status=`` is not a
+    status (the filter would refuse it) — it means "any"."""
+    out = QueryDict(mutable=True)
+    for key, values in params.lists():
+        kept = [v for v in values if v.strip()]
+        if kept:
+            out.setlist(key, kept)
+    return out
+
+
 def left_text(seconds: float) -> str:
     """ "还剩 3 小时" / "超时 2 天" — minutes under an hour, hours under two days, else days."""
     minutes = int(abs(seconds) // 60)
@@ -261,6 +286,7 @@ def queue(user, params, *, now: datetime | None = None, page_size: int = PAGE_SI
     page's active department dispatches. Raises InvalidInput for a bad cursor or page.
     """
     now = now or timezone.now()
+    params = clean_params(params)
     fs = QueueFilter(params, queryset=case_queryset_for(user), now=now)
     qs = fs.qs
     sort = params.get("sort") or DEFAULT_SORT

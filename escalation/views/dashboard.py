@@ -59,7 +59,7 @@ def _with(params: QueryDict, **extra) -> str:
 
 
 def _queue_context(request: HttpRequest, now) -> dict:
-    params = request.GET
+    params = D.clean_params(request.GET)
     error = None
     try:
         fs, page = D.queue(request.user, params, now=now)
@@ -105,7 +105,7 @@ def _counter_context(user, params: QueryDict, now) -> dict:
 
 def _map_context(user, params: QueryDict, now) -> dict:
     cells = D.grid_map(user, now=now)
-    filters = _filters_only(params)
+    filters = _filters_only(D.clean_params(params))
     try:
         selected = int(params.get("grid") or 0) or None
     except ValueError:
@@ -250,7 +250,7 @@ def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if not D.is_centre_user(request.user):
         return _forbidden(request)
     now = timezone.now()
-    fs = D.QueueFilter(_filters_only(request.GET), queryset=case_queryset_for(request.user), now=now)
+    fs = D.QueueFilter(_filters_only(D.clean_params(request.GET)), queryset=case_queryset_for(request.user), now=now)
     sort = request.GET.get("sort") or D.DEFAULT_SORT
     sort = sort if sort in D.SORTS else D.DEFAULT_SORT
     qs = fs.qs.order_by(*D.ordering(sort))

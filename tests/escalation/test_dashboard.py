@@ -202,6 +202,28 @@ def test_queue_by_text_matches_the_number(world, street):
     assert numbers(page) == [street["red"].number]
 
 
+@time_machine.travel(NOW, tick=False)
+def test_empty_fields_of_the_filter_form_mean_any(world, street, web):
+    html = (
+        web("street_officer")
+        .get(
+            "/dashboard/?view=awaiting_dispatch&q=&status=&level=&grid=&light=&reported_at_after=",
+            HTTP_HX_REQUEST="true",
+            HTTP_HX_TARGET="queue",
+        )
+        .content.decode()
+    )
+    assert "筛选条件无效" not in html
+    assert street["accepted"].number in html and street["returned"].number in html
+    assert 'hx-get="/dashboard/?view=awaiting_dispatch"' in html, "links carry only what was chosen"
+
+
+def test_chart_axis_tops_are_round():
+    from escalation.charts import _nice_max
+
+    assert [_nice_max(v) for v in (1, 5, 9, 13, 99, 777)] == [4, 8, 12, 20, 100, 800]
+
+
 def test_bad_filter_values_are_reported_and_ignored(world, street):
     _fs, page = D.queue(world.street_officer, q(status="bogus"), now=NOW)
     assert "status" in page.errors

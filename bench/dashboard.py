@@ -1,0 +1,231 @@
+"""Benchmark: the dashboard, the queue and the assessment at 1,000,000 cases (DESIGN §8: p95 < 200 ms, a constant
+number of SQL queries per page).
+
+    # once: a dedicated database with the generated city (about 3 minutes for 1M cases on 2 cores)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/gridcase_bench_dash .venv/bin/python bench/dashboard.py --setup
+    # then, any number of times
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/gridcase_bench_dash .venv/bin/python bench/dashboard.py
+
+Options: ``--requests 30`` (timed requests per page), ``--grids 1000 --cases 1000000`` (with --setup),
+``--explain`` (EXPLAIN ANALYZE every query slower than 20 ms on each page), ``--only <substring>``.
+
+What it measures, step by step:
+1. ``--setup`` creates the database if it is missing (with ``random_page_cost = 1.1``, the usual setting on SSD
+   storage — the default 4.0 models spinning disks), migrates it and runs ``generate_city``;
+2. for a street officer (``sim_s001``) and a district officer (``sim_d01``), each page is requested in-process
+   with Django's test ``Client`` (server-side time: URL routing, middleware, session, views, SQL, templates —
+   no network, no browser): 3 warm-up requests, then ``--requests`` timed ones;
+3. the SQL query count of each page is taken from one more request under ``CaptureQueriesContext``;
+4. prints p50 / p95 / max in milliseconds and the query count per page, as a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DB_NAME = "gridcase_bench_dash"
+
+
+def database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit(f"bench/dashboard.py needs PostgreSQL: DATABASE_URL=postgres://user@host:port/{DB_NAME}")
+    if not urlsplit(url).path.strip("/"):
+        sys.exit("DATABASE_URL must name the database")
+    return url
+
+
+def setup(url: str, grids: int, cases: int) -> None:
+    import psycopg2
+
+    parts = urlsplit(url)
+    name = parts.path.strip("/")
+    admin = psycopg2.connect(urlunsplit((parts.scheme, parts.netloc, "/postgres", "", "")))
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cur.fetchone() is None:
+            cur.execute(f'CREATE DATABASE "{name}"')
+        # SSD storage: PostgreSQL's default random_page_cost (4.0) assumes spinning disks and makes the planner
+        # hash-join a whole district's cases instead of probing the period's rows by index.
+        cur.execute(f'ALTER DATABASE "{name}" SET random_page_cost = 1.1')
+    admin.close()
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.local"}
+    python = sys.executable
+    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [python, "manage.py", "generate_city", "--grids", str(grids), "--cases", str(cases)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+
+
+def django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    os.environ["DJANGO_DEBUG"] = "false"
+    import django
+
+    django.setup()
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # the test Client's host is allowed, mail stays in memory
+
+
+def pages_for(user) -> list[tuple[str, str, dict]]:
+    """(label, url, extra headers) for one user: the dashboard parts, the queue with filters and deep pages,
+    the assessment and its charts."""
+    from cases.models import Case, CaseDispatch
+    from cases.selectors import case_queryset_for
+    from escalation.dashboard import Cursor, scope_grids
+
+    hx = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "queue"}
+    scope = case_queryset_for(user)
+    total = scope.count()
+    depth = min(1999 * 50, max(total - 50, 0))
+    deep = scope.order_by("-reported_at", "-id").values_list("reported_at", "id")[depth]
+    cursor = Cursor(deep[0], deep[1]).encode()
+    grid = scope_grids(user)[len(scope_grids(user)) // 2]["id"]
+    dept = (
+        CaseDispatch.objects.filter(case__in=scope.filter(status="in_progress").values("pk")[:1000])
+        .values_list("department_id", flat=True)
+        .exclude(department_id=None)
+        .first()
+    )
+    sample = Case.objects.filter(pk__in=scope.values("pk")[:1]).values_list("number", flat=True).first() or "x"
+    deep_page = depth // 50 + 1
+    pages = [
+        ("dashboard (full page)", "/dashboard/", {}),
+        ("counters fragment", "/dashboard/counters/", {}),
+        ("map fragment", "/dashboard/map/", {}),
+        ("whistles fragment", "/dashboard/whistles/", {}),
+        ("queue: open, page 1", "/dashboard/", hx),
+        ("queue: all, page 1", "/dashboard/?view=all", hx),
+        ("queue: all, page 50 (offset)", "/dashboard/?view=all&page=50", hx),
+        (
+            f"queue: all, page {deep_page} (keyset)",
+            "/dashboard/?" + urlencode({"view": "all", "after": cursor, "pn": deep_page}),
+            hx,
+        ),
+        ("queue: red", "/dashboard/?view=red", hx),
+        ("queue: by due time", "/dashboard/?sort=due_at", hx),
+        ("queue: one grid, all", f"/dashboard/?view=all&grid={grid}", hx),
+        ("queue: category 0202", "/dashboard/?category=0202", hx),
+        ("queue: department", f"/dashboard/?department={dept or 0}", hx),
+        (
+            "queue: closed in a month",
+            "/dashboard/?status=closed&reported_at_after=2026-06-01&reported_at_before=2026-06-30",
+            hx,
+        ),
+        ("queue: text search", "/dashboard/?" + urlencode({"view": "all", "q": sample}), hx),
+        ("assessment: week, by grid", "/assessment/?by=grid", {}),
+        ("assessment: week, by department", "/assessment/?by=department", {}),
+        ("assessment: 30 days, by street", "/assessment/?by=street&from=2026-10-22&to=2026-11-20", {}),
+        ("chart: daily (30 days)", "/dashboard/charts/daily.svg?from=2026-10-22&to=2026-11-20", {}),
+        ("chart: 8 weeks of 三率", "/dashboard/charts/weekly.svg", {}),
+    ]
+    return pages
+
+
+def measure(client, url: str, headers: dict, n: int) -> tuple[list[float], int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(3):
+        assert client.get(url, **headers).status_code == 200, url
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        response = client.get(url, **headers)
+        if response.streaming:
+            b"".join(response.streaming_content)
+        times.append((time.perf_counter() - t) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url, **headers)
+    return times, len(ctx)
+
+
+def explain(client, url: str, headers: dict) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url, **headers)
+    for q in ctx.captured_queries:
+        if float(q["time"]) * 1000 < 20 or not q["sql"].lstrip().upper().startswith("SELECT"):
+            continue
+        print(f"\n-- {float(q['time']) * 1000:.0f} ms: {q['sql'][:300]}")
+        with connection.cursor() as cur:
+            cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + q["sql"])
+            print("\n".join(r[0] for r in cur.fetchall()))
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    k = (len(values) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--setup", action="store_true")
+    parser.add_argument("--grids", type=int, default=1000)
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--only", default="")
+    args = parser.parse_args()
+    url = database_url()
+    if args.setup:
+        setup(url, args.grids, args.cases)
+    django_setup()
+    from django.test import Client
+
+    from cases.models import Case
+    from governance.models import User
+
+    n_cases = Case.objects.count()
+    if not n_cases:
+        sys.exit("no cases: run with --setup first")
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SHOW random_page_cost")
+        rpc = cur.fetchone()[0]
+    db = urlsplit(url).path.strip("/")
+    print(f"# {n_cases:,} cases in {db} (random_page_cost {rpc}); {args.requests} timed requests per page\n")
+    print("| user | page | p50 ms | p95 ms | max ms | queries |")
+    print("|---|---|---:|---:|---:|---:|")
+    worst = 0.0
+    for username, label in [("sim_s001", "street officer"), ("sim_d01", "district officer")]:
+        user = User.objects.select_related("region").get(username=username)
+        client = Client()
+        client.force_login(user)
+        for page, path, headers in pages_for(user):
+            if args.only and args.only not in page:
+                continue
+            times, queries = measure(client, path, headers, args.requests)
+            p95 = pct(times, 0.95)
+            worst = max(worst, p95)
+            print(
+                f"| {label} | {page} | {statistics.median(times):.1f} | {p95:.1f} | {max(times):.1f} | {queries} |",
+                flush=True,
+            )
+            if args.explain:
+                explain(client, path, headers)
+    print(f"\nworst p95: {worst:.1f} ms (target < 200 ms)")
+
+
+if __name__ == "__main__":
+    main()

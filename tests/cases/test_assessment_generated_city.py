@@ -1,0 +1,78 @@
+"""``generate_city`` (the benchmark's data) builds a consistent city, and the assessment and dashboard read it.
+
+On SQLite the Python path runs; on PostgreSQL the set-wise SQL path (in a transactional test: it drops and
+rebuilds indexes and VACUUMs, which must run outside a transaction).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import F
+from django.utils import timezone
+
+from cases import assessment as A
+from cases.models import Case, CaseDispatch, CaseEvent, CaseGroupObjectPermission, Rating
+from cases.selectors import case_queryset_for
+from governance.models import User
+from grids.selectors import grids_worked_by
+
+
+@pytest.mark.django_db(transaction=True)
+def test_generated_city_is_consistent_and_assessable(client):
+    call_command("generate_city", grids=30, cases=1500, years=1, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Case.objects.count() == 1500
+    # every case was reported, and each of its steps has its event
+    assert CaseEvent.objects.filter(action="report").count() == 1500
+    closed = Case.objects.filter(status="closed")
+    assert closed.count() > 700, "old cases are mostly closed"
+    assert CaseEvent.objects.filter(action="verify_ok").count() == closed.count()
+    assert not Case.objects.filter(status="closed", closed_at__isnull=True).exists()
+    open_statuses = ["reported", "accepted", "dispatched", "in_progress", "on_hold", "resolved"]
+    assert not Case.objects.filter(status__in=open_statuses, closed_at__isnull=False).exists()
+    assert not Case.objects.filter(status="reported", accepted_at__isnull=False).exists()
+    assert not Case.objects.filter(status="reported", responded_at__isnull=False).exists()
+    assert not Case.objects.filter(status__in=["reported", "accepted"], dispatched_at__isnull=False).exists()
+    assert not Case.objects.exclude(status__in=["resolved", "closed"]).filter(resolved_at__isnull=False).exists()
+    assert not Case.objects.filter(resolved_at__lt=F("reported_at")).exists()
+    assert not Case.objects.filter(closed_at__lt=F("resolved_at")).exists()
+    assert not Case.objects.filter(reported_at__gt=timezone.now()).exists()
+    assert Rating.objects.count() == CaseEvent.objects.filter(action="rate").count() > 0
+    assert set(Rating.objects.values_list("case__status", flat=True)) == {"closed"}
+    # numbers are unique per street and year, with the street's prefix
+    assert Case.objects.values("number").distinct().count() == 1500
+    assert Case.objects.filter(number__startswith="S001-").exists()
+    # dispatches: one active one at most per open dispatched case; departments see their cases
+    dept_dispatches = CaseDispatch.objects.filter(department__isnull=False)
+    assert dept_dispatches.exists()
+    assert CaseGroupObjectPermission.objects.count() == dept_dispatches.values("case", "department").distinct().count()
+    dispatch = dept_dispatches.first()
+    liaison = User.objects.get(department_id=dispatch.department_id)
+    assert case_queryset_for(liaison).filter(pk=dispatch.case_id).exists()
+    # scopes: a street officer sees exactly the street's cases; a grid worker their grid's
+    officer = User.objects.get(username="sim_s001")
+    assert case_queryset_for(officer).count() == Case.objects.filter(street=officer.region).count() > 0
+    worker = User.objects.get(username="sim_g00001")
+    assert list(grids_worked_by(worker).values_list("code", flat=True)) == ["G00001"]
+    # the assessment reads it: rates are rates
+    week = A.Period.week_of(timezone.localdate() - timedelta(days=7))
+    total = A.totals(Case.objects.all(), week)
+    rates = A.rates_for(total, A.scheme_for("seed"))
+    for value in (rates.response, rates.completion, rates.satisfaction):
+        assert value is None or 0 <= value <= 1
+    # the dashboard and the assessment pages render for the generated street officer
+    client.force_login(officer)
+    assert client.get("/dashboard/").status_code == 200
+    assert client.get("/assessment/?by=department").status_code == 200
+    with pytest.raises(CommandError):
+        call_command("generate_city", grids=5, cases=10, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.mark.django_db
+def test_generate_city_refuses_bad_arguments():
+    with pytest.raises(CommandError):
+        call_command("generate_city", grids=0, cases=10)
+    with pytest.raises(CommandError):
+        call_command("generate_city", grids=10, cases=10, years=0)
