@@ -1,0 +1,31 @@
+"""Every write to a case. ``case_transition`` is the one way a case changes; ``case_file`` creates one.
+
+Each public function is one transaction: lock the case row, re-check state and permission under
+the lock, write the new state and exactly one ``CaseEvent``, and announce it
+(``signals.events_recorded``, inside the transaction, so listeners write their outbox rows
+atomically; anything leaving the process waits for commit).
+
+The package, by job: ``filing`` (case_file), ``workflow`` (case_transition), ``actions`` (what each
+action does), ``deadlines`` (due times, the next level), ``records`` (events and evidence),
+``citizens`` (the follow-up link), ``sweep`` (the sweep's batch escalation).
+"""
+
+from .actions import APPLY, grant_department
+from .citizens import case_rate_by_citizen
+from .deadlines import Deadlines, next_level_for
+from .filing import case_file
+from .records import SYSTEM
+from .sweep import case_escalate_overdue_batch
+from .workflow import case_transition
+
+__all__ = [
+    "APPLY",
+    "SYSTEM",
+    "Deadlines",
+    "case_escalate_overdue_batch",
+    "case_file",
+    "case_rate_by_citizen",
+    "case_transition",
+    "grant_department",
+    "next_level_for",
+]

@@ -1,0 +1,394 @@
+"""What each workflow action does to the case, called by ``case_transition`` under the row lock after all checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm
+
+from governance.choices import Level, Role
+from governance.clock import (
+    add_working_seconds,
+    fraction_point,
+    is_working_unit,
+    next_working_instant,
+    working_seconds_between,
+)
+from governance.errors import InvalidInput, NotAllowed
+from governance.models import Department, Region, User
+from governance.selectors import calendar_spec
+
+from ..choices import EvidenceStage, HandlerKind, RatingResult, RequestStatus, ReturnReason
+from ..choices import Status as S
+from ..models import Case, CaseDispatch, ExtensionRequest, Rating
+from ..selectors import case_queryset_for
+from .deadlines import Deadlines, _arrive, _region_at, _restart_handling_clock, next_level_for
+
+
+def _apply_nothing(**_kw) -> dict:
+    return {}
+
+
+def _apply_remark(*, data, **_kw) -> dict:
+    """comment / note: the caller may tag the event (``record``: a small JSON-safe dict kept in ``data``) and say
+    what its files are (``stage``: an EvidenceStage, e.g. a department's response to a whistle)."""
+    outcome = {str(k): v for k, v in dict(data.get("record") or {}).items() if not str(k).startswith("_")}
+    if data.get("stage") in EvidenceStage.values:
+        outcome["_stage"] = data["stage"]
+    return outcome
+
+
+def _mark_response(case: Case, now: datetime) -> None:
+    if case.responded_at is None:
+        case.responded_at = now
+
+
+def _apply_accept(*, case, now, **_kw) -> dict:
+    case.accepted_at = case.accepted_at or now
+    _mark_response(case, now)
+    return {}
+
+
+def _apply_reject(*, case, now, **_kw) -> dict:
+    case.closed_at = now
+    _mark_response(case, now)
+    return {}
+
+
+def grant_department(case: Case, department: Department) -> None:
+    """Let the department's liaisons see the case (django-guardian grant to the department's group)."""
+    from governance.services import department_ensure_group
+
+    group = department_ensure_group(department)
+    assign_perm("cases.view_case", group, case)
+
+
+def _dispatcher_region(actor: User | None, case: Case) -> Region | None:
+    if actor is not None and actor.role == Role.CENTRE_STAFF and actor.region_id:
+        return actor.region
+    return case.handler_region or case.community
+
+
+def _apply_dispatch(*, case, actor, now, data, **_kw) -> dict:
+    """Dispatch to departments (one or more), a grid team, or a level's centre. ``final_ruling`` blocks returns."""
+    dept_ids = [int(d) for d in (data.get("departments") or [])]
+    to_grid = bool(data.get("to_grid"))
+    region_id = data.get("region")
+    kinds = sum([bool(dept_ids), to_grid, bool(region_id)])
+    if kinds != 1:
+        raise InvalidInput(_("请选择派遣对象：职能部门、网格团队或某级综治中心（三选一）"), code="target")
+    dispatcher = _dispatcher_region(actor, case)
+    CaseDispatch.objects.filter(case=case, active=True).update(active=False)
+    targets: list[str] = []
+    if dept_ids:
+        depts = list(Department.objects.filter(pk__in=dept_ids, active=True))
+        if len(depts) != len(set(dept_ids)):
+            raise InvalidInput(_("所选部门不存在或已停用"), code="department")
+        for d in depts:
+            CaseDispatch.objects.create(
+                case=case,
+                level=case.level,
+                department=d,
+                dispatched_by=actor,
+                dispatcher_region=dispatcher,
+                dispatched_at=now,
+            )
+            grant_department(case, d)
+            targets.append(d.name)
+        case.handler_kind, case.handler_region = HandlerKind.DEPARTMENTS, dispatcher
+    elif to_grid:
+        if not case.grid_id:
+            raise InvalidInput(_("该事件没有所属网格，不能派给网格团队"), code="grid")
+        CaseDispatch.objects.create(
+            case=case,
+            level=Level.GRID,
+            grid=case.grid,
+            dispatched_by=actor,
+            dispatcher_region=dispatcher,
+            dispatched_at=now,
+        )
+        if case.level != Level.GRID:
+            _arrive(case, Level.GRID, Deadlines(now))
+        case.handler_kind, case.handler_region = HandlerKind.GRID_TEAM, None
+        targets.append(case.grid.name)
+    else:
+        region = Region.objects.filter(pk=region_id).first()
+        allowed = {r.id for r in (case.community, case.street, case.district) if r is not None}
+        if region is None or region.id not in allowed:
+            raise InvalidInput(_("只能派往事件所在的社区、街道或区综治中心"), code="region")
+        CaseDispatch.objects.create(
+            case=case,
+            level=region.level,
+            region=region,
+            dispatched_by=actor,
+            dispatcher_region=dispatcher,
+            dispatched_at=now,
+        )
+        if region.level != case.level:
+            _arrive(case, region.level, Deadlines(now))
+        case.handler_kind, case.handler_region = HandlerKind.CENTRE, region
+        targets.append(_("%(region)s综治中心") % {"region": region.name})
+    case.dispatch_count += 1
+    case.dispatched_at = now
+    case.return_blocked = bool(data.get("final_ruling"))
+    _mark_response(case, now)
+    return {"targets": targets, "final_ruling": case.return_blocked}
+
+
+def _actor_dispatches(case: Case, actor: User | None):
+    qs = CaseDispatch.objects.filter(case=case, active=True)
+    if actor is not None and actor.role == Role.LIAISON:
+        qs = qs.filter(department_id=actor.department_id)
+    return qs
+
+
+def _apply_sign(*, case, actor, now, **_kw) -> dict:
+    """签收. With several departments dispatched each signs for its own dispatch; the first signature
+    starts the handling clock, later ones only record that department's receipt."""
+    mine = _actor_dispatches(case, actor).filter(signed_at__isnull=True)
+    if case.status == S.IN_PROGRESS and not mine.exists():
+        raise NotAllowed(_("该事件已签收，无需重复操作"), code="state")
+    mine.update(signed_at=now)
+    first = case.status == S.DISPATCHED
+    case.signed_at = case.signed_at or now
+    _mark_response(case, now)
+    if first:
+        _restart_handling_clock(case, Deadlines(now))
+    return {"first_sign": first}
+
+
+def _apply_return(*, case, actor, now, note, data, **_kw) -> dict:
+    """退单: back to the dispatcher's queue, counted against the dispatch. A final ruling refuses it."""
+    if case.return_blocked:
+        raise NotAllowed(_("派遣方已作出终局裁定，不能再退单"), code="final_ruling")
+    code = data.get("reason") or ReturnReason.OTHER
+    if code not in ReturnReason.values:
+        raise InvalidInput(_("未知的退单原因"), code="reason")
+    mine = list(_actor_dispatches(case, actor))
+    if not mine:
+        raise NotAllowed(_("没有可以退回的派遣"), code="no_dispatch")
+    for d in mine:
+        d.active, d.returned_at, d.return_reason, d.return_note = False, now, code, note
+        d.save(update_fields=["active", "returned_at", "return_reason", "return_note"])
+    case.return_count += 1
+    outcome: dict[str, Any] = {"_reason": code, "departments": [d.department.name for d in mine if d.department_id]}
+    if CaseDispatch.objects.filter(case=case, active=True).exists():
+        outcome["_status"] = case.status  # others still hold it
+        return outcome
+    back_to = mine[0].dispatcher_region
+    if back_to is not None and back_to.level != case.level and back_to.level in Level.values:
+        _arrive(case, back_to.level, Deadlines(now))
+    case.handler_kind, case.handler_region = HandlerKind.CENTRE, back_to or _region_at(case, case.level)
+    return outcome
+
+
+def _apply_resolve(*, case, actor, now, **_kw) -> dict:
+    case.resolved_at, case.resolved_by = now, actor
+    case.resolved_on_time = case.due_at is None or now <= case.due_at
+    return {"on_time": case.resolved_on_time}
+
+
+def _apply_self_handle(*, case, actor, now, **kw) -> dict:
+    case.accepted_at = case.accepted_at or now
+    case.signed_at = case.signed_at or now
+    case.handler_kind, case.handler_region = HandlerKind.GRID_TEAM, None
+    _mark_response(case, now)
+    return _apply_resolve(case=case, actor=actor, now=now)
+
+
+def _apply_close(*, case, now, **_kw) -> dict:
+    case.closed_at = now
+    CaseDispatch.objects.filter(case=case, active=True).update(active=False)
+    return {}
+
+
+def _apply_verify_failed(*, case, now, **_kw) -> dict:
+    case.rework_count += 1
+    case.resolved_at = case.resolved_on_time = None
+    _restart_handling_clock(case, Deadlines(now))
+    return {"rework": case.rework_count}
+
+
+def _apply_rate(*, case, actor, now, note, data, citizen, **_kw) -> dict:
+    result = data.get("result")
+    if result not in RatingResult.values:
+        raise InvalidInput(_("请选择评价：满意、基本满意或不满意"), code="result")
+    if Rating.objects.filter(case=case).exists():
+        raise NotAllowed(_("该事件已评价，每个事件只能评价一次"), code="already_rated")
+    Rating.objects.create(case=case, result=result, comment=note, rated_at=now, recorded_by=None if citizen else actor)
+    return {"result": result, "by": "citizen" if citizen else "staff"}
+
+
+def _apply_reopen(*, case, now, **_kw) -> dict:
+    case.closed_at = case.resolved_at = case.resolved_on_time = None
+    _restart_handling_clock(case, Deadlines(now))
+    return {}
+
+
+def _apply_hold(*, case, now, **_kw) -> dict:
+    case.held_at, case.held_from_status = now, case.status
+    return {}
+
+
+def _shift(moment: datetime | None, held_at: datetime, now: datetime, unit: str, cal) -> datetime | None:
+    """Move a deadline by the time the case was on hold (working time for working units)."""
+    if moment is None:
+        return None
+    if moment <= held_at:
+        return moment + (now - held_at)
+    if is_working_unit(unit):
+        remaining = working_seconds_between(held_at, moment, cal)
+        return add_working_seconds(next_working_instant(now, cal), remaining, cal)
+    return now + (moment - held_at)
+
+
+def _apply_resume(*, case, now, **_kw) -> dict:
+    """Time on hold does not count: the deadlines move by the held (working) time."""
+    cal = calendar_spec()
+    unit = case.rule.handling_unit if case.rule else "hours"
+    held = case.held_at or now
+    case.due_at = _shift(case.due_at, held, now, unit, cal)
+    case.yellow_at = _shift(case.yellow_at, held, now, unit, cal)
+    case.accept_due_at = _shift(case.accept_due_at, held, now, unit, cal)
+    case.held_at = None
+    return {"held_seconds": int((now - held).total_seconds())}
+
+
+def _parse_when(value: Any) -> datetime:
+    when = value if isinstance(value, datetime) else parse_datetime(str(value or ""))
+    if when is None:
+        raise InvalidInput(_("请填写有效的日期时间"), code="datetime")
+    if timezone.is_naive(when):
+        when = timezone.make_aware(when)
+    return when
+
+
+def _apply_extension_request(*, case, actor, now, note, data, **_kw) -> dict:
+    wanted = _parse_when(data.get("requested_due_at"))
+    if case.due_at and wanted <= case.due_at:
+        raise InvalidInput(_("申请延期的时间必须晚于当前时限"), code="datetime")
+    if ExtensionRequest.objects.filter(case=case, status=RequestStatus.PENDING).exists():
+        raise NotAllowed(_("已有待审批的延期申请"), code="pending")
+    req = ExtensionRequest.objects.create(
+        case=case, requested_by=actor, requested_at=now, requested_due_at=wanted, reason=note
+    )
+    return {"request": req.id, "requested_due_at": wanted.isoformat()}
+
+
+def _pending_request(case: Case) -> ExtensionRequest:
+    req = ExtensionRequest.objects.filter(case=case, status=RequestStatus.PENDING).first()
+    if req is None:
+        raise NotAllowed(_("没有待审批的延期申请"), code="no_request")
+    return req
+
+
+def _apply_extension_approve(*, case, actor, now, note, data, **_kw) -> dict:
+    req = _pending_request(case)
+    new_due = _parse_when(data["due_at"]) if data.get("due_at") else req.requested_due_at
+    req.status, req.decided_by, req.decided_at, req.decision_note = RequestStatus.APPROVED, actor, now, note
+    req.save()
+    old = case.due_at
+    cal = calendar_spec()
+    unit = case.rule.handling_unit if case.rule else "hours"
+    case.due_at = new_due
+    case.yellow_at = fraction_point(
+        case.arrived_at if not case.signed_at else case.signed_at, new_due, settings.YELLOW_THRESHOLD, unit, cal
+    )
+    case.warned_yellow = False
+    case.extension_count += 1
+    return {"request": req.id, "from": old.isoformat() if old else None, "to": new_due.isoformat()}
+
+
+def _apply_extension_refuse(*, case, actor, now, note, **_kw) -> dict:
+    req = _pending_request(case)
+    req.status, req.decided_by, req.decided_at, req.decision_note = RequestStatus.REFUSED, actor, now, note
+    req.save()
+    return {"request": req.id}
+
+
+def _apply_merge(*, case, actor, now, data, **_kw) -> dict:
+    into_ref = data.get("into")
+    scope = case_queryset_for(actor) if actor is not None else Case.objects.all()
+    target = scope.filter(Q(pk=into_ref) if str(into_ref).isdigit() else Q(number=into_ref)).first()
+    if target is None:
+        raise InvalidInput(_("找不到要合并到的事件"), code="into")
+    if target.pk == case.pk or target.merged_into_id == case.pk:
+        raise InvalidInput(_("不能把事件合并到它自己"), code="into")
+    if not target.is_open:
+        raise NotAllowed(_("只能合并到未办结的事件"), code="into_closed")
+    case.merged_into = target
+    case.closed_at = now
+    CaseDispatch.objects.filter(case=case, active=True).update(active=False)
+    return {"into": target.number}
+
+
+def _apply_escalate(*, case, now, data, **_kw) -> dict:
+    nxt = next_level_for(level=case.level, has_community=bool(case.community_id))
+    if nxt is None:
+        raise NotAllowed(_("事件已在最高层级，不能再上报"), code="top")
+    active = CaseDispatch.objects.filter(case=case, active=True)
+    from_handler = _holder(case.handler_kind, case.handler_region_id, active.values_list("department_id", flat=True))
+    active.update(active=False)
+    old_due = case.due_at
+    _arrive(case, nxt, Deadlines(now))
+    case.escalation_count += 1
+    return {
+        "_reason": data.get("reason") or "manual",
+        "overdue_due_at": old_due.isoformat() if old_due else None,
+        "from_handler": from_handler,
+    }
+
+
+def _holder(kind: str, region_id: int | None, department_ids: Iterable[int | None]) -> dict[str, Any]:
+    """Who held the case before it climbed (kept on the escalate event: notices reach the previous holder)."""
+    return {"kind": kind, "region": region_id, "departments": sorted(d for d in department_ids if d)}
+
+
+def _apply_supervise(*, case, now, **_kw) -> dict:
+    case.supervised_at = case.supervised_at or now
+    return {}
+
+
+def _apply_whistle(*, case, actor, now, data, **_kw) -> dict:
+    """The whistling centre holds the case while the summoned departments report in (rows made by escalation)."""
+    region = actor.region if actor is not None and actor.region_id else _region_at(case, case.level)
+    if case.status == S.ACCEPTED:
+        case.signed_at = case.signed_at or now
+        _restart_handling_clock(case, Deadlines(now))
+    case.handler_kind, case.handler_region = HandlerKind.CENTRE, region
+    _mark_response(case, now)
+    return {"departments": list(data.get("department_names") or [])}
+
+
+APPLY = {
+    "accept": _apply_accept,
+    "reject": _apply_reject,
+    "dispatch": _apply_dispatch,
+    "sign": _apply_sign,
+    "return": _apply_return,
+    "resolve": _apply_resolve,
+    "self_handle": _apply_self_handle,
+    "verify_ok": _apply_close,
+    "close": _apply_close,
+    "verify_failed": _apply_verify_failed,
+    "rate": _apply_rate,
+    "reopen": _apply_reopen,
+    "hold": _apply_hold,
+    "resume": _apply_resume,
+    "extension_request": _apply_extension_request,
+    "extension_approve": _apply_extension_approve,
+    "extension_refuse": _apply_extension_refuse,
+    "merge": _apply_merge,
+    "escalate": _apply_escalate,
+    "supervise": _apply_supervise,
+    "whistle": _apply_whistle,
+    "comment": _apply_remark,
+    "note": _apply_remark,
+}

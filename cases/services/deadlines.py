@@ -1,0 +1,101 @@
+"""Due times: when a case arrives at a level and when its handler signs for it; which level is next."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+
+from governance.choices import LEVEL_ORDER, Level
+from governance.clock import (
+    add_working_time,
+    fraction_point,
+)
+from governance.models import Category, JurisdictionRule, Region
+from governance.selectors import calendar_spec, rule_for
+
+from ..choices import HandlerKind
+from ..models import Case
+
+
+class Deadlines:
+    """Due times for arriving at a level, computed once per (category, level) and instant.
+
+    Cases that arrive at a level in the same sweep share their due times per category and level,
+    so the batch escalation computes each combination once.
+    """
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self.cal = calendar_spec()
+        self._memo: dict[tuple[int, str], dict[str, Any]] = {}
+
+    def arrival(self, category: Category | int, level: str) -> dict[str, Any]:
+        cat_id = category if isinstance(category, int) else category.id
+        key = (cat_id, level)
+        if key not in self._memo:
+            cat = category if isinstance(category, Category) else Category.objects.get(pk=cat_id)
+            self._memo[key] = self._compute(rule_for(category=cat, level=level), self.now)
+        return self._memo[key]
+
+    def _compute(self, rule: JurisdictionRule | None, start: datetime) -> dict[str, Any]:
+        if rule is None:
+            return {"rule_id": None, "accept_due_at": None, "due_at": None, "yellow_at": None}
+        due = add_working_time(start, rule.handling_limit, rule.handling_unit, self.cal)
+        return {
+            "rule_id": rule.id,
+            "accept_due_at": add_working_time(start, rule.accept_limit, rule.accept_unit, self.cal),
+            "due_at": due,
+            "yellow_at": fraction_point(start, due, settings.YELLOW_THRESHOLD, rule.handling_unit, self.cal),
+        }
+
+    def handling(self, case: Case) -> dict[str, Any]:
+        """Due times when the handler signs for the case (the handling clock starts now)."""
+        rule = case.rule or rule_for(category=case.category, level=case.level)
+        values = self._compute(rule, self.now)
+        values.pop("accept_due_at")
+        return values
+
+
+def _arrive(case: Case, level: str, clock: Deadlines) -> None:
+    """Put the case at ``level`` with that level's centre (or grid team) as holder, and restart its clock."""
+    case.level = level
+    if level == Level.GRID and case.grid_id:
+        case.handler_kind, case.handler_region = HandlerKind.GRID_TEAM, None
+    else:
+        case.handler_kind, case.handler_region = HandlerKind.CENTRE, _region_at(case, level)
+    case.arrived_at = clock.now
+    for field, value in clock.arrival(case.category, level).items():
+        setattr(case, field, value)
+    case.warned_yellow = False
+
+
+def _restart_handling_clock(case: Case, clock: Deadlines) -> None:
+    for field, value in clock.handling(case).items():
+        setattr(case, field, value)
+    case.warned_yellow = False
+
+
+def _region_at(case: Case, level: str) -> Region | None:
+    return {
+        Level.COMMUNITY: case.community,
+        Level.STREET: case.street,
+        Level.DISTRICT: case.district,
+        Level.CITY: case.district.parent if case.district_id else None,
+    }.get(Level(level))
+
+
+def _top_level() -> str:
+    return settings.TOP_LEVEL if settings.TOP_LEVEL in (Level.DISTRICT, Level.CITY) else Level.DISTRICT
+
+
+def next_level_for(*, level: str, has_community: bool) -> str | None:
+    """The level a case climbs to from ``level``; None at the configured top (district, or city)."""
+    order = LEVEL_ORDER[: LEVEL_ORDER.index(Level(_top_level())) + 1]
+    if level not in order or level == order[-1]:
+        return None
+    nxt = order[order.index(Level(level)) + 1]
+    if nxt == Level.COMMUNITY and not has_community:
+        nxt = Level.STREET
+    return nxt

@@ -1,0 +1,91 @@
+"""The audit trail and evidence of a transition: who acted (name and role kept), the event row, the files."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+
+from governance.choices import Role
+from governance.models import User
+
+from ..evidence import CheckedFile
+from ..models import Case, CaseEvent, Evidence
+
+SYSTEM = "system"
+
+
+def _actor_name(actor: User | None) -> str:
+    return actor.display_name if actor else SYSTEM
+
+
+def _actor_role(actor: User | None) -> str:
+    if actor is None:
+        return _("系统")
+    if actor.role == Role.CENTRE_STAFF and actor.region_id:
+        return _("%(region)s综治中心") % {"region": actor.region.name}
+    if actor.role == Role.LIAISON and actor.department_id:
+        return _("%(dept)s联络员") % {"dept": actor.department.name}
+    return Role(actor.role).label if actor.role in Role.values else ""
+
+
+def _store_evidence(
+    case: Case, files: Sequence[CheckedFile], *, stage: str, event: CaseEvent | None, user: User | None
+) -> list[Evidence]:
+    """Write checked files under MEDIA_ROOT by content hash (one copy per content) and link them to the event."""
+    stored = []
+    for f in files:
+        ev = Evidence(
+            case=case,
+            event=event,
+            stage=stage,
+            original_name=f.name,
+            content_type=f.content_type,
+            size=len(f.content),
+            sha256=f.sha256,
+            uploaded_by=user,
+        )
+        path = ev.file.field.generate_filename(ev, f"x.{f.extension}")
+        storage = ev.file.storage
+        if storage.exists(path):
+            ev.file.name = path
+        else:
+            ev.file.save(f"x.{f.extension}", ContentFile(f.content), save=False)
+        ev.save()
+        stored.append(ev)
+    return stored
+
+
+def _record(
+    case: Case,
+    *,
+    action: str,
+    actor: User | None,
+    before: tuple[str, str],
+    note: str = "",
+    reason: str = "",
+    data: dict | None = None,
+    public: bool = True,
+    now: datetime,
+    citizen: bool = False,
+) -> CaseEvent:
+    """One audit line. ``citizen``: the reporter acting without an account (web report, follow-up link) —
+    recorded as 群众, never as "system" (which marks the sweep)."""
+    return CaseEvent.objects.create(
+        case=case,
+        action=action,
+        actor=actor,
+        actor_name=_("群众") if citizen else _actor_name(actor),
+        actor_role=_("群众") if citizen else _actor_role(actor),
+        from_status=before[0],
+        to_status=case.status,
+        from_level=before[1],
+        to_level=case.level,
+        reason=reason,
+        note=note,
+        data=data or {},
+        public=public,
+        at=now,
+    )
