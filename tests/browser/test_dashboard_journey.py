@@ -19,25 +19,13 @@ from tests.factories.world import PASSWORD
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 
 
-@pytest.fixture
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("needs Debian Chromium at /usr/bin/chromium (apt-get install -y chromium fonts-noto-cjk)")
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+@pytest.fixture(autouse=True)
+def _shots_folder(artifacts):
+    """The shared session ``browser`` (tests/browser/conftest.py) drives Chromium; only one Playwright per process."""
+    return artifacts
 
 
 def page_for(browser, live_server, username: str, width: int = 1280):
