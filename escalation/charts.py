@@ -152,7 +152,7 @@ def grid_map_svg(
 # --- charts ---------------------------------------------------------------------------------------------------
 
 W, H = 320, 240
-LEFT, RIGHT, TOP, BOTTOM = 34, 6, 46, 28
+LEFT, RIGHT, TOP, BOTTOM = 40, 8, 46, 28
 
 
 @dataclass(frozen=True)
@@ -217,15 +217,24 @@ def _y_axis(top_value: float, *, percent: bool = False) -> str:
 
 
 def _x_labels(labels: Sequence[str], xs: Sequence[float]) -> str:
+    """Every k-th label (at most six), and the last one when it does not crowd the one before it."""
     if not labels:
         return ""
-    every = max(1, math.ceil(len(labels) / 6))
-    return "".join(
-        f'<text x="{x:.1f}" y="{H - BOTTOM + 16}" font-size="11.5" text-anchor="middle" fill="#5a6676">'
-        f"{escape(label)}</text>"
-        for i, (label, x) in enumerate(zip(labels, xs, strict=True))
-        if i % every == 0 or i == len(labels) - 1
-    )
+    n = len(labels)
+    every = max(1, math.ceil(n / 6))
+    shown = set(range(0, n, every))
+    if (n - 1) - max(shown) > every // 2:
+        shown.add(n - 1)
+    out = []
+    for i in sorted(shown):
+        x, anchor = xs[i], "middle"
+        if x + 16 > W:  # keep the last label inside the picture
+            x, anchor = W - 2, "end"
+        out.append(
+            f'<text x="{x:.1f}" y="{H - BOTTOM + 16}" font-size="11.5" text-anchor="{anchor}" fill="#5a6676">'
+            f"{escape(labels[i])}</text>"
+        )
+    return "".join(out)
 
 
 def stacked_bars_svg(

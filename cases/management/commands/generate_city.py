@@ -329,7 +329,7 @@ def build_reference(*, grids: int, rng: random.Random) -> CityWorld:
         community = communities[c]
         grid = Grid(
             code=f"G{g + 1:05d}",
-            name=f"{community.name[:-2]}{col + 1}网格",
+            name=f"{community.name}{col + 1}号网格",
             community=community,
             boundary=_rect(lng, lat, CELL),
             households=rng.randint(280, 500),
