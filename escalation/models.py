@@ -81,11 +81,13 @@ class Summons(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["report_in_due_at"], name="summons_report_due_idx",
+                fields=["report_in_due_at"],
+                name="summons_report_due_idx",
                 condition=Q(status="summoned", overdue_at__isnull=True),
             ),
             models.Index(
-                fields=["respond_due_at"], name="summons_respond_due_idx",
+                fields=["respond_due_at"],
+                name="summons_respond_due_idx",
                 condition=Q(status__in=["summoned", "reported_in"], overdue_at__isnull=True),
             ),
             models.Index(fields=["department", "status"], name="summons_dept_status_idx"),

@@ -89,15 +89,22 @@ def test_sweep_escalates_overdue_case_one_level_with_a_system_event(world):
 def test_each_dispatched_department_signs_for_its_own_dispatch(world):
     case = file_case(world, code="0204", now=at(2026, 11, 18, 9))
     case_transition(case_id=case.id, action="accept", actor=world.street_officer, now=at(2026, 11, 18, 9, 5))
-    case_transition(case_id=case.id, action="dispatch", actor=world.street_officer, now=at(2026, 11, 18, 9, 5),
-                    departments=[world.departments["scjg"].id, world.departments["sthj"].id])
+    case_transition(
+        case_id=case.id,
+        action="dispatch",
+        actor=world.street_officer,
+        now=at(2026, 11, 18, 9, 5),
+        departments=[world.departments["scjg"].id, world.departments["sthj"].id],
+    )
     first = case_transition(case_id=case.id, action="sign", actor=world.liaison_scjg, now=at(2026, 11, 18, 9, 10))
     due = first.due_at
     second = case_transition(case_id=case.id, action="sign", actor=world.liaison_sthj, now=at(2026, 11, 18, 11))
     assert second.status == Status.IN_PROGRESS
     assert second.due_at == due  # the handling clock started with the first signature
     assert set(case.dispatches.values_list("department__code", "signed_at")) == {
-        ("scjg", at(2026, 11, 18, 9, 10)), ("sthj", at(2026, 11, 18, 11))}
+        ("scjg", at(2026, 11, 18, 9, 10)),
+        ("sthj", at(2026, 11, 18, 11)),
+    }
     with pytest.raises(NotAllowed, match="已签收"):
         case_transition(case_id=case.id, action="sign", actor=world.liaison_sthj)
     assert case.events.filter(action="sign").count() == 2

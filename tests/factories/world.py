@@ -60,8 +60,13 @@ class World:
 
 def _user(username: str, *, role: str, full_name: str, region: Region | None = None, **extra) -> User:
     user = User.objects.create_user(
-        username=username, password=PASSWORD, role=role, full_name=full_name, region=region,
-        email=f"{username}@example.cn", **extra,
+        username=username,
+        password=PASSWORD,
+        role=role,
+        full_name=full_name,
+        region=region,
+        email=f"{username}@example.cn",
+        **extra,
     )
     return user
 
@@ -90,10 +95,22 @@ def build_world() -> World:
     party = Organisation.objects.create(
         name="雄关街道党工委", kind=OrgKind.STREET_PARTY_COMMITTEE, line=OrgLine.PARTY, region=street
     )
-    grid_a = Grid.objects.create(code="XG-01-01", name="雄关一网格", community=community, boundary=rect(98.29, 39.77),
-                                 households=320, population=900)
-    grid_b = Grid.objects.create(code="XG-02-01", name="关城一网格", community=community_b,
-                                 boundary=rect(98.30, 39.77), households=410, population=1100)
+    grid_a = Grid.objects.create(
+        code="XG-01-01",
+        name="雄关一网格",
+        community=community,
+        boundary=rect(98.29, 39.77),
+        households=320,
+        population=900,
+    )
+    grid_b = Grid.objects.create(
+        code="XG-02-01",
+        name="关城一网格",
+        community=community_b,
+        boundary=rect(98.30, 39.77),
+        households=410,
+        population=1100,
+    )
 
     world = World(city, district, street, other_street, community, community_b, grid_a, grid_b, calendar=cal)
     u = world.users
@@ -109,10 +126,16 @@ def build_world() -> World:
     u["district_officer"] = _user("qu01", role=Role.CENTRE_STAFF, full_name="褚区", region=district)
     u["admin"] = _user("admin", role=Role.ADMIN, full_name="管理员", is_staff=True, is_superuser=True)
 
-    staff_assign(grid=grid_a, user=u["grid_leader"], role=StaffRole.GRID_LEADER, source=StaffSource.TWO_COMMITTEES,
-                 source_organisation=party)
-    staff_assign(grid=grid_a, user=u["grid_worker"], role=StaffRole.FULL_TIME_WORKER,
-                 source=StaffSource.COMMUNITY_STAFF)
+    staff_assign(
+        grid=grid_a,
+        user=u["grid_leader"],
+        role=StaffRole.GRID_LEADER,
+        source=StaffSource.TWO_COMMITTEES,
+        source_organisation=party,
+    )
+    staff_assign(
+        grid=grid_a, user=u["grid_worker"], role=StaffRole.FULL_TIME_WORKER, source=StaffSource.COMMUNITY_STAFF
+    )
     staff_assign(grid=grid_a, user=u["part_timer"], role=StaffRole.PART_TIME_WORKER, source=StaffSource.POLICE)
     staff_assign(grid=grid_b, user=u["outsider"], role=StaffRole.FULL_TIME_WORKER, source=StaffSource.COMMUNITY_STAFF)
 
@@ -127,17 +150,22 @@ def build_world() -> World:
         world.departments[code] = Department.objects.create(name=name, code=code, region=region)
     u["liaison"] = _user("chengguan01", role=Role.LIAISON, full_name="城管联络员", department=world.departments["cgzf"])
     u["liaison_zj"] = _user("zhujian01", role=Role.LIAISON, full_name="住建联络员", department=world.departments["zj"])
-    u["liaison_scjg"] = _user("shijian01", role=Role.LIAISON, full_name="市监联络员",
-                              department=world.departments["scjg"])
-    u["liaison_sthj"] = _user("huanbao01", role=Role.LIAISON, full_name="环保联络员",
-                              department=world.departments["sthj"])
+    u["liaison_scjg"] = _user(
+        "shijian01", role=Role.LIAISON, full_name="市监联络员", department=world.departments["scjg"]
+    )
+    u["liaison_sthj"] = _user(
+        "huanbao01", role=Role.LIAISON, full_name="环保联络员", department=world.departments["sthj"]
+    )
 
     # Default per-level limits (DEMO.md): grid 1, community 2, street 3, district 5 working days.
-    for level, days in [(Level.GRID, 1), (Level.COMMUNITY, 2), (Level.STREET, 3), (Level.DISTRICT, 5),
-                        (Level.CITY, 5)]:
+    for level, days in [(Level.GRID, 1), (Level.COMMUNITY, 2), (Level.STREET, 3), (Level.DISTRICT, 5), (Level.CITY, 5)]:
         JurisdictionRule.objects.create(
-            category=None, level=level, accept_limit=2, accept_unit=TimeUnit.WORKING_HOURS,
-            handling_limit=days, handling_unit=TimeUnit.WORKING_DAYS,
+            category=None,
+            level=level,
+            accept_limit=2,
+            accept_unit=TimeUnit.WORKING_HOURS,
+            handling_limit=days,
+            handling_unit=TimeUnit.WORKING_DAYS,
         )
     majors = {}
     for code, name, sub_code, sub_name, grade, limit, unit, depts in [
@@ -155,8 +183,13 @@ def build_world() -> World:
         world.categories[sub_code] = sub
         home = {"A": Level.GRID, "B": Level.STREET, "C": Level.DISTRICT, "D": Level.CITY}[grade]
         rule = JurisdictionRule.objects.create(
-            category=sub, level=home, handler_kind=HandlerKind.DEPARTMENTS if depts else HandlerKind.CENTRE,
-            accept_limit=2, accept_unit=TimeUnit.WORKING_HOURS, handling_limit=limit, handling_unit=unit,
+            category=sub,
+            level=home,
+            handler_kind=HandlerKind.DEPARTMENTS if depts else HandlerKind.CENTRE,
+            accept_limit=2,
+            accept_unit=TimeUnit.WORKING_HOURS,
+            handling_limit=limit,
+            handling_unit=unit,
         )
         rule.departments.set([world.departments[d] for d in depts])
     return world
