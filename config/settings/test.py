@@ -19,3 +19,9 @@ STORAGES = {
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory. An in-memory test database is ONE connection that Django shares with every
+    # live-server thread; two requests at once (a page and its SVG charts) then deadlock inside sqlite3.
+    # With a file each thread opens its own connection, as in production. (xdist adds a suffix per worker.)
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}  # noqa: F405
