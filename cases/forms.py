@@ -151,6 +151,20 @@ class CategoryPlaceMixin(forms.Form):
         help_text=_("可选多张，单张不超过 10 MB"),
     )
 
+    def _offer_communities(self, communities: QuerySet[Region]) -> None:
+        """The community choices, and the lookup ``clean_community`` checks a posted id against."""
+        self.fields["community"].choices = _community_choices(communities)
+        self._communities = {str(c.id): c for c in communities}
+
+    def clean_community(self) -> Region | None:
+        value = self.cleaned_data.get("community")
+        if not value:
+            return None
+        community = self._communities.get(str(value))
+        if community is None:
+            raise forms.ValidationError(_("请选择有效的社区"))
+        return community
+
     def _setup_categories(self) -> None:
         self.fields["major"].queryset = active_majors()
         choices, major_of = _subcategory_choices()
@@ -233,18 +247,8 @@ class CaseFileForm(CategoryPlaceMixin):
             self.fields["grid"].queryset = grids_visible_to(user).defer("boundary").order_by("code")
             self.fields["grid"].help_text = _("不选网格时，可填坐标自动定位或选择社区")
             communities = communities_for(user)
-            self.fields["community"].choices = _community_choices(communities)
-            self._communities = {str(c.id): c for c in communities}
+            self._offer_communities(communities)
             self.initial.setdefault("channel", Channel.HOTLINE)
-
-    def clean_community(self) -> Region | None:
-        value = self.cleaned_data.get("community")
-        if not value:
-            return None
-        community = self._communities.get(str(value))
-        if community is None:
-            raise forms.ValidationError(_("请选择有效的社区"))
-        return community
 
     def service_kwargs(self) -> dict:
         """Keyword arguments for ``services.case_file`` (without actor, files and now)."""
@@ -302,18 +306,8 @@ class CitizenReportForm(CategoryPlaceMixin):
         super().__init__(*args, **kwargs)
         self._setup_categories()
         communities = communities_for(None)
-        self.fields["community"].choices = _community_choices(communities)
+        self._offer_communities(communities)
         self.fields["community"].help_text = _("不清楚所属社区时，可点击“使用我的位置”")
-        self._communities = {str(c.id): c for c in communities}
-
-    def clean_community(self) -> Region | None:
-        value = self.cleaned_data.get("community")
-        if not value:
-            return None
-        community = self._communities.get(str(value))
-        if community is None:
-            raise forms.ValidationError(_("请选择有效的社区"))
-        return community
 
     def clean(self) -> dict:
         data = super().clean()

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from guardian.models import GroupObjectPermissionBase
 
 from governance.choices import Grade, Level
 from governance.models import Category, Department, JurisdictionRule, Region
@@ -435,11 +435,4 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="group_grants")
 
     class Meta(GroupObjectPermissionBase.Meta):
-        abstract = False
-
-
-class CaseUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="user_grants")
-
-    class Meta(UserObjectPermissionBase.Meta):
         abstract = False

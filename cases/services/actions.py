@@ -195,7 +195,7 @@ def _apply_resolve(*, case, actor, now, **_kw) -> dict:
     return {"on_time": case.resolved_on_time}
 
 
-def _apply_self_handle(*, case, actor, now, **kw) -> dict:
+def _apply_self_handle(*, case, actor, now, **_kw) -> dict:
     case.accepted_at = case.accepted_at or now
     case.signed_at = case.signed_at or now
     case.handler_kind, case.handler_region = HandlerKind.GRID_TEAM, None

@@ -227,7 +227,8 @@ def _insert_pg(specs: Sequence[NoticeSpec], recipients: list[list[tuple[int, boo
 
 # --- what: notices for case events -----------------------------------------------------------------------
 
-_CASE_FIELDS = (
+#: The case columns every notice builder reads (holder, places, due time); callers load rows with these.
+CASE_NOTICE_FIELDS = (
     "id",
     "number",
     "title",
@@ -421,7 +422,7 @@ def notices_for_events(*, events: Sequence[CaseEvent], actor: User | None = None
     if not events:
         return 0
     case_ids = {e.case_id for e in events}
-    cases = {c["id"]: c for c in Case.objects.filter(pk__in=case_ids).values(*_CASE_FIELDS)}
+    cases = {c["id"]: c for c in Case.objects.filter(pk__in=case_ids).values(*CASE_NOTICE_FIELDS)}
     needing = {e.case_id for e in events if e.action in _NEEDS_DISPATCHES}
     dispatches: dict[int, list[dict[str, Any]]] = {}
     if needing:

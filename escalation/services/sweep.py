@@ -29,7 +29,7 @@ from cases.choices import CLOCK_STATUSES, HandlerKind
 from cases.models import Case, CaseDispatch
 from cases.services import case_escalate_overdue_batch
 
-from .notices import notices_write, yellow_specs
+from .notices import CASE_NOTICE_FIELDS, notices_write, yellow_specs
 
 log = logging.getLogger(__name__)
 
@@ -37,21 +37,6 @@ log = logging.getLogger(__name__)
 #: Modules append themselves at import (``escalation.apps`` imports them); the sweep repeats each
 #: step until it returns 0 and reports its count under ``fn.sweep_name`` or the function's name.
 SWEEP_STEPS: list[Callable[..., int]] = []
-
-_YELLOW_FIELDS = (
-    "id",
-    "number",
-    "title",
-    "level",
-    "grid_id",
-    "community_id",
-    "street_id",
-    "district_id",
-    "district__parent_id",
-    "handler_kind",
-    "handler_region_id",
-    "due_at",
-)
 
 
 def register_sweep_step(step: Callable[..., int]) -> Callable[..., int]:
@@ -79,7 +64,7 @@ def warn_yellow_batch(*, now: datetime | None = None, batch_size: int | None = N
         ).order_by("yellow_at")
         if connection.features.has_select_for_update_skip_locked:
             qs = qs.select_for_update(skip_locked=True, of=("self",))
-        rows = list(qs.values(*_YELLOW_FIELDS)[:batch_size])
+        rows = list(qs.values(*CASE_NOTICE_FIELDS)[:batch_size])
         if not rows:
             return 0
         ids = [r["id"] for r in rows]

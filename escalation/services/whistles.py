@@ -65,18 +65,17 @@ def summons_url(summons_id: int) -> str:
 
 def _notify(
     *,
+    summons: Summons,
     targets: list[notices.Target],
     kind: str,
     title: str,
     key: str,
     now: datetime,
     body: str = "",
-    url: str = "",
-    case_id: int | None = None,
-    summons_id: int | None = None,
     actor: User | None = None,
 ) -> None:
-    """One notice per person behind ``targets`` (not the actor); ``key`` makes it at most once per person."""
+    """One notice about ``summons`` per person behind ``targets`` (not the actor); ``key`` makes it at most once
+    per person. The notice links to the summons page and belongs to its case."""
     notices.notices_write(
         specs=[
             notices.NoticeSpec(
@@ -85,9 +84,9 @@ def _notify(
                 targets=targets,
                 dedupe_key=key,
                 body=body,
-                case_id=case_id,
-                summons_id=summons_id,
-                url=url,
+                case_id=summons.case_id,
+                summons_id=summons.pk,
+                url=summons_url(summons.pk),
                 exclude=frozenset({actor.pk}) if actor is not None and actor.pk else frozenset(),
             )
         ],
@@ -218,6 +217,7 @@ def whistle_blow(
             )
             grant_department(case, dept)
             _notify(
+                summons=summons,
                 targets=[notices.department(dept.id)],
                 actor=actor,
                 kind=NoticeKind.WHISTLE,
@@ -225,11 +225,8 @@ def whistle_blow(
                 % {"region": whistle.region.name, "due": _local(report_due), "number": case.number},
                 body=_("事件：%(title)s\n事由：%(reason)s\n反馈时限：%(respond)s")
                 % {"title": case.title, "reason": reason, "respond": _local(respond_due)},
-                url=summons_url(summons.id),
                 key=f"whistle:{summons.id}",
                 now=now,
-                case_id=case.id,
-                summons_id=summons.id,
             )
     return whistle
 
@@ -306,15 +303,13 @@ def summons_report_in(*, summons_id: int, actor: User, now: datetime | None = No
         summons.reported_in_at, summons.reported_in_by, summons.reported_late = now, actor, late
         summons.save(update_fields=["status", "reported_in_at", "reported_in_by", "reported_late"])
         _notify(
+            summons=summons,
             targets=_whistling_centre(summons.whistle),
             actor=actor,
             kind=NoticeKind.WHISTLE,
             title=note + f"（{summons.case.number}）",
-            url=summons_url(summons.pk),
             key=f"summons:{summons.pk}:report_in",
             now=now,
-            case_id=summons.case_id,
-            summons_id=summons.pk,
         )
     return summons
 
@@ -335,17 +330,15 @@ def summons_respond(
         summons.status, summons.responded_at, summons.response = S.RESPONDED, now, text
         summons.save(update_fields=["status", "responded_at", "response"])
         _notify(
+            summons=summons,
             targets=_whistling_centre(summons.whistle),
             actor=actor,
             kind=NoticeKind.WHISTLE,
             title=_("%(dept)s已反馈，请确认（%(number)s）")
             % {"dept": summons.department.name, "number": summons.case.number},
             body=text,
-            url=summons_url(summons.pk),
             key=f"summons:{summons.pk}:respond",
             now=now,
-            case_id=summons.case_id,
-            summons_id=summons.pk,
         )
     return summons
 
@@ -386,16 +379,14 @@ def summons_request_extension(
             update_fields=["extension_status", "extension_until", "extension_reason", "extension_requested_at"]
         )
         _notify(
+            summons=summons,
             targets=_whistling_centre(summons.whistle),
             actor=actor,
             kind=NoticeKind.EXTENSION,
             title=note[:150] + f"（{summons.case.number}）",
             body=reason,
-            url=summons_url(summons.pk),
             key=f"summons:{summons.pk}:extension:{now.isoformat()}",
             now=now,
-            case_id=summons.case_id,
-            summons_id=summons.pk,
         )
     return summons
 
@@ -445,15 +436,13 @@ def summons_decide_extension(
             summons.extension_status = RequestStatus.REFUSED
         summons.save(update_fields=fields)
         _notify(
+            summons=summons,
             targets=[notices.department(summons.department_id)],
             actor=actor,
             kind=NoticeKind.EXTENSION,
             title=text[:150] + f"（{summons.case.number}）",
-            url=summons_url(summons.pk),
             key=f"summons:{summons.pk}:extension-decided:{now.isoformat()}",
             now=now,
-            case_id=summons.case_id,
-            summons_id=summons.pk,
         )
     return summons
 
@@ -474,16 +463,14 @@ def summons_return(*, summons_id: int, actor: User, reason: str, now: datetime |
             summons.extension_status = RequestStatus.REFUSED
         summons.save(update_fields=["status", "returned_at", "return_reason", "extension_status"])
         _notify(
+            summons=summons,
             targets=_whistling_centre(summons.whistle),
             actor=actor,
             kind=NoticeKind.RETURNED,
             title=note[:150] + f"（{summons.case.number}）",
             body=reason,
-            url=summons_url(summons.pk),
             key=f"summons:{summons.pk}:return",
             now=now,
-            case_id=summons.case_id,
-            summons_id=summons.pk,
         )
     return summons
 
@@ -499,16 +486,14 @@ def summons_complete(*, summons_id: int, actor: User, now: datetime | None = Non
         summons.status, summons.done_at = S.DONE, now
         summons.save(update_fields=["status", "done_at"])
         _notify(
+            summons=summons,
             targets=[notices.department(summons.department_id)],
             actor=actor,
             kind=NoticeKind.WHISTLE,
             title=_("%(region)s已确认您部门的反馈（%(number)s）")
             % {"region": summons.whistle.region.name, "number": summons.case.number},
-            url=summons_url(summons.pk),
             key=f"summons:{summons.pk}:done",
             now=now,
-            case_id=summons.case_id,
-            summons_id=summons.pk,
         )
     return summons
 
