@@ -44,7 +44,7 @@ class Case(models.Model):
     ``yellow_at`` is when the case turns yellow (a share of the time used, see YELLOW_THRESHOLD).
     """
 
-    number = models.CharField(_("编号"), max_length=32, unique=True)
+    number = models.CharField(_("编号"), max_length=32)
     title = models.CharField(_("标题"), max_length=200)
     description = models.TextField(_("描述"))
     category = models.ForeignKey(Category, verbose_name=_("事项类别"), on_delete=models.PROTECT, related_name="cases")
@@ -61,19 +61,36 @@ class Case(models.Model):
     )
     citizen_name = models.CharField(_("群众姓名"), max_length=50, blank=True)
     citizen_phone = models.CharField(_("群众电话"), max_length=20, blank=True)
-    follow_up_token = models.CharField(max_length=64, unique=True, default=new_follow_up_token, editable=False)
+    follow_up_token = models.CharField(max_length=64, default=new_follow_up_token, editable=False)
 
     lat = models.FloatField(_("纬度"), null=True, blank=True)
     lng = models.FloatField(_("经度"), null=True, blank=True)
     address = models.CharField(_("地址"), max_length=200)
+    # The scope columns have no index of their own: the composite indexes below lead with them.
     grid = models.ForeignKey(
-        Grid, verbose_name=_("网格"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+        Grid,
+        verbose_name=_("网格"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,
     )
     community = models.ForeignKey(
-        Region, verbose_name=_("社区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Region,
+        verbose_name=_("社区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
-    street = models.ForeignKey(Region, verbose_name=_("街道"), on_delete=models.PROTECT, related_name="+")
-    district = models.ForeignKey(Region, verbose_name=_("区"), on_delete=models.PROTECT, related_name="+")
+    street = models.ForeignKey(
+        Region, verbose_name=_("街道"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    district = models.ForeignKey(
+        Region, verbose_name=_("区"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
 
     level = models.CharField(_("当前层级"), max_length=12, choices=Level.choices)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.REPORTED)
@@ -128,10 +145,17 @@ class Case(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # partial index below: open cases have none
     )
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("合并至"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged_cases"
+        "self",
+        verbose_name=_("合并至"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_cases",
+        db_index=False,  # partial index below: few cases are merged
     )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -144,7 +168,13 @@ class Case(models.Model):
             models.CheckConstraint(condition=Q(level__in=Level.values), name="case_level_valid"),
             models.CheckConstraint(condition=Q(channel__in=Channel.values), name="case_channel_valid"),
             models.CheckConstraint(condition=Q(grade__in=Grade.values), name="case_grade_valid"),
+            # Constraints, not ``unique=True``: on PostgreSQL that adds a second (LIKE) index nothing uses.
+            models.UniqueConstraint(fields=["number"], name="case_number_unique"),
+            models.UniqueConstraint(fields=["follow_up_token"], name="case_follow_up_token_unique"),
         ]
+        # Every index is written on each change of level, status or due time (the sweep moves 100,000 cases at
+        # a time), so each one earns its place: no index a composite one already leads with, and columns that
+        # stay empty while a case is open (closed_at, resolved_at, merged_into …) are indexed only where set.
         indexes = [
             # The sweep's query: open cases whose clock runs, by due time.
             models.Index(
@@ -162,7 +192,7 @@ class Case(models.Model):
             models.Index(fields=["district", "status", "-reported_at"], name="case_district_status_idx"),
             models.Index(fields=["grid", "status", "-reported_at"], name="case_grid_status_idx"),
             models.Index(fields=["-reported_at"], name="case_reported_idx"),
-            models.Index(fields=["closed_at"], name="case_closed_idx"),
+            models.Index(fields=["closed_at"], name="case_closed_idx", condition=Q(closed_at__isnull=False)),
             # The dashboard (counters, queue, grid map): open cases of a scope, newest first. Partial: only the
             # open few per cent of the rows, so a district's open cases are read without touching its closed ones.
             models.Index(
@@ -184,13 +214,19 @@ class Case(models.Model):
             # Each count is a range on one date column, OR-ed (BitmapOr): with the scope leading, the scan reads
             # only the scope's rows of the period, not the whole city's (nor the scope's whole history).
             *[
-                models.Index(fields=[scope, column], name=f"case_{scope}_{column.removesuffix('_at')}_idx")
+                models.Index(
+                    fields=[scope, column],
+                    name=f"case_{scope}_{column.removesuffix('_at')}_idx",
+                    condition=Q(**{f"{column}__isnull": False}) if column in ("closed_at", "resolved_at") else None,
+                )
                 for scope in ("street", "district")
                 for column in ("reported_at", "due_at", "closed_at", "resolved_at")
             ],
             # The same without a scope (admins, city): reported and closed have theirs above.
             models.Index(fields=["due_at"], name="case_due_idx"),
-            models.Index(fields=["resolved_at"], name="case_resolved_idx"),
+            models.Index(fields=["resolved_at"], name="case_resolved_idx", condition=Q(resolved_at__isnull=False)),
+            models.Index(fields=["resolved_by"], name="case_resolved_by_idx", condition=Q(resolved_by__isnull=False)),
+            models.Index(fields=["merged_into"], name="case_merged_into_idx", condition=Q(merged_into__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -237,7 +273,9 @@ class CaseEvent(models.Model):
     ``actor_name == "system"`` marks the sweep. ``public`` events appear on the citizen timeline.
     """
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    # No single-column indexes: event_case_at_idx leads with the case, and the actor's is partial (the
+    # sweep's events have none) — the sweep inserts events by the hundred thousand.
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", db_index=False)
     action = models.CharField(_("动作"), max_length=32)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -246,6 +284,7 @@ class CaseEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     actor_name = models.CharField(_("操作人姓名"), max_length=60)
     actor_role = models.CharField(_("操作人身份"), max_length=60, blank=True)
@@ -268,6 +307,7 @@ class CaseEvent(models.Model):
         indexes = [
             models.Index(fields=["case", "at"], name="event_case_at_idx"),
             models.Index(fields=["action", "at"], name="event_action_at_idx"),
+            models.Index(fields=["actor"], name="event_actor_idx", condition=Q(actor__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -128,13 +128,20 @@ class Notice(models.Model):
 
     Email delivery is an outbox: rows are written in the transaction that caused them and sent
     after commit; failures back off (``next_attempt_at``) and the sweep re-sends what is pending.
-    ``dedupe_key`` makes "once each" hold in the database (yellow/red per case and due time).
+    ``dedupe_key`` makes "once each" hold in the database (yellow/red per case and due time); the notices
+    of a case event have none (the event is announced once, in its own transaction).
     """
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
+    # Indexes: the inbox and the unique key lead with the recipient; the summons' is partial (most notices have
+    # none) — the sweep writes notices by the hundred thousand, and each index is a write per row.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices", db_index=False
+    )
     kind = models.CharField(max_length=20, choices=NoticeKind.choices)
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="notices")
-    summons = models.ForeignKey(Summons, null=True, blank=True, on_delete=models.CASCADE, related_name="notices")
+    summons = models.ForeignKey(
+        Summons, null=True, blank=True, on_delete=models.CASCADE, related_name="notices", db_index=False
+    )
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=200, blank=True)
@@ -152,11 +159,16 @@ class Notice(models.Model):
         verbose_name_plural = _("通知")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["recipient", "dedupe_key"], name="notice_once_per_recipient_key"),
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                name="notice_once_per_recipient_key",
+                condition=Q(dedupe_key__isnull=False),
+            ),
         ]
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notice_inbox_idx"),
             models.Index(fields=["next_attempt_at"], name="notice_outbox_idx", condition=Q(email_status="pending")),
+            models.Index(fields=["summons"], name="notice_summons_idx", condition=Q(summons__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from governance.choices import Level
 from governance.models import Region
+from governance.pgarray import pg_array
 
 from .. import transitions
 from ..choices import CLOCK_STATUSES, HandlerKind
@@ -68,62 +69,60 @@ def case_escalate_overdue_batch(*, now: datetime | None = None, batch_size: int 
                 top_ids.append(r["id"])
             else:
                 moves.append((r, nxt))
-        events: list[CaseEvent] = []
+        rows_out: list[dict] = []
         if moves:
             dispatched: dict[int, list[int]] = {}
             for cid, dept in CaseDispatch.objects.filter(
-                case_id__in=[r["id"] for r, _n in moves], active=True, department__isnull=False
+                case__any_of=[r["id"] for r, _n in moves], active=True, department__isnull=False
             ).values_list("case_id", "department_id"):
                 dispatched.setdefault(cid, []).append(dept)
             _bulk_escalate(moves, clock)
             for r, nxt in moves:
-                events.append(
-                    CaseEvent(
-                        case_id=r["id"],
-                        action="escalate",
-                        actor=None,
-                        actor_name=SYSTEM,
-                        actor_role=system_role,
-                        from_status=r["status"],
-                        to_status=S.ACCEPTED,
-                        from_level=r["level"],
-                        to_level=nxt,
-                        reason="overdue",
-                        note=escalate_note,
-                        data={
+                rows_out.append(
+                    {
+                        "case_id": r["id"],
+                        "action": "escalate",
+                        "actor_name": SYSTEM,
+                        "actor_role": system_role,
+                        "from_status": r["status"],
+                        "to_status": S.ACCEPTED,
+                        "from_level": r["level"],
+                        "to_level": nxt,
+                        "reason": "overdue",
+                        "note": escalate_note,
+                        "data": {
                             "overdue_due_at": r["due_at"].isoformat(),
                             "from_handler": _holder(
                                 r["handler_kind"], r["handler_region_id"], dispatched.get(r["id"], ())
                             ),
                         },
-                        public=True,
-                        at=now,
-                    )
+                        "public": True,
+                        "at": now,
+                    }
                 )
         if top_ids:
-            Case.objects.filter(pk__in=top_ids).update(supervised_at=now, updated_at=now)
+            Case.objects.filter(pk__any_of=top_ids).update(supervised_at=now, updated_at=now)
             by_id = {r["id"]: r for r in rows}
             for cid in top_ids:
                 r = by_id[cid]
-                events.append(
-                    CaseEvent(
-                        case_id=cid,
-                        action="supervise",
-                        actor=None,
-                        actor_name=SYSTEM,
-                        actor_role=system_role,
-                        from_status=r["status"],
-                        to_status=r["status"],
-                        from_level=r["level"],
-                        to_level=r["level"],
-                        reason="overdue",
-                        note=supervise_note,
-                        data={"overdue_due_at": r["due_at"].isoformat()},
-                        public=False,
-                        at=now,
-                    )
+                rows_out.append(
+                    {
+                        "case_id": cid,
+                        "action": "supervise",
+                        "actor_name": SYSTEM,
+                        "actor_role": system_role,
+                        "from_status": r["status"],
+                        "to_status": r["status"],
+                        "from_level": r["level"],
+                        "to_level": r["level"],
+                        "reason": "overdue",
+                        "note": supervise_note,
+                        "data": {"overdue_due_at": r["due_at"].isoformat()},
+                        "public": False,
+                        "at": now,
+                    }
                 )
-        _insert_system_events(events)
+        events = _insert_system_events(rows_out)
         events_recorded.send(sender=Case, events=events, actor=None, batch=True)
     return {"escalated": len(moves), "supervised": len(top_ids)}
 
@@ -141,7 +140,7 @@ def _bulk_escalate(moves: list[tuple[dict, str]], clock: Deadlines) -> None:
             holder = F(holder_column[nxt])
         else:  # the city: the district's parent region
             holder = Subquery(Region.objects.filter(pk=OuterRef("district_id")).values("parent_id")[:1])
-        Case.objects.filter(pk__in=ids).update(
+        Case.objects.filter(pk__any_of=ids).update(
             level=nxt,
             status=S.ACCEPTED,
             handler_kind=HandlerKind.CENTRE,
@@ -155,7 +154,7 @@ def _bulk_escalate(moves: list[tuple[dict, str]], clock: Deadlines) -> None:
             escalation_count=F("escalation_count") + 1,
             updated_at=clock.now,
         )
-    CaseDispatch.objects.filter(case_id__in=[r["id"] for r, _n in moves], active=True).update(active=False)
+    CaseDispatch.objects.filter(case__any_of=[r["id"] for r, _n in moves], active=True).update(active=False)
 
 
 _EVENT_COLUMNS = (
@@ -175,18 +174,18 @@ _EVENT_COLUMNS = (
 )
 
 
-def _insert_system_events(events: list[CaseEvent]) -> None:
-    """Insert a batch of system events (one per case), setting their ids.
+def _insert_system_events(rows: list[dict]) -> list[CaseEvent]:
+    """Insert a batch of system events (one per case, given as column dicts); returns them saved.
 
     On PostgreSQL one ``INSERT … SELECT FROM unnest(column arrays)`` — the rows travel as a dozen array
-    parameters instead of a dozen placeholders per row, which is several times cheaper for thousands of
-    rows; ``RETURNING id, case_id`` gives each event its id. Elsewhere ``bulk_create``.
+    parameters (``governance.pgarray``) instead of a dozen placeholders per row, several times cheaper for
+    thousands of rows; ``RETURNING id, case_id`` gives each event its id, and the instances are built the
+    way the ORM builds fetched rows (``from_db``). Elsewhere ``bulk_create``.
     """
     from django.db import connection
 
-    if connection.vendor != "postgresql" or not events:
-        CaseEvent.objects.bulk_create(events, batch_size=2000)
-        return
+    if connection.vendor != "postgresql" or not rows:
+        return CaseEvent.objects.bulk_create([CaseEvent(**row) for row in rows], batch_size=2000)
     import json
 
     from django.core.serializers.json import DjangoJSONEncoder
@@ -195,9 +194,9 @@ def _insert_system_events(events: list[CaseEvent]) -> None:
     values: dict[str, list] = {}
     for column, _type in _EVENT_COLUMNS:
         if column == "data":
-            values[column] = [json.dumps(e.data, cls=DjangoJSONEncoder) for e in events]
+            values[column] = [json.dumps(row["data"], cls=DjangoJSONEncoder) for row in rows]
         else:
-            values[column] = [getattr(e, column) for e in events]
+            values[column] = [row[column] for row in rows]
     varying = [(c, t) for c, t in _EVENT_COLUMNS if c == "case_id" or len(set(values[c])) > 1]
     constant = [(c, t) for c, t in _EVENT_COLUMNS if (c, t) not in varying]
     unnest = ", ".join(f"%s::{'text' if t == 'jsonb' else t}[]" for _c, t in varying)
@@ -205,7 +204,7 @@ def _insert_system_events(events: list[CaseEvent]) -> None:
         [f"u.{c}::jsonb" if t == "jsonb" else f"u.{c}" for c, t in varying] + [f"%s::{t}" for _c, t in constant]
     )
     names = ", ".join([c for c, _t in varying] + [c for c, _t in constant])
-    params = [values[c][0] for c, _t in constant] + [values[c] for c, _t in varying]
+    params = [values[c][0] for c, _t in constant] + [pg_array(values[c]) for c, _t in varying]
     table = CaseEvent._meta.db_table
     with connection.cursor() as cur:
         cur.execute(
@@ -214,8 +213,12 @@ def _insert_system_events(events: list[CaseEvent]) -> None:
             params,
         )
         ids = {case_id: pk for pk, case_id in cur.fetchall()}
-    if len(ids) != len(events):
+    if len(ids) != len(rows):
         raise RuntimeError("system events must be one per case")
-    for e in events:
-        e.pk = ids[e.case_id]
-        e._state.adding = False
+    attnames = [f.attname for f in CaseEvent._meta.concrete_fields]
+    return [
+        CaseEvent.from_db(
+            connection.alias, attnames, [ids[row["case_id"]] if a == "id" else row.get(a) for a in attnames]
+        )
+        for row in rows
+    ]

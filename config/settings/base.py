@@ -171,6 +171,8 @@ CELERY_BEAT_SCHEDULE = {
 YELLOW_THRESHOLD = env.float("YELLOW_THRESHOLD", default=0.8)  # share of the time used before a case turns yellow
 TOP_LEVEL = env.str("TOP_LEVEL", default="district")  # district, or city where the city centre takes part
 SWEEP_BATCH_SIZE = env.int("SWEEP_BATCH_SIZE", default=5000)
+# Connections a sweep works on at once (PostgreSQL; its batches lock disjoint rows). 1: one after another.
+SWEEP_WORKERS = env.int("SWEEP_WORKERS", default=2)
 CITIZEN_REPORT_RATE = env.str("CITIZEN_REPORT_RATE", default="10/h")
 REOPEN_ON_UNSATISFIED = env.bool("REOPEN_ON_UNSATISFIED", default=True)
 # Open311 GET requests publish only cases filed through these channels (others were promised a private link).

@@ -6,9 +6,12 @@ events (the sweep sends thousands at once) costs a constant number of queries �
 cases, one for their active dispatches when needed, one per kind of recipient group (grid teams,
 centres, departments), and the bulk INSERTs — never one query per case.
 
-"Once each" is held by the database: ``Notice(recipient, dedupe_key)`` is unique and rows are
-inserted with ``ON CONFLICT DO NOTHING`` (``bulk_create(ignore_conflicts=True)``), so writing the
-same notice twice (a re-run, two sweeps) leaves one row.
+"Once each" is held by the database: ``Notice(recipient, dedupe_key)`` is unique where a key is set,
+and keyed rows are inserted with ``ON CONFLICT DO NOTHING``, so a notice that later sweeps could
+write again (yellow and red lights, supervision, an overdue summons) leaves one row. The notices of a
+case event carry no key: the event is announced once, by the transaction that wrote it, so they are
+plain INSERTs (the sweep writes them by the hundred thousand, and the conflict check would cost a
+third of that).
 
 Email is an outbox (``services/outbox.py``): rows start ``pending`` (``skipped`` when the user has no
 address); after commit one task is enqueued to send them; the beat task re-sends whatever is pending
@@ -33,6 +36,7 @@ from cases.choices import HandlerKind, RatingResult, ReturnReason
 from cases.models import Case, CaseDispatch, CaseEvent, ExtensionRequest
 from governance.choices import Level, Role
 from governance.models import User
+from governance.pgarray import pg_array
 from grids.models import GridAssignment
 
 from ..choices import DeliveryStatus, NoticeKind
@@ -121,7 +125,7 @@ class NoticeSpec:
     kind: str
     title: str
     targets: Sequence[Target]
-    dedupe_key: str
+    dedupe_key: str | None  # None: written once by construction (a case event's notice), no conflict check
     body: str = ""
     case_id: int | None = None
     summons_id: int | None = None
@@ -155,7 +159,10 @@ def notices_write(*, specs: Sequence[NoticeSpec], now: datetime | None = None) -
     if not total:
         return 0
     if connection.vendor == "postgresql":
-        _insert_pg(specs, recipients, now)
+        for keyed in (True, False):
+            chosen = [i for i, spec in enumerate(specs) if bool(spec.dedupe_key) is keyed and recipients[i]]
+            if chosen:
+                _insert_pg([specs[i] for i in chosen], [recipients[i] for i in chosen], now, keyed=keyed)
     else:
         Notice.objects.bulk_create(
             [
@@ -167,7 +174,7 @@ def notices_write(*, specs: Sequence[NoticeSpec], now: datetime | None = None) -
                     title=spec.title[:200],
                     body=spec.body,
                     url=spec.url[:200],
-                    dedupe_key=spec.dedupe_key[:120],
+                    dedupe_key=spec.dedupe_key[:120] if spec.dedupe_key else None,
                     created_at=now,
                     next_attempt_at=now,
                     email_status=DeliveryStatus.PENDING if has_email else DeliveryStatus.SKIPPED,
@@ -183,11 +190,14 @@ def notices_write(*, specs: Sequence[NoticeSpec], now: datetime | None = None) -
     return total
 
 
-def _insert_pg(specs: Sequence[NoticeSpec], recipients: list[list[tuple[int, bool]]], now: datetime) -> None:
+def _insert_pg(
+    specs: Sequence[NoticeSpec], recipients: list[list[tuple[int, bool]]], now: datetime, *, keyed: bool
+) -> None:
     """PostgreSQL: one INSERT … SELECT joining two ``unnest``-ed parameter sets — the specs (title, case …,
-    once each) and the (spec, recipient) pairs — ``ON CONFLICT DO NOTHING``. The text of a message that goes
-    to four people travels once, and thousands of rows cost a few array parameters, not a placeholder per
-    value (several times cheaper than ``bulk_create`` for a sweep's batch)."""
+    once each) and the (spec, recipient) pairs — ``ON CONFLICT DO NOTHING`` when the specs are ``keyed``.
+    The text of a message that goes to four people travels once, and thousands of rows cost a few array
+    parameters (``governance.pgarray``), not a placeholder per value — several times cheaper than
+    ``bulk_create`` for a sweep's batch."""
     idx, uids, statuses = [], [], []
     for i, mine in enumerate(recipients):
         for uid, has_email in mine:
@@ -205,21 +215,21 @@ def _insert_pg(specs: Sequence[NoticeSpec], recipients: list[list[tuple[int, boo
              AS s(idx, kind, case_id, summons_id, title, body, url, key)
         JOIN unnest(%(r_idx)s::int[], %(uid)s::bigint[], %(status)s::text[]) AS r(idx, uid, status)
           ON r.idx = s.idx
-        ON CONFLICT DO NOTHING
+        {"ON CONFLICT DO NOTHING" if keyed else ""}
     """
     params = {
         "now": now,
-        "s_idx": list(range(len(specs))),
-        "kind": [str(s.kind) for s in specs],
-        "case": [s.case_id for s in specs],
-        "summons": [s.summons_id for s in specs],
-        "title": [s.title[:200] for s in specs],
-        "body": [s.body for s in specs],
-        "url": [s.url[:200] for s in specs],
-        "key": [s.dedupe_key[:120] for s in specs],
-        "r_idx": idx,
-        "uid": uids,
-        "status": [str(x) for x in statuses],
+        "s_idx": pg_array(range(len(specs))),
+        "kind": pg_array(str(s.kind) for s in specs),
+        "case": pg_array(s.case_id for s in specs),
+        "summons": pg_array(s.summons_id for s in specs),
+        "title": pg_array(s.title[:200] for s in specs),
+        "body": pg_array(s.body for s in specs),
+        "url": pg_array(s.url[:200] for s in specs),
+        "key": pg_array(s.dedupe_key[:120] if s.dedupe_key else None for s in specs),
+        "r_idx": pg_array(idx),
+        "uid": pg_array(uids),
+        "status": pg_array(str(x) for x in statuses),
     }
     with connection.cursor() as cur:
         cur.execute(sql, params)
@@ -404,10 +414,10 @@ def _spec_for_event(
     )
 
 
-def _event_key(event: CaseEvent, case: dict[str, Any]) -> str:
+def _event_key(event: CaseEvent, case: dict[str, Any]) -> str | None:
     if event.action == "supervise" and event.actor_id is None:
-        return f"supervised:{case['id']}"  # the sweep supervises a case once
-    return f"event:{event.pk}"
+        return f"supervised:{case['id']}"  # the sweep supervises a case once, whatever its later sweeps do
+    return None
 
 
 def notices_for_events(*, events: Sequence[CaseEvent], actor: User | None = None) -> int:
@@ -422,7 +432,7 @@ def notices_for_events(*, events: Sequence[CaseEvent], actor: User | None = None
     if not events:
         return 0
     case_ids = {e.case_id for e in events}
-    cases = {c["id"]: c for c in Case.objects.filter(pk__in=case_ids).values(*CASE_NOTICE_FIELDS)}
+    cases = {c["id"]: c for c in Case.objects.filter(pk__any_of=case_ids).values(*CASE_NOTICE_FIELDS)}
     needing = {e.case_id for e in events if e.action in _NEEDS_DISPATCHES}
     dispatches: dict[int, list[dict[str, Any]]] = {}
     if needing:

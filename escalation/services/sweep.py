@@ -12,13 +12,17 @@ Order of one run, all at the same ``now``:
    80 % of its time, once per due time;
 3. the registered extra steps (``SWEEP_STEPS``), e.g. the whistle module's overdue summonses.
 Exactly once: every batch locks its rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL) and changes
-them so that they no longer match, so two sweeps at once take disjoint rows.
+them so that they no longer match, so two sweeps at once take disjoint rows. The same property lets
+one sweep work on ``SWEEP_WORKERS`` connections at once (threads, each repeating the step until it
+finds nothing): while one batch waits on the database, another is prepared in Python — on the
+benchmark's 2-core machine two workers escalate 100,000 cases in about two thirds of the time.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from django.conf import settings
@@ -80,30 +84,58 @@ def warn_yellow_batch(*, now: datetime | None = None, batch_size: int | None = N
     return marked
 
 
-def _repeat(step: Callable[..., int | dict[str, int]], **kwargs) -> dict[str, int] | int:
-    total: dict[str, int] | int = 0
+Counts = dict[str, int] | int
+
+
+def _add(total: Counts, got: Counts) -> Counts:
+    if isinstance(got, dict):
+        base = total if isinstance(total, dict) else {}
+        return {k: base.get(k, 0) + got.get(k, 0) for k in {*base, *got}}
+    return (total if isinstance(total, int) else 0) + got
+
+
+def _repeat(step: Callable[..., Counts], **kwargs) -> Counts:
+    """Run ``step`` batch after batch until one finds nothing to do; returns the summed counts."""
+    total: Counts = 0
     while True:
         got = step(**kwargs)
-        if isinstance(got, dict):
-            total = {k: (total.get(k, 0) if isinstance(total, dict) else 0) + v for k, v in got.items()}
-            done = sum(got.values())
-        else:
-            total = (total if isinstance(total, int) else 0) + got
-            done = got
-        if not done:
+        total = _add(total, got)
+        if not (sum(got.values()) if isinstance(got, dict) else got):
             return total
 
 
-def sweep(*, now: datetime | None = None, batch_size: int | None = None) -> dict[str, int]:
+def _repeat_on_own_connection(step: Callable[..., Counts], **kwargs) -> Counts:
+    try:
+        return _repeat(step, **kwargs)
+    finally:
+        connection.close()  # this thread's connection (Django's are per thread)
+
+
+def _repeat_parallel(step: Callable[..., Counts], workers: int, **kwargs) -> Counts:
+    """``_repeat`` on ``workers`` connections at once: each thread takes its own batches (SKIP LOCKED keeps them
+    disjoint) and stops when it finds nothing. One after another instead where rows can't be shared between
+    connections: without SKIP LOCKED (SQLite), or inside a transaction (other connections wouldn't see it)."""
+    if workers <= 1 or not connection.features.has_select_for_update_skip_locked or connection.in_atomic_block:
+        return _repeat(step, **kwargs)
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sweep") as pool:
+        futures = [pool.submit(_repeat_on_own_connection, step, **kwargs) for _ in range(workers)]
+        total: Counts = 0
+        for future in futures:
+            total = _add(total, future.result())
+    return total
+
+
+def sweep(*, now: datetime | None = None, batch_size: int | None = None, workers: int | None = None) -> dict[str, int]:
     """One sweep: escalate what is overdue, warn what turned yellow, run the registered steps; returns counts."""
     now = now or timezone.now()
     batch_size = batch_size or settings.SWEEP_BATCH_SIZE
+    workers = workers or settings.SWEEP_WORKERS
     started = timezone.now()
-    red = _repeat(case_escalate_overdue_batch, now=now, batch_size=batch_size)
+    red = _repeat_parallel(case_escalate_overdue_batch, workers, now=now, batch_size=batch_size)
     counts = {"escalated": 0, "supervised": 0, **(red if isinstance(red, dict) else {})}
-    counts["yellow"] = int(_repeat(warn_yellow_batch, now=now, batch_size=batch_size))
+    counts["yellow"] = int(_repeat_parallel(warn_yellow_batch, workers, now=now, batch_size=batch_size))
     for step in list(SWEEP_STEPS):
-        got = _repeat(step, now=now, batch_size=batch_size)
+        got = _repeat_parallel(step, workers, now=now, batch_size=batch_size)
         name = getattr(step, "sweep_name", None) or step.__name__.removesuffix("_batch")
         counts[name] = got if isinstance(got, int) else sum(got.values())
     seconds = (timezone.now() - started).total_seconds()

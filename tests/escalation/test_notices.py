@@ -17,7 +17,7 @@ from cases.services import case_escalate_overdue_batch, case_rate_by_citizen, ca
 from escalation import tasks
 from escalation.choices import DeliveryStatus, NoticeKind
 from escalation.models import Notice
-from escalation.services.notices import NoticeSpec, centre, notices_for_events, notices_write
+from escalation.services.notices import NoticeSpec, centre, notices_write
 from escalation.services.outbox import LEASE, MAX_ATTEMPTS, _claim, backoff, notices_send_pending
 from escalation.services.sweep import sweep
 from tests.cases.helpers import at, file_case, photo
@@ -145,14 +145,16 @@ def test_a_satisfied_rating_tells_nobody(world):
 # --- once each, set-wise ----------------------------------------------------------------------------------
 
 
-def test_writing_the_notices_of_the_same_events_again_adds_nothing(world):
+def test_a_keyed_notice_written_again_adds_nothing_and_event_notices_are_unkeyed(world):
     case = file_case(world, code="0101", now=T0)
     case_transition(case_id=case.id, action="escalate", actor=world.grid_worker, note="协调", now=T0)
-    first = Notice.objects.count()
-    events = list(CaseEvent.objects.filter(case=case))
-    notices_for_events(events=events)
-    notices_for_events(events=events)
-    assert Notice.objects.count() == first
+    # An event is announced once, by its own transaction: its notices need no key (nor the conflict check).
+    assert set(Notice.objects.filter(case=case).values_list("dedupe_key", flat=True)) == {None}
+    spec = NoticeSpec(kind=NoticeKind.OTHER, title="黄灯", targets=[centre(world.community.id)], dedupe_key="once")
+    first = notices_write(specs=[spec], now=T0)
+    notices_write(specs=[spec, spec], now=T0)
+    assert first == 1
+    assert Notice.objects.filter(dedupe_key="once").count() == 1
 
 
 def test_users_without_an_email_address_still_get_the_notice_in_their_inbox(world):

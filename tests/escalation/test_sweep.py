@@ -10,7 +10,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 
 from cases.choices import HandlerKind, Status
 from cases.models import Case, CaseEvent
@@ -173,6 +173,54 @@ def test_two_sweeps_at_once_escalate_each_overdue_case_exactly_once(world):
     assert len(per_case) == 300 and set(per_case.values()) == {1}
     assert set(Case.objects.values_list("level", "escalation_count").distinct()) == {(Level.COMMUNITY, 1)}
     assert Notice.objects.filter(kind=NoticeKind.ESCALATED).count() == 300 * 4
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_sweep_works_its_batches_on_several_connections_each_case_once(world):
+    template = file_case(world, code="0101", now=T0)
+    fields = [f.attname for f in Case._meta.concrete_fields if f.attname not in ("id", "number", "follow_up_token")]
+    Case.objects.bulk_create(
+        Case(**{f: getattr(template, f) for f in fields}, number=f"{template.number}-{i}", follow_up_token=f"p-{i}")
+        for i in range(199)
+    )
+    threads_seen: set[str] = set()
+    all_three = threading.Barrier(3, timeout=30)  # passes only if three workers run the step at once
+
+    def spy(*, now, batch_size):
+        threads_seen.add(threading.current_thread().name)
+        all_three.wait()
+        return 0
+
+    register_sweep_step(spy)
+    try:
+        counts = sweep(now=at(2026, 11, 30, 9, 0), batch_size=15, workers=3)
+    finally:
+        SWEEP_STEPS.remove(spy)
+    assert counts["escalated"] == 200
+    assert len(threads_seen) == 3 and all(name.startswith("sweep") for name in threads_seen)
+    per_case = Counter(CaseEvent.objects.filter(action="escalate").values_list("case_id", flat=True))
+    assert len(per_case) == 200 and set(per_case.values()) == {1}
+    assert Notice.objects.filter(kind=NoticeKind.ESCALATED).count() == 200 * 4
+
+
+@pytest.mark.django_db
+def test_a_sweep_inside_a_transaction_keeps_to_its_own_connection(world):
+    case = file_case(world, code="0101", now=T0)
+    threads_seen: set[str] = set()
+
+    def spy(*, now, batch_size):
+        threads_seen.add(threading.current_thread().name)
+        return 0
+
+    register_sweep_step(spy)
+    try:
+        with transaction.atomic():  # other connections could not see this transaction's rows
+            counts = sweep(now=case.due_at + timedelta(minutes=1), workers=4)
+    finally:
+        SWEEP_STEPS.remove(spy)
+    assert counts["escalated"] == 1
+    assert threads_seen == {threading.current_thread().name}
 
 
 @pytest.mark.postgres
