@@ -1,8 +1,10 @@
 """The assessment (考核) over cases: the 三率 and the 数字城管 indicators, computed in SQL aggregates.
 
-Everything here is a read over an already scope-filtered case queryset (``selectors.case_queryset_for``):
-the functions group and count in the database and return a few rows of integers; no case is loaded
-into Python. Rates are computed from those raw counts, which are always returned with them, so any
+Everything here is a read over a user's ``selectors.Scope``: its cases, and the dispatch and rating rows of
+those cases — read by the place they copy from their case (``models.CasePlace``) when the scope is a place,
+so a district's dispatches or ratings of a period come from ``(scope, time)`` indexes, not from joining every
+case of the district. The functions group and count in the database and return a few rows of integers; no
+case is loaded into Python. Rates are computed from those raw counts, which are always returned with them, so any
 scheme (weights, weight of "basically satisfied") can be recomputed from a stored row.
 
 Which date each count uses — the period is ``[start, end)``: local midnight of the first day to local
@@ -54,7 +56,8 @@ from governance.models import Department, Region, User
 from grids.models import Grid
 
 from .choices import Status
-from .models import Case
+from .models import Case, CaseDispatch, Rating
+from .selectors import Scope
 
 #: Dimensions of the tables, in the order the page offers them.
 DIMENSIONS = {
@@ -291,6 +294,16 @@ def _case_counts(period: Period, prefix: str = "") -> dict[str, Count]:
     }
 
 
+def _rating_row_counts() -> dict[str, Count]:
+    """The satisfaction counts over ``Rating`` rows (which carry their case's place: ``models.CasePlace``)."""
+    return {
+        "rated": Count("id"),
+        "satisfied": Count("id", filter=Q(result="satisfied")),
+        "basic": Count("id", filter=Q(result="basic")),
+        "unsatisfied": Count("id", filter=Q(result="unsatisfied")),
+    }
+
+
 def _rating_counts(prefix: str = "") -> dict[str, Count]:
     pk = f"{prefix}id" if prefix else "id"
     result = f"{prefix}rating__result"
@@ -302,28 +315,34 @@ def _rating_counts(prefix: str = "") -> dict[str, Count]:
     }
 
 
-def _grouped(cases: QuerySet[Case], period: Period, keys: tuple[str, ...]) -> dict[tuple, Counts]:
-    """Two grouped queries (case-dated counts; ratings in the period) merged by ``keys``."""
+def _grouped(
+    cases: QuerySet[Case], period: Period, keys: tuple[str, ...], ratings: QuerySet[Rating] | None = None
+) -> dict[tuple, Counts]:
+    """Two grouped queries (case-dated counts; ratings in the period) merged by ``keys``. ``ratings``: the
+    scope's rating rows when ``keys`` are place columns (they carry them), else the ratings join the cases."""
     out: dict[tuple, Counts] = {}
     case_rows = cases.filter(touches_q(period)).order_by().values(*keys).annotate(**_case_counts(period))
     for r in case_rows:
         out.setdefault(tuple(r[k] for k in keys), Counts()).add(r)
-    rating_rows = cases.filter(period.q("rating__rated_at")).order_by().values(*keys).annotate(**_rating_counts())
+    if ratings is not None:
+        rating_rows = ratings.filter(period.q("rated_at")).order_by().values(*keys).annotate(**_rating_row_counts())
+    else:
+        rating_rows = cases.filter(period.q("rating__rated_at")).order_by().values(*keys).annotate(**_rating_counts())
     for r in rating_rows:
         out.setdefault(tuple(r[k] for k in keys), Counts()).add(r)
     return out
 
 
-def place_counts(cases: QuerySet[Case], period: Period) -> dict[tuple[int | None, int | None, int], Counts]:
+def place_counts(scope: Scope, period: Period) -> dict[tuple[int | None, int | None, int], Counts]:
     """Raw counts per (grid, community, street) — 2 queries; grid, community, street and total roll up from it."""
-    return _grouped(cases, period, ("grid_id", "community_id", "street_id"))
+    return _grouped(scope.cases, period, ("grid_id", "community_id", "street_id"), scope.rows(Rating))
 
 
-def totals(cases: QuerySet[Case], period: Period) -> Counts:
+def totals(scope: Scope, period: Period) -> Counts:
     """Raw counts of the whole scope (2 aggregate queries)."""
     total = Counts()
-    total.add(cases.filter(touches_q(period)).aggregate(**_case_counts(period)))
-    total.add(cases.filter(period.q("rating__rated_at")).aggregate(**_rating_counts()))
+    total.add(scope.cases.filter(touches_q(period)).aggregate(**_case_counts(period)))
+    total.add(scope.rows(Rating).filter(period.q("rated_at")).aggregate(**_rating_row_counts()))
     return total
 
 
@@ -339,10 +358,10 @@ def _labelled(counts: dict[Any, Counts], labels: dict[Any, str], none_label: str
 
 
 def place_rows(
-    cases: QuerySet[Case], period: Period, by: str, scheme: Scheme, *, place: dict[tuple, Counts] | None = None
+    scope: Scope, period: Period, by: str, scheme: Scheme, *, place: dict[tuple, Counts] | None = None
 ) -> list[Row]:
     """Ranked rows per grid, community or street (2 grouped queries, none when ``place`` is given, + 1 for names)."""
-    place = place_counts(cases, period) if place is None else place
+    place = place_counts(scope, period) if place is None else place
     index = {"grid": 0, "community": 1, "street": 2}[by]
     counts = _rollup(place, index)
     ids = [k for k in counts if k is not None]
@@ -356,9 +375,9 @@ def place_rows(
     return rank_rows(_labelled(counts, labels, none_label), scheme)
 
 
-def person_rows(cases: QuerySet[Case], period: Period, scheme: Scheme) -> list[Row]:
+def person_rows(scope: Scope, period: Period, scheme: Scheme) -> list[Row]:
     """Ranked rows per person who resolved the cases (``resolved_by``); cases not resolved by anyone are left out."""
-    grouped = _grouped(cases.filter(resolved_by__isnull=False), period, ("resolved_by",))
+    grouped = _grouped(scope.cases.filter(resolved_by__isnull=False), period, ("resolved_by",))
     counts = {k[0]: c for k, c in grouped.items()}
     users = User.objects.filter(id__in=list(counts)).values("id", "full_name", "username")
     labels = {u["id"]: u["full_name"] or u["username"] for u in users}
@@ -379,7 +398,7 @@ def register_department_source(fn: DepartmentSource) -> DepartmentSource:
     return fn
 
 
-def dispatch_department_counts(cases: QuerySet[Case], period: Period) -> dict[int, Counts]:
+def dispatch_department_counts(scope: Scope, period: Period) -> dict[int, Counts]:
     """Per-department raw counts from dispatches (``CaseDispatch`` rows to a department), 3 grouped queries.
 
     - received: dispatches to the department made in the period (``dispatched_at``; a re-dispatch after a
@@ -391,21 +410,21 @@ def dispatch_department_counts(cases: QuerySet[Case], period: Period) -> dict[in
     - due / completed / ratings: as for places (case dates, see the module doc), over the distinct cases the
       department was dispatched to and did not return.
 
-    Each query starts from the scoped cases and joins their dispatches (conditions on the dispatch in the same
-    ``filter`` call, so they apply to the same joined row): the scope and the period's date indexes drive it.
+    The dispatches of the period are read from the scope's dispatch rows (``(scope, dispatched_at)``); the
+    case-dated counts start from the scoped cases and join their dispatches (conditions on the dispatch in the
+    same ``filter`` call, so they apply to the same joined row): the scope and the period's date indexes drive it.
     """
     out: dict[int, Counts] = {}
+    cases = scope.cases
     dept = "dispatches__department_id"
     sent = (
-        cases.filter(period.q("dispatches__dispatched_at"), dispatches__department__isnull=False)
+        scope.rows(CaseDispatch)
+        .filter(period.q("dispatched_at"), department__isnull=False)
         .order_by()
-        .values(dept)
+        .values("department_id")
         .annotate(
-            received=Count("dispatches"),
-            responded=Count(
-                "dispatches",
-                filter=Q(dispatches__signed_at__isnull=False) | Q(dispatches__returned_at__isnull=False),
-            ),
+            received=Count("id"),
+            responded=Count("id", filter=Q(signed_at__isnull=False) | Q(returned_at__isnull=False)),
         )
     )
     kept = {"dispatches__department__isnull": False, "dispatches__returned_at__isnull": True}
@@ -429,36 +448,38 @@ def dispatch_department_counts(cases: QuerySet[Case], period: Period) -> dict[in
             unsatisfied=Count("id", distinct=True, filter=Q(rating__result="unsatisfied")),
         )
     )
-    for rows in (sent, due, rated):
+    for r in sent:
+        out.setdefault(r.pop("department_id"), Counts()).add(r)
+    for rows in (due, rated):
         for r in rows:
             out.setdefault(r.pop(dept), Counts()).add(r)
     return out
 
 
-def department_counts(cases: QuerySet[Case], period: Period) -> dict[int, Counts]:
+def department_counts(scope: Scope, period: Period) -> dict[int, Counts]:
     """Dispatch counts plus every registered source (summonses). A case both dispatched to and summoned for the
     same department counts in both — they are two duties."""
-    out = dispatch_department_counts(cases, period)
+    out = dispatch_department_counts(scope, period)
     for source in _department_sources:
-        for dept_id, extra in source(cases=cases, period=period).items():
+        for dept_id, extra in source(cases=scope.cases, period=period).items():
             out.setdefault(dept_id, Counts()).add(extra)
     return out
 
 
-def department_rows(cases: QuerySet[Case], period: Period, scheme: Scheme) -> list[Row]:
-    counts = department_counts(cases, period)
+def department_rows(scope: Scope, period: Period, scheme: Scheme) -> list[Row]:
+    counts = department_counts(scope, period)
     labels = dict(Department.objects.filter(id__in=list(counts)).values_list("id", "name"))
     return rank_rows(_labelled(counts, labels, _("（未知部门）")), scheme)
 
 
-def rows_by(cases: QuerySet[Case], period: Period, by: str, scheme: Scheme) -> list[Row]:
+def rows_by(scope: Scope, period: Period, by: str, scheme: Scheme) -> list[Row]:
     """The ranked table for one dimension (``DIMENSIONS``). Unknown dimension → InvalidInput."""
     if by in ("grid", "community", "street"):
-        return place_rows(cases, period, by, scheme)
+        return place_rows(scope, period, by, scheme)
     if by == "department":
-        return department_rows(cases, period, scheme)
+        return department_rows(scope, period, scheme)
     if by == "person":
-        return person_rows(cases, period, scheme)
+        return person_rows(scope, period, scheme)
     raise InvalidInput(_("未知的统计维度：%(by)s") % {"by": by}, code="by")
 
 
@@ -525,12 +546,13 @@ class Indicators:
 def _action_key(moment: str) -> Concat:
     """One dispatch (or return) action writes all its ``CaseDispatch`` rows with the same instant, so the
     distinct (case, instant) pairs count the actions: one dispatch to two departments is one dispatch."""
-    return Concat(Cast("id", CharField()), Value("@"), Cast(moment, CharField()), output_field=CharField())
+    return Concat(Cast("case_id", CharField()), Value("@"), Cast(moment, CharField()), output_field=CharField())
 
 
-def indicators(cases: QuerySet[Case], period: Period, *, now: datetime | None = None) -> Indicators:
-    """Two queries: one aggregate over the cases, one over their dispatches and returns."""
+def indicators(scope: Scope, period: Period, *, now: datetime | None = None) -> Indicators:
+    """Two queries: one aggregate over the cases, one over the scope's dispatch rows (dispatches and returns)."""
     now = now or timezone.now()
+    cases = scope.cases
     bound = min(now, period.end)
     due = due_q(period)
     closed = completed_q(period)
@@ -555,13 +577,14 @@ def indicators(cases: QuerySet[Case], period: Period, *, now: datetime | None = 
         )
     touched = in_period("", period, "due_at") | in_period("", period, "closed_at") | resolved
     agg = cases.filter(touched).aggregate(**aggregates)
-    sent, back = period.q("dispatches__dispatched_at"), period.q("dispatches__returned_at")
+    sent, back = period.q("dispatched_at"), period.q("returned_at")
     events = (
-        cases.filter(sent | back)
+        scope.rows(CaseDispatch)
+        .filter(sent | back)
         .order_by()
         .aggregate(
-            n_dispatches=Count(_action_key("dispatches__dispatched_at"), distinct=True, filter=sent),
-            n_returns=Count(_action_key("dispatches__returned_at"), distinct=True, filter=back),
+            n_dispatches=Count(_action_key("dispatched_at"), distinct=True, filter=sent),
+            n_returns=Count(_action_key("returned_at"), distinct=True, filter=back),
         )
     )
     counts = {k.removeprefix("n_"): int(v or 0) for k, v in (agg | events).items() if k.startswith("n_")}
@@ -601,7 +624,7 @@ STATUS_GROUPS = [
 ]
 
 
-def daily_status(cases: QuerySet[Case], period: Period) -> list[dict[str, Any]]:
+def daily_status(scope: Scope, period: Period) -> list[dict[str, Any]]:
     """Cases reported each day of the period, by their status now (one grouped query).
 
     Returns one dict per day: ``{"day": date, "waiting": n, "handling": n, "resolved": n, "closed": n,
@@ -610,7 +633,7 @@ def daily_status(cases: QuerySet[Case], period: Period) -> list[dict[str, Any]]:
     group_of = {s: key for key, _label, statuses in STATUS_GROUPS for s in statuses}
     tz = timezone.get_current_timezone()
     rows = (
-        cases.filter(period.q("reported_at"))
+        scope.cases.filter(period.q("reported_at"))
         .order_by()
         .annotate(day=TruncDate("reported_at", tzinfo=tz))
         .values("day", "status")
@@ -627,7 +650,7 @@ def daily_status(cases: QuerySet[Case], period: Period) -> list[dict[str, Any]]:
     return [{"day": d, **v, "total": sum(v.values())} for d, v in sorted(days.items())]
 
 
-def weekly_rates(cases: QuerySet[Case], *, last_day: date, weeks: int, scheme: Scheme) -> list[dict[str, Any]]:
+def weekly_rates(scope: Scope, *, last_day: date, weeks: int, scheme: Scheme) -> list[dict[str, Any]]:
     """The 三率 of each of ``weeks`` Monday–Sunday weeks ending with the week of ``last_day``.
 
     Two queries whatever ``weeks`` is: one aggregate with a conditional count per week and count (explicit
@@ -645,12 +668,12 @@ def weekly_rates(cases: QuerySet[Case], *, last_day: date, weeks: int, scheme: S
     for i, p in enumerate(periods):
         for name, expr in _case_counts(p).items():
             case_aggs[f"{name}_{i}"] = expr
-        in_p = p.q("rating__rated_at")
+        in_p = p.q("rated_at")
         rating_aggs[f"rated_{i}"] = Count("id", filter=in_p)
-        rating_aggs[f"satisfied_{i}"] = Count("id", filter=in_p & Q(rating__result="satisfied"))
-        rating_aggs[f"basic_{i}"] = Count("id", filter=in_p & Q(rating__result="basic"))
-    a = cases.filter(touches_q(whole)).aggregate(**case_aggs)
-    b = cases.filter(whole.q("rating__rated_at")).aggregate(**rating_aggs)
+        rating_aggs[f"satisfied_{i}"] = Count("id", filter=in_p & Q(result="satisfied"))
+        rating_aggs[f"basic_{i}"] = Count("id", filter=in_p & Q(result="basic"))
+    a = scope.cases.filter(touches_q(whole)).aggregate(**case_aggs)
+    b = scope.rows(Rating).filter(whole.q("rated_at")).aggregate(**rating_aggs)
     out = []
     for i, p in enumerate(periods):
         counts = Counts(
@@ -682,20 +705,20 @@ class Assessment:
     composites: dict[str, float | None]  # composite of the scope under every configured scheme
 
 
-def assessment(cases: QuerySet[Case], *, period: Period, scheme: Scheme, by: str, now=None) -> Assessment:
+def assessment(scope: Scope, *, period: Period, scheme: Scheme, by: str, now=None) -> Assessment:
     """Everything the assessment page shows, in a fixed number of queries whatever the row count: the place
     counts (2; the scope's total is their sum, and grid / community / street rows roll up from them), the
     chosen dimension's rows when it is not a place (2–6), the names (1), the indicators (2)."""
     if by not in DIMENSIONS:
         raise InvalidInput(_("未知的统计维度：%(by)s") % {"by": by}, code="by")
-    place = place_counts(cases, period)
+    place = place_counts(scope, period)
     total = Counts()
     for counts in place.values():
         total.add(counts)
     if by in ("grid", "community", "street"):
-        rows = place_rows(cases, period, by, scheme, place=place)
+        rows = place_rows(scope, period, by, scheme, place=place)
     else:
-        rows = rows_by(cases, period, by, scheme)
+        rows = rows_by(scope, period, by, scheme)
     return Assessment(
         period=period,
         scheme=scheme,
@@ -703,7 +726,7 @@ def assessment(cases: QuerySet[Case], *, period: Period, scheme: Scheme, by: str
         total=total,
         total_rates=rates_for(total, scheme),
         rows=rows,
-        indicators=indicators(cases, period, now=now),
+        indicators=indicators(scope, period, now=now),
         composites={s.name: rates_for(total, s).composite for s in schemes()},
     )
 

@@ -360,7 +360,47 @@ class Evidence(models.Model):
         return self.content_type.startswith("image/")
 
 
-class CaseDispatch(models.Model):
+class CasePlace(models.Model):
+    """The case's scope columns, copied onto rows that the assessment counts per scope (dispatches, ratings).
+
+    A case never moves, so the copy never goes stale; with it a street's or a district's dispatches and
+    ratings of a period are read through ``(scope, time)`` indexes on the rows themselves, instead of by
+    joining every case of the scope (``cases.selectors.Scope.rows``). ``save`` copies them from the case when
+    they are not set; bulk inserts set them themselves (``place_of``).
+    """
+
+    place_fields: tuple[str, ...] = ("community_id", "street_id", "district_id")
+
+    community = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    street = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", db_index=False)
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", db_index=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.street_id is None and self.case_id is not None:
+            place = Case.objects.filter(pk=self.case_id).values(*self.place_fields).first() or {}
+            for name, value in place.items():
+                setattr(self, name, value)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def place_of(cls, case: Case) -> dict[str, int | None]:
+        return {name: getattr(case, name) for name in cls.place_fields}
+
+
+def place_indexes(prefix: str, column: str, **extra) -> list[models.Index]:
+    """``(scope, column)`` for each scope an assessment can have (community, street, district)."""
+    return [
+        models.Index(fields=[scope, column], name=f"{prefix}_{scope}_{column.removesuffix('_at')}_idx", **extra)
+        for scope in ("community", "street", "district")
+    ]
+
+
+class CaseDispatch(CasePlace):
     """One dispatch of a case to one target (a grid team, a centre, or a department). Returns are recorded here."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="dispatches")
@@ -390,6 +430,9 @@ class CaseDispatch(models.Model):
         indexes = [
             models.Index(fields=["department", "active"], name="dispatch_dept_active_idx"),
             models.Index(fields=["dispatched_at"], name="dispatch_at_idx"),
+            models.Index(fields=["returned_at"], name="dispatch_returned_idx", condition=Q(returned_at__isnull=False)),
+            *place_indexes("disp", "dispatched_at"),
+            *place_indexes("disp", "returned_at", condition=Q(returned_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -426,10 +469,14 @@ class ExtensionRequest(models.Model):
         return f"{self.case_id} → {self.requested_due_at:%Y-%m-%d %H:%M}"
 
 
-class Rating(models.Model):
+class Rating(CasePlace):
     """回访/评价: one rating per case, by the reporter through the follow-up link or recorded by staff."""
 
+    place_fields = ("grid_id", "community_id", "street_id", "district_id")
+
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="rating")
+    # The case's grid too: the assessment's satisfaction rows are per grid.
+    grid = models.ForeignKey(Grid, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
     result = models.CharField(_("评价"), max_length=12, choices=RatingResult.choices)
     comment = models.TextField(_("意见"), blank=True)
     rated_at = models.DateTimeField(default=timezone.now)
@@ -446,7 +493,8 @@ class Rating(models.Model):
         verbose_name = _("评价")
         verbose_name_plural = _("评价")
         constraints = [models.CheckConstraint(condition=Q(result__in=RatingResult.values), name="rating_result_valid")]
-        indexes = [models.Index(fields=["rated_at"], name="rating_rated_idx")]  # the assessment's satisfaction
+        # The assessment's satisfaction: in a period, everywhere or in one scope.
+        indexes = [models.Index(fields=["rated_at"], name="rating_rated_idx"), *place_indexes("rating", "rated_at")]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.get_result_display()}"

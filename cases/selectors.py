@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -24,8 +28,28 @@ def _liaison_filter(user) -> Q:
     return Q(Exists(grants))
 
 
-def case_queryset_for(user, action: str = "view") -> QuerySet[Case]:
-    """Cases ``user`` may see (and so act on, subject to ``permissions``). Outside it, pages and API answer 404.
+@dataclass(frozen=True)
+class Scope:
+    """The cases a user may see, and — when that is a place — the lookups on the place columns that say so.
+
+    ``place`` holds lookups such as ``{"street_id": 7}`` that ``Case`` and the rows copying a case's place
+    (``models.CasePlace``: dispatches, ratings) share, so those rows are read by their own indexes
+    (``rows``) rather than through every case of the scope; ``{}`` is everywhere (admins); ``None`` means
+    the scope is not a place (grid workers, liaisons: per-case grants), and rows go through the cases.
+    """
+
+    cases: QuerySet[Case]
+    place: dict[str, Any] | None = None
+
+    def rows(self, model: type[models.Model]) -> QuerySet:
+        """``model``'s rows (a ``CasePlace`` with a ``case``) that belong to the scope's cases."""
+        if self.place is None:
+            return model.objects.filter(case__in=self.cases.values("pk"))
+        return model.objects.filter(**self.place)
+
+
+def scope_for(user) -> Scope:
+    """What ``user`` may see (and so act on, subject to ``permissions``). Outside it, pages and API answer 404.
 
     - admins: all;
     - centre staff: cases in their region (community / street / district / city);
@@ -35,24 +59,33 @@ def case_queryset_for(user, action: str = "view") -> QuerySet[Case]:
     """
     qs = Case.objects.all()
     if user is None or not user.is_authenticated:
-        return qs.none()
+        return Scope(qs.none())
     if user.is_superuser or user.role == Role.ADMIN:
-        return qs
+        return Scope(qs, {})
     if user.role == Role.CENTRE_STAFF and user.region_id:
         level = user.region.level
-        field = {"community": "community_id", "street": "street_id", "district": "district_id"}.get(level)
-        if field:
-            return qs.filter(**{field: user.region_id})
-        if level == "city":
-            return qs.filter(district__parent_id=user.region_id)
-        return qs.none()
+        lookup = {
+            "community": "community_id",
+            "street": "street_id",
+            "district": "district_id",
+            "city": "district__parent_id",
+        }.get(level)
+        if lookup:
+            place = {lookup: user.region_id}
+            return Scope(qs.filter(**place), place)
+        return Scope(qs.none())
     if user.role == Role.LIAISON:
-        return qs.filter(_liaison_filter(user))
+        return Scope(qs.filter(_liaison_filter(user)))
     if user.role == Role.GRID_WORKER:
         from grids.selectors import grids_worked_by
 
-        return qs.filter(grid_id__in=grids_worked_by(user).values("id"))
-    return qs.none()
+        return Scope(qs.filter(grid_id__in=grids_worked_by(user).values("id")))
+    return Scope(qs.none())
+
+
+def case_queryset_for(user, action: str = "view") -> QuerySet[Case]:
+    """Cases ``user`` may see (``scope_for(user).cases``) — the one gate of every list, page, form and API view."""
+    return scope_for(user).cases
 
 
 def case_get_for(user, pk: int) -> Case:

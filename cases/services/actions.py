@@ -94,6 +94,7 @@ def _apply_dispatch(*, case, actor, now, data, **_kw) -> dict:
         for d in depts:
             CaseDispatch.objects.create(
                 case=case,
+                **CaseDispatch.place_of(case),
                 level=case.level,
                 department=d,
                 dispatched_by=actor,
@@ -108,6 +109,7 @@ def _apply_dispatch(*, case, actor, now, data, **_kw) -> dict:
             raise InvalidInput(_("该事件没有所属网格，不能派给网格团队"), code="grid")
         CaseDispatch.objects.create(
             case=case,
+            **CaseDispatch.place_of(case),
             level=Level.GRID,
             grid=case.grid,
             dispatched_by=actor,
@@ -125,6 +127,7 @@ def _apply_dispatch(*, case, actor, now, data, **_kw) -> dict:
             raise InvalidInput(_("只能派往事件所在的社区、街道或区综治中心"), code="region")
         CaseDispatch.objects.create(
             case=case,
+            **CaseDispatch.place_of(case),
             level=region.level,
             region=region,
             dispatched_by=actor,
@@ -222,7 +225,14 @@ def _apply_rate(*, case, actor, now, note, data, citizen, **_kw) -> dict:
         raise InvalidInput(_("请选择评价：满意、基本满意或不满意"), code="result")
     if Rating.objects.filter(case=case).exists():
         raise NotAllowed(_("该事件已评价，每个事件只能评价一次"), code="already_rated")
-    Rating.objects.create(case=case, result=result, comment=note, rated_at=now, recorded_by=None if citizen else actor)
+    Rating.objects.create(
+        case=case,
+        **Rating.place_of(case),
+        result=result,
+        comment=note,
+        rated_at=now,
+        recorded_by=None if citizen else actor,
+    )
     return {"result": result, "by": "citizen" if citizen else "staff"}
 
 

@@ -22,7 +22,7 @@ from governance.errors import InvalidInput
 
 from .. import assessment as A
 from .. import exports
-from ..selectors import case_queryset_for
+from ..selectors import scope_for
 
 
 def may_assess(user) -> bool:
@@ -60,8 +60,8 @@ def assessment_page(request: HttpRequest) -> HttpResponse:
     except InvalidInput as exc:
         error, status = exc.message, 400
         period, scheme, by = A.Period.week_of(timezone.localdate()), A.scheme_for(), A.default_dimension(request.user)
-    cases = case_queryset_for(request.user)
-    result = A.assessment(cases, period=period, scheme=scheme, by=by)
+    scope = scope_for(request.user)
+    result = A.assessment(scope, period=period, scheme=scheme, by=by)
     for row in result.rows:
         row.pct = _pct(row.rates)
     base = {"from": period.date_from.isoformat(), "to": period.date_to.isoformat(), "scheme": scheme.name}
@@ -138,9 +138,9 @@ def assessment_export(request: HttpRequest, fmt: str) -> HttpResponse:
         period, scheme, by = _read(request)
     except InvalidInput as exc:
         return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
-    cases = case_queryset_for(request.user)
-    result = A.assessment(cases, period=period, scheme=scheme, by=by)
+    scope = scope_for(request.user)
+    result = A.assessment(scope, period=period, scheme=scheme, by=by)
     if fmt == "csv":
         return exports.assessment_csv(result, dimension_label=str(A.DIMENSIONS[by]))
-    tables = [(str(label), A.rows_by(cases, period, key, scheme)) for key, label in A.DIMENSIONS.items()]
+    tables = [(str(label), A.rows_by(scope, period, key, scheme)) for key, label in A.DIMENSIONS.items()]
     return exports.assessment_xlsx(result, tables)

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import assessment as A
-from cases.selectors import case_queryset_for
+from cases.selectors import scope_for
 
 from .. import dashboard as D
 
@@ -88,7 +88,7 @@ class AssessmentView(APIView):
         period = A.Period.parse(g.get("from"), g.get("to"))
         scheme = A.scheme_for(g.get("scheme") or None)
         by = g.get("by") or A.default_dimension(request.user)
-        result = A.assessment(case_queryset_for(request.user), period=period, scheme=scheme, by=by)
+        result = A.assessment(scope_for(request.user), period=period, scheme=scheme, by=by)
         return Response(
             {
                 "period": {"from": period.date_from, "to": period.date_to},

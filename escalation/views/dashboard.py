@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases import assessment as A
 from cases import exports
-from cases.selectors import case_queryset_for
+from cases.selectors import case_queryset_for, scope_for
 from governance.errors import InvalidInput
 
 from .. import charts
@@ -292,7 +292,7 @@ def chart_daily(request: HttpRequest) -> HttpResponse:
     period, bad = _period_or_400(request)
     if bad:
         return bad
-    days = A.daily_status(case_queryset_for(request.user), period)
+    days = A.daily_status(scope_for(request.user), period)
     labels = {key: str(label) for key, label, _s in A.STATUS_GROUPS}
     series = [charts.Series(s.key, labels[s.key], s.colour) for s in DAILY_SERIES]
     rows = [{**d, "label": d["day"].strftime("%m-%d")} for d in days]
@@ -314,7 +314,7 @@ def chart_weekly(request: HttpRequest) -> HttpResponse:
         scheme = A.scheme_for(request.GET.get("scheme") or None)
     except InvalidInput as exc:
         return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
-    weeks = A.weekly_rates(case_queryset_for(request.user), last_day=period.date_to, weeks=8, scheme=scheme)
+    weeks = A.weekly_rates(scope_for(request.user), last_day=period.date_to, weeks=8, scheme=scheme)
     rows = [
         {
             "label": w["period"].date_from.strftime("%m-%d"),

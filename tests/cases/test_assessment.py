@@ -36,7 +36,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases import assessment as A
-from cases.selectors import case_queryset_for
+from cases.models import CaseDispatch, Rating
+from cases.selectors import scope_for
 from cases.services import case_transition
 from escalation.services.whistles import summons_report_in, summons_respond, whistle_blow
 from governance.errors import InvalidInput
@@ -127,7 +128,7 @@ def scenarios(world):
 
 
 def test_grid_rows_match_the_hand_computation_under_both_schemes(world, scenarios):
-    cases = case_queryset_for(world.street_officer)
+    cases = scope_for(world.street_officer)
     rows = by_key(A.rows_by(cases, WEEK, "grid", SEED))
     assert rows[world.grid_a.id].counts == counts(received=3, responded=2, due=2, completed=2, rated=1, basic=1)
     assert rows[world.grid_b.id].counts == counts(received=1, responded=1)
@@ -146,7 +147,7 @@ def test_grid_rows_match_the_hand_computation_under_both_schemes(world, scenario
 
 
 def test_department_rows_count_summonses_and_dispatches_by_hand(world, scenarios):
-    cases = case_queryset_for(world.street_officer)
+    cases = scope_for(world.street_officer)
     d = world.departments
     rows = by_key(A.rows_by(cases, WEEK, "department", SEED))
     assert rows[d["cgzf"].id].counts == counts(received=1, responded=1, due=1, completed=1, rated=1, basic=1)
@@ -170,7 +171,7 @@ def test_department_rows_count_summonses_and_dispatches_by_hand(world, scenarios
 
 
 def test_street_total_community_and_person_rows(world, scenarios):
-    cases = case_queryset_for(world.street_officer)
+    cases = scope_for(world.street_officer)
     total = A.totals(cases, WEEK)
     assert total == counts(received=4, responded=3, due=2, completed=2, rated=1, basic=1)
     assert A.rates_for(total, SEED).composite == pytest.approx(0.075 + 0.4 + 0.5)
@@ -189,7 +190,7 @@ def test_street_total_community_and_person_rows(world, scenarios):
 
 
 def test_indicators_count_one_return_in_two_dispatches(world, scenarios):
-    ind = A.indicators(case_queryset_for(world.street_officer), WEEK, now=at(2026, 11, 23, 9, 0))
+    ind = A.indicators(scope_for(world.street_officer), WEEK, now=at(2026, 11, 23, 9, 0))
     c = ind.counts
     assert (c["dispatches"], c["returns"]) == (2, 1)
     assert ind.rates["correct_dispatch"] == 0.5
@@ -207,10 +208,10 @@ def test_indicators_count_one_return_in_two_dispatches(world, scenarios):
 
 def test_overdue_rate_counts_a_case_past_its_deadline_unresolved(world):
     case = file_case(world, code="0103", now=at(2026, 11, 16, 9, 0))  # 5 working hours: due Mon 16:00
-    ind = A.indicators(case_queryset_for(world.street_officer), WEEK, now=at(2026, 11, 23, 9, 0))
+    ind = A.indicators(scope_for(world.street_officer), WEEK, now=at(2026, 11, 23, 9, 0))
     assert ind.counts["due"] == 1 and ind.counts["overdue"] == 1
     assert ind.rates["overdue"] == 1.0
-    ind = A.indicators(case_queryset_for(world.street_officer), WEEK, now=at(2026, 11, 16, 10, 0))
+    ind = A.indicators(scope_for(world.street_officer), WEEK, now=at(2026, 11, 16, 10, 0))
     assert ind.counts["overdue"] == 0, "not overdue yet at 10:00"
     assert case.due_at == at(2026, 11, 16, 16, 0)
 
@@ -220,25 +221,25 @@ def test_a_reopened_case_is_no_longer_completed(world, scenarios):
     case_transition(
         case_id=s1.id, action="reopen", actor=world.street_officer, note="群众反映仍有垃圾", now=at(2026, 11, 17, 9, 0)
     )
-    rows = by_key(A.rows_by(case_queryset_for(world.street_officer), WEEK, "grid", SEED))
+    rows = by_key(A.rows_by(scope_for(world.street_officer), WEEK, "grid", SEED))
     assert rows[world.grid_a.id].counts.completed == 1  # only S3 now
 
 
 def test_community_officer_sees_only_the_community_rows(world, scenarios):
-    cases = case_queryset_for(world.community_officer)
+    cases = scope_for(world.community_officer)
     assert A.totals(cases, WEEK) == counts(received=3, responded=2, due=2, completed=2, rated=1, basic=1)
     assert set(by_key(A.rows_by(cases, WEEK, "grid", SEED))) == {world.grid_a.id}
     assert world.departments["scjg"].id not in by_key(A.rows_by(cases, WEEK, "department", SEED))
 
 
 def test_other_street_sees_nothing_of_this_street(world, scenarios):
-    cases = case_queryset_for(world.other_street_officer)
+    cases = scope_for(world.other_street_officer)
     assert A.totals(cases, WEEK).is_empty
     assert A.rows_by(cases, WEEK, "department", SEED) == []
 
 
 def test_daily_and_weekly_trends(world, scenarios):
-    cases = case_queryset_for(world.street_officer)
+    cases = scope_for(world.street_officer)
     days = A.daily_status(cases, WEEK)
     assert [d["day"] for d in days] == [date(2026, 11, d) for d in range(16, 23)]
     per_day = {d["day"].day: d for d in days}
@@ -343,3 +344,30 @@ def test_assessment_page_runs_a_constant_number_of_queries(world, web):
     many = {by: queries(by) for by in A.DIMENSIONS}
     assert few == many
     assert max(many.values()) <= 16
+
+
+def test_dispatches_and_ratings_carry_their_cases_place(world, scenarios):
+    for model in (CaseDispatch, Rating):
+        rows = list(model.objects.select_related("case"))
+        assert rows
+        for row in rows:
+            mine = {name: getattr(row, name) for name in model.place_fields}
+            assert mine == {name: getattr(row.case, name) for name in model.place_fields}
+    # A row made without its place gets it from the case when saved.
+    made = CaseDispatch.objects.create(case=scenarios["s2"], level="street", department=world.departments["zj"])
+    assert (made.community_id, made.street_id, made.district_id) == (
+        scenarios["s2"].community_id,
+        world.street.id,
+        world.district.id,
+    )
+
+
+def test_a_scope_reads_rows_by_its_place_and_a_non_place_scope_through_its_cases(world, scenarios):
+    street = scope_for(world.street_officer)
+    assert street.place == {"street_id": world.street.id}
+    assert set(street.rows(CaseDispatch).values_list("case_id", flat=True)) == {scenarios["s4"].id}
+    assert set(street.rows(Rating).values_list("case_id", flat=True)) == {scenarios["s3"].id}
+    assert not scope_for(world.other_street_officer).rows(CaseDispatch).exists()
+    liaison = scope_for(world.liaison_scjg)
+    assert liaison.place is None
+    assert set(liaison.rows(CaseDispatch).values_list("case_id", flat=True)) == {scenarios["s4"].id}

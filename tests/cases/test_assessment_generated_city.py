@@ -11,12 +11,12 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from cases import assessment as A
 from cases.models import Case, CaseDispatch, CaseEvent, CaseGroupObjectPermission, Rating
-from cases.selectors import case_queryset_for
+from cases.selectors import Scope, case_queryset_for
 from governance.models import User
 from grids.selectors import grids_worked_by
 
@@ -57,9 +57,16 @@ def test_generated_city_is_consistent_and_assessable(client):
     assert case_queryset_for(officer).count() == Case.objects.filter(street=officer.region).count() > 0
     worker = User.objects.get(username="sim_g00001")
     assert list(grids_worked_by(worker).values_list("code", flat=True)) == ["G00001"]
+    # dispatches and ratings carry their case's place (the assessment reads them by it)
+    for model, fields in ((CaseDispatch, CaseDispatch.place_fields), (Rating, Rating.place_fields)):
+        assert model.objects.exists()
+        mismatched = Q()
+        for name in fields:
+            mismatched |= ~Q(**{name: F(f"case__{name}")})
+        assert not model.objects.filter(mismatched).exists()
     # the assessment reads it: rates are rates
     week = A.Period.week_of(timezone.localdate() - timedelta(days=7))
-    total = A.totals(Case.objects.all(), week)
+    total = A.totals(Scope(Case.objects.all(), {}), week)
     rates = A.rates_for(total, A.scheme_for("seed"))
     for value in (rates.response, rates.completion, rates.satisfaction):
         assert value is None or 0 <= value <= 1

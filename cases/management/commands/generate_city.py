@@ -774,12 +774,14 @@ ORDER BY rep
 
 _DISPATCH_SQL = """
 INSERT INTO cases_casedispatch (case_id, level, department_id, region_id, grid_id, dispatched_by_id,
-  dispatcher_region_id, dispatched_at, signed_at, returned_at, return_reason, return_note, active)
+  dispatcher_region_id, dispatched_at, signed_at, returned_at, return_reason, return_note, active,
+  community_id, street_id, district_id)
 SELECT c.id, CASE WHEN d.dept_id IS NULL THEN 'grid' ELSE c.level END, d.dept_id, NULL::bigint,
        CASE WHEN d.dept_id IS NULL THEN c.grid_id END, NULL::bigint,
        CASE WHEN c.grade = 'A' THEN c.community_id ELSE c.street_id END,
        c.dispatched_at, c.signed_at, NULL, '', '',
-       c.status IN ('dispatched', 'in_progress', 'on_hold', 'resolved')
+       c.status IN ('dispatched', 'in_progress', 'on_hold', 'resolved'),
+       c.community_id, c.street_id, c.district_id
 FROM cases_case c
 JOIN gen_cat k ON k.category_id = c.category_id
 LEFT JOIN gen_dept d ON d.district_id = c.district_id AND d.code = k.dept_code AND c.grade <> 'A'
@@ -787,7 +789,8 @@ WHERE c.dispatched_at IS NOT NULL
 UNION ALL
 SELECT c.id, c.level, d.dept_id, NULL::bigint, NULL::bigint, NULL::bigint, c.street_id,
        c.dispatched_at - interval '2 hours', NULL::timestamptz,
-       c.dispatched_at - interval '1 hour', 'not_in_remit', '不属本单位职责', false
+       c.dispatched_at - interval '1 hour', 'not_in_remit', '不属本单位职责', false,
+       c.community_id, c.street_id, c.district_id
 FROM cases_case c
 JOIN gen_cat k ON k.category_id = c.category_id
 JOIN gen_dept d ON d.district_id = c.district_id AND d.code = k.dept_code
@@ -795,10 +798,13 @@ WHERE c.return_count > 0
 """
 
 _RATING_SQL = """
-INSERT INTO cases_rating (case_id, result, comment, rated_at, recorded_by_id)
+INSERT INTO cases_rating (case_id, result, comment, rated_at, recorded_by_id, grid_id, community_id, street_id,
+  district_id)
 SELECT id, CASE WHEN u < 0.82 THEN 'satisfied' WHEN u < 0.94 THEN 'basic' ELSE 'unsatisfied' END, '',
-       LEAST(closed_at + make_interval(secs => 3600 + r * 200000), %(now)s::timestamptz), NULL
-FROM (SELECT id, closed_at, random() AS u, random() AS r, random() AS p FROM cases_case WHERE status = 'closed') q
+       LEAST(closed_at + make_interval(secs => 3600 + r * 200000), %(now)s::timestamptz), NULL,
+       grid_id, community_id, street_id, district_id
+FROM (SELECT id, closed_at, grid_id, community_id, street_id, district_id, random() AS u, random() AS r,
+             random() AS p FROM cases_case WHERE status = 'closed') q
 WHERE p < 0.65
 """
 
@@ -1042,6 +1048,7 @@ def fill_python(world: CityWorld, *, n: int, years: float, now: datetime, rng: r
                     dispatches.append(
                         CaseDispatch(
                             case_id=case.id,
+                            **CaseDispatch.place_of(case),
                             level=case.level,
                             department_id=x["dept"]["id"],
                             dispatcher_region_id=case.street_id,
@@ -1056,6 +1063,7 @@ def fill_python(world: CityWorld, *, n: int, years: float, now: datetime, rng: r
                 dispatches.append(
                     CaseDispatch(
                         case_id=case.id,
+                        **CaseDispatch.place_of(case),
                         level=case.level if dept else Level.GRID,
                         department_id=dept["id"] if dept else None,
                         grid_id=None if dept else case.grid_id,
@@ -1079,7 +1087,7 @@ def fill_python(world: CityWorld, *, n: int, years: float, now: datetime, rng: r
                     RatingResult.SATISFIED if u < 0.82 else RatingResult.BASIC if u < 0.94 else RatingResult.UNSATISFIED
                 )
                 rated_at = min(x["rated_at"], now)
-                ratings.append(Rating(case_id=case.id, result=result, rated_at=rated_at))
+                ratings.append(Rating(case_id=case.id, **Rating.place_of(case), result=result, rated_at=rated_at))
                 ev("rate", rated_at, "closed", "closed", who="群众")
         CaseEvent.objects.bulk_create(events, batch_size=5000)
         CaseDispatch.objects.bulk_create(dispatches, batch_size=5000)
