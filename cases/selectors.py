@@ -83,7 +83,7 @@ def scope_for(user) -> Scope:
     return Scope(qs.none())
 
 
-def case_queryset_for(user, action: str = "view") -> QuerySet[Case]:
+def case_queryset_for(user) -> QuerySet[Case]:
     """Cases ``user`` may see (``scope_for(user).cases``) — the one gate of every list, page, form and API view."""
     return scope_for(user).cases
 

@@ -86,36 +86,31 @@ def _apply_dispatch(*, case, actor, now, data, **_kw) -> dict:
         raise InvalidInput(_("请选择派遣对象：职能部门、网格团队或某级综治中心（三选一）"), code="target")
     dispatcher = _dispatcher_region(actor, case)
     CaseDispatch.objects.filter(case=case, active=True).update(active=False)
+
+    def dispatch_to(**target) -> None:  # one row per target: level and grid, region or department
+        CaseDispatch.objects.create(
+            case=case,
+            **CaseDispatch.place_of(case),
+            dispatched_by=actor,
+            dispatcher_region=dispatcher,
+            dispatched_at=now,
+            **target,
+        )
+
     targets: list[str] = []
     if dept_ids:
         depts = list(Department.objects.filter(pk__in=dept_ids, active=True))
         if len(depts) != len(set(dept_ids)):
             raise InvalidInput(_("所选部门不存在或已停用"), code="department")
         for d in depts:
-            CaseDispatch.objects.create(
-                case=case,
-                **CaseDispatch.place_of(case),
-                level=case.level,
-                department=d,
-                dispatched_by=actor,
-                dispatcher_region=dispatcher,
-                dispatched_at=now,
-            )
+            dispatch_to(level=case.level, department=d)
             grant_department(case, d)
             targets.append(d.name)
         case.handler_kind, case.handler_region = HandlerKind.DEPARTMENTS, dispatcher
     elif to_grid:
         if not case.grid_id:
             raise InvalidInput(_("该事件没有所属网格，不能派给网格团队"), code="grid")
-        CaseDispatch.objects.create(
-            case=case,
-            **CaseDispatch.place_of(case),
-            level=Level.GRID,
-            grid=case.grid,
-            dispatched_by=actor,
-            dispatcher_region=dispatcher,
-            dispatched_at=now,
-        )
+        dispatch_to(level=Level.GRID, grid=case.grid)
         if case.level != Level.GRID:
             _arrive(case, Level.GRID, Deadlines(now))
         case.handler_kind, case.handler_region = HandlerKind.GRID_TEAM, None
@@ -125,15 +120,7 @@ def _apply_dispatch(*, case, actor, now, data, **_kw) -> dict:
         allowed = {r.id for r in (case.community, case.street, case.district) if r is not None}
         if region is None or region.id not in allowed:
             raise InvalidInput(_("只能派往事件所在的社区、街道或区综治中心"), code="region")
-        CaseDispatch.objects.create(
-            case=case,
-            **CaseDispatch.place_of(case),
-            level=region.level,
-            region=region,
-            dispatched_by=actor,
-            dispatcher_region=dispatcher,
-            dispatched_at=now,
-        )
+        dispatch_to(level=region.level, region=region)
         if region.level != case.level:
             _arrive(case, region.level, Deadlines(now))
         case.handler_kind, case.handler_region = HandlerKind.CENTRE, region

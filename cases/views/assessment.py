@@ -43,7 +43,7 @@ def _read(request: HttpRequest) -> tuple[A.Period, A.Scheme, str]:
 def _forbidden(request: HttpRequest) -> HttpResponse:
     return render(
         request,
-        "cases/assessment_forbidden.html",
+        "forbidden.html",
         {"message": _("考核统计仅供综治中心工作人员和管理员查看")},
         status=403,
     )

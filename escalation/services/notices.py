@@ -137,8 +137,9 @@ def notices_write(*, specs: Sequence[NoticeSpec], now: datetime | None = None) -
     """Write the notices of ``specs`` in bulk and send their email after commit; returns the rows offered.
 
     Call inside the transaction that caused them. Recipients are resolved with one query per kind
-    of target for all specs together; the rows go in with ``ON CONFLICT DO NOTHING`` on
-    (recipient, dedupe_key), so a notice already written is not written again.
+    of target for all specs together; keyed rows go in with ``ON CONFLICT DO NOTHING`` on
+    (recipient, dedupe_key), so a notice already written is not written again; unkeyed rows (a case
+    event's) are plain INSERTs.
     """
     if not specs:
         return 0

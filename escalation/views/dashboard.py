@@ -36,7 +36,7 @@ POLL_SECONDS = 15
 def _forbidden(request: HttpRequest) -> HttpResponse:
     return render(
         request,
-        "escalation/dashboard_forbidden.html",
+        "forbidden.html",
         {"message": _("指挥台仅供综治中心工作人员和管理员使用")},
         status=403,
     )
@@ -283,15 +283,20 @@ def _period_or_400(request: HttpRequest):
         return None, HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
 
 
+def _chart_period(request: HttpRequest) -> tuple[A.Period | None, HttpResponse | None]:
+    """A chart's period, or the answer instead of the chart: 403 outside the command centre, 400 for bad dates."""
+    if not D.is_centre_user(request.user):
+        return None, _forbidden(request)
+    return _period_or_400(request)
+
+
 @login_required
 @require_GET
 def chart_daily(request: HttpRequest) -> HttpResponse:
     """Cases reported per day of the period, stacked by their current status group."""
-    if not D.is_centre_user(request.user):
-        return _forbidden(request)
-    period, bad = _period_or_400(request)
-    if bad:
-        return bad
+    period, refusal = _chart_period(request)
+    if refusal:
+        return refusal
     days = A.daily_status(scope_for(request.user), period)
     labels = {key: str(label) for key, label, _s in A.STATUS_GROUPS}
     series = [charts.Series(s.key, labels[s.key], s.colour) for s in DAILY_SERIES]
@@ -305,11 +310,9 @@ def chart_daily(request: HttpRequest) -> HttpResponse:
 @require_GET
 def chart_weekly(request: HttpRequest) -> HttpResponse:
     """The 三率 and the composite of the eight weeks ending with the period's last week."""
-    if not D.is_centre_user(request.user):
-        return _forbidden(request)
-    period, bad = _period_or_400(request)
-    if bad:
-        return bad
+    period, refusal = _chart_period(request)
+    if refusal:
+        return refusal
     try:
         scheme = A.scheme_for(request.GET.get("scheme") or None)
     except InvalidInput as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from contextlib import contextmanager
 from datetime import timedelta
 from io import StringIO
 
@@ -137,17 +138,40 @@ def test_the_task_and_the_command_run_the_sweep(world):
 # --- exactly once with two real connections (PostgreSQL row locks) ------------------------------------------
 
 
+def same_cases(world, n: int) -> None:
+    """``n`` cases like one filed at T0 (bulk-inserted copies), all overdue at the end of November."""
+    template = file_case(world, code="0101", now=T0)
+    fields = [f.attname for f in Case._meta.concrete_fields if f.attname not in ("id", "number", "follow_up_token")]
+    Case.objects.bulk_create(
+        Case(**{f: getattr(template, f) for f in fields}, number=f"{template.number}-{i}", follow_up_token=f"c-{i}")
+        for i in range(n - 1)
+    )
+
+
+@contextmanager
+def threads_running_steps(at_once: int = 1):
+    """Yield the names of the threads that ran the sweep's registered steps while inside; with ``at_once`` > 1 the
+    step waits until that many threads run it together (a barrier that fails after 30 s otherwise)."""
+    seen: set[str] = set()
+    together = threading.Barrier(at_once, timeout=30) if at_once > 1 else None
+
+    def spy(*, now, batch_size):
+        seen.add(threading.current_thread().name)
+        if together is not None:
+            together.wait()
+        return 0
+
+    register_sweep_step(spy)
+    try:
+        yield seen
+    finally:
+        SWEEP_STEPS.remove(spy)
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_once_escalate_each_overdue_case_exactly_once(world):
-    template = file_case(world, code="0101", now=T0)
-    fields = [f.attname for f in Case._meta.concrete_fields if f.attname != "id"]
-    copies = []
-    for i in range(299):
-        c = Case(**{f: getattr(template, f) for f in fields})
-        c.number, c.follow_up_token = f"{template.number}-{i}", f"tok-{i}"
-        copies.append(c)
-    Case.objects.bulk_create(copies)
+    same_cases(world, 300)
     now = at(2026, 11, 30, 9, 0)
     results: list[dict] = []
     errors: list[BaseException] = []
@@ -178,25 +202,9 @@ def test_two_sweeps_at_once_escalate_each_overdue_case_exactly_once(world):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_one_sweep_works_its_batches_on_several_connections_each_case_once(world):
-    template = file_case(world, code="0101", now=T0)
-    fields = [f.attname for f in Case._meta.concrete_fields if f.attname not in ("id", "number", "follow_up_token")]
-    Case.objects.bulk_create(
-        Case(**{f: getattr(template, f) for f in fields}, number=f"{template.number}-{i}", follow_up_token=f"p-{i}")
-        for i in range(199)
-    )
-    threads_seen: set[str] = set()
-    all_three = threading.Barrier(3, timeout=30)  # passes only if three workers run the step at once
-
-    def spy(*, now, batch_size):
-        threads_seen.add(threading.current_thread().name)
-        all_three.wait()
-        return 0
-
-    register_sweep_step(spy)
-    try:
+    same_cases(world, 200)
+    with threads_running_steps(at_once=3) as threads_seen:  # the step waits until three workers run it
         counts = sweep(now=at(2026, 11, 30, 9, 0), batch_size=15, workers=3)
-    finally:
-        SWEEP_STEPS.remove(spy)
     assert counts["escalated"] == 200
     assert len(threads_seen) == 3 and all(name.startswith("sweep") for name in threads_seen)
     per_case = Counter(CaseEvent.objects.filter(action="escalate").values_list("case_id", flat=True))
@@ -207,18 +215,9 @@ def test_one_sweep_works_its_batches_on_several_connections_each_case_once(world
 @pytest.mark.django_db
 def test_a_sweep_inside_a_transaction_keeps_to_its_own_connection(world):
     case = file_case(world, code="0101", now=T0)
-    threads_seen: set[str] = set()
-
-    def spy(*, now, batch_size):
-        threads_seen.add(threading.current_thread().name)
-        return 0
-
-    register_sweep_step(spy)
-    try:
+    with threads_running_steps() as threads_seen:
         with transaction.atomic():  # other connections could not see this transaction's rows
             counts = sweep(now=case.due_at + timedelta(minutes=1), workers=4)
-    finally:
-        SWEEP_STEPS.remove(spy)
     assert counts["escalated"] == 1
     assert threads_seen == {threading.current_thread().name}
 
