@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "guardian",
     "governance",
     "grids",
+    "residents",
     "cases",
     "escalation",
 ]
