@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "grids",
     "cases",
     "escalation",
+    "interop",
     "demo",
 ]
 
