@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "residents",
     "cases",
     "escalation",
+    "interop",
+    "demo",
 ]
 
 MIDDLEWARE = [
