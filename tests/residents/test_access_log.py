@@ -91,7 +91,11 @@ def test_raw_sql_update_and_delete_are_refused_by_the_database(world):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE residents_accesslog SET user_id = NULL, username = '' WHERE id = %s", [row.pk])
     stored = AccessLog.objects.get(pk=row.pk)
-    assert (stored.path, stored.username, stored.user_id) == ("/cases/17/", "jiedao01", world.users["street_officer"].pk)
+    assert (stored.path, stored.username, stored.user_id) == (
+        "/cases/17/",
+        "jiedao01",
+        world.users["street_officer"].pk,
+    )
 
 
 def test_deleting_a_user_keeps_their_rows_and_name(world):
