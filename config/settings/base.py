@@ -39,8 +39,11 @@ INSTALLED_APPS = [
     "guardian",
     "governance",
     "grids",
+    "residents",
     "cases",
     "escalation",
+    "interop",
+    "demo",
 ]
 
 MIDDLEWARE = [
