@@ -74,6 +74,12 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 # --- cases --------------------------------------------------------------------------------------
 
+REGION_REF = ("id", "code", "name", "level")
+
+
+def _ref(obj, fields: tuple[str, ...]) -> dict | None:
+    return None if obj is None else {name: getattr(obj, name) for name in fields}
+
 
 class CaseListSerializer(serializers.ModelSerializer):
     """One row of a case list. Everything comes from the list query's joins and annotations."""
@@ -130,6 +136,48 @@ class CaseListSerializer(serializers.ModelSerializer):
             "evidence_count",
         ]
         read_only_fields = fields
+
+    #: Plain columns rendered as they are (strings, numbers, booleans) and datetimes (``DateTimeField`` format).
+    PLAIN = ("id", "number", "title", "grade", "channel", "status", "level", "address", "lat", "lng", "handler_kind")
+    COUNTS = ("escalation_count", "dispatch_count", "return_count", "rework_count")
+    TIMES = ("reported_at", "accept_due_at", "due_at", "closed_at", "supervised_at")
+
+    def to_representation(self, obj: Case) -> dict:
+        """A list row built directly (about 10× faster than the generic field walk, which a page of 200 rows
+        pays 200 × 35 times); the detail serializer, a subclass, takes the generic path. The two agree field
+        for field — ``tests/cases/test_api_list.py`` compares them."""
+        if type(self) is not CaseListSerializer:
+            return super().to_representation(obj)
+        when = self._time_field()
+        sees = self._sees_contact(obj)
+        row = {name: getattr(obj, name) for name in self.PLAIN}
+        row.update(
+            category=_ref(obj.category, ("id", "code", "name")),
+            grid=_ref(obj.grid, ("id", "code", "name")),
+            community=_ref(obj.community, REGION_REF),
+            street=_ref(obj.street, REGION_REF),
+            handler_region=_ref(obj.handler_region, REGION_REF),
+            status_label=status_label(obj.status),
+            level_label=level_label(obj.level),
+            light=obj.light(self.context.get("now")),
+            citizen_name=obj.citizen_name if sees else obj.masked_name,
+            citizen_phone=obj.citizen_phone if sees else obj.masked_phone,
+            contact_masked=not sees,
+            rating=self.get_rating(obj),
+            evidence_count=getattr(obj, "evidence_count", 0),
+        )
+        for name in self.TIMES:
+            value = getattr(obj, name)
+            row[name] = None if value is None else when.to_representation(value)
+        for name in self.COUNTS:
+            row[name] = getattr(obj, name)
+        return {name: row[name] for name in self.Meta.fields}
+
+    def _time_field(self) -> serializers.DateTimeField:
+        field = self.context.get("_time_field")
+        if field is None:
+            field = self.context["_time_field"] = serializers.DateTimeField()
+        return field
 
     def _user(self):
         request = self.context.get("request")
