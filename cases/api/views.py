@@ -13,7 +13,7 @@ listed first so an anonymous request gets 401 with ``WWW-Authenticate: Token``.
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -234,12 +234,12 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             by_token = isinstance(request.successful_authenticator, TokenAuthentication)
             data["channel"] = Channel.API if by_token else Channel.PATROL
         case = services.case_file(actor=request.user, **data)
-        # Render the service's own object (its places, category and holder are already loaded) rather than
-        # re-reading it through the scope query: a new case has no dispatches or requests, and its evidence
-        # is what was just stored — three small reads instead of the list query's joins.
-        prefetch_related_objects([case], "evidence", "dispatches", "extension_requests")
-        case.evidence_count = len(case.evidence.all())
-        body = CaseDetailSerializer(case, context=self.get_serializer_context()).data
+        # Render the service's own object (its places, category and holder are already loaded): a new case has
+        # no dispatches, extension requests or rating, and its evidence is what case_file stored — nothing to
+        # read back.
+        case.evidence_count = len(case.filed_evidence)
+        related = {"evidence": case.filed_evidence, "dispatches": [], "extension_requests": [], "rating": None}
+        body = CaseDetailSerializer(case, context={**self.get_serializer_context(), "related": related}).data
         return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(
