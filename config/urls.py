@@ -12,6 +12,7 @@ from governance import views as governance_views
 api_v1 = [
     path("", include("governance.api.urls")),
     path("", include("grids.api.urls")),
+    path("", include("residents.api.urls")),
     path("", include("cases.api.urls")),
     path("", include("escalation.api.urls")),
 ]
@@ -29,6 +30,7 @@ urlpatterns = [
     path("open311/v2/", include("interop.open311.urls")),
     path("", include("escalation.urls")),
     path("", include("cases.urls")),
+    path("", include("residents.urls")),
     path("", include("grids.urls")),
     path("", include("governance.urls")),
 ]

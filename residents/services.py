@@ -18,7 +18,7 @@ from governance.errors import InvalidInput, NotAllowed, NotFound
 from grids.models import Grid, GridAssignment
 
 from .choices import AccessChannel, AccessSubject, DiaryTopic, HouseUse, Light, Mood, PopulationKind, ResidentStatus
-from .crypto import blind_index, encrypt
+from .crypto import blind_index, decrypt, encrypt
 from .identity import (
     InvalidIdNumber,
     birth_date_of,
@@ -361,7 +361,7 @@ def tag_add(
     reach = _reach_and_check(actor, resident.grid)
     if not category.active:
         raise InvalidInput(_("该类别已停用"), code="category")
-    if not reach.everything and category.id not in _categories_on_grid(reach, resident.grid):
+    if not reach.everything and category.id not in categories_on_grid(reach, resident.grid):
         raise InvalidInput(_("您无权使用该类别"), code="category")
     if ResidentTag.objects.filter(resident=resident, category=category, ended_on__isnull=True).exists():
         raise NotAllowed(_("该人员已有此标签"), code="duplicate")
@@ -383,7 +383,7 @@ def tag_add(
     return tag
 
 
-def _categories_on_grid(reach: Reach, grid: Grid) -> set[int]:
+def categories_on_grid(reach: Reach, grid: Grid) -> set[int]:
     ids: set[int] = set()
     for a in reach.seats.get(grid.id, set()):
         ids.update(reach.category_ids_for(a))
@@ -392,10 +392,24 @@ def _categories_on_grid(reach: Reach, grid: Grid) -> set[int]:
     return ids
 
 
+def resident_identity_reveal(*, user: Any, resident: Resident, channel: str, path: str = "") -> dict[str, str]:
+    """The full ID number and phone of ``resident``, written to the access log first (the caller has checked
+    ``may_reveal_identity``). Returns {"id_number": …, "phone": …}."""
+    access_log_record(
+        user=user,
+        subject=AccessSubject.RESIDENT_IDENTITY,
+        object_id=resident.pk,
+        channel=channel,
+        path=path,
+        street_id=resident.grid.community.parent_id,
+    )
+    return {"id_number": decrypt(resident.id_number_enc), "phone": decrypt(resident.phone_enc)}
+
+
 @transaction.atomic
 def tag_end(*, actor: Any, tag: ResidentTag, ended_on: date | None = None) -> ResidentTag:
     reach = _reach_and_check(actor, tag.resident.grid)
-    if not reach.everything and tag.category_id not in _categories_on_grid(reach, tag.resident.grid):
+    if not reach.everything and tag.category_id not in categories_on_grid(reach, tag.resident.grid):
         raise NotFound(_("没有找到该标签"), code="not_found")
     ResidentTag.objects.filter(pk=tag.pk, ended_on__isnull=True).update(ended_on=ended_on or timezone.localdate())
     VisitPlan.objects.filter(tag=tag, active=True).update(active=False)
@@ -460,7 +474,7 @@ def visit_record(
         raise InvalidInput(_("请选择走访对象或房屋"), code="place")
     reach = _reach_and_check(actor, grid)
     if plan is not None and plan.tag_id and not reach.everything:
-        if plan.tag.category_id not in _categories_on_grid(reach, grid):
+        if plan.tag.category_id not in categories_on_grid(reach, grid):
             raise NotFound(_("没有找到该走访计划"), code="not_found")
     if photo is not None:
         content_type = getattr(photo, "content_type", "")
