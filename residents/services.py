@@ -461,7 +461,9 @@ def visit_record(
     if not (found or "").strip():
         raise InvalidInput(_("请填写走访情况"), code="found")
     if plan is not None:
-        plan = VisitPlan.objects.select_for_update().select_related("resident__house", "tag").get(pk=plan.pk)
+        plan = (
+            VisitPlan.objects.select_for_update(of=("self",)).select_related("resident__house", "tag").get(pk=plan.pk)
+        )
         if not plan.active:
             raise NotAllowed(_("该走访计划已结束"), code="plan_inactive")
         resident = plan.resident

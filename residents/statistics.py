@@ -22,7 +22,7 @@ from grids.models import Grid, GridAssignment
 from .choices import HouseUse, Light, PopulationKind, ResidentStatus
 from .models import House, Resident, ResidentTag, Visit
 from .selectors import categories_visible_to, plans_visible_to
-from .visibility import grid_q, reach_of, visible_tags_q
+from .visibility import grids_q, reach_of, visible_tags_q
 
 
 def grid_statistics(*, user: Any, today: date) -> dict | None:
@@ -30,7 +30,7 @@ def grid_statistics(*, user: Any, today: date) -> dict | None:
     reach = reach_of(user)
     if not (reach.everything or reach.seats or reach.community_ids):
         return None
-    grids = list(Grid.objects.filter(grid_q(reach), active=True).select_related("community").order_by("code"))
+    grids = list(Grid.objects.filter(grids_q(reach), active=True).select_related("community").order_by("code"))
     ids = [g.id for g in grids]
     living = Q(status=ResidentStatus.LIVING)
     people = dict(

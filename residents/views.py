@@ -27,7 +27,7 @@ from .choices import AccessChannel, AccessSubject, Light
 from .forms import DiaryForm, ImportForm, ResidentForm, VisitForm
 from .importers import IMPORTERS, ImportFailed, read_rows
 from .models import Resident, TagCategory
-from .visibility import grid_q, may_export, may_reveal_identity, may_write_in_grid, reach_of
+from .visibility import grids_q, may_export, may_reveal_identity, may_write_in_grid, reach_of
 
 PAGE_SIZE = 30
 
@@ -343,7 +343,7 @@ def diary_new(request: HttpRequest) -> HttpResponse:
     reach = reach_of(user)
     from grids.models import Grid
 
-    grids = list(Grid.objects.filter(grid_q(reach), active=True).order_by("code")) if not reach.department_id else []
+    grids = list(Grid.objects.filter(grids_q(reach), active=True).order_by("code")) if not reach.department_id else []
     if not grids:
         raise Http404
     houses = selectors.houses_visible_to(user=user).order_by("address")

@@ -121,6 +121,18 @@ def grid_q(reach: Reach, grid_field: str = "grid") -> Q:
     return q
 
 
+def grids_q(reach: Reach) -> Q:
+    """The Grid rows themselves that ``grid_q`` reaches."""
+    if reach.everything:
+        return Q()
+    q = Q(pk__in=[])
+    if reach.seats:
+        q |= Q(pk__in=reach.grid_ids)
+    if reach.community_ids:
+        q |= Q(community_id__in=reach.community_ids)
+    return q
+
+
 def visible_tags_q(reach: Reach) -> Q:
     """Active ResidentTag rows the user may see (of active categories)."""
     active = Q(ended_on__isnull=True, category__active=True)

@@ -21,7 +21,7 @@ from grids.models import Grid
 
 from .. import selectors, services
 from ..choices import AccessChannel, AccessSubject
-from ..visibility import grid_q, reach_of
+from ..visibility import grids_q, reach_of
 from .serializers import (
     BuildingSerializer,
     DiaryEntrySerializer,
@@ -272,7 +272,7 @@ class DiaryEntryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         d = data.validated_data
         user = request.user
-        grid = Grid.objects.filter(grid_q(reach_of(user)), code=d["grid"]).first()
+        grid = Grid.objects.filter(grids_q(reach_of(user)), code=d["grid"]).first()
         if grid is None:
             raise Http404
         house = None
