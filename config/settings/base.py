@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "grids",
     "cases",
     "escalation",
+    "assessment",
     "interop",
     "demo",
 ]
@@ -179,12 +180,6 @@ CITIZEN_REPORT_RATE = env.str("CITIZEN_REPORT_RATE", default="10/h")
 REOPEN_ON_UNSATISFIED = env.bool("REOPEN_ON_UNSATISFIED", default=True)
 # Open311 GET requests publish only cases filed through these channels (others were promised a private link).
 OPEN311_PUBLISHED_CHANNELS = env.list("OPEN311_PUBLISHED_CHANNELS", default=["open311"])
-ASSESSMENT_SCHEMES = {
-    "seed": {"label": "10/40/50", "weights": (0.10, 0.40, 0.50), "basic_satisfied": 1.0},
-    "beijing": {"label": "10/50/40", "weights": (0.10, 0.50, 0.40), "basic_satisfied": 0.9},
-}
-DEFAULT_ASSESSMENT_SCHEME = env.str("ASSESSMENT_SCHEME", default="seed")
-
 # --- Mail -------------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="gridcase@localhost")
