@@ -39,9 +39,11 @@ INSTALLED_APPS = [
     "guardian",
     "governance",
     "grids",
+    "residents",
     "cases",
     "escalation",
     "interop",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -51,6 +53,7 @@ MIDDLEWARE = [
     "governance.middleware.DefaultLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "governance.hostile_input.HostileInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
