@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0010_case_external_due_at'),
+        ('cases', '0011_case_external_due_at'),
         ('governance', '0002_rule_revised_by'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_case_place_not_null'),
+        ('cases', '0010_caseevent_append_only'),
     ]
 
     operations = [
