@@ -28,6 +28,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("open311/v2/", include("interop.open311.urls")),
+    path("interop/", include("interop.urls")),
     path("", include("assessment.urls")),
     path("", include("escalation.urls")),
     path("", include("cases.urls")),
