@@ -2,7 +2,6 @@
 
 from django.urls import path
 
-from .views import assessment as assessment_views
 from .views import citizen, grid_today, pages
 
 app_name = "cases"
@@ -17,6 +16,4 @@ urlpatterns: list = [
     path("residents/diary/<int:pk>/case/", grid_today.case_from_diary, name="from-diary"),
     path("report/", citizen.report, name="report"),
     path("track/<str:token>/", citizen.track, name="track"),
-    path("assessment/", assessment_views.assessment_page, name="assessment"),
-    path("assessment/export.<str:fmt>", assessment_views.assessment_export, name="assessment-export"),
 ]
