@@ -22,9 +22,10 @@ DEMO_STEPS = [
     "grids.demo.build",
     "cases.demo.build",
     "escalation.demo.build",
+    "mobilisation.demo.build",
 ]
 
-COUNTED_APPS = ("governance", "grids", "cases", "escalation")
+COUNTED_APPS = ("governance", "grids", "cases", "escalation", "mobilisation")
 
 
 def model_counts() -> dict[str, int]:
