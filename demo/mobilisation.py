@@ -13,14 +13,13 @@ from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from demo.governance import ensure_user
 from governance.choices import Role
-from governance.demo import ensure_user
 from governance.errors import DomainError
 from governance.models import Region, User
-
-from . import services
-from .choices import UnitKind
-from .models import (
+from mobilisation import services
+from mobilisation.choices import UnitKind
+from mobilisation.models import (
     Appraisal,
     DutyItem,
     DutyReport,
