@@ -261,6 +261,7 @@ SPECTACULAR_SETTINGS = {
         "PointsSourceEnum": "mobilisation.choices.PointsSource",
         "FollowUpKindEnum": "mobilisation.choices.FollowUpKind",
         "ColourEnum": "mobilisation.choices.Colour",
+        "AppraisalRatingEnum": "mobilisation.choices.Rating",
     },
 }
 

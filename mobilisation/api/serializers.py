@@ -37,7 +37,9 @@ from ..models import (
 from ..permissions import manages_community
 
 
-class DomainErrorSerializer(serializers.Serializer):
+class MobilisationErrorSerializer(serializers.Serializer):
+    """A refused request: the reason (user-facing) and a code."""
+
     detail = serializers.CharField()
     code = serializers.CharField()
 

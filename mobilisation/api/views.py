@@ -26,10 +26,10 @@ from ..models import PointsEntry
 from . import serializers as s
 
 ERRORS = {
-    400: OpenApiResponse(s.DomainErrorSerializer, description="输入有误"),
-    403: OpenApiResponse(s.DomainErrorSerializer, description="可见但无权进行此操作"),
-    404: OpenApiResponse(s.DomainErrorSerializer, description="不存在或不在您的范围内"),
-    409: OpenApiResponse(s.DomainErrorSerializer, description="当前状态不允许"),
+    400: OpenApiResponse(s.MobilisationErrorSerializer, description="输入有误"),
+    403: OpenApiResponse(s.MobilisationErrorSerializer, description="可见但无权进行此操作"),
+    404: OpenApiResponse(s.MobilisationErrorSerializer, description="不存在或不在您的范围内"),
+    409: OpenApiResponse(s.MobilisationErrorSerializer, description="当前状态不允许"),
 }
 
 
