@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("grids.api.urls")),
     path("", include("cases.api.urls")),
     path("", include("escalation.api.urls")),
+    path("", include("assessment.api.urls")),
     path("", include("mobilisation.api.urls")),
 ]
 
@@ -29,6 +30,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("open311/v2/", include("interop.open311.urls")),
+    path("interop/", include("interop.urls")),
+    path("", include("assessment.urls")),
     path("", include("escalation.urls")),
     path("", include("mobilisation.urls")),
     path("", include(mobilisation_urls.public_urlpatterns)),

@@ -1,10 +1,10 @@
 """The figures a 三色研判 weighs, read from what the product already holds — one place, so the source of each
 is easy to see (and to repoint when the assessment app takes over the 三率).
 
-- 三率 (response, completion, satisfaction) of the community's cases over the period: ``cases.assessment``
-  (the same counts and scheme as the assessment page);
-- on-time rate = 1 − overdue rate: of the community's cases reported in the period, the share the sweep never
-  had to escalate for being overdue (``escalation_count = 0``);
+- 三率 (response, completion, satisfaction) of the community's cases over the period: ``assessment.selectors``
+  (the same counts, and the scheme that applies to the community, as the assessment page);
+- on-time rate = 1 − the assessment's overdue rate (超期率: due cases resolved late or still open past their
+  deadline / due cases);
 - wishes fulfilled: of the wishes the community published in the period, the share confirmed fulfilled;
 - visit completion: only when the residents app is installed and offers it (``residents.selectors``); until then
   the indicator is reported as unavailable and left out of the score.
@@ -15,7 +15,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.apps import apps
-from django.db.models import Count, Q
 
 from .choices import Indicator
 from .selectors import wish_counts
@@ -27,14 +26,15 @@ def _ratio(num: int, den: int) -> float | None:
 
 def community_indicators(community_id: int, date_from: date, date_to: date) -> dict[str, dict]:
     """``{indicator: {"value": float | None, "num": int, "den": int}}`` for one community and period."""
-    from cases.assessment import Period, rates_for, scheme_for, totals
+    from assessment.selectors import Period, rates_for, scheme_applying_to, standard_indicators, totals
     from cases.models import Case
     from cases.selectors import Scope
+    from governance.models import Region
 
     period = Period(date_from, date_to)
     scope = Scope(Case.objects.filter(community_id=community_id), {"community_id": community_id})
     counts = totals(scope, period)
-    rates = rates_for(counts, scheme_for())
+    rates = rates_for(counts, scheme_applying_to(Region.objects.get(pk=community_id)))
     out: dict[str, dict] = {
         Indicator.RESPONSE: {"value": rates.response, "num": counts.responded, "den": counts.received},
         Indicator.COMPLETION: {"value": rates.completion, "num": counts.completed, "den": counts.due},
@@ -45,13 +45,9 @@ def community_indicators(community_id: int, date_from: date, date_to: date) -> d
             "basic": counts.basic,
         },
     }
-    reported = (
-        Case.objects.filter(community_id=community_id)
-        .filter(period.q("reported_at"))
-        .aggregate(n=Count("id"), late=Count("id", filter=Q(escalation_count__gt=0)))
-    )
-    on_time = reported["n"] - reported["late"]
-    out[Indicator.ON_TIME] = {"value": _ratio(on_time, reported["n"]), "num": on_time, "den": reported["n"]}
+    standard = standard_indicators(scope, period)
+    due, overdue = standard.counts["due"], standard.counts["overdue"]
+    out[Indicator.ON_TIME] = {"value": _ratio(due - overdue, due), "num": due - overdue, "den": due}
     wishes = wish_counts(community_ids=[community_id], date_from=date_from, date_to=date_to)[community_id]
     out[Indicator.WISHES] = {
         "value": _ratio(wishes["fulfilled"], wishes["published"]),
