@@ -36,6 +36,7 @@ from cases.models import Case, CaseDispatch, Evidence
 from cases.throttles import CitizenReportThrottle
 from core.pagination import KeysetPagination
 from governance.errors import InvalidInput, NotFound
+from governance.lockout import lockout_response
 
 from .serializers import (
     AllowedActionSerializer,
@@ -448,11 +449,17 @@ class TokenObtainView(ObtainAuthToken):
     @extend_schema(
         summary="获取 API 令牌",
         request=AuthTokenSerializer,
-        responses={200: TokenSerializer, 400: ERRORS[400]},
+        responses={200: TokenSerializer, 400: ERRORS[400], 429: ERRORS[429]},
         auth=[],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        try:
+            return super().post(request, *args, **kwargs)
+        except serializers.ValidationError:
+            # The lockout backend refused (or this failure reached the limit): say so, not "wrong password".
+            if getattr(request, "axes_locked_out", False):
+                return lockout_response(request._request)
+            raise
 
 
 def bench_bare(request) -> HttpResponse:
