@@ -144,7 +144,7 @@ def test_a_whole_story_over_http_with_a_misbehaving_hotline(world, cluster, sim,
     )
     sender.join(70)
     assert early and early[0].status == 201, early
-    assert [a.status for o, k, a in sim.answered if k == "extension_approved"][0] == 409
+    assert next(a.status for _o, k, a in sim.answered if k == "extension_approved") == 409
     case.refresh_from_db()
     assert case.due_at == wanted
 
