@@ -43,7 +43,9 @@ INSTALLED_APPS = [
     "residents",
     "cases",
     "escalation",
+    "assessment",
     "interop",
+    "mobilisation",
     "demo",
 ]
 
@@ -181,6 +183,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
         "options": {"expires": SWEEP_INTERVAL_SECONDS},
     },
+    "mobilisation-wish-deadlines": {
+        "task": "mobilisation.tasks.return_overdue_wishes",
+        "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
+        "options": {"expires": SWEEP_INTERVAL_SECONDS},
+    },
     "notice-outbox": {
         "task": "escalation.tasks.send_pending_notices",
         "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
@@ -210,11 +217,6 @@ INTEROP_BACKOFF_CAP_SECONDS = env.float("INTEROP_BACKOFF_CAP_SECONDS", default=3
 INTEROP_TIMEOUT_SECONDS = env.float("INTEROP_TIMEOUT_SECONDS", default=10.0)
 # Absolute links in outbound messages (evidence files): this site's public address.
 SITE_URL = env.str("SITE_URL", default="")
-ASSESSMENT_SCHEMES = {
-    "seed": {"label": "10/40/50", "weights": (0.10, 0.40, 0.50), "basic_satisfied": 1.0},
-    "beijing": {"label": "10/50/40", "weights": (0.10, 0.50, 0.40), "basic_satisfied": 0.9},
-}
-DEFAULT_ASSESSMENT_SCHEME = env.str("ASSESSMENT_SCHEME", default="seed")
 
 # --- Mail -------------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -255,6 +257,19 @@ SPECTACULAR_SETTINGS = {
         "RegionLevelEnum": "governance.choices.RegionLevel",
         "RuleHandlerKindEnum": "governance.choices.HandlerKind",
         "TimeUnitEnum": "governance.choices.TimeUnit",
+        "RegistrationStatusEnum": "mobilisation.choices.RegistrationStatus",
+        "RegistrantKindEnum": "mobilisation.choices.RegistrantKind",
+        "ServiceTaskStatusEnum": "mobilisation.choices.TaskStatus",
+        "TaskTypeEnum": "mobilisation.choices.TaskType",
+        "PostableTaskTypeEnum": "mobilisation.choices.POSTABLE_TASK_CHOICES",
+        "WishStatusEnum": "mobilisation.choices.WishStatus",
+        "AppraisalStatusEnum": "mobilisation.choices.AppraisalStatus",
+        "TopicStatusEnum": "mobilisation.choices.TopicStatus",
+        "TopicSourceEnum": "mobilisation.choices.TopicSource",
+        "PointsSourceEnum": "mobilisation.choices.PointsSource",
+        "FollowUpKindEnum": "mobilisation.choices.FollowUpKind",
+        "ColourEnum": "mobilisation.choices.Colour",
+        "AppraisalRatingEnum": "mobilisation.choices.Rating",
     },
 }
 
