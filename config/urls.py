@@ -8,6 +8,7 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from governance import views as governance_views
+from mobilisation import urls as mobilisation_urls
 
 api_v1 = [
     path("", include("governance.api.urls")),
@@ -15,6 +16,7 @@ api_v1 = [
     path("", include("cases.api.urls")),
     path("", include("escalation.api.urls")),
     path("", include("assessment.api.urls")),
+    path("", include("mobilisation.api.urls")),
 ]
 
 urlpatterns = [
@@ -31,6 +33,8 @@ urlpatterns = [
     path("interop/", include("interop.urls")),
     path("", include("assessment.urls")),
     path("", include("escalation.urls")),
+    path("", include("mobilisation.urls")),
+    path("", include(mobilisation_urls.public_urlpatterns)),
     path("", include("cases.urls")),
     path("", include("grids.urls")),
     path("", include("governance.urls")),

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "escalation",
     "assessment",
     "interop",
+    "mobilisation",
     "demo",
 ]
 
@@ -182,6 +183,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
         "options": {"expires": SWEEP_INTERVAL_SECONDS},
     },
+    "mobilisation-wish-deadlines": {
+        "task": "mobilisation.tasks.return_overdue_wishes",
+        "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
+        "options": {"expires": SWEEP_INTERVAL_SECONDS},
+    },
     "notice-outbox": {
         "task": "escalation.tasks.send_pending_notices",
         "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
@@ -251,6 +257,19 @@ SPECTACULAR_SETTINGS = {
         "RegionLevelEnum": "governance.choices.RegionLevel",
         "RuleHandlerKindEnum": "governance.choices.HandlerKind",
         "TimeUnitEnum": "governance.choices.TimeUnit",
+        "RegistrationStatusEnum": "mobilisation.choices.RegistrationStatus",
+        "RegistrantKindEnum": "mobilisation.choices.RegistrantKind",
+        "ServiceTaskStatusEnum": "mobilisation.choices.TaskStatus",
+        "TaskTypeEnum": "mobilisation.choices.TaskType",
+        "PostableTaskTypeEnum": "mobilisation.choices.POSTABLE_TASK_CHOICES",
+        "WishStatusEnum": "mobilisation.choices.WishStatus",
+        "AppraisalStatusEnum": "mobilisation.choices.AppraisalStatus",
+        "TopicStatusEnum": "mobilisation.choices.TopicStatus",
+        "TopicSourceEnum": "mobilisation.choices.TopicSource",
+        "PointsSourceEnum": "mobilisation.choices.PointsSource",
+        "FollowUpKindEnum": "mobilisation.choices.FollowUpKind",
+        "ColourEnum": "mobilisation.choices.Colour",
+        "AppraisalRatingEnum": "mobilisation.choices.Rating",
     },
 }
 

@@ -182,3 +182,22 @@ def test_the_demo_shows_the_most_specific_weight_scheme(demo):
         0.9,
     )
     assert scheme_for(user=users["admin"]).name == "seed"
+
+
+def test_demo_has_wishes_in_every_state_and_the_party_pages_show_them(demo):
+    from django.test import Client
+
+    from mobilisation.choices import WishStatus
+    from mobilisation.models import Appraisal, PointsEntry, Registration, Topic, TriColourRating, Wish
+
+    assert set(Wish.objects.values_list("status", flat=True)) == set(WishStatus.values)
+    assert Registration.objects.filter(member__username="dangyuan01", status="confirmed").count() == 2
+    assert Registration.objects.filter(status="pending").exists()
+    assert PointsEntry.objects.filter(member__username="dangyuan01", points__gt=0).count() == 2
+    assert set(Appraisal.objects.values_list("status", flat=True)) == {"open", "closed"}
+    assert set(Topic.objects.values_list("status", flat=True)) == {"open", "decided", "published"}
+    assert TriColourRating.objects.exists()
+    c = Client()
+    assert c.login(username="dangyuan01", password=demo_password())
+    assert "想要一台助行器" in c.get("/party/").content.decode()
+    assert "想要一台助行器" in Client().get("/wishes/").content.decode()
