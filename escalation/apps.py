@@ -12,10 +12,9 @@ class EscalationConfig(AppConfig):
 
     def ready(self) -> None:
         """Connect the receivers (notices for case events) and load the modules that register themselves:
-        the whistle service registers its case guard (no closing while a summons is open) and its sweep step;
-        the assessment registers its summons figures with ``cases.assessment`` (department rows)."""
+        the whistle service registers its case guard (no closing while a summons is open) and its sweep step."""
         from . import receivers  # noqa: F401
 
-        for module in ("escalation.services.whistles", "escalation.assessment"):
+        for module in ("escalation.services.whistles",):
             if find_spec(module) is not None:
                 import_module(module)
