@@ -13,6 +13,7 @@ from mobilisation import urls as mobilisation_urls
 api_v1 = [
     path("", include("governance.api.urls")),
     path("", include("grids.api.urls")),
+    path("", include("residents.api.urls")),
     path("", include("cases.api.urls")),
     path("", include("escalation.api.urls")),
     path("", include("assessment.api.urls")),
@@ -37,6 +38,7 @@ urlpatterns = [
     path("", include("mobilisation.urls")),
     path("", include(mobilisation_urls.public_urlpatterns)),
     path("", include("cases.urls")),
+    path("", include("residents.urls")),
     path("", include("grids.urls")),
     path("", include("governance.urls")),
 ]

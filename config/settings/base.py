@@ -213,6 +213,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
         "options": {"expires": SWEEP_INTERVAL_SECONDS},
     },
+    "residents-visit-sweep": {
+        "task": "residents.tasks.visits_sweep",
+        "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
+        "options": {"expires": SWEEP_INTERVAL_SECONDS},
+    },
+    "residents-retention": {
+        "task": "residents.tasks.anonymise_moved_away",
+        "schedule": timedelta(hours=24),
+        "options": {"expires": 3600},
+    },
     "mobilisation-wish-deadlines": {
         "task": "mobilisation.tasks.return_overdue_wishes",
         "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
@@ -249,6 +259,14 @@ INTEROP_BACKOFF_CAP_SECONDS = env.float("INTEROP_BACKOFF_CAP_SECONDS", default=3
 INTEROP_TIMEOUT_SECONDS = env.float("INTEROP_TIMEOUT_SECONDS", default=10.0)
 # Absolute links in outbound messages (evidence files): this site's public address.
 SITE_URL = env.str("SITE_URL", default="")
+
+# --- Residents (people, homes, special populations) ---------------------------------------------------
+# Fernet keys for ID numbers and phones at rest (first encrypts, all decrypt: rotation); HMAC key for exact search.
+# Unset: both derived from SECRET_KEY (set them in production; see .env.example).
+RESIDENTS_DATA_KEYS = env.list("RESIDENTS_DATA_KEYS", default=[])
+RESIDENTS_HMAC_KEY = env.str("RESIDENTS_HMAC_KEY", default="")
+RESIDENTS_RETENTION_DAYS = env.int("RESIDENTS_RETENTION_DAYS", default=730)  # moved away → anonymised after
+RESIDENTS_PERMIT_WARN_DAYS = env.int("RESIDENTS_PERMIT_WARN_DAYS", default=30)  # permit expiry → worker's task
 
 # --- Mail -------------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
