@@ -24,6 +24,7 @@ from demo import cases as cases_demo
 from demo import escalation as escalation_demo
 from demo import governance as governance_demo
 from demo import grids as grids_demo
+from demo import mediation as mediation_demo
 from demo import mobilisation as mobilisation_demo
 
 #: The demo, in the order it is built: (name shown in the output, build function).
@@ -33,6 +34,7 @@ STEPS: list[tuple[str, Callable[[], object]]] = [
     ("cases", cases_demo.build),
     ("escalation", escalation_demo.build),
     ("mobilisation", mobilisation_demo.build),
+    ("mediation", mediation_demo.build),
 ]
 
 
