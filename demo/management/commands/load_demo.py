@@ -20,6 +20,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from demo import assessment as assessment_demo
 from demo import cases as cases_demo
 from demo import escalation as escalation_demo
 from demo import governance as governance_demo
@@ -33,6 +34,7 @@ STEPS: list[tuple[str, Callable[[], object]]] = [
     ("grids", grids_demo.build),
     ("cases", cases_demo.build),
     ("escalation", escalation_demo.build),
+    ("assessment", assessment_demo.build),
     ("mobilisation", mobilisation_demo.build),
     ("mediation", mediation_demo.build),
 ]
