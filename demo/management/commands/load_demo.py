@@ -25,6 +25,7 @@ from demo import cases as cases_demo
 from demo import escalation as escalation_demo
 from demo import governance as governance_demo
 from demo import grids as grids_demo
+from demo import interop as interop_demo
 from demo import mediation as mediation_demo
 from demo import mobilisation as mobilisation_demo
 
@@ -37,6 +38,7 @@ STEPS: list[tuple[str, Callable[[], object]]] = [
     ("assessment", assessment_demo.build),
     ("mobilisation", mobilisation_demo.build),
     ("mediation", mediation_demo.build),
+    ("interop", interop_demo.build),
 ]
 
 
