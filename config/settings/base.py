@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "axes",
+    "csp",
     "governance",
     "grids",
     "residents",
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "governance.hostile_input.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "governance.middleware.DefaultLanguageMiddleware",
@@ -114,6 +117,33 @@ LOGIN_REDIRECT_URL = "governance:home"  # the home view sends each role to its p
 LOGOUT_REDIRECT_URL = "login"
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
+
+# --- Headers ---------------------------------------------------------------------------------------------
+# Content-Security-Policy (django-csp): scripts only from this site's own files — no inline script, no eval,
+# no CDN. Inline *styles* are allowed (Swagger UI and Redoc inject them); images may be data: URIs (the docs'
+# icons). Nothing may frame the site. The other headers: Django's defaults kept (nosniff, X-Frame-Options DENY,
+# Referrer-Policy same-origin, COOP same-origin) plus Permissions-Policy (hostile_input.PermissionsPolicyMiddleware).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+#: Browser features the pages may use: the grid worker's form reads the phone's position; nothing else.
+PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), interest-cohort=()"
 
 # --- Login lockout (django-axes; governance/lockout.py) ------------------------------------------
 # Failed logins counted per username and, separately, per client address on the login page, the admin
@@ -216,6 +246,8 @@ TOP_LEVEL = env.str("TOP_LEVEL", default="district")  # district, or city where 
 SWEEP_BATCH_SIZE = env.int("SWEEP_BATCH_SIZE", default=5000)
 # Connections a sweep works on at once (PostgreSQL; its batches lock disjoint rows). 1: one after another.
 SWEEP_WORKERS = env.int("SWEEP_WORKERS", default=2)
+# A point filed with a chosen grid (or community) must lie in it, or this close to its edge (GPS drift), else refused.
+GRID_LOCATION_TOLERANCE_M = env.float("GRID_LOCATION_TOLERANCE_M", default=300.0)
 CITIZEN_REPORT_RATE = env.str("CITIZEN_REPORT_RATE", default="10/h")
 REOPEN_ON_UNSATISFIED = env.bool("REOPEN_ON_UNSATISFIED", default=True)
 # Open311 GET requests publish only cases filed through these channels (others were promised a private link).
