@@ -39,7 +39,7 @@ from django.db import connection, transaction
 from django.db.models import F, Min
 from django.utils import timezone
 
-from cases.models import CaseEvent, Evidence
+from cases.models import Case, CaseEvent, Evidence
 
 from .. import signing
 from ..choices import HOTLINE_MESSAGES, MessageStatus
@@ -123,7 +123,14 @@ def _evidence_urls(events: Iterable[CaseEvent]) -> dict[int, list[str]]:
 
 
 def _hotline_messages(events: Sequence[CaseEvent]) -> list[OutboundMessage]:
-    wanted = [(e, t) for e in events if e.case.channel == "hotline" and (t := hotline_message_type(e))]
+    wanted = [(e, t) for e in events if (t := hotline_message_type(e))]
+    if not wanted:
+        return []
+    # The cases' channels in one query (a sweep batch's events carry no loaded case: ``e.case`` is a read each).
+    hotline = set(
+        Case.objects.filter(pk__in={e.case_id for e, _t in wanted}, channel="hotline").values_list("pk", flat=True)
+    )
+    wanted = [(e, t) for e, t in wanted if e.case_id in hotline]
     if not wanted:
         return []
     orders = {
