@@ -133,3 +133,39 @@ def test_the_inbound_endpoints_are_in_the_openapi_schema(world):
     assert "post" in paths["/interop/12345/orders/{order_id}/decisions/"]
     params = {p["name"] for p in paths["/interop/12345/orders/"]["post"]["parameters"]}
     assert {"X-GC-Key-Id", "X-GC-Timestamp", "X-GC-Signature"} <= params
+
+
+def test_admin_adds_a_partner_with_its_account_and_imports_mappings(world, web):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from interop.models import Partner
+
+    admin = web("admin")
+    resp = admin.post(
+        "/admin/interop/partner/add/",
+        {
+            "name": "区12345",
+            "key_id": "qu12345",
+            "secret": "a-long-enough-secret",
+            "street": world.street.id,
+            "fallback_category": world.categories["0103"].id,
+            "callback_url": "https://12345.example.cn/cb",
+            "active": "on",
+            "mappings-TOTAL_FORMS": "0",
+            "mappings-INITIAL_FORMS": "0",
+        },
+    )
+    assert resp.status_code == 302, resp.content.decode()[:2000]
+    partner = Partner.objects.get(key_id="qu12345")
+    assert partner.user.region_id == world.street.id and not partner.user.is_active
+    assert not partner.user.has_usable_password()
+    page = admin.get(f"/admin/interop/partner/{partner.pk}/change/").content.decode()
+    assert f"/admin/interop/partner/{partner.pk}/import-mappings/" in page
+    csv = SimpleUploadedFile("m.csv", b"code,category\nQ-1,0101\nQ-2,0202\n")
+    resp = admin.post(f"/admin/interop/partner/{partner.pk}/import-mappings/", {"file": csv})
+    assert resp.status_code == 302
+    assert dict(partner.mappings.values_list("code", "category__code")) == {"Q-1": "0101", "Q-2": "0202"}
+    bad = SimpleUploadedFile("m.csv", b"Q-3,9999\n")
+    resp = admin.post(f"/admin/interop/partner/{partner.pk}/import-mappings/", {"file": bad})
+    assert resp.status_code == 200 and "9999" in resp.content.decode()
+    assert partner.mappings.count() == 2
