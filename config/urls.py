@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("escalation.api.urls")),
     path("", include("assessment.api.urls")),
     path("", include("mobilisation.api.urls")),
+    path("", include("mediation.api.urls")),
 ]
 
 urlpatterns = [
@@ -36,6 +37,7 @@ urlpatterns = [
     path("", include("assessment.urls")),
     path("", include("escalation.urls")),
     path("", include("mobilisation.urls")),
+    path("", include("mediation.urls")),
     path("", include(mobilisation_urls.public_urlpatterns)),
     path("", include("cases.urls")),
     path("", include("residents.urls")),

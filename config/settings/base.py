@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "assessment",
     "interop",
     "mobilisation",
+    "mediation",
     "demo",
 ]
 
@@ -228,6 +229,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
         "options": {"expires": SWEEP_INTERVAL_SECONDS},
     },
+    "mediation-track-deadlines": {
+        "task": "mediation.tasks.flag_overdue_disputes",
+        "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
+        "options": {"expires": SWEEP_INTERVAL_SECONDS},
+    },
     "notice-outbox": {
         "task": "escalation.tasks.send_pending_notices",
         "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
@@ -320,6 +326,12 @@ SPECTACULAR_SETTINGS = {
         "FollowUpKindEnum": "mobilisation.choices.FollowUpKind",
         "ColourEnum": "mobilisation.choices.Colour",
         "AppraisalRatingEnum": "mobilisation.choices.Rating",
+        "DisputeStatusEnum": "mediation.choices.Status",
+        "DisputeKindEnum": "mediation.choices.DisputeKind",
+        "MediationTrackEnum": "mediation.choices.Track",
+        "MediationPlaceEnum": "mediation.choices.Place",
+        "PartyKindEnum": "mediation.choices.PartyKind",
+        "SessionOutcomeEnum": "mediation.choices.Outcome",
     },
 }
 
