@@ -26,6 +26,7 @@ from demo import escalation as escalation_demo
 from demo import governance as governance_demo
 from demo import grids as grids_demo
 from demo import interop as interop_demo
+from demo import mediation as mediation_demo
 from demo import mobilisation as mobilisation_demo
 from demo import residents as residents_demo
 
@@ -38,6 +39,7 @@ STEPS: list[tuple[str, Callable[[], object]]] = [
     ("escalation", escalation_demo.build),
     ("assessment", assessment_demo.build),
     ("mobilisation", mobilisation_demo.build),
+    ("mediation", mediation_demo.build),
     ("interop", interop_demo.build),
 ]
 
