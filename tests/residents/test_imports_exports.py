@@ -154,8 +154,15 @@ def test_people_who_moved_away_are_anonymised_after_the_retention_period(world, 
 
 def test_the_api_is_in_the_schema_and_cursor_paginated(world, hood, api):
     schema = api("admin").get("/api/schema/").content.decode()
-    for path in ("/api/v1/residents/", "/api/v1/resident-tags/{id}/", "/api/v1/buildings/{id}/household-map/",
-                 "/api/v1/visit-plans/", "/api/v1/visits/", "/api/v1/diary-entries/", "/api/v1/tag-categories/"):
+    for path in (
+        "/api/v1/residents/",
+        "/api/v1/resident-tags/{id}/",
+        "/api/v1/buildings/{id}/household-map/",
+        "/api/v1/visit-plans/",
+        "/api/v1/visits/",
+        "/api/v1/diary-entries/",
+        "/api/v1/tag-categories/",
+    ):
         assert path in schema, path  # fmt: skip
     client = api("admin")
     first = client.get("/api/v1/residents/?page_size=3").json()
