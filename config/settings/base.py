@@ -177,6 +177,25 @@ STORAGES = {
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# Content types accepted as evidence (decided from the bytes, never the name; cases/evidence.py).
+EVIDENCE_ALLOWED_TYPES = env.list(
+    "EVIDENCE_ALLOWED_TYPES",
+    default=[
+        "image/jpeg",
+        "image/png",
+        "image/gif",
+        "image/webp",
+        "application/pdf",
+        "video/mp4",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ],
+)
+# Images are re-encoded without metadata; keep the uploaded bytes too (outside MEDIA_ROOT, never served)?
+EVIDENCE_KEEP_ORIGINALS = env.bool("EVIDENCE_KEEP_ORIGINALS", default=False)
+EVIDENCE_ORIGINALS_ROOT = Path(env.str("EVIDENCE_ORIGINALS_ROOT", default=str(VAR_DIR / "evidence-originals")))
+# Production: the media view checks the scope, then nginx sends the file from this internal location.
+MEDIA_X_ACCEL_REDIRECT = env.str("MEDIA_X_ACCEL_REDIRECT", default="")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
