@@ -4,9 +4,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+from cases import media
 from governance import views as governance_views
 from mobilisation import urls as mobilisation_urls
 
@@ -45,7 +45,6 @@ urlpatterns = [
     path("", include("governance.urls")),
 ]
 
-if settings.DEBUG or settings.MEDIA_ROOT:
-    # Evidence is served by the app (no separate file server on small deployments); access is
-    # by unguessable content-hash paths. Put a proper file server in front for large ones.
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+# Evidence goes through a scope check (cases.media): never django.views.static.serve by its hash URL.
+# In production the check stays here and nginx sends the bytes (MEDIA_X_ACCEL_REDIRECT; README).
+urlpatterns += [path(settings.MEDIA_URL.strip("/") + "/<path:path>", media.serve_evidence, name="media")]

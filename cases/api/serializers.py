@@ -580,7 +580,7 @@ class PublicEventSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField(child=serializers.CharField())))
     def get_evidence(self, obj: CaseEvent) -> list[dict]:
-        return [{"url": ev.file.url, "content_type": ev.content_type} for ev in obj.evidence.all() if ev.is_image]
+        return [{"url": ev.public_url, "content_type": ev.content_type} for ev in obj.evidence.all() if ev.is_image]
 
 
 class PublicCaseSerializer(serializers.ModelSerializer):

@@ -25,6 +25,7 @@ from governance.errors import DomainError, Forbidden, InvalidInput, NotAllowed, 
 
 from .. import permissions, transitions
 from ..choices import OPEN_STATUSES, EvidenceStage, HandlerKind, RequestStatus, Status
+from ..contact_log import log_unmasked_contacts
 from ..forms import ActionForm, CaseFileForm, CaseFilterForm
 from ..models import Case, CaseDispatch, ExtensionRequest, Rating
 from ..selectors import allowed_actions, case_get_for, case_queryset_for, case_timeline, nearby_open_duplicates
@@ -312,6 +313,8 @@ def _render_case(
     if remark_form is None and may_remark:
         remark_form = ActionForm(action="comment", case=case)
     see_contact = permissions.can_see_citizen_contact(user, case)
+    if see_contact:
+        log_unmasked_contacts(user=user, cases=[case], channel="page", path=request.path)
     context = {
         "case": case,
         "now": now,
