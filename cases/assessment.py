@@ -51,7 +51,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from governance.errors import InvalidInput
+from core.errors import InvalidInput
 from governance.models import Department, Region, User
 from grids.models import Grid
 

@@ -24,8 +24,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.errors import DomainError
 from governance.choices import Level
-from governance.errors import DomainError
 from governance.models import Category, Department, Region, User
 from grids.models import Grid
 

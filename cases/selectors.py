@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from core.places import place_column
+from core.roles import is_admin, is_centre_staff
 from governance.choices import Role
 
 from .choices import CLOCK_STATUSES
@@ -60,16 +62,10 @@ def scope_for(user) -> Scope:
     qs = Case.objects.all()
     if user is None or not user.is_authenticated:
         return Scope(qs.none())
-    if user.is_superuser or user.role == Role.ADMIN:
+    if is_admin(user):
         return Scope(qs, {})
-    if user.role == Role.CENTRE_STAFF and user.region_id:
-        level = user.region.level
-        lookup = {
-            "community": "community_id",
-            "street": "street_id",
-            "district": "district_id",
-            "city": "district__parent_id",
-        }.get(level)
+    if is_centre_staff(user):
+        lookup = place_column(user.region.level)
         if lookup:
             place = {lookup: user.region_id}
             return Scope(qs.filter(**place), place)
@@ -89,8 +85,8 @@ def case_queryset_for(user) -> QuerySet[Case]:
 
 
 def case_get_for(user, pk: int) -> Case:
-    """One case in the user's scope, or ``governance.errors.NotFound`` (never 403: existence must not leak)."""
-    from governance.errors import NotFound
+    """One case in the user's scope, or ``core.errors.NotFound`` (never 403: existence must not leak)."""
+    from core.errors import NotFound
 
     case = (
         case_queryset_for(user)

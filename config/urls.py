@@ -7,8 +7,6 @@ from django.urls import include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from governance import views as governance_views
-
 api_v1 = [
     path("", include("governance.api.urls")),
     path("", include("grids.api.urls")),
@@ -17,7 +15,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("healthz", governance_views.healthz, name="healthz"),
+    path("", include("core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -30,7 +28,6 @@ urlpatterns = [
     path("", include("escalation.urls")),
     path("", include("cases.urls")),
     path("", include("grids.urls")),
-    path("", include("governance.urls")),
 ]
 
 if settings.DEBUG or settings.MEDIA_ROOT:

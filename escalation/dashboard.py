@@ -31,8 +31,8 @@ from cases.filters import CaseFilter
 from cases.models import Case, CaseDispatch
 from cases.selectors import case_queryset_for, light_filter
 from cases.services import case_transition
-from governance.choices import Role
-from governance.errors import DomainError, InvalidInput
+from core.errors import DomainError, InvalidInput
+from core.roles import is_admin_or_centre_staff
 from governance.models import Category, Department, Region
 from grids.models import Grid
 
@@ -50,9 +50,7 @@ BULK_MAX = 200
 
 def is_centre_user(user) -> bool:
     """The dashboard is for centre staff (community, street, district, city) and admins."""
-    return bool(
-        user.is_authenticated and (user.is_admin or (user.role == Role.CENTRE_STAFF and user.region_id is not None))
-    )
+    return is_admin_or_centre_staff(user)
 
 
 # --- counters -----------------------------------------------------------------------------------------

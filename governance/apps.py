@@ -9,6 +9,3 @@ class GovernanceConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401  (connects the receivers)
-        from .pgarray import register_lookups
-
-        register_lookups()

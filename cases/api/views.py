@@ -3,7 +3,7 @@
 Scope: every case-bound view starts from ``selectors.case_queryset_for(user)``, so a case outside
 the user's scope answers 404 (its existence does not leak). Every change goes through
 ``services.case_transition`` (or ``case_file`` / ``case_rate_by_citizen``); domain errors become
-HTTP codes in ``governance.api.exceptions`` (NotFound 404, Forbidden 403, NotAllowed 409,
+HTTP codes in ``core.exception_handler`` (NotFound 404, Forbidden 403, NotAllowed 409,
 InvalidInput 400), always as ``{"detail": message, "code": code}``.
 
 Authentication: token (``Authorization: Token …``, for apps and integrations) or the browser
@@ -37,7 +37,7 @@ from cases import selectors, services, transitions
 from cases.choices import Channel
 from cases.filters import CaseFilter
 from cases.models import Case, CaseDispatch, Evidence
-from governance.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
 
 from .serializers import (
     AllowedActionSerializer,

@@ -33,7 +33,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView, set_rollback
 
-from governance.errors import DomainError
+from core.errors import DomainError
 
 from .. import services
 from ..api.views import CitizenReportThrottle

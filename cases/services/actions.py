@@ -13,6 +13,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
+from core.errors import InvalidInput, NotAllowed
+from core.roles import is_centre_staff
 from governance.choices import Level, Role
 from governance.clock import (
     add_working_seconds,
@@ -21,7 +23,6 @@ from governance.clock import (
     next_working_instant,
     working_seconds_between,
 )
-from governance.errors import InvalidInput, NotAllowed
 from governance.models import Department, Region, User
 from governance.selectors import calendar_spec
 
@@ -71,7 +72,7 @@ def grant_department(case: Case, department: Department) -> None:
 
 
 def _dispatcher_region(actor: User | None, case: Case) -> Region | None:
-    if actor is not None and actor.role == Role.CENTRE_STAFF and actor.region_id:
+    if is_centre_staff(actor):
         return actor.region
     return case.handler_region or case.community
 

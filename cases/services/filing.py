@@ -10,8 +10,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import InvalidInput
+from core.roles import is_centre_staff
 from governance.choices import GRADE_LEVEL, LEVEL_ORDER, Level, Role
-from governance.errors import InvalidInput
 from governance.models import Category, Region, User
 from grids.models import Grid
 from grids.selectors import grids_worked_by, locate_grid
@@ -95,7 +96,7 @@ def case_file(
     district = street.parent if street else None
     if street is None or district is None:
         raise InvalidInput(_("社区必须隶属于街道和区"), code="place")
-    if actor is not None and actor.role == Role.CENTRE_STAFF and actor.region_id:
+    if is_centre_staff(actor):
         # Centre staff file within their own region (the case must land in their scope).
         if actor.region_id not in {community.id, street.id, district.id, district.parent_id}:
             raise InvalidInput(_("该位置不在您的辖区内，请选择辖区内的网格或社区"), code="place")

@@ -10,9 +10,10 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.pgarray import pg_array
+from core.places import place_column
 from governance.choices import Level
 from governance.models import Region
-from governance.pgarray import pg_array
 
 from .. import transitions
 from ..choices import CLOCK_STATUSES, HandlerKind
@@ -133,12 +134,11 @@ def _bulk_escalate(moves: list[tuple[dict, str]], clock: Deadlines) -> None:
     groups: dict[tuple[str, int], list[int]] = {}
     for r, nxt in moves:
         groups.setdefault((nxt, r["category_id"]), []).append(r["id"])
-    holder_column = {Level.COMMUNITY: "community_id", Level.STREET: "street_id", Level.DISTRICT: "district_id"}
     for (nxt, category_id), ids in groups.items():
         arrival = clock.arrival(category_id, nxt)
-        if nxt in holder_column:
-            holder = F(holder_column[nxt])
-        else:  # the city: the district's parent region
+        if nxt != Level.CITY:
+            holder = F(place_column(nxt))
+        else:  # the city: the district's parent region (a join, not a column: one subquery)
             holder = Subquery(Region.objects.filter(pk=OuterRef("district_id")).values("parent_id")[:1])
         Case.objects.filter(pk__any_of=ids).update(
             level=nxt,
@@ -178,7 +178,7 @@ def _insert_system_events(rows: list[dict]) -> list[CaseEvent]:
     """Insert a batch of system events (one per case, given as column dicts); returns them saved.
 
     On PostgreSQL one ``INSERT … SELECT FROM unnest(column arrays)`` — the rows travel as a dozen array
-    parameters (``governance.pgarray``) instead of a dozen placeholders per row, several times cheaper for
+    parameters (``core.pgarray``) instead of a dozen placeholders per row, several times cheaper for
     thousands of rows; ``RETURNING id, case_id`` gives each event its id, and the instances are built the
     way the ORM builds fetched rows (``from_db``). Elsewhere ``bulk_create``.
     """

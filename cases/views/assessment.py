@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from governance.choices import Role
-from governance.errors import InvalidInput
+from core.errors import InvalidInput
+from core.roles import is_admin_or_centre_staff
 
 from .. import assessment as A
 from .. import exports
@@ -27,7 +27,7 @@ from ..selectors import scope_for
 
 def may_assess(user) -> bool:
     """Centre staff (their region) and admins; grid workers and liaisons are assessed, they do not assess."""
-    return bool(user.is_authenticated and (user.is_admin or (user.role == Role.CENTRE_STAFF and user.region_id)))
+    return is_admin_or_centre_staff(user)
 
 
 def _read(request: HttpRequest) -> tuple[A.Period, A.Scheme, str]:

@@ -35,9 +35,9 @@ from cases.choices import OPEN_STATUSES, EvidenceStage, RequestStatus
 from cases.models import Case
 from cases.services import case_transition, grant_department
 from cases.signals import events_recorded
+from core.errors import Forbidden, InvalidInput, NotAllowed
 from governance.choices import TimeUnit
 from governance.clock import add_working_time
-from governance.errors import Forbidden, InvalidInput, NotAllowed
 from governance.models import Department, User
 from governance.selectors import calendar_spec
 

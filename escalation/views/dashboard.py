@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cases import assessment as A
 from cases import exports
 from cases.selectors import case_queryset_for, scope_for
-from governance.errors import InvalidInput
+from core.errors import InvalidInput
 
 from .. import charts
 from .. import dashboard as D

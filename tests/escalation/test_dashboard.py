@@ -14,9 +14,9 @@ from django.test.utils import CaptureQueriesContext
 
 from cases.models import Case
 from cases.services import case_transition
+from core.errors import InvalidInput
 from escalation import dashboard as D
 from escalation.services.whistles import summons_report_in, whistle_blow
-from governance.errors import InvalidInput
 from tests.cases.helpers import at, file_case, photo
 
 NOW = at(2026, 11, 18, 10, 0)  # a Wednesday
