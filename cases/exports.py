@@ -26,6 +26,7 @@ from governance.choices import Level
 
 from .assessment import INDICATOR_LABELS, Assessment, Row, Scheme, percent
 from .choices import Channel, Status
+from .lights import case_light
 from .models import Case
 
 BOM = "\ufeff"
@@ -180,20 +181,8 @@ def case_rows(qs: QuerySet[Case], *, as_text: bool, now: datetime | None = None)
                 row[i] = str(fmt(row[i]))
             elif isinstance(row[i], datetime):
                 row[i] = local(row[i]) if as_text else row[i]
-        row.append(str(LIGHT_LABELS[_light(status, due_at, yellow_at, now)]))
+        row.append(str(LIGHT_LABELS[case_light(status=status, due_at=due_at, yellow_at=yellow_at, now=now)]))
         yield row
-
-
-def _light(status: str, due_at: datetime | None, yellow_at: datetime | None, now: datetime) -> str:
-    from .choices import CLOCK_STATUSES
-
-    if status not in CLOCK_STATUSES or due_at is None:
-        return ""
-    if now >= due_at:
-        return "red"
-    if yellow_at and now >= yellow_at:
-        return "yellow"
-    return "green"
 
 
 def cases_csv(qs: QuerySet[Case], *, filename: str | None = None) -> StreamingHttpResponse:

@@ -6,15 +6,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core.errors import NotFound
 from core.places import place_column
 from core.roles import is_admin, is_centre_staff
 from governance.choices import Role
 
-from .choices import CLOCK_STATUSES
-from .models import Case, CaseEvent
+from .choices import CLOCK_STATUSES, RequestStatus
+from .lights import case_light as case_light
+from .lights import clock_light as clock_light
+from .models import Case, CaseDispatch, CaseEvent, Evidence, ExtensionRequest, Rating
 
 
 def _liaison_filter(user) -> Q:
@@ -86,8 +91,6 @@ def case_queryset_for(user) -> QuerySet[Case]:
 
 def case_get_for(user, pk: int) -> Case:
     """One case in the user's scope, or ``core.errors.NotFound`` (never 403: existence must not leak)."""
-    from core.errors import NotFound
-
     case = (
         case_queryset_for(user)
         .select_related("category", "grid", "community", "street", "district", "handler_region", "reporter")
@@ -97,6 +100,51 @@ def case_get_for(user, pk: int) -> Case:
     if case is None:
         raise NotFound("事件不存在")
     return case
+
+
+def case_list_queryset(user) -> QuerySet[Case]:
+    """The user's cases with everything a list row renders joined or annotated: one query per page."""
+    evidence_count = (
+        Evidence.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk")).values("n")
+    )
+    return (
+        case_queryset_for(user)
+        .select_related("category", "grid", "community", "street", "district", "handler_region", "rating")
+        .annotate(evidence_count=Coalesce(Subquery(evidence_count, output_field=IntegerField()), 0))
+    )
+
+
+def case_detail_for(user, pk: int) -> Case:
+    """One case in scope with its dispatches, extension requests and evidence, or NotFound (404)."""
+    case = (
+        case_list_queryset(user)
+        .select_related("reporter", "merged_into")
+        .prefetch_related(
+            Prefetch("dispatches", CaseDispatch.objects.select_related("department", "grid", "region")),
+            "extension_requests",
+            "evidence",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise NotFound(_("事件不存在"), code="not_found")
+    return case
+
+
+def case_pending_extension(case: Case) -> ExtensionRequest | None:
+    """The case's extension request awaiting a decision, if any (at most one is pending at a time)."""
+    return ExtensionRequest.objects.filter(case=case, status=RequestStatus.PENDING).first()
+
+
+def case_rating(case: Case) -> Rating | None:
+    """The case's rating (of its latest round), if it was rated."""
+    return Rating.objects.filter(case=case).first()
+
+
+def case_active_dispatches(case: Case) -> list[CaseDispatch]:
+    """The departments, grids and regions the case is dispatched to now, with their names joined."""
+    return list(CaseDispatch.objects.filter(case=case, active=True).select_related("department", "grid", "region"))
 
 
 def case_timeline(case: Case, *, public_only: bool = False) -> QuerySet[CaseEvent]:

@@ -11,11 +11,26 @@ class EscalationConfig(AppConfig):
     verbose_name = _("预警与吹哨报到")
 
     def ready(self) -> None:
-        """Connect the receivers (notices for case events) and load the modules that register themselves:
-        the whistle service registers its case guard (no closing while a summons is open) and its sweep step;
-        the assessment registers its summons figures with ``cases.assessment`` (department rows)."""
-        from . import receivers  # noqa: F401
+        """Every hook escalation puts into a lower app, in one place (``cases`` never imports ``escalation``):
 
-        for module in ("escalation.services.whistles", "escalation.assessment"):
-            if find_spec(module) is not None:
-                import_module(module)
+        1. notices for case events: ``receivers.write_notices`` listens to ``cases.signals.events_recorded``;
+        2. a closing case finishes its responded summonses (same signal, same transaction);
+        3. the close guard: no closing while a summons still waits for its department (``cases.hooks``);
+        4. the sweep's extra step: summonses late to report in or respond are supervised.
+        """
+        from cases.hooks import register_guard
+        from cases.models import Case
+        from cases.signals import events_recorded
+
+        from .receivers import write_notices
+        from .services.sweep import register_sweep_step
+        from .services.whistles import finish_summonses_on_close, summons_close_guard, summons_escalate_overdue_batch
+
+        events_recorded.connect(write_notices, sender=Case, dispatch_uid="escalation.notices_for_events")
+        events_recorded.connect(finish_summonses_on_close, dispatch_uid="escalation.whistles.finish_summonses_on_close")
+        register_guard(summons_close_guard)
+        register_sweep_step(summons_escalate_overdue_batch)
+
+        # The 三率 figures of summonses register with the assessment where that module exists.
+        if find_spec("escalation.assessment") is not None:
+            import_module("escalation.assessment")

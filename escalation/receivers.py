@@ -7,15 +7,9 @@ commit (see ``services.notices.schedule_delivery``).
 
 from __future__ import annotations
 
-from django.dispatch import receiver
-
-from cases.models import Case
-from cases.signals import events_recorded
-
 from .services.notices import notices_for_events
 
 
-@receiver(events_recorded, sender=Case, dispatch_uid="escalation.notices_for_events")
 def write_notices(sender, *, events, actor=None, batch: bool = False, **kwargs) -> None:
     """One transition or a whole sweep batch: the notices are written set-wise either way."""
     notices_for_events(events=events, actor=actor)

@@ -13,8 +13,7 @@ listed first so an anonymous request gets 401 with ``WWW-Authenticate: Token``.
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, prefetch_related_objects
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -36,7 +35,7 @@ from rest_framework.views import APIView
 from cases import selectors, services, transitions
 from cases.choices import Channel
 from cases.filters import CaseFilter
-from cases.models import Case, CaseDispatch, Evidence
+from cases.models import Case
 from core.errors import InvalidInput, NotFound
 
 from .serializers import (
@@ -89,36 +88,6 @@ AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
 PARSERS = [JSONParser, MultiPartParser, FormParser]
 
 
-def case_list_queryset(user) -> QuerySet[Case]:
-    """The user's cases with everything a list row renders joined or annotated: one query per page."""
-    evidence_count = (
-        Evidence.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk")).values("n")
-    )
-    return (
-        selectors.case_queryset_for(user)
-        .select_related("category", "grid", "community", "street", "district", "handler_region", "rating")
-        .annotate(evidence_count=Coalesce(Subquery(evidence_count, output_field=IntegerField()), 0))
-    )
-
-
-def case_detail_for(user, pk: int) -> Case:
-    """One case in scope with its dispatches, extension requests and evidence, or NotFound (404)."""
-    case = (
-        case_list_queryset(user)
-        .select_related("reporter", "merged_into")
-        .prefetch_related(
-            Prefetch("dispatches", CaseDispatch.objects.select_related("department", "grid", "region")),
-            "extension_requests",
-            "evidence",
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if case is None:
-        raise NotFound(_("事件不存在"), code="not_found")
-    return case
-
-
 TRANSITION_PARAM = OpenApiParameter(
     "transition", OpenApiTypes.STR, OpenApiParameter.PATH, enum=API_ACTIONS, description="流转动作"
 )
@@ -144,15 +113,15 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = Case.objects.none()  # for the schema; get_queryset is the scope gate
 
     def get_queryset(self) -> QuerySet[Case]:
-        return case_list_queryset(self.request.user).order_by("-reported_at", "-id")
+        return selectors.case_list_queryset(self.request.user).order_by("-reported_at", "-id")
 
     def _case(self, pk) -> Case:
-        return case_detail_for(self.request.user, int(pk))
+        return selectors.case_detail_for(self.request.user, int(pk))
 
     def _detail(self, case: Case, *, status_code: int = status.HTTP_200_OK) -> Response:
         """Render a case after a change: re-read in scope (fresh joins), or the service's object if it left scope."""
         try:
-            case = case_detail_for(self.request.user, case.pk)
+            case = selectors.case_detail_for(self.request.user, case.pk)
         except NotFound:
             pass
         return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data, status=status_code)
@@ -285,7 +254,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             lng=q.get("lng"),
             grid_id=q.get("grid"),
             exclude_id=q.get("exclude"),
-            among=case_list_queryset(request.user),
+            among=selectors.case_list_queryset(request.user),
         )
         return Response(CaseListSerializer(cases, many=True, context=self.get_serializer_context()).data)
 

@@ -14,8 +14,8 @@ from .actions import APPLY, grant_department
 from .citizens import case_rate_by_citizen
 from .deadlines import Deadlines, next_level_for
 from .filing import case_file
+from .overdue import case_escalate_overdue_batch
 from .records import SYSTEM
-from .sweep import case_escalate_overdue_batch
 from .workflow import case_transition
 
 __all__ = [

@@ -22,8 +22,8 @@ from ..choices import Status as S
 from ..evidence import check_files
 from ..models import Case, CaseNumberSequence
 from ..signals import events_recorded
-from .deadlines import Deadlines, _arrive, _top_level
-from .records import _record, _store_evidence
+from .deadlines import Deadlines, arrive_at_level, top_level
+from .records import record_event, store_evidence
 
 
 def _next_number(street: Region, now: datetime) -> str:
@@ -104,7 +104,7 @@ def case_file(
     level = GRADE_LEVEL[category.grade]
     if level == Level.GRID and grid is None:
         level = Level.COMMUNITY
-    top = _top_level()
+    top = top_level()
     if LEVEL_ORDER.index(Level(level)) > LEVEL_ORDER.index(Level(top)):
         level = top
 
@@ -129,10 +129,10 @@ def case_file(
         reported_at=now,
     )
     clock = Deadlines(now)
-    _arrive(case, level, clock)
+    arrive_at_level(case, level, clock)
     case.response_due_at = case.accept_due_at
     case.save()
-    event = _record(
+    event = record_event(
         case,
         action="report",
         actor=actor,
@@ -141,6 +141,6 @@ def case_file(
         data={"channel": channel, "grid": grid.code if grid else None},
         citizen=actor is None,
     )
-    _store_evidence(case, checked, stage=EvidenceStage.REPORT, event=event, user=actor)
+    store_evidence(case, checked, stage=EvidenceStage.REPORT, event=event, user=actor)
     events_recorded.send(sender=Case, events=[event], actor=actor)
     return case

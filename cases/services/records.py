@@ -32,7 +32,7 @@ def _actor_role(actor: User | None) -> str:
     return Role(actor.role).label if actor.role in Role.values else ""
 
 
-def _store_evidence(
+def store_evidence(
     case: Case, files: Sequence[CheckedFile], *, stage: str, event: CaseEvent | None, user: User | None
 ) -> list[Evidence]:
     """Write checked files under MEDIA_ROOT by content hash (one copy per content) and link them to the event."""
@@ -59,7 +59,7 @@ def _store_evidence(
     return stored
 
 
-def _record(
+def record_event(
     case: Case,
     *,
     action: str,

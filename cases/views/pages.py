@@ -24,10 +24,19 @@ from core.errors import InvalidInput, Refusal
 from governance.choices import Level, Role
 
 from .. import permissions, transitions
-from ..choices import OPEN_STATUSES, EvidenceStage, HandlerKind, RequestStatus, Status
+from ..choices import OPEN_STATUSES, EvidenceStage, HandlerKind, Status
 from ..forms import ActionForm, CaseFileForm, CaseFilterForm
-from ..models import Case, CaseDispatch, ExtensionRequest, Rating
-from ..selectors import allowed_actions, case_get_for, case_queryset_for, case_timeline, nearby_open_duplicates
+from ..models import Case, ExtensionRequest
+from ..selectors import (
+    allowed_actions,
+    case_active_dispatches,
+    case_get_for,
+    case_pending_extension,
+    case_queryset_for,
+    case_rating,
+    case_timeline,
+    nearby_open_duplicates,
+)
 from ..services import case_file, case_transition
 from . import display
 
@@ -246,13 +255,11 @@ def _float(value) -> float | None:
 
 
 def _whistle_url(case: Case) -> str | None:
-    """Whistling belongs to escalation (it creates the summonses); link to its page when it exists."""
-    for name in ("escalation:whistle", "escalation:case_whistle"):
-        try:
-            return reverse(name, kwargs={"pk": case.pk})
-        except NoReverseMatch:
-            continue
-    return None
+    """Whistling belongs to escalation (it creates the summonses); link to its page when it is installed."""
+    try:
+        return reverse("escalation:whistle", kwargs={"pk": case.pk})
+    except NoReverseMatch:
+        return None
 
 
 def _page_actions(user, case: Case, pending: ExtensionRequest | None, rated: bool) -> list[dict]:
@@ -284,8 +291,8 @@ def _render_case(
 ) -> HttpResponse:
     user = request.user
     now = timezone.now()
-    pending = ExtensionRequest.objects.filter(case=case, status=RequestStatus.PENDING).first()
-    rating = Rating.objects.filter(case=case).first()
+    pending = case_pending_extension(case)
+    rating = case_rating(case)
     buttons = _page_actions(user, case, pending, rating is not None)
     first = True
     for item in buttons:
@@ -319,9 +326,7 @@ def _render_case(
         "refused": [b for b in buttons if not b["allowed"]],
         "events": events,
         "photos": [e for e in case.evidence.all() if e.stage == EvidenceStage.REPORT],
-        "dispatches": list(
-            CaseDispatch.objects.filter(case=case, active=True).select_related("department", "grid", "region")
-        ),
+        "dispatches": case_active_dispatches(case),
         "pending": pending,
         "rating": rating,
         "remark_form": remark_form,

@@ -5,7 +5,7 @@
 - ``GET /api/v1/dashboard/assessment/?from=&to=&scheme=&by=`` — the 三率 table with raw counts, the scope's
   totals under every scheme, and the 数字城管 indicators.
 
-Thin: ``escalation.dashboard`` and ``cases.assessment`` compute; bad input is a 400 (InvalidInput).
+Thin: ``escalation.selectors.triage`` and ``cases.assessment`` compute; bad input is a 400 (InvalidInput).
 """
 
 from __future__ import annotations
@@ -20,12 +20,14 @@ from rest_framework.views import APIView
 
 from cases import assessment as A
 from cases.selectors import scope_for
+from core.roles import is_admin_or_centre_staff
 
-from .. import dashboard as D
+from ..filters import COUNTERS
+from ..selectors import triage
 
 
 def _centre_only(request: Request) -> None:
-    if not D.is_centre_user(request.user):
+    if not is_admin_or_centre_staff(request.user):
         raise PermissionDenied("指挥台与考核数据仅供综治中心工作人员和管理员使用")
 
 
@@ -41,11 +43,11 @@ def _rates(rates: A.Rates) -> dict:
 class DashboardCountersView(APIView):
     @extend_schema(
         tags=["dashboard"],
-        responses=inline_serializer("DashboardCounters", {v.key: serializers.IntegerField() for v in D.COUNTERS}),
+        responses=inline_serializer("DashboardCounters", {v.key: serializers.IntegerField() for v in COUNTERS}),
     )
     def get(self, request: Request) -> Response:
         _centre_only(request)
-        return Response(D.counters(request.user))
+        return Response(triage.counters(request.user))
 
 
 class DashboardGridsView(APIView):
@@ -65,7 +67,7 @@ class DashboardGridsView(APIView):
     )
     def get(self, request: Request) -> Response:
         _centre_only(request)
-        cells = D.grid_map(request.user)
+        cells = triage.grid_map(request.user)
         return Response(
             [{"id": c.id, "code": c.code, "name": c.name, "open": c.open, "overdue": c.overdue} for c in cells]
         )

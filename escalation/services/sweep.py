@@ -38,8 +38,8 @@ from .notices import CASE_NOTICE_FIELDS, notices_write, yellow_specs
 log = logging.getLogger(__name__)
 
 #: Extra steps of each sweep: callables ``fn(*, now, batch_size) -> int`` (rows handled in one batch).
-#: Modules append themselves at import (``escalation.apps`` imports them); the sweep repeats each
-#: step until it returns 0 and reports its count under ``fn.sweep_name`` or the function's name.
+#: ``EscalationConfig.ready()`` registers them; the sweep repeats each step until it returns 0 and
+#: reports its count under the function's name without its ``_batch`` suffix.
 SWEEP_STEPS: list[Callable[..., int]] = []
 
 
@@ -136,7 +136,7 @@ def sweep(*, now: datetime | None = None, batch_size: int | None = None, workers
     counts["yellow"] = int(_repeat_parallel(warn_yellow_batch, workers, now=now, batch_size=batch_size))
     for step in list(SWEEP_STEPS):
         got = _repeat_parallel(step, workers, now=now, batch_size=batch_size)
-        name = getattr(step, "sweep_name", None) or step.__name__.removesuffix("_batch")
+        name = step.__name__.removesuffix("_batch")
         counts[name] = got if isinstance(got, int) else sum(got.values())
     seconds = (timezone.now() - started).total_seconds()
     log.info("sweep at %s: %s in %.2fs", now.isoformat(), counts, seconds)

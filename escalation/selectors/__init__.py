@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from cases.choices import OPEN_STATUSES
 from cases.models import CaseDispatch
-from cases.selectors import allowed_actions, case_queryset_for
+from cases.selectors import allowed_actions, case_queryset_for, clock_light
 from core.errors import NotFound
 from core.roles import is_admin
 from governance.choices import Role, TimeUnit
@@ -23,8 +23,8 @@ from governance.clock import fraction_point
 from governance.models import Department, User
 from governance.selectors import calendar_spec
 
-from .choices import SummonsStatus
-from .models import Summons, Whistle
+from ..choices import SummonsStatus
+from ..models import Summons, Whistle
 
 S = SummonsStatus
 #: Summonses still waiting for the department (report-in or response).
@@ -126,7 +126,7 @@ class Countdown:
 
 def _countdown(kind: str, label: str, start: datetime, due: datetime, unit: str, now: datetime, cal) -> Countdown:
     yellow = fraction_point(start, due, settings.YELLOW_THRESHOLD, unit, cal) if due > start else due
-    light = "red" if now >= due else ("yellow" if now >= yellow else "green")
+    light = clock_light(now=now, due_at=due, yellow_at=yellow)
     return Countdown(kind, label, due, yellow, light, int((due - now).total_seconds()))
 
 
@@ -216,7 +216,7 @@ class Inbox:
 
 
 def _rows(user, qs, now, cal) -> list[SummonsRow]:
-    from .permissions import available_actions
+    from ..permissions import available_actions
 
     rows = []
     for s in qs:

@@ -1,4 +1,4 @@
-"""The sweep's batch form of the "escalate" transition: set-wise, exactly once per level."""
+"""Overdue cases climb a level: the sweep's batch form of the "escalate" transition, set-wise, once per level."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from ..choices import CLOCK_STATUSES, HandlerKind
 from ..choices import Status as S
 from ..models import Case, CaseDispatch, CaseEvent
 from ..signals import events_recorded
-from .actions import _holder
+from .actions import holder_record
 from .deadlines import Deadlines, next_level_for
 from .records import SYSTEM
 
@@ -93,7 +93,7 @@ def case_escalate_overdue_batch(*, now: datetime | None = None, batch_size: int 
                         "note": escalate_note,
                         "data": {
                             "overdue_due_at": r["due_at"].isoformat(),
-                            "from_handler": _holder(
+                            "from_handler": holder_record(
                                 r["handler_kind"], r["handler_region_id"], dispatched.get(r["id"], ())
                             ),
                         },
