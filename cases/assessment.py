@@ -193,9 +193,6 @@ class Counts:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-COUNT_NAMES = [f.name for f in fields(Counts)]
-
-
 def _ratio(num: float, den: int) -> float | None:
     return num / den if den else None
 

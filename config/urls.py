@@ -24,7 +24,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
-    path("open311/v2/", include("cases.open311.urls")),
+    path("open311/v2/", include("interop.open311.urls")),
     path("", include("escalation.urls")),
     path("", include("cases.urls")),
     path("", include("grids.urls")),

@@ -28,14 +28,13 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from cases import selectors, services, transitions
 from cases.choices import Channel
 from cases.filters import CaseFilter
 from cases.models import Case
+from cases.throttles import CitizenReportThrottle
 from core.errors import InvalidInput, NotFound
 
 from .serializers import (
@@ -260,28 +259,6 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 # --- citizens (no account) -----------------------------------------------------------------------
-
-
-class CitizenReportThrottle(SimpleRateThrottle):
-    """Citizen reports per client IP; the rate is ``DEFAULT_THROTTLE_RATES["citizen_report"]``
-    (settings.CITIZEN_REPORT_RATE), read per request so it follows the settings.
-
-    The client is REMOTE_ADDR unless ``NUM_PROXIES`` is configured: an X-Forwarded-For header
-    is trusted only behind a known number of proxies (otherwise any client could forge it).
-    """
-
-    scope = "citizen_report"
-
-    def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-
-    def get_ident(self, request) -> str:
-        if api_settings.NUM_PROXIES is None:
-            return request.META.get("REMOTE_ADDR", "")
-        return super().get_ident(request)
-
-    def get_cache_key(self, request, view) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 def _public_case(token: str) -> Case:

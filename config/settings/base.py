@@ -40,8 +40,11 @@ INSTALLED_APPS = [
     "core",
     "governance",
     "grids",
+    "residents",
     "cases",
     "escalation",
+    "interop",
+    "demo",
 ]
 
 MIDDLEWARE = [

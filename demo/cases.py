@@ -8,7 +8,7 @@ Times are relative to the moment ``build()`` runs. One case is "left alone" and 
 would have climbed it: an overdue escalation (system actor) at each passed due time.
 
 Idempotent: if the first demo case exists, the step does nothing (the cases would otherwise be filed twice).
-Runs after ``governance.demo`` and ``grids.demo`` (it looks people, grids and categories up by natural key).
+Runs after ``demo.governance`` and ``demo.grids`` (it looks people, grids and categories up by natural key).
 """
 
 from __future__ import annotations
@@ -24,14 +24,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from cases.choices import CLOCK_STATUSES, Channel
+from cases.models import Case
+from cases.services import case_file, case_rate_by_citizen, case_transition, next_level_for
 from core.errors import DomainError
 from governance.choices import Level
 from governance.models import Category, Department, Region, User
 from grids.models import Grid
-
-from .choices import CLOCK_STATUSES, Channel
-from .models import Case
-from .services import case_file, case_rate_by_citizen, case_transition, next_level_for
 
 M = timedelta(minutes=1)
 H = timedelta(hours=1)

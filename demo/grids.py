@@ -19,14 +19,13 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from demo.governance import COMMUNITIES, STREETS, CommunitySpec, ensure_user, organisation
 from governance.choices import OrgKind, Role
-from governance.demo import COMMUNITIES, STREETS, CommunitySpec, ensure_user, organisation
 from governance.models import Organisation, Region, User
-
-from .choices import GridKind, StaffRole, StaffSource
-from .geo import validate_boundary
-from .models import Grid, GridAssignment
-from .services import staff_assign
+from grids.choices import GridKind, StaffRole, StaffSource
+from grids.geo import validate_boundary
+from grids.models import Grid, GridAssignment
+from grids.services import staff_assign
 
 ORIGIN_LAT, ORIGIN_LNG, CELL = 39.755, 98.275, 0.005
 CN_NUMBERS = "一二三四五六七八九十"

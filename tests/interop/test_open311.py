@@ -19,10 +19,9 @@ from rest_framework.test import APIClient
 
 from cases.models import Case, CaseEvent, Evidence
 from cases.services import case_file, case_transition
+from tests.cases.helpers import at, photo
+from tests.cases.setups import BY_STATUS, act, home
 from tests.factories.world import PASSWORD
-
-from .helpers import at, photo
-from .setups import BY_STATUS, act, home
 
 BASE = "/open311/v2/"
 IN_A = {"lat": 39.775, "long": 98.295}  # inside grid A (雄关一网格)
@@ -439,7 +438,7 @@ def test_unknown_request_is_a_404_error_document(world, fmt):
 
 
 def test_cases_from_other_channels_are_not_published(world):
-    from .helpers import file_case
+    from tests.cases.helpers import file_case
 
     patrol = file_case(world)  # filed by a grid worker: may concern a household
     resp = APIClient().get(f"{BASE}requests/{patrol.number}.json")

@@ -9,15 +9,15 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from cases import demo
 from cases.choices import Channel, RatingResult, Status
 from cases.models import Case, CaseEvent, Evidence, Rating
+from demo import cases as demo
 
 
 @pytest.fixture
 def demo_cases(db):
-    from governance import demo as governance_demo
-    from grids import demo as grids_demo
+    from demo import governance as governance_demo
+    from demo import grids as grids_demo
 
     governance_demo.build()
     grids_demo.build()
@@ -57,7 +57,7 @@ def test_demo_cases_are_made_once(demo_cases):
 
 def test_every_demo_case_page_renders_for_the_people_who_see_it(demo_cases):
     from cases.selectors import case_queryset_for
-    from governance.demo import demo_password
+    from demo.governance import demo_password
     from governance.models import User
 
     for username in ("admin", "jiedao01", "shequ01", "wangge01", "chengguan01"):

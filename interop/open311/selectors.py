@@ -18,10 +18,9 @@ from datetime import datetime
 from django.conf import settings
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
+from cases.choices import FINAL_STATUSES, OPEN_STATUSES, EvidenceStage
+from cases.models import Case, CaseDispatch, CaseEvent, Evidence
 from governance.models import Category
-
-from ..choices import FINAL_STATUSES, OPEN_STATUSES, EvidenceStage
-from ..models import Case, CaseDispatch, CaseEvent, Evidence
 
 #: Most requests one GET returns (the spec's suggested cap).
 MAX_REQUESTS = 1000

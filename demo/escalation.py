@@ -23,30 +23,27 @@ items are "made when missing": a run adds a waiting whistle only when no demo wh
 
 from __future__ import annotations
 
-import io
-import random
 from datetime import datetime, timedelta
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from cases.choices import CLOCK_STATUSES
 from cases.models import Case
 from cases.services import case_file, case_transition
-from governance.choices import Grade, Level, TimeUnit
-from governance.models import Category, Department, JurisdictionRule, User
-from grids.selectors import grids_worked_by
-
-from .choices import SummonsStatus
-from .models import Summons
-from .services.whistles import (
+from demo.cases import demo_photo
+from escalation.choices import SummonsStatus
+from escalation.models import Summons
+from escalation.services.whistles import (
     summons_complete,
     summons_escalate_overdue_batch,
     summons_report_in,
     summons_respond,
     whistle_blow,
 )
+from governance.choices import Grade, Level, TimeUnit
+from governance.models import Category, Department, JurisdictionRule, User
+from grids.selectors import grids_worked_by
 
 DEMO_REPORT_IN_MINUTES = 3
 LADDER_MINUTES = 3
@@ -59,22 +56,6 @@ LADDER_TITLE = "演示：楼道堆放杂物无人处理（分钟级时限）"
 
 STREET_OFFICER, GRID_WORKER, DISTRICT_OFFICER = "jiedao01", "wangge01", "qu01"
 LIAISONS = {"cgzf": "chengguan01", "zj": "zhujian01"}
-
-
-def _photo(seed: int, name: str) -> SimpleUploadedFile:
-    """A small JPEG with a few blocks: enough to look like a site photo at thumbnail size."""
-    from PIL import Image, ImageDraw
-
-    rnd = random.Random(seed)
-    img = Image.new("RGB", (320, 240), (rnd.randint(150, 200), rnd.randint(180, 220), 235))
-    draw = ImageDraw.Draw(img)
-    draw.rectangle([0, 130, 320, 240], fill=(rnd.randint(90, 140), 110, 90))
-    for _ in range(3):
-        x = rnd.randint(0, 240)
-        draw.rectangle([x, rnd.randint(40, 100), x + rnd.randint(40, 80), 170], fill=(rnd.randint(120, 220), 90, 70))
-    buf = io.BytesIO()
-    img.save(buf, "JPEG", quality=80)
-    return SimpleUploadedFile(name, buf.getvalue(), content_type="image/jpeg")
 
 
 def _user(username: str) -> User:
@@ -90,7 +71,7 @@ def _file_0202(title: str, *, now: datetime, description: str, address: str, see
         description=description,
         address=address,
         grid=grids_worked_by(worker).order_by("code").first(),
-        files=[_photo(seed, "现场.jpg")],
+        files=[demo_photo(seed, "现场.jpg")],
         now=now,
     )
 
@@ -132,7 +113,7 @@ def _finished_whistle(now: datetime) -> None:
         actor=cg_liaison,
         now=t0 + timedelta(hours=5),
         text="已到场取证，当事人无规划许可，已下达限期拆除通知书，明日上午拆除。",
-        files=[_photo(12, "取证.jpg"), _photo(13, "通知书.jpg")],
+        files=[demo_photo(12, "取证.jpg"), demo_photo(13, "通知书.jpg")],
     )
     summons_respond(
         summons_id=zj.pk,
@@ -148,7 +129,7 @@ def _finished_whistle(now: datetime) -> None:
         action="resolve",
         actor=street,
         note="违建已由当事人自行拆除，楼顶恢复原状。",
-        files=[_photo(14, "拆除后.jpg")],
+        files=[demo_photo(14, "拆除后.jpg")],
         now=done,
     )
     case_transition(

@@ -33,11 +33,11 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView, set_rollback
 
+from cases import services
+from cases.choices import Channel
+from cases.throttles import CitizenReportThrottle
 from core.errors import DomainError
 
-from .. import services
-from ..api.views import CitizenReportThrottle
-from ..choices import Channel
 from . import selectors
 from .renderers import Open311JSONRenderer, Open311XMLRenderer, SuffixNegotiation
 from .serializers import (

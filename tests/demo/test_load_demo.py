@@ -13,10 +13,10 @@ from django.db.models import Count, Q
 from django.test import Client
 from shapely.geometry import shape
 
-from escalation.management.commands.load_demo import model_counts
+from demo.governance import CATALOGUE, DEMO_ACCOUNTS, DEPARTMENTS, demo_password
+from demo.management.commands.load_demo import model_counts
 from governance.choices import DayKind, Level, RegionLevel, Role
 from governance.clock import add_working_time
-from governance.demo import CATALOGUE, DEMO_ACCOUNTS, DEPARTMENTS, demo_password
 from governance.models import CalendarDay, Category, Department, JurisdictionRule, Region, User
 from governance.selectors import calendar_spec, clear_calendar_cache
 from grids.choices import GridKind, StaffRole

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from cases.models import Case
-from escalation import demo
+from demo import escalation as demo
 from escalation.choices import SummonsStatus
 from escalation.models import Summons, Whistle
 from escalation.services.sweep import sweep

@@ -20,8 +20,8 @@ from datetime import date, time, timedelta
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 
-from .choices import DayKind, Grade, HandlerKind, Level, OrgKind, RegionLevel, Role, TimeUnit
-from .models import (
+from governance.choices import DayKind, Grade, HandlerKind, Level, OrgKind, RegionLevel, Role, TimeUnit
+from governance.models import (
     CalendarDay,
     Category,
     CoOptedMember,
@@ -33,8 +33,8 @@ from .models import (
     User,
     WorkCalendar,
 )
-from .selectors import clear_calendar_cache
-from .services import department_sync_liaisons
+from governance.selectors import clear_calendar_cache
+from governance.services import department_sync_liaisons
 
 DEFAULT_DEMO_PASSWORD = "demo12345"
 
@@ -53,7 +53,7 @@ class StreetSpec:
 
 @dataclass(frozen=True)
 class CommunitySpec:
-    """A community and the number of community grids the demo gives it (grids.demo draws them)."""
+    """A community and the number of community grids the demo gives it (demo.grids draws them)."""
 
     street_code: str
     code: str
@@ -187,7 +187,7 @@ MAKEUP_WORKDAYS_2026 = [
 
 # --- Accounts ----------------------------------------------------------------------------------------
 
-# One login per role, printed by ``make run`` (username, what it is). wangge01/wangge02 are seated by grids.demo.
+# One login per role, printed by ``make run`` (username, what it is). wangge01/wangge02 are seated by demo.grids.
 DEMO_ACCOUNTS = [
     ("wangge01", "网格员 · 雄关一网格（专职）"),
     ("wangge02", "网格员 · 雄关二网格（专职）"),
@@ -291,7 +291,7 @@ def _region(code: str, name: str, level: str, parent: Region | None, case_prefix
 
 def organisation(region: Region, name: str, kind: str, parent: Organisation | None = None, **extra) -> Organisation:
     """The organisation called ``name`` in ``region`` (created on first call; its line follows its kind)."""
-    from .choices import ORG_KIND_LINE
+    from governance.choices import ORG_KIND_LINE
 
     org, _ = Organisation.objects.get_or_create(
         region=region, name=name, defaults={"kind": kind, "line": ORG_KIND_LINE[kind], "parent": parent, **extra}

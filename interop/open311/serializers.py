@@ -18,12 +18,12 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 from rest_framework.request import Request
 
+from cases.choices import HandlerKind, Status
+from cases.models import Case, Evidence
 from governance.choices import Grade
 from governance.models import Category
 from grids.selectors import locate_grid
 
-from ..choices import HandlerKind, Status
-from ..models import Case, Evidence
 from .selectors import STATUS_GROUPS, open311_status
 
 #: The spec's longest search window, and the default one (the most recent 90 days).
