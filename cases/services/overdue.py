@@ -222,3 +222,10 @@ def _insert_system_events(rows: list[dict]) -> list[CaseEvent]:
         )
         for row in rows
     ]
+
+
+def case_mark_yellow_warned(*, case_ids: list[int]) -> int:
+    """Mark the cases' yellow warning as sent, once: a conditional UPDATE (``… AND warned_yellow = false``), so
+    of two sweeps only the first counts a case. Returns how many were marked. The caller holds the rows' locks
+    (the sweep's yellow batch); ``deadlines`` clears the mark when a clock restarts."""
+    return Case.objects.filter(pk__in=case_ids, warned_yellow=False).update(warned_yellow=True)
