@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from governance.choices import Level
+from governance.hostile_input import strip_control_characters
 
 from .assessment import INDICATOR_LABELS, Assessment, Row, Scheme, percent
 from .choices import Channel, Status
@@ -43,6 +44,32 @@ class _Echo:
         return value
 
 
+#: A cell starting with one of these is a formula to a spreadsheet (OWASP "CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: Any) -> Any:
+    """A CSV field that a spreadsheet shows as the text it is: control characters stripped, and text that
+    would start a formula prefixed with ``'`` (numbers stay numbers)."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_PREFIXES):
+        value = "'" + value
+    return strip_control_characters(value)
+
+
+def xlsx_text(ws: Any, value: str) -> Any:
+    """An XLSX string cell: always written as text (never a formula), without the control characters that
+    XLSX cannot hold — stored data never makes an export fail."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=strip_control_characters(value))
+    cell.data_type = "s"
+    return cell
+
+
 def local(value: datetime | None) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
@@ -54,7 +81,7 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[A
     def generate() -> Iterator[str]:
         yield BOM + writer.writerow(header)
         for row in rows:
-            yield writer.writerow(["" if v is None else v for v in row])
+            yield writer.writerow(["" if v is None else csv_text(v) for v in row])
 
     response = StreamingHttpResponse(generate(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, filename)
@@ -85,7 +112,7 @@ def xlsx_bytes(sheets: Sequence[Sheet], *, max_rows: int = XLSX_MAX_ROWS) -> byt
             ws.column_dimensions[_column_letter(col)].width = width
         header = []
         for value in sheet.header:
-            cell = WriteOnlyCell(ws, value=str(value))
+            cell = xlsx_text(ws, str(value))
             cell.font = bold
             header.append(cell)
         ws.append(header)
@@ -93,7 +120,7 @@ def xlsx_bytes(sheets: Sequence[Sheet], *, max_rows: int = XLSX_MAX_ROWS) -> byt
         written = 0
         for row in sheet.rows:
             if written >= max_rows:
-                ws.append([_("仅导出前 %(n)s 行，请缩小筛选范围或改用 CSV") % {"n": max_rows}])
+                ws.append([xlsx_text(ws, _("仅导出前 %(n)s 行，请缩小筛选范围或改用 CSV") % {"n": max_rows})])
                 break
             out = []
             for i, value in enumerate(row):
@@ -101,7 +128,9 @@ def xlsx_bytes(sheets: Sequence[Sheet], *, max_rows: int = XLSX_MAX_ROWS) -> byt
                     value = timezone.localtime(value).replace(tzinfo=None)
                 elif isinstance(value, Promise):
                     value = str(value)
-                if i in formats and value is not None:
+                if isinstance(value, str):
+                    out.append(xlsx_text(ws, value))
+                elif i in formats and value is not None:
                     cell = WriteOnlyCell(ws, value=value)
                     cell.number_format = formats[i]
                     out.append(cell)

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -103,15 +102,24 @@ def case_get_for(user, pk: int) -> Case:
 
 
 def case_list_queryset(user) -> QuerySet[Case]:
-    """The user's cases with everything a list row renders joined or annotated: one query per page."""
-    evidence_count = (
-        Evidence.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk")).values("n")
+    """The user's cases with everything a list row renders joined: one query per page (no per-row subquery —
+    the page's evidence counts are one grouped query, ``attach_evidence_counts``)."""
+    return case_queryset_for(user).select_related(
+        "category", "grid", "community", "street", "district", "handler_region", "rating"
     )
-    return (
-        case_queryset_for(user)
-        .select_related("category", "grid", "community", "street", "district", "handler_region", "rating")
-        .annotate(evidence_count=Coalesce(Subquery(evidence_count, output_field=IntegerField()), 0))
+
+
+def attach_evidence_counts(cases: list[Case]) -> list[Case]:
+    """Set ``evidence_count`` on each case of a page: one ``GROUP BY`` over the page's ids."""
+    ids = [c.pk for c in cases]
+    counts = (
+        dict(Evidence.objects.filter(case_id__in=ids).order_by().values_list("case_id").annotate(n=Count("pk")))
+        if ids
+        else {}
     )
+    for case in cases:
+        case.evidence_count = counts.get(case.pk, 0)
+    return cases
 
 
 def case_detail_for(user, pk: int) -> Case:
@@ -129,6 +137,7 @@ def case_detail_for(user, pk: int) -> Case:
     )
     if case is None:
         raise NotFound(_("事件不存在"), code="not_found")
+    case.evidence_count = len(case.evidence.all())
     return case
 
 

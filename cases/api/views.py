@@ -23,7 +23,6 @@ from rest_framework.authentication import SessionAuthentication, TokenAuthentica
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -36,6 +35,8 @@ from cases.filters import CaseFilter
 from cases.models import Case
 from cases.throttles import CitizenReportThrottle
 from core.errors import InvalidInput, NotFound
+from core.pagination import KeysetPagination
+from governance.lockout import lockout_response
 
 from .serializers import (
     AllowedActionSerializer,
@@ -77,10 +78,16 @@ def errors(*codes: int) -> dict:
     return {c: ERRORS[c] for c in codes}
 
 
-class CasePagination(PageNumberPagination):
+class CasePagination(KeysetPagination):
+    """Keyset pages of 50 (up to 200) in the list's order; see ``core.pagination``."""
+
     page_size = 50
-    page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class EventPagination(KeysetPagination):
+    page_size = 100
+    max_page_size = 500
 
 
 AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
@@ -113,6 +120,12 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self) -> QuerySet[Case]:
         return selectors.case_list_queryset(self.request.user).order_by("-reported_at", "-id")
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        """Keyset pages (``core.pagination``): count (capped), the page, its evidence counts — whatever the page."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        selectors.attach_evidence_counts(page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def _case(self, pk) -> Case:
         return selectors.case_detail_for(self.request.user, int(pk))
@@ -179,11 +192,14 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         summary="事件流转记录（只读）",
         responses={200: CaseEventSerializer(many=True), **errors(401, 404)},
     )
-    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=EventPagination)
     def events(self, request: Request, pk=None) -> Response:
-        """The audit trail, oldest first. Read-only: events are never edited or deleted."""
-        case = self._case(pk)
-        return Response(CaseEventSerializer(selectors.case_timeline(case), many=True).data)
+        """The audit trail, oldest first, in keyset pages of 100. Read-only: events are never edited or deleted."""
+        case = selectors.case_queryset_for(request.user).filter(pk=int(pk)).first()
+        if case is None:
+            raise NotFound(_("事件不存在"), code="not_found")
+        page = self.paginate_queryset(selectors.case_timeline(case).order_by("at", "id"))
+        return self.get_paginated_response(CaseEventSerializer(page, many=True).data)
 
     @extend_schema(
         summary="补充佐证材料",
@@ -255,6 +271,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             exclude_id=q.get("exclude"),
             among=selectors.case_list_queryset(request.user),
         )
+        cases = selectors.attach_evidence_counts(list(cases))
         return Response(CaseListSerializer(cases, many=True, context=self.get_serializer_context()).data)
 
 
@@ -352,11 +369,17 @@ class TokenObtainView(ObtainAuthToken):
     @extend_schema(
         summary="获取 API 令牌",
         request=AuthTokenSerializer,
-        responses={200: TokenSerializer, 400: ERRORS[400]},
+        responses={200: TokenSerializer, 400: ERRORS[400], 429: ERRORS[429]},
         auth=[],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        try:
+            return super().post(request, *args, **kwargs)
+        except serializers.ValidationError:
+            # The lockout backend refused (or this failure reached the limit): say so, not "wrong password".
+            if getattr(request, "axes_locked_out", False):
+                return lockout_response(request._request)
+            raise
 
 
 def bench_bare(request) -> HttpResponse:
