@@ -1,5 +1,6 @@
-"""Exports of case lists and assessment tables: CSV (streamed, UTF-8 with a BOM so Excel reads Chinese) and
-XLSX (openpyxl in write-only mode: rows go straight to the file, memory stays flat).
+"""Exports of case lists, and the CSV / XLSX machinery that ``assessment.exports`` reuses: CSV (streamed, UTF-8
+with a BOM so Excel reads Chinese) and XLSX (openpyxl in write-only mode: rows go straight to the file, memory
+stays flat).
 
 The case rows are read with ``values_list`` over the (already scope-filtered) queryset in chunks, joined
 names included, so an export is one streaming query, never one query per case.
@@ -25,7 +26,6 @@ from django.utils.translation import gettext_lazy
 from governance.choices import Level
 from governance.hostile_input import strip_control_characters
 
-from .assessment import INDICATOR_LABELS, Assessment, Row, Scheme, percent
 from .choices import Channel, Status
 from .lights import case_light
 from .models import Case
@@ -228,104 +228,3 @@ def cases_xlsx(qs: QuerySet[Case], *, filename: str | None = None) -> HttpRespon
         widths={0: 18, 1: 30, 11: 30},
     )
     return xlsx_response(filename or f"cases-{stamp()}.xlsx", [sheet])
-
-
-# --- assessment tables -----------------------------------------------------------------------------------
-
-
-def assessment_header(scheme: Scheme, dimension_label: str) -> list[str]:
-    return [
-        str(_("排名")),
-        str(dimension_label),
-        str(_("受理数")),
-        str(_("按时响应数")),
-        str(_("应办结数")),
-        str(_("办结数")),
-        str(_("评价数")),
-        str(_("满意")),
-        str(_("基本满意")),
-        str(_("不满意")),
-        str(_("响应率")),
-        str(_("办结率")),
-        str(_("满意率")),
-        str(_("综合得分（%(scheme)s）") % {"scheme": scheme.label}),
-    ]
-
-
-RATE_COLUMNS = (10, 11, 12, 13)
-
-
-def assessment_row(row: Row, *, as_text: bool) -> list[Any]:
-    c, r = row.counts, row.rates
-    rates = [r.response, r.completion, r.satisfaction, r.composite] if r else [None] * 4
-    if as_text:
-        rates = ["" if v is None else f"{v * 100:.2f}%" for v in rates]
-    return [
-        row.rank if row.rank is not None else "",
-        row.label,
-        c.received,
-        c.responded,
-        c.due,
-        c.completed,
-        c.rated,
-        c.satisfied,
-        c.basic,
-        c.unsatisfied,
-        *rates,
-    ]
-
-
-def assessment_csv(result: Assessment, *, dimension_label: str) -> StreamingHttpResponse:
-    p = result.period
-    name = f"assessment-{result.by}-{p.date_from:%Y%m%d}-{p.date_to:%Y%m%d}-{result.scheme.name}.csv"
-    rows = (assessment_row(r, as_text=True) for r in result.rows)
-    return csv_response(name, assessment_header(result.scheme, dimension_label), rows)
-
-
-def assessment_xlsx(result: Assessment, tables: Sequence[tuple[str, list[Row]]]) -> HttpResponse:
-    """A summary sheet (the scope's counts, rates and indicators), then one sheet per table."""
-    p, scheme = result.period, result.scheme
-    summary_rows: list[list[Any]] = [
-        [_("统计周期"), f"{p.date_from:%Y-%m-%d} — {p.date_to:%Y-%m-%d}"],
-        [_("考核方案"), f"{scheme.label}（{_('基本满意')} × {scheme.basic_weight:g}）"],
-    ]
-    for name, value in result.total.as_dict().items():
-        summary_rows.append([COUNT_LABELS.get(name, name), value])
-    rates = result.total_rates
-    for label, value in [
-        (_("响应率"), rates.response),
-        (_("办结率"), rates.completion),
-        (_("满意率"), rates.satisfaction),
-        (_("综合得分"), rates.composite),
-    ]:
-        summary_rows.append([label, percent(value, 2)])
-    for key, value in result.indicators.rates.items():
-        summary_rows.append([INDICATOR_LABELS[key], percent(value, 2)])
-    for d in result.indicators.durations:
-        hours = None if d["seconds"] is None else round(d["seconds"] / 3600, 2)
-        summary_rows.append([_("平均用时（小时）：%(step)s") % {"step": d["label"]}, hours])
-    sheets = [Sheet(title=_("概览"), header=[_("项目"), _("数值")], rows=summary_rows, widths={0: 28, 1: 26})]
-    for label, rows in tables:
-        sheets.append(
-            Sheet(
-                title=label,
-                header=assessment_header(scheme, label),
-                rows=(assessment_row(r, as_text=False) for r in rows),
-                formats={i: "0.00%" for i in RATE_COLUMNS},
-                widths={1: 26},
-            )
-        )
-    name = f"assessment-{p.date_from:%Y%m%d}-{p.date_to:%Y%m%d}-{scheme.name}.xlsx"
-    return xlsx_response(name, sheets)
-
-
-COUNT_LABELS = {
-    "received": gettext_lazy("受理数"),
-    "responded": gettext_lazy("按时响应数"),
-    "due": gettext_lazy("应办结数"),
-    "completed": gettext_lazy("办结数"),
-    "rated": gettext_lazy("评价数"),
-    "satisfied": gettext_lazy("满意"),
-    "basic": gettext_lazy("基本满意"),
-    "unsatisfied": gettext_lazy("不满意"),
-}

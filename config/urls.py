@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("grids.api.urls")),
     path("", include("cases.api.urls")),
     path("", include("escalation.api.urls")),
+    path("", include("assessment.api.urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +26,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("open311/v2/", include("interop.open311.urls")),
+    path("interop/", include("interop.urls")),
+    path("", include("assessment.urls")),
     path("", include("escalation.urls")),
     path("", include("cases.urls")),
     path("", include("grids.urls")),

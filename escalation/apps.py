@@ -1,6 +1,3 @@
-from importlib import import_module
-from importlib.util import find_spec
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -30,7 +27,3 @@ class EscalationConfig(AppConfig):
         events_recorded.connect(finish_summonses_on_close, dispatch_uid="escalation.whistles.finish_summonses_on_close")
         register_guard(summons_close_guard)
         register_sweep_step(summons_escalate_overdue_batch)
-
-        # The 三率 figures of summonses register with the assessment where that module exists.
-        if find_spec("escalation.assessment") is not None:
-            import_module("escalation.assessment")

@@ -6,3 +6,7 @@ class InteropConfig(AppConfig):
     name = "interop"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("对外接口")
+
+    def ready(self) -> None:
+        """Connect the receiver that writes outbox messages (12345 callbacks, webhooks) for case events."""
+        from . import receivers  # noqa: F401

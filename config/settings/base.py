@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "residents",
     "cases",
     "escalation",
+    "assessment",
     "interop",
     "demo",
 ]
@@ -188,6 +189,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
         "options": {"expires": SWEEP_INTERVAL_SECONDS},
     },
+    "interop-outbox": {
+        "task": "interop.tasks.deliver_due",
+        "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
+        "options": {"expires": SWEEP_INTERVAL_SECONDS},
+    },
 }
 
 # --- Product knobs ----------------------------------------------------------------------------
@@ -200,11 +206,13 @@ CITIZEN_REPORT_RATE = env.str("CITIZEN_REPORT_RATE", default="10/h")
 REOPEN_ON_UNSATISFIED = env.bool("REOPEN_ON_UNSATISFIED", default=True)
 # Open311 GET requests publish only cases filed through these channels (others were promised a private link).
 OPEN311_PUBLISHED_CHANNELS = env.list("OPEN311_PUBLISHED_CHANNELS", default=["open311"])
-ASSESSMENT_SCHEMES = {
-    "seed": {"label": "10/40/50", "weights": (0.10, 0.40, 0.50), "basic_satisfied": 1.0},
-    "beijing": {"label": "10/50/40", "weights": (0.10, 0.50, 0.40), "basic_satisfied": 0.9},
-}
-DEFAULT_ASSESSMENT_SCHEME = env.str("ASSESSMENT_SCHEME", default="seed")
+# The signed outbox (12345 callbacks, webhooks): tries, backoff (base × 2^(n−1), capped), POST timeout.
+INTEROP_MAX_ATTEMPTS = env.int("INTEROP_MAX_ATTEMPTS", default=8)
+INTEROP_BACKOFF_BASE_SECONDS = env.float("INTEROP_BACKOFF_BASE_SECONDS", default=30.0)
+INTEROP_BACKOFF_CAP_SECONDS = env.float("INTEROP_BACKOFF_CAP_SECONDS", default=3600.0)
+INTEROP_TIMEOUT_SECONDS = env.float("INTEROP_TIMEOUT_SECONDS", default=10.0)
+# Absolute links in outbound messages (evidence files): this site's public address.
+SITE_URL = env.str("SITE_URL", default="")
 
 # --- Mail -------------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -1,4 +1,4 @@
-"""The 三率 and the 数字城管 indicators (cases.assessment), checked against a hand computation (SCENARIOS §7).
+"""The 三率 and the 数字城管 indicators (assessment.selectors), checked against a hand computation (SCENARIOS §7).
 
 The street's week 2026-11-16 … 2026-11-22 holds scenarios 1–4:
 
@@ -35,7 +35,17 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases import assessment as A
+from assessment.indicators import Counts, Scheme, rates_for
+from assessment.periods import Period
+from assessment.selectors import (
+    DIMENSIONS,
+    daily_status,
+    rows_by,
+    scheme_for,
+    standard_indicators,
+    totals,
+    weekly_rates,
+)
 from cases.models import CaseDispatch, Rating
 from cases.selectors import scope_for
 from cases.services import case_transition
@@ -43,9 +53,10 @@ from core.errors import InvalidInput
 from escalation.services.whistles import summons_report_in, summons_respond, whistle_blow
 from tests.cases.helpers import at, file_case, photo
 
-WEEK = A.Period(date(2026, 11, 16), date(2026, 11, 22))
-SEED = A.scheme_for("seed")
-BEIJING = A.scheme_for("beijing")
+WEEK = Period(date(2026, 11, 16), date(2026, 11, 22))
+#: The two schemes the data migration stores (``test_schemes.py`` checks that the stored ones equal these).
+SEED = Scheme("seed", "10/40/50", {"response": 10.0, "completion": 40.0, "satisfaction": 50.0}, 1.0)
+BEIJING = Scheme("beijing", "10/50/40", {"response": 10.0, "completion": 50.0, "satisfaction": 40.0}, 0.9)
 
 
 def build_scenarios(world) -> dict:
@@ -114,8 +125,8 @@ def build_scenarios(world) -> dict:
     return {"s1": s1, "s2": s2, "s3": s3, "s4": s4}
 
 
-def counts(**kw) -> A.Counts:
-    return A.Counts(**kw)
+def counts(**kw) -> Counts:
+    return Counts(**kw)
 
 
 def by_key(rows):
@@ -129,7 +140,7 @@ def scenarios(world):
 
 def test_grid_rows_match_the_hand_computation_under_both_schemes(world, scenarios):
     cases = scope_for(world.street_officer)
-    rows = by_key(A.rows_by(cases, WEEK, "grid", SEED))
+    rows = by_key(rows_by(cases, WEEK, "grid", SEED))
     assert rows[world.grid_a.id].counts == counts(received=3, responded=2, due=2, completed=2, rated=1, basic=1)
     assert rows[world.grid_b.id].counts == counts(received=1, responded=1)
     a = rows[world.grid_a.id].rates
@@ -140,7 +151,7 @@ def test_grid_rows_match_the_hand_computation_under_both_schemes(world, scenario
     assert rows[world.grid_b.id].rates.composite == 1.0  # response only; completion and satisfaction undefined
     assert [rows[world.grid_b.id].rank, rows[world.grid_a.id].rank] == [1, 2]
 
-    rows = by_key(A.rows_by(cases, WEEK, "grid", BEIJING))
+    rows = by_key(rows_by(cases, WEEK, "grid", BEIJING))
     a = rows[world.grid_a.id].rates
     assert a.satisfaction == pytest.approx(0.9)
     assert a.composite == pytest.approx(0.1 * 2 / 3 + 0.5 * 1 + 0.4 * 0.9)
@@ -149,7 +160,7 @@ def test_grid_rows_match_the_hand_computation_under_both_schemes(world, scenario
 def test_department_rows_count_summonses_and_dispatches_by_hand(world, scenarios):
     cases = scope_for(world.street_officer)
     d = world.departments
-    rows = by_key(A.rows_by(cases, WEEK, "department", SEED))
+    rows = by_key(rows_by(cases, WEEK, "department", SEED))
     assert rows[d["cgzf"].id].counts == counts(received=1, responded=1, due=1, completed=1, rated=1, basic=1)
     assert rows[d["zj"].id].counts == counts(received=1, responded=0, due=1, completed=1, rated=1, basic=1)
     assert rows[d["scjg"].id].counts == counts(received=2, responded=1)
@@ -159,10 +170,10 @@ def test_department_rows_count_summonses_and_dispatches_by_hand(world, scenarios
     assert rows[d["scjg"].id].rates.composite == pytest.approx(0.5)
     assert rows[d["sthj"].id].rates.composite == 0.0
 
-    rows = by_key(A.rows_by(cases, WEEK, "department", BEIJING))
+    rows = by_key(rows_by(cases, WEEK, "department", BEIJING))
     assert rows[d["cgzf"].id].rates.composite == pytest.approx(0.1 + 0.5 + 0.4 * 0.9)
     assert rows[d["zj"].id].rates.composite == pytest.approx(0.5 + 0.4 * 0.9)
-    assert [r.key for r in A.rows_by(cases, WEEK, "department", BEIJING)] == [
+    assert [r.key for r in rows_by(cases, WEEK, "department", BEIJING)] == [
         d["cgzf"].id,
         d["zj"].id,
         d["scjg"].id,
@@ -172,16 +183,16 @@ def test_department_rows_count_summonses_and_dispatches_by_hand(world, scenarios
 
 def test_street_total_community_and_person_rows(world, scenarios):
     cases = scope_for(world.street_officer)
-    total = A.totals(cases, WEEK)
+    total = totals(cases, WEEK)
     assert total == counts(received=4, responded=3, due=2, completed=2, rated=1, basic=1)
-    assert A.rates_for(total, SEED).composite == pytest.approx(0.075 + 0.4 + 0.5)
-    assert A.rates_for(total, BEIJING).composite == pytest.approx(0.075 + 0.5 + 0.36)
-    streets = by_key(A.rows_by(cases, WEEK, "street", SEED))
+    assert rates_for(total, SEED).composite == pytest.approx(0.075 + 0.4 + 0.5)
+    assert rates_for(total, BEIJING).composite == pytest.approx(0.075 + 0.5 + 0.36)
+    streets = by_key(rows_by(cases, WEEK, "street", SEED))
     assert streets[world.street.id].counts == total
-    communities = by_key(A.rows_by(cases, WEEK, "community", SEED))
+    communities = by_key(rows_by(cases, WEEK, "community", SEED))
     assert communities[world.community.id].counts.received == 3
     assert communities[world.community_b.id].counts.received == 1
-    people = by_key(A.rows_by(cases, WEEK, "person", SEED))
+    people = by_key(rows_by(cases, WEEK, "person", SEED))
     assert people[world.grid_worker.id].counts == counts(received=1, responded=1, due=1, completed=1)
     assert people[world.street_officer.id].counts == counts(
         received=1, responded=1, due=1, completed=1, rated=1, basic=1
@@ -190,7 +201,7 @@ def test_street_total_community_and_person_rows(world, scenarios):
 
 
 def test_indicators_count_one_return_in_two_dispatches(world, scenarios):
-    ind = A.indicators(scope_for(world.street_officer), WEEK, now=at(2026, 11, 23, 9, 0))
+    ind = standard_indicators(scope_for(world.street_officer), WEEK, now=at(2026, 11, 23, 9, 0))
     c = ind.counts
     assert (c["dispatches"], c["returns"]) == (2, 1)
     assert ind.rates["correct_dispatch"] == 0.5
@@ -208,10 +219,10 @@ def test_indicators_count_one_return_in_two_dispatches(world, scenarios):
 
 def test_overdue_rate_counts_a_case_past_its_deadline_unresolved(world):
     case = file_case(world, code="0103", now=at(2026, 11, 16, 9, 0))  # 5 working hours: due Mon 16:00
-    ind = A.indicators(scope_for(world.street_officer), WEEK, now=at(2026, 11, 23, 9, 0))
+    ind = standard_indicators(scope_for(world.street_officer), WEEK, now=at(2026, 11, 23, 9, 0))
     assert ind.counts["due"] == 1 and ind.counts["overdue"] == 1
     assert ind.rates["overdue"] == 1.0
-    ind = A.indicators(scope_for(world.street_officer), WEEK, now=at(2026, 11, 16, 10, 0))
+    ind = standard_indicators(scope_for(world.street_officer), WEEK, now=at(2026, 11, 16, 10, 0))
     assert ind.counts["overdue"] == 0, "not overdue yet at 10:00"
     assert case.due_at == at(2026, 11, 16, 16, 0)
 
@@ -221,41 +232,41 @@ def test_a_reopened_case_is_no_longer_completed(world, scenarios):
     case_transition(
         case_id=s1.id, action="reopen", actor=world.street_officer, note="群众反映仍有垃圾", now=at(2026, 11, 17, 9, 0)
     )
-    rows = by_key(A.rows_by(scope_for(world.street_officer), WEEK, "grid", SEED))
+    rows = by_key(rows_by(scope_for(world.street_officer), WEEK, "grid", SEED))
     assert rows[world.grid_a.id].counts.completed == 1  # only S3 now
 
 
 def test_community_officer_sees_only_the_community_rows(world, scenarios):
     cases = scope_for(world.community_officer)
-    assert A.totals(cases, WEEK) == counts(received=3, responded=2, due=2, completed=2, rated=1, basic=1)
-    assert set(by_key(A.rows_by(cases, WEEK, "grid", SEED))) == {world.grid_a.id}
-    assert world.departments["scjg"].id not in by_key(A.rows_by(cases, WEEK, "department", SEED))
+    assert totals(cases, WEEK) == counts(received=3, responded=2, due=2, completed=2, rated=1, basic=1)
+    assert set(by_key(rows_by(cases, WEEK, "grid", SEED))) == {world.grid_a.id}
+    assert world.departments["scjg"].id not in by_key(rows_by(cases, WEEK, "department", SEED))
 
 
 def test_other_street_sees_nothing_of_this_street(world, scenarios):
     cases = scope_for(world.other_street_officer)
-    assert A.totals(cases, WEEK).is_empty
-    assert A.rows_by(cases, WEEK, "department", SEED) == []
+    assert totals(cases, WEEK).is_empty
+    assert rows_by(cases, WEEK, "department", SEED) == []
 
 
 def test_daily_and_weekly_trends(world, scenarios):
     cases = scope_for(world.street_officer)
-    days = A.daily_status(cases, WEEK)
+    days = daily_status(cases, WEEK)
     assert [d["day"] for d in days] == [date(2026, 11, d) for d in range(16, 23)]
     per_day = {d["day"].day: d for d in days}
     assert per_day[16]["closed"] == 1 and per_day[16]["total"] == 1
     assert per_day[18]["closed"] == 1
     assert per_day[19]["handling"] == 1  # S4 is dispatched
     assert per_day[20]["waiting"] == 1  # S2 still reported
-    weeks = A.weekly_rates(cases, last_day=date(2026, 11, 22), weeks=3, scheme=SEED)
+    weeks = weekly_rates(cases, last_day=date(2026, 11, 22), weeks=3, scheme=SEED)
     assert [w["period"].date_from for w in weeks] == [date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16)]
-    assert weeks[-1]["counts"] == A.totals(cases, WEEK)
+    assert weeks[-1]["counts"] == totals(cases, WEEK)
     assert weeks[0]["rates"].composite is None
 
 
-def test_period_parsing_and_bad_input():
-    assert A.Period.parse("", "", today=date(2026, 11, 21)) == WEEK
-    assert A.Period.parse("2026-11-16", "", today=date(2026, 1, 1)) == A.Period(date(2026, 11, 16), date(2026, 11, 16))
+def test_period_parsing_and_bad_input(db):
+    assert Period.parse("", "", today=date(2026, 11, 21)) == WEEK
+    assert Period.parse("2026-11-16", "", today=date(2026, 1, 1)) == Period(date(2026, 11, 16), date(2026, 11, 16))
     for bad in [
         ("2026-13-01", ""),
         ("2026-02-30", ""),
@@ -264,17 +275,17 @@ def test_period_parsing_and_bad_input():
         ("2024-01-01", "2026-01-01"),
     ]:
         with pytest.raises(InvalidInput):
-            A.Period.parse(*bad)
+            Period.parse(*bad)
     with pytest.raises(InvalidInput):
-        A.scheme_for("nope")
+        scheme_for("nope")
     assert WEEK.start.isoformat() == "2026-11-16T00:00:00+08:00"
     assert WEEK.end.isoformat() == "2026-11-23T00:00:00+08:00"
 
 
 def test_rates_are_none_without_denominators_and_composite_renormalises():
-    r = A.rates_for(A.Counts(), SEED)
+    r = rates_for(Counts(), SEED)
     assert (r.response, r.completion, r.satisfaction, r.composite) == (None, None, None, None)
-    r = A.rates_for(A.Counts(due=4, completed=3, rated=2, basic=2), BEIJING)
+    r = rates_for(Counts(due=4, completed=3, rated=2, basic=2), BEIJING)
     assert r.composite == pytest.approx((0.5 * 0.75 + 0.4 * 0.9) / 0.9)
 
 
@@ -337,11 +348,11 @@ def test_assessment_page_runs_a_constant_number_of_queries(world, web):
     )
     case_transition(case_id=s.id, action="sign", actor=world.liaison_scjg, now=at(2026, 11, 16, 9, 7))
     case_transition(case_id=s.id, action="resolve", actor=world.liaison_scjg, note="ok", now=at(2026, 11, 16, 9, 8))
-    few = {by: queries(by) for by in A.DIMENSIONS}
+    few = {by: queries(by) for by in DIMENSIONS}
     build_scenarios(world)
     for i in range(6):
         file_case(world, code="0101", now=at(2026, 11, 17, 9, i))
-    many = {by: queries(by) for by in A.DIMENSIONS}
+    many = {by: queries(by) for by in DIMENSIONS}
     assert few == many
     assert max(many.values()) <= 16
 

@@ -1,6 +1,7 @@
-"""The assessment (考核) over cases: the 三率 and the 数字城管 indicators, computed in SQL aggregates.
+"""The assessment's reads (考核): the 三率 and the 数字城管 indicators of a scope, computed in SQL aggregates,
+and the weight schemes that apply.
 
-Everything here is a read over a user's ``selectors.Scope``: its cases, and the dispatch and rating rows of
+Everything here is a read over a user's ``cases.selectors.Scope``: its cases, and the dispatch and rating rows of
 those cases — read by the place they copy from their case (``models.CasePlace``) when the scope is a place,
 so a district's dispatches or ratings of a period come from ``(scope, time)`` indexes, not from joining every
 case of the district. The functions group and count in the database and return a few rows of integers; no
@@ -23,41 +24,43 @@ midnight after the last day (Asia/Shanghai):
   (a reopened case has lost its ``closed_at``; a rejection or a merge is not a completion).
 - **rated / satisfied / basic / unsatisfied** (评价数 …): ratings given in the period (``Rating.rated_at``).
 
-Rates: response = responded / received; completion = completed / due;
-satisfaction = (satisfied + basic_weight × basic) / rated (basic_weight is the scheme's, 1.0 in the seed
+Rates (``indicators.rates_for``): response = responded / received; completion = completed / due;
+satisfaction = (satisfied + basic credit × basic) / rated (the credit is the scheme's, 1.0 in the seed
 street's scheme, 0.9 in Beijing's). A rate whose denominator is 0 is ``None`` (shown "—"); the composite
 is the weighted sum of the rates that exist, divided by the sum of their weights (a grid with nothing
 rated is judged on the other two), ``None`` when no rate exists.
 
 Attribution: grid / community / street rows by the case's place; person rows by ``resolved_by`` (the
-person who resolved the case, all counts restricted to cases they resolved). Department rows come from
-``CaseDispatch`` here (see ``department_rows``) plus figures other apps register with
-``register_department_source`` — ``escalation`` adds its summonses (吹哨报到) that way, because ``cases``
-never imports ``escalation``.
+person who resolved the case, all counts restricted to cases they resolved). Department rows add up the
+sources in ``DEPARTMENT_SOURCES``: dispatches (``CaseDispatch``) and summonses (吹哨报到, ``escalation``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Avg, CharField, Count, F, FloatField, Func, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat, TruncDate
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases.choices import Status
+from cases.models import Case, CaseDispatch, Rating
+from cases.selectors import Scope
 from core.errors import InvalidInput
+from escalation.choices import SummonsStatus
+from escalation.models import Summons
+from governance.choices import RegionLevel
 from governance.models import Department, Region, User
 from grids.models import Grid
 
-from .choices import Status
-from .models import Case, CaseDispatch, Rating
-from .selectors import Scope
+from .indicators import DURATION_STEPS, SCORED_INDICATORS, Counts, Rates, Scheme, rates_for
+from .models import SchemeWeight, WeightScheme
+from .periods import Period
 
 #: Dimensions of the tables, in the order the page offers them.
 DIMENSIONS = {
@@ -67,153 +70,70 @@ DIMENSIONS = {
     "department": gettext_lazy("职能部门"),
     "person": gettext_lazy("办结人"),
 }
-#: A period longer than this is refused (the daily chart and the queries stay bounded).
-MAX_PERIOD_DAYS = 366
 
 
-# --- period and scheme ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Period:
-    """Whole local days ``date_from`` … ``date_to`` (inclusive); ``start``/``end`` are the aware instants."""
-
-    date_from: date
-    date_to: date
-
-    @property
-    def start(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.date_from, time.min))
-
-    @property
-    def end(self) -> datetime:
-        """Exclusive: local midnight after ``date_to``."""
-        return timezone.make_aware(datetime.combine(self.date_to + timedelta(days=1), time.min))
-
-    @property
-    def days(self) -> int:
-        return (self.date_to - self.date_from).days + 1
-
-    @classmethod
-    def week_of(cls, day: date) -> Period:
-        """Monday to Sunday of the week holding ``day``."""
-        monday = day - timedelta(days=day.weekday())
-        return cls(monday, monday + timedelta(days=6))
-
-    @classmethod
-    def parse(cls, date_from: str | None, date_to: str | None, *, today: date | None = None) -> Period:
-        """Read ``YYYY-MM-DD`` bounds from a request; both empty → the current week. Bad input → InvalidInput."""
-        today = today or timezone.localdate()
-        first, last = _parse_day(date_from), _parse_day(date_to)
-        if first is None and last is None:
-            return cls.week_of(today)
-        first = first or last
-        last = last or first
-        if last < first:
-            raise InvalidInput(_("结束日期不能早于开始日期"), code="date_order")
-        if (last - first).days + 1 > MAX_PERIOD_DAYS:
-            raise InvalidInput(_("统计周期最长 %(n)s 天") % {"n": MAX_PERIOD_DAYS}, code="date_range")
-        return cls(first, last)
-
-    def q(self, field_name: str) -> Q:
-        """``field_name`` inside the period (index-friendly range)."""
-        return Q(**{f"{field_name}__gte": self.start, f"{field_name}__lt": self.end})
-
-
-def _parse_day(raw: str | None) -> date | None:
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    try:
-        day = parse_date(raw)
-    except ValueError:  # well-formed but impossible, e.g. 2026-02-30
-        day = None
-    if day is None:
-        raise InvalidInput(_("日期格式应为 YYYY-MM-DD，例如 2026-11-16"), code="date")
-    return day
+# --- schemes ----------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Scheme:
-    """A weighting of the 三率: (response, completion, satisfaction) weights and the weight of "basically satisfied"."""
+class StoredScheme:
+    """A stored scheme as the arithmetic's value, with where it applies."""
 
-    name: str
-    label: str
-    weights: tuple[float, float, float]
-    basic_weight: float
-
-
-def schemes() -> list[Scheme]:
-    return [scheme_for(name) for name in settings.ASSESSMENT_SCHEMES]
+    scheme: Scheme
+    region_id: int | None
+    is_default: bool
 
 
-def scheme_for(name: str | None = None) -> Scheme:
-    """The scheme called ``name`` in settings.ASSESSMENT_SCHEMES (default DEFAULT_ASSESSMENT_SCHEME)."""
-    name = name or settings.DEFAULT_ASSESSMENT_SCHEME
-    conf = settings.ASSESSMENT_SCHEMES.get(name)
-    if conf is None:
-        raise InvalidInput(_("未知的考核方案：%(name)s") % {"name": name}, code="scheme")
-    response, completion, satisfaction = (float(w) for w in conf["weights"])
-    return Scheme(
-        name,
-        str(conf.get("label", name)),
-        (response, completion, satisfaction),
-        float(conf.get("basic_satisfied", 1.0)),
-    )
+def stored_schemes() -> list[StoredScheme]:
+    """Every stored scheme (the default first, then by name), read in one query over the weight rows joined to
+    their scheme — a scheme without any weight row has nothing to count and is left out."""
+    rows = SchemeWeight.objects.select_related("scheme").order_by("-scheme__is_default", "scheme__name", "id")
+    grouped: dict[int, tuple[WeightScheme, list[SchemeWeight]]] = {}
+    for weight in rows:
+        grouped.setdefault(weight.scheme_id, (weight.scheme, []))[1].append(weight)
+    return [StoredScheme(s.as_scheme(ws), s.region_id, s.is_default) for s, ws in grouped.values()]
 
 
-# --- counts and rates ------------------------------------------------------------------------------
+def schemes(stored: list[StoredScheme] | None = None) -> list[Scheme]:
+    """Every stored scheme as the arithmetic's value (the default first, then by name)."""
+    return [s.scheme for s in (stored_schemes() if stored is None else stored)]
 
 
-@dataclass
-class Counts:
-    """The raw counts of one row. See the module docstring for the date each one uses."""
+def scheme_for(name: str | None = None, *, user=None, stored: list[StoredScheme] | None = None) -> Scheme:
+    """The scheme called ``name``; without a name, the one that applies to ``user`` (``scheme_applying_to``).
 
-    received: int = 0
-    responded: int = 0
-    due: int = 0
-    completed: int = 0
-    rated: int = 0
-    satisfied: int = 0
-    basic: int = 0
-    unsatisfied: int = 0
-
-    def add(self, other: Counts | dict[str, Any]) -> Counts:
-        for f in fields(self):
-            value = getattr(other, f.name, None) if isinstance(other, Counts) else other.get(f.name)
-            if value:
-                setattr(self, f.name, getattr(self, f.name) + int(value))
-        return self
-
-    @property
-    def is_empty(self) -> bool:
-        return not any(getattr(self, f.name) for f in fields(self))
-
-    def as_dict(self) -> dict[str, int]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+    ``stored``: the schemes already read (``stored_schemes()``), to spare the query. Unknown name →
+    InvalidInput; no scheme stored at all → InvalidInput (the data migration makes two)."""
+    stored = stored_schemes() if stored is None else stored
+    if name:
+        found = next((s for s in stored if s.scheme.name == name), None)
+        if found is None:
+            raise InvalidInput(_("未知的考核方案：%(name)s") % {"name": name}, code="scheme")
+        return found.scheme
+    region = getattr(user, "region", None) if getattr(user, "region_id", None) else None
+    return scheme_applying_to(region, stored=stored)
 
 
-def _ratio(num: float, den: int) -> float | None:
-    return num / den if den else None
+def scheme_applying_to(region: Region | None, *, stored: list[StoredScheme] | None = None) -> Scheme:
+    """The most specific scheme for ``region``: its street's, else its district's, else the default.
+
+    A community's people are judged by their street's scheme, a street's by its own or its district's; a
+    city (or an admin, ``region=None``) by the default. With no default stored, the first by name stands in.
+    The region's ancestors are walked only when some street or district has a scheme of its own."""
+    stored = stored_schemes() if stored is None else stored
+    by_region = {s.region_id: s for s in stored if s.region_id}
+    if region is not None and by_region:
+        for level in (RegionLevel.STREET, RegionLevel.DISTRICT):
+            ancestor = region.ancestor(level)
+            if ancestor is not None and ancestor.id in by_region:
+                return by_region[ancestor.id].scheme
+    default = next((s for s in stored if s.is_default), None) or next(iter(stored), None)
+    if default is None:
+        raise InvalidInput(_("尚未配置考核方案，请管理员在后台添加"), code="scheme")
+    return default.scheme
 
 
-@dataclass
-class Rates:
-    response: float | None
-    completion: float | None
-    satisfaction: float | None
-    composite: float | None
-
-
-def rates_for(counts: Counts, scheme: Scheme) -> Rates:
-    """The three rates and the composite under ``scheme`` (None where the denominator is 0; see module doc)."""
-    response = _ratio(counts.responded, counts.received)
-    completion = _ratio(counts.completed, counts.due)
-    satisfaction = _ratio(counts.satisfied + scheme.basic_weight * counts.basic, counts.rated)
-    parts = [(w, r) for w, r in zip(scheme.weights, (response, completion, satisfaction), strict=True) if r is not None]
-    weight = sum(w for w, _r in parts)
-    composite = sum(w * r for w, r in parts) / weight if parts and weight else None
-    return Rates(response, completion, satisfaction, composite)
+# --- rows -------------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -383,17 +303,6 @@ def person_rows(scope: Scope, period: Period, scheme: Scheme) -> list[Row]:
 
 # --- departments -------------------------------------------------------------------------------------
 
-#: ``fn(cases=<scoped case queryset>, period=Period) -> {department_id: {count name: int}}``
-DepartmentSource = Callable[..., dict[int, dict[str, int]]]
-_department_sources: list[DepartmentSource] = []
-
-
-def register_department_source(fn: DepartmentSource) -> DepartmentSource:
-    """Let another app add per-department raw counts (``escalation`` adds its summonses). Idempotent."""
-    if fn not in _department_sources:
-        _department_sources.append(fn)
-    return fn
-
 
 def dispatch_department_counts(scope: Scope, period: Period) -> dict[int, Counts]:
     """Per-department raw counts from dispatches (``CaseDispatch`` rows to a department), 3 grouped queries.
@@ -402,8 +311,8 @@ def dispatch_department_counts(scope: Scope, period: Period) -> dict[int, Counts
       return is a new dispatch);
     - responded: of those, dispatches signed for or returned (a return is an answer too). A dispatch row
       carries no sign-for deadline of its own (the rule's accept limit is working time, kept on the case
-      only at arrival), so any sign-for or return counts; summons report-ins, registered by escalation, are
-      judged against their own report-in deadline;
+      only at arrival), so any sign-for or return counts; summons report-ins (``summons_department_counts``)
+      are judged against their own report-in deadline;
     - due / completed / ratings: as for places (case dates, see the module doc), over the distinct cases the
       department was dispatched to and did not return.
 
@@ -453,13 +362,65 @@ def dispatch_department_counts(scope: Scope, period: Period) -> dict[int, Counts
     return out
 
 
+def summons_department_counts(scope: Scope, period: Period) -> dict[int, Counts]:
+    """Per-department raw counts from summonses (吹哨报到) on the scope's cases, 3 grouped queries:
+
+    - received: summonses of whistles blown in the period (``Whistle.blown_at``);
+    - responded in time: of those, summonses reported in (报到) no later than their ``report_in_due_at``
+      (a late report-in, ``reported_late``, does not count);
+    - due / completed / ratings: the distinct cases the department was summoned to and did not hand back
+      (summons not ``returned``), with the case dates above (due or closed in the period; closed in the
+      period; rated in the period).
+    """
+    out: dict[int, Counts] = {}
+    base = Summons.objects.filter(case__in=scope.cases.values("pk")).order_by()
+    sent = (
+        base.filter(period.q("whistle__blown_at"))
+        .values("department_id")
+        .annotate(
+            received=Count("id"),
+            responded=Count("id", filter=Q(reported_in_at__isnull=False, reported_in_at__lte=F("report_in_due_at"))),
+        )
+    )
+    kept = base.exclude(status=SummonsStatus.RETURNED)
+    due = (
+        kept.filter(in_period("case__", period, "due_at") | in_period("case__", period, "closed_at"))
+        .values("department_id")
+        .annotate(
+            due=Count("case", distinct=True, filter=due_q(period, "case__")),
+            completed=Count("case", distinct=True, filter=completed_q(period, "case__")),
+        )
+    )
+    rated = (
+        kept.filter(period.q("case__rating__rated_at"))
+        .values("department_id")
+        .annotate(
+            rated=Count("case", distinct=True),
+            satisfied=Count("case", distinct=True, filter=Q(case__rating__result="satisfied")),
+            basic=Count("case", distinct=True, filter=Q(case__rating__result="basic")),
+            unsatisfied=Count("case", distinct=True, filter=Q(case__rating__result="unsatisfied")),
+        )
+    )
+    for rows in (sent, due, rated):
+        for r in rows:
+            out.setdefault(r.pop("department_id"), Counts()).add(r)
+    return out
+
+
+#: Where department rows come from; each ``fn(scope, period) -> {department_id: Counts}``. A case both
+#: dispatched to and summoned for the same department counts in both — they are two duties.
+DEPARTMENT_SOURCES: list[Callable[[Scope, Period], dict[int, Counts]]] = [
+    dispatch_department_counts,
+    summons_department_counts,
+]
+
+
 def department_counts(scope: Scope, period: Period) -> dict[int, Counts]:
-    """Dispatch counts plus every registered source (summonses). A case both dispatched to and summoned for the
-    same department counts in both — they are two duties."""
-    out = dispatch_department_counts(scope, period)
-    for source in _department_sources:
-        for dept_id, extra in source(cases=scope.cases, period=period).items():
-            out.setdefault(dept_id, Counts()).add(extra)
+    """The sum of every source in ``DEPARTMENT_SOURCES`` per department."""
+    out: dict[int, Counts] = {}
+    for source in DEPARTMENT_SOURCES:
+        for dept_id, counts in source(scope, period).items():
+            out.setdefault(dept_id, Counts()).add(counts)
     return out
 
 
@@ -506,16 +467,6 @@ class SecondsBetween(Func):
         return f"((julianday({end}) - julianday({start})) * 86400.0)", [*end_params, *start_params]
 
 
-#: The steps whose average duration is reported: (key, label, later timestamp, earlier timestamp).
-STEPS = [
-    ("report_accept", gettext_lazy("上报→受理"), "accepted_at", "reported_at"),
-    ("accept_dispatch", gettext_lazy("受理→派遣"), "dispatched_at", "accepted_at"),
-    ("dispatch_sign", gettext_lazy("派遣→签收"), "signed_at", "dispatched_at"),
-    ("sign_resolve", gettext_lazy("签收→办结"), "resolved_at", "signed_at"),
-    ("resolve_close", gettext_lazy("办结→结案"), "closed_at", "resolved_at"),
-]
-
-
 @dataclass
 class Indicators:
     """The 数字城管 indicators of a scope and period, with their raw counts (rates None when undefined).
@@ -540,13 +491,17 @@ class Indicators:
     durations: list[dict[str, Any]]
 
 
+def _ratio(num: float, den: int) -> float | None:
+    return num / den if den else None
+
+
 def _action_key(moment: str) -> Concat:
     """One dispatch (or return) action writes all its ``CaseDispatch`` rows with the same instant, so the
     distinct (case, instant) pairs count the actions: one dispatch to two departments is one dispatch."""
     return Concat(Cast("case_id", CharField()), Value("@"), Cast(moment, CharField()), output_field=CharField())
 
 
-def indicators(scope: Scope, period: Period, *, now: datetime | None = None) -> Indicators:
+def standard_indicators(scope: Scope, period: Period, *, now: datetime | None = None) -> Indicators:
     """Two queries: one aggregate over the cases, one over the scope's dispatch rows (dispatches and returns)."""
     now = now or timezone.now()
     cases = scope.cases
@@ -568,7 +523,7 @@ def indicators(scope: Scope, period: Period, *, now: datetime | None = None) -> 
         "n_extended": Count("id", filter=closed & Q(extension_count__gt=0)),
         "n_overdue": Count("id", filter=overdue),
     }
-    for key, _label, later, earlier in STEPS:
+    for key, _label, later, earlier in DURATION_STEPS:
         aggregates[f"avg_{key}"] = Avg(
             SecondsBetween(later, earlier), filter=closed & Q(**{f"{later}__gte": F(earlier)})
         )
@@ -594,19 +549,10 @@ def indicators(scope: Scope, period: Period, *, now: datetime | None = None) -> 
         "overdue": _ratio(counts["overdue"], counts["due"]),
     }
     durations = [
-        {"key": key, "label": str(label), "seconds": agg[f"avg_{key}"]} for key, label, _later, _earlier in STEPS
+        {"key": key, "label": str(label), "seconds": agg[f"avg_{key}"]}
+        for key, label, _later, _earlier in DURATION_STEPS
     ]
     return Indicators(counts, rates, durations)
-
-
-INDICATOR_LABELS = {
-    "on_time_closure": gettext_lazy("按期结案率"),
-    "on_time_handling": gettext_lazy("及时处置率"),
-    "rework": gettext_lazy("返工率"),
-    "correct_dispatch": gettext_lazy("准确派遣率"),
-    "extension": gettext_lazy("延期率"),
-    "overdue": gettext_lazy("超期率"),
-}
 
 
 # --- trends -------------------------------------------------------------------------------------------
@@ -702,10 +648,19 @@ class Assessment:
     composites: dict[str, float | None]  # composite of the scope under every configured scheme
 
 
-def assessment(scope: Scope, *, period: Period, scheme: Scheme, by: str, now=None) -> Assessment:
+def assessment(
+    scope: Scope,
+    *,
+    period: Period,
+    scheme: Scheme,
+    by: str,
+    now: datetime | None = None,
+    compare: list[Scheme] | None = None,
+) -> Assessment:
     """Everything the assessment page shows, in a fixed number of queries whatever the row count: the place
     counts (2; the scope's total is their sum, and grid / community / street rows roll up from them), the
-    chosen dimension's rows when it is not a place (2–6), the names (1), the indicators (2)."""
+    chosen dimension's rows when it is not a place (2–6), the names (1), the indicators (2). ``compare``: the
+    schemes whose composite of the total is shown too (default: every stored scheme, 2 more queries)."""
     if by not in DIMENSIONS:
         raise InvalidInput(_("未知的统计维度：%(by)s") % {"by": by}, code="by")
     place = place_counts(scope, period)
@@ -723,8 +678,8 @@ def assessment(scope: Scope, *, period: Period, scheme: Scheme, by: str, now=Non
         total=total,
         total_rates=rates_for(total, scheme),
         rows=rows,
-        indicators=indicators(scope, period, now=now),
-        composites={s.name: rates_for(total, s).composite for s in schemes()},
+        indicators=standard_indicators(scope, period, now=now),
+        composites={s.name: rates_for(total, s).composite for s in (schemes() if compare is None else compare)},
     )
 
 
@@ -736,10 +691,6 @@ def default_dimension(user) -> str:
     return "street"
 
 
-def percent(value: float | None, digits: int = 1) -> str:
-    return "—" if value is None else f"{value * 100:.{digits}f}%"
-
-
 def flatten(rows: Iterable[Row]) -> Iterable[dict[str, Any]]:
     """Rows as flat dicts (exports and the API): label, rank, raw counts, rates."""
     for row in rows:
@@ -749,8 +700,6 @@ def flatten(rows: Iterable[Row]) -> Iterable[dict[str, Any]]:
             "label": row.label,
             "rank": row.rank,
             **row.counts.as_dict(),
-            "response_rate": rates.response if rates else None,
-            "completion_rate": rates.completion if rates else None,
-            "satisfaction_rate": rates.satisfaction if rates else None,
+            **{f"{i.key}_rate": rates.values[i.key] if rates else None for i in SCORED_INDICATORS},
             "composite": rates.composite if rates else None,
         }
