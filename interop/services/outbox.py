@@ -39,7 +39,7 @@ from django.db import connection, transaction
 from django.db.models import F, Min
 from django.utils import timezone
 
-from cases.models import CaseEvent, Evidence
+from cases.models import Case, CaseEvent, Evidence
 
 from .. import signing
 from ..choices import HOTLINE_MESSAGES, MessageStatus
@@ -122,8 +122,19 @@ def _evidence_urls(events: Iterable[CaseEvent]) -> dict[int, list[str]]:
     return urls
 
 
+def _channels(events: Sequence[CaseEvent]) -> dict[int, str]:
+    """Each event's case channel: from the case already loaded on the event (a transition), else one query for
+    the batch (the sweep's events come without their cases) — not one query per event."""
+    channels = {e.case_id: e.case.channel for e in events if CaseEvent.case.is_cached(e)}
+    missing = {e.case_id for e in events} - channels.keys()
+    if missing:
+        channels.update(Case.objects.filter(pk__in=missing).values_list("pk", "channel"))
+    return channels
+
+
 def _hotline_messages(events: Sequence[CaseEvent]) -> list[OutboundMessage]:
-    wanted = [(e, t) for e in events if e.case.channel == "hotline" and (t := hotline_message_type(e))]
+    channels = _channels(events)
+    wanted = [(e, t) for e in events if channels.get(e.case_id) == "hotline" and (t := hotline_message_type(e))]
     if not wanted:
         return []
     orders = {
