@@ -5,14 +5,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.static import serve
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+
+from mobilisation import urls as mobilisation_urls
 
 api_v1 = [
     path("", include("governance.api.urls")),
     path("", include("grids.api.urls")),
+    path("", include("residents.api.urls")),
     path("", include("cases.api.urls")),
     path("", include("escalation.api.urls")),
     path("", include("assessment.api.urls")),
+    path("", include("mobilisation.api.urls")),
 ]
 
 urlpatterns = [
@@ -23,13 +27,17 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("open311/v2/", include("interop.open311.urls")),
     path("interop/", include("interop.urls")),
     path("", include("assessment.urls")),
     path("", include("escalation.urls")),
+    path("", include("mobilisation.urls")),
+    path("", include(mobilisation_urls.public_urlpatterns)),
     path("", include("cases.urls")),
+    path("", include("residents.urls")),
     path("", include("grids.urls")),
 ]
 

@@ -54,7 +54,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 # URL names, not imports: these pages belong to higher apps (cases, escalation) and the admin.
 ROLE_HOME_URL_NAMES = {
-    "grid_worker": "cases:mine",
+    "grid_worker": "cases:today",
     "centre_staff": "escalation:dashboard",
     "liaison": "escalation:inbox",
     ADMIN: "admin:index",
@@ -62,7 +62,7 @@ ROLE_HOME_URL_NAMES = {
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Send each user to the page they work from: grid worker → own cases, centre staff → dashboard,
+    """Send each user to the page they work from: grid worker → my grid today, centre staff → dashboard,
     liaison → inbox, admin → admin site; anonymous → login. Others (e.g. a citizen account) get a plain page."""
     user = request.user
     if not user.is_authenticated:

@@ -329,7 +329,7 @@ class CaseCreateSerializer(serializers.Serializer):
         help_text=_("事项小类编码，如 0101"),
     )
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField()
+    description = serializers.CharField(max_length=4000)  # the same limits as the forms (cases.forms)
     address = serializers.CharField(max_length=200)
     channel = serializers.ChoiceField(
         choices=Channel.choices, required=False, help_text=_("默认：令牌（接口）客户端为 api，其余为 patrol")
@@ -354,7 +354,7 @@ class PublicReportSerializer(serializers.Serializer):
         help_text=_("事项小类编码，如 0101"),
     )
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField()
+    description = serializers.CharField(max_length=4000)  # the same limits as the forms (cases.forms)
     address = serializers.CharField(max_length=200)
     lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
     lng = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
@@ -365,6 +365,7 @@ class PublicReportSerializer(serializers.Serializer):
     citizen_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     citizen_phone = serializers.RegexField(
         r"^[0-9+\- ]{5,20}$",
+        max_length=20,
         required=False,
         allow_blank=True,
         default="",
@@ -404,7 +405,7 @@ class TransitionInputSerializer(serializers.Serializer):
     extension_approve: optional ``due_at``; merge: ``into`` (id or number); escalate: optional ``reason``.
     """
 
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
     reason = serializers.CharField(
         required=False, max_length=40, help_text=_("退单原因编码：%s") % ", ".join(ReturnReason.values)
     )
@@ -426,14 +427,14 @@ class TransitionInputSerializer(serializers.Serializer):
 
 class RatingInputSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=RatingResult.choices)
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class EvidenceInputSerializer(serializers.Serializer):
     """Extra evidence: always attached to an event — a public "comment" or an internal "note" (default)."""
 
     files = FilesField(required=True, min_length=1)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
     public = serializers.BooleanField(required=False, default=False, help_text=_("群众可见（留言），默认内部备注"))
     stage = serializers.ChoiceField(choices=EvidenceStage.choices, required=False)
 

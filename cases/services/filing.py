@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -15,7 +16,7 @@ from core.roles import is_centre_staff
 from governance.choices import GRADE_LEVEL, LEVEL_ORDER, Level, Role
 from governance.models import Category, Region, User
 from grids.models import Grid
-from grids.selectors import grids_worked_by, locate_grid
+from grids.selectors import grids_worked_by, locate_grid, point_near_grid
 
 from ..choices import Channel, EvidenceStage
 from ..choices import Status as S
@@ -40,6 +41,18 @@ def _next_number(street: Region, now: datetime) -> str:
     seq.refresh_from_db(fields=["last"])
     prefix = street.case_prefix or "JD"
     return f"{prefix}-{year}-{seq.last:06d}"
+
+
+def _near(grid: Grid, lat: float, lng: float) -> bool:
+    return point_near_grid(grid=grid, lat=lat, lng=lng, tolerance_m=settings.GRID_LOCATION_TOLERANCE_M)
+
+
+def _check_point_in_grid(grid: Grid, lat: float, lng: float) -> None:
+    """A point given with a chosen grid must lie in it (GRID_LOCATION_TOLERANCE_M of slack for GPS drift)."""
+    if not _near(grid, lat, lng):
+        raise InvalidInput(
+            _("所填经纬度不在所选网格“%(grid)s”内，请核对位置或改选网格") % {"grid": grid.name}, code="coordinates"
+        )
 
 
 @transaction.atomic
@@ -87,8 +100,17 @@ def case_file(
     if lat is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
         raise InvalidInput(_("经纬度超出范围"), code="coordinates")
 
+    if grid is not None and lat is not None:
+        _check_point_in_grid(grid, lat, lng)
     if grid is None and lat is not None:
         grid = locate_grid(lat=lat, lng=lng)
+        if community is not None and (grid is None or grid.community_id != community.id):
+            # A point given with a community must lie in one of its grids (the point would otherwise move the
+            # case elsewhere, or file it with coordinates nowhere near its place).
+            near = [g for g in Grid.objects.filter(community=community, active=True) if _near(g, lat, lng)]
+            if not near:
+                raise InvalidInput(_("所填经纬度不在所选社区内，请核对位置"), code="coordinates")
+            grid = grid if grid in near else None
     if actor is not None and actor.role == Role.GRID_WORKER:
         mine = set(grids_worked_by(actor).values_list("id", flat=True))
         if grid is None and len(mine) == 1:

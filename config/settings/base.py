@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "axes",
+    "csp",
     "core",
     "governance",
     "grids",
@@ -46,11 +47,14 @@ INSTALLED_APPS = [
     "escalation",
     "assessment",
     "interop",
+    "mobilisation",
     "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "governance.hostile_input.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.DefaultLanguageMiddleware",
@@ -115,6 +119,33 @@ LOGIN_REDIRECT_URL = "core:home"  # the home view sends each role to its page
 LOGOUT_REDIRECT_URL = "login"
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
+
+# --- Headers ---------------------------------------------------------------------------------------------
+# Content-Security-Policy (django-csp): scripts only from this site's own files — no inline script, no eval,
+# no CDN. Inline *styles* are allowed (Swagger UI and Redoc inject them); images may be data: URIs (the docs'
+# icons). Nothing may frame the site. The other headers: Django's defaults kept (nosniff, X-Frame-Options DENY,
+# Referrer-Policy same-origin, COOP same-origin) plus Permissions-Policy (hostile_input.PermissionsPolicyMiddleware).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+#: Browser features the pages may use: the grid worker's form reads the phone's position; nothing else.
+PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), interest-cohort=()"
 
 # --- Login lockout (django-axes; governance/lockout.py) ------------------------------------------
 # Failed logins counted per username and, separately, per client address on the login page, the admin
@@ -184,6 +215,21 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
         "options": {"expires": SWEEP_INTERVAL_SECONDS},
     },
+    "residents-visit-sweep": {
+        "task": "residents.tasks.visits_sweep",
+        "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
+        "options": {"expires": SWEEP_INTERVAL_SECONDS},
+    },
+    "residents-retention": {
+        "task": "residents.tasks.anonymise_moved_away",
+        "schedule": timedelta(hours=24),
+        "options": {"expires": 3600},
+    },
+    "mobilisation-wish-deadlines": {
+        "task": "mobilisation.tasks.return_overdue_wishes",
+        "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
+        "options": {"expires": SWEEP_INTERVAL_SECONDS},
+    },
     "notice-outbox": {
         "task": "escalation.tasks.send_pending_notices",
         "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
@@ -202,6 +248,8 @@ TOP_LEVEL = env.str("TOP_LEVEL", default="district")  # district, or city where 
 SWEEP_BATCH_SIZE = env.int("SWEEP_BATCH_SIZE", default=5000)
 # Connections a sweep works on at once (PostgreSQL; its batches lock disjoint rows). 1: one after another.
 SWEEP_WORKERS = env.int("SWEEP_WORKERS", default=2)
+# A point filed with a chosen grid (or community) must lie in it, or this close to its edge (GPS drift), else refused.
+GRID_LOCATION_TOLERANCE_M = env.float("GRID_LOCATION_TOLERANCE_M", default=300.0)
 CITIZEN_REPORT_RATE = env.str("CITIZEN_REPORT_RATE", default="10/h")
 REOPEN_ON_UNSATISFIED = env.bool("REOPEN_ON_UNSATISFIED", default=True)
 # Open311 GET requests publish only cases filed through these channels (others were promised a private link).
@@ -213,6 +261,14 @@ INTEROP_BACKOFF_CAP_SECONDS = env.float("INTEROP_BACKOFF_CAP_SECONDS", default=3
 INTEROP_TIMEOUT_SECONDS = env.float("INTEROP_TIMEOUT_SECONDS", default=10.0)
 # Absolute links in outbound messages (evidence files): this site's public address.
 SITE_URL = env.str("SITE_URL", default="")
+
+# --- Residents (people, homes, special populations) ---------------------------------------------------
+# Fernet keys for ID numbers and phones at rest (first encrypts, all decrypt: rotation); HMAC key for exact search.
+# Unset: both derived from SECRET_KEY (set them in production; see .env.example).
+RESIDENTS_DATA_KEYS = env.list("RESIDENTS_DATA_KEYS", default=[])
+RESIDENTS_HMAC_KEY = env.str("RESIDENTS_HMAC_KEY", default="")
+RESIDENTS_RETENTION_DAYS = env.int("RESIDENTS_RETENTION_DAYS", default=730)  # moved away → anonymised after
+RESIDENTS_PERMIT_WARN_DAYS = env.int("RESIDENTS_PERMIT_WARN_DAYS", default=30)  # permit expiry → worker's task
 
 # --- Mail -------------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -253,6 +309,19 @@ SPECTACULAR_SETTINGS = {
         "RegionLevelEnum": "governance.choices.RegionLevel",
         "RuleHandlerKindEnum": "governance.choices.HandlerKind",
         "TimeUnitEnum": "governance.choices.TimeUnit",
+        "RegistrationStatusEnum": "mobilisation.choices.RegistrationStatus",
+        "RegistrantKindEnum": "mobilisation.choices.RegistrantKind",
+        "ServiceTaskStatusEnum": "mobilisation.choices.TaskStatus",
+        "TaskTypeEnum": "mobilisation.choices.TaskType",
+        "PostableTaskTypeEnum": "mobilisation.choices.POSTABLE_TASK_CHOICES",
+        "WishStatusEnum": "mobilisation.choices.WishStatus",
+        "AppraisalStatusEnum": "mobilisation.choices.AppraisalStatus",
+        "TopicStatusEnum": "mobilisation.choices.TopicStatus",
+        "TopicSourceEnum": "mobilisation.choices.TopicSource",
+        "PointsSourceEnum": "mobilisation.choices.PointsSource",
+        "FollowUpKindEnum": "mobilisation.choices.FollowUpKind",
+        "ColourEnum": "mobilisation.choices.Colour",
+        "AppraisalRatingEnum": "mobilisation.choices.Rating",
     },
 }
 

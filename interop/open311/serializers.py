@@ -193,10 +193,10 @@ class ServiceRequestInput(serializers.Serializer):
         max_length=MAX_MEDIA,
         write_only=True,
     )
-    api_key = serializers.CharField(required=False, allow_blank=True)
-    jurisdiction_id = serializers.CharField(required=False, allow_blank=True)
-    device_id = serializers.CharField(required=False, allow_blank=True)
-    account_id = serializers.CharField(required=False, allow_blank=True)
+    api_key = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    jurisdiction_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    device_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    account_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
     def validate(self, attrs: dict) -> dict:
         lat, lng = attrs.get("lat"), attrs.get("long")

@@ -20,10 +20,13 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from demo import assessment as assessment_demo
 from demo import cases as cases_demo
 from demo import escalation as escalation_demo
 from demo import governance as governance_demo
 from demo import grids as grids_demo
+from demo import interop as interop_demo
+from demo import mobilisation as mobilisation_demo
 
 #: The demo, in the order it is built: (name shown in the output, build function).
 STEPS: list[tuple[str, Callable[[], object]]] = [
@@ -31,6 +34,9 @@ STEPS: list[tuple[str, Callable[[], object]]] = [
     ("grids", grids_demo.build),
     ("cases", cases_demo.build),
     ("escalation", escalation_demo.build),
+    ("assessment", assessment_demo.build),
+    ("mobilisation", mobilisation_demo.build),
+    ("interop", interop_demo.build),
 ]
 
 
