@@ -102,11 +102,25 @@ def case_get_for(user, pk: int) -> Case:
 
 
 def case_list_queryset(user) -> QuerySet[Case]:
-    """The user's cases with everything a list row renders joined: one query per page (no per-row subquery —
-    the page's evidence counts are one grouped query, ``attach_evidence_counts``)."""
-    return case_queryset_for(user).select_related(
-        "category", "grid", "community", "street", "district", "handler_region", "rating"
-    )
+    """The user's cases with their rating joined; ``attach_list_rows`` completes a page in three small reads.
+
+    The category, grid and four places are not joined: eight tables in one statement cost PostgreSQL about
+    100 ms of join-order search per page (EXPLAIN: 0.5 ms to run, 100 ms to plan), while reading the few
+    distinct rows a page points to by primary key costs a millisecond each.
+    """
+    return case_queryset_for(user).select_related("rating")
+
+
+#: The reference rows a list row renders, read by primary key for a whole page (fields the serializers and
+#: the contact rule use: ``district.parent_id`` decides a city officer's view).
+LIST_REFERENCES = {
+    "category": ("category", ("id", "code", "name")),
+    "grid": ("grid", ("id", "code", "name")),
+    "community": ("region", ("id", "code", "name", "level", "parent_id")),
+    "street": ("region", ("id", "code", "name", "level", "parent_id")),
+    "district": ("region", ("id", "code", "name", "level", "parent_id")),
+    "handler_region": ("region", ("id", "code", "name", "level", "parent_id")),
+}
 
 
 def attach_evidence_counts(cases: list[Case]) -> list[Case]:
@@ -120,6 +134,31 @@ def attach_evidence_counts(cases: list[Case]) -> list[Case]:
     for case in cases:
         case.evidence_count = counts.get(case.pk, 0)
     return cases
+
+
+def attach_list_rows(cases: list[Case], *, evidence_counts: bool = True) -> list[Case]:
+    """Complete a page of cases: category, grid and places by primary key (one read per table: categories,
+    grids, regions) and the evidence counts (one ``GROUP BY`` over the page's ids) — whatever the page size."""
+    from governance.models import Category, Region
+    from grids.models import Grid
+
+    models = {"category": Category, "grid": Grid, "region": Region}
+    wanted: dict[str, set[int]] = {name: set() for name in models}
+    for case in cases:
+        for rel, (table, _fields) in LIST_REFERENCES.items():
+            if (pk := getattr(case, f"{rel}_id")) is not None:
+                wanted[table].add(pk)
+    loaded = {
+        table: models[table].objects.only(*next(f for t, f in LIST_REFERENCES.values() if t == table)).in_bulk(ids)
+        if ids
+        else {}
+        for table, ids in wanted.items()
+    }
+    for case in cases:
+        for rel, (table, _fields) in LIST_REFERENCES.items():
+            pk = getattr(case, f"{rel}_id")
+            Case._meta.get_field(rel).set_cached_value(case, loaded[table].get(pk) if pk is not None else None)
+    return attach_evidence_counts(cases) if evidence_counts else cases
 
 
 def case_detail_for(user, pk: int) -> Case:
@@ -137,6 +176,7 @@ def case_detail_for(user, pk: int) -> Case:
     )
     if case is None:
         raise NotFound(_("事件不存在"), code="not_found")
+    attach_list_rows([case], evidence_counts=False)
     case.evidence_count = len(case.evidence.all())
     return case
 
@@ -222,3 +262,10 @@ def allowed_actions(user, case: Case, actions: list[str] | None = None) -> list[
         decision = permissions.decide(user, case, action)
         out.append({"action": action, "label": str(t.label), "allowed": decision.allowed, "reason": decision.reason})
     return out
+
+
+def evidence_public_url(name: str) -> str:
+    """The signed, citizen-visible URL of the evidence file at ``name`` (see ``cases.media``)."""
+    from .media import public_media_url
+
+    return public_media_url(name)

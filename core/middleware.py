@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from .errors import NotFound
 
-NEGOTIATING_PREFIXES = ("/api/", "/open311/")
+NEGOTIATING_PREFIXES = ("/api/", "/open311/", "/interop/12345/orders/")
 
 
 class DefaultLanguageMiddleware:

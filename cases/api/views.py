@@ -13,7 +13,7 @@ listed first so an anonymous request gets 401 with ``WWW-Authenticate: Token``.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -124,7 +124,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def list(self, request: Request, *args, **kwargs) -> Response:
         """Keyset pages (``core.pagination``): count (capped), the page, its evidence counts — whatever the page."""
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        selectors.attach_evidence_counts(page)
+        selectors.attach_list_rows(page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def _case(self, pk) -> Case:
@@ -155,12 +155,12 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             by_token = isinstance(request.successful_authenticator, TokenAuthentication)
             data["channel"] = Channel.API if by_token else Channel.PATROL
         case = services.case_file(actor=request.user, **data)
-        # Render the service's own object (its places, category and holder are already loaded) rather than
-        # re-reading it through the scope query: a new case has no dispatches or requests, and its evidence
-        # is what was just stored — three small reads instead of the list query's joins.
-        prefetch_related_objects([case], "evidence", "dispatches", "extension_requests")
-        case.evidence_count = len(case.evidence.all())
-        body = CaseDetailSerializer(case, context=self.get_serializer_context()).data
+        # Render the service's own object (its places, category and holder are already loaded): a new case has
+        # no dispatches, extension requests or rating, and its evidence is what case_file stored — nothing to
+        # read back.
+        case.evidence_count = len(case.filed_evidence)
+        related = {"evidence": case.filed_evidence, "dispatches": [], "extension_requests": [], "rating": None}
+        body = CaseDetailSerializer(case, context={**self.get_serializer_context(), "related": related}).data
         return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -271,7 +271,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             exclude_id=q.get("exclude"),
             among=selectors.case_list_queryset(request.user),
         )
-        cases = selectors.attach_evidence_counts(list(cases))
+        cases = selectors.attach_list_rows(list(cases))
         return Response(CaseListSerializer(cases, many=True, context=self.get_serializer_context()).data)
 
 

@@ -6,8 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,21 +25,24 @@ from ..signals import events_recorded
 from .deadlines import Deadlines, arrive_at_level, top_level
 from .records import record_event, store_evidence
 
+_NEXT_NUMBER_SQL = """
+INSERT INTO {table} (street_id, year, last) VALUES (%s, %s, 1)
+ON CONFLICT (street_id, year) DO UPDATE SET last = {table}.last + 1
+RETURNING last
+"""
+
 
 def _next_number(street: Region, now: datetime) -> str:
+    """The street's next number of the year, in ONE statement (an upsert that returns the new value; PostgreSQL
+    and SQLite ≥ 3.35 alike). The upsert locks the street-year row until the filing commits, so ``case_file``
+    takes it last, just before the case's own INSERT: filings of one street wait for each other only that long.
+    The first filing of a year creates the row; two at once are serialised by the unique constraint."""
     year = timezone.localtime(now).year
-    for _attempt in range(3):
-        try:
-            with transaction.atomic():
-                seq, _created = CaseNumberSequence.objects.select_for_update().get_or_create(street=street, year=year)
-                break
-        except IntegrityError:  # two first cases of the year at once: the loser retries and finds the row
-            continue
-    seq.last = F("last") + 1
-    seq.save(update_fields=["last"])
-    seq.refresh_from_db(fields=["last"])
+    with connection.cursor() as cur:
+        cur.execute(_NEXT_NUMBER_SQL.format(table=CaseNumberSequence._meta.db_table), [street.id, year])
+        last = cur.fetchone()[0]
     prefix = street.case_prefix or "JD"
-    return f"{prefix}-{year}-{seq.last:06d}"
+    return f"{prefix}-{year}-{last:06d}"
 
 
 def _near(grid: Grid, lat: float, lng: float) -> bool:
@@ -150,7 +152,6 @@ def case_file(
         level = top
 
     case = Case(
-        number=_next_number(street, now),
         title=title.strip()[:200],
         description=description.strip(),
         category=category,
@@ -175,7 +176,8 @@ def case_file(
     if response_due_at is not None and (case.accept_due_at is None or response_due_at < case.accept_due_at):
         case.accept_due_at = response_due_at
     case.response_due_at = case.accept_due_at
-    case.save()
+    case.number = _next_number(street, now)  # last: the sequence row stays locked from here to the commit
+    case.save(force_insert=True)
     event = record_event(
         case,
         action="report",
@@ -185,6 +187,7 @@ def case_file(
         data={"channel": channel, "grid": grid.code if grid else None},
         citizen=actor is None,
     )
-    store_evidence(case, checked, stage=EvidenceStage.REPORT, event=event, user=actor)
+    # The stored evidence rides on the case, so a caller renders it without reading it back.
+    case.filed_evidence = store_evidence(case, checked, stage=EvidenceStage.REPORT, event=event, user=actor)
     events_recorded.send(sender=Case, events=[event], actor=actor)
     return case

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "assessment",
     "interop",
     "mobilisation",
+    "mediation",
     "demo",
 ]
 
@@ -178,6 +179,25 @@ STORAGES = {
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# Content types accepted as evidence (decided from the bytes, never the name; cases/evidence.py).
+EVIDENCE_ALLOWED_TYPES = env.list(
+    "EVIDENCE_ALLOWED_TYPES",
+    default=[
+        "image/jpeg",
+        "image/png",
+        "image/gif",
+        "image/webp",
+        "application/pdf",
+        "video/mp4",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ],
+)
+# Images are re-encoded without metadata; keep the uploaded bytes too (outside MEDIA_ROOT, never served)?
+EVIDENCE_KEEP_ORIGINALS = env.bool("EVIDENCE_KEEP_ORIGINALS", default=False)
+EVIDENCE_ORIGINALS_ROOT = Path(env.str("EVIDENCE_ORIGINALS_ROOT", default=str(VAR_DIR / "evidence-originals")))
+# Production: the media view checks the scope, then nginx sends the file from this internal location.
+MEDIA_X_ACCEL_REDIRECT = env.str("MEDIA_X_ACCEL_REDIRECT", default="")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -227,6 +247,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "mobilisation-wish-deadlines": {
         "task": "mobilisation.tasks.return_overdue_wishes",
+        "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
+        "options": {"expires": SWEEP_INTERVAL_SECONDS},
+    },
+    "mediation-track-deadlines": {
+        "task": "mediation.tasks.flag_overdue_disputes",
         "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
         "options": {"expires": SWEEP_INTERVAL_SECONDS},
     },
@@ -322,6 +347,12 @@ SPECTACULAR_SETTINGS = {
         "FollowUpKindEnum": "mobilisation.choices.FollowUpKind",
         "ColourEnum": "mobilisation.choices.Colour",
         "AppraisalRatingEnum": "mobilisation.choices.Rating",
+        "DisputeStatusEnum": "mediation.choices.Status",
+        "DisputeKindEnum": "mediation.choices.DisputeKind",
+        "MediationTrackEnum": "mediation.choices.Track",
+        "MediationPlaceEnum": "mediation.choices.Place",
+        "PartyKindEnum": "mediation.choices.PartyKind",
+        "SessionOutcomeEnum": "mediation.choices.Outcome",
     },
 }
 

@@ -201,3 +201,18 @@ def test_demo_has_wishes_in_every_state_and_the_party_pages_show_them(demo):
     assert c.login(username="dangyuan01", password=demo_password())
     assert "想要一台助行器" in c.get("/party/").content.decode()
     assert "想要一台助行器" in Client().get("/wishes/").content.decode()
+
+
+def test_demo_has_disputes_in_every_state_and_the_figures_show_them(demo):
+    from django.test import Client
+
+    from mediation.choices import Status
+    from mediation.models import Dispute, DisputeEvent
+
+    assert set(Dispute.objects.values_list("status", flat=True)) == set(Status.values)
+    assert Dispute.objects.filter(overdue_at__isnull=False).count() == 1
+    assert DisputeEvent.objects.filter(action="transfer").exists()
+    c = Client()
+    assert c.login(username="jiedao01", password=demo_password())
+    page = c.get("/mediation/figures/").content.decode()
+    assert "雄关社区" in page and "关城社区" in page
