@@ -343,8 +343,8 @@ def diary_new(request: HttpRequest) -> HttpResponse:
     reach = reach_of(user)
     from grids.models import Grid
 
-    grids = list(Grid.objects.filter(grids_q(reach), active=True).order_by("code")) if not reach.department_id else []
-    if not grids:
+    grids = Grid.objects.filter(grids_q(reach), active=True).order_by("code")
+    if reach.department_id or not grids.exists():
         raise Http404
     houses = selectors.houses_visible_to(user=user).order_by("address")
     initial: dict[str, Any] = {}

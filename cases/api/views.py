@@ -31,6 +31,7 @@ from rest_framework.views import APIView
 
 from cases import selectors, services, transitions
 from cases.choices import Channel
+from cases.contact_log import log_unmasked_contacts
 from cases.filters import CaseFilter
 from cases.models import Case
 from cases.throttles import CitizenReportThrottle
@@ -125,7 +126,22 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         """Keyset pages (``core.pagination``): count (capped), the page, its evidence counts — whatever the page."""
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         selectors.attach_list_rows(page)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        serializer = self.get_serializer(page, many=True)
+        data = serializer.data
+        self._log_contacts(page, serializer.context)
+        return self.get_paginated_response(data)
+
+    def _log_contacts(self, cases, context: dict) -> None:
+        """Access-log the cases whose contact this answer shows unmasked (the serializers' memo says which)."""
+        memo = context.get("_contact_memo", {})
+        shown = [c for c in cases if memo.get(c.pk)]
+        log_unmasked_contacts(user=self.request.user, cases=shown, channel="api", path=self.request.path)
+
+    def _answer(self, case: Case, *, status_code: int = status.HTTP_200_OK) -> Response:
+        serializer = CaseDetailSerializer(case, context=self.get_serializer_context())
+        data = serializer.data
+        self._log_contacts([case], serializer.context)
+        return Response(data, status=status_code)
 
     def _case(self, pk) -> Case:
         return selectors.case_detail_for(self.request.user, int(pk))
@@ -136,10 +152,10 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             case = selectors.case_detail_for(self.request.user, case.pk)
         except NotFound:
             pass
-        return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data, status=status_code)
+        return self._answer(case, status_code=status_code)
 
     def retrieve(self, request: Request, pk=None) -> Response:
-        return Response(CaseDetailSerializer(self._case(pk), context=self.get_serializer_context()).data)
+        return self._answer(self._case(pk))
 
     @extend_schema(
         summary="登记事件",

@@ -25,6 +25,7 @@ from governance.choices import Level, Role
 
 from .. import permissions, transitions
 from ..choices import OPEN_STATUSES, EvidenceStage, HandlerKind, Status
+from ..contact_log import log_unmasked_contacts
 from ..forms import ActionForm, CaseFileForm, CaseFilterForm
 from ..models import Case, ExtensionRequest
 from ..selectors import (
@@ -317,6 +318,8 @@ def _render_case(
     if remark_form is None and may_remark:
         remark_form = ActionForm(action="comment", case=case)
     see_contact = permissions.can_see_citizen_contact(user, case)
+    if see_contact:
+        log_unmasked_contacts(user=user, cases=[case], channel="page", path=request.path)
     context = {
         "case": case,
         "now": now,

@@ -230,6 +230,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 SWEEP_INTERVAL_SECONDS = env.float("SWEEP_INTERVAL_SECONDS", default=60.0)
 CELERY_BEAT_SCHEDULE = {
+    "contact-retention": {
+        "task": "cases.tasks.anonymise_expired_contacts",
+        "schedule": timedelta(hours=24),
+        "options": {"expires": 3600},
+    },
     "escalation-sweep": {
         "task": "escalation.tasks.sweep",
         "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
@@ -275,6 +280,8 @@ SWEEP_BATCH_SIZE = env.int("SWEEP_BATCH_SIZE", default=5000)
 SWEEP_WORKERS = env.int("SWEEP_WORKERS", default=2)
 # A point filed with a chosen grid (or community) must lie in it, or this close to its edge (GPS drift), else refused.
 GRID_LOCATION_TOLERANCE_M = env.float("GRID_LOCATION_TOLERANCE_M", default=300.0)
+# Citizens' name and phone are erased this many days after their case closed (the case and its statistics stay).
+CONTACT_RETENTION_DAYS = env.int("CONTACT_RETENTION_DAYS", default=730)
 CITIZEN_REPORT_RATE = env.str("CITIZEN_REPORT_RATE", default="10/h")
 REOPEN_ON_UNSATISFIED = env.bool("REOPEN_ON_UNSATISFIED", default=True)
 # Open311 GET requests publish only cases filed through these channels (others were promised a private link).
@@ -359,7 +366,9 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Citizens' follow-up tokens never appear in a log line (governance/log_redaction.py).
+    "filters": {"redact_tokens": {"()": "governance.log_redaction.RedactTokensFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Django's default config gives "django" its own console handler too: without this, every line prints twice.

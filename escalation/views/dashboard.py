@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cases import exports
+from cases.contact_log import log_unmasked_contact_rows
 from cases.selectors import case_queryset_for
 from core.errors import InvalidInput
 from core.roles import is_admin_or_centre_staff
@@ -258,6 +259,14 @@ def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
     sort = request.GET.get("sort") or queue_filters.DEFAULT_SORT
     sort = sort if sort in queue_filters.SORTS else queue_filters.DEFAULT_SORT
     qs = fs.qs.order_by(*queue_filters.ordering(sort))
+    # Contacts are masked unless ?contacts=full, which needs the export permission and is access-logged.
+    unmasked = request.GET.get("contacts") == "full"
+    if unmasked:
+        if not exports.export_contacts_allowed(request.user):
+            message = _("导出群众联系方式明文需要“可导出群众联系方式明文”权限，请联系管理员")
+            return render(request, "forbidden.html", {"message": message}, status=403)
+        rows = qs.exclude(citizen_name="", citizen_phone="").order_by().values_list("pk", "street_id")
+        log_unmasked_contact_rows(user=request.user, rows=rows.iterator(), channel="export", path=request.path)
     if fmt == "csv":
-        return exports.cases_csv(qs, filename=f"queue-{exports.stamp()}.csv")
-    return exports.cases_xlsx(qs, filename=f"queue-{exports.stamp()}.xlsx")
+        return exports.cases_csv(qs, filename=f"queue-{exports.stamp()}.csv", unmasked=unmasked)
+    return exports.cases_xlsx(qs, filename=f"queue-{exports.stamp()}.xlsx", unmasked=unmasked)
