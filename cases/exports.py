@@ -27,6 +27,7 @@ from governance.choices import Level
 from governance.hostile_input import strip_control_characters
 
 from .choices import Channel, Status
+from .lights import case_light
 from .models import Case, mask_name, mask_phone
 
 BOM = "\ufeff"
@@ -213,21 +214,9 @@ def case_rows(
                 row[i] = str(fmt(row[i]))
             elif isinstance(row[i], datetime):
                 row[i] = local(row[i]) if as_text else row[i]
-        row.append(str(LIGHT_LABELS[_light(status, due_at, yellow_at, now)]))
+        row.append(str(LIGHT_LABELS[case_light(status=status, due_at=due_at, yellow_at=yellow_at, now=now)]))
         row += [citizen_name, citizen_phone] if unmasked else [mask_name(citizen_name), mask_phone(citizen_phone)]
         yield row
-
-
-def _light(status: str, due_at: datetime | None, yellow_at: datetime | None, now: datetime) -> str:
-    from .choices import CLOCK_STATUSES
-
-    if status not in CLOCK_STATUSES or due_at is None:
-        return ""
-    if now >= due_at:
-        return "red"
-    if yellow_at and now >= yellow_at:
-        return "yellow"
-    return "green"
 
 
 def cases_csv(qs: QuerySet[Case], *, filename: str | None = None, unmasked: bool = False) -> StreamingHttpResponse:

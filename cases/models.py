@@ -243,14 +243,9 @@ class Case(models.Model):
 
     def light(self, now=None) -> str:
         """Traffic light: "red" past the due time, "yellow" past the warning point, else "green" ("" when no clock)."""
-        if self.status not in CLOCK_STATUSES or self.due_at is None:
-            return ""
-        now = now or timezone.now()
-        if now >= self.due_at:
-            return "red"
-        if self.yellow_at and now >= self.yellow_at:
-            return "yellow"
-        return "green"
+        from .lights import case_light
+
+        return case_light(status=self.status, due_at=self.due_at, yellow_at=self.yellow_at, now=now or timezone.now())
 
     @property
     def masked_phone(self) -> str:

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "csp",
+    "core",
     "governance",
     "grids",
     "residents",
@@ -57,7 +58,7 @@ MIDDLEWARE = [
     "governance.hostile_input.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "governance.middleware.DefaultLanguageMiddleware",
+    "core.middleware.DefaultLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "governance.hostile_input.HostileInputMiddleware",
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "core.replica.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.middleware.DomainErrorMiddleware",
     # Last: turns a login refused by the lockout into the lockout answer (governance.lockout).
     "axes.middleware.AxesMiddleware",
 ]
@@ -84,7 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "governance.context_processors.site",
+                "core.context_processors.site",
                 "escalation.context_processors.unread_notices",
             ],
         },
@@ -134,7 +136,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "governance:home"  # the home view sends each role to its page
+LOGIN_REDIRECT_URL = "core:home"  # the home view sends each role to its page
 LOGOUT_REDIRECT_URL = "login"
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
@@ -337,7 +339,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "governance.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "core.exception_handler.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"citizen_report": CITIZEN_REPORT_RATE},
 }
 SPECTACULAR_SETTINGS = {

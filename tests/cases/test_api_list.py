@@ -275,7 +275,7 @@ def test_list_rows_built_directly_equal_the_generic_serializer(api, world, rf):
     from rest_framework import serializers as drf
 
     from cases.api.serializers import CaseListSerializer
-    from cases.api.views import attach_list_rows, case_list_queryset
+    from cases.selectors import attach_list_rows, case_list_queryset
 
     _populate(world, 12)
     for persona in LIST_QUERIES:
