@@ -33,9 +33,6 @@ from .models import (
     Wish,
 )
 
-NOTHING = Q(pk__in=[])
-
-
 def is_admin(user) -> bool:
     return bool(user and user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN))
 
