@@ -33,6 +33,7 @@ from .models import (
     Wish,
 )
 
+
 def is_admin(user) -> bool:
     return bool(user and user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN))
 
