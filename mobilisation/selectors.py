@@ -1,6 +1,6 @@
 """Reads of the mobilisation app, scoped like cases: a community's staff see their community's rows, a street's
 staff their communities', a district's its streets'; grid workers the communities of the grids they staff;
-admins everything. Outside the scope a page or the API answers 404 (``governance.errors.NotFound``).
+admins everything. Outside the scope a page or the API answers 404 (``core.errors.NotFound``).
 
 Members (anyone with a confirmed 双报到 registration) see, besides, what is open to them: tasks and published
 wishes of the communities they are registered with, and their own points.
@@ -13,8 +13,9 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from core.errors import NotFound
+from core.roles import is_admin, is_centre_staff
 from governance.choices import Role
-from governance.errors import NotFound
 from governance.models import Region
 
 from .choices import RegistrantKind, RegistrationStatus, WishStatus
@@ -34,13 +35,9 @@ from .models import (
 )
 
 
-def is_admin(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN))
-
-
 def staff_level(user) -> str | None:
     """The level of the user's centre (community / street / district / city) or None."""
-    if user and user.is_authenticated and user.role == Role.CENTRE_STAFF and user.region_id:
+    if is_centre_staff(user):
         return user.region.level
     return None
 

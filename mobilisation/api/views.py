@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from governance.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
 
 from .. import selectors, services
 from ..choices import TopicSource
