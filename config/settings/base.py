@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "governance.hostile_input.HostileInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.replica.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.DomainErrorMiddleware",
@@ -103,6 +104,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# A read replica (streaming replication of the primary) for the dashboard and assessment reads: core/replica.py.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+REPLICA_READS = env.bool("REPLICA_READS", default=True)  # off: the replica alias stays configured but unused
+#: URL names (shell patterns) whose GET reads of case data may go to the replica when one is configured.
+REPLICA_READ_VIEWS = [
+    "escalation:dashboard",
+    "escalation:dashboard-counters",
+    "escalation:dashboard-whistles",
+    "escalation:dashboard-map",
+    "escalation:dashboard-export",
+    "assessment:*",
+    "dashboard-counters",
+    "dashboard-grids",
+    "dashboard-assessment",
+]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "governance.User"
