@@ -342,7 +342,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.exception_handler.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"citizen_report": CITIZEN_REPORT_RATE},
+    "DEFAULT_THROTTLE_RATES": {"citizen_report": CITIZEN_REPORT_RATE, "public_wish": CITIZEN_REPORT_RATE},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Grid-event case management API",
