@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 
 from cases.selectors import scope_for
 from core.errors import InvalidInput
+from governance.http import AuthenticatedHttpRequest
 
 from . import charts, exports, selectors
 from .indicators import COUNT_LABELS, SCORED_INDICATORS, STANDARD_INDICATORS, Rates, Scheme, percent
@@ -53,7 +54,7 @@ def _bad_request(exc: InvalidInput) -> HttpResponse:
 
 @login_required
 @require_GET
-def assessment_page(request: HttpRequest) -> HttpResponse:
+def assessment_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_assess(request.user):
         return _forbidden(request)
     stored = selectors.stored_schemes()
