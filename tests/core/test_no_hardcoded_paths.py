@@ -38,10 +38,7 @@ def test_app_code_builds_page_paths_with_reverse():
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 parts = node.values if isinstance(node, ast.JoinedStr) else [node]
                 first = parts[0] if parts else None
-                if (
-                    isinstance(first, ast.Constant)
-                    and isinstance(first.value, str)
-                    and PAGE_PREFIXES.match(first.value)
-                ):
+                text = first.value if isinstance(first, ast.Constant) else None
+                if isinstance(text, str) and PAGE_PREFIXES.match(text):
                     offenders.append(f"{name}:{node.lineno}: {text[:60]}")
     assert not offenders, "spelled-out page paths in code:\n" + "\n".join(sorted(set(offenders)))
