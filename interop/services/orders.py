@@ -15,8 +15,8 @@ from cases.choices import Channel
 from cases.choices import Status as CaseStatus
 from cases.models import Case
 from cases.services import case_file, case_transition
+from core.errors import Forbidden, InvalidInput, NotAllowed, NotFound
 from governance.choices import Level, Role
-from governance.errors import Forbidden, InvalidInput, NotAllowed, NotFound
 from governance.models import User
 from grids.selectors import locate_grid
 

@@ -159,7 +159,7 @@ def test_return_request_approved_by_the_hotline_rejects_the_case_as_the_hotline(
 
 
 def test_return_refused_is_final_and_the_street_cannot_return_again(world, partner, hotline_case):
-    from governance.errors import NotAllowed
+    from core.errors import NotAllowed
 
     pk = Order.objects.get().pk
     order_return_request(order_id=pk, actor=world.street_officer, reason_code="wrong_area", text="不在本街道")
@@ -171,7 +171,7 @@ def test_return_refused_is_final_and_the_street_cannot_return_again(world, partn
 
 
 def test_only_the_partner_streets_staff_may_ask_the_hotline(world, partner, hotline_case):
-    from governance.errors import Forbidden
+    from core.errors import Forbidden
 
     pk = Order.objects.get().pk
     for persona in ("other_street_officer", "community_officer", "grid_worker", "liaison"):
