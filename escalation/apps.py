@@ -1,6 +1,3 @@
-from importlib import import_module
-from importlib.util import find_spec
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -11,10 +8,27 @@ class EscalationConfig(AppConfig):
     verbose_name = _("预警与吹哨报到")
 
     def ready(self) -> None:
-        """Connect the receivers (notices for case events) and load the modules that register themselves:
-        the whistle service registers its case guard (no closing while a summons is open) and its sweep step."""
-        from . import receivers  # noqa: F401
+        """Every hook escalation puts into a lower app, in one place (``cases`` never imports ``escalation``):
 
-        for module in ("escalation.services.whistles",):
-            if find_spec(module) is not None:
-                import_module(module)
+        1. notices for case events: ``receivers.write_notices`` listens to ``cases.signals.events_recorded``;
+        2. a closing case finishes its responded summonses (same signal, same transaction);
+        3. the close guard: no closing while a summons still waits for its department (``cases.hooks``);
+        4. the sweep's extra step: summonses late to report in or respond are supervised;
+        5. residents' visit plans turning yellow/red and expiring permits become notices.
+        """
+        from cases.hooks import register_guard
+        from cases.models import Case
+        from cases.signals import events_recorded
+        from residents.models import Resident, VisitPlan
+        from residents.signals import permits_expiring, visit_plans_turned
+
+        from .receivers import write_notices, write_permit_notices, write_visit_notices
+        from .services.sweep import register_sweep_step
+        from .services.whistles import finish_summonses_on_close, summons_close_guard, summons_escalate_overdue_batch
+
+        events_recorded.connect(write_notices, sender=Case, dispatch_uid="escalation.notices_for_events")
+        events_recorded.connect(finish_summonses_on_close, dispatch_uid="escalation.whistles.finish_summonses_on_close")
+        visit_plans_turned.connect(write_visit_notices, sender=VisitPlan, dispatch_uid="escalation.visit_plan_notices")
+        permits_expiring.connect(write_permit_notices, sender=Resident, dispatch_uid="escalation.permit_notices")
+        register_guard(summons_close_guard)
+        register_sweep_step(summons_escalate_overdue_batch)

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.roles import is_admin
+
 from .choices import (
     GRADE_LEVEL,
     ORG_KIND_LINE,
@@ -105,7 +107,7 @@ class User(AbstractUser):
 
     @property
     def is_admin(self) -> bool:
-        return self.is_superuser or self.role == Role.ADMIN
+        return is_admin(self)
 
 
 class Organisation(models.Model):

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from governance.errors import DomainError, NotFound
+from core.errors import DomainError, NotFound
 
 from . import forms, selectors, services
 from .api.views import figure_params, log_contact_reads

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from governance.errors import DomainError, NotFound
+from core.errors import DomainError, NotFound
 
 from . import exports, selectors, services, statistics
 from .choices import AccessChannel, AccessSubject, Light

@@ -20,14 +20,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from core.errors import InvalidInput, Refusal
 from governance.choices import Level, Role
-from governance.errors import DomainError, Forbidden, InvalidInput, NotAllowed, NotFound
 
 from .. import permissions, transitions
-from ..choices import OPEN_STATUSES, EvidenceStage, HandlerKind, RequestStatus, Status
+from ..choices import OPEN_STATUSES, EvidenceStage, HandlerKind, Status
+from ..contact_log import log_unmasked_contacts
 from ..forms import ActionForm, CaseFileForm, CaseFilterForm
-from ..models import Case, CaseDispatch, ExtensionRequest, Rating
-from ..selectors import allowed_actions, case_get_for, case_queryset_for, case_timeline, nearby_open_duplicates
+from ..models import Case, ExtensionRequest
+from ..selectors import (
+    allowed_actions,
+    case_active_dispatches,
+    case_get_for,
+    case_pending_extension,
+    case_queryset_for,
+    case_rating,
+    case_timeline,
+    nearby_open_duplicates,
+)
 from ..services import case_file, case_transition
 from . import display
 
@@ -209,9 +219,7 @@ def _add_to_duplicate(request: HttpRequest, form: CaseFileForm, case_id: int, fi
     }
     try:
         case = case_transition(case_id=case_id, action="comment", actor=request.user, note=note, files=files)
-    except NotFound:
-        raise Http404 from None
-    except DomainError as exc:
+    except Refusal as exc:
         form.add_error(FILE_ERROR_FIELDS.get(exc.code), exc.message)
         return render(request, "cases/new.html", {"form": form, "files_lost": bool(files)}, status=exc.status_code)
     messages.success(request, _("已把您的信息作为留言补充到事件 %(number)s。") % {"number": case.number})
@@ -248,13 +256,11 @@ def _float(value) -> float | None:
 
 
 def _whistle_url(case: Case) -> str | None:
-    """Whistling belongs to escalation (it creates the summonses); link to its page when it exists."""
-    for name in ("escalation:whistle", "escalation:case_whistle"):
-        try:
-            return reverse(name, kwargs={"pk": case.pk})
-        except NoReverseMatch:
-            continue
-    return None
+    """Whistling belongs to escalation (it creates the summonses); link to its page when it is installed."""
+    try:
+        return reverse("escalation:whistle", kwargs={"pk": case.pk})
+    except NoReverseMatch:
+        return None
 
 
 def _page_actions(user, case: Case, pending: ExtensionRequest | None, rated: bool) -> list[dict]:
@@ -286,8 +292,8 @@ def _render_case(
 ) -> HttpResponse:
     user = request.user
     now = timezone.now()
-    pending = ExtensionRequest.objects.filter(case=case, status=RequestStatus.PENDING).first()
-    rating = Rating.objects.filter(case=case).first()
+    pending = case_pending_extension(case)
+    rating = case_rating(case)
     buttons = _page_actions(user, case, pending, rating is not None)
     first = True
     for item in buttons:
@@ -312,6 +318,8 @@ def _render_case(
     if remark_form is None and may_remark:
         remark_form = ActionForm(action="comment", case=case)
     see_contact = permissions.can_see_citizen_contact(user, case)
+    if see_contact:
+        log_unmasked_contacts(user=user, cases=[case], channel="page", path=request.path)
     context = {
         "case": case,
         "now": now,
@@ -321,9 +329,7 @@ def _render_case(
         "refused": [b for b in buttons if not b["allowed"]],
         "events": events,
         "photos": [e for e in case.evidence.all() if e.stage == EvidenceStage.REPORT],
-        "dispatches": list(
-            CaseDispatch.objects.filter(case=case, active=True).select_related("department", "grid", "region")
-        ),
+        "dispatches": case_active_dispatches(case),
         "pending": pending,
         "rating": rating,
         "remark_form": remark_form,
@@ -339,17 +345,10 @@ def _render_case(
     return render(request, "cases/detail.html", context, status=status)
 
 
-def _get_case(user, pk: int) -> Case:
-    try:
-        return case_get_for(user, pk)
-    except NotFound:
-        raise Http404 from None
-
-
 @login_required
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_case(request, _get_case(request.user, pk))
+    return _render_case(request, case_get_for(request.user, pk))
 
 
 @login_required
@@ -357,7 +356,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Run one action through ``case_transition`` and go back to the case with a message; when refused, show
     the page again with the reason and the form as filled in."""
-    case = _get_case(request.user, pk)
+    case = case_get_for(request.user, pk)
     if action not in ACT_ACTIONS:
         raise Http404
     form = ActionForm(request.POST, request.FILES, action=action, case=case)
@@ -366,13 +365,11 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return _render_case(request, case, bound=form, status=400)
     try:
         case_transition(case_id=case.pk, action=action, actor=request.user, **form.service_kwargs())
-    except NotFound:
-        raise Http404 from None
-    except (NotAllowed, Forbidden, InvalidInput) as exc:
+    except Refusal as exc:
         if exc.code and exc.code.startswith("file_") and "files" in form.fields:
             form.add_error("files", exc.message)
         messages.error(request, exc.message)
-        case = _get_case(request.user, pk)  # fresh state: someone else may have moved it meanwhile
+        case = case_get_for(request.user, pk)  # fresh state: someone else may have moved it meanwhile
         return _render_case(request, case, bound=form, status=exc.status_code)
     messages.success(request, _("已%(action)s：%(number)s") % {"action": form.transition.label, "number": case.number})
     return redirect("cases:detail", pk=case.pk)

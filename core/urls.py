@@ -1,0 +1,11 @@
+"""The project's own pages: the home redirect and /healthz."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+urlpatterns: list = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+]
