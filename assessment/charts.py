@@ -52,7 +52,9 @@ def _nice_max(value: float) -> int:
 
 def _legend(series: Iterable[Series], *, y: float = 14) -> str:
     """Legend items in up to two rows across the top."""
-    out, x, row = [], LEFT, 0
+    out: list[str] = []
+    x: float = LEFT
+    row = 0
     for s in series:
         item_w = 24 + 12.5 * len(s.label)
         if x + item_w > W - RIGHT and x > LEFT:
