@@ -4,7 +4,8 @@
     # (or: make bench BENCH=residents)
 
 It works in its own database ``gc_residents_bench`` on the same server (created, migrated and generated the first
-time — about 3 minutes for 1,000 grids on 2 cores — and reused afterwards; drop it to generate again, e.g. with another ``--grids``).
+time — about 3 minutes for 1,000 grids on 2 cores — and reused afterwards; drop it to generate again, e.g.
+with another ``--grids``).
 
 Options: ``--grids 1000`` (with --setup; each grid gets a 200-house and a 104-house building, 1–5 people per
 occupied home: ≈ 870 residents per grid), ``--requests 30``, ``--sweep 100000`` (due visits for the sweep).
