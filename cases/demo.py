@@ -109,8 +109,10 @@ SPECS: list[Spec] = [
          steps=(
              s(40 * M, "accept", "jiedao01"),
              s(10 * M, "dispatch", "jiedao01", departments=["scjg"]),
-             s(2 * H, "return", "shijian01", "油烟排放超标属生态环境部门职责，请改派。", reason="not_in_remit"),
-             s(30 * M, "dispatch", "jiedao02", "市场监管所与生态环境联合处置。", departments=["scjg", "sthj"]),
+             s(30 * M, "return_request", "shijian01", "油烟排放超标属生态环境部门职责，请改派。",
+               reason="not_in_remit"),
+             s(20 * M, "return", "jiedao01", "同意退单，改派市场监管所与生态环境联合处置。"),
+             s(10 * M, "dispatch", "jiedao02", "市场监管所与生态环境联合处置。", departments=["scjg", "sthj"]),
              s(H, "sign", "huanbao01"),
              s(2 * D, "resolve", "huanbao01", "已责令安装油烟净化设备，复测达标。", photo=True),
              s(3 * H, "verify_ok", "jiedao01", "街道复核：净化设备已运行。"),

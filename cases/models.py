@@ -123,6 +123,7 @@ class Case(models.Model):
 
     held_at = models.DateTimeField(_("挂账时间"), null=True, blank=True)
     held_from_status = models.CharField(max_length=16, blank=True, editable=False)
+    hold_until = models.DateTimeField(_("预计恢复办理时间"), null=True, blank=True)
     supervised_at = models.DateTimeField(_("督办时间"), null=True, blank=True)
     return_blocked = models.BooleanField(_("终局裁定（不得再退单）"), default=False)
 
@@ -131,6 +132,7 @@ class Case(models.Model):
     return_count = models.PositiveIntegerField(_("退单次数"), default=0)
     dispatch_count = models.PositiveIntegerField(_("派遣次数"), default=0)
     extension_count = models.PositiveIntegerField(_("延期次数"), default=0)
+    reopen_count = models.PositiveIntegerField(_("重办次数"), default=0)
 
     reported_at = models.DateTimeField(_("上报时间"), default=timezone.now)
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
@@ -235,6 +237,11 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status not in (Status.CLOSED, Status.REJECTED, Status.MERGED)
+
+    @property
+    def round(self) -> int:
+        """The handling round (办理轮次): 1, and one more after each reopen (重办). Each round is rated once."""
+        return self.reopen_count + 1
 
     def light(self, now=None) -> str:
         """Traffic light: "red" past the due time, "yellow" past the warning point, else "green" ("" when no clock)."""
@@ -421,6 +428,14 @@ class CaseDispatch(CasePlace):
     returned_at = models.DateTimeField(null=True, blank=True)
     return_reason = models.CharField(max_length=20, choices=ReturnReason.choices, blank=True)
     return_note = models.TextField(blank=True)
+    # 退单 is asked by the handler within the return window and decided by the dispatcher.
+    return_due_at = models.DateTimeField(_("退单时限"), null=True, blank=True)
+    return_requested_at = models.DateTimeField(_("申请退单时间"), null=True, blank=True)
+    return_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    return_refused_at = models.DateTimeField(_("退单驳回时间"), null=True, blank=True)
+    return_refusal = models.TextField(_("驳回理由"), blank=True)
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -438,6 +453,15 @@ class CaseDispatch(CasePlace):
     def __str__(self) -> str:
         target = self.department or self.grid or self.region
         return f"{self.case_id} → {target}"
+
+    @property
+    def return_pending(self) -> bool:
+        return bool(self.active and self.return_requested_at and not self.return_refused_at)
+
+    @property
+    def target_name(self) -> str:
+        target = self.department or self.grid or self.region
+        return target.name if target is not None else ""
 
 
 class ExtensionRequest(models.Model):
@@ -469,12 +493,45 @@ class ExtensionRequest(models.Model):
         return f"{self.case_id} → {self.requested_due_at:%Y-%m-%d %H:%M}"
 
 
+class HoldRequest(models.Model):
+    """挂账申请: the handler asks to pause the clock (reason, expected resume); the dispatching centre decides."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="hold_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    expected_end = models.DateTimeField(_("预计恢复办理时间"))
+    reason = models.TextField(_("理由"))
+    status = models.CharField(max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("挂账申请")
+        verbose_name_plural = _("挂账申请")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=Q(status="pending"), name="one_pending_hold_per_case")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} ⏸ {self.expected_end:%Y-%m-%d}"
+
+
 class Rating(CasePlace):
-    """回访/评价: one rating per case, by the reporter through the follow-up link or recorded by staff."""
+    """回访/评价: one rating per handling round (办理轮次), by the reporter through the follow-up link or recorded
+    by staff (电话回访: ``recorded_by``). Earlier rounds' ratings stay as history; ``latest`` marks the one
+    the assessment counts. ``contacted``/``solved`` carry the hotline's 回访 result (联系、解决) when known."""
 
     place_fields = ("grid_id", "community_id", "street_id", "district_id")
 
-    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="rating")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="ratings", db_index=False)
+    round = models.PositiveSmallIntegerField(_("办理轮次"), default=1)
+    latest = models.BooleanField(_("最新一轮"), default=True)
+    contacted = models.BooleanField(_("已联系"), null=True, blank=True)
+    solved = models.BooleanField(_("已解决"), null=True, blank=True)
     # The case's grid too: the assessment's satisfaction rows are per grid.
     grid = models.ForeignKey(Grid, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
     result = models.CharField(_("评价"), max_length=12, choices=RatingResult.choices)
@@ -492,12 +549,17 @@ class Rating(CasePlace):
     class Meta:
         verbose_name = _("评价")
         verbose_name_plural = _("评价")
-        constraints = [models.CheckConstraint(condition=Q(result__in=RatingResult.values), name="rating_result_valid")]
+        ordering = ["case", "round"]
+        constraints = [
+            models.CheckConstraint(condition=Q(result__in=RatingResult.values), name="rating_result_valid"),
+            models.UniqueConstraint(fields=["case", "round"], name="one_rating_per_round"),
+            models.UniqueConstraint(fields=["case"], condition=Q(latest=True), name="one_latest_rating_per_case"),
+        ]
         # The assessment's satisfaction: in a period, everywhere or in one scope.
         indexes = [models.Index(fields=["rated_at"], name="rating_rated_idx"), *place_indexes("rating", "rated_at")]
 
     def __str__(self) -> str:
-        return f"{self.case_id} {self.get_result_display()}"
+        return f"{self.case_id} #{self.round} {self.get_result_display()}"
 
 
 class CaseNumberSequence(models.Model):

@@ -127,6 +127,30 @@ def may_handle(user, case) -> Decision:
     return no(_("只有承办该事件的综治中心可以进行此操作"))
 
 
+def dispatching_level(case) -> str:
+    """The level that dispatched the case's current handler (the one that decides its side requests): the
+    dispatcher's centre on the active dispatches, else the case's own level."""
+    levels = [
+        d.dispatcher_region.level
+        for d in case.dispatches.filter(active=True).select_related("dispatcher_region")
+        if d.dispatcher_region_id and d.dispatcher_region.level in Level.values
+    ]
+    return max(levels, key=_rank) if levels else case.level
+
+
+def may_decide(user, case) -> Decision:
+    """Decide a side request (延期、挂账、退单): the centre that dispatched the handler, or one above it."""
+    if is_admin(user):
+        return YES
+    level = centre_level(user)
+    if level and centre_region_covers(user, case):
+        needed = dispatching_level(case)
+        if _rank(level) >= _rank(needed):
+            return YES
+        return no(_("由派遣方（%(level)s综治中心）审批") % {"level": Level(needed).label})
+    return no(_("只有派遣方综治中心可以审批"))
+
+
 def may_self_handle(user, case) -> Decision:
     if case.grade != Grade.A:
         return no(_("只有A级（简单）事件可以由网格员当场处置"))

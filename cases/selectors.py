@@ -159,13 +159,20 @@ def allowed_actions(user, case: Case, actions: list[str] | None = None) -> list[
     (or the order of ``actions``). Actions the status does not allow are left out: they are not refused,
     they simply do not apply now. ``case_transition`` re-checks everything under the row lock.
     """
-    from . import permissions, transitions
+    from . import conditions, permissions, transitions
 
     out = []
-    for action in actions if actions is not None else transitions.PAGE_ACTIONS:
+    now = timezone.now()
+    default = [*transitions.DECISION_ACTIONS, *transitions.PAGE_ACTIONS]
+    for action in actions if actions is not None else default:
         t = transitions.get(action)
         if not t.allowed_from(case.status):
             continue
+        condition = conditions.refusal(case, action, user, now)
+        if condition is not None and condition.hidden:
+            continue  # does not apply now: already signed, nothing pending, not dispatched to you, rated this round
         decision = permissions.decide(user, case, action)
+        if decision and condition is not None:
+            decision = permissions.no(condition.reason)
         out.append({"action": action, "label": str(t.label), "allowed": decision.allowed, "reason": decision.reason})
     return out

@@ -14,7 +14,12 @@ class EscalationConfig(AppConfig):
         """Connect the receivers (notices for case events) and load the modules that register themselves:
         the whistle service registers its case guard (no closing while a summons is open) and its sweep step;
         the assessment registers its summons figures with ``cases.assessment`` (department rows)."""
+        from cases.hooks import register_case_panel
+
         from . import receivers  # noqa: F401
+        from .case_panel import whistles_panel
+
+        register_case_panel(whistles_panel)
 
         for module in ("escalation.services.whistles", "escalation.assessment"):
             if find_spec(module) is not None:

@@ -52,13 +52,13 @@ def summons_department_counts(*, cases: QuerySet[Case], period: Period) -> dict[
         )
     )
     merge(
-        kept.filter(period.q("case__rating__rated_at"))
+        kept.filter(period.q("case__ratings__rated_at"), case__ratings__latest=True)
         .values("department_id")
         .annotate(
             rated=Count("case", distinct=True),
-            satisfied=Count("case", distinct=True, filter=Q(case__rating__result="satisfied")),
-            basic=Count("case", distinct=True, filter=Q(case__rating__result="basic")),
-            unsatisfied=Count("case", distinct=True, filter=Q(case__rating__result="unsatisfied")),
+            satisfied=Count("case", distinct=True, filter=Q(case__ratings__result="satisfied")),
+            basic=Count("case", distinct=True, filter=Q(case__ratings__result="basic")),
+            unsatisfied=Count("case", distinct=True, filter=Q(case__ratings__result="unsatisfied")),
         )
     )
     return out

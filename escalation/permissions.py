@@ -55,7 +55,8 @@ SUMMONS_FLOW: dict[str, SummonsStep] = {
         SummonsStep(
             "decide_extension",
             gettext_lazy("审批延期"),
-            frozenset({S.SUMMONED, S.REPORTED_IN}),
+            # a request stays pending after the department has responded: the centre can still decide it
+            frozenset({S.SUMMONED, S.REPORTED_IN, S.RESPONDED}),
             None,
             "centre",
         ),

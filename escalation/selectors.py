@@ -29,7 +29,7 @@ S = SummonsStatus
 #: Summonses still waiting for the department (report-in or response).
 WAITING = (S.SUMMONED, S.REPORTED_IN)
 #: Case actions a liaison takes on a dispatched case, offered from the inbox (they post to the case page).
-DISPATCH_ACTIONS = ["sign", "resolve", "extension_request", "return"]
+DISPATCH_ACTIONS = ["sign", "resolve", "extension_request", "hold_request", "return_request"]
 
 
 def _base() -> QuerySet[Summons]:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import (
-    GRADE_LEVEL,
+    LEVEL_ORDER,
     ORG_KIND_LINE,
     REGION_PARENT_LEVEL,
     DayKind,
@@ -23,6 +23,8 @@ from .choices import (
     RegionLevel,
     Role,
     TimeUnit,
+    home_level,
+    top_level,
 )
 
 
@@ -234,8 +236,9 @@ class Category(models.Model):
 
     @property
     def home_level(self) -> str:
-        """The level the grade says the case should be resolved at (A grid, B street, C district, D city)."""
-        return GRADE_LEVEL[self.grade] if self.grade else Level.GRID
+        """The level the grade says the case should be resolved at (A grid, B street, C district, D city), capped at
+        the configured top level."""
+        return home_level(self.grade)
 
     def clean(self) -> None:
         if self.parent_id and self.parent.parent_id:
@@ -270,6 +273,15 @@ class JurisdictionRule(models.Model):
     )
     handling_limit = models.PositiveIntegerField(_("办理时限"))
     handling_unit = models.CharField(_("办理时限单位"), max_length=16, choices=TimeUnit.choices)
+    return_limit = models.PositiveIntegerField(
+        _("退单时限"),
+        null=True,
+        blank=True,
+        help_text=_("派遣后多长时间内承办方可以申请退单；留空则与受理/派遣（签收）时限相同"),
+    )
+    return_unit = models.CharField(
+        _("退单时限单位"), max_length=16, choices=TimeUnit.choices, default=TimeUnit.WORKING_HOURS
+    )
     version = models.PositiveIntegerField(_("版本"), default=1)
     valid_from = models.DateTimeField(_("生效时间"), default=timezone.now)
     valid_to = models.DateTimeField(_("失效时间"), null=True, blank=True)
@@ -307,6 +319,18 @@ class JurisdictionRule(models.Model):
     @property
     def is_current(self) -> bool:
         return self.valid_to is None
+
+    def clean(self) -> None:
+        """A rule above the configured top level (``TOP_LEVEL``) would never be used — cases stop at the top
+        and take the top level's rule — so it is refused here rather than silently losing its limits."""
+        top = top_level()
+        if self.level in Level.values and LEVEL_ORDER.index(Level(self.level)) > LEVEL_ORDER.index(Level(top)):
+            raise ValidationError(
+                {
+                    "level": _("本系统最高层级为%(top)s，事件不会上报到%(level)s；请把该事项的时限设在%(top)s级")
+                    % {"top": Level(top).label, "level": Level(self.level).label}
+                }
+            )
 
 
 class WorkCalendar(models.Model):

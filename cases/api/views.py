@@ -13,7 +13,16 @@ listed first so an anonymous request gets 401 with ``WWW-Authenticate: Token``.
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import (
+    CharField,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -36,7 +45,7 @@ from rest_framework.views import APIView
 from cases import selectors, services, transitions
 from cases.choices import Channel
 from cases.filters import CaseFilter
-from cases.models import Case, CaseDispatch, Evidence
+from cases.models import Case, CaseDispatch, Evidence, Rating
 from governance.errors import InvalidInput, NotFound
 
 from .serializers import (
@@ -96,8 +105,14 @@ def case_list_queryset(user) -> QuerySet[Case]:
     )
     return (
         selectors.case_queryset_for(user)
-        .select_related("category", "grid", "community", "street", "district", "handler_region", "rating")
-        .annotate(evidence_count=Coalesce(Subquery(evidence_count, output_field=IntegerField()), 0))
+        .select_related("category", "grid", "community", "street", "district", "handler_region")
+        .annotate(
+            evidence_count=Coalesce(Subquery(evidence_count, output_field=IntegerField()), 0),
+            latest_rating=Subquery(
+                Rating.objects.filter(case=OuterRef("pk"), latest=True).values("result")[:1],
+                output_field=CharField(),
+            ),
+        )
     )
 
 
@@ -105,8 +120,10 @@ def case_detail_for(user, pk: int) -> Case:
     """One case in scope with its dispatches, extension requests and evidence, or NotFound (404)."""
     case = (
         case_list_queryset(user)
-        .select_related("reporter", "merged_into")
+        .select_related("reporter", "merged_into", "rule__category")
         .prefetch_related(
+            Prefetch("ratings", Rating.objects.select_related("recorded_by").order_by("round")),
+            "hold_requests",
             Prefetch("dispatches", CaseDispatch.objects.select_related("department", "grid", "region")),
             "extension_requests",
             "evidence",
@@ -265,8 +282,10 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             actor=request.user,
             note=form.validated_data["comment"],
             result=form.validated_data["result"],
+            **{k: form.validated_data[k] for k in ("contacted", "solved") if k in form.validated_data},
         )
-        return Response(RatingSerializer(case.rating).data, status=status.HTTP_201_CREATED)
+        latest = Rating.objects.select_related("recorded_by").get(case=case, latest=True)
+        return Response(RatingSerializer(latest).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="附近同类未办结事件（查重）",

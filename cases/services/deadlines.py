@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 
-from governance.choices import LEVEL_ORDER, Level
+from governance.choices import LEVEL_ORDER, Level, top_level
 from governance.clock import (
     add_working_time,
     fraction_point,
@@ -30,6 +30,7 @@ class Deadlines:
         self.now = now
         self.cal = calendar_spec()
         self._memo: dict[tuple[int, str], dict[str, Any]] = {}
+        self._rules: dict[int, JurisdictionRule] = {}
 
     def arrival(self, category: Category | int, level: str) -> dict[str, Any]:
         cat_id = category if isinstance(category, int) else category.id
@@ -42,6 +43,7 @@ class Deadlines:
     def _compute(self, rule: JurisdictionRule | None, start: datetime) -> dict[str, Any]:
         if rule is None:
             return {"rule_id": None, "accept_due_at": None, "due_at": None, "yellow_at": None}
+        self._rules[rule.id] = rule
         due = add_working_time(start, rule.handling_limit, rule.handling_unit, self.cal)
         return {
             "rule_id": rule.id,
@@ -56,6 +58,40 @@ class Deadlines:
         values = self._compute(rule, self.now)
         values.pop("accept_due_at")
         return values
+
+    def rule_ref(self, rule_id: int | None) -> dict[str, Any] | None:
+        """Which rule (and version) set a clock, as kept on the event: ``{"id", "version", "label"}``."""
+        return rule_ref(self._rules.get(rule_id) if rule_id else None, rule_id)
+
+    def return_due(self, case: Case, start: datetime) -> datetime | None:
+        """The end of the return window (退单时限) for a dispatch made at ``start``: the rule's return limit,
+        or its sign-for limit when the rule sets none."""
+        rule = case.rule or rule_for(category=case.category, level=case.level)
+        if rule is None:
+            return None
+        if rule.return_limit:
+            return add_working_time(start, rule.return_limit, rule.return_unit, self.cal)
+        return add_working_time(start, rule.accept_limit, rule.accept_unit, self.cal)
+
+
+def rule_ref(rule: JurisdictionRule | None, rule_id: int | None = None) -> dict[str, Any] | None:
+    if rule is None and rule_id:
+        rule = JurisdictionRule.objects.select_related("category").filter(pk=rule_id).first()
+    if rule is None:
+        return None
+    return {"id": rule.id, "version": rule.version, "label": rule_label(rule)}
+
+
+def rule_label(rule: JurisdictionRule) -> str:
+    """ "0401 供水主管爆裂 · 区 · 第 2 版" — the rule as a centre names it when asked why a case is due then."""
+    from django.utils.translation import gettext as _
+
+    what = f"{rule.category.code} {rule.category.name}" if rule.category_id else _("本层级默认时限")
+    return _("%(what)s · %(level)s级 · 第 %(version)s 版") % {
+        "what": what,
+        "level": Level(rule.level).label,
+        "version": rule.version,
+    }
 
 
 def _arrive(case: Case, level: str, clock: Deadlines) -> None:
@@ -87,7 +123,7 @@ def _region_at(case: Case, level: str) -> Region | None:
 
 
 def _top_level() -> str:
-    return settings.TOP_LEVEL if settings.TOP_LEVEL in (Level.DISTRICT, Level.CITY) else Level.DISTRICT
+    return top_level()
 
 
 def next_level_for(*, level: str, has_community: bool) -> str | None:

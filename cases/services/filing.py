@@ -137,7 +137,7 @@ def case_file(
         actor=actor,
         before=("", ""),
         now=now,
-        data={"channel": channel, "grid": grid.code if grid else None},
+        data={"channel": channel, "grid": grid.code if grid else None, "rule": clock.rule_ref(case.rule_id)},
         citizen=actor is None,
     )
     _store_evidence(case, checked, stage=EvidenceStage.REPORT, event=event, user=actor)

@@ -92,6 +92,7 @@ def case_escalate_overdue_batch(*, now: datetime | None = None, batch_size: int 
                         "note": escalate_note,
                         "data": {
                             "overdue_due_at": r["due_at"].isoformat(),
+                            "rule": clock.rule_ref(clock.arrival(r["category_id"], nxt)["rule_id"]),
                             "from_handler": _holder(
                                 r["handler_kind"], r["handler_region_id"], dispatched.get(r["id"], ())
                             ),

@@ -105,13 +105,26 @@ def _case_by_token(token: str) -> Case:
     return case
 
 
+def _is_staff(user) -> bool:
+    """Signed-in staff (anyone but a citizen account): they may look, never rate in the citizen's name."""
+    from governance.choices import Role
+
+    return bool(user and user.is_authenticated and user.role != Role.CITIZEN)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest, token: str) -> HttpResponse:
     case = _case_by_token(token)
     form = CitizenRatingForm()
     status = 200
-    if request.method == "POST":
+    staff = _is_staff(request.user)
+    if request.method == "POST" and staff:
+        # Staff never rate through the citizen's link: a phone follow-up is recorded on the case page under the
+        # staff member's own name (电话回访, recorder named).
+        messages.error(request, _("工作人员不能通过群众的专属链接评价；电话回访请在事件页面记录。"))
+        status = 403
+    elif request.method == "POST":
         form = CitizenRatingForm(request.POST)
         if form.is_valid():
             try:
@@ -141,13 +154,16 @@ def _render_track(request: HttpRequest, case: Case, form: CitizenRatingForm, sta
         ev.ui_reason = display.reason_label(ev.reason)
         ev.ui_facts = display.event_facts(ev, public=True)
         ev.ui_photos = [e for e in ev.evidence.all() if e.is_image and e.stage != EvidenceStage.OTHER]
-    rating = Rating.objects.filter(case=case).first()
+    ratings = list(Rating.objects.filter(case=case).order_by("round"))
+    rating = next((r for r in ratings if r.round == case.round), None)
     context = {
         "case": case,
         "events": events,
         "rating": rating,
+        "earlier_ratings": [r for r in ratings if r.round != case.round],
         "form": form,
-        "can_rate": case.status == Status.CLOSED and rating is None,
+        "can_rate": case.status == Status.CLOSED and rating is None and not _is_staff(request.user),
+        "staff_viewer": _is_staff(request.user),
         "is_new": request.GET.get("new") == "1",
         "track_url": request.build_absolute_uri(reverse("cases:track", args=[case.follow_up_token])),
         "now": timezone.now(),

@@ -22,6 +22,18 @@ EXTRA_LABELS = {
 REASON_LABELS = {
     "overdue": gettext_lazy("超时"),
     "manual": gettext_lazy("主动上报"),
+    "summons_overdue": gettext_lazy("部门报到或反馈超时"),
+}
+
+#: Steps of a whistle's summons (吹哨报到) recorded on the case's timeline as remarks tagged ``summons_<step>``:
+#: the line is named after the step, never after the code.
+SUMMONS_STEP_LABELS = {
+    "summons_report_in": gettext_lazy("部门报到"),
+    "summons_respond": gettext_lazy("部门反馈"),
+    "summons_extension": gettext_lazy("部门申请延期"),
+    "summons_decide_extension": gettext_lazy("审批部门延期"),
+    "summons_return": gettext_lazy("部门退回召集"),
+    "summons_complete": gettext_lazy("确认部门完成"),
 }
 
 
@@ -36,23 +48,30 @@ class Due:
 
 
 def span_text(seconds: float) -> str:
-    """A duration in the words a worker reads at a glance: minutes under an hour, hours under two days, else days."""
+    """A duration in the one format every page uses ("1 天 3 小时", "2 小时 5 分钟", "12 分钟"): the two
+    largest units, the smaller left out when it is zero."""
     minutes = int(abs(seconds) // 60)
-    if minutes < 60:
-        return _("%(n)s 分钟") % {"n": max(minutes, 1)}
-    hours = minutes // 60
-    if hours < 48:
-        return _("%(n)s 小时") % {"n": hours}
-    return _("%(d)s 天 %(h)s 小时") % {"d": hours // 24, "h": hours % 24}
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return _("%(d)s 天 %(h)s 小时") % {"d": days, "h": hours} if hours else _("%(d)s 天") % {"d": days}
+    if hours:
+        return _("%(h)s 小时 %(m)s 分钟") % {"h": hours, "m": mins} if mins else _("%(h)s 小时") % {"h": hours}
+    return _("%(n)s 分钟") % {"n": max(mins, 1)}
+
+
+def countdown_text(seconds: float) -> str:
+    """ "剩 1 天 3 小时" before the deadline, "超时 2 小时" after it — the one countdown wording."""
+    if seconds >= 0:
+        return _("剩 %(span)s") % {"span": span_text(seconds)}
+    return _("超时 %(span)s") % {"span": span_text(seconds)}
 
 
 def due(label: str, at: datetime | None, now: datetime) -> Due | None:
     if at is None:
         return None
     seconds = (at - now).total_seconds()
-    if seconds >= 0:
-        return Due(label, at, _("还剩 %(span)s") % {"span": span_text(seconds)}, False)
-    return Due(label, at, _("超时 %(span)s") % {"span": span_text(seconds)}, True)
+    return Due(label, at, countdown_text(seconds), seconds < 0)
 
 
 def case_dues(case: Case, now: datetime) -> list[Due]:
@@ -77,22 +96,32 @@ def action_label(action: str) -> str:
     try:
         return str(transitions.get(action).label)
     except KeyError:
-        return action
+        return str(UNKNOWN_ACTION)
+
+
+UNKNOWN_ACTION = gettext_lazy("办理记录")
 
 
 def event_label(event: CaseEvent) -> str:
     """The event's name on a timeline; an escalation says where the case went ("上报至社区")."""
     if event.action == "escalate" and event.to_level in Level.values:
         return _("上报至%(level)s") % {"level": Level(event.to_level).label}
+    if event.action == "report" and event.to_level in Level.values:
+        # filed directly at a level (a D-grade case at the top): "上报（区级受理）", never "escalated to"
+        return _("事件上报（%(level)s级受理）") % {"level": Level(event.to_level).label}
+    if event.action in ("comment", "note") and event.reason in SUMMONS_STEP_LABELS:
+        return str(SUMMONS_STEP_LABELS[event.reason])
     return action_label(event.action)
 
 
 def reason_label(reason: str) -> str:
-    if not reason:
+    """A reason code in words; a code nobody named shows as nothing rather than as the code."""
+    if not reason or reason in SUMMONS_STEP_LABELS:
         return ""
     if reason in ReturnReason.values:
         return str(ReturnReason(reason).label)
-    return str(REASON_LABELS.get(reason, reason))
+    label = REASON_LABELS.get(reason)
+    return str(label) if label is not None else ""
 
 
 def _status_label(value: str) -> str:
