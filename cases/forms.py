@@ -475,6 +475,7 @@ class ActionForm(forms.Form):
             ("public", _("群众也能看到（显示在进度查询页）")),
         ],
         initial="internal",
+        required=False,
         widget=forms.RadioSelect,
     )
 

@@ -65,12 +65,13 @@ def street(world):
     )
     case_transition(
         case_id=cases["returned"].id,
-        action="return",
+        action="return_request",
         actor=w.liaison_scjg,
         note="非本部门",
         reason="not_in_remit",
         now=t,
     )
+    case_transition(case_id=cases["returned"].id, action="return", actor=w.street_officer, now=t)
     cases["resolved"] = file_case(w, code="0101", title="待核查", now=t)
     case_transition(
         case_id=cases["resolved"].id, action="self_handle", actor=w.grid_worker, note="好了", now=t, files=[photo()]
