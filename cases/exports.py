@@ -1,5 +1,6 @@
-"""Exports of case lists and assessment tables: CSV (streamed, UTF-8 with a BOM so Excel reads Chinese) and
-XLSX (openpyxl in write-only mode: rows go straight to the file, memory stays flat).
+"""Exports of case lists, and the CSV / XLSX machinery that ``assessment.exports`` reuses: CSV (streamed, UTF-8
+with a BOM so Excel reads Chinese) and XLSX (openpyxl in write-only mode: rows go straight to the file, memory
+stays flat).
 
 The case rows are read with ``values_list`` over the (already scope-filtered) queryset in chunks, joined
 names included, so an export is one streaming query, never one query per case.
@@ -23,8 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from governance.choices import Level
+from governance.hostile_input import strip_control_characters
 
-from .assessment import INDICATOR_LABELS, Assessment, Row, Scheme, percent
 from .choices import Channel, Status
 from .models import Case
 
@@ -42,6 +43,32 @@ class _Echo:
         return value
 
 
+#: A cell starting with one of these is a formula to a spreadsheet (OWASP "CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: Any) -> Any:
+    """A CSV field that a spreadsheet shows as the text it is: control characters stripped, and text that
+    would start a formula prefixed with ``'`` (numbers stay numbers)."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_PREFIXES):
+        value = "'" + value
+    return strip_control_characters(value)
+
+
+def xlsx_text(ws: Any, value: str) -> Any:
+    """An XLSX string cell: always written as text (never a formula), without the control characters that
+    XLSX cannot hold — stored data never makes an export fail."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=strip_control_characters(value))
+    cell.data_type = "s"
+    return cell
+
+
 def local(value: datetime | None) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
@@ -53,7 +80,7 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[A
     def generate() -> Iterator[str]:
         yield BOM + writer.writerow(header)
         for row in rows:
-            yield writer.writerow(["" if v is None else v for v in row])
+            yield writer.writerow(["" if v is None else csv_text(v) for v in row])
 
     response = StreamingHttpResponse(generate(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, filename)
@@ -84,7 +111,7 @@ def xlsx_bytes(sheets: Sequence[Sheet], *, max_rows: int = XLSX_MAX_ROWS) -> byt
             ws.column_dimensions[_column_letter(col)].width = width
         header = []
         for value in sheet.header:
-            cell = WriteOnlyCell(ws, value=str(value))
+            cell = xlsx_text(ws, str(value))
             cell.font = bold
             header.append(cell)
         ws.append(header)
@@ -92,7 +119,7 @@ def xlsx_bytes(sheets: Sequence[Sheet], *, max_rows: int = XLSX_MAX_ROWS) -> byt
         written = 0
         for row in sheet.rows:
             if written >= max_rows:
-                ws.append([_("仅导出前 %(n)s 行，请缩小筛选范围或改用 CSV") % {"n": max_rows}])
+                ws.append([xlsx_text(ws, _("仅导出前 %(n)s 行，请缩小筛选范围或改用 CSV") % {"n": max_rows})])
                 break
             out = []
             for i, value in enumerate(row):
@@ -100,7 +127,9 @@ def xlsx_bytes(sheets: Sequence[Sheet], *, max_rows: int = XLSX_MAX_ROWS) -> byt
                     value = timezone.localtime(value).replace(tzinfo=None)
                 elif isinstance(value, Promise):
                     value = str(value)
-                if i in formats and value is not None:
+                if isinstance(value, str):
+                    out.append(xlsx_text(ws, value))
+                elif i in formats and value is not None:
                     cell = WriteOnlyCell(ws, value=value)
                     cell.number_format = formats[i]
                     out.append(cell)
@@ -210,104 +239,3 @@ def cases_xlsx(qs: QuerySet[Case], *, filename: str | None = None) -> HttpRespon
         widths={0: 18, 1: 30, 11: 30},
     )
     return xlsx_response(filename or f"cases-{stamp()}.xlsx", [sheet])
-
-
-# --- assessment tables -----------------------------------------------------------------------------------
-
-
-def assessment_header(scheme: Scheme, dimension_label: str) -> list[str]:
-    return [
-        str(_("排名")),
-        str(dimension_label),
-        str(_("受理数")),
-        str(_("按时响应数")),
-        str(_("应办结数")),
-        str(_("办结数")),
-        str(_("评价数")),
-        str(_("满意")),
-        str(_("基本满意")),
-        str(_("不满意")),
-        str(_("响应率")),
-        str(_("办结率")),
-        str(_("满意率")),
-        str(_("综合得分（%(scheme)s）") % {"scheme": scheme.label}),
-    ]
-
-
-RATE_COLUMNS = (10, 11, 12, 13)
-
-
-def assessment_row(row: Row, *, as_text: bool) -> list[Any]:
-    c, r = row.counts, row.rates
-    rates = [r.response, r.completion, r.satisfaction, r.composite] if r else [None] * 4
-    if as_text:
-        rates = ["" if v is None else f"{v * 100:.2f}%" for v in rates]
-    return [
-        row.rank if row.rank is not None else "",
-        row.label,
-        c.received,
-        c.responded,
-        c.due,
-        c.completed,
-        c.rated,
-        c.satisfied,
-        c.basic,
-        c.unsatisfied,
-        *rates,
-    ]
-
-
-def assessment_csv(result: Assessment, *, dimension_label: str) -> StreamingHttpResponse:
-    p = result.period
-    name = f"assessment-{result.by}-{p.date_from:%Y%m%d}-{p.date_to:%Y%m%d}-{result.scheme.name}.csv"
-    rows = (assessment_row(r, as_text=True) for r in result.rows)
-    return csv_response(name, assessment_header(result.scheme, dimension_label), rows)
-
-
-def assessment_xlsx(result: Assessment, tables: Sequence[tuple[str, list[Row]]]) -> HttpResponse:
-    """A summary sheet (the scope's counts, rates and indicators), then one sheet per table."""
-    p, scheme = result.period, result.scheme
-    summary_rows: list[list[Any]] = [
-        [_("统计周期"), f"{p.date_from:%Y-%m-%d} — {p.date_to:%Y-%m-%d}"],
-        [_("考核方案"), f"{scheme.label}（{_('基本满意')} × {scheme.basic_weight:g}）"],
-    ]
-    for name, value in result.total.as_dict().items():
-        summary_rows.append([COUNT_LABELS.get(name, name), value])
-    rates = result.total_rates
-    for label, value in [
-        (_("响应率"), rates.response),
-        (_("办结率"), rates.completion),
-        (_("满意率"), rates.satisfaction),
-        (_("综合得分"), rates.composite),
-    ]:
-        summary_rows.append([label, percent(value, 2)])
-    for key, value in result.indicators.rates.items():
-        summary_rows.append([INDICATOR_LABELS[key], percent(value, 2)])
-    for d in result.indicators.durations:
-        hours = None if d["seconds"] is None else round(d["seconds"] / 3600, 2)
-        summary_rows.append([_("平均用时（小时）：%(step)s") % {"step": d["label"]}, hours])
-    sheets = [Sheet(title=_("概览"), header=[_("项目"), _("数值")], rows=summary_rows, widths={0: 28, 1: 26})]
-    for label, rows in tables:
-        sheets.append(
-            Sheet(
-                title=label,
-                header=assessment_header(scheme, label),
-                rows=(assessment_row(r, as_text=False) for r in rows),
-                formats={i: "0.00%" for i in RATE_COLUMNS},
-                widths={1: 26},
-            )
-        )
-    name = f"assessment-{p.date_from:%Y%m%d}-{p.date_to:%Y%m%d}-{scheme.name}.xlsx"
-    return xlsx_response(name, sheets)
-
-
-COUNT_LABELS = {
-    "received": gettext_lazy("受理数"),
-    "responded": gettext_lazy("按时响应数"),
-    "due": gettext_lazy("应办结数"),
-    "completed": gettext_lazy("办结数"),
-    "rated": gettext_lazy("评价数"),
-    "satisfied": gettext_lazy("满意"),
-    "basic": gettext_lazy("基本满意"),
-    "unsatisfied": gettext_lazy("不满意"),
-}

@@ -119,6 +119,9 @@ class Case(models.Model):
     yellow_at = models.DateTimeField(_("黄灯时间"), null=True, blank=True)
     warned_yellow = models.BooleanField(_("已发黄灯提醒"), default=False)
     response_due_at = models.DateTimeField(_("首次响应时限"), null=True, blank=True)
+    # A deadline set outside (the 12345 hotline's resolution limit): no clock of the case runs past it, so the
+    # stricter of it and the rule's sets ``due_at``; an extension the outside party approves moves it.
+    external_due_at = models.DateTimeField(_("外部办结时限"), null=True, blank=True)
     responded_at = models.DateTimeField(_("首次响应时间"), null=True, blank=True)
 
     held_at = models.DateTimeField(_("挂账时间"), null=True, blank=True)

@@ -2,7 +2,6 @@
 
 from django.urls import path
 
-from .views import assessment as assessment_views
 from .views import citizen, pages
 
 app_name = "cases"
@@ -15,6 +14,4 @@ urlpatterns: list = [
     path("cases/<int:pk>/act/<slug:action>/", pages.case_act, name="act"),
     path("report/", citizen.report, name="report"),
     path("track/<str:token>/", citizen.track, name="track"),
-    path("assessment/", assessment_views.assessment_page, name="assessment"),
-    path("assessment/export.<str:fmt>", assessment_views.assessment_export, name="assessment-export"),
 ]

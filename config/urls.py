@@ -8,12 +8,15 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from governance import views as governance_views
+from mobilisation import urls as mobilisation_urls
 
 api_v1 = [
     path("", include("governance.api.urls")),
     path("", include("grids.api.urls")),
     path("", include("cases.api.urls")),
     path("", include("escalation.api.urls")),
+    path("", include("assessment.api.urls")),
+    path("", include("mobilisation.api.urls")),
 ]
 
 urlpatterns = [
@@ -26,8 +29,12 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
-    path("open311/v2/", include("cases.open311.urls")),
+    path("open311/v2/", include("interop.open311.urls")),
+    path("interop/", include("interop.urls")),
+    path("", include("assessment.urls")),
     path("", include("escalation.urls")),
+    path("", include("mobilisation.urls")),
+    path("", include(mobilisation_urls.public_urlpatterns)),
     path("", include("cases.urls")),
     path("", include("grids.urls")),
     path("", include("governance.urls")),

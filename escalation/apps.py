@@ -13,7 +13,7 @@ class EscalationConfig(AppConfig):
     def ready(self) -> None:
         """Connect the receivers (notices for case events) and load the modules that register themselves:
         the whistle service registers its case guard (no closing while a summons is open) and its sweep step;
-        the assessment registers its summons figures with ``cases.assessment`` (department rows)."""
+        the case page shows the case's whistles (``cases.hooks.register_case_panel``)."""
         from cases.hooks import register_case_panel
 
         from . import receivers  # noqa: F401
@@ -21,6 +21,6 @@ class EscalationConfig(AppConfig):
 
         register_case_panel(whistles_panel)
 
-        for module in ("escalation.services.whistles", "escalation.assessment"):
+        for module in ("escalation.services.whistles",):
             if find_spec(module) is not None:
                 import_module(module)

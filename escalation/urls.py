@@ -21,6 +21,4 @@ urlpatterns = [
     path("dashboard/map/", dashboard_views.dashboard_map, name="dashboard-map"),
     path("dashboard/bulk/", dashboard_views.dashboard_bulk, name="dashboard-bulk"),
     path("dashboard/export.<str:fmt>", dashboard_views.dashboard_export, name="dashboard-export"),
-    path("dashboard/charts/daily.svg", dashboard_views.chart_daily, name="chart-daily"),
-    path("dashboard/charts/weekly.svg", dashboard_views.chart_weekly, name="chart-weekly"),
 ]

@@ -13,17 +13,7 @@ listed first so an anonymous request gets 401 with ``WWW-Authenticate: Token``.
 
 from __future__ import annotations
 
-from django.db.models import (
-    CharField,
-    Count,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    QuerySet,
-    Subquery,
-    prefetch_related_objects,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -33,20 +23,20 @@ from rest_framework.authentication import SessionAuthentication, TokenAuthentica
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from cases import selectors, services, transitions
 from cases.choices import Channel
 from cases.filters import CaseFilter
 from cases.models import Case, CaseDispatch, Evidence, Rating
+from cases.throttles import CitizenReportThrottle
+from core.pagination import KeysetPagination
 from governance.errors import InvalidInput, NotFound
+from governance.lockout import lockout_response
 
 from .serializers import (
     AllowedActionSerializer,
@@ -88,10 +78,16 @@ def errors(*codes: int) -> dict:
     return {c: ERRORS[c] for c in codes}
 
 
-class CasePagination(PageNumberPagination):
+class CasePagination(KeysetPagination):
+    """Keyset pages of 50 (up to 200) in the list's order; see ``core.pagination``."""
+
     page_size = 50
-    page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class EventPagination(KeysetPagination):
+    page_size = 100
+    max_page_size = 500
 
 
 AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
@@ -99,21 +95,27 @@ PARSERS = [JSONParser, MultiPartParser, FormParser]
 
 
 def case_list_queryset(user) -> QuerySet[Case]:
-    """The user's cases with everything a list row renders joined or annotated: one query per page."""
-    evidence_count = (
-        Evidence.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk")).values("n")
+    """The user's cases with everything a list row renders joined: one query per page (no per-row subquery —
+    the page's evidence counts and latest ratings are one query each, ``attach_evidence_counts``)."""
+    return selectors.case_queryset_for(user).select_related(
+        "category", "grid", "community", "street", "district", "handler_region"
     )
-    return (
-        selectors.case_queryset_for(user)
-        .select_related("category", "grid", "community", "street", "district", "handler_region")
-        .annotate(
-            evidence_count=Coalesce(Subquery(evidence_count, output_field=IntegerField()), 0),
-            latest_rating=Subquery(
-                Rating.objects.filter(case=OuterRef("pk"), latest=True).values("result")[:1],
-                output_field=CharField(),
-            ),
-        )
+
+
+def attach_evidence_counts(cases: list[Case]) -> list[Case]:
+    """Set ``evidence_count`` and ``latest_rating`` (the latest round's result) on each case of a page: one
+    ``GROUP BY`` and one rating query over the page's ids."""
+    ids = [c.pk for c in cases]
+    counts = (
+        dict(Evidence.objects.filter(case_id__in=ids).order_by().values_list("case_id").annotate(n=Count("pk")))
+        if ids
+        else {}
     )
+    ratings = dict(Rating.objects.filter(case_id__in=ids, latest=True).values_list("case_id", "result")) if ids else {}
+    for case in cases:
+        case.evidence_count = counts.get(case.pk, 0)
+        case.latest_rating = ratings.get(case.pk)
+    return cases
 
 
 def case_detail_for(user, pk: int) -> Case:
@@ -133,6 +135,7 @@ def case_detail_for(user, pk: int) -> Case:
     )
     if case is None:
         raise NotFound(_("事件不存在"), code="not_found")
+    case.evidence_count = len(case.evidence.all())
     return case
 
 
@@ -162,6 +165,12 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self) -> QuerySet[Case]:
         return case_list_queryset(self.request.user).order_by("-reported_at", "-id")
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        """Keyset pages (``core.pagination``): count (capped), the page, its evidence counts — whatever the page."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        attach_evidence_counts(page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def _case(self, pk) -> Case:
         return case_detail_for(self.request.user, int(pk))
@@ -228,11 +237,14 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         summary="事件流转记录（只读）",
         responses={200: CaseEventSerializer(many=True), **errors(401, 404)},
     )
-    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=EventPagination)
     def events(self, request: Request, pk=None) -> Response:
-        """The audit trail, oldest first. Read-only: events are never edited or deleted."""
-        case = self._case(pk)
-        return Response(CaseEventSerializer(selectors.case_timeline(case), many=True).data)
+        """The audit trail, oldest first, in keyset pages of 100. Read-only: events are never edited or deleted."""
+        case = selectors.case_queryset_for(request.user).filter(pk=int(pk)).first()
+        if case is None:
+            raise NotFound(_("事件不存在"), code="not_found")
+        page = self.paginate_queryset(selectors.case_timeline(case).order_by("at", "id"))
+        return self.get_paginated_response(CaseEventSerializer(page, many=True).data)
 
     @extend_schema(
         summary="补充佐证材料",
@@ -306,32 +318,11 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             exclude_id=q.get("exclude"),
             among=case_list_queryset(request.user),
         )
+        cases = attach_evidence_counts(list(cases))
         return Response(CaseListSerializer(cases, many=True, context=self.get_serializer_context()).data)
 
 
 # --- citizens (no account) -----------------------------------------------------------------------
-
-
-class CitizenReportThrottle(SimpleRateThrottle):
-    """Citizen reports per client IP; the rate is ``DEFAULT_THROTTLE_RATES["citizen_report"]``
-    (settings.CITIZEN_REPORT_RATE), read per request so it follows the settings.
-
-    The client is REMOTE_ADDR unless ``NUM_PROXIES`` is configured: an X-Forwarded-For header
-    is trusted only behind a known number of proxies (otherwise any client could forge it).
-    """
-
-    scope = "citizen_report"
-
-    def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-
-    def get_ident(self, request) -> str:
-        if api_settings.NUM_PROXIES is None:
-            return request.META.get("REMOTE_ADDR", "")
-        return super().get_ident(request)
-
-    def get_cache_key(self, request, view) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 def _public_case(token: str) -> Case:
@@ -425,11 +416,17 @@ class TokenObtainView(ObtainAuthToken):
     @extend_schema(
         summary="获取 API 令牌",
         request=AuthTokenSerializer,
-        responses={200: TokenSerializer, 400: ERRORS[400]},
+        responses={200: TokenSerializer, 400: ERRORS[400], 429: ERRORS[429]},
         auth=[],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        try:
+            return super().post(request, *args, **kwargs)
+        except serializers.ValidationError:
+            # The lockout backend refused (or this failure reached the limit): say so, not "wrong password".
+            if getattr(request, "axes_locked_out", False):
+                return lockout_response(request._request)
+            raise
 
 
 def bench_bare(request) -> HttpResponse:

@@ -298,11 +298,14 @@ def _flag(value: Any) -> bool | None:
     return str(value).lower() in ("1", "true", "yes", "on")
 
 
-def _apply_reopen(*, case, now, **_kw) -> dict:
+def _apply_reopen(*, case, now, data, **_kw) -> dict:
     """重办: the case goes back to the handlers of the last round — the dispatches its closing ended are active
     again (each department signs for it anew) — and the handling clock restarts from the jurisdiction rule
     of the level those departments handled it at. The escalation app reopens the round's summonses."""
     case.closed_at = case.resolved_at = case.resolved_on_time = case.resolved_by = None
+    if case.external_due_at is not None or data.get("external_due_at"):
+        # The outside deadline of the last round is spent: the re-handling has the one sent with it, if any.
+        case.external_due_at = _parse_when(data["external_due_at"]) if data.get("external_due_at") else None
     last_close = case.events.filter(action__in=("verify_ok", "close")).order_by("-at", "-id").first()
     ids = list((last_close.data or {}).get("round_dispatches") or []) if last_close else []
     back = list(CaseDispatch.objects.filter(case=case, pk__in=ids).select_related("department"))
@@ -420,6 +423,10 @@ def _apply_extension_approve(*, case, actor, now, note, data, **_kw) -> dict:
     old = case.due_at
     cal = calendar_spec()
     unit = case.rule.handling_unit if case.rule else "hours"
+    if case.external_due_at is not None and data.get("external"):
+        case.external_due_at = max(case.external_due_at, new_due)  # the outside party moved its own deadline
+    elif case.external_due_at is not None and new_due > case.external_due_at:
+        raise NotAllowed(_("延期不能超过外部（12345）办结时限，须由外部平台批准"), code="external_due")
     case.due_at = new_due
     case.yellow_at = fraction_point(
         case.arrived_at if not case.signed_at else case.signed_at, new_due, settings.YELLOW_THRESHOLD, unit, cal

@@ -105,12 +105,31 @@ def _arrive(case: Case, level: str, clock: Deadlines) -> None:
     for field, value in clock.arrival(case.category, level).items():
         setattr(case, field, value)
     case.warned_yellow = False
+    cap_to_external(case, clock)
 
 
 def _restart_handling_clock(case: Case, clock: Deadlines) -> None:
     for field, value in clock.handling(case).items():
         setattr(case, field, value)
     case.warned_yellow = False
+    cap_to_external(case, clock)
+
+
+def cap_to_external(case: Case, clock: Deadlines) -> None:
+    """The stricter deadline wins: no due time of the case runs past ``external_due_at`` (the hotline's limit).
+
+    A capped ``due_at`` gets its yellow point again from the same share of the shortened span (calendar
+    hours: the outside deadline is an instant, not working time).
+    """
+    cap = case.external_due_at
+    if cap is None:
+        return
+    if case.accept_due_at is not None and case.accept_due_at > cap:
+        case.accept_due_at = cap
+    if case.due_at is None or case.due_at > cap:
+        case.due_at = cap
+        start = min(clock.now, cap)
+        case.yellow_at = fraction_point(start, cap, settings.YELLOW_THRESHOLD, "hours", clock.cal)
 
 
 def _region_at(case: Case, level: str) -> Region | None:

@@ -54,14 +54,24 @@ def case_file(
     lng: float | None = None,
     grid: Grid | None = None,
     community: Region | None = None,
+    street: Region | None = None,
     citizen_name: str = "",
     citizen_phone: str = "",
     files: Iterable = (),
     now: datetime | None = None,
+    external_due_at: datetime | None = None,
+    response_due_at: datetime | None = None,
+    arrive_at: str | None = None,
 ) -> Case:
     """File a case: check the input and files first, place it (grid from the point, or the chosen grid/community),
     number it per street and year, put it at the level its grade says (A grid, B street, C district, D city — never
     above the configured top), start that level's clock, and write the "report" event with the photos.
+
+    ``street`` alone (no grid, no community) files a case whose place is known only to the street (an outside
+    order whose address is in no grid): it waits at the street's centre. ``external_due_at`` /
+    ``response_due_at`` are an outside party's deadlines (the 12345 hotline's): the stricter of them and the
+    rule's set the clock, and ``external_due_at`` caps every later clock of the case too. ``arrive_at`` puts the
+    case at that level's centre whatever its grade (a hotline order arrives at the street, its 中心站).
     """
     now = now or timezone.now()
     checked = check_files(files)
@@ -89,20 +99,29 @@ def case_file(
             )
     if grid is not None:
         community = grid.community
-    if community is None:
+    if community is None and street is None:
         raise InvalidInput(_("无法确定事件所在的网格或社区，请选择网格或社区"), code="place")
-    street = community.parent
+    if community is not None:
+        street = community.parent
+    elif street.level != Level.STREET:
+        raise InvalidInput(_("只能归属到一个街道"), code="place")
     district = street.parent if street else None
     if street is None or district is None:
         raise InvalidInput(_("社区必须隶属于街道和区"), code="place")
     if actor is not None and actor.role == Role.CENTRE_STAFF and actor.region_id:
         # Centre staff file within their own region (the case must land in their scope).
-        if actor.region_id not in {community.id, street.id, district.id, district.parent_id}:
+        if actor.region_id not in {community.id if community else None, street.id, district.id, district.parent_id}:
             raise InvalidInput(_("该位置不在您的辖区内，请选择辖区内的网格或社区"), code="place")
 
     level = GRADE_LEVEL[category.grade]
     if level == Level.GRID and grid is None:
         level = Level.COMMUNITY
+    if arrive_at is not None:
+        if arrive_at not in (Level.STREET, Level.DISTRICT):
+            raise InvalidInput(_("外部工单只能到达街道或区综治中心"), code="level")
+        level = arrive_at
+    if level == Level.COMMUNITY and community is None:
+        level = Level.STREET
     top = _top_level()
     if LEVEL_ORDER.index(Level(level)) > LEVEL_ORDER.index(Level(top)):
         level = top
@@ -126,9 +145,12 @@ def case_file(
         district=district,
         status=S.REPORTED,
         reported_at=now,
+        external_due_at=external_due_at,
     )
     clock = Deadlines(now)
     _arrive(case, level, clock)
+    if response_due_at is not None and (case.accept_due_at is None or response_due_at < case.accept_due_at):
+        case.accept_due_at = response_due_at
     case.response_due_at = case.accept_due_at
     case.save()
     event = _record(

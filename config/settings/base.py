@@ -37,10 +37,16 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
+    "axes",
     "governance",
     "grids",
+    "residents",
     "cases",
     "escalation",
+    "assessment",
+    "interop",
+    "mobilisation",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -50,10 +56,13 @@ MIDDLEWARE = [
     "governance.middleware.DefaultLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "governance.hostile_input.HostileInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login refused by the lockout into the lockout answer (governance.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -92,6 +101,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "governance.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username or address before any check
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -104,6 +114,19 @@ LOGIN_REDIRECT_URL = "governance:home"  # the home view sends each role to its p
 LOGOUT_REDIRECT_URL = "login"
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
+
+# --- Login lockout (django-axes; governance/lockout.py) ------------------------------------------
+# Failed logins counted per username and, separately, per client address on the login page, the admin
+# login and /api/v1/auth/token/; at the limit both are refused for the cool-off. Admins unlock in the admin.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "governance.lockout.lockout_response"
+# The client address: REMOTE_ADDR unless the deployment says which proxy header to trust (never trusted by default).
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("AXES_IP_HEADERS", default=["REMOTE_ADDR"])
+AXES_VERBOSE = False  # our own log line per lockout (gridcase.security), not axes' per-attempt chatter
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -160,8 +183,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
         "options": {"expires": SWEEP_INTERVAL_SECONDS},
     },
+    "mobilisation-wish-deadlines": {
+        "task": "mobilisation.tasks.return_overdue_wishes",
+        "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
+        "options": {"expires": SWEEP_INTERVAL_SECONDS},
+    },
     "notice-outbox": {
         "task": "escalation.tasks.send_pending_notices",
+        "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
+        "options": {"expires": SWEEP_INTERVAL_SECONDS},
+    },
+    "interop-outbox": {
+        "task": "interop.tasks.deliver_due",
         "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
         "options": {"expires": SWEEP_INTERVAL_SECONDS},
     },
@@ -177,11 +210,13 @@ CITIZEN_REPORT_RATE = env.str("CITIZEN_REPORT_RATE", default="10/h")
 REOPEN_ON_UNSATISFIED = env.bool("REOPEN_ON_UNSATISFIED", default=True)
 # Open311 GET requests publish only cases filed through these channels (others were promised a private link).
 OPEN311_PUBLISHED_CHANNELS = env.list("OPEN311_PUBLISHED_CHANNELS", default=["open311"])
-ASSESSMENT_SCHEMES = {
-    "seed": {"label": "10/40/50", "weights": (0.10, 0.40, 0.50), "basic_satisfied": 1.0},
-    "beijing": {"label": "10/50/40", "weights": (0.10, 0.50, 0.40), "basic_satisfied": 0.9},
-}
-DEFAULT_ASSESSMENT_SCHEME = env.str("ASSESSMENT_SCHEME", default="seed")
+# The signed outbox (12345 callbacks, webhooks): tries, backoff (base × 2^(n−1), capped), POST timeout.
+INTEROP_MAX_ATTEMPTS = env.int("INTEROP_MAX_ATTEMPTS", default=8)
+INTEROP_BACKOFF_BASE_SECONDS = env.float("INTEROP_BACKOFF_BASE_SECONDS", default=30.0)
+INTEROP_BACKOFF_CAP_SECONDS = env.float("INTEROP_BACKOFF_CAP_SECONDS", default=3600.0)
+INTEROP_TIMEOUT_SECONDS = env.float("INTEROP_TIMEOUT_SECONDS", default=10.0)
+# Absolute links in outbound messages (evidence files): this site's public address.
+SITE_URL = env.str("SITE_URL", default="")
 
 # --- Mail -------------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -222,6 +257,19 @@ SPECTACULAR_SETTINGS = {
         "RegionLevelEnum": "governance.choices.RegionLevel",
         "RuleHandlerKindEnum": "governance.choices.HandlerKind",
         "TimeUnitEnum": "governance.choices.TimeUnit",
+        "RegistrationStatusEnum": "mobilisation.choices.RegistrationStatus",
+        "RegistrantKindEnum": "mobilisation.choices.RegistrantKind",
+        "ServiceTaskStatusEnum": "mobilisation.choices.TaskStatus",
+        "TaskTypeEnum": "mobilisation.choices.TaskType",
+        "PostableTaskTypeEnum": "mobilisation.choices.POSTABLE_TASK_CHOICES",
+        "WishStatusEnum": "mobilisation.choices.WishStatus",
+        "AppraisalStatusEnum": "mobilisation.choices.AppraisalStatus",
+        "TopicStatusEnum": "mobilisation.choices.TopicStatus",
+        "TopicSourceEnum": "mobilisation.choices.TopicSource",
+        "PointsSourceEnum": "mobilisation.choices.PointsSource",
+        "FollowUpKindEnum": "mobilisation.choices.FollowUpKind",
+        "ColourEnum": "mobilisation.choices.Colour",
+        "AppraisalRatingEnum": "mobilisation.choices.Rating",
     },
 }
 

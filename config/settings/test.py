@@ -18,6 +18,9 @@ STORAGES = {
 # Unit tests run tasks in-process; the integration suite starts a real worker and turns this off.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
+# Django's test client logs in without a request, which the lockout backend refuses: tests that exercise the
+# lockout turn it on with override_settings(AXES_ENABLED=True).
+AXES_ENABLED = False
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405

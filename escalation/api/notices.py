@@ -11,6 +11,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.pagination import KeysetPagination
+
 from ..models import Notice
 from ..services.notices import notice_mark_all_read, notice_mark_read, notices_for
 
@@ -41,8 +43,15 @@ class NoticeSerializer(serializers.ModelSerializer):
         return obj.read_at is not None
 
 
+class NoticePagination(KeysetPagination):
+    page_size = 50
+
+
 class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The caller's notices, unread first then newest, in keyset pages (``core.pagination``)."""
+
     serializer_class = NoticeSerializer
+    pagination_class = NoticePagination
     filterset_fields = ["kind"]
 
     def get_queryset(self):

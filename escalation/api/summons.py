@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.pagination import KeysetPagination
 from governance.errors import NotFound
 
 from ..choices import SummonsStatus
@@ -50,6 +51,12 @@ class SummonsFilter(django_filters.FilterSet):
     )
 
 
+class SummonsPagination(KeysetPagination):
+    """Newest whistle first, in keyset pages (``core.pagination``)."""
+
+    page_size = 50
+
+
 def _pk(value) -> int:
     if not str(value).isdigit():
         raise NotFound("部门报到记录不存在")
@@ -65,6 +72,7 @@ class SummonsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     serializer_class = SummonsSerializer
     filterset_class = SummonsFilter
+    pagination_class = SummonsPagination
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):

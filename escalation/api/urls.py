@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from .dashboard import AssessmentView, DashboardCountersView, DashboardGridsView
+from .dashboard import DashboardCountersView, DashboardGridsView
 from .notices import NoticeViewSet
 from .summons import CaseWhistleView, SummonsViewSet
 
@@ -14,4 +14,3 @@ urlpatterns = router.urls
 urlpatterns.append(path("cases/<int:pk>/whistle/", CaseWhistleView.as_view(), name="case-whistle"))
 urlpatterns.append(path("dashboard/counters/", DashboardCountersView.as_view(), name="dashboard-counters"))
 urlpatterns.append(path("dashboard/grids/", DashboardGridsView.as_view(), name="dashboard-grids"))
-urlpatterns.append(path("dashboard/assessment/", AssessmentView.as_view(), name="dashboard-assessment"))

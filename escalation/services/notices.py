@@ -525,7 +525,8 @@ def notices_for(user: User) -> QuerySet[Notice]:
     if not user.is_authenticated:
         return Notice.objects.none()
     unread = ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField())
-    return Notice.objects.filter(recipient=user).order_by(unread.desc(), "-created_at", "-id")
+    # ``unread`` is an annotation (not an expression in ORDER BY) so the API's keyset pages can seek past it.
+    return Notice.objects.filter(recipient=user).annotate(unread=unread).order_by("-unread", "-created_at", "-id")
 
 
 def unread_notice_count(user: User) -> int:

@@ -1,8 +1,8 @@
-"""The triage dashboard (指挥台) of community / street / district centre staff, its live fragments, bulk actions,
-exports, and the SVG charts the assessment page embeds.
+"""The triage dashboard (指挥台) of community / street / district centre staff, its live fragments, bulk actions
+and exports (the assessment page and its charts live in ``assessment``).
 
 Thin: ``escalation.dashboard`` reads (all scoped by ``case_queryset_for``), ``cases.services.case_transition``
-writes (through ``dashboard.bulk_apply``), ``escalation.charts`` draws.
+writes (through ``dashboard.bulk_apply``), ``escalation.grid_map`` draws the map.
 
 htmx: the counters and the whistles poll their fragment every 15 s; the queue polls too, unless a case is
 ticked for a bulk action (the trigger's filter keeps the selection). The filter form, sorting and paging
@@ -21,13 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from cases import assessment as A
 from cases import exports
-from cases.selectors import case_queryset_for, scope_for
+from cases.selectors import case_queryset_for
 from governance.errors import InvalidInput
 
-from .. import charts
 from .. import dashboard as D
+from .. import grid_map
 
 PAGING = ("after", "before", "page", "pn")
 POLL_SECONDS = 15
@@ -110,7 +109,7 @@ def _map_context(user, params: QueryDict, now) -> dict:
         selected = int(params.get("grid") or 0) or None
     except ValueError:
         selected = None
-    svg = charts.grid_map_svg(
+    svg = grid_map.grid_map_svg(
         cells, href=lambda c: "/dashboard/?" + _with(filters, grid=c.id) + "#queue", selected=selected
     )
     return {
@@ -257,86 +256,3 @@ def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt == "csv":
         return exports.cases_csv(qs, filename=f"queue-{exports.stamp()}.csv")
     return exports.cases_xlsx(qs, filename=f"queue-{exports.stamp()}.xlsx")
-
-
-# --- charts for the assessment page ------------------------------------------------------------------------
-
-DAILY_SERIES = [
-    charts.Series("waiting", "", "#1f5fbf"),
-    charts.Series("handling", "", "#6a4fc3"),
-    charts.Series("resolved", "", "#c98a00"),
-    charts.Series("closed", "", "#1e6b33"),
-    charts.Series("other", "", "#8a94a3"),
-]
-
-
-def _svg(body: str) -> HttpResponse:
-    response = HttpResponse(body, content_type="image/svg+xml; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=60"
-    return response
-
-
-def _period_or_400(request: HttpRequest):
-    try:
-        return A.Period.parse(request.GET.get("from"), request.GET.get("to")), None
-    except InvalidInput as exc:
-        return None, HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
-
-
-def _chart_period(request: HttpRequest) -> tuple[A.Period | None, HttpResponse | None]:
-    """A chart's period, or the answer instead of the chart: 403 outside the command centre, 400 for bad dates."""
-    if not D.is_centre_user(request.user):
-        return None, _forbidden(request)
-    return _period_or_400(request)
-
-
-@login_required
-@require_GET
-def chart_daily(request: HttpRequest) -> HttpResponse:
-    """Cases reported per day of the period, stacked by their current status group."""
-    period, refusal = _chart_period(request)
-    if refusal:
-        return refusal
-    days = A.daily_status(scope_for(request.user), period)
-    labels = {key: str(label) for key, label, _s in A.STATUS_GROUPS}
-    series = [charts.Series(s.key, labels[s.key], s.colour) for s in DAILY_SERIES]
-    rows = [{**d, "label": d["day"].strftime("%m-%d")} for d in days]
-    title = _("每日上报案件（按当前状态）")
-    desc = "；".join(f"{r['label']}：{r['total']}" for r in rows)
-    return _svg(charts.stacked_bars_svg(rows, series, label_key="label", title=title, desc=desc))
-
-
-@login_required
-@require_GET
-def chart_weekly(request: HttpRequest) -> HttpResponse:
-    """The 三率 and the composite of the eight weeks ending with the period's last week."""
-    period, refusal = _chart_period(request)
-    if refusal:
-        return refusal
-    try:
-        scheme = A.scheme_for(request.GET.get("scheme") or None)
-    except InvalidInput as exc:
-        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
-    weeks = A.weekly_rates(scope_for(request.user), last_day=period.date_to, weeks=8, scheme=scheme)
-    rows = [
-        {
-            "label": w["period"].date_from.strftime("%m-%d"),
-            "response": w["rates"].response,
-            "completion": w["rates"].completion,
-            "satisfaction": w["rates"].satisfaction,
-            "composite": w["rates"].composite,
-        }
-        for w in weeks
-    ]
-    series = [
-        charts.Series("response", _("响应率"), "#1f5fbf"),
-        charts.Series("completion", _("办结率"), "#1e6b33"),
-        charts.Series("satisfaction", _("满意率"), "#c98a00"),
-        charts.Series("composite", _("综合"), "#a3211a", dashed=True),
-    ]
-    title = _("近八周三率（%(scheme)s）") % {"scheme": scheme.label}
-    desc = "；".join(
-        f"{r['label']}：{A.percent(r['response'])}/{A.percent(r['completion'])}/{A.percent(r['satisfaction'])}"
-        for r in rows
-    )
-    return _svg(charts.lines_svg(rows, series, label_key="label", title=title, desc=desc))

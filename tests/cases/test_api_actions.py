@@ -134,7 +134,7 @@ def test_multipart_departments_list_and_final_ruling(api, world):
 
 def test_events_list_the_audit_trail_oldest_first(api, world):
     case = SETUPS["b_in_progress"](home(world))
-    events = api("street_officer").get(f"{URL}{case.id}/events/").json()
+    events = api("street_officer").get(f"{URL}{case.id}/events/").json()["results"]
     assert [(e["action"], e["from_status"], e["to_status"]) for e in events] == [
         ("report", "", "reported"),
         ("accept", "reported", "accepted"),

@@ -211,25 +211,29 @@ def test_ordering_and_pagination(api, world):
     cases = [file_case(world, now=at(2026, 11, 16, 9 + i)) for i in range(5)]
     client = api("street_officer")
     page = client.get(f"{URL}?page_size=2").json()
-    assert page["count"] == 5
+    assert (page["count"], page["count_capped"]) == (5, False)
     assert [r["id"] for r in page["results"]] == [cases[4].id, cases[3].id]  # newest first by default
     assert page["next"] and page["previous"] is None
-    last = client.get(f"{URL}?page_size=2&page=3").json()
-    assert [r["id"] for r in last["results"]] == [cases[0].id]
+    second = client.get(page["next"]).json()
+    assert [r["id"] for r in second["results"]] == [cases[2].id, cases[1].id]
+    last = client.get(second["next"]).json()
+    assert [r["id"] for r in last["results"]] == [cases[0].id] and last["next"] is None
+    assert [r["id"] for r in client.get(page["last"]).json()["results"]] == [cases[1].id, cases[0].id]
     oldest = client.get(f"{URL}?ordering=reported_at&page_size=1").json()["results"]
     assert oldest[0]["id"] == cases[0].id
     by_number = client.get(f"{URL}?ordering=-number&page_size=1").json()["results"]
     assert by_number[0]["number"] == "XG-2026-000005"
-    assert client.get(f"{URL}?page=99").status_code == 404
+    assert client.get(f"{URL}?page=2").status_code == 400  # offset pages are gone: follow the links
 
 
 # --- queries per page -----------------------------------------------------------------------------------
 
-#: Queries for one page (count + rows) — plus the persona's own scope lookup where it needs one.
+#: Queries for one page (capped count + rows + the page's evidence counts) — plus the persona's own scope lookup
+#: where it needs one.
 LIST_QUERIES = {
-    "street_officer": 3,  # count, page, the officer's region (for the contact rule)
-    "grid_worker": 2,  # count, page (the staffed grids are a subquery of the same statement)
-    "liaison": 3,  # count, page, the liaison's department (for the grant subquery)
+    "street_officer": 4,  # count, page, evidence counts, the officer's region (for the contact rule)
+    "grid_worker": 3,  # count, page, evidence counts (the staffed grids are a subquery of the same statement)
+    "liaison": 4,  # count, page, evidence counts, the liaison's department (for the grant subquery)
 }
 
 

@@ -14,7 +14,9 @@ from django.core.management import CommandError, call_command
 from django.db.models import F, Q
 from django.utils import timezone
 
-from cases import assessment as A
+from assessment.indicators import rates_for
+from assessment.periods import Period
+from assessment.selectors import scheme_for, totals
 from cases.models import Case, CaseDispatch, CaseEvent, CaseGroupObjectPermission, Rating
 from cases.selectors import Scope, case_queryset_for
 from governance.models import User
@@ -65,9 +67,9 @@ def test_generated_city_is_consistent_and_assessable(client):
             mismatched |= ~Q(**{name: F(f"case__{name}")})
         assert not model.objects.filter(mismatched).exists()
     # the assessment reads it: rates are rates
-    week = A.Period.week_of(timezone.localdate() - timedelta(days=7))
-    total = A.totals(Scope(Case.objects.all(), {}), week)
-    rates = A.rates_for(total, A.scheme_for("seed"))
+    week = Period.week_of(timezone.localdate() - timedelta(days=7))
+    total = totals(Scope(Case.objects.all(), {}), week)
+    rates = rates_for(total, scheme_for("seed"))
     for value in (rates.response, rates.completion, rates.satisfaction):
         assert value is None or 0 <= value <= 1
     # the dashboard and the assessment pages render for the generated street officer

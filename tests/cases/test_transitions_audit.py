@@ -93,3 +93,40 @@ def test_api_has_no_way_to_edit_or_delete_events(world, api, event):
         assert getattr(client, method)(f"{base}{event.pk}/", {"note": "x"}, format="json").status_code == 404
     assert client.post(base, {"note": "x"}, format="json").status_code == 405
     assert CaseEvent.objects.get(pk=event.pk).note == ""
+
+
+# --- the database itself refuses (raw SQL, _base_manager) -------------------------------------------------
+
+
+def test_a_raw_update_through_a_cursor_fails(event):
+    from django.db import DatabaseError, connection, transaction
+
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE cases_caseevent SET note = %s WHERE id = %s", ["rewritten", event.pk])
+    assert CaseEvent.objects.get(pk=event.pk).note == ""
+
+
+def test_a_raw_delete_through_a_cursor_fails(event):
+    from django.db import DatabaseError, connection, transaction
+
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM cases_caseevent WHERE case_id = %s", [event.case_id])
+    assert CaseEvent.objects.filter(case=event.case).count() == 3
+
+
+def test_base_manager_update_and_delete_fail_in_the_database(event):
+    from django.db import DatabaseError, transaction
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        CaseEvent._base_manager.filter(pk=event.pk).update(note="x")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        CaseEvent._base_manager.filter(pk=event.pk)._raw_delete(CaseEvent._base_manager.db)
+    assert CaseEvent.objects.get(pk=event.pk).note == ""
+
+
+def test_deleting_a_user_keeps_their_events_with_the_name(world, event):
+    actor = event.actor
+    assert actor is not None
+    actor.delete()
+    kept = CaseEvent.objects.get(pk=event.pk)
+    assert (kept.actor_id, kept.actor_name) == (None, event.actor_name)

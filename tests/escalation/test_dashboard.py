@@ -219,12 +219,6 @@ def test_empty_fields_of_the_filter_form_mean_any(world, street, web):
     assert 'hx-get="/dashboard/?view=awaiting_dispatch"' in html, "links carry only what was chosen"
 
 
-def test_chart_axis_tops_are_round():
-    from escalation.charts import _nice_max
-
-    assert [_nice_max(v) for v in (1, 5, 9, 13, 99, 777)] == [4, 8, 12, 20, 100, 800]
-
-
 def test_bad_filter_values_are_reported_and_ignored(world, street):
     _fs, page = D.queue(world.street_officer, q(status="bogus"), now=NOW)
     assert "status" in page.errors
@@ -395,7 +389,7 @@ def test_map_draws_every_grid_in_scope_coloured_by_its_cases(world, street):
     cells = {c.id: c for c in D.grid_map(world.street_officer, now=NOW)}
     assert set(cells) == {world.grid_a.id, world.grid_b.id}
     assert cells[world.grid_a.id].overdue == 1  # the red case
-    from escalation.charts import grid_map_svg
+    from escalation.grid_map import grid_map_svg
 
     svg = str(grid_map_svg(list(cells.values()), href=lambda c: f"/dashboard/?grid={c.id}"))
     for grid in (world.grid_a, world.grid_b):
@@ -410,7 +404,7 @@ def test_map_draws_every_grid_in_scope_coloured_by_its_cases(world, street):
 
 
 def test_map_fill_reflects_overdue_then_open_then_nothing():
-    from escalation.charts import cell_fill
+    from escalation.grid_map import cell_fill
 
     assert cell_fill(0, 0, 0, 0) == "#e3f3e7"
     assert cell_fill(3, 0, 3, 0) != cell_fill(3, 1, 3, 1)

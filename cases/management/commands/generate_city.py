@@ -7,7 +7,7 @@ What it builds (all under a city coded 990000, "模拟市", so it never collides
 2. people: a centre officer per district, two per street, one per community; one full-time grid worker per
    grid (seated with the grid's object permissions, as ``staff_assign`` does); the demo's nine departments in
    every district, one liaison each (member of the department's group);
-3. the demo matter catalogue and jurisdiction rules (``governance.demo``), and a default work calendar if
+3. the demo matter catalogue and jurisdiction rules (``demo.governance``), and a default work calendar if
    the database has none;
 4. ``--cases`` cases over the last ``--years`` years, more of them recently (the volume grows), in office
    hours, with a status mix that depends on age (old cases are mostly closed, recent ones spread over
@@ -49,7 +49,7 @@ from guardian.models import UserObjectPermission
 
 from cases.choices import Channel, RatingResult, Status
 from cases.models import Case, CaseDispatch, CaseEvent, CaseGroupObjectPermission, CaseNumberSequence, Rating
-from governance import demo
+from demo import governance as demo
 from governance.choices import DayKind, HandlerKind, Level, RegionLevel, Role, TimeUnit
 from governance.models import (
     CalendarDay,

@@ -1,0 +1,716 @@
+"""The assessment's reads (考核): the 三率 and the 数字城管 indicators of a scope, computed in SQL aggregates,
+and the weight schemes that apply.
+
+Everything here is a read over a user's ``cases.selectors.Scope``: its cases, and the dispatch and rating rows of
+those cases — read by the place they copy from their case (``models.CasePlace``) when the scope is a place,
+so a district's dispatches or ratings of a period come from ``(scope, time)`` indexes, not from joining every
+case of the district. The functions group and count in the database and return a few rows of integers; no
+case is loaded into Python. Rates are computed from those raw counts, which are always returned with them, so any
+scheme (weights, weight of "basically satisfied") can be recomputed from a stored row.
+
+Which date each count uses — the period is ``[start, end)``: local midnight of the first day to local
+midnight after the last day (Asia/Shanghai):
+
+- **received** (受理数): cases *reported* in the period (``reported_at``), merged duplicates left out
+  (a duplicate is the same demand). Every case that reached the platform is owed a response, so a case
+  nobody touched still counts here (otherwise ignoring cases would raise the rate).
+- **responded in time** (按时响应数): of those, cases with a first response (accept, reject, dispatch,
+  sign, self-handle or whistle: ``responded_at``) no later than ``response_due_at`` (the accept limit
+  at filing). A case without a response limit counts once responded.
+- **due** (应办结数): cases (not rejected, not merged) whose current deadline ``due_at`` falls in the
+  period, plus cases closed in the period whose deadline lies outside it (closed early, or late).
+  So a case closed in the period is always in the denominator, and the rate never exceeds 1.
+- **completed** (办结数): cases whose status is ``closed`` and whose ``closed_at`` falls in the period
+  (a reopened case has lost its ``closed_at``; a rejection or a merge is not a completion).
+- **rated / satisfied / basic / unsatisfied** (评价数 …): ratings given in the period (``Rating.rated_at``).
+
+Rates (``indicators.rates_for``): response = responded / received; completion = completed / due;
+satisfaction = (satisfied + basic credit × basic) / rated (the credit is the scheme's, 1.0 in the seed
+street's scheme, 0.9 in Beijing's). A rate whose denominator is 0 is ``None`` (shown "—"); the composite
+is the weighted sum of the rates that exist, divided by the sum of their weights (a grid with nothing
+rated is judged on the other two), ``None`` when no rate exists.
+
+Attribution: grid / community / street rows by the case's place; person rows by ``resolved_by`` (the
+person who resolved the case, all counts restricted to cases they resolved). Department rows add up the
+sources in ``DEPARTMENT_SOURCES``: dispatches (``CaseDispatch``) and summonses (吹哨报到, ``escalation``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Avg, CharField, Count, F, FloatField, Func, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat, TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.choices import Status
+from cases.models import Case, CaseDispatch, Rating
+from cases.selectors import Scope
+from escalation.choices import SummonsStatus
+from escalation.models import Summons
+from governance.choices import RegionLevel
+from governance.errors import InvalidInput
+from governance.models import Department, Region, User
+from grids.models import Grid
+
+from .indicators import DURATION_STEPS, SCORED_INDICATORS, Counts, Rates, Scheme, rates_for
+from .models import SchemeWeight, WeightScheme
+from .periods import Period
+
+#: Dimensions of the tables, in the order the page offers them.
+DIMENSIONS = {
+    "grid": gettext_lazy("网格"),
+    "community": gettext_lazy("社区"),
+    "street": gettext_lazy("街道"),
+    "department": gettext_lazy("职能部门"),
+    "person": gettext_lazy("办结人"),
+}
+
+
+# --- schemes ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredScheme:
+    """A stored scheme as the arithmetic's value, with where it applies."""
+
+    scheme: Scheme
+    region_id: int | None
+    is_default: bool
+
+
+def stored_schemes() -> list[StoredScheme]:
+    """Every stored scheme (the default first, then by name), read in one query over the weight rows joined to
+    their scheme — a scheme without any weight row has nothing to count and is left out."""
+    rows = SchemeWeight.objects.select_related("scheme").order_by("-scheme__is_default", "scheme__name", "id")
+    grouped: dict[int, tuple[WeightScheme, list[SchemeWeight]]] = {}
+    for weight in rows:
+        grouped.setdefault(weight.scheme_id, (weight.scheme, []))[1].append(weight)
+    return [StoredScheme(s.as_scheme(ws), s.region_id, s.is_default) for s, ws in grouped.values()]
+
+
+def schemes(stored: list[StoredScheme] | None = None) -> list[Scheme]:
+    """Every stored scheme as the arithmetic's value (the default first, then by name)."""
+    return [s.scheme for s in (stored_schemes() if stored is None else stored)]
+
+
+def scheme_for(name: str | None = None, *, user=None, stored: list[StoredScheme] | None = None) -> Scheme:
+    """The scheme called ``name``; without a name, the one that applies to ``user`` (``scheme_applying_to``).
+
+    ``stored``: the schemes already read (``stored_schemes()``), to spare the query. Unknown name →
+    InvalidInput; no scheme stored at all → InvalidInput (the data migration makes two)."""
+    stored = stored_schemes() if stored is None else stored
+    if name:
+        found = next((s for s in stored if s.scheme.name == name), None)
+        if found is None:
+            raise InvalidInput(_("未知的考核方案：%(name)s") % {"name": name}, code="scheme")
+        return found.scheme
+    region = getattr(user, "region", None) if getattr(user, "region_id", None) else None
+    return scheme_applying_to(region, stored=stored)
+
+
+def scheme_applying_to(region: Region | None, *, stored: list[StoredScheme] | None = None) -> Scheme:
+    """The most specific scheme for ``region``: its street's, else its district's, else the default.
+
+    A community's people are judged by their street's scheme, a street's by its own or its district's; a
+    city (or an admin, ``region=None``) by the default. With no default stored, the first by name stands in.
+    The region's ancestors are walked only when some street or district has a scheme of its own."""
+    stored = stored_schemes() if stored is None else stored
+    by_region = {s.region_id: s for s in stored if s.region_id}
+    if region is not None and by_region:
+        for level in (RegionLevel.STREET, RegionLevel.DISTRICT):
+            ancestor = region.ancestor(level)
+            if ancestor is not None and ancestor.id in by_region:
+                return by_region[ancestor.id].scheme
+    default = next((s for s in stored if s.is_default), None) or next(iter(stored), None)
+    if default is None:
+        raise InvalidInput(_("尚未配置考核方案，请管理员在后台添加"), code="scheme")
+    return default.scheme
+
+
+# --- rows -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One line of an assessment table: who, their raw counts, their rates under the scheme, their rank."""
+
+    key: Any
+    label: str
+    counts: Counts
+    rates: Rates | None = None
+    rank: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def rank_rows(rows: list[Row], scheme: Scheme) -> list[Row]:
+    """Compute rates, sort by composite (best first, rows without a composite last) and rank (ties share a rank)."""
+    for row in rows:
+        row.rates = rates_for(row.counts, scheme)
+    rows.sort(key=lambda r: (r.rates.composite is None, -(r.rates.composite or 0), -r.counts.received, r.label))
+    previous, rank = None, 0
+    for i, row in enumerate(rows, start=1):
+        value = row.rates.composite
+        if value is None:
+            row.rank = None
+            continue
+        if previous is None or round(value, 9) != round(previous, 9):
+            rank = i
+        row.rank, previous = rank, value
+    return rows
+
+
+# --- the SQL parts --------------------------------------------------------------------------------
+
+
+def in_period(prefix: str, period: Period, name: str) -> Q:
+    return period.q(f"{prefix}{name}")
+
+
+def received_q(period: Period, prefix: str = "") -> Q:
+    return in_period(prefix, period, "reported_at") & ~Q(**{f"{prefix}status": Status.MERGED})
+
+
+def responded_q(period: Period, prefix: str = "") -> Q:
+    in_time = Q(**{f"{prefix}response_due_at__isnull": True}) | Q(
+        **{f"{prefix}responded_at__lte": F(f"{prefix}response_due_at")}
+    )
+    return received_q(period, prefix) & Q(**{f"{prefix}responded_at__isnull": False}) & in_time
+
+
+def due_q(period: Period, prefix: str = "") -> Q:
+    live = ~Q(**{f"{prefix}status__in": [Status.REJECTED, Status.MERGED]})
+    return live & (in_period(prefix, period, "due_at") | completed_q(period, prefix))
+
+
+def completed_q(period: Period, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}status": Status.CLOSED}) & in_period(prefix, period, "closed_at")
+
+
+def touches_q(period: Period, prefix: str = "") -> Q:
+    """Cases any case-dated count may use: reported, due or closed in the period (each an indexed range)."""
+    return (
+        in_period(prefix, period, "reported_at")
+        | in_period(prefix, period, "due_at")
+        | in_period(prefix, period, "closed_at")
+    )
+
+
+def _case_counts(period: Period, prefix: str = "") -> dict[str, Count]:
+    pk = f"{prefix}id" if prefix else "id"
+    return {
+        "received": Count(pk, filter=received_q(period, prefix)),
+        "responded": Count(pk, filter=responded_q(period, prefix)),
+        "due": Count(pk, filter=due_q(period, prefix)),
+        "completed": Count(pk, filter=completed_q(period, prefix)),
+    }
+
+
+def _rating_row_counts() -> dict[str, Count]:
+    """The satisfaction counts over ``Rating`` rows (which carry their case's place: ``models.CasePlace``)."""
+    return {
+        "rated": Count("id"),
+        "satisfied": Count("id", filter=Q(result="satisfied")),
+        "basic": Count("id", filter=Q(result="basic")),
+        "unsatisfied": Count("id", filter=Q(result="unsatisfied")),
+    }
+
+
+def _rating_counts(prefix: str = "") -> dict[str, Count]:
+    pk = f"{prefix}id" if prefix else "id"
+    result = f"{prefix}ratings__result"
+    return {
+        "rated": Count(pk),
+        "satisfied": Count(pk, filter=Q(**{result: "satisfied"})),
+        "basic": Count(pk, filter=Q(**{result: "basic"})),
+        "unsatisfied": Count(pk, filter=Q(**{result: "unsatisfied"})),
+    }
+
+
+def _grouped(
+    cases: QuerySet[Case], period: Period, keys: tuple[str, ...], ratings: QuerySet[Rating] | None = None
+) -> dict[tuple, Counts]:
+    """Two grouped queries (case-dated counts; ratings in the period) merged by ``keys``. ``ratings``: the
+    scope's rating rows when ``keys`` are place columns (they carry them), else the ratings join the cases."""
+    out: dict[tuple, Counts] = {}
+    case_rows = cases.filter(touches_q(period)).order_by().values(*keys).annotate(**_case_counts(period))
+    for r in case_rows:
+        out.setdefault(tuple(r[k] for k in keys), Counts()).add(r)
+    if ratings is not None:
+        rating_rows = ratings.filter(period.q("rated_at")).order_by().values(*keys).annotate(**_rating_row_counts())
+    else:
+        rating_rows = (
+            cases.filter(period.q("ratings__rated_at"), ratings__latest=True)
+            .order_by()
+            .values(*keys)
+            .annotate(**_rating_counts())
+        )
+    for r in rating_rows:
+        out.setdefault(tuple(r[k] for k in keys), Counts()).add(r)
+    return out
+
+
+def place_counts(scope: Scope, period: Period) -> dict[tuple[int | None, int | None, int], Counts]:
+    """Raw counts per (grid, community, street) — 2 queries; grid, community, street and total roll up from it."""
+    return _grouped(
+        scope.cases, period, ("grid_id", "community_id", "street_id"), scope.rows(Rating).filter(latest=True)
+    )
+
+
+def totals(scope: Scope, period: Period) -> Counts:
+    """Raw counts of the whole scope (2 aggregate queries)."""
+    total = Counts()
+    total.add(scope.cases.filter(touches_q(period)).aggregate(**_case_counts(period)))
+    total.add(scope.rows(Rating).filter(latest=True).filter(period.q("rated_at")).aggregate(**_rating_row_counts()))
+    return total
+
+
+def _rollup(place: dict[tuple, Counts], index: int) -> dict[Any, Counts]:
+    out: dict[Any, Counts] = {}
+    for key, counts in place.items():
+        out.setdefault(key[index], Counts()).add(counts)
+    return out
+
+
+def _labelled(counts: dict[Any, Counts], labels: dict[Any, str], none_label: str) -> list[Row]:
+    return [Row(key, labels.get(key, none_label) if key is not None else none_label, c) for key, c in counts.items()]
+
+
+def place_rows(
+    scope: Scope, period: Period, by: str, scheme: Scheme, *, place: dict[tuple, Counts] | None = None
+) -> list[Row]:
+    """Ranked rows per grid, community or street (2 grouped queries, none when ``place`` is given, + 1 for names)."""
+    place = place_counts(scope, period) if place is None else place
+    index = {"grid": 0, "community": 1, "street": 2}[by]
+    counts = _rollup(place, index)
+    ids = [k for k in counts if k is not None]
+    if by == "grid":
+        grids = Grid.objects.filter(id__in=ids).values("id", "name", "code")
+        labels = {g["id"]: f"{g['name']}（{g['code']}）" for g in grids}
+        none_label = _("（未划入网格）")
+    else:
+        labels = dict(Region.objects.filter(id__in=ids).values_list("id", "name"))
+        none_label = _("（无社区）")
+    return rank_rows(_labelled(counts, labels, none_label), scheme)
+
+
+def person_rows(scope: Scope, period: Period, scheme: Scheme) -> list[Row]:
+    """Ranked rows per person who resolved the cases (``resolved_by``); cases not resolved by anyone are left out."""
+    grouped = _grouped(scope.cases.filter(resolved_by__isnull=False), period, ("resolved_by",))
+    counts = {k[0]: c for k, c in grouped.items()}
+    users = User.objects.filter(id__in=list(counts)).values("id", "full_name", "username")
+    labels = {u["id"]: u["full_name"] or u["username"] for u in users}
+    return rank_rows(_labelled(counts, labels, _("（未知）")), scheme)
+
+
+# --- departments -------------------------------------------------------------------------------------
+
+
+def dispatch_department_counts(scope: Scope, period: Period) -> dict[int, Counts]:
+    """Per-department raw counts from dispatches (``CaseDispatch`` rows to a department), 3 grouped queries.
+
+    - received: dispatches to the department made in the period (``dispatched_at``; a re-dispatch after a
+      return is a new dispatch);
+    - responded: of those, dispatches signed for or returned (a return is an answer too). A dispatch row
+      carries no sign-for deadline of its own (the rule's accept limit is working time, kept on the case
+      only at arrival), so any sign-for or return counts; summons report-ins (``summons_department_counts``)
+      are judged against their own report-in deadline;
+    - due / completed / ratings: as for places (case dates, see the module doc), over the distinct cases the
+      department was dispatched to and did not return.
+
+    The dispatches of the period are read from the scope's dispatch rows (``(scope, dispatched_at)``); the
+    case-dated counts start from the scoped cases and join their dispatches (conditions on the dispatch in the
+    same ``filter`` call, so they apply to the same joined row): the scope and the period's date indexes drive it.
+    """
+    out: dict[int, Counts] = {}
+    cases = scope.cases
+    dept = "dispatches__department_id"
+    sent = (
+        scope.rows(CaseDispatch)
+        .filter(period.q("dispatched_at"), department__isnull=False)
+        .order_by()
+        .values("department_id")
+        .annotate(
+            received=Count("id"),
+            responded=Count("id", filter=Q(signed_at__isnull=False) | Q(returned_at__isnull=False)),
+        )
+    )
+    kept = {"dispatches__department__isnull": False, "dispatches__returned_at__isnull": True}
+    due = (
+        cases.filter(in_period("", period, "due_at") | in_period("", period, "closed_at"), **kept)
+        .order_by()
+        .values(dept)
+        .annotate(
+            due=Count("id", distinct=True, filter=due_q(period)),
+            completed=Count("id", distinct=True, filter=completed_q(period)),
+        )
+    )
+    rated = (
+        cases.filter(period.q("ratings__rated_at"), ratings__latest=True, **kept)
+        .order_by()
+        .values(dept)
+        .annotate(
+            rated=Count("id", distinct=True),
+            satisfied=Count("id", distinct=True, filter=Q(ratings__result="satisfied")),
+            basic=Count("id", distinct=True, filter=Q(ratings__result="basic")),
+            unsatisfied=Count("id", distinct=True, filter=Q(ratings__result="unsatisfied")),
+        )
+    )
+    for r in sent:
+        out.setdefault(r.pop("department_id"), Counts()).add(r)
+    for rows in (due, rated):
+        for r in rows:
+            out.setdefault(r.pop(dept), Counts()).add(r)
+    return out
+
+
+def summons_department_counts(scope: Scope, period: Period) -> dict[int, Counts]:
+    """Per-department raw counts from summonses (吹哨报到) on the scope's cases, 3 grouped queries:
+
+    - received: summonses of whistles blown in the period (``Whistle.blown_at``);
+    - responded in time: of those, summonses reported in (报到) no later than their ``report_in_due_at``
+      (a late report-in, ``reported_late``, does not count);
+    - due / completed / ratings: the distinct cases the department was summoned to and did not hand back
+      (summons not ``returned``), with the case dates above (due or closed in the period; closed in the
+      period; rated in the period).
+    """
+    out: dict[int, Counts] = {}
+    base = Summons.objects.filter(case__in=scope.cases.values("pk")).order_by()
+    sent = (
+        base.filter(period.q("whistle__blown_at"))
+        .values("department_id")
+        .annotate(
+            received=Count("id"),
+            responded=Count("id", filter=Q(reported_in_at__isnull=False, reported_in_at__lte=F("report_in_due_at"))),
+        )
+    )
+    kept = base.exclude(status=SummonsStatus.RETURNED)
+    due = (
+        kept.filter(in_period("case__", period, "due_at") | in_period("case__", period, "closed_at"))
+        .values("department_id")
+        .annotate(
+            due=Count("case", distinct=True, filter=due_q(period, "case__")),
+            completed=Count("case", distinct=True, filter=completed_q(period, "case__")),
+        )
+    )
+    rated = (
+        kept.filter(period.q("case__ratings__rated_at"), case__ratings__latest=True)
+        .values("department_id")
+        .annotate(
+            rated=Count("case", distinct=True),
+            satisfied=Count("case", distinct=True, filter=Q(case__ratings__result="satisfied")),
+            basic=Count("case", distinct=True, filter=Q(case__ratings__result="basic")),
+            unsatisfied=Count("case", distinct=True, filter=Q(case__ratings__result="unsatisfied")),
+        )
+    )
+    for rows in (sent, due, rated):
+        for r in rows:
+            out.setdefault(r.pop("department_id"), Counts()).add(r)
+    return out
+
+
+#: Where department rows come from; each ``fn(scope, period) -> {department_id: Counts}``. A case both
+#: dispatched to and summoned for the same department counts in both — they are two duties.
+DEPARTMENT_SOURCES: list[Callable[[Scope, Period], dict[int, Counts]]] = [
+    dispatch_department_counts,
+    summons_department_counts,
+]
+
+
+def department_counts(scope: Scope, period: Period) -> dict[int, Counts]:
+    """The sum of every source in ``DEPARTMENT_SOURCES`` per department."""
+    out: dict[int, Counts] = {}
+    for source in DEPARTMENT_SOURCES:
+        for dept_id, counts in source(scope, period).items():
+            out.setdefault(dept_id, Counts()).add(counts)
+    return out
+
+
+def department_rows(scope: Scope, period: Period, scheme: Scheme) -> list[Row]:
+    counts = department_counts(scope, period)
+    labels = dict(Department.objects.filter(id__in=list(counts)).values_list("id", "name"))
+    return rank_rows(_labelled(counts, labels, _("（未知部门）")), scheme)
+
+
+def rows_by(scope: Scope, period: Period, by: str, scheme: Scheme) -> list[Row]:
+    """The ranked table for one dimension (``DIMENSIONS``). Unknown dimension → InvalidInput."""
+    if by in ("grid", "community", "street"):
+        return place_rows(scope, period, by, scheme)
+    if by == "department":
+        return department_rows(scope, period, scheme)
+    if by == "person":
+        return person_rows(scope, period, scheme)
+    raise InvalidInput(_("未知的统计维度：%(by)s") % {"by": by}, code="by")
+
+
+# --- the 数字城管 indicators ----------------------------------------------------------------------------
+
+
+class SecondsBetween(Func):
+    """``end - start`` in seconds as a float, on PostgreSQL and SQLite alike (one helper, per-vendor SQL)."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def __init__(self, end: str, start: str, **extra: Any) -> None:
+        super().__init__(F(end), F(start), **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):  # pragma: no cover - per-vendor below
+        raise NotImplementedError(f"SecondsBetween is not implemented for {connection.vendor}")
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, template="EXTRACT(EPOCH FROM (%(expressions)s))", arg_joiner=" - ", **extra_context
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        end, end_params = compiler.compile(self.source_expressions[0])
+        start, start_params = compiler.compile(self.source_expressions[1])
+        return f"((julianday({end}) - julianday({start})) * 86400.0)", [*end_params, *start_params]
+
+
+@dataclass
+class Indicators:
+    """The 数字城管 indicators of a scope and period, with their raw counts (rates None when undefined).
+
+    - on-time closure (按期结案率) = closed in the period and resolved by the deadline / due (the 三率's "due");
+    - on-time handling (及时处置率) = resolved in the period by the deadline / resolved in the period
+      (``resolved_on_time``; a reworked case counts at its last resolution);
+    - rework (返工率) = closed in the period with ``rework_count > 0`` / closed in the period;
+    - reopen (重办率) = closed in the period that were reopened after an unsatisfied rating (``reopen_count > 0``)
+      / closed in the period;
+    - correct dispatch (准确派遣率) = 1 − return actions / dispatch actions in the period, counted on the
+      ``CaseDispatch`` rows (one per target; an action writes its rows with one instant, so distinct
+      (case, ``dispatched_at``) pairs are the "dispatch" events and distinct (case, ``returned_at``) pairs the
+      "return" events — the same numbers as the audit trail, read from a table a tenth of its size);
+    - extension (延期率) = closed in the period with an approved extension / closed in the period;
+    - overdue (超期率) = due cases resolved late, or not resolved and past their deadline at the end of the
+      period (or now, if earlier; cases on hold excepted) / due;
+    - average duration per step over the cases closed in the period (seconds; steps that did not happen
+      or whose timestamps run backwards after a re-dispatch are left out).
+    """
+
+    counts: dict[str, int]
+    rates: dict[str, float | None]
+    durations: list[dict[str, Any]]
+
+
+def _ratio(num: float, den: int) -> float | None:
+    return num / den if den else None
+
+
+def _action_key(moment: str) -> Concat:
+    """One dispatch (or return) action writes all its ``CaseDispatch`` rows with the same instant, so the
+    distinct (case, instant) pairs count the actions: one dispatch to two departments is one dispatch."""
+    return Concat(Cast("case_id", CharField()), Value("@"), Cast(moment, CharField()), output_field=CharField())
+
+
+def standard_indicators(scope: Scope, period: Period, *, now: datetime | None = None) -> Indicators:
+    """Two queries: one aggregate over the cases, one over the scope's dispatch rows (dispatches and returns)."""
+    now = now or timezone.now()
+    cases = scope.cases
+    bound = min(now, period.end)
+    due = due_q(period)
+    closed = completed_q(period)
+    resolved = period.q("resolved_at")
+    overdue = due & (
+        Q(resolved_on_time=False) | (Q(resolved_at__isnull=True, due_at__lt=bound) & ~Q(status=Status.ON_HOLD))
+    )
+    # Aggregate aliases carry an "n_"/"avg_" prefix: Django refuses an alias equal to a field name.
+    aggregates: dict[str, Any] = {
+        "n_due": Count("id", filter=due),
+        "n_closed": Count("id", filter=closed),
+        "n_closed_on_time": Count("id", filter=due & closed & Q(resolved_on_time=True)),
+        "n_resolved": Count("id", filter=resolved),
+        "n_resolved_on_time": Count("id", filter=resolved & Q(resolved_on_time=True)),
+        "n_reworked": Count("id", filter=closed & Q(rework_count__gt=0)),
+        "n_reopened": Count("id", filter=closed & Q(reopen_count__gt=0)),
+        "n_extended": Count("id", filter=closed & Q(extension_count__gt=0)),
+        "n_overdue": Count("id", filter=overdue),
+    }
+    for key, _label, later, earlier in DURATION_STEPS:
+        aggregates[f"avg_{key}"] = Avg(
+            SecondsBetween(later, earlier), filter=closed & Q(**{f"{later}__gte": F(earlier)})
+        )
+    touched = in_period("", period, "due_at") | in_period("", period, "closed_at") | resolved
+    agg = cases.filter(touched).aggregate(**aggregates)
+    sent, back = period.q("dispatched_at"), period.q("returned_at")
+    events = (
+        scope.rows(CaseDispatch)
+        .filter(sent | back)
+        .order_by()
+        .aggregate(
+            n_dispatches=Count(_action_key("dispatched_at"), distinct=True, filter=sent),
+            n_returns=Count(_action_key("returned_at"), distinct=True, filter=back),
+        )
+    )
+    counts = {k.removeprefix("n_"): int(v or 0) for k, v in (agg | events).items() if k.startswith("n_")}
+    rates = {
+        "on_time_closure": _ratio(counts["closed_on_time"], counts["due"]),
+        "on_time_handling": _ratio(counts["resolved_on_time"], counts["resolved"]),
+        "rework": _ratio(counts["reworked"], counts["closed"]),
+        "reopen": _ratio(counts["reopened"], counts["closed"]),
+        "correct_dispatch": (1 - counts["returns"] / counts["dispatches"]) if counts["dispatches"] else None,
+        "extension": _ratio(counts["extended"], counts["closed"]),
+        "overdue": _ratio(counts["overdue"], counts["due"]),
+    }
+    durations = [
+        {"key": key, "label": str(label), "seconds": agg[f"avg_{key}"]}
+        for key, label, _later, _earlier in DURATION_STEPS
+    ]
+    return Indicators(counts, rates, durations)
+
+
+# --- trends -------------------------------------------------------------------------------------------
+
+#: Status groups of the daily chart (stacked bottom to top).
+STATUS_GROUPS = [
+    ("waiting", gettext_lazy("待受理/待派遣"), (Status.REPORTED, Status.ACCEPTED)),
+    ("handling", gettext_lazy("处置中"), (Status.DISPATCHED, Status.IN_PROGRESS, Status.ON_HOLD)),
+    ("resolved", gettext_lazy("待核查"), (Status.RESOLVED,)),
+    ("closed", gettext_lazy("已结案"), (Status.CLOSED,)),
+    ("other", gettext_lazy("不予受理/合并"), (Status.REJECTED, Status.MERGED)),
+]
+
+
+def daily_status(scope: Scope, period: Period) -> list[dict[str, Any]]:
+    """Cases reported each day of the period, by their status now (one grouped query).
+
+    Returns one dict per day: ``{"day": date, "waiting": n, "handling": n, "resolved": n, "closed": n,
+    "other": n, "total": n}`` — every day present, zeros included.
+    """
+    group_of = {s: key for key, _label, statuses in STATUS_GROUPS for s in statuses}
+    tz = timezone.get_current_timezone()
+    rows = (
+        scope.cases.filter(period.q("reported_at"))
+        .order_by()
+        .annotate(day=TruncDate("reported_at", tzinfo=tz))
+        .values("day", "status")
+        .annotate(n=Count("id"))
+    )
+    empty = {key: 0 for key, _l, _s in STATUS_GROUPS}
+    days = {period.date_from + timedelta(days=i): dict(empty) for i in range(period.days)}
+    for r in rows:
+        day = r["day"]
+        if isinstance(day, str):  # pragma: no cover - some SQLite builds return text
+            day = date.fromisoformat(day)
+        if day in days:
+            days[day][group_of.get(r["status"], "other")] += r["n"]
+    return [{"day": d, **v, "total": sum(v.values())} for d, v in sorted(days.items())]
+
+
+def weekly_rates(scope: Scope, *, last_day: date, weeks: int, scheme: Scheme) -> list[dict[str, Any]]:
+    """The 三率 of each of ``weeks`` Monday–Sunday weeks ending with the week of ``last_day``.
+
+    Two queries whatever ``weeks`` is: one aggregate with a conditional count per week and count (explicit
+    aware bounds, so the buckets are local weeks on every database), and one over ratings.
+    Returns ``[{"period": Period, "counts": Counts, "rates": Rates}]`` oldest first.
+    """
+    last_week = Period.week_of(last_day)
+    periods = [
+        Period(last_week.date_from - timedelta(weeks=i), last_week.date_to - timedelta(weeks=i))
+        for i in range(weeks - 1, -1, -1)
+    ]
+    whole = Period(periods[0].date_from, periods[-1].date_to)
+    case_aggs: dict[str, Any] = {}
+    rating_aggs: dict[str, Any] = {}
+    for i, p in enumerate(periods):
+        for name, expr in _case_counts(p).items():
+            case_aggs[f"{name}_{i}"] = expr
+        in_p = p.q("rated_at")
+        rating_aggs[f"rated_{i}"] = Count("id", filter=in_p)
+        rating_aggs[f"satisfied_{i}"] = Count("id", filter=in_p & Q(result="satisfied"))
+        rating_aggs[f"basic_{i}"] = Count("id", filter=in_p & Q(result="basic"))
+    a = scope.cases.filter(touches_q(whole)).aggregate(**case_aggs)
+    b = scope.rows(Rating).filter(latest=True).filter(whole.q("rated_at")).aggregate(**rating_aggs)
+    out = []
+    for i, p in enumerate(periods):
+        counts = Counts(
+            received=a[f"received_{i}"],
+            responded=a[f"responded_{i}"],
+            due=a[f"due_{i}"],
+            completed=a[f"completed_{i}"],
+            rated=b[f"rated_{i}"],
+            satisfied=b[f"satisfied_{i}"],
+            basic=b[f"basic_{i}"],
+        )
+        counts.unsatisfied = counts.rated - counts.satisfied - counts.basic
+        out.append({"period": p, "counts": counts, "rates": rates_for(counts, scheme)})
+    return out
+
+
+# --- the page as a whole -------------------------------------------------------------------------------
+
+
+@dataclass
+class Assessment:
+    period: Period
+    scheme: Scheme
+    by: str
+    total: Counts
+    total_rates: Rates
+    rows: list[Row]
+    indicators: Indicators
+    composites: dict[str, float | None]  # composite of the scope under every configured scheme
+
+
+def assessment(
+    scope: Scope,
+    *,
+    period: Period,
+    scheme: Scheme,
+    by: str,
+    now: datetime | None = None,
+    compare: list[Scheme] | None = None,
+) -> Assessment:
+    """Everything the assessment page shows, in a fixed number of queries whatever the row count: the place
+    counts (2; the scope's total is their sum, and grid / community / street rows roll up from them), the
+    chosen dimension's rows when it is not a place (2–6), the names (1), the indicators (2). ``compare``: the
+    schemes whose composite of the total is shown too (default: every stored scheme, 2 more queries)."""
+    if by not in DIMENSIONS:
+        raise InvalidInput(_("未知的统计维度：%(by)s") % {"by": by}, code="by")
+    place = place_counts(scope, period)
+    total = Counts()
+    for counts in place.values():
+        total.add(counts)
+    if by in ("grid", "community", "street"):
+        rows = place_rows(scope, period, by, scheme, place=place)
+    else:
+        rows = rows_by(scope, period, by, scheme)
+    return Assessment(
+        period=period,
+        scheme=scheme,
+        by=by,
+        total=total,
+        total_rates=rates_for(total, scheme),
+        rows=rows,
+        indicators=standard_indicators(scope, period, now=now),
+        composites={s.name: rates_for(total, s).composite for s in (schemes() if compare is None else compare)},
+    )
+
+
+def default_dimension(user) -> str:
+    """Grid rows for community and street staff; street rows for the district, the city and admins."""
+    region = getattr(user, "region", None) if getattr(user, "region_id", None) else None
+    if region is not None and region.level in ("community", "street"):
+        return "grid"
+    return "street"
+
+
+def flatten(rows: Iterable[Row]) -> Iterable[dict[str, Any]]:
+    """Rows as flat dicts (exports and the API): label, rank, raw counts, rates."""
+    for row in rows:
+        rates = row.rates
+        yield {
+            "key": row.key,
+            "label": row.label,
+            "rank": row.rank,
+            **row.counts.as_dict(),
+            **{f"{i.key}_rate": rates.values[i.key] if rates else None for i in SCORED_INDICATORS},
+            "composite": rates.composite if rates else None,
+        }

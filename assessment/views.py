@@ -1,0 +1,223 @@
+"""The assessment page (考核): the 三率 and the 数字城管 indicators of the user's scope for a period, its CSV /
+XLSX exports and its two SVG trend charts. Thin: ``selectors`` computes everything in SQL aggregates,
+``charts`` draws, ``exports`` writes the files.
+
+``?from=YYYY-MM-DD&to=YYYY-MM-DD`` (default: the current week), ``?scheme=<name>`` (a stored
+``WeightScheme``; default: the one that applies to the user's street or district, else the default scheme),
+``?by=grid|community|street|department|person``. Bad input re-renders the page for the default period with
+the message (HTTP 400); the exports and the charts answer 400 with the message.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from cases.selectors import scope_for
+from governance.errors import InvalidInput
+
+from . import charts, exports, selectors
+from .indicators import SCORED_INDICATORS, STANDARD_INDICATORS, Rates, Scheme, percent
+from .periods import Period
+from .permissions import may_assess
+
+
+def _read(request: HttpRequest, stored: list[selectors.StoredScheme]) -> tuple[Period, Scheme, str]:
+    g = request.GET
+    period = Period.parse(g.get("from"), g.get("to"))
+    scheme = selectors.scheme_for(g.get("scheme") or None, user=request.user, stored=stored)
+    by = g.get("by") or selectors.default_dimension(request.user)
+    if by not in selectors.DIMENSIONS:
+        raise InvalidInput(_("未知的统计维度：%(by)s") % {"by": by}, code="by")
+    return period, scheme, by
+
+
+def _forbidden(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "forbidden.html",
+        {"message": _("考核统计仅供综治中心工作人员和管理员查看")},
+        status=403,
+    )
+
+
+def _bad_request(exc: InvalidInput) -> HttpResponse:
+    return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+
+
+@login_required
+@require_GET
+def assessment_page(request: HttpRequest) -> HttpResponse:
+    if not may_assess(request.user):
+        return _forbidden(request)
+    stored = selectors.stored_schemes()
+    error, status = None, 200
+    try:
+        period, scheme, by = _read(request, stored)
+    except InvalidInput as exc:
+        error, status = exc.message, 400
+        period = Period.week_of(timezone.localdate())
+        scheme = selectors.scheme_for(user=request.user, stored=stored)
+        by = selectors.default_dimension(request.user)
+    all_schemes = selectors.schemes(stored)
+    scope = scope_for(request.user)
+    result = selectors.assessment(scope, period=period, scheme=scheme, by=by, compare=all_schemes)
+    for row in result.rows:
+        row.pct = _pct(row.rates)
+        row.pct_scored = [(i.key, row.pct[i.key]) for i in SCORED_INDICATORS]
+    base = {"from": period.date_from.isoformat(), "to": period.date_to.isoformat(), "scheme": scheme.name}
+    region = request.user.region if request.user.region_id else None
+    shares = scheme.shares()
+    total_pct = _pct(result.total_rates)
+    context = {
+        "error": error,
+        "result": result,
+        "period": period,
+        "scheme": scheme,
+        "scored": [
+            {"key": i.key, "label": i.label, "share": _share(shares.get(i.key)), "value": total_pct[i.key]}
+            for i in SCORED_INDICATORS
+        ],
+        "schemes": all_schemes,
+        "by": by,
+        "dimensions": [(key, label, urlencode({**base, "by": key})) for key, label in selectors.DIMENSIONS.items()],
+        "dimension_label": selectors.DIMENSIONS[by],
+        "rows": result.rows[:500],
+        "rows_cut": max(len(result.rows) - 500, 0),
+        "total": result.total,
+        "rates": result.total_rates,
+        "pct": total_pct,
+        "indicator_rows": [
+            (STANDARD_INDICATORS[key], percent(value), key) for key, value in result.indicators.rates.items()
+        ],
+        "indicator_counts": result.indicators.counts,
+        "durations": [{**d, "text": _duration(d["seconds"])} for d in result.indicators.durations],
+        "composites": [(s, percent(result.composites.get(s.name), 2)) for s in all_schemes],
+        "query": urlencode({**base, "by": by}),
+        "chart_query": urlencode(base),
+        "scope_name": region.name if region else _("全部辖区"),
+        "prev_week": urlencode({**base, **_bounds(period.shifted(-7)), "by": by}),
+        "next_week": urlencode({**base, **_bounds(period.shifted(7)), "by": by}),
+    }
+    return render(request, "assessment/assessment.html", context, status=status)
+
+
+def _share(share: float | None) -> str:
+    """An indicator's share of the composite, "—" when the scheme does not count it."""
+    return "—" if not share else f"{share * 100:.4g}%"
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    if seconds < 3600:
+        return _("%(n)s 分钟") % {"n": round(seconds / 60)}
+    if seconds < 48 * 3600:
+        return _("%(n).1f 小时") % {"n": seconds / 3600}
+    return _("%(n).1f 天") % {"n": seconds / 86400}
+
+
+def _pct(rates: Rates | None) -> dict[str, str]:
+    if rates is None:
+        return {}
+    return {
+        **{i.key: percent(rates.values[i.key]) for i in SCORED_INDICATORS},
+        "composite": percent(rates.composite, 2),
+    }
+
+
+def _bounds(period: Period) -> dict[str, str]:
+    return {"from": period.date_from.isoformat(), "to": period.date_to.isoformat()}
+
+
+@login_required
+@require_GET
+def assessment_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """``/assessment/export.csv`` — the chosen table; ``/assessment/export.xlsx`` — summary plus every table."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    if not may_assess(request.user):
+        return _forbidden(request)
+    stored = selectors.stored_schemes()
+    try:
+        period, scheme, by = _read(request, stored)
+    except InvalidInput as exc:
+        return _bad_request(exc)
+    scope = scope_for(request.user)
+    result = selectors.assessment(scope, period=period, scheme=scheme, by=by, compare=selectors.schemes(stored))
+    if fmt == "csv":
+        return exports.assessment_csv(result, dimension_label=str(selectors.DIMENSIONS[by]))
+    tables = [
+        (str(label), selectors.rows_by(scope, period, key, scheme)) for key, label in selectors.DIMENSIONS.items()
+    ]
+    return exports.assessment_xlsx(result, tables)
+
+
+# --- the two trend charts the page embeds -------------------------------------------------------------------
+
+DAILY_COLOURS = {
+    "waiting": "#1f5fbf",
+    "handling": "#6a4fc3",
+    "resolved": "#c98a00",
+    "closed": "#1e6b33",
+    "other": "#8a94a3",
+}
+#: Line colours of the weekly chart: the scored indicators in list order, then the composite (dashed).
+WEEKLY_COLOURS = ["#1f5fbf", "#1e6b33", "#c98a00", "#6a4fc3", "#0e7c86", "#8a5a00"]
+COMPOSITE_COLOUR = "#a3211a"
+
+
+def _svg(body: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="image/svg+xml; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=60"
+    return response
+
+
+@login_required
+@require_GET
+def chart_daily(request: HttpRequest) -> HttpResponse:
+    """Cases reported per day of the period, stacked by their current status group."""
+    if not may_assess(request.user):
+        return _forbidden(request)
+    try:
+        period = Period.parse(request.GET.get("from"), request.GET.get("to"))
+    except InvalidInput as exc:
+        return _bad_request(exc)
+    days = selectors.daily_status(scope_for(request.user), period)
+    series = [charts.Series(key, str(label), DAILY_COLOURS[key]) for key, label, _s in selectors.STATUS_GROUPS]
+    rows = [{**d, "label": d["day"].strftime("%m-%d")} for d in days]
+    title = _("每日上报案件（按当前状态）")
+    desc = "；".join(f"{r['label']}：{r['total']}" for r in rows)
+    return _svg(charts.stacked_bars_svg(rows, series, label_key="label", title=title, desc=desc))
+
+
+@login_required
+@require_GET
+def chart_weekly(request: HttpRequest) -> HttpResponse:
+    """The scored indicators and the composite of the eight weeks ending with the period's last week."""
+    if not may_assess(request.user):
+        return _forbidden(request)
+    try:
+        period = Period.parse(request.GET.get("from"), request.GET.get("to"))
+        scheme = selectors.scheme_for(request.GET.get("scheme") or None, user=request.user)
+    except InvalidInput as exc:
+        return _bad_request(exc)
+    weeks = selectors.weekly_rates(scope_for(request.user), last_day=period.date_to, weeks=8, scheme=scheme)
+    rows = [
+        {"label": w["period"].date_from.strftime("%m-%d"), **w["rates"].values, "composite": w["rates"].composite}
+        for w in weeks
+    ]
+    series = [
+        charts.Series(i.key, str(i.label), WEEKLY_COLOURS[n % len(WEEKLY_COLOURS)])
+        for n, i in enumerate(SCORED_INDICATORS)
+    ]
+    series.append(charts.Series("composite", _("综合"), COMPOSITE_COLOUR, dashed=True))
+    title = _("近八周三率（%(scheme)s）") % {"scheme": scheme.label}
+    desc = "；".join(f"{r['label']}：" + "/".join(percent(r[i.key]) for i in SCORED_INDICATORS) for r in rows)
+    return _svg(charts.lines_svg(rows, series, label_key="label", title=title, desc=desc))

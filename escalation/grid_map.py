@@ -1,0 +1,142 @@
+"""Server-side SVG of the dashboard's grid map: one clickable shape per grid, coloured by open and overdue cases.
+No JS, no CDN, no tiles. Pure functions: data in, SVG text out (every label escaped).
+
+The map's viewBox is 330 units wide — about the width it is shown at, in the desktop side column and on a
+phone — so its labels are drawn at their reading size.
+
+Projection: an equirectangular projection around the middle latitude of the grids — x = lng · cos(φ₀),
+y = −lat — scaled to fit the viewBox. At the scale of a district (a few km) it is indistinguishable from
+the real shapes and needs no library.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+FONT = "system-ui,-apple-system,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif"
+
+
+# --- the grid map ------------------------------------------------------------------------------------------
+
+
+def _rings(boundary: dict | None) -> list[list[tuple[float, float]]]:
+    """All rings (outer and holes) of a GeoJSON Polygon / MultiPolygon, as (lng, lat) lists."""
+    if not boundary:
+        return []
+    kind, coords = boundary.get("type"), boundary.get("coordinates") or []
+    polygons = [coords] if kind == "Polygon" else coords if kind == "MultiPolygon" else []
+    out = []
+    for polygon in polygons:
+        for ring in polygon:
+            pts = [(float(p[0]), float(p[1])) for p in ring if len(p) >= 2]
+            if len(pts) >= 3:
+                out.append(pts)
+    return out
+
+
+def cell_fill(open_count: int, overdue: int, max_open: int, max_overdue: int) -> str:
+    """Red shades by overdue cases; amber shades by open cases; pale green when nothing is open."""
+    if overdue:
+        t = overdue / max_overdue if max_overdue else 1
+        return _mix((253, 228, 226), (163, 33, 26), 0.25 + 0.75 * t)
+    if open_count:
+        t = open_count / max_open if max_open else 1
+        return _mix((255, 241, 199), (201, 138, 0), 0.15 + 0.85 * t)
+    return "#e3f3e7"
+
+
+def _mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> str:
+    t = max(0.0, min(1.0, t))
+    return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(a, b, strict=True))
+
+
+def _text_colour(fill: str) -> str:
+    r, g, b = (int(fill[i : i + 2], 16) for i in (1, 3, 5))
+    return "#fff" if (0.299 * r + 0.587 * g + 0.114 * b) < 140 else "#1c2430"
+
+
+def grid_map_svg(
+    cells: Sequence[Any],
+    *,
+    href: Callable[[Any], str],
+    selected: int | None = None,
+    width: int = 330,
+    max_height: int = 420,
+    labels: bool | None = None,
+) -> SafeString:
+    """An inline SVG with one clickable shape per grid (``cells``: objects with id, code, name, boundary, open,
+    overdue). ``href(cell)`` gives each shape's link; ``selected`` outlines one grid. Grids without a
+    boundary are left out (the caller lists them). Labels (the open count) are drawn when there are few grids.
+    """
+    shaped = [(c, _rings(c.boundary)) for c in cells]
+    shaped = [(c, rings) for c, rings in shaped if rings]
+    if not shaped:
+        return mark_safe(f'<p class="empty">{escape(_("辖区内的网格还没有边界数据，无法绘制地图。"))}</p>')
+    lngs = [p[0] for _c, rings in shaped for ring in rings for p in ring]
+    lats = [p[1] for _c, rings in shaped for ring in rings for p in ring]
+    k = math.cos(math.radians((min(lats) + max(lats)) / 2))
+    x0, x1 = min(lngs) * k, max(lngs) * k
+    y0, y1 = -max(lats), -min(lats)
+    pad = 6
+    span_x, span_y = max(x1 - x0, 1e-9), max(y1 - y0, 1e-9)
+    scale = min((width - 2 * pad) / span_x, (max_height - 2 * pad) / span_y)
+    w = span_x * scale + 2 * pad
+    h = span_y * scale + 2 * pad
+
+    def project(lng: float, lat: float) -> tuple[float, float]:
+        return (lng * k - x0) * scale + pad, (-lat - y0) * scale + pad
+
+    max_open = max((c.open for c, _r in shaped), default=0)
+    max_overdue = max((c.overdue for c, _r in shaped), default=0)
+    show_labels = len(shaped) <= 80 if labels is None else labels
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="grid-map" viewBox="0 0 {w:.0f} {h:.0f}" '
+        f'role="group" aria-label="{escape(_("网格地图：颜色表示未结和超时案件数，点击网格筛选队列"))}" '
+        f'font-family="{FONT}">'
+    ]
+    label_parts = []
+    for cell, rings in shaped:
+        d = " ".join(
+            "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in (project(*p) for p in ring)) + " Z" for ring in rings
+        )
+        fill = cell_fill(cell.open, cell.overdue, max_open, max_overdue)
+        title = _("%(name)s（%(code)s）：未结 %(open)s 件，超时 %(overdue)s 件") % {
+            "name": cell.name,
+            "code": cell.code,
+            "open": cell.open,
+            "overdue": cell.overdue,
+        }
+        css = "map-cell is-selected" if selected == cell.id else "map-cell"
+        parts.append(
+            f'<a href="{escape(href(cell))}" aria-label="{escape(title)}" data-grid="{cell.id}">'
+            f'<path class="{css}" d="{d}" fill="{fill}" fill-rule="evenodd" stroke="#fff" stroke-width="1">'
+            f"<title>{escape(title)}</title></path></a>"
+        )
+        if show_labels:
+            xs = [project(*p)[0] for p in rings[0]]
+            ys = [project(*p)[1] for p in rings[0]]
+            cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+            size = min(14.0, (max(xs) - min(xs)) / 3)
+            text = str(cell.open) if not cell.overdue else f"{cell.open}/{cell.overdue}"
+            if size < 8:  # too small to read: the <title> still tells
+                continue
+            label_parts.append(
+                f'<text x="{cx:.1f}" y="{cy + size / 3:.1f}" font-size="{size:.0f}" text-anchor="middle" '
+                f'fill="{_text_colour(fill)}" pointer-events="none" aria-hidden="true">{escape(text)}</text>'
+            )
+    if selected is not None:  # draw the selected outline on top
+        for cell, rings in shaped:
+            if cell.id == selected:
+                d = " ".join(
+                    "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in (project(*p) for p in ring)) + " Z" for ring in rings
+                )
+                parts.append(f'<path d="{d}" fill="none" stroke="#17396b" stroke-width="3" pointer-events="none"/>')
+    parts.extend(label_parts)
+    parts.append("</svg>")
+    return mark_safe("".join(parts))

@@ -1,0 +1,117 @@
+"""Hostile input at the door: control characters in paths, query strings and submitted text.
+
+Why a middleware: every channel (pages, the API, the public API, Open311) reads its input from the same
+request, and one place is easier to keep complete than a validator on each of a hundred fields.
+
+- A path with a control character (``/track/%00/``) names nothing: **404**.
+- A query string with one (``?service_request_id=%00``) is a malformed lookup: **400**. PostgreSQL refuses
+  NUL in a string literal, so before this such lookups were 500s.
+- Submitted text (urlencoded and multipart forms, JSON bodies) has its control characters **stripped**:
+  C0 controls other than tab, line feed and carriage return, DEL, and the C1 range. They are invisible,
+  never wanted in a title or description, and some of them (``\\x01``) are illegal in XLSX, so one stored
+  character used to break every export whose rows included it.
+
+Answers under ``/api/`` are JSON ``{"detail", "code"}`` like every other API error; under ``/open311/`` an
+Open311 error document (JSON or XML by the URL's suffix); pages get the site's 404 / 400 pages.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+from xml.sax.saxutils import escape
+
+from django.core.exceptions import SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.utils.translation import gettext as _
+
+#: What is never kept in text: C0 controls except \t \n \r, DEL, C1 controls.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: The same set as JSON escapes (\u0000-\u0008, \u000b, \u000c, \u000e-\u001f, \u007f-\u009f), any case.
+_JSON_ESCAPED_CONTROL = re.compile(rb"\\u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])")
+
+
+def has_control_characters(text: str) -> bool:
+    return CONTROL_CHARACTERS.search(text) is not None
+
+
+def strip_control_characters(text: str) -> str:
+    """``text`` without the characters of ``CONTROL_CHARACTERS`` (tab and newlines stay)."""
+    return CONTROL_CHARACTERS.sub("", text)
+
+
+def clean_data(value: Any) -> Any:
+    """Strip control characters from every string inside a parsed JSON value (keys too)."""
+    if isinstance(value, str):
+        return strip_control_characters(value)
+    if isinstance(value, list):
+        return [clean_data(v) for v in value]
+    if isinstance(value, dict):
+        return {clean_data(k): clean_data(v) for k, v in value.items()}
+    return value
+
+
+def _error(request: HttpRequest, status: int, message: str, code: str) -> HttpResponse | None:
+    """The error in the channel's own format, or None for pages (the caller raises for Django's pages)."""
+    path = request.path_info
+    if path.startswith("/api/"):
+        return JsonResponse({"detail": message, "code": code}, status=status)
+    if path.startswith("/open311/"):
+        if path.endswith(".xml"):
+            body = (
+                f'<?xml version="1.0" encoding="utf-8"?>\n<errors><error><code>{status}</code>'
+                f"<description>{escape(message)}</description></error></errors>"
+            )
+            return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
+        return JsonResponse([{"code": status, "description": message}], status=status, safe=False)
+    return None
+
+
+def _query_has_control_characters(query: QueryDict) -> bool:
+    return any(
+        has_control_characters(key) or any(has_control_characters(v) for v in values) for key, values in query.lists()
+    )
+
+
+class HostileInputMiddleware:
+    """Refuses control characters in the path (404) and query (400); strips them from submitted text."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if has_control_characters(request.path_info):
+            response = _error(request, 404, _("没有找到"), "not_found")
+            if response is None:
+                raise Http404(_("没有找到"))
+            return response
+        if _query_has_control_characters(request.GET):
+            message = _("查询参数含有不允许的控制字符")
+            response = _error(request, 400, message, "invalid")
+            if response is None:
+                raise SuspiciousOperation(message)
+            return response
+        if request.method in ("POST", "PUT", "PATCH"):
+            self._clean_body(request)
+        return self.get_response(request)
+
+    def _clean_body(self, request: HttpRequest) -> None:
+        content_type = request.content_type or ""
+        if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            post = request.POST  # parsed once here; Django's forms and DRF both read this copy
+            if any(has_control_characters(v) for _k, values in post.lists() for v in values):
+                cleaned = QueryDict(mutable=True)
+                for key, values in post.lists():
+                    cleaned.setlist(key, [strip_control_characters(v) for v in values])
+                cleaned._mutable = False
+                request.POST = cleaned
+        elif content_type == "application/json" or content_type.endswith("+json"):
+            body = request.body
+            if _JSON_ESCAPED_CONTROL.search(body):  # raw control characters in a JSON string are invalid JSON
+                try:
+                    data = json.loads(body)
+                except ValueError:
+                    return  # malformed JSON: the parser answers 400 with its own message
+                request._body = json.dumps(clean_data(data), ensure_ascii=False).encode()

@@ -1,0 +1,77 @@
+"""Vocabularies of the interop app (the 12345 exchange's codes are the wire values in docs/interop-12345.md)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RequestType(models.TextChoices):
+    CONSULTATION = "consultation", _("咨询")
+    HELP = "help", _("求助")
+    COMPLAINT = "complaint", _("投诉")
+    REPORT = "report", _("举报")
+    SUGGESTION = "suggestion", _("建议")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("一般")
+    URGENT = "urgent", _("紧急")
+    EMERGENCY = "emergency", _("特急")
+
+
+class ReturnCode(models.TextChoices):
+    """退单 reasons the hotline accepts."""
+
+    WRONG_AREA = "wrong_area", _("属地不符")
+    UNCLEAR_OWNERSHIP = "unclear_ownership", _("权属不清")
+    OVERLAPPING_DUTIES = "overlapping_duties", _("职能交叉")
+
+
+class OrderRequestKind(models.TextChoices):
+    RETURN = "return", _("退单申请")
+    EXTENSION = "extension", _("延期申请")
+
+
+class RequestState(models.TextChoices):
+    PENDING = "pending", _("待热线审核")
+    APPROVED = "approved", _("热线已同意")
+    REFUSED = "refused", _("热线已驳回")
+
+
+class MessageStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    DELIVERED = "delivered", _("已送达")
+    DEAD = "dead", _("投递失败（死信）")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASIC = "basic", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class Decision(models.TextChoices):
+    """What the hotline answers (``POST /interop/12345/orders/{order_id}/decisions/``)."""
+
+    RETURN_APPROVED = "return_approved", _("同意退单")
+    RETURN_REFUSED = "return_refused", _("驳回退单")
+    EXTENSION_APPROVED = "extension_approved", _("同意延期")
+    EXTENSION_REFUSED = "extension_refused", _("驳回延期")
+    FOLLOW_UP = "follow_up", _("回访结果")
+    REOPEN = "reopen", _("重办")
+
+
+#: Case event → message type sent to the partner (the case events the hotline cares about).
+HOTLINE_MESSAGES = {
+    "accept": "signed",  # 签收: the street's centre has received the order
+    "extension_request": "extension_requested",  # 延期申请
+    "dispatch": "dispatched",
+    "resolve": "resolved",  # 办结反馈
+    "self_handle": "resolved",
+    "verify_failed": "rework",
+    "verify_ok": "closed",
+    "close": "closed",
+    "reject": "rejected",
+    "merge": "merged",
+    "reopen": "reopened",
+    "escalate": "escalated",
+}

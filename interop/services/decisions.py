@@ -1,0 +1,203 @@
+"""The hotline's answers, applied through the ordinary case transitions with the hotline as the actor.
+
+| decision             | what happens to the case (``case_transition`` action, actor = the partner's account)      |
+|----------------------|-------------------------------------------------------------------------------------------|
+| ``return_approved``  | ``reject`` (不予受理: the hotline re-dispatches the order elsewhere); the request approved |
+| ``return_refused``   | ``note`` (驳回退单, final ruling: the street can no longer return this order)              |
+| ``extension_approved`` | ``extension_approve`` to the requested (or the hotline's) date; the hotline deadline moves |
+| ``extension_refused``  | ``extension_refuse``                                                                     |
+| ``follow_up``        | valid (the requester was reached): ``rate`` with satisfaction, contacted and solved;       |
+|                      | not valid: ``note`` (counted nowhere)                                                     |
+| ``reopen``           | ``reopen`` (重办) with the new hotline deadline                                            |
+
+Every decision carries the hotline's ``decision_id``; a repeat answers the first outcome and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from cases.choices import RatingResult
+from cases.services import case_transition
+from governance.errors import InvalidInput, NotAllowed, NotFound
+
+from ..choices import Decision, OrderRequestKind, RequestState
+from ..models import InboundDecision, Order, OrderRequest, Partner
+from .partners import partner_ensure_user
+
+log = logging.getLogger("interop.hotline")
+
+
+def _pending(order: Order, kind: str) -> OrderRequest:
+    request = (
+        OrderRequest.objects.select_for_update()
+        .filter(order=order, kind=kind, state=RequestState.PENDING)
+        .order_by("requested_at")
+        .first()
+    )
+    if request is None:
+        label = OrderRequestKind(kind).label
+        raise NotAllowed(_("该工单没有待审核的%(kind)s") % {"kind": label}, code="no_request")
+    return request
+
+
+def _when(value: Any, field: str) -> datetime | None:
+    if value in (None, ""):
+        return None
+    when = value if isinstance(value, datetime) else parse_datetime(str(value))
+    if when is None or timezone.is_naive(when):
+        raise InvalidInput(_("%(field)s 须为带时区的 ISO 8601 时间") % {"field": field}, code=field)
+    return when
+
+
+def decision_apply(
+    *, partner: Partner, order_id: str, decision_id: str, kind: str, data: dict[str, Any], now: datetime | None = None
+) -> tuple[InboundDecision, bool]:
+    """Apply one hotline decision to the order's case; returns ``(decision, applied_now)``.
+
+    One transaction: the decision row (unique per partner and ``decision_id``), the request's answer and the
+    case transition commit together or not at all — a refused transition (wrong state: 409, not the hotline's
+    to decide: 403) leaves no decision row, so the hotline may send it again later.
+    """
+    now = now or timezone.now()
+    seen = InboundDecision.objects.filter(partner=partner, decision_id=decision_id).first()
+    if seen is not None:
+        return seen, False
+    if kind not in Decision.values:
+        raise InvalidInput(_("未知的决定类型：%(kind)s") % {"kind": kind}, code="decision")
+    order = Order.objects.filter(partner=partner, order_id=order_id).select_related("case").first()
+    if order is None:
+        raise NotFound(_("工单不存在：%(id)s") % {"id": order_id})
+    actor = partner_ensure_user(partner=partner)
+    note = str(data.get("note") or "").strip()
+    try:
+        with transaction.atomic():
+            Order.objects.select_for_update().filter(pk=order.pk).first()
+            record = InboundDecision.objects.create(
+                partner=partner, decision_id=decision_id, order=order, kind=kind, data=data, received_at=now
+            )
+            _APPLY[kind](order=order, actor=actor, note=note, data=data, now=now)
+    except IntegrityError:
+        seen = InboundDecision.objects.filter(partner=partner, decision_id=decision_id).first()
+        if seen is None:
+            raise
+        return seen, False
+    log.info("12345 decision %s (%s) applied to order %s", decision_id, kind, order.order_id)
+    return record, True
+
+
+def _answer(request: OrderRequest, state: str, note: str, now: datetime) -> None:
+    request.state, request.decided_at, request.decision_note = state, now, note
+    request.save(update_fields=["state", "decided_at", "decision_note"])
+
+
+def _return_approved(*, order, actor, note, data, now) -> None:
+    request = _pending(order, OrderRequestKind.RETURN)
+    _answer(request, RequestState.APPROVED, note, now)
+    text = _("12345热线同意退单，工单由热线改派") + (f"：{note}" if note else "")
+    case_transition(case_id=order.case_id, action="reject", actor=actor, note=text, now=now)
+
+
+def _return_refused(*, order, actor, note, data, now) -> None:
+    request = _pending(order, OrderRequestKind.RETURN)
+    _answer(request, RequestState.REFUSED, note, now)
+    order.return_final = True
+    order.save(update_fields=["return_final"])
+    text = _("12345热线驳回退单（终审，不得再退）") + (f"：{note}" if note else "")
+    case_transition(
+        case_id=order.case_id, action="note", actor=actor, note=text, now=now, record={"hotline": "return_refused"}
+    )
+
+
+def _extension_approved(*, order, actor, note, data, now) -> None:
+    request = _pending(order, OrderRequestKind.EXTENSION)
+    due = _when(data.get("due_at"), "due_at") or request.requested_due_at
+    _answer(request, RequestState.APPROVED, note, now)
+    case_transition(
+        case_id=order.case_id,
+        action="extension_approve",
+        actor=actor,
+        note=note,
+        now=now,
+        due_at=due,
+        external=True,
+    )
+    if order.resolution_due_at is None or due > order.resolution_due_at:
+        order.resolution_due_at = due
+        order.save(update_fields=["resolution_due_at"])
+
+
+def _extension_refused(*, order, actor, note, data, now) -> None:
+    request = _pending(order, OrderRequestKind.EXTENSION)
+    _answer(request, RequestState.REFUSED, note, now)
+    case_transition(
+        case_id=order.case_id,
+        action="extension_refuse",
+        actor=actor,
+        note=note or _("12345热线驳回延期申请"),
+        now=now,
+    )
+
+
+def _follow_up(*, order, actor, note, data, now) -> None:
+    """回访. Valid (the requester was reached and answered): the round's rating with the hotline's own answers
+    (contacted, solved) beside the satisfaction; the assessment reads them from ``cases``."""
+    if not data.get("valid", True):
+        text = _("12345热线回访未能联系到诉求人（无效回访）") + (f"：{note}" if note else "")
+        case_transition(
+            case_id=order.case_id,
+            action="note",
+            actor=actor,
+            note=text,
+            now=now,
+            record={"hotline": "follow_up", "valid": False},
+        )
+        return
+    satisfaction = data.get("satisfaction")
+    if satisfaction not in RatingResult.values:
+        raise InvalidInput(_("satisfaction 须为 satisfied、basic 或 unsatisfied"), code="satisfaction")
+    for flag in ("contacted", "solved"):
+        if not isinstance(data.get(flag), bool):
+            raise InvalidInput(_("%(field)s 须为 true 或 false") % {"field": flag}, code=flag)
+    case_transition(
+        case_id=order.case_id,
+        action="rate",
+        actor=actor,
+        note=note,
+        now=now,
+        result=satisfaction,
+        contacted=data["contacted"],
+        solved=data["solved"],
+        source="hotline",
+    )
+
+
+def _reopen(*, order, actor, note, data, now) -> None:
+    due = _when(data.get("resolution_due_at"), "resolution_due_at")
+    case_transition(
+        case_id=order.case_id,
+        action="reopen",
+        actor=actor,
+        note=note or _("12345热线回访不满意，要求重办"),
+        now=now,
+        external_due_at=due,
+    )
+    order.resolution_due_at = due
+    order.save(update_fields=["resolution_due_at"])
+
+
+_APPLY = {
+    Decision.RETURN_APPROVED: _return_approved,
+    Decision.RETURN_REFUSED: _return_refused,
+    Decision.EXTENSION_APPROVED: _extension_approved,
+    Decision.EXTENSION_REFUSED: _extension_refused,
+    Decision.FOLLOW_UP: _follow_up,
+    Decision.REOPEN: _reopen,
+}

@@ -1,0 +1,277 @@
+"""Orders in (idempotent by the partner's order id), the street's requests to the hotline, the 待分类 queue."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.choices import Channel
+from cases.choices import Status as CaseStatus
+from cases.services import case_file, case_transition
+from governance.choices import Level, Role
+from governance.errors import Forbidden, InvalidInput, NotAllowed, NotFound
+from governance.models import User
+from grids.selectors import locate_grid
+
+from ..choices import OrderRequestKind, RequestState, RequestType, ReturnCode, Urgency
+from ..models import CategoryMapping, Order, OrderRequest, Partner
+from .partners import partner_ensure_user
+
+log = logging.getLogger("interop.hotline")
+
+#: Why an order waits in the street's 待分类 queue (shown to staff; stored as codes on the order).
+TRIAGE_REASONS = {
+    "unmapped_code": "热线分类编码“%(code)s”没有对应的事项小类",
+    "no_point": "工单没有坐标，无法确定网格",
+    "outside_grids": "坐标不在任何网格内",
+    "other_street": "坐标落在其他街道的网格内",
+}
+
+
+def triage_reason_text(reason: dict[str, Any]) -> str:
+    template = TRIAGE_REASONS.get(reason.get("code", ""), "%(code)s")
+    return _(template) % {"code": reason.get("detail") or reason.get("code", "")}
+
+
+@dataclass
+class OrderIntake:
+    """A validated order as the API serializer hands it over (wire names in docs/interop-12345.md)."""
+
+    order_id: str
+    request_type: str
+    content: str
+    address: str
+    category_code: str
+    title: str = ""
+    urgency: str = Urgency.NORMAL
+    lat: float | None = None
+    lng: float | None = None
+    requester_name: str = ""
+    requester_phone: str = ""
+    response_due_at: datetime | None = None
+    resolution_due_at: datetime | None = None
+    attachments: list[dict[str, str]] = field(default_factory=list)
+
+
+def _description(intake: OrderIntake) -> str:
+    lines = [
+        intake.content.strip(),
+        "",
+        _("【12345工单 %(id)s｜%(type)s】")
+        % {
+            "id": intake.order_id,
+            "type": RequestType(intake.request_type).label,
+        },
+    ]
+    lines += [f"{a.get('name') or _('附件')}: {a['url']}" for a in intake.attachments]
+    return "\n".join(lines).strip()
+
+
+def order_receive(*, partner: Partner, intake: OrderIntake, payload: dict, now: datetime | None = None):
+    """File the order as a case on the 12345 channel at the partner's street, once per order id.
+
+    Returns ``(order, created)``. A repeat (same partner, same order id) returns the existing order and files
+    nothing — also when two copies race: the loser's transaction (case included) rolls back to its savepoint
+    and it answers with the winner's order. The catalogue category comes from the partner's mapping table; an
+    unmapped code files under the partner's 待分类 category, a point in no grid of the street (or no point)
+    files at the street with no grid — both with the reason on the order, in the street's 待分类 queue.
+    """
+    existing = Order.objects.filter(partner=partner, order_id=intake.order_id).select_related("case").first()
+    if existing is not None:
+        return existing, False
+    now = now or timezone.now()
+    reasons: list[dict[str, str]] = []
+    mapping = CategoryMapping.objects.filter(partner=partner, code=intake.category_code).select_related("category")
+    mapped = mapping.first()
+    if mapped is not None and mapped.category.active:
+        category = mapped.category
+    else:
+        category = partner.fallback_category
+        reasons.append({"code": "unmapped_code", "detail": intake.category_code})
+    grid = None
+    if intake.lat is None:
+        reasons.append({"code": "no_point", "detail": ""})
+    else:
+        found = locate_grid(lat=intake.lat, lng=intake.lng)
+        if found is None:
+            reasons.append({"code": "outside_grids", "detail": f"{intake.lat},{intake.lng}"})
+        elif found.community.parent_id != partner.street_id:
+            reasons.append({"code": "other_street", "detail": found.name})
+        else:
+            grid = found
+    actor = partner_ensure_user(partner=partner)
+    title = intake.title.strip() or intake.content.strip().splitlines()[0][:60]
+    try:
+        with transaction.atomic():
+            case = case_file(
+                actor=actor,
+                category=category,
+                title=title,
+                description=_description(intake),
+                address=intake.address,
+                channel=Channel.HOTLINE,
+                lat=intake.lat if grid is not None else None,
+                lng=intake.lng if grid is not None else None,
+                grid=grid,
+                street=partner.street if grid is None else None,
+                citizen_name=intake.requester_name,
+                citizen_phone=intake.requester_phone,
+                now=now,
+                external_due_at=intake.resolution_due_at,
+                response_due_at=intake.response_due_at,
+                arrive_at=Level.STREET,
+            )
+            order = Order.objects.create(
+                partner=partner,
+                order_id=intake.order_id,
+                case=case,
+                request_type=intake.request_type,
+                category_code=intake.category_code,
+                urgency=intake.urgency,
+                response_due_at=intake.response_due_at,
+                resolution_due_at=intake.resolution_due_at,
+                attachments=intake.attachments,
+                payload=payload,
+                triage_reasons=reasons,
+                received_at=now,
+            )
+    except IntegrityError:
+        order = Order.objects.filter(partner=partner, order_id=intake.order_id).select_related("case").first()
+        if order is None:
+            raise
+        return order, False
+    log.info("12345 order %s from %s filed as %s (triage: %s)", order.order_id, partner.key_id, case.number, reasons)
+    return order, True
+
+
+def _street_staff(actor: User | None, order: Order) -> None:
+    """Only the partner street's centre staff (and admins) speak for the street to the hotline."""
+    if actor is None or not actor.is_authenticated:
+        raise Forbidden(_("请先登录"), code="permission")
+    if actor.is_admin:
+        return
+    if actor.role == Role.CENTRE_STAFF and actor.region_id == order.partner.street_id and actor.is_active:
+        return
+    raise Forbidden(_("只有承接街道综治中心的工作人员可以向12345热线提出申请"), code="permission")
+
+
+def _order_for(actor: User | None, order_id: int) -> Order:
+    order = Order.objects.select_related("partner", "case").filter(pk=order_id).first()
+    if order is None:
+        raise NotFound(_("工单不存在"))
+    _street_staff(actor, order)
+    return order
+
+
+@transaction.atomic
+def order_return_request(*, order_id: int, actor: User, reason_code: str, text: str, now: datetime | None = None):
+    """退单申请 to the hotline (属地不符 / 权属不清 / 职能交叉 + text), before the street dispatched the case.
+
+    Written as an ``OrderRequest`` and a case event (an internal note tagged ``hotline: return_request``)
+    through ``case_transition`` in one transaction; the outbox message is written by the note's receiver.
+    Refused when the hotline already ruled (终审) or a return request is pending.
+    """
+    now = now or timezone.now()
+    order = _order_for(actor, order_id)
+    if reason_code not in ReturnCode.values:
+        raise InvalidInput(_("请选择退单原因：属地不符、权属不清或职能交叉"), code="reason")
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(_("请填写退单理由"), code="note_required")
+    Order.objects.select_for_update().filter(pk=order.pk).first()
+    order.refresh_from_db(fields=["return_final"])
+    if order.return_final:
+        raise NotAllowed(_("12345热线已对该工单作出终审，不能再退单"), code="final_ruling")
+    if order.case.status not in (CaseStatus.REPORTED, CaseStatus.ACCEPTED):
+        raise NotAllowed(_("事件已派遣办理，不能再向热线退单"), code="state")
+    if OrderRequest.objects.filter(order=order, kind=OrderRequestKind.RETURN, state=RequestState.PENDING).exists():
+        raise NotAllowed(_("已有待热线审核的退单申请"), code="pending")
+    request = OrderRequest.objects.create(
+        order=order,
+        kind=OrderRequestKind.RETURN,
+        reason_code=reason_code,
+        text=text,
+        requested_by=actor,
+        requested_at=now,
+    )
+    label = ReturnCode(reason_code).label
+    case_transition(
+        case_id=order.case_id,
+        action="note",
+        actor=actor,
+        note=_("向12345热线申请退单（%(reason)s）：%(text)s") % {"reason": label, "text": text},
+        now=now,
+        reason=reason_code,
+        record={"hotline": "return_request", "request": request.pk, "reason_code": reason_code, "text": text},
+    )
+    return request
+
+
+@transaction.atomic
+def order_extension_request(
+    *, order_id: int, actor: User, requested_due_at: datetime, text: str, now: datetime | None = None
+):
+    """延期申请 to the hotline: the case's own extension request (``extension_request``, asked before the due
+    time) made by the street; its event sends the message, and the hotline's answer decides it."""
+    now = now or timezone.now()
+    order = _order_for(actor, order_id)
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(_("请填写延期理由"), code="note_required")
+    if order.case.due_at is not None and now >= order.case.due_at:
+        raise NotAllowed(_("已超过办理时限，不能再申请延期"), code="overdue")
+    Order.objects.select_for_update().filter(pk=order.pk).first()
+    if OrderRequest.objects.filter(order=order, kind=OrderRequestKind.EXTENSION, state=RequestState.PENDING).exists():
+        raise NotAllowed(_("已有待热线审核的延期申请"), code="pending")
+    request = OrderRequest.objects.create(
+        order=order,
+        kind=OrderRequestKind.EXTENSION,
+        text=text,
+        requested_due_at=requested_due_at,
+        requested_by=actor,
+        requested_at=now,
+    )
+    case_transition(
+        case_id=order.case_id,
+        action="extension_request",
+        actor=actor,
+        note=text,
+        now=now,
+        requested_due_at=requested_due_at,
+    )
+    return request
+
+
+@transaction.atomic
+def order_triage_clear(*, order_id: int, actor: User, now: datetime | None = None) -> Order:
+    """Street staff take the order out of the 待分类 queue (after placing or re-dispatching its case)."""
+    order = _order_for(actor, order_id)
+    if not order.in_triage:
+        raise NotAllowed(_("该工单不在待分类队列中"), code="state")
+    order.triaged_at = now or timezone.now()
+    order.save(update_fields=["triaged_at"])
+    case_transition(
+        case_id=order.case_id,
+        action="note",
+        actor=actor,
+        note=_("已完成分类，移出待分类队列"),
+        now=order.triaged_at,
+        record={"hotline": "triaged"},
+    )
+    return order
+
+
+__all__ = [
+    "OrderIntake",
+    "order_extension_request",
+    "order_receive",
+    "order_return_request",
+    "order_triage_clear",
+    "triage_reason_text",
+]

@@ -1,0 +1,357 @@
+"""The signed outbox: partner callbacks and webhook deliveries.
+
+Writing: ``messages_for_events`` runs inside the transaction that wrote the case events (``cases`` announces
+them with ``events_recorded``), so a message exists exactly when its cause committed. It costs one query for
+the orders of the hotline cases among the events and one for the active subscriptions, whatever the number of
+events (a sweep batch announces thousands).
+
+Sending (``message_deliver``, a Celery task per message, enqueued after commit and by beat for whatever is
+pending and due):
+
+1. lock the message row (``SKIP LOCKED``: two workers never send one message at once); the lock is held during
+   the POST, so a worker killed mid-delivery releases it and the message stays pending — it is sent again
+   (at least once; the receiver drops the repeat by its ``Idempotency-Key``);
+2. a message of an order waits while an earlier message of that order is not delivered (one order's messages
+   arrive in ``sequence`` order; a dead one holds the later ones back until it is re-sent);
+3. POST the stored body, signed (``signing``), with ``Idempotency-Key``; a 2xx is delivered, anything else
+   (status, timeout, refused or dropped connection) is a failed attempt: back off
+   ``INTEROP_BACKOFF_BASE_SECONDS × 2^(attempts−1)`` capped at ``INTEROP_BACKOFF_CAP_SECONDS``, and after
+   ``INTEROP_MAX_ATTEMPTS`` the message is dead (dead letter, re-sendable from admin);
+4. every try is a ``DeliveryAttempt`` row; after a delivery the order's next message is enqueued at once.
+
+Nothing here runs inside a case transition: a slow or failing subscriber costs the transition one INSERT.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Min
+from django.utils import timezone
+
+from cases.models import CaseEvent, Evidence
+
+from .. import signing
+from ..choices import HOTLINE_MESSAGES, MessageStatus
+from ..models import DeliveryAttempt, Order, OutboundMessage, Subscription
+
+log = logging.getLogger("interop.outbox")
+
+
+def _setting(name: str, default: Any) -> Any:
+    return getattr(settings, name, default)
+
+
+def backoff(attempts: int) -> timedelta:
+    base = float(_setting("INTEROP_BACKOFF_BASE_SECONDS", 30))
+    cap = float(_setting("INTEROP_BACKOFF_CAP_SECONDS", 3600))
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), cap))
+
+
+# --- writing -------------------------------------------------------------------------------------------------
+
+
+def event_type_of(event: CaseEvent) -> str:
+    """``case.<action>`` for case events; ``summons.<step>`` for the summons steps escalation records."""
+    if event.reason.startswith("summons_"):
+        return "summons." + event.reason.removeprefix("summons_")
+    return f"case.{event.action}"
+
+
+def _iso(value: datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def _site() -> str:
+    return str(_setting("SITE_URL", "") or "").rstrip("/")
+
+
+def hotline_message_type(event: CaseEvent) -> str | None:
+    record = event.data or {}
+    if event.action == "note" and record.get("hotline") == "return_request":
+        return "return_requested"
+    return HOTLINE_MESSAGES.get(event.action)
+
+
+def _hotline_data(kind: str, event: CaseEvent, evidence: list[str]) -> dict[str, Any]:
+    case = event.case
+    record = event.data or {}
+    if kind == "signed":
+        return {"signed_at": _iso(event.at), "due_at": _iso(case.due_at)}
+    if kind == "return_requested":
+        return {"reason_code": record.get("reason_code"), "text": record.get("text", "")}
+    if kind == "extension_requested":
+        return {"requested_due_at": record.get("requested_due_at"), "reason": event.note}
+    if kind == "resolved":
+        return {"result": event.note, "evidence": evidence, "on_time": record.get("on_time")}
+    if kind == "dispatched":
+        return {"targets": record.get("targets", [])}
+    if kind == "escalated":
+        return {"level": event.to_level}
+    return {"note": event.note} if event.public else {}
+
+
+def messages_for_events(*, events: Sequence[CaseEvent]) -> int:
+    """Write the outbox rows the events call for (inside the caller's transaction); returns how many."""
+    if not events:
+        return 0
+    rows: list[OutboundMessage] = []
+    rows += _hotline_messages(events)
+    rows += _webhook_messages(events)
+    if not rows:
+        return 0
+    OutboundMessage.objects.bulk_create(rows)
+    schedule_delivery()
+    return len(rows)
+
+
+def _evidence_urls(events: Iterable[CaseEvent]) -> dict[int, list[str]]:
+    urls: dict[int, list[str]] = {}
+    for ev in Evidence.objects.filter(event_id__in=[e.pk for e in events]).order_by("id"):
+        urls.setdefault(ev.event_id, []).append(_site() + ev.file.url)
+    return urls
+
+
+def _hotline_messages(events: Sequence[CaseEvent]) -> list[OutboundMessage]:
+    wanted = [(e, t) for e in events if e.case.channel == "hotline" and (t := hotline_message_type(e))]
+    if not wanted:
+        return []
+    orders = {
+        o.case_id: o
+        for o in Order.objects.select_for_update(of=("self",))
+        .select_related("partner")
+        .filter(case_id__in={e.case_id for e, _t in wanted}, partner__active=True)
+        .exclude(partner__callback_url="")
+    }
+    wanted = [(e, t) for e, t in wanted if e.case_id in orders and e.actor_id != orders[e.case_id].partner.user_id]
+    if not wanted:
+        return []
+    evidence = _evidence_urls(e for e, t in wanted if t == "resolved")
+    rows = []
+    for event, kind in wanted:
+        order = orders[event.case_id]
+        sequence = order.next_sequence
+        order.next_sequence += 1
+        message = OutboundMessage(partner=order.partner, order=order, sequence=sequence, event_type=kind)
+        body = {
+            "message_id": str(message.idempotency_key),
+            "type": kind,
+            "order_id": order.order_id,
+            "sequence": sequence,
+            "case_number": event.case.number,
+            "status": event.case.status,
+            "occurred_at": _iso(event.at),
+            "data": _hotline_data(kind, event, evidence.get(event.pk, [])),
+        }
+        message.body = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+        message.created_at = event.at
+        rows.append(message)
+    for order in {o.pk: o for o in orders.values()}.values():
+        Order.objects.filter(pk=order.pk).update(next_sequence=order.next_sequence)
+    return rows
+
+
+def _webhook_messages(events: Sequence[CaseEvent]) -> list[OutboundMessage]:
+    subscriptions = list(Subscription.objects.filter(active=True))
+    if not subscriptions:
+        return []
+    rows = []
+    for event in events:
+        kind = event_type_of(event)
+        for sub in subscriptions:
+            if not sub.wants(kind):
+                continue
+            message = OutboundMessage(subscription=sub, event_type=kind)
+            case = event.case
+            body = {
+                "message_id": str(message.idempotency_key),
+                "type": kind,
+                "occurred_at": _iso(event.at),
+                "case": {
+                    "number": case.number,
+                    "status": case.status,
+                    "level": case.level,
+                    "channel": case.channel,
+                    "category": case.category.code if case.category_id else None,
+                    "street": case.street_id,
+                    "due_at": _iso(case.due_at),
+                },
+                "event": {
+                    "action": event.action,
+                    "from_status": event.from_status,
+                    "to_status": event.to_status,
+                    "from_level": event.from_level,
+                    "to_level": event.to_level,
+                    "actor": event.actor_name,
+                    "reason": event.reason,
+                    "note": event.note if event.public else "",
+                },
+            }
+            message.body = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+            message.created_at = event.at
+            rows.append(message)
+    return rows
+
+
+def schedule_delivery() -> None:
+    """After commit, enqueue the sender once per transaction (``robust``: a broker that is down must not turn
+    a committed change into an error — beat sends what is still pending)."""
+    if connection.in_atomic_block and any(item[1] is _enqueue_due for item in connection.run_on_commit):
+        return
+    transaction.on_commit(_enqueue_due, robust=True)
+
+
+def _enqueue_due() -> None:
+    from ..tasks import deliver_due
+
+    deliver_due.delay()
+
+
+# --- sending -------------------------------------------------------------------------------------------------
+
+
+def messages_deliver_due(*, now: datetime | None = None, limit: int = 200, inline: bool = False) -> int:
+    """Enqueue (or, ``inline``, send here) the pending messages that are due — for an order only its first
+    undelivered one. Returns how many were handed on."""
+    now = now or timezone.now()
+    due = OutboundMessage.objects.filter(status=MessageStatus.PENDING, next_attempt_at__lte=now)
+    heads = (
+        OutboundMessage.objects.exclude(status=MessageStatus.DELIVERED)
+        .filter(order__isnull=False)
+        .values("order_id")
+        .annotate(first=Min("sequence"))
+    )
+    first_of = {h["order_id"]: h["first"] for h in heads.filter(order_id__in=due.values("order_id"))}
+    ids = [
+        m["id"]
+        for m in due.order_by("next_attempt_at", "id").values("id", "order_id", "sequence")[: limit * 4]
+        if m["order_id"] is None or first_of.get(m["order_id"]) == m["sequence"]
+    ][:limit]
+    for message_id in ids:
+        if inline:
+            message_deliver(message_id=message_id)
+        else:
+            from ..tasks import deliver
+
+            deliver.delay(message_id)
+    return len(ids)
+
+
+def _post(message: OutboundMessage) -> tuple[int | None, str]:
+    body = message.body.encode()
+    url = message.target_url
+    if not url:
+        return None, "no URL"
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        signing.IDEMPOTENCY_HEADER: str(message.idempotency_key),
+        "X-GC-Event": message.event_type,
+        **signing.signed_headers(
+            key_id=message.target_key_id, secret=message.target_secret, method="POST", path=path, body=body
+        ),
+    }
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    timeout = float(_setting("INTEROP_TIMEOUT_SECONDS", 10))
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, ""
+    except urllib.error.HTTPError as exc:
+        return exc.code, f"HTTP {exc.code}"
+    except Exception as exc:  # refused, reset, dropped, timed out: all the same to the retry policy
+        return None, f"{type(exc).__name__}: {exc}"[:300]
+
+
+def message_deliver(*, message_id: int) -> str:
+    """Try one message now; returns "delivered", "retry", "dead", "waiting" (an earlier one of its order is not
+    delivered yet) or "skipped" (not pending, or another worker holds it)."""
+    with transaction.atomic():
+        qs = OutboundMessage.objects.select_related("partner", "subscription").filter(
+            pk=message_id, status=MessageStatus.PENDING
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True, of=("self",))
+        message = qs.first()
+        if message is None:
+            return "skipped"
+        if (
+            message.order_id
+            and OutboundMessage.objects.filter(order_id=message.order_id, sequence__lt=message.sequence)
+            .exclude(status=MessageStatus.DELIVERED)
+            .exists()
+        ):
+            return "waiting"
+        started = time.monotonic()
+        status_code, error = _post(message)
+        elapsed = int((time.monotonic() - started) * 1000)
+        now = timezone.now()
+        ok = status_code is not None and 200 <= status_code < 300
+        DeliveryAttempt.objects.create(
+            message=message, at=now, status_code=status_code, error="" if ok else error, duration_ms=elapsed
+        )
+        if ok:
+            OutboundMessage.objects.filter(pk=message.pk).update(
+                status=MessageStatus.DELIVERED, delivered_at=now, attempts=F("attempts") + 1, last_error=""
+            )
+            outcome = "delivered"
+            if message.order_id:
+                transaction.on_commit(lambda: _enqueue_next(message.order_id), robust=True)
+        else:
+            attempts = message.attempts + 1
+            dead = attempts >= int(_setting("INTEROP_MAX_ATTEMPTS", 8))
+            OutboundMessage.objects.filter(pk=message.pk).update(
+                attempts=attempts,
+                last_error=error[:300],
+                next_attempt_at=now + backoff(attempts),
+                status=MessageStatus.DEAD if dead else MessageStatus.PENDING,
+            )
+            outcome = "dead" if dead else "retry"
+            log.warning(
+                "outbound message %s (%s) to %s failed, attempt %s (%s): %s",
+                message.pk,
+                message.event_type,
+                message.target_url,
+                attempts,
+                outcome,
+                error,
+            )
+    return outcome
+
+
+def _enqueue_next(order_id: int) -> None:
+    nxt = (
+        OutboundMessage.objects.filter(order_id=order_id, status=MessageStatus.PENDING)
+        .order_by("sequence")
+        .values_list("id", flat=True)
+        .first()
+    )
+    if nxt is not None:
+        from ..tasks import deliver
+
+        deliver.delay(nxt)
+
+
+def message_resend(*, message_ids: Sequence[int], now: datetime | None = None) -> int:
+    """Send again (admin "re-send" / webhook replay): the same body and idempotency key, pending now, with a
+    fresh allowance of attempts (the earlier tries stay in the delivery log)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        count = OutboundMessage.objects.filter(pk__in=list(message_ids)).update(
+            status=MessageStatus.PENDING, next_attempt_at=now, attempts=0, delivered_at=None
+        )
+        if count:
+            schedule_delivery()
+    return count

@@ -1,0 +1,77 @@
+"""The street's hotline desk (pages): the queue (待分类 with reasons, requests pending at the hotline, latest
+orders) and one order's page with its messages and the 退单 / 延期 requests. Thin: reads through ``selectors``
+(outside scope: 404), writes through ``services``; a refused request shows the page again with the reason."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from governance.errors import DomainError
+
+from . import services
+from .forms import ExtensionRequestForm, ReturnRequestForm
+from .selectors import order_queue_for, orders_for
+from .services.orders import triage_reason_text
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    lists = order_queue_for(request.user)
+    triage = [(o, [triage_reason_text(r) for r in o.triage_reasons]) for o in lists["triage"]]
+    return render(
+        request,
+        "interop/queue.html",
+        {"triage": triage, "waiting": lists["waiting"], "recent": lists["recent"]},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    order = orders_for(request.user).filter(pk=pk).first()
+    if order is None:
+        raise Http404
+    return_form, extension_form = ReturnRequestForm(prefix="ret"), ExtensionRequestForm(prefix="ext")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "return":
+                return_form = ReturnRequestForm(request.POST, prefix="ret")
+                if return_form.is_valid():
+                    services.order_return_request(order_id=order.pk, actor=request.user, **return_form.cleaned_data)
+                    messages.success(request, _("退单申请已发送给12345热线"))
+                    return redirect(reverse("interop:hotline-order", args=[order.pk]))
+            elif action == "extension":
+                extension_form = ExtensionRequestForm(request.POST, prefix="ext")
+                if extension_form.is_valid():
+                    services.order_extension_request(
+                        order_id=order.pk, actor=request.user, **extension_form.cleaned_data
+                    )
+                    messages.success(request, _("延期申请已发送给12345热线"))
+                    return redirect(reverse("interop:hotline-order", args=[order.pk]))
+            elif action == "triaged":
+                services.order_triage_clear(order_id=order.pk, actor=request.user)
+                messages.success(request, _("已移出待分类队列"))
+                return redirect(reverse("interop:hotline-order", args=[order.pk]))
+            else:
+                messages.error(request, _("未知操作"))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    context = {
+        "order": order,
+        "case": order.case,
+        "reasons": [triage_reason_text(r) for r in order.triage_reasons],
+        "requests": order.requests.select_related("requested_by"),
+        "outbox": order.messages.order_by("sequence").prefetch_related("deliveries"),
+        "decisions": order.decisions.all(),
+        "return_form": return_form,
+        "extension_form": extension_form,
+    }
+    return render(request, "interop/order.html", context)

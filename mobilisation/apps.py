@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MobilisationConfig(AppConfig):
+    """双报到 registrations and points, service tasks, 微心愿, 大党委 duties and 民主测评, 三色研判, 居民议事."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "mobilisation"
+    verbose_name = _("党建引领与动员")

@@ -1,0 +1,1 @@
+"""Pages of the mobilisation app: ``pages`` (staff and members, signed in), ``public`` (residents, no account)."""

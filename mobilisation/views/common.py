@@ -1,0 +1,37 @@
+"""What the pages share: running a service and turning a domain error into a message, paging, role checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+
+from governance.errors import DomainError, NotFound
+
+from ..selectors import is_admin, staff_level
+
+
+def attempt(request: HttpRequest, fn: Callable[..., Any], success: str, **kwargs) -> Any | None:
+    """Call a service; on success flash ``success`` and return its result; on a domain error flash the reason
+    and return None (a NotFound propagates: the page answers 404)."""
+    try:
+        result = fn(**kwargs)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return None
+    messages.success(request, success)
+    return result
+
+
+def page_of(request: HttpRequest, qs, per_page: int = 30):
+    return Paginator(qs, per_page).get_page(request.GET.get("page"))
+
+
+def is_staff_user(user) -> bool:
+    """Centre staff (any level) or admins: they see the management parts of the pages."""
+    return is_admin(user) or staff_level(user) is not None

@@ -1,0 +1,103 @@
+"""Pages for residents without an account: the open wishes (no personal data), posting a wish, the private
+follow-up link where the resident confirms a fulfilled wish, and the published deliberation results."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from governance.errors import DomainError, NotFound
+from governance.models import Region
+
+from .. import forms, selectors, services
+from ..choices import WishStatus
+
+#: Wishes one address may post per hour (the public form needs no account).
+PUBLIC_WISHES_PER_HOUR = 10
+
+
+def _over_limit(request: HttpRequest) -> bool:
+    key = f"mobilisation:public-wish:{request.META.get('REMOTE_ADDR', '') or 'unknown'}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    return count > PUBLIC_WISHES_PER_HOUR
+
+
+def public_wishes(request: HttpRequest) -> HttpResponse:
+    community = request.GET.get("community", "")
+    qs = selectors.public_wishes(community_id=int(community) if community.isdigit() else None)
+    return render(
+        request,
+        "mobilisation/public_wishes.html",
+        {"wishes": qs[:100], "communities": Region.objects.filter(level="community"), "community": community},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def public_wish_new(request: HttpRequest) -> HttpResponse:
+    form = forms.WishForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        if _over_limit(request):
+            error = _("提交过于频繁，请稍后再试")
+        else:
+            try:
+                wish = services.wish_submit(actor=None, **form.cleaned_data)
+            except DomainError as exc:
+                error = exc.message
+            else:
+                return redirect(reverse("wish-track", args=[wish.follow_up_token]) + "?new=1")
+    return render(
+        request,
+        "mobilisation/public_wish_new.html",
+        {"form": form, "error": error},
+        status=429 if error and "频繁" in error else 200,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def wish_track(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        wish = selectors.wish_by_token(token)
+    except NotFound:
+        raise Http404 from None
+    error = ""
+    if request.method == "POST":
+        try:
+            services.wish_confirm(wish_id=wish.pk, token=token)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return redirect("wish-track", token=token)
+    return render(
+        request,
+        "mobilisation/wish_track.html",
+        {
+            "wish": wish,
+            "new": request.GET.get("new") == "1",
+            "error": error,
+            "events": selectors.events_of("wish", wish.pk),
+            "can_confirm": wish.status == WishStatus.FULFILLED,
+        },
+    )
+
+
+def public_topics(request: HttpRequest) -> HttpResponse:
+    community = request.GET.get("community", "")
+    qs = selectors.public_topics(community_id=int(community) if community.isdigit() else None).order_by("-published_at")
+    return render(
+        request,
+        "mobilisation/public_topics.html",
+        {"topics": qs[:50], "communities": Region.objects.filter(level="community"), "community": community},
+    )

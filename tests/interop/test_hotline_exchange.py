@@ -1,0 +1,259 @@
+"""What goes back and what comes in: the signed outbox to the partner (order, retries, dead letters, re-send),
+the street's requests, and the hotline's decisions applied through the case transitions as the hotline."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.test import Client, override_settings
+from django.utils import timezone
+
+from cases.models import Case, CaseEvent, Rating
+from cases.services import case_transition
+from interop.models import DeliveryAttempt, Order, OrderRequest, OutboundMessage
+from interop.services import (
+    message_deliver,
+    message_resend,
+    messages_deliver_due,
+    order_extension_request,
+    order_return_request,
+)
+from interop.simulator import HotlineSimulator
+
+from .hotline_helpers import make_partner, order, signed_post
+
+URL = "/interop/12345/orders/"
+
+
+@pytest.fixture
+def sim():
+    simulator = HotlineSimulator(base_url="http://127.0.0.1:1", key_id="bj12345", secret="s3cret-key").start()
+    yield simulator
+    simulator.stop()
+
+
+@pytest.fixture
+def partner(world, sim):
+    return make_partner(world, callback_url=sim.callback_url)
+
+
+@pytest.fixture
+def hotline_case(world, partner):
+    assert signed_post(Client(), URL, order(), partner).status_code == 201
+    return Case.objects.get()
+
+
+def decide(partner, order_id: str, **payload):
+    return signed_post(Client(), f"/interop/12345/orders/{order_id}/decisions/", payload, partner)
+
+
+def deliver_all() -> None:
+    for _round in range(10):
+        if not messages_deliver_due(inline=True):
+            return
+
+
+def test_signing_for_an_order_sends_a_signed_message_after_commit(world, hotline_case, sim):
+    case_transition(case_id=hotline_case.id, action="accept", actor=world.street_officer)
+    [message] = OutboundMessage.objects.all()
+    assert (message.event_type, message.sequence, message.status, message.order.order_id) == (
+        "signed",
+        1,
+        "pending",
+        "BJ-0001",
+    )
+    deliver_all()
+    [got] = sim.received
+    assert got.signature_ok and got.answered == 200 and got.key == str(message.idempotency_key)
+    assert got.body["type"] == "signed" and got.body["order_id"] == "BJ-0001" and got.body["sequence"] == 1
+    assert got.body["case_number"] == hotline_case.number and got.body["status"] == "accepted"
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("delivered", 1)
+    assert DeliveryAttempt.objects.get().status_code == 200
+
+
+def test_no_message_when_the_transition_rolls_back(world, hotline_case):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        case_transition(case_id=hotline_case.id, action="accept", actor=world.street_officer)
+        raise RuntimeError("the caller fails after the transition")
+    assert not OutboundMessage.objects.exists()
+    assert Case.objects.get().status == "reported"
+
+
+def test_a_failed_delivery_backs_off_then_dead_letters_and_resend_delivers_the_same_message(world, hotline_case, sim):
+    case_transition(case_id=hotline_case.id, action="accept", actor=world.street_officer)
+    message = OutboundMessage.objects.get()
+    sim.fail_next(1, 500)
+    with override_settings(INTEROP_MAX_ATTEMPTS=2, INTEROP_BACKOFF_BASE_SECONDS=60):
+        before = timezone.now()
+        assert message_deliver(message_id=message.pk) == "retry"
+        message.refresh_from_db()
+        assert message.attempts == 1 and message.last_error == "HTTP 500"
+        assert message.next_attempt_at >= before + timedelta(seconds=60)
+        assert messages_deliver_due(inline=True) == 0  # not due yet
+        sim.drop_next(1)
+        assert message_deliver(message_id=message.pk) == "dead"
+    message.refresh_from_db()
+    assert message.status == "dead" and message.attempts == 2 and message.last_error
+    assert [a.status_code for a in message.deliveries.all()] == [500, None]
+    assert message_resend(message_ids=[message.pk]) == 1
+    deliver_all()
+    message.refresh_from_db()
+    assert message.status == "delivered" and message.deliveries.count() == 3
+    keys = [d.key for d in sim.received]
+    assert len(keys) == 3 and len(set(keys)) == 1  # one message, one key, however many tries
+    assert len(sim.messages) == 1
+
+
+def test_the_messages_of_one_order_go_out_in_order(world, hotline_case, sim):
+    officer = world.street_officer
+    case_transition(case_id=hotline_case.id, action="accept", actor=officer)
+    order_return_request(order_id=Order.objects.get().pk, actor=officer, reason_code="wrong_area", text="不在本街道")
+    first, second = OutboundMessage.objects.order_by("sequence")
+    assert (first.event_type, second.event_type) == ("signed", "return_requested")
+    sim.fail_next(1, 503)
+    assert message_deliver(message_id=first.pk) == "retry"
+    assert message_deliver(message_id=second.pk) == "waiting"  # never before the first
+    assert not second.deliveries.exists()
+    OutboundMessage.objects.filter(pk=first.pk).update(next_attempt_at=timezone.now())
+    deliver_all()
+    assert [m["sequence"] for m in sim.messages] == [1, 2]
+    assert sim.messages[1]["data"] == {"reason_code": "wrong_area", "text": "不在本街道"}
+
+
+def test_a_dead_message_holds_back_the_later_ones_of_its_order(world, hotline_case, sim):
+    officer = world.street_officer
+    case_transition(case_id=hotline_case.id, action="accept", actor=officer)
+    first = OutboundMessage.objects.get()
+    OutboundMessage.objects.filter(pk=first.pk).update(status="dead")
+    order_return_request(order_id=Order.objects.get().pk, actor=officer, reason_code="wrong_area", text="不在本街道")
+    deliver_all()
+    assert sim.received == []
+    message_resend(message_ids=[first.pk])
+    deliver_all()
+    assert [m["type"] for m in sim.messages] == ["signed", "return_requested"]
+
+
+def test_return_request_approved_by_the_hotline_rejects_the_case_as_the_hotline(world, partner, hotline_case, sim):
+    req = order_return_request(
+        order_id=Order.objects.get().pk, actor=world.street_officer, reason_code="unclear_ownership", text="权属不清"
+    )
+    note = CaseEvent.objects.filter(case=hotline_case, action="note").get()
+    assert note.data["hotline"] == "return_request" and note.actor_id == world.street_officer.id
+    resp = decide(partner, "BJ-0001", decision_id="D-1", kind="return_approved", note="改派水果湖街道")
+    assert resp.status_code == 201, resp.content
+    assert resp.json()["status"] == "rejected" and resp.json()["applied"] is True
+    case = Case.objects.get()
+    event = case.events.get(action="reject")
+    assert event.actor_id == partner.user_id and "改派水果湖街道" in event.note
+    req.refresh_from_db()
+    assert req.state == "approved"
+    again = decide(partner, "BJ-0001", decision_id="D-1", kind="return_approved")
+    assert again.status_code == 200 and again.json()["applied"] is False
+    assert case.events.filter(action="reject").count() == 1
+    deliver_all()
+    assert [m["type"] for m in sim.messages] == ["return_requested"]  # the hotline's own decision is not echoed
+
+
+def test_return_refused_is_final_and_the_street_cannot_return_again(world, partner, hotline_case):
+    from governance.errors import NotAllowed
+
+    pk = Order.objects.get().pk
+    order_return_request(order_id=pk, actor=world.street_officer, reason_code="wrong_area", text="不在本街道")
+    assert decide(partner, "BJ-0001", decision_id="D-2", kind="return_refused", note="属本街道").status_code == 201
+    assert Order.objects.get().return_final
+    assert Case.objects.get().status == "reported"
+    with pytest.raises(NotAllowed):
+        order_return_request(order_id=pk, actor=world.street_officer, reason_code="wrong_area", text="再退")
+
+
+def test_only_the_partner_streets_staff_may_ask_the_hotline(world, partner, hotline_case):
+    from governance.errors import Forbidden
+
+    pk = Order.objects.get().pk
+    for persona in ("other_street_officer", "community_officer", "grid_worker", "liaison"):
+        with pytest.raises(Forbidden):
+            order_return_request(order_id=pk, actor=world.users[persona], reason_code="wrong_area", text="x")
+    assert not OrderRequest.objects.exists()
+
+
+def test_a_decision_without_a_pending_request_is_409_and_not_stored(world, partner, hotline_case):
+    resp = decide(partner, "BJ-0001", decision_id="D-3", kind="extension_approved")
+    assert resp.status_code == 409
+    assert decide(partner, "NOPE", decision_id="D-4", kind="return_refused").status_code == 404
+    from interop.models import InboundDecision
+
+    assert not InboundDecision.objects.exists()
+
+
+def test_extension_asked_of_the_hotline_and_approved_moves_both_deadlines(world, partner, hotline_case, sim):
+    officer = world.street_officer
+    case_transition(case_id=hotline_case.id, action="accept", actor=officer)
+    case_transition(case_id=hotline_case.id, action="dispatch", actor=officer, region=world.street.id)
+    case_transition(case_id=hotline_case.id, action="sign", actor=officer)
+    case = Case.objects.get()
+    wanted = case.due_at + timedelta(days=5)
+    order_extension_request(
+        order_id=Order.objects.get().pk, actor=officer, requested_due_at=wanted, text="需协调产权单位"
+    )
+    deliver_all()
+    ext = next(m for m in sim.messages if m["type"] == "extension_requested")
+    assert ext["data"]["reason"] == "需协调产权单位"
+    resp = decide(partner, "BJ-0001", decision_id="D-5", kind="extension_approved", note="同意")
+    assert resp.status_code == 201, resp.content
+    case.refresh_from_db()
+    assert case.due_at == wanted and case.extension_count == 1
+    event = case.events.get(action="extension_approve")
+    assert event.actor_id == partner.user_id
+
+
+def test_follow_up_needs_a_closed_case_then_stores_the_rating_with_the_hotlines_answers(world, partner, hotline_case):
+    officer = world.street_officer
+    case_transition(case_id=hotline_case.id, action="accept", actor=officer)
+    case_transition(case_id=hotline_case.id, action="dispatch", actor=officer, region=world.street.id)
+    case_transition(case_id=hotline_case.id, action="sign", actor=officer)
+    case_transition(case_id=hotline_case.id, action="resolve", actor=officer, note="已清运")
+    payload = {"kind": "follow_up", "contacted": True, "solved": False, "satisfaction": "unsatisfied"}
+    assert decide(partner, "BJ-0001", decision_id="D-6", **payload).status_code == 409  # not closed yet
+    missing = decide(partner, "BJ-0001", decision_id="D-6", kind="follow_up")
+    assert missing.status_code == 400 and set(missing.json()["errors"]) == {"contacted", "solved", "satisfaction"}
+    case_transition(case_id=hotline_case.id, action="close", actor=officer)
+    resp = decide(partner, "BJ-0001", decision_id="D-6", note="仍有垃圾", **payload)
+    assert resp.status_code == 201, resp.content
+    rating = Rating.objects.get(case=hotline_case)
+    assert rating.result == "unsatisfied" and rating.recorded_by_id == partner.user_id
+
+
+def test_an_invalid_follow_up_is_only_a_note(world, partner, hotline_case):
+    resp = decide(partner, "BJ-0001", decision_id="D-7", kind="follow_up", valid=False, note="电话未接通")
+    assert resp.status_code == 201
+    assert not Rating.objects.exists()
+    assert Case.objects.get().events.filter(action="note", data__hotline="follow_up").exists()
+
+
+def test_reopen_order_re_handles_with_the_new_hotline_deadline(world, partner, hotline_case, sim):
+    officer = world.street_officer
+    for action, extra in [
+        ("accept", {}),
+        ("dispatch", {"region": world.street.id}),
+        ("sign", {}),
+        ("resolve", {"note": "已清运"}),
+        ("close", {}),
+    ]:
+        case_transition(case_id=hotline_case.id, action=action, actor=officer, **extra)
+    new_due = (timezone.now() + timedelta(days=3)).replace(microsecond=0)
+    resp = decide(partner, "BJ-0001", decision_id="D-8", kind="reopen", resolution_due_at=new_due.isoformat())
+    assert resp.status_code == 201, resp.content
+    case = Case.objects.get()
+    assert case.status == "in_progress" and case.external_due_at == new_due and case.due_at <= new_due
+    assert case.events.get(action="reopen").actor_id == partner.user_id
+    deliver_all()
+    assert [m["type"] for m in sim.messages] == ["signed", "dispatched", "resolved", "closed"]
+    resolved = sim.messages[2]
+    assert resolved["data"]["result"] == "已清运" and resolved["data"]["evidence"] == []
+    assert [m["sequence"] for m in sim.messages] == [1, 2, 3, 4]
+    body = json.loads(OutboundMessage.objects.get(sequence=3).body)
+    assert body == resolved

@@ -1,0 +1,127 @@
+"""The mobilisation pages: each opens for the people it is for, rows outside the scope answer 404, the public
+pages carry no personal data, and the page actions go through the services (events)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from mobilisation import services
+from mobilisation.choices import WishStatus
+from mobilisation.models import MobilisationEvent, Wish
+from tests.factories.world import PASSWORD
+
+from .helpers import confirmed_member, jpeg, published_wish
+
+pytestmark = pytest.mark.django_db
+
+STAFF_PAGES = [
+    "/party/",
+    "/party/register/",
+    "/party/registrations/",
+    "/party/tasks/",
+    "/party/tasks/new/",
+    "/party/points/",
+    "/party/points/export.csv",
+    "/party/wishes/",
+    "/party/wishes/new/",
+    "/party/duties/",
+    "/party/tricolour/",
+    "/party/topics/",
+]
+
+
+@pytest.mark.parametrize("persona", ["community_officer", "street_officer", "grid_worker", "admin"])
+def test_pages_open_for_staff(world, web, persona):
+    c = web(persona)
+    for path in STAFF_PAGES:
+        assert c.get(path).status_code == 200, path
+
+
+def test_pages_need_a_login(world, client):
+    assert client.get("/party/wishes/").status_code == 302
+
+
+def test_public_pages_open_without_login_and_hide_personal_data(world, client):
+    wish = published_wish(world)
+    for path in ("/wishes/", "/wishes/new/", "/yishi/", "/api/v1/public/wishes/", "/api/v1/public/topics/"):
+        r = client.get(path)
+        assert r.status_code == 200, path
+        body = r.content.decode()
+        for secret in ("张大爷", "13812345678", "雄关小区3栋"):
+            assert secret not in body, (path, secret)
+    assert wish.title in client.get("/wishes/").content.decode()
+
+
+def test_a_resident_posts_a_wish_and_confirms_it_through_the_private_link(world, client):
+    r = client.post(
+        "/wishes/new/",
+        {
+            "community": world.community.pk,
+            "title": "想学用智能手机",
+            "description": "想学视频通话",
+            "resident_name": "刘阿姨",
+        },
+    )
+    assert r.status_code == 302
+    wish = Wish.objects.get(title="想学用智能手机")
+    assert r["Location"].startswith(f"/wishes/t/{wish.follow_up_token}/")
+    assert wish.channel == "public" and wish.created_by is None
+    member = confirmed_member(world)
+    services.wish_review(actor=world.community_officer, wish_id=wish.pk, accept=True)
+    services.wish_publish(actor=world.community_officer, wish_id=wish.pk)
+    services.wish_claim(actor=member, wish_id=wish.pk)
+    services.wish_fulfil(actor=member, wish_id=wish.pk, photo=jpeg())
+    assert client.post(f"/wishes/t/{wish.follow_up_token}/").status_code == 302
+    wish.refresh_from_db()
+    assert wish.status == WishStatus.CONFIRMED
+    assert client.get("/wishes/t/not-a-token/").status_code == 404
+
+
+def test_outsiders_get_404_on_wish_detail_and_actions(world, web):
+    wish = published_wish(world)
+    c = web("community_b_officer")
+    assert c.get(f"/party/wishes/{wish.pk}/").status_code == 404
+    assert c.post(f"/party/wishes/{wish.pk}/publish/").status_code == 404
+    assert web("community_officer").get(f"/party/wishes/{wish.pk}/").status_code == 200
+
+
+def test_member_claims_and_fulfils_on_the_pages(world):
+    member = confirmed_member(world)
+    wish = published_wish(world)
+    c = Client()
+    assert c.login(username=member.username, password=PASSWORD)
+    assert wish.title in c.get("/party/").content.decode()
+    page = c.get(f"/party/wishes/{wish.pk}/").content.decode()
+    assert "13812345678" not in page and "张*" in page
+    c.post(f"/party/wishes/{wish.pk}/claim/")
+    c.post(f"/party/wishes/{wish.pk}/fulfil/", {"photo": jpeg(), "note": "送到了"})
+    wish.refresh_from_db()
+    assert wish.status == WishStatus.FULFILLED
+    assert list(MobilisationEvent.objects.filter(subject="wish", object_id=wish.pk).values_list("action", flat=True))[
+        -2:
+    ] == [
+        "claim",
+        "fulfil",
+    ]
+
+
+def test_a_refused_action_shows_the_reason_and_changes_nothing(world, web):
+    wish = published_wish(world)
+    c = web("community_officer")
+    r = c.post(f"/party/wishes/{wish.pk}/publish/", follow=True)  # already published
+    assert "不能进行此操作" in r.content.decode()
+    assert MobilisationEvent.objects.filter(subject="wish", object_id=wish.pk, action="publish").count() == 1
+
+
+def test_points_export_is_csv_of_the_ranking(world, web):
+    services.points_rule_set(actor=world.street_officer, street=world.street, task_type="wish", points=5, monthly_cap=0)
+    member = confirmed_member(world)
+    wish = published_wish(world)
+    services.wish_claim(actor=member, wish_id=wish.pk)
+    services.wish_fulfil(actor=member, wish_id=wish.pk, photo=jpeg())
+    services.wish_confirm(actor=world.community_officer, wish_id=wish.pk)
+    r = web("street_officer").get("/party/points/export.csv?by=member")
+    assert r["Content-Type"].startswith("text/csv")
+    lines = r.content.decode("utf-8-sig").splitlines()
+    assert lines[1] == "1,党员甲,5,1"
