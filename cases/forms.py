@@ -606,3 +606,16 @@ class CitizenRatingForm(forms.Form):
     comment = forms.CharField(
         label=_("意见或建议（选填）"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class FollowMyCaseForm(forms.Form):
+    """ "Follow my case" without the private link: the case number and the phone number given when reporting."""
+
+    number = forms.CharField(
+        label=_("事件编号"), max_length=32, widget=forms.TextInput(attrs={"placeholder": "XG-2026-000001"})
+    )
+    phone = forms.CharField(
+        label=_("反映时留下的手机号"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )

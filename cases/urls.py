@@ -13,5 +13,6 @@ urlpatterns: list = [
     path("cases/<int:pk>/", pages.case_detail, name="detail"),
     path("cases/<int:pk>/act/<slug:action>/", pages.case_act, name="act"),
     path("report/", citizen.report, name="report"),
+    path("track/", citizen.track_find, name="track-find"),
     path("track/<str:token>/", citizen.track, name="track"),
 ]

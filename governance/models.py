@@ -291,7 +291,7 @@ class JurisdictionRule(models.Model):
         max_length=150,
         blank=True,
         editable=False,
-        help_text=_("写入该版本的用户名；保存姓名而非外键，用户删除后记录仍在"),
+        help_text=_("写入该版本的用户；即使该账号日后被删除，这里仍保留其用户名"),
     )
 
     class Meta:
@@ -339,7 +339,7 @@ class WorkCalendar(models.Model):
     name = models.CharField(_("名称"), max_length=50, unique=True)
     is_default = models.BooleanField(_("默认"), default=False)
     weekdays = models.CharField(
-        _("工作日"), max_length=7, default="12345", help_text=_("ISO 星期，1=周一 … 7=周日；如 12345")
+        _("工作日"), max_length=7, default="12345", help_text=_("每周哪几天上班（在表单中按星期勾选）")
     )
 
     class Meta:
@@ -356,7 +356,9 @@ class WorkCalendar(models.Model):
 class OfficePeriod(models.Model):
     """One stretch of office hours on a working day, e.g. 08:30–12:00."""
 
-    calendar = models.ForeignKey(WorkCalendar, on_delete=models.CASCADE, related_name="periods")
+    calendar = models.ForeignKey(
+        WorkCalendar, verbose_name=_("工作日历"), on_delete=models.CASCADE, related_name="periods"
+    )
     start = models.TimeField(_("开始"))
     end = models.TimeField(_("结束"))
 
@@ -373,7 +375,9 @@ class OfficePeriod(models.Model):
 class CalendarDay(models.Model):
     """An exception to the weekly pattern: a public holiday, or a make-up working day (调休上班)."""
 
-    calendar = models.ForeignKey(WorkCalendar, on_delete=models.CASCADE, related_name="days")
+    calendar = models.ForeignKey(
+        WorkCalendar, verbose_name=_("工作日历"), on_delete=models.CASCADE, related_name="days"
+    )
     date = models.DateField(_("日期"))
     kind = models.CharField(_("类型"), max_length=10, choices=DayKind.choices)
     note = models.CharField(_("说明"), max_length=50, blank=True)

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
@@ -23,7 +25,7 @@ from django.views.decorators.http import require_http_methods
 from governance.errors import InvalidInput, NotAllowed, NotFound
 
 from ..choices import EvidenceStage, Status
-from ..forms import CitizenRatingForm, CitizenReportForm
+from ..forms import CitizenRatingForm, CitizenReportForm, FollowMyCaseForm
 from ..models import Case, Rating
 from ..selectors import case_timeline
 from ..services import case_file, case_rate_by_citizen
@@ -92,6 +94,41 @@ def report(request: HttpRequest) -> HttpResponse:
         form.add_error(field, exc.message)
         return render(request, "cases/report.html", {"form": form, "files_lost": bool(files)}, status=400)
     return redirect(reverse("cases:track", args=[case.follow_up_token]) + "?new=1")
+
+
+FIND_RATE = "20/h"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track_find(request: HttpRequest) -> HttpResponse:
+    """关注我的事件: the citizen who lost the private link finds the case by its number and the phone number they
+    gave; the answer is the same "not found" whether the number or the phone is wrong (nothing leaks), and the
+    attempts per address are limited like reports."""
+    form = FollowMyCaseForm(request.POST or None)
+    if request.method != "POST":
+        return render(request, "cases/track_find.html", {"form": form})
+    limit, window = parse_rate(FIND_RATE)
+    key = f"cases:track-find:{client_ip(request)}"
+    cache.add(key, 0, timeout=window)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=window)
+        attempts = 1
+    if attempts > limit:
+        form.add_error(None, _("查询过于频繁，请稍后再试。"))
+        return render(request, "cases/track_find.html", {"form": form}, status=429)
+    if not form.is_valid():
+        return render(request, "cases/track_find.html", {"form": form}, status=400)
+    number = form.cleaned_data["number"].strip().upper()
+    phone = "".join(ch for ch in form.cleaned_data["phone"] if ch.isdigit())
+    case = Case.objects.filter(number=number).only("citizen_phone", "follow_up_token").first()
+    stored = "".join(ch for ch in (case.citizen_phone if case else "") if ch.isdigit())
+    if case is None or not phone or not secrets.compare_digest(stored, phone):
+        form.add_error(None, _("没有找到与该编号和手机号相符的事件，请核对后再试。"))
+        return render(request, "cases/track_find.html", {"form": form}, status=404)
+    return redirect("cases:track", token=case.follow_up_token)
 
 
 def _case_by_token(token: str) -> Case:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from governance.choices import Level
 
@@ -28,12 +28,12 @@ REASON_LABELS = {
 #: Steps of a whistle's summons (吹哨报到) recorded on the case's timeline as remarks tagged ``summons_<step>``:
 #: the line is named after the step, never after the code.
 SUMMONS_STEP_LABELS = {
-    "summons_report_in": gettext_lazy("部门报到"),
-    "summons_respond": gettext_lazy("部门反馈"),
-    "summons_extension": gettext_lazy("部门申请延期"),
-    "summons_decide_extension": gettext_lazy("审批部门延期"),
-    "summons_return": gettext_lazy("部门退回召集"),
-    "summons_complete": gettext_lazy("确认部门完成"),
+    "summons_report_in": pgettext_lazy("timeline", "部门报到"),
+    "summons_respond": pgettext_lazy("timeline", "部门反馈"),
+    "summons_extension": pgettext_lazy("timeline", "部门申请延期"),
+    "summons_decide_extension": pgettext_lazy("timeline", "审批部门延期"),
+    "summons_return": pgettext_lazy("timeline", "部门退回召集"),
+    "summons_complete": pgettext_lazy("timeline", "确认部门完成"),
 }
 
 
