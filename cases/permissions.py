@@ -103,7 +103,10 @@ def may_manage(user, case) -> Decision:
     if level and centre_region_covers(user, case):
         if _rank(level) >= _rank(case.level):
             return YES
-        return no(_("事件已上报至%(level)s，需由%(level)s综治中心处理") % {"level": Level(case.level).label})
+        if case.escalation_count:
+            return no(_("事件已上报至%(level)s，需由%(level)s综治中心处理") % {"level": Level(case.level).label})
+        # filed directly at that level (its grade says so): it was never "escalated"
+        return no(_("事件由%(level)s级办理，需由%(level)s综治中心处理") % {"level": Level(case.level).label})
     if case.level == Level.GRID and works_in_grid(user, case):
         return YES
     return no(_("只有本级或上级综治中心可以进行此操作"))
@@ -210,7 +213,9 @@ def may_whistle(user, case) -> Decision:
     if level in (Level.STREET, Level.COMMUNITY) and centre_region_covers(user, case):
         if _rank(level) >= _rank(case.level):
             return YES
-        return no(_("事件已上报至上级，本级不能吹哨"))
+        if case.escalation_count:
+            return no(_("事件已上报至上级，本级不能吹哨"))
+        return no(_("事件由上级办理，本级不能吹哨"))
     return no(_("只有街道或社区综治中心可以吹哨"))
 
 

@@ -31,6 +31,7 @@ from cases.filters import CaseFilter
 from cases.models import Case, CaseDispatch
 from cases.selectors import case_queryset_for, light_filter
 from cases.services import case_transition
+from core.durations import countdown_text
 from governance.choices import Role
 from governance.errors import DomainError, InvalidInput
 from governance.models import Category, Department, Region
@@ -254,15 +255,8 @@ def clean_params(params) -> QueryDict:
 
 
 def left_text(seconds: float) -> str:
-    """ "还剩 3 小时" / "超时 2 天" — minutes under an hour, hours under two days, else days."""
-    minutes = int(abs(seconds) // 60)
-    if minutes < 60:
-        span = _("%(n)s 分钟") % {"n": max(minutes, 1)}
-    elif minutes < 48 * 60:
-        span = _("%(n)s 小时") % {"n": minutes // 60}
-    else:
-        span = _("%(n)s 天") % {"n": minutes // (24 * 60)}
-    return (_("还剩 %(span)s") if seconds >= 0 else _("超时 %(span)s")) % {"span": span}
+    """The one countdown wording ("剩 3 小时" / "超时 2 天", ``core.durations``)."""
+    return countdown_text(seconds)
 
 
 def _int_param(params, name: str, default: int) -> int:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from cases.choices import OPEN_STATUSES
 from cases.models import CaseDispatch
 from cases.selectors import allowed_actions, case_queryset_for
+from core.durations import countdown_text
 from governance.choices import Role, TimeUnit
 from governance.clock import fraction_point
 from governance.errors import NotFound
@@ -93,14 +94,8 @@ def centre_staff(region_ids) -> QuerySet[User]:
 
 
 def duration_text(seconds: int) -> str:
-    """ "剩余 1天3小时" / "已超时 25分钟": at most two units, whole minutes (what a countdown shows)."""
-    s = abs(int(seconds))
-    days, rest = divmod(s, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    parts = [(days, _("天")), (hours, _("小时")), (minutes, _("分钟"))]
-    shown = [f"{n}{unit}" for n, unit in parts if n][:2] or [_("不到1分钟")]
-    return (_("剩余%(t)s") if seconds > 0 else _("已超时%(t)s")) % {"t": "".join(shown)}
+    """The one countdown wording ("剩 1 天 3 小时" / "超时 25 分钟", ``core.durations``)."""
+    return countdown_text(seconds)
 
 
 @dataclass(frozen=True)

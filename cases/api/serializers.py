@@ -300,7 +300,7 @@ class CaseDetailSerializer(CaseListSerializer):
         """Which jurisdiction rule (and version) set the case's due times: ``{"id", "version", "label"}``."""
         from cases.services.deadlines import rule_ref
 
-        return rule_ref(obj.rule) if obj.rule_id else None
+        return rule_ref(obj.rule, label=True) if obj.rule_id else None
 
 
 class CaseEventSerializer(serializers.ModelSerializer):

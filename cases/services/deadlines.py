@@ -60,8 +60,10 @@ class Deadlines:
         return values
 
     def rule_ref(self, rule_id: int | None) -> dict[str, Any] | None:
-        """Which rule (and version) set a clock, as kept on the event: ``{"id", "version", "label"}``."""
-        return rule_ref(self._rules.get(rule_id) if rule_id else None, rule_id)
+        """Which rule (and version) set a clock, as kept on the event: ``{"id", "version"}`` (no query: the
+        rules this clock computed with are at hand; pages name them with ``rule_label``)."""
+        rule = self._rules.get(rule_id) if rule_id else None
+        return {"id": rule.id, "version": rule.version} if rule is not None else rule_ref(None, rule_id)
 
     def return_due(self, case: Case, start: datetime) -> datetime | None:
         """The end of the return window (退单时限) for a dispatch made at ``start``: the rule's return limit,
@@ -74,12 +76,16 @@ class Deadlines:
         return add_working_time(start, rule.accept_limit, rule.accept_unit, self.cal)
 
 
-def rule_ref(rule: JurisdictionRule | None, rule_id: int | None = None) -> dict[str, Any] | None:
+def rule_ref(rule: JurisdictionRule | None, rule_id: int | None = None, *, label: bool = False) -> dict | None:
+    """``{"id", "version"}`` of the rule that set a clock (and its ``label`` when asked, for the API)."""
     if rule is None and rule_id:
         rule = JurisdictionRule.objects.select_related("category").filter(pk=rule_id).first()
     if rule is None:
         return None
-    return {"id": rule.id, "version": rule.version, "label": rule_label(rule)}
+    ref: dict[str, Any] = {"id": rule.id, "version": rule.version}
+    if label:
+        ref["label"] = rule_label(rule)
+    return ref
 
 
 def rule_label(rule: JurisdictionRule) -> str:

@@ -3,12 +3,13 @@ their labels, and the public (citizen) view of who acted — by role, never by n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from core import durations
 from governance.choices import Level
 
 from .. import transitions
@@ -45,26 +46,11 @@ class Due:
     at: datetime
     text: str
     overdue: bool
+    light: str = ""  # the row's traffic light: the handling limit's is the case header's (``Case.light``)
 
 
-def span_text(seconds: float) -> str:
-    """A duration in the one format every page uses ("1 天 3 小时", "2 小时 5 分钟", "12 分钟"): the two
-    largest units, the smaller left out when it is zero."""
-    minutes = int(abs(seconds) // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return _("%(d)s 天 %(h)s 小时") % {"d": days, "h": hours} if hours else _("%(d)s 天") % {"d": days}
-    if hours:
-        return _("%(h)s 小时 %(m)s 分钟") % {"h": hours, "m": mins} if mins else _("%(h)s 小时") % {"h": hours}
-    return _("%(n)s 分钟") % {"n": max(mins, 1)}
-
-
-def countdown_text(seconds: float) -> str:
-    """ "剩 1 天 3 小时" before the deadline, "超时 2 小时" after it — the one countdown wording."""
-    if seconds >= 0:
-        return _("剩 %(span)s") % {"span": span_text(seconds)}
-    return _("超时 %(span)s") % {"span": span_text(seconds)}
+span_text = durations.span_text
+countdown_text = durations.countdown_text
 
 
 def due(label: str, at: datetime | None, now: datetime) -> Due | None:
@@ -78,9 +64,11 @@ def case_dues(case: Case, now: datetime) -> list[Due]:
     """The deadlines that matter in the case's current status (none once it is finished or on hold)."""
     out = []
     if case.status in (Status.REPORTED, Status.ACCEPTED):
-        out.append(due(_("受理/派遣时限"), case.accept_due_at, now))
+        row = due(_("受理/派遣时限"), case.accept_due_at, now)
+        out.append(replace(row, light="red" if row.overdue else "") if row else None)
     if case.status in (Status.REPORTED, Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS):
-        out.append(due(_("本级办理时限"), case.due_at, now))
+        row = due(_("本级办理时限"), case.due_at, now)
+        out.append(replace(row, light=case.light(now)) if row else None)
     return [d for d in out if d is not None]
 
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from governance.choices import Level, Role
 from governance.errors import DomainError, Forbidden, InvalidInput, NotAllowed, NotFound
+from governance.models import JurisdictionRule
 
 from .. import hooks, permissions, transitions
 from ..choices import OPEN_STATUSES, EvidenceStage, HandlerKind, RequestStatus, Status
@@ -310,12 +311,22 @@ def _render_case(
             else:
                 item["form"] = ActionForm(action=item["action"], case=case)
     events = list(case_timeline(case))
+    rule_ids = {
+        (ev.data or {}).get("rule", {}).get("id") for ev in events if isinstance((ev.data or {}).get("rule"), dict)
+    }
+    rules = {
+        r.id: rule_label(r)
+        for r in JurisdictionRule.objects.filter(pk__in=[i for i in rule_ids if i]).select_related("category")
+    }
     for ev in events:
         ev.ui_actor = display.staff_actor(ev, case)
         ev.ui_label = display.event_label(ev)
         ev.ui_system = display.is_system(ev)
         ev.ui_reason = display.reason_label(ev.reason)
         ev.ui_facts = display.event_facts(ev)
+        ref = (ev.data or {}).get("rule")
+        if isinstance(ref, dict) and ref.get("id") in rules:
+            ev.ui_facts.append(_("时限依据：%(rule)s") % {"rule": rules[ref["id"]]})
     dispatches = list(
         CaseDispatch.objects.filter(case=case, active=True).select_related("department", "grid", "region")
     )

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases import exports
 from cases.selectors import case_queryset_for
+from core import durations
 from governance.errors import InvalidInput
 
 from .. import dashboard as D
@@ -132,11 +133,8 @@ def _by_community(cells) -> list[tuple[str, list]]:
 
 
 def countdown_text(seconds: float) -> str:
-    """ "还剩 12:34" / "超时 1:02:03" — the same text the page's ticker writes every second."""
-    s = int(abs(seconds))
-    h, m, sec = s // 3600, s % 3600 // 60, s % 60
-    clock = f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
-    return (_("还剩 %(t)s") if seconds >= 0 else _("超时 %(t)s")) % {"t": clock}
+    """The one countdown wording, the same the page's ticker writes (``core.durations``)."""
+    return durations.countdown_text(seconds)
 
 
 def _whistle_context(user, now) -> dict:

@@ -9,7 +9,9 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
-from cases import assessment
+from assessment import selectors as assessment
+from assessment.indicators import STANDARD_INDICATORS
+from assessment.periods import Period
 from cases.models import CaseDispatch, CaseEvent, HoldRequest, Rating
 from cases.selectors import allowed_actions, scope_for
 from cases.services import case_file, case_rate_by_citizen, case_transition
@@ -61,7 +63,7 @@ def test_reopen_gives_the_case_back_to_the_department_that_handled_it(world):
     assert case.rule_id == rule.id
     assert case.due_at == add_working_time(t, rule.handling_limit, rule.handling_unit, calendar_spec())
     reopen = case.events.get(action="reopen")
-    assert reopen.data["rule"]["id"] == rule.id and reopen.data["rule"]["version"] == rule.version
+    assert reopen.data["rule"] == {"id": rule.id, "version": rule.version}
     # the liaison is offered 签收 again, signs, resolves; the case closes and is rated again
     offered = {a["action"] for a in allowed_actions(world.liaison, case) if a["allowed"]}
     assert {"sign", "resolve"} <= offered
@@ -108,13 +110,13 @@ def test_one_rating_per_round_and_the_assessment_counts_the_latest_once(world):
         case_id=case.id, action="rate", actor=world.street_officer, result="satisfied", now=t + timedelta(hours=4)
     )
     assert Rating.objects.filter(case=case).count() == 2
-    period = assessment.Period(date(2026, 11, 16), date(2026, 11, 24))
+    period = Period(date(2026, 11, 16), date(2026, 11, 24))
     scope = scope_for(world.street_officer)
     total = assessment.totals(scope, period)
     assert (total.rated, total.satisfied, total.unsatisfied) == (1, 1, 0)
-    ind = assessment.indicators(scope, period, now=T0 + timedelta(days=7))
+    ind = assessment.standard_indicators(scope, period, now=T0 + timedelta(days=7))
     assert (ind.counts["reopened"], ind.counts["closed"], ind.rates["reopen"]) == (1, 1, 1.0)
-    assert "reopen" in assessment.INDICATOR_LABELS
+    assert str(STANDARD_INDICATORS["reopen"]) == "重办率"
 
 
 def test_staff_recording_a_phone_follow_up_are_named_as_recorder(world):
@@ -289,5 +291,38 @@ def test_a_d_grade_case_keeps_its_limits_at_the_top(world, settings):
     )
     assert (case.level, case.rule_id, case.due_at) == ("district", rule.id, T0 + timedelta(hours=4))
     report = case.events.get(action="report")
-    assert report.data["rule"] == {"id": rule.id, "version": rule.version, "label": report.data["rule"]["label"]}
-    assert "第 1 版" in report.data["rule"]["label"]
+    assert report.data["rule"] == {"id": rule.id, "version": rule.version}
+
+
+def test_a_case_filed_at_its_level_is_not_described_as_escalated(world, settings, web):
+    settings.TOP_LEVEL = "district"
+    case = file_case(world, code="0301", title="道路塌陷", now=T0)  # grade C: filed at the district
+    assert (case.level, case.escalation_count) == ("district", 0)
+    refused = {a["action"]: a["reason"] for a in allowed_actions(world.street_officer, case) if not a["allowed"]}
+    assert refused and all("上报至" not in r for r in refused.values())
+    assert any("由区级办理" in r for r in refused.values())
+    html = web("district_officer").get(f"/cases/{case.pk}/").content.decode()
+    assert "上报至" not in html and "事件上报（区级受理）" in html
+
+
+def test_extension_after_the_deadline_is_409_on_the_api_and_before_it_goes_to_the_dispatcher(world, api):
+    from escalation.models import Notice
+
+    case = _dispatched(world, now=at(2026, 1, 5, 9))  # long past: its deadline has passed by now
+    case_transition(case_id=case.id, action="sign", actor=world.liaison, now=at(2026, 1, 5, 9, 30))
+    url = f"/api/v1/cases/{case.id}/transitions/extension_request/"
+    resp = api("liaison").post(url, {"note": "来不及", "requested_due_at": "2027-01-01T09:00:00+08:00"}, format="json")
+    assert resp.status_code == 409 and resp.json()["code"] == "deadline_passed"
+    assert "已过" in resp.json()["detail"]
+    live = file_case(world, code="0202", title="违法搭建")
+    case_transition(case_id=live.id, action="accept", actor=world.street_officer)
+    case_transition(
+        case_id=live.id, action="dispatch", actor=world.street_officer, departments=[world.departments["cgzf"].id]
+    )
+    live = case_transition(case_id=live.id, action="sign", actor=world.liaison)
+    url = f"/api/v1/cases/{live.id}/transitions/extension_request/"
+    wanted = (live.due_at + timedelta(days=3)).isoformat()
+    resp = api("liaison").post(url, {"note": "材料未到", "requested_due_at": wanted}, format="json")
+    assert resp.status_code == 200, resp.json()
+    told = set(Notice.objects.filter(case=live, kind="extension").values_list("recipient__username", flat=True))
+    assert told == {"jiedao01", "jiedao02"}  # the street centre that dispatched

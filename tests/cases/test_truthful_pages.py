@@ -197,3 +197,63 @@ def test_the_tracking_page_shows_what_the_citizen_wrote(world, client):
     case = file_case(world, description="楼下烧烤店油烟直排，晚上开不了窗", citizen_phone="13900001111")
     html = _html(client.get(f"/track/{case.follow_up_token}/"))
     assert "您反映的内容" in html and "楼下烧烤店油烟直排，晚上开不了窗" in html
+
+
+def test_notices_read_in_the_readers_language(world, web):
+    case = file_case(world, code="0101")
+    case_transition(case_id=case.pk, action="escalate", actor=world.grid_worker, note="处理不了")
+    zh = _html(web("community_officer").get("/notices/"))
+    assert "【上报】" in zh and "上报至社区" in zh
+    client = web("community_officer")
+    client.cookies["django_language"] = "en"
+    en = _html(client.get("/notices/"))
+    assert "【上报】" not in en and "上报至" not in en
+    assert case.number in en  # the case reference is data, kept as written
+
+
+def test_one_countdown_wording_everywhere():
+    from core.durations import countdown_text as core_text
+    from escalation.dashboard import left_text
+    from escalation.selectors import duration_text
+    from escalation.views.dashboard import countdown_text as ticker_text
+
+    for seconds in (59, 3600, 27 * 3600 + 300, -7200):
+        assert core_text(seconds) == left_text(seconds) == duration_text(seconds) == ticker_text(seconds)
+
+
+def test_a_pending_summons_extension_can_be_decided_after_the_department_responded(world, web):
+    _case, _whistle, by = whistled_case(world)
+    s = by["cgzf"]
+    summons_report_in(summons_id=s.id, actor=world.liaison, now=W0 + timedelta(minutes=10))
+    summons_request_extension(
+        summons_id=s.id, actor=world.liaison, until=W0 + timedelta(days=5), reason="需复核", now=W0 + timedelta(hours=1)
+    )
+    summons_respond(summons_id=s.id, actor=world.liaison, text="已先行处置", now=W0 + timedelta(hours=2))
+    html = _html(web("street_officer").get(f"/inbox/summons/{s.id}/"))
+    assert f'id="s{s.id}-decide_extension"' in html
+
+
+def test_a_summons_extension_after_its_deadline_is_refused(world):
+    import pytest
+
+    from governance.errors import NotAllowed
+
+    _case, _whistle, by = whistled_case(world)
+    s = by["cgzf"]
+    summons_report_in(summons_id=s.id, actor=world.liaison, now=W0 + timedelta(minutes=10))
+    s.refresh_from_db()
+    with pytest.raises(NotAllowed) as refused:
+        summons_request_extension(
+            summons_id=s.id,
+            actor=world.liaison,
+            until=s.respond_due_at + timedelta(days=3),
+            reason="晚了",
+            now=s.respond_due_at + timedelta(minutes=1),
+        )
+    assert refused.value.code == "deadline_passed"
+
+
+def test_timeline_names_the_rule_on_the_events_that_set_due_times(world, web):
+    case = SETUPS["b_in_progress"](home(world))
+    html = _html(web("street_officer").get(f"/cases/{case.pk}/"))
+    assert html.count("时限依据：0202 违法搭建 · 街道级 · 第 1 版") >= 2  # the header and the sign event
