@@ -9,7 +9,8 @@ counts, changing a scheme in the admin changes every score on the next read; not
 
 Adding a scored indicator (e.g. a 重办率 or the hotline's 三率):
 
-1. add its raw counts to ``Counts`` and count them in ``selectors`` (``_case_counts`` / the rating counts);
+1. add its raw counts to ``Counts`` (and their labels to ``COUNT_LABELS``: the exports' columns) and count
+   them in ``selectors`` (``_case_counts`` / ``_rating_row_counts``, and the department sources);
 2. add one ``ScoredIndicator`` to ``SCORED_INDICATORS`` (``higher_is_better=False`` for a rate where less is
    better: the composite then scores it as ``1 − rate``);
 3. give it a weight in the schemes that should count it (admin, or a data migration) — a scheme without a

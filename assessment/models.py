@@ -62,13 +62,20 @@ class WeightScheme(models.Model):
         ordering = ["-is_default", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["is_default"], condition=Q(is_default=True), name="assessment_one_default_scheme"
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="assessment_one_default_scheme",
+                violation_error_message=_("已有默认方案：请先在原默认方案中取消“默认方案”，再设置本方案"),
             ),
             models.CheckConstraint(
-                condition=Q(basic_credit__gte=0) & Q(basic_credit__lte=1), name="assessment_basic_credit_0_1"
+                condition=Q(basic_credit__gte=0) & Q(basic_credit__lte=1),
+                name="assessment_basic_credit_0_1",
+                violation_error_message=_("基本满意折算系数应在 0 到 1 之间"),
             ),
             models.CheckConstraint(
-                condition=Q(is_default=False) | Q(region__isnull=True), name="assessment_default_has_no_region"
+                condition=Q(is_default=False) | Q(region__isnull=True),
+                name="assessment_default_has_no_region",
+                violation_error_message=_("默认方案适用于全部辖区，不能指定区域"),
             ),
         ]
 

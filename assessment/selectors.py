@@ -211,14 +211,14 @@ def _case_counts(period: Period, prefix: str = "") -> dict[str, Count]:
     }
 
 
-def _rating_row_counts() -> dict[str, Count]:
-    """The satisfaction counts over ``Rating`` rows (which carry their case's place: ``models.CasePlace``)."""
-    return {
-        "rated": Count("id"),
-        "satisfied": Count("id", filter=Q(result="satisfied")),
-        "basic": Count("id", filter=Q(result="basic")),
-        "unsatisfied": Count("id", filter=Q(result="unsatisfied")),
-    }
+def _rating_row_counts(within: Q | None = None) -> dict[str, Count]:
+    """The satisfaction counts over ``Rating`` rows (which carry their case's place: ``models.CasePlace``),
+    each restricted to ``within`` when given (a week of the trend)."""
+    results = {"rated": Q(), "satisfied": Q(result="satisfied"), "basic": Q(result="basic")}
+    results["unsatisfied"] = Q(result="unsatisfied")
+    if within is not None:
+        results = {name: within & q for name, q in results.items()}
+    return {name: Count("id", filter=q or None) for name, q in results.items()}
 
 
 def _rating_counts(prefix: str = "") -> dict[str, Count]:
@@ -620,26 +620,17 @@ def weekly_rates(scope: Scope, *, last_day: date, weeks: int, scheme: Scheme) ->
     case_aggs: dict[str, Any] = {}
     rating_aggs: dict[str, Any] = {}
     for i, p in enumerate(periods):
-        for name, expr in _case_counts(p).items():
-            case_aggs[f"{name}_{i}"] = expr
-        in_p = p.q("rated_at")
-        rating_aggs[f"rated_{i}"] = Count("id", filter=in_p)
-        rating_aggs[f"satisfied_{i}"] = Count("id", filter=in_p & Q(result="satisfied"))
-        rating_aggs[f"basic_{i}"] = Count("id", filter=in_p & Q(result="basic"))
-    a = scope.cases.filter(touches_q(whole)).aggregate(**case_aggs)
-    b = scope.rows(Rating).filter(latest=True).filter(whole.q("rated_at")).aggregate(**rating_aggs)
+        case_aggs |= {f"{name}_{i}": expr for name, expr in _case_counts(p).items()}
+        rating_aggs |= {f"{name}_{i}": expr for name, expr in _rating_row_counts(p.q("rated_at")).items()}
+    found = scope.cases.filter(touches_q(whole)).aggregate(**case_aggs)
+    found |= scope.rows(Rating).filter(latest=True).filter(whole.q("rated_at")).aggregate(**rating_aggs)
+    by_week: list[dict[str, int]] = [{} for _p in periods]
+    for key, n in found.items():
+        name, _sep, index = key.rpartition("_")
+        by_week[int(index)][name] = n
     out = []
-    for i, p in enumerate(periods):
-        counts = Counts(
-            received=a[f"received_{i}"],
-            responded=a[f"responded_{i}"],
-            due=a[f"due_{i}"],
-            completed=a[f"completed_{i}"],
-            rated=b[f"rated_{i}"],
-            satisfied=b[f"satisfied_{i}"],
-            basic=b[f"basic_{i}"],
-        )
-        counts.unsatisfied = counts.rated - counts.satisfied - counts.basic
+    for p, week in zip(periods, by_week, strict=True):
+        counts = Counts().add(week)
         out.append({"period": p, "counts": counts, "rates": rates_for(counts, scheme)})
     return out
 

@@ -23,7 +23,7 @@ from cases.selectors import scope_for
 from governance.errors import InvalidInput
 
 from . import charts, exports, selectors
-from .indicators import SCORED_INDICATORS, STANDARD_INDICATORS, Rates, Scheme, percent
+from .indicators import COUNT_LABELS, SCORED_INDICATORS, STANDARD_INDICATORS, Rates, Scheme, percent
 from .periods import Period
 from .permissions import may_assess
 
@@ -81,7 +81,13 @@ def assessment_page(request: HttpRequest) -> HttpResponse:
         "period": period,
         "scheme": scheme,
         "scored": [
-            {"key": i.key, "label": i.label, "share": _share(shares.get(i.key)), "value": total_pct[i.key]}
+            {
+                "key": i.key,
+                "label": i.label,
+                "share": _share(shares.get(i.key)),
+                "value": total_pct[i.key],
+                "denominator": f"{COUNT_LABELS[i.denominator]} {getattr(result.total, i.denominator)}",
+            }
             for i in SCORED_INDICATORS
         ],
         "schemes": all_schemes,

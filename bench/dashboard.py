@@ -11,7 +11,7 @@ Options: ``--requests 30`` (timed requests per page), ``--grids 1000 --cases 100
 
 What it measures, step by step:
 1. ``--setup`` creates the database if it is missing (with ``random_page_cost = 1.1``, the usual setting on SSD
-   storage — the default 4.0 models spinning disks), migrates it and runs ``generate_city``;
+   storage — the default 4.0 models spinning disks), migrates it and runs ``bench/generate_city.py``;
 2. for a street officer (``sim_s001``) and a district officer (``sim_d01``), each page is requested in-process
    with Django's test ``Client`` (server-side time: URL routing, middleware, session, views, SQL, templates —
    no network, no browser): 3 warm-up requests, then ``--requests`` timed ones;
@@ -63,7 +63,7 @@ def setup(url: str, grids: int, cases: int) -> None:
     python = sys.executable
     subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run(
-        [python, "manage.py", "generate_city", "--grids", str(grids), "--cases", str(cases)],
+        [python, "bench/generate_city.py", "--grids", str(grids), "--cases", str(cases)],
         cwd=ROOT,
         env=env,
         check=True,
@@ -103,6 +103,9 @@ def pages_for(user) -> list[tuple[str, str, dict]]:
     )
     sample = Case.objects.filter(pk__in=scope.values("pk")[:1]).values_list("number", flat=True).first() or "x"
     deep_page = depth // 50 + 1
+    api_deep = api_cursor(scope.order_by("-reported_at", "-id"), deep)
+    api_last = api_cursor(scope.order_by("-reported_at", "-id"), None)
+    busy = scope.order_by("-escalation_count", "-id").values_list("pk", flat=True).first() or 0
     pages = [
         ("dashboard (full page)", "/dashboard/", {}),
         ("counters fragment", "/dashboard/counters/", {}),
@@ -127,6 +130,19 @@ def pages_for(user) -> list[tuple[str, str, dict]]:
             hx,
         ),
         ("queue: text search", "/dashboard/?" + urlencode({"view": "all", "q": sample}), hx),
+        ("case list page 1 (/cases/)", "/cases/", {}),
+        ("API cases: page 1", "/api/v1/cases/", {}),
+        (f"API cases: page {deep_page} (cursor)", "/api/v1/cases/?" + urlencode({"cursor": api_deep}), {}),
+        ("API cases: last page (cursor)", "/api/v1/cases/?" + urlencode({"cursor": api_last}), {}),
+        ("API cases: red, page 1", "/api/v1/cases/?light=red", {}),
+        (
+            "API cases: by due time, last page",
+            "/api/v1/cases/?" + urlencode({"ordering": "due_at", "cursor": api_cursor(scope.order_by("due_at"), None)}),
+            {},
+        ),
+        ("API a case's events", f"/api/v1/cases/{busy}/events/", {}),
+        ("API notices", "/api/v1/notices/", {}),
+        ("API summonses", "/api/v1/summonses/", {}),
         ("assessment: week, by grid", "/assessment/?by=grid", {}),
         ("assessment: week, by department", "/assessment/?by=department", {}),
         ("assessment: 30 days, by street", "/assessment/?by=street&from=2026-10-22&to=2026-11-20", {}),
@@ -134,6 +150,18 @@ def pages_for(user) -> list[tuple[str, str, dict]]:
         ("chart: 8 weeks of 三率", "/dashboard/charts/weekly.svg", {}),
     ]
     return pages
+
+
+def api_cursor(qs, row) -> str:
+    """The API's cursor (``core.pagination``) just after ``row`` (sort values, id) — or of the last page."""
+    from core.pagination import Cursor as KeysetCursor
+    from core.pagination import keyset_keys
+
+    _qs, keys = keyset_keys(qs)
+    signature = ",".join(("-" if k.descending else "") + k.expr for k in keys)
+    if row is None:
+        return KeysetCursor(signature, None, True).encode()
+    return KeysetCursor(signature, [v.isoformat() if hasattr(v, "isoformat") else v for v in row], False).encode()
 
 
 def measure(client, url: str, headers: dict, n: int) -> tuple[list[float], int]:
@@ -204,7 +232,9 @@ def main() -> None:
         cur.execute("SHOW random_page_cost")
         rpc = cur.fetchone()[0]
     db = urlsplit(url).path.strip("/")
-    print(f"# {n_cases:,} cases in {db} (random_page_cost {rpc}); {args.requests} timed requests per page\n")
+    load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"# {n_cases:,} cases in {db} (random_page_cost {rpc}); {args.requests} timed requests per page")
+    print(f"# load average before: {load} (1 / 5 / 15 min), {os.cpu_count()} cores\n")
     print("| user | page | p50 ms | p95 ms | max ms | queries |")
     print("|---|---|---:|---:|---:|---:|")
     worst = 0.0
@@ -224,7 +254,8 @@ def main() -> None:
             )
             if args.explain:
                 explain(client, path, headers)
-    print(f"\nworst p95: {worst:.1f} ms (target < 200 ms)")
+    load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"\nworst p95: {worst:.1f} ms (target ≤ 100 ms at 1M, ≤ 200 ms at a province); load average after: {load}")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,21 @@
-"""Evidence files: type decided by content (magic bytes, Pillow for images), size limited, stored by SHA-256."""
+"""Evidence files: type decided by content (magic bytes, Pillow for images), size limited, stored by SHA-256.
+
+Past the header: every image is decoded and **re-encoded** by Pillow (orientation applied, then EXIF, XMP, GPS,
+ICC profiles and comments dropped), so no device or location metadata reaches anyone — least of all the public
+Open311 ``media_url`` — and bytes appended to an image (a JPEG followed by HTML) do not survive. A PDF, MP4 or
+Office file carrying HTML or script markup (``%PDF-`` followed by an HTML page and similar polyglots) is refused.
+The accepted types are ``settings.EVIDENCE_ALLOWED_TYPES``. With ``EVIDENCE_KEEP_ORIGINALS`` the uploaded bytes
+of an image are also kept, outside ``MEDIA_ROOT`` (``EVIDENCE_ORIGINALS_ROOT``), where no URL reaches them.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import io
+import re
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -66,6 +76,44 @@ def sniff(content: bytes) -> str | None:
         return None
 
 
+#: Markup that makes a file a polyglot: a browser (or a careless viewer) could run it as a page.
+POLYGLOT_MARKERS = re.compile(rb"<\s*(?:!doctype\s+html|html|script|body|iframe|svg|object|embed)\b", re.I)
+
+
+def _reencode(content: bytes, content_type: str) -> bytes:
+    """The image decoded and written again by Pillow: pixels only, no metadata, nothing after the image."""
+    from PIL import Image, ImageOps
+
+    with Image.open(io.BytesIO(content)) as img:
+        fmt = img.format or "PNG"
+        frames = getattr(img, "n_frames", 1)
+        out = io.BytesIO()
+        if fmt == "GIF" and frames > 1:
+            img.info = {}  # comments and extensions stay behind
+            img.save(out, format="GIF", save_all=True, optimize=False)
+            return out.getvalue()
+        img = ImageOps.exif_transpose(img)  # keep what the photo shows upright, then drop the EXIF
+        img.info = {}  # Pillow writes comment, ICC, XMP, DPI … from info: nothing travels
+        if fmt == "JPEG":
+            if img.mode not in ("RGB", "L"):
+                img = img.convert("RGB")
+            img.save(out, format="JPEG", quality=90, optimize=True)
+        elif fmt == "WEBP":
+            img.save(out, format="WEBP", quality=90)
+        else:
+            img.save(out, format=fmt)
+    return out.getvalue()
+
+
+def keep_original(checked: CheckedFile, original: bytes) -> None:
+    """Write the uploaded bytes outside MEDIA_ROOT, named by the stored file's hash (no URL serves them)."""
+    root = Path(settings.EVIDENCE_ORIGINALS_ROOT)
+    target = root / checked.sha256[:2] / f"{checked.sha256}.{checked.extension}"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(original)
+
+
 def check_file(upload: UploadedFile) -> CheckedFile:
     """Read, size-check and type-check one upload; InvalidInput names the file and the reason."""
     name = (upload.name or "file").rsplit("/", 1)[-1][:200]
@@ -86,15 +134,27 @@ def check_file(upload: UploadedFile) -> CheckedFile:
     if not content:
         raise InvalidInput(_("文件“%(name)s”是空文件") % {"name": name}, code="file_empty")
     content_type = sniff(content)
-    if content_type is None:
+    allowed = set(settings.EVIDENCE_ALLOWED_TYPES)
+    if content_type is not None and content_type not in IMAGE_TYPES.values() and POLYGLOT_MARKERS.search(content):
+        content_type = None  # a PDF / MP4 / Office file with HTML or script inside: refused
+    if content_type not in allowed:
         raise InvalidInput(
             _("文件“%(name)s”的类型不被接受：只接受图片（JPEG、PNG、GIF、WebP）、PDF、MP4、Word 和 Excel 文件")
             % {"name": name},
             code="file_type",
         )
-    return CheckedFile(
+    original = content
+    if content_type in IMAGE_TYPES.values():
+        try:
+            content = _reencode(content, content_type)
+        except Exception as exc:  # Pillow read the header but cannot decode the pixels: not an image we keep
+            raise InvalidInput(_("文件“%(name)s”不是有效的图片") % {"name": name}, code="file_type") from exc
+    checked = CheckedFile(
         name=name, content=content, content_type=content_type, sha256=hashlib.sha256(content).hexdigest()
     )
+    if content is not original and settings.EVIDENCE_KEEP_ORIGINALS:
+        keep_original(checked, original)
+    return checked
 
 
 def check_files(uploads) -> list[CheckedFile]:

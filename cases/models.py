@@ -375,6 +375,13 @@ class Evidence(models.Model):
         return self.original_name
 
     @property
+    def public_url(self) -> str:
+        """The signed URL a citizen may open (served only while this file is on a public event; cases.media)."""
+        from .media import public_evidence_url
+
+        return public_evidence_url(self)
+
+    @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
 

@@ -176,3 +176,10 @@ def allowed_actions(user, case: Case, actions: list[str] | None = None) -> list[
             decision = permissions.no(condition.reason)
         out.append({"action": action, "label": str(t.label), "allowed": decision.allowed, "reason": decision.reason})
     return out
+
+
+def evidence_public_url(name: str) -> str:
+    """The signed, citizen-visible URL of the evidence file at ``name`` (see ``cases.media``)."""
+    from .media import public_media_url
+
+    return public_media_url(name)

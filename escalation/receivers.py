@@ -1,4 +1,4 @@
-"""Escalation listens to what ``cases`` announces (``cases`` never imports ``escalation``).
+"""Escalation listens to what ``cases`` and ``residents`` announce (neither imports ``escalation``).
 
 ``events_recorded`` arrives inside the transaction that wrote the events, so the notices (the
 outbox rows) commit or roll back with the change that caused them; their email leaves only after
@@ -8,14 +8,58 @@ commit (see ``services.notices.schedule_delivery``).
 from __future__ import annotations
 
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from cases.models import Case
 from cases.signals import events_recorded
+from residents.models import Resident, VisitPlan
+from residents.signals import permits_expiring, visit_plans_turned
 
-from .services.notices import notices_for_events
+from .choices import NoticeKind
+from .services.notices import NoticeSpec, grid_team, notices_for_events, notices_write, person
 
 
 @receiver(events_recorded, sender=Case, dispatch_uid="escalation.notices_for_events")
 def write_notices(sender, *, events, actor=None, batch: bool = False, **kwargs) -> None:
     """One transition or a whole sweep batch: the notices are written set-wise either way."""
     notices_for_events(events=events, actor=actor)
+
+
+# --- residents: overdue visits and expiring permits become notices through the same outbox ------------------
+
+
+@receiver(visit_plans_turned, sender=VisitPlan, dispatch_uid="escalation.visit_plan_notices")
+def write_visit_notices(sender, *, light: str, rows, **kwargs) -> None:
+    """A visit plan turned yellow (overdue) or red (seriously overdue): tell the people residents named (the
+    seats that may see the plan's tag), once per plan, light and due date (also the dedupe key)."""
+    title = _("走访逾期") if light == "yellow" else _("走访严重逾期")
+    notices_write(
+        specs=[
+            NoticeSpec(
+                kind=NoticeKind.OTHER,
+                title=f"{title}：{_('应走访日期')} {due_on:%Y-%m-%d}",
+                targets=[person(uid) for uid in user_ids],
+                dedupe_key=f"visit:{plan_id}:{light}:{due_on:%Y%m%d}",
+                url=f"/residents/people/{resident_id}/",
+            )
+            for plan_id, resident_id, _grid_id, due_on, user_ids in rows
+            if user_ids
+        ]
+    )
+
+
+@receiver(permits_expiring, sender=Resident, dispatch_uid="escalation.permit_notices")
+def write_permit_notices(sender, *, rows, **kwargs) -> None:
+    """A floating resident's permit expires soon: a task for the grid's team, once per expiry date."""
+    notices_write(
+        specs=[
+            NoticeSpec(
+                kind=NoticeKind.OTHER,
+                title=f"{_('居住证即将到期')}：{expires:%Y-%m-%d}",
+                targets=[grid_team(grid_id)],
+                dedupe_key=f"permit:{resident_id}:{expires:%Y%m%d}",
+                url=f"/residents/people/{resident_id}/",
+            )
+            for resident_id, grid_id, expires in rows
+        ]
+    )

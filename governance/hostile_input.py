@@ -115,3 +115,19 @@ class HostileInputMiddleware:
                 except ValueError:
                     return  # malformed JSON: the parser answers 400 with its own message
                 request._body = json.dumps(clean_data(data), ensure_ascii=False).encode()
+
+
+class PermissionsPolicyMiddleware:
+    """Adds ``Permissions-Policy`` (settings.PERMISSIONS_POLICY) to every response that has none."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        response = self.get_response(request)
+        policy = getattr(settings, "PERMISSIONS_POLICY", "")
+        if policy and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = policy
+        return response

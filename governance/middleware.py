@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-NEGOTIATING_PREFIXES = ("/api/", "/open311/")
+NEGOTIATING_PREFIXES = ("/api/", "/open311/", "/interop/12345/orders/")
 
 
 class DefaultLanguageMiddleware:

@@ -51,7 +51,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 # Plain paths: these pages belong to other apps (cases, escalation) and the admin.
 ROLE_HOME_PATHS = {
-    "grid_worker": "/cases/mine/",
+    "grid_worker": "/today/",
     "centre_staff": "/dashboard/",
     "liaison": "/inbox/",
     "admin": "/admin/",
@@ -59,7 +59,7 @@ ROLE_HOME_PATHS = {
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Send each user to the page they work from: grid worker → own cases, centre staff → dashboard,
+    """Send each user to the page they work from: grid worker → my grid today, centre staff → dashboard,
     liaison → inbox, admin → admin site; anonymous → login. Others (e.g. a citizen account) get a plain page."""
     user = request.user
     if not user.is_authenticated:

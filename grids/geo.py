@@ -51,3 +51,25 @@ def contains(geometry: dict, lat: float, lng: float) -> bool:
     import json
 
     return _shape_cached(json.dumps(geometry, sort_keys=True)).covers(Point(lng, lat))
+
+
+#: Metres per degree of latitude (and of longitude at the equator): close enough for a tolerance check.
+METRES_PER_DEGREE = 111_320.0
+
+
+def distance_m(geometry: dict, lat: float, lng: float) -> float:
+    """Approximate distance in metres from the point to the polygon (0 inside or on the edge).
+
+    Degrees of longitude shrink with the cosine of the latitude; the distance is computed in a plane
+    scaled by it around the point, which is accurate to a few percent over the few hundred metres a
+    tolerance check cares about (and merely "very far" beyond).
+    """
+    import json
+    import math
+
+    from shapely import affinity
+
+    polygon = _shape_cached(json.dumps(geometry, sort_keys=True))
+    scale = max(math.cos(math.radians(lat)), 0.01)
+    scaled = affinity.scale(polygon, xfact=scale, yfact=1.0, origin=(lng, lat))
+    return scaled.distance(Point(lng, lat)) * METRES_PER_DEGREE

@@ -13,7 +13,7 @@ from governance.models import Region, User
 from governance.selectors import region_descendant_ids
 
 from .choices import GridKind, StaffRole
-from .geo import contains
+from .geo import contains, distance_m
 from .models import Grid, GridAssignment
 
 
@@ -35,6 +35,14 @@ def locate_grid(*, lat: float, lng: float, among: QuerySet[Grid] | None = None) 
         if grid.boundary and contains(grid.boundary, lat, lng):
             return grid
     return None
+
+
+def point_near_grid(*, grid: Grid, lat: float, lng: float, tolerance_m: float) -> bool:
+    """Whether the point lies in the grid's boundary or within ``tolerance_m`` metres of it (GPS drift at an
+    edge). A grid without a boundary cannot be checked and accepts the point."""
+    if not grid.boundary:
+        return True
+    return distance_m(grid.boundary, lat, lng) <= tolerance_m
 
 
 def grids_worked_by(user: User) -> QuerySet[Grid]:

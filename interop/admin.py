@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from governance.errors import InvalidInput
@@ -40,8 +41,16 @@ class PartnerAdmin(admin.ModelAdmin):
     list_display = ["name", "key_id", "street", "callback_url", "active"]
     list_filter = ["active"]
     search_fields = ["name", "key_id"]
-    readonly_fields = ["user", "created_at"]
+    readonly_fields = ["user", "created_at", "import_link"]
     inlines = [CategoryMappingInline]
+
+    @admin.display(description=_("导入分类对应"))
+    def import_link(self, obj: Partner) -> str:
+        if obj.pk is None:
+            return "—"
+        url = reverse("admin:interop_partner_import_mappings", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("从 CSV 导入"))
+
     autocomplete_fields = ["fallback_category"]
 
     def save_model(self, request, obj, form, change) -> None:

@@ -82,6 +82,8 @@ class HotlineSimulator:
         self._fail: list[int] = []
         self._drop = 0
         self._seen: set[str] = set()
+        #: Set whenever a callback's body has been read (before any ``slow`` wait): "a delivery is in flight".
+        self.arrived = threading.Event()
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self._server.daemon_threads = True
@@ -126,6 +128,7 @@ class HotlineSimulator:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
+                sim.arrived.set()
                 if sim.slow:
                     time.sleep(sim.slow)
                 with sim._lock:
@@ -156,11 +159,14 @@ class HotlineSimulator:
                     self.connection.close()
                     return
                 payload = json.dumps({"ok": status == 200}).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except OSError:  # the sender went away mid-answer (a worker killed while we were slow)
+                    return
                 if first:
                     sim._maybe_answer(body)
 

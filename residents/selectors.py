@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from governance.choices import RegionLevel, Role
+from governance.errors import NotFound
 from governance.selectors import region_descendant_ids
 
-from .models import AccessLog
+from .choices import PopulationKind, Relation, ResidentStatus
+from .crypto import blind_index
+from .identity import normalise_id_number, normalise_phone
+from .models import AccessLog, Building, DiaryEntry, House, Resident, ResidentTag, TagCategory, Visit, VisitPlan
+from .visibility import grid_q, reach_of, visible_tags_q
 
 
 def access_log_for(*, user: Any) -> QuerySet[AccessLog]:
@@ -29,3 +37,183 @@ def access_log_for(*, user: Any) -> QuerySet[AccessLog]:
     if user.role == Role.CENTRE_STAFF and user.region_id and user.region.level != RegionLevel.COMMUNITY:
         return qs.filter(street_id__in=region_descendant_ids(user.region))
     return qs.none()
+
+
+# --- People and places, scoped by ``residents.visibility`` ------------------------------------------
+
+
+def residents_visible_to(*, user: Any, include_gone: bool = False) -> QuerySet[Resident]:
+    """People the user may see: by grid scope, or (liaisons) through a tag they may see."""
+    reach = reach_of(user)
+    qs = Resident.objects.select_related("grid", "house", "house__building")
+    if not include_gone:
+        qs = qs.filter(status=ResidentStatus.LIVING)
+    if reach.everything:
+        return qs
+    q = grid_q(reach)
+    if reach.department_id:
+        q |= Q(pk__in=ResidentTag.objects.filter(visible_tags_q(reach)).values("resident_id"))
+    return qs.filter(q)
+
+
+def tags_visible_to(*, user: Any) -> QuerySet[ResidentTag]:
+    """Active tags the user may see (never a tag of a category they may not see, nor outside their reach)."""
+    return ResidentTag.objects.filter(visible_tags_q(reach_of(user))).select_related("category")
+
+
+def visible_tags_by_resident(*, user: Any, resident_ids: list[int]) -> dict[int, list[TagCategory]]:
+    """resident id → the categories of their tags the user may see, in one query."""
+    out: dict[int, list[TagCategory]] = {}
+    if not resident_ids:
+        return out
+    for tag in tags_visible_to(user=user).filter(resident_id__in=resident_ids).order_by("-category__sensitivity"):
+        out.setdefault(tag.resident_id, []).append(tag.category)
+    return out
+
+
+def categories_visible_to(*, user: Any) -> list[TagCategory]:
+    reach = reach_of(user)
+    ids = set(reach.visible_category_ids())
+    return [c for c in reach.categories if c.id in ids]
+
+
+def resident_for(*, user: Any, pk: int) -> Resident:
+    """One person the user may see (moved-away ones included), or ``NotFound`` — the same for absent and hidden."""
+    resident = residents_visible_to(user=user, include_gone=True).filter(pk=pk).first()
+    if resident is None:
+        raise NotFound(_("没有找到该人员"), code="not_found")
+    return resident
+
+
+def buildings_visible_to(*, user: Any) -> QuerySet[Building]:
+    reach = reach_of(user)
+    return Building.objects.select_related("grid", "compound").filter(grid_q(reach))
+
+
+def houses_visible_to(*, user: Any) -> QuerySet[House]:
+    reach = reach_of(user)
+    return House.objects.select_related("grid", "building").filter(grid_q(reach))
+
+
+def search_residents(*, user: Any, text: str, qs: QuerySet[Resident] | None = None) -> QuerySet[Resident]:
+    """Name (contains), or exact ID number / phone through their keyed hash — within what the user may see.
+
+    A 公民身份号码-shaped query is hashed and matched exactly (the database holds no plain value to
+    search with LIKE); a phone-shaped one likewise; anything else matches names.
+    """
+    qs = residents_visible_to(user=user) if qs is None else qs
+    text = (text or "").strip()
+    if not text:
+        return qs
+    number = normalise_id_number(text)
+    if re.fullmatch(r"\d{17}[\dX]", number):
+        return qs.filter(id_number_hmac=blind_index(number))
+    phone = normalise_phone(text)
+    if re.fullmatch(r"\+?\d{7,15}", phone):
+        return qs.filter(phone_hmac=blind_index(phone))
+    return qs.filter(Q(name__contains=text) | Q(former_name__contains=text))
+
+
+def filter_by_category(*, user: Any, qs: QuerySet[Resident], category_code: str) -> QuerySet[Resident]:
+    """People with a visible tag of ``category_code``. A category the user may not see matches nobody — exactly as
+    a category that does not exist, so the answer says nothing about it."""
+    if not category_code:
+        return qs
+    tags = tags_visible_to(user=user).filter(category__code=category_code)
+    return qs.filter(pk__in=tags.values("resident_id"))
+
+
+def plans_visible_to(*, user: Any) -> QuerySet[VisitPlan]:
+    """Active visit plans the user may see: those of a visible tag, and hand-added ones in their grids."""
+    reach = reach_of(user)
+    qs = VisitPlan.objects.filter(active=True).select_related("resident", "resident__house", "tag__category")
+    if reach.everything:
+        return qs
+    return qs.filter(
+        Q(tag__isnull=False, tag__in=ResidentTag.objects.filter(visible_tags_q(reach)))
+        | (Q(tag__isnull=True) & grid_q(reach))
+    )
+
+
+def diary_visible_to(*, user: Any) -> QuerySet[DiaryEntry]:
+    reach = reach_of(user)
+    return DiaryEntry.objects.select_related("house", "author", "grid", "category").filter(grid_q(reach))
+
+
+def diary_entry_for_case(*, case_id: int) -> DiaryEntry | None:
+    """The diary entry a case was made from (the case page's side of the two-way link), or None."""
+    return DiaryEntry.objects.select_related("house", "author").filter(case_id=case_id).first()
+
+
+def visits_visible_to(*, user: Any) -> QuerySet[Visit]:
+    """Visits in the user's grids; a visit made for a tag's plan only if the user may see that tag."""
+    reach = reach_of(user)
+    qs = Visit.objects.select_related("resident", "house", "visitor", "plan")
+    if reach.everything:
+        return qs
+    hidden_plans = VisitPlan.objects.filter(tag__isnull=False).exclude(
+        tag__in=ResidentTag.objects.filter(visible_tags_q(reach))
+    )
+    return qs.filter(grid_q(reach)).exclude(plan__in=hidden_plans)
+
+
+def permits_expiring(*, user: Any, today: date, within_days: int) -> QuerySet[Resident]:
+    """Floating residents whose permit has expired or expires within ``within_days`` (the worker's task list)."""
+    return (
+        residents_visible_to(user=user)
+        .filter(kind=PopulationKind.FLOATING, permit_expires_on__isnull=False)
+        .filter(permit_expires_on__lte=today + timedelta(days=within_days))
+        .order_by("permit_expires_on", "id")
+    )
+
+
+def household_map(*, user: Any, building: Building) -> dict:
+    """The 电子装户图 of one building: floors (top first) × units × houses, each house with its head of household,
+    household size, use, open-case count (filled in by a higher app through ``house_case_counts``) and the
+    markers of the tags the viewer may see. Constant queries: houses, their living residents, visible tags.
+    """
+    houses = list(House.objects.filter(building=building).order_by("unit", "floor", "number"))
+    ids = [h.id for h in houses]
+    people = list(
+        Resident.objects.filter(house_id__in=ids, status=ResidentStatus.LIVING)
+        .order_by("house_id", "id")
+        .only("id", "name", "house_id", "relation")
+    )
+    tags = visible_tags_by_resident(user=user, resident_ids=[p.id for p in people])
+    by_house: dict[int, list[Resident]] = {}
+    for p in people:
+        by_house.setdefault(p.house_id, []).append(p)
+    counts = house_case_counts(ids)
+    floors: dict[int, dict[int, list[dict]]] = {}
+    tagged_ids: list[int] = []
+    for h in houses:
+        members = by_house.get(h.id, [])
+        head = next((m for m in members if m.relation == Relation.HEAD), members[0] if members else None)
+        markers: dict[int, TagCategory] = {}
+        for m in members:
+            for c in tags.get(m.id, []):
+                markers.setdefault(c.id, c)
+                tagged_ids.append(m.id)
+        cell = {
+            "house": h,
+            "size": len(members),
+            "head": head.name if head else "",
+            "markers": sorted(markers.values(), key=lambda c: (-c.sensitivity, c.code)),
+            "open_cases": counts.get(h.id, 0),
+        }
+        floors.setdefault(h.floor, {}).setdefault(h.unit, []).append(cell)
+    units = list(range(1, max([building.units, *[h.unit for h in houses]]) + 1)) if houses else [1]
+    rows = [{"floor": f, "units": [floors[f].get(u, []) for u in units]} for f in sorted(floors, reverse=True)]
+    return {"building": building, "units": units, "rows": rows, "tagged_resident_ids": sorted(set(tagged_ids))}
+
+
+# A higher app (cases) may register a function: house ids → {house id: open cases}. Residents cannot import cases.
+HOUSE_CASE_COUNTERS: list = []
+
+
+def house_case_counts(house_ids: list[int]) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for counter in HOUSE_CASE_COUNTERS:
+        for house_id, n in counter(house_ids).items():
+            out[house_id] = out.get(house_id, 0) + n
+    return out

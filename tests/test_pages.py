@@ -39,7 +39,7 @@ def test_anonymous_home_goes_to_login(client):
 @pytest.mark.parametrize(
     ("persona", "target"),
     [
-        ("grid_worker", "/cases/mine/"),
+        ("grid_worker", "/today/"),
         ("community_officer", "/dashboard/"),
         ("street_officer", "/dashboard/"),
         ("district_officer", "/dashboard/"),
@@ -61,7 +61,7 @@ def test_login_lands_on_the_role_home(world):
 
     assert response.status_code == 302
     assert response["Location"] == "/"
-    assert client.get("/")["Location"] == "/cases/mine/"
+    assert client.get("/")["Location"] == "/today/"
 
 
 def test_wrong_password_shows_an_error_and_does_not_log_in(world):

@@ -13,7 +13,7 @@ listed first so an anonymous request gets 401 with ``WWW-Authenticate: Token``.
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -95,27 +95,68 @@ PARSERS = [JSONParser, MultiPartParser, FormParser]
 
 
 def case_list_queryset(user) -> QuerySet[Case]:
-    """The user's cases with everything a list row renders joined: one query per page (no per-row subquery —
-    the page's evidence counts and latest ratings are one query each, ``attach_evidence_counts``)."""
-    return selectors.case_queryset_for(user).select_related(
-        "category", "grid", "community", "street", "district", "handler_region"
+    """The user's cases with their latest round's rating joined (one row per case: ``one_latest_rating_per_case``);
+    ``attach_list_rows`` completes a page in three small reads.
+
+    The category, grid and four places are not joined: eight tables in one statement cost PostgreSQL about
+    100 ms of join-order search per page (EXPLAIN: 0.5 ms to run, 100 ms to plan), while reading the few
+    distinct rows a page points to by primary key costs a millisecond each.
+    """
+    return (
+        selectors.case_queryset_for(user)
+        .annotate(latest=FilteredRelation("ratings", condition=Q(ratings__latest=True)))
+        .annotate(latest_rating=F("latest__result"))
     )
 
 
+#: The reference rows a list row renders, read by primary key for a whole page (fields the serializers and
+#: the contact rule use: ``district.parent_id`` decides a city officer's view).
+LIST_REFERENCES = {
+    "category": ("category", ("id", "code", "name")),
+    "grid": ("grid", ("id", "code", "name")),
+    "community": ("region", ("id", "code", "name", "level", "parent_id")),
+    "street": ("region", ("id", "code", "name", "level", "parent_id")),
+    "district": ("region", ("id", "code", "name", "level", "parent_id")),
+    "handler_region": ("region", ("id", "code", "name", "level", "parent_id")),
+}
+
+
 def attach_evidence_counts(cases: list[Case]) -> list[Case]:
-    """Set ``evidence_count`` and ``latest_rating`` (the latest round's result) on each case of a page: one
-    ``GROUP BY`` and one rating query over the page's ids."""
+    """Set ``evidence_count`` on each case of a page: one ``GROUP BY`` over the page's ids."""
     ids = [c.pk for c in cases]
     counts = (
         dict(Evidence.objects.filter(case_id__in=ids).order_by().values_list("case_id").annotate(n=Count("pk")))
         if ids
         else {}
     )
-    ratings = dict(Rating.objects.filter(case_id__in=ids, latest=True).values_list("case_id", "result")) if ids else {}
     for case in cases:
         case.evidence_count = counts.get(case.pk, 0)
-        case.latest_rating = ratings.get(case.pk)
     return cases
+
+
+def attach_list_rows(cases: list[Case], *, evidence_counts: bool = True) -> list[Case]:
+    """Complete a page of cases: category, grid and places by primary key (one read per table: categories,
+    grids, regions) and the evidence counts (one ``GROUP BY`` over the page's ids) — whatever the page size."""
+    from governance.models import Category, Region
+    from grids.models import Grid
+
+    models = {"category": Category, "grid": Grid, "region": Region}
+    wanted: dict[str, set[int]] = {name: set() for name in models}
+    for case in cases:
+        for rel, (table, _fields) in LIST_REFERENCES.items():
+            if (pk := getattr(case, f"{rel}_id")) is not None:
+                wanted[table].add(pk)
+    loaded = {
+        table: models[table].objects.only(*next(f for t, f in LIST_REFERENCES.values() if t == table)).in_bulk(ids)
+        if ids
+        else {}
+        for table, ids in wanted.items()
+    }
+    for case in cases:
+        for rel, (table, _fields) in LIST_REFERENCES.items():
+            pk = getattr(case, f"{rel}_id")
+            Case._meta.get_field(rel).set_cached_value(case, loaded[table].get(pk) if pk is not None else None)
+    return attach_evidence_counts(cases) if evidence_counts else cases
 
 
 def case_detail_for(user, pk: int) -> Case:
@@ -135,6 +176,7 @@ def case_detail_for(user, pk: int) -> Case:
     )
     if case is None:
         raise NotFound(_("事件不存在"), code="not_found")
+    attach_list_rows([case], evidence_counts=False)
     case.evidence_count = len(case.evidence.all())
     return case
 
@@ -169,7 +211,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def list(self, request: Request, *args, **kwargs) -> Response:
         """Keyset pages (``core.pagination``): count (capped), the page, its evidence counts — whatever the page."""
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        attach_evidence_counts(page)
+        attach_list_rows(page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def _case(self, pk) -> Case:
@@ -200,12 +242,19 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             by_token = isinstance(request.successful_authenticator, TokenAuthentication)
             data["channel"] = Channel.API if by_token else Channel.PATROL
         case = services.case_file(actor=request.user, **data)
-        # Render the service's own object (its places, category and holder are already loaded) rather than
-        # re-reading it through the scope query: a new case has no dispatches or requests, and its evidence
-        # is what was just stored — three small reads instead of the list query's joins.
-        prefetch_related_objects([case], "evidence", "dispatches", "extension_requests")
-        case.evidence_count = len(case.evidence.all())
-        body = CaseDetailSerializer(case, context=self.get_serializer_context()).data
+        # Render the service's own object (its places, category and holder are already loaded): a new case has
+        # no dispatches, extension requests or rating, and its evidence is what case_file stored — nothing to
+        # read back.
+        case.evidence_count = len(case.filed_evidence)
+        related = {
+            "evidence": case.filed_evidence,
+            "dispatches": [],
+            "extension_requests": [],
+            "rating": None,
+            "ratings": [],
+            "hold_requests": [],
+        }
+        body = CaseDetailSerializer(case, context={**self.get_serializer_context(), "related": related}).data
         return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -318,7 +367,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             exclude_id=q.get("exclude"),
             among=case_list_queryset(request.user),
         )
-        cases = attach_evidence_counts(list(cases))
+        cases = attach_list_rows(list(cases))
         return Response(CaseListSerializer(cases, many=True, context=self.get_serializer_context()).data)
 
 

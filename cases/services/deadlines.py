@@ -110,6 +110,8 @@ def _arrive(case: Case, level: str, clock: Deadlines) -> None:
     case.arrived_at = clock.now
     for field, value in clock.arrival(case.category, level).items():
         setattr(case, field, value)
+    if case.rule_id in clock._rules:  # the rule object is at hand: no query when the page or API names it
+        case.rule = clock._rules[case.rule_id]
     case.warned_yellow = False
     cap_to_external(case, clock)
 

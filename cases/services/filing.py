@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +14,7 @@ from governance.choices import GRADE_LEVEL, LEVEL_ORDER, Level, Role
 from governance.errors import InvalidInput
 from governance.models import Category, Region, User
 from grids.models import Grid
-from grids.selectors import grids_worked_by, locate_grid
+from grids.selectors import grids_worked_by, locate_grid, point_near_grid
 
 from ..choices import Channel, EvidenceStage
 from ..choices import Status as S
@@ -24,21 +24,36 @@ from ..signals import events_recorded
 from .deadlines import Deadlines, _arrive, _top_level
 from .records import _record, _store_evidence
 
+_NEXT_NUMBER_SQL = """
+INSERT INTO {table} (street_id, year, last) VALUES (%s, %s, 1)
+ON CONFLICT (street_id, year) DO UPDATE SET last = {table}.last + 1
+RETURNING last
+"""
+
 
 def _next_number(street: Region, now: datetime) -> str:
+    """The street's next number of the year, in ONE statement (an upsert that returns the new value; PostgreSQL
+    and SQLite ≥ 3.35 alike). The upsert locks the street-year row until the filing commits, so ``case_file``
+    takes it last, just before the case's own INSERT: filings of one street wait for each other only that long.
+    The first filing of a year creates the row; two at once are serialised by the unique constraint."""
     year = timezone.localtime(now).year
-    for _attempt in range(3):
-        try:
-            with transaction.atomic():
-                seq, _created = CaseNumberSequence.objects.select_for_update().get_or_create(street=street, year=year)
-                break
-        except IntegrityError:  # two first cases of the year at once: the loser retries and finds the row
-            continue
-    seq.last = F("last") + 1
-    seq.save(update_fields=["last"])
-    seq.refresh_from_db(fields=["last"])
+    with connection.cursor() as cur:
+        cur.execute(_NEXT_NUMBER_SQL.format(table=CaseNumberSequence._meta.db_table), [street.id, year])
+        last = cur.fetchone()[0]
     prefix = street.case_prefix or "JD"
-    return f"{prefix}-{year}-{seq.last:06d}"
+    return f"{prefix}-{year}-{last:06d}"
+
+
+def _near(grid: Grid, lat: float, lng: float) -> bool:
+    return point_near_grid(grid=grid, lat=lat, lng=lng, tolerance_m=settings.GRID_LOCATION_TOLERANCE_M)
+
+
+def _check_point_in_grid(grid: Grid, lat: float, lng: float) -> None:
+    """A point given with a chosen grid must lie in it (GRID_LOCATION_TOLERANCE_M of slack for GPS drift)."""
+    if not _near(grid, lat, lng):
+        raise InvalidInput(
+            _("所填经纬度不在所选网格“%(grid)s”内，请核对位置或改选网格") % {"grid": grid.name}, code="coordinates"
+        )
 
 
 @transaction.atomic
@@ -86,8 +101,17 @@ def case_file(
     if lat is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
         raise InvalidInput(_("经纬度超出范围"), code="coordinates")
 
+    if grid is not None and lat is not None:
+        _check_point_in_grid(grid, lat, lng)
     if grid is None and lat is not None:
         grid = locate_grid(lat=lat, lng=lng)
+        if community is not None and (grid is None or grid.community_id != community.id):
+            # A point given with a community must lie in one of its grids (the point would otherwise move the
+            # case elsewhere, or file it with coordinates nowhere near its place).
+            near = [g for g in Grid.objects.filter(community=community, active=True) if _near(g, lat, lng)]
+            if not near:
+                raise InvalidInput(_("所填经纬度不在所选社区内，请核对位置"), code="coordinates")
+            grid = grid if grid in near else None
     if actor is not None and actor.role == Role.GRID_WORKER:
         mine = set(grids_worked_by(actor).values_list("id", flat=True))
         if grid is None and len(mine) == 1:
@@ -127,7 +151,6 @@ def case_file(
         level = top
 
     case = Case(
-        number=_next_number(street, now),
         title=title.strip()[:200],
         description=description.strip(),
         category=category,
@@ -152,7 +175,8 @@ def case_file(
     if response_due_at is not None and (case.accept_due_at is None or response_due_at < case.accept_due_at):
         case.accept_due_at = response_due_at
     case.response_due_at = case.accept_due_at
-    case.save()
+    case.number = _next_number(street, now)  # last: the sequence row stays locked from here to the commit
+    case.save(force_insert=True)
     event = _record(
         case,
         action="report",
@@ -162,6 +186,7 @@ def case_file(
         data={"channel": channel, "grid": grid.code if grid else None, "rule": clock.rule_ref(case.rule_id)},
         citizen=actor is None,
     )
-    _store_evidence(case, checked, stage=EvidenceStage.REPORT, event=event, user=actor)
+    # The stored evidence rides on the case, so a caller renders it without reading it back.
+    case.filed_evidence = _store_evidence(case, checked, stage=EvidenceStage.REPORT, event=event, user=actor)
     events_recorded.send(sender=Case, events=[event], actor=actor)
     return case

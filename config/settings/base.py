@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "axes",
+    "csp",
     "governance",
     "grids",
     "residents",
@@ -46,11 +47,14 @@ INSTALLED_APPS = [
     "assessment",
     "interop",
     "mobilisation",
+    "mediation",
     "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "governance.hostile_input.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "governance.middleware.DefaultLanguageMiddleware",
@@ -115,6 +119,33 @@ LOGOUT_REDIRECT_URL = "login"
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
 
+# --- Headers ---------------------------------------------------------------------------------------------
+# Content-Security-Policy (django-csp): scripts only from this site's own files — no inline script, no eval,
+# no CDN. Inline *styles* are allowed (Swagger UI and Redoc inject them); images may be data: URIs (the docs'
+# icons). Nothing may frame the site. The other headers: Django's defaults kept (nosniff, X-Frame-Options DENY,
+# Referrer-Policy same-origin, COOP same-origin) plus Permissions-Policy (hostile_input.PermissionsPolicyMiddleware).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+#: Browser features the pages may use: the grid worker's form reads the phone's position; nothing else.
+PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), interest-cohort=()"
+
 # --- Login lockout (django-axes; governance/lockout.py) ------------------------------------------
 # Failed logins counted per username and, separately, per client address on the login page, the admin
 # login and /api/v1/auth/token/; at the limit both are refused for the cool-off. Admins unlock in the admin.
@@ -146,6 +177,25 @@ STORAGES = {
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# Content types accepted as evidence (decided from the bytes, never the name; cases/evidence.py).
+EVIDENCE_ALLOWED_TYPES = env.list(
+    "EVIDENCE_ALLOWED_TYPES",
+    default=[
+        "image/jpeg",
+        "image/png",
+        "image/gif",
+        "image/webp",
+        "application/pdf",
+        "video/mp4",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ],
+)
+# Images are re-encoded without metadata; keep the uploaded bytes too (outside MEDIA_ROOT, never served)?
+EVIDENCE_KEEP_ORIGINALS = env.bool("EVIDENCE_KEEP_ORIGINALS", default=False)
+EVIDENCE_ORIGINALS_ROOT = Path(env.str("EVIDENCE_ORIGINALS_ROOT", default=str(VAR_DIR / "evidence-originals")))
+# Production: the media view checks the scope, then nginx sends the file from this internal location.
+MEDIA_X_ACCEL_REDIRECT = env.str("MEDIA_X_ACCEL_REDIRECT", default="")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -183,8 +233,23 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
         "options": {"expires": SWEEP_INTERVAL_SECONDS},
     },
+    "residents-visit-sweep": {
+        "task": "residents.tasks.visits_sweep",
+        "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
+        "options": {"expires": SWEEP_INTERVAL_SECONDS},
+    },
+    "residents-retention": {
+        "task": "residents.tasks.anonymise_moved_away",
+        "schedule": timedelta(hours=24),
+        "options": {"expires": 3600},
+    },
     "mobilisation-wish-deadlines": {
         "task": "mobilisation.tasks.return_overdue_wishes",
+        "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
+        "options": {"expires": SWEEP_INTERVAL_SECONDS},
+    },
+    "mediation-track-deadlines": {
+        "task": "mediation.tasks.flag_overdue_disputes",
         "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
         "options": {"expires": SWEEP_INTERVAL_SECONDS},
     },
@@ -206,6 +271,8 @@ TOP_LEVEL = env.str("TOP_LEVEL", default="district")  # district, or city where 
 SWEEP_BATCH_SIZE = env.int("SWEEP_BATCH_SIZE", default=5000)
 # Connections a sweep works on at once (PostgreSQL; its batches lock disjoint rows). 1: one after another.
 SWEEP_WORKERS = env.int("SWEEP_WORKERS", default=2)
+# A point filed with a chosen grid (or community) must lie in it, or this close to its edge (GPS drift), else refused.
+GRID_LOCATION_TOLERANCE_M = env.float("GRID_LOCATION_TOLERANCE_M", default=300.0)
 CITIZEN_REPORT_RATE = env.str("CITIZEN_REPORT_RATE", default="10/h")
 REOPEN_ON_UNSATISFIED = env.bool("REOPEN_ON_UNSATISFIED", default=True)
 # Open311 GET requests publish only cases filed through these channels (others were promised a private link).
@@ -217,6 +284,14 @@ INTEROP_BACKOFF_CAP_SECONDS = env.float("INTEROP_BACKOFF_CAP_SECONDS", default=3
 INTEROP_TIMEOUT_SECONDS = env.float("INTEROP_TIMEOUT_SECONDS", default=10.0)
 # Absolute links in outbound messages (evidence files): this site's public address.
 SITE_URL = env.str("SITE_URL", default="")
+
+# --- Residents (people, homes, special populations) ---------------------------------------------------
+# Fernet keys for ID numbers and phones at rest (first encrypts, all decrypt: rotation); HMAC key for exact search.
+# Unset: both derived from SECRET_KEY (set them in production; see .env.example).
+RESIDENTS_DATA_KEYS = env.list("RESIDENTS_DATA_KEYS", default=[])
+RESIDENTS_HMAC_KEY = env.str("RESIDENTS_HMAC_KEY", default="")
+RESIDENTS_RETENTION_DAYS = env.int("RESIDENTS_RETENTION_DAYS", default=730)  # moved away → anonymised after
+RESIDENTS_PERMIT_WARN_DAYS = env.int("RESIDENTS_PERMIT_WARN_DAYS", default=30)  # permit expiry → worker's task
 
 # --- Mail -------------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -270,6 +345,12 @@ SPECTACULAR_SETTINGS = {
         "FollowUpKindEnum": "mobilisation.choices.FollowUpKind",
         "ColourEnum": "mobilisation.choices.Colour",
         "AppraisalRatingEnum": "mobilisation.choices.Rating",
+        "DisputeStatusEnum": "mediation.choices.Status",
+        "DisputeKindEnum": "mediation.choices.DisputeKind",
+        "MediationTrackEnum": "mediation.choices.Track",
+        "MediationPlaceEnum": "mediation.choices.Place",
+        "PartyKindEnum": "mediation.choices.PartyKind",
+        "SessionOutcomeEnum": "mediation.choices.Outcome",
     },
 }
 

@@ -253,6 +253,23 @@ CASE_NOTICE_FIELDS = (
     "handler_region_id",
     "due_at",
 )
+#: Actions ``_spec_for_event`` may write a notice for; events of any other action are skipped before any read.
+NOTIFYING_ACTIONS = frozenset(
+    {
+        "escalate",
+        "supervise",
+        "dispatch",
+        "return",
+        "resolve",
+        "self_handle",
+        "verify_failed",
+        "rate",
+        "reopen",
+        "extension_request",
+        "extension_approve",
+        "extension_refuse",
+    }
+)
 #: Actions whose recipients include the case's current holder (needs its active dispatches).
 _NEEDS_DISPATCHES = {
     "dispatch",
@@ -458,8 +475,8 @@ def notices_for_events(*, events: Sequence[CaseEvent], actor: User | None = None
     in one query (and extension requesters in one); decide each event's recipients as targets
     (``_spec_for_event``); resolve all targets at once and bulk-insert (``notices_write``).
     """
-    events = [e for e in events if e.pk]
-    if not events:
+    events = [e for e in events if e.pk and e.action in NOTIFYING_ACTIONS]
+    if not events:  # a filing ("report"), a note, a sign-for…: nobody to tell, nothing to read
         return 0
     case_ids = {e.case_id for e in events}
     cases = {c["id"]: c for c in Case.objects.filter(pk__any_of=case_ids).values(*CASE_NOTICE_FIELDS)}

@@ -19,7 +19,8 @@ from rest_framework import serializers
 from rest_framework.request import Request
 
 from cases.choices import HandlerKind, Status
-from cases.models import Case, Evidence
+from cases.models import Case
+from cases.selectors import evidence_public_url
 from governance.choices import Grade
 from governance.models import Category
 from grids.selectors import locate_grid
@@ -99,7 +100,7 @@ def media_url(case: Case, request: Request) -> str | None:
     name = getattr(case, "open311_photo", None)
     if not name:
         return None
-    return request.build_absolute_uri(Evidence._meta.get_field("file").storage.url(name))
+    return request.build_absolute_uri(evidence_public_url(name))  # signed: the public may open this one file
 
 
 def request_data(case: Case, request: Request) -> dict[str, Any]:
@@ -193,10 +194,10 @@ class ServiceRequestInput(serializers.Serializer):
         max_length=MAX_MEDIA,
         write_only=True,
     )
-    api_key = serializers.CharField(required=False, allow_blank=True)
-    jurisdiction_id = serializers.CharField(required=False, allow_blank=True)
-    device_id = serializers.CharField(required=False, allow_blank=True)
-    account_id = serializers.CharField(required=False, allow_blank=True)
+    api_key = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    jurisdiction_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    device_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    account_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
     def validate(self, attrs: dict) -> dict:
         lat, lng = attrs.get("lat"), attrs.get("long")

@@ -4,7 +4,8 @@
 |----------------------|-------------------------------------------------------------------------------------------|
 | ``return_approved``  | ``reject`` (不予受理: the hotline re-dispatches the order elsewhere); the request approved |
 | ``return_refused``   | ``note`` (驳回退单, final ruling: the street can no longer return this order)              |
-| ``extension_approved`` | ``extension_approve`` to the requested (or the hotline's) date; the hotline deadline moves |
+| ``extension_approved`` | ``extension_approve`` of the case's pending request (whoever asked: the street or a       |
+|                      | department) to the date asked or the hotline's ``due_at``; the hotline deadline moves     |
 | ``extension_refused``  | ``extension_refuse``                                                                     |
 | ``follow_up``        | valid (the requester was reached): ``rate`` with satisfaction, contacted and solved;       |
 |                      | not valid: ``note`` (counted nowhere)                                                     |
@@ -116,27 +117,31 @@ def _return_refused(*, order, actor, note, data, now) -> None:
     )
 
 
+def _pending_or_none(order: Order, kind: str) -> OrderRequest | None:
+    try:
+        return _pending(order, kind)
+    except NotAllowed:
+        return None
+
+
 def _extension_approved(*, order, actor, note, data, now) -> None:
-    request = _pending(order, OrderRequestKind.EXTENSION)
-    due = _when(data.get("due_at"), "due_at") or request.requested_due_at
-    _answer(request, RequestState.APPROVED, note, now)
-    case_transition(
-        case_id=order.case_id,
-        action="extension_approve",
-        actor=actor,
-        note=note,
-        now=now,
-        due_at=due,
-        external=True,
+    """The case's pending extension request (asked by whoever handles it: the street through its page, or a
+    department) is approved by the hotline; without one the transition refuses (409)."""
+    request = _pending_or_none(order, OrderRequestKind.EXTENSION)
+    due = _when(data.get("due_at"), "due_at") or (request.requested_due_at if request else None)
+    extra = {"due_at": due} if due else {}
+    case = case_transition(
+        case_id=order.case_id, action="extension_approve", actor=actor, note=note, now=now, external=True, **extra
     )
-    if order.resolution_due_at is None or due > order.resolution_due_at:
-        order.resolution_due_at = due
+    if request is not None:
+        _answer(request, RequestState.APPROVED, note, now)
+    if case.due_at and (order.resolution_due_at is None or case.due_at > order.resolution_due_at):
+        order.resolution_due_at = case.due_at
         order.save(update_fields=["resolution_due_at"])
 
 
 def _extension_refused(*, order, actor, note, data, now) -> None:
-    request = _pending(order, OrderRequestKind.EXTENSION)
-    _answer(request, RequestState.REFUSED, note, now)
+    request = _pending_or_none(order, OrderRequestKind.EXTENSION)
     case_transition(
         case_id=order.case_id,
         action="extension_refuse",
@@ -144,6 +149,8 @@ def _extension_refused(*, order, actor, note, data, now) -> None:
         note=note or _("12345热线驳回延期申请"),
         now=now,
     )
+    if request is not None:
+        _answer(request, RequestState.REFUSED, note, now)
 
 
 def _follow_up(*, order, actor, note, data, now) -> None:

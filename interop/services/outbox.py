@@ -40,6 +40,7 @@ from django.db.models import F, Min
 from django.utils import timezone
 
 from cases.models import CaseEvent, Evidence
+from cases.selectors import evidence_public_url
 
 from .. import signing
 from ..choices import HOTLINE_MESSAGES, MessageStatus
@@ -118,7 +119,7 @@ def messages_for_events(*, events: Sequence[CaseEvent]) -> int:
 def _evidence_urls(events: Iterable[CaseEvent]) -> dict[int, list[str]]:
     urls: dict[int, list[str]] = {}
     for ev in Evidence.objects.filter(event_id__in=[e.pk for e in events]).order_by("id"):
-        urls.setdefault(ev.event_id, []).append(_site() + ev.file.url)
+        urls.setdefault(ev.event_id, []).append(_site() + evidence_public_url(ev.file.name))  # signed
     return urls
 
 

@@ -42,8 +42,14 @@ def topic_create(
         case = case_get_for(actor, int(case_id))  # NotFound outside the actor's scope
         community = case.community
     elif source == TopicSource.DIARY:
+        from residents.selectors import diary_visible_to
+
         if not diary_entry_id or int(diary_entry_id) <= 0:
             raise InvalidInput(_("请填写来源民情日记编号"), code="diary")
+        entry = diary_visible_to(user=actor).filter(pk=int(diary_entry_id)).first()
+        if entry is None:
+            raise NotFound(_("民情日记不存在"))
+        community = entry.grid.community
     elif source != TopicSource.OWN:
         raise InvalidInput(_("未知的议题来源"), code="source")
     if community is None or community.level != "community":

@@ -383,3 +383,25 @@ def test_a_scope_reads_rows_by_its_place_and_a_non_place_scope_through_its_cases
     liaison = scope_for(world.liaison_scjg)
     assert liaison.place is None
     assert set(liaison.rows(CaseDispatch).values_list("case_id", flat=True)) == {scenarios["s4"].id}
+
+
+def test_a_new_scored_indicator_joins_the_composite_through_the_one_list(monkeypatch):
+    """The extension point: one more ``ScoredIndicator`` (here a lower-is-better 不满意率) and a scheme weight.
+
+    Oracle: rated 4 = satisfied 2 + basic 1 + unsatisfied 1, basic worth 0.5 → satisfaction (2 + 0.5) / 4 = 0.625;
+    unsatisfied rate 1 / 4 = 0.25, scored 1 − 0.25 = 0.75; weights 30 / 10 → (30·0.625 + 10·0.75) / 40 = 0.65625."""
+    from assessment import indicators
+
+    extra = indicators.ScoredIndicator(
+        "unsatisfied", "不满意率", lambda c, s: c.unsatisfied, "rated", higher_is_better=False
+    )
+    monkeypatch.setattr(indicators, "SCORED_INDICATORS", [*indicators.SCORED_INDICATORS, extra])
+    monkeypatch.setattr(indicators, "SCORED_BY_KEY", {**indicators.SCORED_BY_KEY, "unsatisfied": extra})
+    scheme = Scheme("t", "t", {"satisfaction": 30.0, "unsatisfied": 10.0}, 0.5)
+
+    rates = indicators.rates_for(Counts(rated=4, satisfied=2, basic=1, unsatisfied=1), scheme)
+
+    assert rates.satisfaction == pytest.approx(0.625)
+    assert rates.unsatisfied == pytest.approx(0.25)
+    assert rates.response is None
+    assert rates.composite == pytest.approx(0.65625)

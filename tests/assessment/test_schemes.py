@@ -178,3 +178,31 @@ def test_an_unknown_scheme_is_bad_input_everywhere(world, web, api):
     assert web("street_officer").get("/assessment/export.csv", {"scheme": "nope"}).status_code == 400
     assert web("street_officer").get("/dashboard/charts/weekly.svg", {"scheme": "nope"}).status_code == 400
     assert api("street_officer").get("/api/v1/dashboard/assessment/", {"scheme": "nope"}).status_code == 400
+
+
+def test_a_second_default_in_the_admin_is_refused_with_a_message(web):
+    beijing = WeightScheme.objects.get(name="beijing")
+    weights = list(beijing.weights.order_by("id"))
+    form = {
+        "name": "beijing",
+        "label": "10/50/40",
+        "basic_credit": "0.9",
+        "is_default": "on",
+        "region": "",
+        "weights-TOTAL_FORMS": str(len(weights)),
+        "weights-INITIAL_FORMS": str(len(weights)),
+        "weights-MIN_NUM_FORMS": "1",
+        "weights-MAX_NUM_FORMS": "1000",
+    }
+    for i, w in enumerate(weights):
+        form |= {
+            f"weights-{i}-id": str(w.id),
+            f"weights-{i}-scheme": str(beijing.id),
+            f"weights-{i}-indicator": w.indicator,
+            f"weights-{i}-weight": str(w.weight),
+            f"weights-{i}-counted": "on",
+        }
+    response = web("admin").post(reverse("admin:assessment_weightscheme_change", args=[beijing.id]), form)
+    assert response.status_code == 200
+    assert "已有默认方案" in response.content.decode()
+    assert list(WeightScheme.objects.filter(is_default=True).values_list("name", flat=True)) == ["seed"]

@@ -45,7 +45,7 @@ def test_case_journey_from_phone_report_to_citizen_rating(world, live_server, se
     # 1. The grid worker files a case on the phone, with a photo and the phone's position.
     worker = sessions("01-grid-worker-")
     worker.login(world.grid_worker.username, PASSWORD)
-    assert worker.page.url.endswith("/cases/mine/")
+    assert worker.page.url.endswith("/today/")
     worker.context.grant_permissions(["geolocation"], origin=live_server.url)
     worker.context.set_geolocation({"latitude": 39.7751, "longitude": 98.2952, "accuracy": 12})
     page = worker.go("/cases/new/")

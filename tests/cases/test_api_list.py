@@ -228,12 +228,12 @@ def test_ordering_and_pagination(api, world):
 
 # --- queries per page -----------------------------------------------------------------------------------
 
-#: Queries for one page (capped count + rows + the page's evidence counts) — plus the persona's own scope lookup
-#: where it needs one.
+#: Queries for one page — capped count, rows, the page's categories, grids, places (regions) and evidence counts:
+#: 6 — plus the persona's own scope lookup where it needs one.
 LIST_QUERIES = {
-    "street_officer": 4,  # count, page, evidence counts, the officer's region (for the contact rule)
-    "grid_worker": 3,  # count, page, evidence counts (the staffed grids are a subquery of the same statement)
-    "liaison": 4,  # count, page, evidence counts, the liaison's department (for the grant subquery)
+    "street_officer": 7,  # … + the officer's region (for the contact rule)
+    "grid_worker": 6,  # (the staffed grids are a subquery of the same statement)
+    "liaison": 7,  # … + the liaison's department (for the grant subquery)
 }
 
 
@@ -268,3 +268,23 @@ def test_list_runs_a_constant_number_of_queries_whatever_the_rows(world, django_
     if persona == "street_officer":
         assert sum(r["evidence_count"] for r in rows) == n // 2
         assert sum(1 for r in rows if r["rating"] == "satisfied") == len([i for i in range(n) if i % 3 and i % 5 == 1])
+
+
+def test_list_rows_built_directly_equal_the_generic_serializer(api, world, rf):
+    """The list serializer's direct row equals DRF's generic field walk, for every persona's view of the rows."""
+    from rest_framework import serializers as drf
+
+    from cases.api.serializers import CaseListSerializer
+    from cases.api.views import attach_list_rows, case_list_queryset
+
+    _populate(world, 12)
+    for persona in LIST_QUERIES:
+        user = User.objects.get(pk=world.users[persona].pk)
+        request = rf.get(URL)
+        request.user = user
+        rows = attach_list_rows(list(case_list_queryset(user).order_by("-id")))
+        assert rows
+        fast = CaseListSerializer(rows, many=True, context={"request": request}).data
+        generic_serializer = CaseListSerializer(context={"request": request})
+        generic = [drf.ModelSerializer.to_representation(generic_serializer, c) for c in rows]
+        assert [dict(r) for r in fast] == [dict(r) for r in generic], persona

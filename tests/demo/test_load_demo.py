@@ -173,6 +173,21 @@ def test_demo_calendar_has_2026_holidays_and_make_up_days(demo):
     assert due == datetime(2026, 10, 8, 10, 0, tzinfo=tz)
 
 
+def test_the_demo_shows_the_most_specific_weight_scheme(demo):
+    from assessment.selectors import scheme_for
+
+    users = {u.username: u for u in User.objects.filter(username__in=["jiedao01", "shequ01", "qu01", "admin"])}
+    assert scheme_for(user=users["jiedao01"]).label == "雄关街道 10/40/50"
+    assert scheme_for(user=users["shequ01"]).label == "雄关街道 10/40/50", "a community takes its street's"
+    district = scheme_for(user=users["qu01"])
+    assert (district.label, district.weights, district.basic_weight) == (
+        "示范区 10/50/40",
+        {"response": 10.0, "completion": 50.0, "satisfaction": 40.0},
+        0.9,
+    )
+    assert scheme_for(user=users["admin"]).name == "seed"
+
+
 def test_demo_has_wishes_in_every_state_and_the_party_pages_show_them(demo):
     from django.test import Client
 
@@ -190,3 +205,18 @@ def test_demo_has_wishes_in_every_state_and_the_party_pages_show_them(demo):
     assert c.login(username="dangyuan01", password=demo_password())
     assert "想要一台助行器" in c.get("/party/").content.decode()
     assert "想要一台助行器" in Client().get("/wishes/").content.decode()
+
+
+def test_demo_has_disputes_in_every_state_and_the_figures_show_them(demo):
+    from django.test import Client
+
+    from mediation.choices import Status
+    from mediation.models import Dispute, DisputeEvent
+
+    assert set(Dispute.objects.values_list("status", flat=True)) == set(Status.values)
+    assert Dispute.objects.filter(overdue_at__isnull=False).count() == 1
+    assert DisputeEvent.objects.filter(action="transfer").exists()
+    c = Client()
+    assert c.login(username="jiedao01", password=demo_password())
+    page = c.get("/mediation/figures/").content.decode()
+    assert "雄关社区" in page and "关城社区" in page

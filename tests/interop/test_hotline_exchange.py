@@ -257,3 +257,20 @@ def test_reopen_order_re_handles_with_the_new_hotline_deadline(world, partner, h
     assert [m["sequence"] for m in sim.messages] == [1, 2, 3, 4]
     body = json.loads(OutboundMessage.objects.get(sequence=3).body)
     assert body == resolved
+
+
+def test_a_slow_answer_past_the_timeout_is_a_failed_attempt_and_the_repeat_is_dropped(world, hotline_case, sim):
+    case_transition(case_id=hotline_case.id, action="accept", actor=world.street_officer)
+    message = OutboundMessage.objects.get()
+    sim.slow = 1.5
+    with override_settings(INTEROP_TIMEOUT_SECONDS=0.3):
+        assert message_deliver(message_id=message.pk) == "retry"
+    message.refresh_from_db()
+    assert "timed out" in message.last_error.lower() or "timeout" in message.last_error.lower()
+    sim.slow = 0.0
+    OutboundMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
+    deliver_all()
+    message.refresh_from_db()
+    assert message.status == "delivered"
+    sim.wait_for_messages(1)
+    assert len(sim.messages) == 1  # the slow copy and the retry share one key: kept once

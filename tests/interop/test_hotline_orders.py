@@ -235,3 +235,17 @@ def test_the_mapping_import_is_all_or_nothing(world, partner):
         mappings_import_csv(partner=partner, text="C-0301,0301\nC-0302,9999\nC-0301,0101\n,0101\n")
     assert "第2行" in err.value.message and "第3行" in err.value.message and "第4行" in err.value.message
     assert not partner.mappings.filter(code="C-0301").exists()
+
+
+def test_the_hotline_api_speaks_english_when_asked(world, partner):
+    import json
+
+    from interop import signing
+
+    body = b'{"order_id": '
+    headers = signing.signed_headers(key_id=partner.key_id, secret=partner.secret, method="POST", path=URL, body=body)
+    meta = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()}
+    resp = Client().post(URL, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en", **meta)
+    assert resp.status_code == 400
+    assert json.loads(resp.content)["detail"].startswith("The body is not valid UTF-8 JSON")
+    assert "请求体" in signed_post(Client(), URL, body, partner).json()["detail"]  # zh-hans by default

@@ -98,3 +98,27 @@ def test_a_topic_from_a_case_must_be_a_case_in_scope(world):
         services.topic_create(
             actor=world.community_b_officer, community=None, title="x", description="y", source="case", case_id=case.pk
         )
+
+
+def test_a_topic_from_a_diary_entry_in_scope(world):
+    from residents.services import diary_write
+
+    entry = diary_write(actor=world.grid_worker, grid=world.grid_a, text="居民反映晚上路灯不亮")
+    topic = services.topic_create(
+        actor=world.community_officer,
+        community=None,
+        title="路灯",
+        description="夜间照明",
+        source="diary",
+        diary_entry_id=entry.pk,
+    )
+    assert (topic.community, topic.diary_entry_id) == (world.community, entry.pk)
+    with pytest.raises(NotFound):
+        services.topic_create(
+            actor=world.community_b_officer,
+            community=None,
+            title="x",
+            description="y",
+            source="diary",
+            diary_entry_id=entry.pk,
+        )

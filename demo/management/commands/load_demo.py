@@ -20,19 +20,27 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from demo import assessment as assessment_demo
 from demo import cases as cases_demo
 from demo import escalation as escalation_demo
 from demo import governance as governance_demo
 from demo import grids as grids_demo
+from demo import interop as interop_demo
+from demo import mediation as mediation_demo
 from demo import mobilisation as mobilisation_demo
+from demo import residents as residents_demo
 
 #: The demo, in the order it is built: (name shown in the output, build function).
 STEPS: list[tuple[str, Callable[[], object]]] = [
     ("governance", governance_demo.build),
     ("grids", grids_demo.build),
     ("cases", cases_demo.build),
+    ("residents", residents_demo.build),
     ("escalation", escalation_demo.build),
+    ("assessment", assessment_demo.build),
     ("mobilisation", mobilisation_demo.build),
+    ("mediation", mediation_demo.build),
+    ("interop", interop_demo.build),
 ]
 
 

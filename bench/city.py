@@ -1,15 +1,17 @@
-"""``manage.py generate_city --grids 1000 --cases 1000000 [--years 2]`` — a realistic city for benchmarks.
+"""The generated city (and province) of the benchmarks: reference rows in the ORM, cases set-wise in PostgreSQL.
+
+Run it through ``bench/generate_city.py`` (the command line); ``generate()`` is what the command and its test call.
 
 What it builds (all under a city coded 990000, "模拟市", so it never collides with the demo street):
 
 1. places: districts of 8 streets, streets of 5 communities, communities of 5 community grids (a 5×5 block of
-   400 m squares per street, GeoJSON boundaries), ``--grids`` grids in all;
+   400 m squares per street, GeoJSON boundaries), ``grids`` grids in all;
 2. people: a centre officer per district, two per street, one per community; one full-time grid worker per
    grid (seated with the grid's object permissions, as ``staff_assign`` does); the demo's nine departments in
    every district, one liaison each (member of the department's group);
-3. the demo matter catalogue and jurisdiction rules (``demo.governance``), and a default work calendar if
+3. the demo matter catalogue and jurisdiction rules (``governance.demo``), and a default work calendar if
    the database has none;
-4. ``--cases`` cases over the last ``--years`` years, more of them recently (the volume grows), in office
+4. ``cases`` cases over the last ``years`` years, more of them recently (the volume grows), in office
    hours, with a status mix that depends on age (old cases are mostly closed, recent ones spread over
    every status), grade-dependent levels, self-handled grade-A cases, department dispatches (6 % returned
    once), deadlines from the category's limit (working time approximated in calendar time), about 88 %
@@ -17,17 +19,16 @@ What it builds (all under a city coded 990000, "模拟市", so it never collides
    closed cases (82 % satisfied, 12 % basic, 6 % unsatisfied), one audit event per step, and the
    per-case grants that let department liaisons see their cases.
 
-How it is fast:
-- PostgreSQL: each table is filled by ONE ``INSERT … SELECT`` over ``generate_series`` (cases) or over the
-  cases themselves (events, dispatches, ratings, grants), with small lookup tables (grids, categories,
-  departments) joined in. Secondary indexes of the case tables are dropped first and rebuilt at the end
-  (one sort each instead of millions of random inserts), and the foreign-key triggers are skipped for the
-  load when the role may do so (``session_replication_role = replica``, superuser only): the rows are
-  consistent by construction — every id comes from a join with the rows it points to. Then ANALYZE.
-- SQLite (small N, for a laptop): the same distributions drawn in Python, written with ``bulk_create``.
+How it is fast: each table is filled by ONE ``INSERT … SELECT`` over ``generate_series`` (cases) or over the
+cases themselves (events, dispatches, ratings, grants), with small lookup tables (grids, categories,
+departments) joined in. Secondary indexes of the case tables are dropped first and rebuilt at the end (one sort
+each instead of millions of random inserts), and the foreign-key triggers are skipped for the load when the role
+may do so (``session_replication_role = replica``, superuser only): the rows are consistent by construction —
+every id comes from a join with the rows it points to. Then VACUUM ANALYZE.
 
-Refuses to run twice into the same database (the 990000 city exists) and refuses a database that already
-holds cases unless ``--allow-existing``: point DATABASE_URL at a dedicated database.
+PostgreSQL only (the SQLite path of the former ``manage.py generate_city`` is gone: a benchmark city on SQLite
+measured nothing anyone deploys). Refuses to run twice into the same database (the 990000 city exists) and refuses
+a database that already holds cases unless ``allow_existing``: point DATABASE_URL at a dedicated database.
 """
 
 from __future__ import annotations
@@ -42,15 +43,14 @@ from datetime import time as dtime
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.utils import timezone
 from guardian.models import UserObjectPermission
 
-from cases.choices import Channel, RatingResult, Status
-from cases.models import Case, CaseDispatch, CaseEvent, CaseGroupObjectPermission, CaseNumberSequence, Rating
+from cases.choices import Channel
+from cases.models import Case, CaseDispatch, CaseEvent, Rating
 from demo import governance as demo
-from governance.choices import DayKind, HandlerKind, Level, RegionLevel, Role, TimeUnit
+from governance.choices import DayKind, HandlerKind, RegionLevel, Role, TimeUnit
 from governance.models import (
     CalendarDay,
     Category,
@@ -179,59 +179,64 @@ class CityWorld:
     users: int = 0
 
 
-class Command(BaseCommand):
-    help = (
-        "Generate a realistic city (regions, grids, staff, departments, catalogue, cases with events) for benchmarks."
+#: Presets of ``--scale``: a city (DESIGN §8's 1M cases) and a province (issue 14: 10,000 grids, 10M cases over 5
+#: years — 50 districts; a real province of 50,000 grids files about 25M cases a year, see docs/scaling.md).
+SCALES = {
+    "city": {"grids": 1000, "cases": 1_000_000, "years": 2.0},
+    "province": {"grids": 10_000, "cases": 10_000_000, "years": 5.0},
+}
+
+
+class GenerateError(Exception):
+    """Bad arguments or a database the generator must not write into."""
+
+
+def generate(
+    *,
+    grids: int,
+    cases: int,
+    years: float,
+    seed: int = 20261121,
+    end: str = "",
+    allow_existing: bool = False,
+    log=print,
+) -> dict[str, int]:
+    """Build the city into the current (PostgreSQL) database; returns the row counts. See the module docstring."""
+    if connection.vendor != "postgresql":
+        raise GenerateError("the generated city needs PostgreSQL (set DATABASE_URL to a dedicated database)")
+    if not 1 <= grids <= 50_000:
+        raise GenerateError("--grids must be between 1 and 50000")
+    if not 0 <= cases <= 100_000_000:
+        raise GenerateError("--cases must be between 0 and 100000000")
+    if not 0.1 <= years <= 10:
+        raise GenerateError("--years must be between 0.1 and 10")
+    if Region.objects.filter(code=CITY_CODE).exists():
+        raise GenerateError(f"this database already holds the generated city ({CITY_CODE}); use a fresh database")
+    if Case.objects.exists() and not allow_existing:
+        raise GenerateError("this database already holds cases; use a dedicated database or --allow-existing")
+    now = timezone.now()
+    if end:
+        end_day = date.fromisoformat(end)
+        now = min(now, timezone.make_aware(datetime.combine(end_day, dtime(23, 0))))
+    rng = random.Random(seed)
+    started = time.perf_counter()
+    with transaction.atomic():
+        world = build_reference(grids=grids, rng=rng)
+    log(
+        f"reference: {len(world.grids)} grids, {world.users} users, {len(world.departments)} departments, "
+        f"{len(world.categories)} categories ({time.perf_counter() - started:.1f} s)"
     )
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--grids", type=int, default=1000)
-        parser.add_argument("--cases", type=int, default=1_000_000)
-        parser.add_argument("--years", type=float, default=2.0)
-        parser.add_argument("--seed", type=int, default=20261121)
-        parser.add_argument("--end", type=str, default="", help="last day of the data (YYYY-MM-DD; default today)")
-        parser.add_argument("--allow-existing", action="store_true", help="add to a database that holds cases")
-
-    def handle(self, *args, **opts) -> None:
-        grids, n, years = opts["grids"], opts["cases"], opts["years"]
-        if not 1 <= grids <= 20_000:
-            raise CommandError("--grids must be between 1 and 20000")
-        if not 0 <= n <= 20_000_000:
-            raise CommandError("--cases must be between 0 and 20000000")
-        if not 0.1 <= years <= 10:
-            raise CommandError("--years must be between 0.1 and 10")
-        if Region.objects.filter(code=CITY_CODE).exists():
-            raise CommandError(f"this database already holds the generated city ({CITY_CODE}); use a fresh database")
-        if Case.objects.exists() and not opts["allow_existing"]:
-            raise CommandError("this database already holds cases; use a dedicated database or --allow-existing")
-        if connection.vendor != "postgresql" and n > 200_000:
-            raise CommandError("more than 200000 cases needs PostgreSQL (set DATABASE_URL)")
-        now = timezone.now()
-        if opts["end"]:
-            end_day = date.fromisoformat(opts["end"])
-            now = min(now, timezone.make_aware(datetime.combine(end_day, dtime(23, 0))))
-        rng = random.Random(opts["seed"])
-        started = time.perf_counter()
-        with transaction.atomic():
-            world = build_reference(grids=grids, rng=rng)
-        self.stdout.write(
-            f"reference: {len(world.grids)} grids, {world.users} users, {len(world.departments)} departments, "
-            f"{len(world.categories)} categories ({time.perf_counter() - started:.1f} s)"
-        )
-        if n and connection.vendor == "postgresql":
-            fill_postgres(world, n=n, years=years, now=now, seed=opts["seed"], log=self.stdout.write)
-        elif n:
-            for step, seconds in fill_python(world, n=n, years=years, now=now, rng=rng).items():
-                self.stdout.write(f"  {step}: {seconds:.1f} s")
-        counts = {
-            "cases": Case.objects.count(),
-            "events": CaseEvent.objects.count(),
-            "dispatches": CaseDispatch.objects.count(),
-            "ratings": Rating.objects.count(),
-        }
-        total = time.perf_counter() - started
-        summary = ", ".join(f"{v:,} {k}" for k, v in counts.items())
-        self.stdout.write(self.style.SUCCESS(f"done in {total:.1f} s: {summary}"))
+    if cases:
+        fill_postgres(world, n=cases, years=years, now=now, seed=seed, log=log)
+    counts = {
+        "cases": Case.objects.count(),
+        "events": CaseEvent.objects.count(),
+        "dispatches": CaseDispatch.objects.count(),
+        "ratings": Rating.objects.count(),
+    }
+    summary = ", ".join(f"{v:,} {k}" for k, v in counts.items())
+    log(f"done in {time.perf_counter() - started:.1f} s: {summary}")
+    return counts
 
 
 # --- reference data ------------------------------------------------------------------------------------------
@@ -858,249 +863,3 @@ SELECT street_id, to_char(reported_at AT TIME ZONE 'Asia/Shanghai', 'YYYY')::int
 FROM cases_case WHERE street_id IN (SELECT street_id FROM gen_grid)
 GROUP BY 1, 2
 """
-
-
-# --- SQLite (and small N anywhere): the same distributions drawn in Python -------------------------------------
-
-
-def _pick_status(age_days: float, u: float) -> str:
-    if age_days < 1 / 24:
-        return Status.REPORTED if u < 0.7 else Status.ACCEPTED
-    bucket = "old" if age_days > 30 else "month" if age_days > 7 else "week"
-    for status, share in STATUS_MIX[bucket]:
-        if u < share:
-            return status
-    return Status.CLOSED
-
-
-def _pick_channel(u: float) -> str:
-    shares = 0
-    for channel, share in CHANNELS:
-        shares += share
-        if u * 1000 < shares:
-            return channel
-    return Channel.PATROL
-
-
-def _handler_region(kind: str, level: str, g: dict) -> int | None:
-    if kind == HandlerKind.DEPARTMENTS:
-        return g["street"]
-    if kind == "grid_team":
-        return None
-    return {"community": g["community"], "street": g["street"]}.get(level, g["district"])
-
-
-def fill_python(world: CityWorld, *, n: int, years: float, now: datetime, rng: random.Random) -> dict[str, float]:
-    """The same shapes as ``fill_postgres``, row by row in Python, written with bulk_create in batches."""
-    timings: dict[str, float] = {}
-    t = time.perf_counter()
-    span_days = max(1, int(years * 365))
-    start_day = timezone.localtime(now).date() - timedelta(days=span_days)
-    slots = _category_slots(world)
-    cats = {c["idx"]: c for c in world.categories}
-    seq: dict[tuple[int, int], int] = {}
-    stage_of = {
-        "reported": 0,
-        "accepted": 1,
-        "dispatched": 2,
-        "in_progress": 3,
-        "on_hold": 3,
-        "resolved": 4,
-        "closed": 5,
-    }
-    plan: list[tuple[Case, dict]] = []
-    for i in range(1, n + 1):
-        g = world.grids[rng.randrange(len(world.grids))]
-        c = cats[slots[rng.randrange(len(slots))]]
-        day = start_day + timedelta(days=int((span_days + 1) * math.sqrt(rng.random())))
-        rep = timezone.make_aware(datetime.combine(day, dtime(7)) + timedelta(seconds=rng.random() * 46800))
-        if rep > now - timedelta(minutes=2):  # later today: the day before at the same time
-            rep -= timedelta(days=1)
-        status = _pick_status((now - rep).total_seconds() / 86400, rng.random())
-        stage = stage_of.get(status, -1)
-        r = [rng.random() for _ in range(8)]
-        to_dept = bool(c["dept"]) and c["grade"] != "A"
-        dept = world.departments.get((g["district"], c["dept"])) if to_dept else None
-        esc = r[5] > 0.96
-        sh = c["grade"] == "A" and r[6] < 0.6 and stage >= 4
-        limit = timedelta(hours=c["limit_h"])
-        cap = now - timedelta(minutes=5)
-        acc = None
-        if sh:
-            acc = rep + timedelta(seconds=300 + r[0] * 3000)
-        elif stage >= 1:
-            acc = min(rep + timedelta(seconds=300 + r[0] ** 2 * 36000), cap)
-        gone = rep + timedelta(seconds=600 + r[0] * 10800) if status in ("rejected", "merged") else None
-        disp = min(acc + timedelta(seconds=600 + r[1] * 72000), cap) if stage >= 2 and not sh else None
-        sign = acc if sh else (min(disp + timedelta(seconds=300 + r[2] * 21600), cap) if stage >= 3 else None)
-        due = (sign or rep) + limit
-        res = acc if sh else (min(sign + limit * (0.05 + 1.2 * r[3] ** 1.5), cap) if stage >= 4 else None)
-        clo = min(res + timedelta(seconds=1800 + r[4] * 129600), now) if status == "closed" else gone
-        returns = int(stage >= 2 and to_dept and r[7] < 0.06 and dept is not None)
-        year = timezone.localtime(rep).year
-        seq[(g["street"], year)] = seq.get((g["street"], year), 0) + 1
-        channel = _pick_channel(rng.random())
-        level = {"A": "community" if esc else "grid", "B": "district" if esc else "street"}.get(c["grade"], "district")
-        case = Case(
-            number=f"{g['prefix']}-{year}-{seq[(g['street'], year)]:06d}",
-            title=c["name"],
-            description=f"{c['name']}，请尽快处理。（{g['name']}）",
-            category_id=c["id"],
-            grade=c["grade"],
-            channel=channel,
-            reporter_id=g["worker"] if channel == Channel.PATROL else None,
-            citizen_name="" if channel == Channel.PATROL else f"群众{i % 997}",
-            citizen_phone="" if channel == Channel.PATROL else f"139{i % 100000000:08d}",
-            follow_up_token=f"sim-{i}-{rng.getrandbits(64):016x}",
-            lat=g["lat0"] + r[1] * CELL,
-            lng=g["lng0"] + r[2] * CELL,
-            address=f"{g['name']} {1 + int(r[3] * 30)}号楼",
-            grid_id=g["id"],
-            community_id=g["community"],
-            street_id=g["street"],
-            district_id=g["district"],
-            level=level,
-            status=status,
-            handler_kind=(
-                HandlerKind.DEPARTMENTS
-                if stage >= 2 and to_dept
-                else "grid_team"
-                if c["grade"] == "A" and not esc
-                else HandlerKind.CENTRE
-            ),
-            rule_id=c["rule"],
-            arrived_at=rep,
-            accept_due_at=rep + timedelta(hours=6.8),
-            due_at=due,
-            yellow_at=(sign or rep) + limit * 0.8,
-            response_due_at=rep + timedelta(hours=6.8),
-            responded_at=acc or gone,
-            held_at=(sign + timedelta(hours=1)) if status == "on_hold" else None,
-            held_from_status="in_progress" if status == "on_hold" else "",
-            supervised_at=(due + timedelta(days=1))
-            if 0 <= stage <= 3 and status != "on_hold" and due < now - timedelta(days=3) and r[4] < 0.6
-            else None,
-            escalation_count=int(esc),
-            rework_count=int(stage >= 4 and r[5] < 0.05),
-            return_count=returns,
-            dispatch_count=(1 + returns) if disp else 0,
-            extension_count=int(stage >= 3 and r[4] > 0.97),
-            reported_at=rep,
-            accepted_at=acc,
-            dispatched_at=disp,
-            signed_at=sign,
-            resolved_at=res,
-            resolved_on_time=(res <= due) if res else None,
-            resolved_by_id=None
-            if res is None
-            else (g["worker"] if c["grade"] == "A" else dept["liaison"] if dept else g["staff"]),
-            closed_at=clo,
-        )
-        case.handler_region_id = _handler_region(case.handler_kind, level, g)
-        plan.append(
-            (
-                case,
-                {
-                    "sh": sh,
-                    "dept": dept,
-                    "rated": status == "closed" and rng.random() < 0.65,
-                    "result": rng.random(),
-                    "rated_at": (clo + timedelta(hours=1 + rng.random() * 50)) if clo else None,
-                },
-            )
-        )
-    with transaction.atomic():
-        Case.objects.bulk_create([c for c, _x in plan], batch_size=2000)
-        timings["cases"] = time.perf_counter() - t
-        t = time.perf_counter()
-        events, dispatches, ratings, grants = [], [], [], set()
-        view_case = Permission.objects.get(content_type__app_label="cases", codename="view_case").id
-        for case, x in plan:
-
-            def ev(action, at, fs="", ts="", reason="", who="综治中心", case=case):
-                if at is not None:
-                    events.append(
-                        CaseEvent(
-                            case_id=case.id,
-                            action=action,
-                            actor_name=who,
-                            actor_role=who,
-                            from_status=fs,
-                            to_status=ts,
-                            from_level=case.level,
-                            to_level=case.level,
-                            reason=reason,
-                            at=at,
-                        )
-                    )
-
-            ev("report", case.reported_at, "", "reported", who="网格员" if case.reporter_id else "群众")
-            if x["sh"]:
-                ev("self_handle", case.resolved_at, "reported", "resolved", who="网格员")
-            else:
-                ev("accept", case.accepted_at, "reported", "accepted")
-            if case.status in ("rejected", "merged"):
-                ev("reject" if case.status == "rejected" else "merge", case.closed_at, "reported", case.status)
-            if case.dispatched_at:
-                if case.return_count:
-                    ev("dispatch", case.dispatched_at - timedelta(hours=2), "accepted", "dispatched")
-                    ev("return", case.dispatched_at - timedelta(hours=1), "dispatched", "accepted", "not_in_remit")
-                    dispatches.append(
-                        CaseDispatch(
-                            case_id=case.id,
-                            **CaseDispatch.place_of(case),
-                            level=case.level,
-                            department_id=x["dept"]["id"],
-                            dispatcher_region_id=case.street_id,
-                            dispatched_at=case.dispatched_at - timedelta(hours=2),
-                            returned_at=case.dispatched_at - timedelta(hours=1),
-                            return_reason="not_in_remit",
-                            active=False,
-                        )
-                    )
-                ev("dispatch", case.dispatched_at, "accepted", "dispatched")
-                dept = x["dept"]
-                dispatches.append(
-                    CaseDispatch(
-                        case_id=case.id,
-                        **CaseDispatch.place_of(case),
-                        level=case.level if dept else Level.GRID,
-                        department_id=dept["id"] if dept else None,
-                        grid_id=None if dept else case.grid_id,
-                        dispatcher_region_id=case.street_id,
-                        dispatched_at=case.dispatched_at,
-                        signed_at=case.signed_at,
-                        active=case.status in ("dispatched", "in_progress", "on_hold", "resolved"),
-                    )
-                )
-                if dept:
-                    grants.add((dept["group"], case.id))
-            if not x["sh"]:
-                ev("sign", case.signed_at, "dispatched", "in_progress", who="承办人")
-                ev("resolve", case.resolved_at, "in_progress", "resolved", who="承办人")
-            ev("hold", case.held_at, "in_progress", "on_hold")
-            if case.status == Status.CLOSED:
-                ev("verify_ok", case.closed_at, "resolved", "closed", who="网格员")
-            if x["rated"]:
-                u = x["result"]
-                result = (
-                    RatingResult.SATISFIED if u < 0.82 else RatingResult.BASIC if u < 0.94 else RatingResult.UNSATISFIED
-                )
-                rated_at = min(x["rated_at"], now)
-                ratings.append(Rating(case_id=case.id, **Rating.place_of(case), result=result, rated_at=rated_at))
-                ev("rate", rated_at, "closed", "closed", who="群众")
-        CaseEvent.objects.bulk_create(events, batch_size=5000)
-        CaseDispatch.objects.bulk_create(dispatches, batch_size=5000)
-        Rating.objects.bulk_create(ratings, batch_size=5000)
-        CaseGroupObjectPermission.objects.bulk_create(
-            [
-                CaseGroupObjectPermission(group_id=gid, permission_id=view_case, content_object_id=cid)
-                for gid, cid in grants
-            ],
-            batch_size=5000,
-        )
-        CaseNumberSequence.objects.bulk_create(
-            [CaseNumberSequence(street_id=s, year=y, last=v) for (s, y), v in seq.items()]
-        )
-        timings["events, dispatches, ratings"] = time.perf_counter() - t
-    return timings

@@ -1,31 +1,30 @@
-"""``generate_city`` (the benchmark's data) builds a consistent city, and the assessment and dashboard read it.
-
-On SQLite the Python path runs; on PostgreSQL the set-wise SQL path (in a transactional test: it drops and
-rebuilds indexes and VACUUMs, which must run outside a transaction).
+"""``bench/generate_city.py`` (the benchmarks' data) builds a consistent city, and the assessment and dashboard
+read it. PostgreSQL only (the set-wise SQL load), in a transactional test: it drops and rebuilds indexes and
+VACUUMs, which must run outside a transaction.
 """
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.db.models import F, Q
 from django.utils import timezone
 
 from assessment.indicators import rates_for
 from assessment.periods import Period
 from assessment.selectors import scheme_for, totals
+from bench.city import GenerateError, generate
 from cases.models import Case, CaseDispatch, CaseEvent, CaseGroupObjectPermission, Rating
 from cases.selectors import Scope, case_queryset_for
-from governance.models import User
+from governance.models import Region, User
 from grids.selectors import grids_worked_by
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_generated_city_is_consistent_and_assessable(client):
-    call_command("generate_city", grids=30, cases=1500, years=1, stdout=io.StringIO())
+    generate(grids=30, cases=1500, years=1, log=lambda line: None)
     assert Case.objects.count() == 1500
     # every case was reported, and each of its steps has its event
     assert CaseEvent.objects.filter(action="report").count() == 1500
@@ -76,13 +75,30 @@ def test_generated_city_is_consistent_and_assessable(client):
     client.force_login(officer)
     assert client.get("/dashboard/").status_code == 200
     assert client.get("/assessment/?by=department").status_code == 200
-    with pytest.raises(CommandError):
-        call_command("generate_city", grids=5, cases=10, stdout=io.StringIO())
+    with pytest.raises(GenerateError):  # the city is there already: refused, nothing added
+        generate(grids=5, cases=10, years=1, log=lambda line: None)
+    assert Case.objects.count() == 1500
 
 
 @pytest.mark.django_db
-def test_generate_city_refuses_bad_arguments():
-    with pytest.raises(CommandError):
-        call_command("generate_city", grids=0, cases=10)
-    with pytest.raises(CommandError):
-        call_command("generate_city", grids=10, cases=10, years=0)
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"grids": 0, "cases": 10, "years": 1},
+        {"grids": 10, "cases": 10, "years": 0},
+        {"grids": 10, "cases": -1, "years": 1},
+    ],
+)
+def test_generate_city_refuses_bad_arguments_and_writes_nothing(kwargs):
+    with pytest.raises(GenerateError):
+        generate(**kwargs, log=lambda line: None)
+    assert not Region.objects.filter(code="990000").exists()
+
+
+def test_command_line_refuses_a_database_that_is_not_postgresql(monkeypatch, capsys):
+    from bench.generate_city import main
+
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///var/x.sqlite3")
+    with pytest.raises(SystemExit) as exc:
+        main(["--scale", "city"])
+    assert exc.value.code == 2 and "PostgreSQL" in capsys.readouterr().err

@@ -1,0 +1,100 @@
+"""民情日记 → case, in one tap.
+
+Why here: the conversion must call ``case_file``, and ``residents`` sits BELOW ``cases`` (cases may import
+residents, never the reverse). So the step lives in cases, and the link is kept on the residents side as a
+plain number (``DiaryEntry.case_id``, unique — like ``AccessLog.case_id``) written through
+``residents.services.diary_link_case``. The case page reads the link back through
+``residents.selectors.diary_entry_for_case``. No column was added to ``Case``: both directions are served
+by the one unique column, and the case table (which other work migrates in parallel) stays as it was.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from governance.errors import InvalidInput, NotAllowed, NotFound
+from governance.models import Category, User
+from residents.models import DiaryEntry
+from residents.selectors import diary_visible_to
+from residents.services import diary_link_case
+
+from ..choices import Channel
+from ..models import Case
+from .filing import case_file
+
+TITLE_LENGTH = 40
+
+
+@transaction.atomic
+def case_file_from_diary(
+    *, actor: User, entry_id: int, category: Category | None = None, now: datetime | None = None
+) -> Case:
+    """File a case from a diary entry the actor may see: grid, house address, topic and text prefilled.
+
+    Steps: (1) lock the entry row; (2) refuse if it already became a case; (3) ``case_file`` with the
+    entry's grid, address (the house's, else the place typed) and text, channel 巡查发现; (4) record the link
+    with a conditional update (a second tap, even at the same moment, gets NotAllowed and its transaction —
+    with its case — rolls back). ``category`` defaults to the entry's own.
+    """
+    entry = (
+        diary_visible_to(user=actor).select_for_update(of=("self",)).select_related("house", "grid").filter(pk=entry_id)
+    ).first()
+    if entry is None:
+        raise NotFound(_("没有找到该民情日记"), code="not_found")
+    if entry.case_id:
+        raise NotAllowed(_("该民情日记已转为事件"), code="already_converted")
+    category = category or entry.category
+    if category is None:
+        raise InvalidInput(_("请选择事项类别"), code="category")
+    address = entry.address or entry.grid.name
+    title = f"{entry.get_topic_display()}：{entry.text.strip().splitlines()[0][:TITLE_LENGTH]}"
+    description = (
+        entry.text.strip()
+        + "\n\n"
+        + _("（来源：民情日记 %(date)s，%(author)s）")
+        % {
+            "date": f"{entry.written_at:%Y-%m-%d}",
+            "author": entry.author.display_name if entry.author_id else "",
+        }
+    )
+    lat = entry.house.lat if entry.house_id else None
+    lng = entry.house.lng if entry.house_id and lat is not None else None
+    if lng is None:
+        lat = None
+    case = case_file(
+        actor=actor,
+        category=category,
+        title=title,
+        description=description,
+        address=address,
+        channel=Channel.PATROL,
+        lat=lat,
+        lng=lng,
+        grid=entry.grid,
+        now=now,
+    )
+    diary_link_case(entry_id=entry.pk, case_id=case.pk, case_number=case.number)
+    return case
+
+
+def open_case_counts_by_house(house_ids: list[int]) -> dict[int, int]:
+    """house id → open cases made from that house's diary entries (the household map's red dot)."""
+    from django.db.models import Count
+
+    from ..choices import OPEN_STATUSES
+
+    if not house_ids:
+        return {}
+    open_ids = Case.objects.filter(
+        pk__in=DiaryEntry.objects.filter(house_id__in=house_ids, case_id__isnull=False).values("case_id"),
+        status__in=[s.value for s in OPEN_STATUSES],
+    ).values("pk")
+    return dict(
+        DiaryEntry.objects.filter(house_id__in=house_ids, case_id__in=open_ids)
+        .values("house_id")
+        .annotate(n=Count("id"))
+        .values_list("house_id", "n")
+    )

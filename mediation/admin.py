@@ -1,0 +1,44 @@
+"""Admin: the track time limits are configuration; disputes and sessions are read-only here (they change through
+the services, which write the events); events are append-only."""
+
+from django.contrib import admin
+
+from . import models
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.TrackLimit)
+class TrackLimitAdmin(admin.ModelAdmin):
+    list_display = ("track", "days")
+
+
+class SessionInline(admin.TabularInline):
+    model = models.MediationSession
+    extra = 0
+    can_delete = False
+    fields = ("held_at", "track", "level", "mediator_body", "outcome")
+    readonly_fields = fields
+
+
+@admin.register(models.Dispute)
+class DisputeAdmin(ReadOnlyAdmin):
+    list_display = ("title", "kind", "community", "status", "track", "due_at", "overdue_at", "resolved_level")
+    list_filter = ("status", "kind", "track", "risk", "community")
+    exclude = ()
+    inlines = [SessionInline]
+
+
+@admin.register(models.DisputeEvent)
+class DisputeEventAdmin(ReadOnlyAdmin):
+    list_display = ("dispute", "action", "actor_name", "at")
+    list_filter = ("action",)

@@ -1,0 +1,135 @@
+"""Pages of the mediation app: the dispute list, registering a dispute, a dispute's page with its actions,
+and the figures (found, mediated, success rate, resolved at which level). Thin: forms → services → redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from governance.errors import DomainError, NotFound
+
+from . import forms, selectors, services
+from .api.views import figure_params, log_contact_reads
+from .choices import Status
+from .permissions import may_manage, may_mediate
+
+
+def _attempt(request: HttpRequest, fn, success: str, **kwargs):
+    try:
+        result = fn(**kwargs)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return None
+    messages.success(request, success)
+    return result
+
+
+@login_required
+def dispute_list(request: HttpRequest) -> HttpResponse:
+    qs = selectors.disputes_for(request.user)
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "mediation/list.html", {"page_obj": page, "status": status, "statuses": Status.choices})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dispute_new(request: HttpRequest) -> HttpResponse:
+    form = forms.DisputeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        dispute = _attempt(
+            request,
+            services.dispute_open,
+            _("纠纷已登记"),
+            actor=request.user,
+            title=d["title"],
+            kind=d["kind"],
+            description=d["description"],
+            parties=form.parties(),
+            grid=d["grid"],
+            community=d["community"],
+            amount=d["amount"],
+            risk=d["risk"],
+            source_case_id=d["source_case"],
+        )
+        if dispute:
+            return redirect("mediation:detail", pk=dispute.pk)
+    return render(request, "mediation/new.html", {"form": form, "party_rows": range(forms.PARTY_ROWS)})
+
+
+@login_required
+def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        dispute = selectors.dispute_get_for(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+    sees = bool(log_contact_reads(request, [dispute], "page"))
+    return render(
+        request,
+        "mediation/detail.html",
+        {
+            "d": dispute,
+            "parties": dispute.parties.all(),
+            "sees_contact": sees,
+            "sessions": dispute.sessions.all(),
+            "events": selectors.timeline(dispute),
+            "manager": may_manage(request.user, dispute),
+            "mediator": may_mediate(request.user, dispute),
+            "start_form": forms.StartForm(prefix="start"),
+            "transfer_form": forms.TransferForm(prefix="transfer"),
+            "assign_form": forms.AssignForm(prefix="assign"),
+            "session_form": forms.SessionForm(prefix="session"),
+            "case_form": forms.ToCaseForm(prefix="case"),
+            "refer_form": forms.ReferForm(prefix="refer"),
+        },
+    )
+
+
+ACTIONS = {
+    "start": (forms.StartForm, services.dispute_start, "已开始调解"),
+    "transfer": (forms.TransferForm, services.dispute_transfer, "已转换调解类型"),
+    "assign": (forms.AssignForm, services.dispute_assign, "已指定承办人"),
+    "session": (forms.SessionForm, services.session_record, "已记录调解"),
+    "case": (forms.ToCaseForm, services.dispute_to_case, "已转为事件"),
+    "refer": (forms.ReferForm, services.dispute_refer, "已移交"),
+}
+
+
+@login_required
+@require_POST
+def dispute_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404
+    form_class, fn, success = ACTIONS[action]
+    form = form_class(request.POST, prefix=action)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
+        return redirect("mediation:detail", pk=pk)
+    data = dict(form.cleaned_data)
+    if action == "session" and not data.get("level"):
+        data.pop("level", None)
+    _attempt(request, fn, _(success), actor=request.user, dispute_id=pk, **data)
+    return redirect("mediation:detail", pk=pk)
+
+
+@login_required
+def figures_page(request: HttpRequest) -> HttpResponse:
+    try:
+        by, first, last = figure_params(request.GET)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        by, first, last = figure_params({})
+    rows = selectors.figures(request.user, by=by, date_from=first, date_to=last)
+    return render(request, "mediation/figures.html", {"rows": rows, "by": by, "date_from": first, "date_to": last})

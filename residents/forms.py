@@ -1,0 +1,82 @@
+"""Forms of the residents pages. They only shape input; the services check and write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import Category
+
+from .choices import DiaryTopic, HouseUse, Mood
+from .models import Resident
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ResidentForm(forms.ModelForm):
+    """The GB/T 31000 core fields; ID number and phone are plain inputs here, encrypted by the service."""
+
+    id_number = forms.CharField(label=_("公民身份号码"), max_length=18, required=False)
+    phone = forms.CharField(label=_("联系方式"), max_length=20, required=False)
+    house = forms.ModelChoiceField(label=_("现住房屋"), queryset=None, required=True)
+
+    class Meta:
+        model = Resident
+        fields = [
+            "name", "former_name", "sex", "birth_date", "ethnicity", "kind", "hukou_place", "hukou_address",
+            "household_number", "relation", "hukou_matches", "inflow_reason", "permit_type", "registered_on",
+            "permit_expires_on", "residence_type", "key_attention", "occupation", "employer",
+        ]  # fmt: skip
+        widgets = {"birth_date": DateInput, "registered_on": DateInput, "permit_expires_on": DateInput}
+
+    def __init__(self, *args, houses=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["house"].queryset = houses
+        self.fields["sex"].required = False
+
+
+class VisitForm(forms.Form):
+    visited_on = forms.DateField(label=_("走访日期"), widget=DateInput)
+    place = forms.CharField(label=_("地点"), max_length=200, required=False)
+    found = forms.CharField(label=_("走访情况"), widget=forms.Textarea(attrs={"rows": 4}))
+    follow_up = forms.BooleanField(label=_("需要跟进"), required=False)
+    photo = forms.ImageField(label=_("照片"), required=False)
+    also_diary = forms.BooleanField(label=_("同时记入民情日记"), required=False)
+
+
+class DiaryForm(forms.Form):
+    grid = forms.ModelChoiceField(label=_("网格"), queryset=None)
+    house = forms.ModelChoiceField(label=_("房屋"), queryset=None, required=False)
+    place = forms.CharField(label=_("地点"), max_length=200, required=False, help_text=_("没有房屋时填写地点"))
+    topic = forms.ChoiceField(label=_("主题"), choices=DiaryTopic.choices)
+    mood = forms.ChoiceField(label=_("情绪"), choices=Mood.choices, initial=Mood.NEUTRAL)
+    text = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 5}))
+    needs_follow_up = forms.BooleanField(label=_("需要跟进"), required=False)
+    category = forms.ModelChoiceField(
+        label=_("事项类别"),
+        queryset=Category.objects.filter(parent__isnull=False, active=True),
+        required=False,
+        help_text=_("选了类别，一键即可转为事件"),
+    )
+
+    def __init__(self, *args, grids=None, houses=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = grids
+        self.fields["house"].queryset = houses
+        if grids is not None and len(grids) == 1:
+            self.fields["grid"].initial = grids[0].pk
+
+
+class HouseForm(forms.Form):
+    unit = forms.IntegerField(label=_("单元"), min_value=1, initial=1)
+    floor = forms.IntegerField(label=_("楼层"), initial=1)
+    number = forms.CharField(label=_("门牌号"), max_length=20)
+    use = forms.ChoiceField(label=_("用途"), choices=HouseUse.choices)
+
+
+class ImportForm(forms.Form):
+    KINDS = [("houses", _("楼栋与房屋")), ("residents", _("实有人口"))]
+    kind = forms.ChoiceField(label=_("导入内容"), choices=KINDS)
+    file = forms.FileField(label=_("文件（CSV 或 XLSX）"))

@@ -1,0 +1,448 @@
+"""Imports of a 网格采集 sheet (CSV or XLSX): buildings and houses, and residents.
+
+Rules (the issue's): every bad row is reported with its line number; if one row is bad nothing is
+imported; importing the same file twice changes nothing the second time (houses are keyed by
+grid + building + unit + number, residents by their 公民身份号码 — or, without one, by house + name);
+``progress(done, total)`` is called every ``PROGRESS_EVERY`` rows. Validation reads the whole file
+first; writing happens in one transaction with bulk inserts/updates (a few queries per 1,000 rows).
+
+Columns (first row is the header; order free; * = required):
+
+houses:    网格编码*, 小区, 楼栋*, 楼栋地址, 层数, 单元数, 单元*, 楼层*, 门牌号*, 用途 (自住/出租/空置/商用), 纬度, 经度
+residents: 网格编码*, 楼栋*, 单元*, 门牌号*, 姓名*, 性别 (男/女), 出生日期 (YYYY-MM-DD), 民族, 公民身份号码,
+           联系方式, 人口类型 (户籍人口/流动人口/境外人员), 户籍地, 户籍详址, 户号, 与户主关系 (户主/配偶/子女/…),
+           人户一致 (是/否), 流入原因, 办证类型, 登记日期, 证件到期日期, 住所类型
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from grids.models import Grid
+
+from .choices import HouseUse, InflowReason, PopulationKind, Relation, ResidenceType, Sex
+from .crypto import blind_index, encrypt
+from .identity import (
+    InvalidIdNumber,
+    birth_date_of,
+    mask_id_number,
+    mask_phone,
+    sex_of,
+    validate_id_number,
+    validate_phone,
+)
+from .models import Building, Compound, House, Resident
+from .visibility import may_write_in_grid, reach_of
+
+PROGRESS_EVERY = 500
+HOUSE_COLUMNS = [
+    "网格编码",
+    "小区",
+    "楼栋",
+    "楼栋地址",
+    "层数",
+    "单元数",
+    "单元",
+    "楼层",
+    "门牌号",
+    "用途",
+    "纬度",
+    "经度",
+]
+HOUSE_REQUIRED = ["网格编码", "楼栋", "单元", "楼层", "门牌号"]
+RESIDENT_COLUMNS = [
+    "网格编码", "楼栋", "单元", "门牌号", "姓名", "性别", "出生日期", "民族", "公民身份号码", "联系方式", "人口类型",
+    "户籍地", "户籍详址", "户号", "与户主关系", "人户一致", "流入原因", "办证类型", "登记日期", "证件到期日期",
+    "住所类型",
+]  # fmt: skip
+RESIDENT_REQUIRED = ["网格编码", "楼栋", "单元", "门牌号", "姓名"]
+
+
+@dataclass
+class RowError:
+    line: int
+    message: str
+
+
+class ImportFailed(Exception):
+    """The file has bad rows (or no usable header); nothing was imported."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__(f"{len(errors)} bad rows")
+        self.errors = errors
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+def read_rows(*, name: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
+    """(line number, {header: text}) for each non-empty row of a .csv (UTF-8, BOM allowed; GB18030 tried
+    next) or .xlsx file. Line 1 is the header."""
+    lower = name.lower()
+    if lower.endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        except Exception as exc:
+            raise ImportFailed([RowError(0, _("无法读取 XLSX 文件：%(e)s") % {"e": exc})]) from exc
+        raw = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    elif lower.endswith(".csv"):
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise ImportFailed([RowError(0, _("CSV 文件编码无法识别（请用 UTF-8）"))])
+        raw = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+    else:
+        raise ImportFailed([RowError(0, _("只支持 .csv 和 .xlsx 文件"))])
+    if not raw:
+        raise ImportFailed([RowError(1, _("文件是空的"))])
+    header = [h.strip() for h in raw[0]]
+    rows = []
+    for i, values in enumerate(raw[1:], start=2):
+        if not any(v.strip() for v in values):
+            continue
+        rows.append((i, {h: (values[j].strip() if j < len(values) else "") for j, h in enumerate(header) if h}))
+    return rows
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _check_header(rows: list[tuple[int, dict[str, str]]], required: list[str], known: list[str]) -> None:
+    present = set(rows[0][1]) if rows else set()
+    missing = [c for c in required if c not in present]
+    unknown = sorted(present - set(known))
+    errors = []
+    if missing:
+        errors.append(RowError(1, _("缺少列：%(c)s") % {"c": "、".join(missing)}))
+    if unknown:
+        errors.append(RowError(1, _("未知的列：%(c)s") % {"c": "、".join(unknown)}))
+    if not rows:
+        errors.append(RowError(1, _("文件中没有数据行")))
+    if errors:
+        raise ImportFailed(errors)
+
+
+def _int(text: str, label: str, *, minimum: int | None = None, default: int | None = None) -> int:
+    if text == "" and default is not None:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(_("%(label)s应为整数：%(v)s") % {"label": label, "v": text}) from None
+    if minimum is not None and value < minimum:
+        raise ValueError(_("%(label)s不能小于%(m)s") % {"label": label, "m": minimum})
+    return value
+
+
+def _float(text: str, label: str) -> float | None:
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(_("%(label)s应为数字：%(v)s") % {"label": label, "v": text}) from None
+
+
+def _date(text: str, label: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.replace("/", "-"))
+    except ValueError:
+        raise ValueError(_("%(label)s应为日期（YYYY-MM-DD）：%(v)s") % {"label": label, "v": text}) from None
+
+
+def _choice(text: str, choices, label: str, default: str = "") -> str:
+    if not text:
+        return default
+    for value, name in choices.choices:
+        if text in (value, str(name)):
+            return value
+    raise ValueError(_("%(label)s的值无效：%(v)s") % {"label": label, "v": text})
+
+
+def _scoped_grids(actor: Any, codes: set[str]) -> dict[str, Grid]:
+    reach = reach_of(actor)
+    grids = Grid.objects.filter(code__in=codes)
+    return {g.code: g for g in grids if may_write_in_grid(reach, grid_id=g.id, community_id=g.community_id)}
+
+
+Progress = Callable[[int, int], None]
+
+
+def import_houses(
+    *, actor: Any, rows: list[tuple[int, dict[str, str]]], progress: Progress | None = None
+) -> ImportResult:
+    """Buildings (and compounds) and houses. See the module docstring for the columns and rules."""
+    _check_header(rows, HOUSE_REQUIRED, HOUSE_COLUMNS)
+    grids = _scoped_grids(actor, {r["网格编码"] for _l, r in rows})
+    errors: list[RowError] = []
+    parsed = []
+    seen: dict[tuple, int] = {}
+    for line, r in rows:
+        try:
+            for col in HOUSE_REQUIRED:
+                if not r.get(col):
+                    raise ValueError(_("“%(c)s”必须填写") % {"c": col})
+            grid = grids.get(r["网格编码"])
+            if grid is None:
+                raise ValueError(_("网格“%(c)s”不存在或不在您的范围内") % {"c": r["网格编码"]})
+            item = {
+                "grid": grid,
+                "compound": r.get("小区", ""),
+                "building": r["楼栋"],
+                "building_address": r.get("楼栋地址", ""),
+                "floors": _int(r.get("层数", ""), "层数", minimum=1, default=1),
+                "units": _int(r.get("单元数", ""), "单元数", minimum=1, default=1),
+                "unit": _int(r["单元"], "单元", minimum=1),
+                "floor": _int(r["楼层"], "楼层"),
+                "number": r["门牌号"],
+                "use": _choice(r.get("用途", ""), HouseUse, "用途", HouseUse.OWNER),
+                "lat": _float(r.get("纬度", ""), "纬度"),
+                "lng": _float(r.get("经度", ""), "经度"),
+            }
+            key = (grid.id, item["building"], item["unit"], item["number"])
+            if key in seen:
+                raise ValueError(_("与第%(l)s行重复") % {"l": seen[key]})
+            seen[key] = line
+            parsed.append(item)
+        except ValueError as exc:
+            errors.append(RowError(line, str(exc)))
+    if errors:
+        raise ImportFailed(errors)
+    result = ImportResult(extra={"buildings": 0})
+    with transaction.atomic():
+        compounds: dict[tuple[int, str], Compound] = {}
+        buildings: dict[tuple[int, str], Building] = {
+            (b.grid_id, b.name): b for b in Building.objects.filter(grid__in={p["grid"].id for p in parsed})
+        }
+        for p in parsed:
+            key = (p["grid"].id, p["building"])
+            if key in buildings:
+                continue
+            compound = None
+            if p["compound"]:
+                ckey = (p["grid"].community_id, p["compound"])
+                if ckey not in compounds:
+                    compounds[ckey], _made = Compound.objects.get_or_create(community_id=ckey[0], name=ckey[1])
+                compound = compounds[ckey]
+            floors = max(q["floor"] for q in parsed if (q["grid"].id, q["building"]) == key)
+            units = max(q["unit"] for q in parsed if (q["grid"].id, q["building"]) == key)
+            buildings[key] = Building.objects.create(
+                grid=p["grid"],
+                compound=compound,
+                name=p["building"],
+                address=p["building_address"] or f"{p['compound']}{p['building']}",
+                floors=max(p["floors"], floors),
+                units=max(p["units"], units),
+                lat=p["lat"],
+                lng=p["lng"],
+            )
+            result.extra["buildings"] += 1
+        existing = {
+            (h.building_id, h.unit, h.number): h
+            for h in House.objects.filter(building__in=[b.id for b in buildings.values()])
+        }
+        new, changed = [], []
+        for i, p in enumerate(parsed, start=1):
+            b = buildings[(p["grid"].id, p["building"])]
+            house = existing.get((b.id, p["unit"], p["number"]))
+            if house is None:
+                new.append(
+                    House(
+                        grid=p["grid"],
+                        building=b,
+                        unit=p["unit"],
+                        floor=p["floor"],
+                        number=p["number"],
+                        address=f"{b.address} {b.name}{p['unit']}单元{p['number']}",
+                        use=p["use"],
+                        lat=p["lat"],
+                        lng=p["lng"],
+                    )
+                )
+            elif (house.floor, house.use, house.lat, house.lng) != (p["floor"], p["use"], p["lat"], p["lng"]):
+                house.floor, house.use, house.lat, house.lng = p["floor"], p["use"], p["lat"], p["lng"]
+                changed.append(house)
+            else:
+                result.unchanged += 1
+            if progress and i % PROGRESS_EVERY == 0:
+                progress(i, len(parsed))
+        House.objects.bulk_create(new, batch_size=1000)
+        House.objects.bulk_update(changed, ["floor", "use", "lat", "lng"], batch_size=1000)
+        result.created, result.updated = len(new), len(changed)
+    if progress:
+        progress(len(parsed), len(parsed))
+    return result
+
+
+SAVED_RESIDENT_FIELDS = [
+    "name", "sex", "birth_date", "ethnicity", "kind", "hukou_place", "hukou_address", "household_number", "relation",
+    "hukou_matches", "inflow_reason", "permit_type", "registered_on", "permit_expires_on", "residence_type",
+    "grid_id", "house_id", "phone_enc", "phone_hmac", "phone_masked",
+]  # fmt: skip
+
+
+def import_residents(
+    *, actor: Any, rows: list[tuple[int, dict[str, str]]], progress: Progress | None = None
+) -> ImportResult:
+    """Residents into existing houses (import the houses first). See the module docstring."""
+    _check_header(rows, RESIDENT_REQUIRED, RESIDENT_COLUMNS)
+    grids = _scoped_grids(actor, {r["网格编码"] for _l, r in rows})
+    houses = {
+        (h.grid_id, h.building.name, h.unit, h.number): h
+        for h in House.objects.filter(grid__in=list(grids.values()), building__isnull=False).select_related("building")
+    }
+    errors: list[RowError] = []
+    parsed: list[tuple[int, dict]] = []
+    seen_ids: dict[str, int] = {}
+    for line, r in rows:
+        try:
+            for col in RESIDENT_REQUIRED:
+                if not r.get(col):
+                    raise ValueError(_("“%(c)s”必须填写") % {"c": col})
+            grid = grids.get(r["网格编码"])
+            if grid is None:
+                raise ValueError(_("网格“%(c)s”不存在或不在您的范围内") % {"c": r["网格编码"]})
+            unit = _int(r["单元"], "单元", minimum=1)
+            house = houses.get((grid.id, r["楼栋"], unit, r["门牌号"]))
+            if house is None:
+                raise ValueError(
+                    _("房屋“%(b)s %(u)s单元 %(n)s”不存在，请先导入房屋") % {"b": r["楼栋"], "u": unit, "n": r["门牌号"]}
+                )
+            number = ""
+            if r.get("公民身份号码"):
+                try:
+                    number = validate_id_number(r["公民身份号码"])
+                except InvalidIdNumber as exc:
+                    raise ValueError(_(str(exc))) from None
+                if number in seen_ids:
+                    raise ValueError(_("公民身份号码与第%(l)s行重复") % {"l": seen_ids[number]})
+                seen_ids[number] = line
+            born = _date(r.get("出生日期", ""), "出生日期")
+            sex = _choice(r.get("性别", ""), Sex, "性别")
+            if number:
+                if born and born != birth_date_of(number):
+                    raise ValueError(_("出生日期与公民身份号码不一致"))
+                if sex and sex != sex_of(number):
+                    raise ValueError(_("性别与公民身份号码不一致"))
+                born, sex = birth_date_of(number), sex_of(number)
+            if not sex:
+                raise ValueError(_("没有公民身份号码时必须填写性别"))
+            try:
+                phone = validate_phone(r.get("联系方式", ""))
+            except ValueError as exc:
+                raise ValueError(_(str(exc))) from None
+            kind = _choice(r.get("人口类型", ""), PopulationKind, "人口类型", PopulationKind.REGISTERED)
+            floating = kind == PopulationKind.FLOATING
+            consistent = r.get("人户一致", "")
+            if consistent not in ("", "是", "否"):
+                raise ValueError(_("人户一致应填“是”或“否”"))
+            data = {
+                "name": r["姓名"][:50],
+                "sex": sex,
+                "birth_date": born,
+                "ethnicity": r.get("民族", "") or "汉族",
+                "kind": kind,
+                "hukou_place": r.get("户籍地", ""),
+                "hukou_address": r.get("户籍详址", ""),
+                "household_number": r.get("户号", ""),
+                "relation": _choice(r.get("与户主关系", ""), Relation, "与户主关系", Relation.HEAD),
+                "hukou_matches": consistent != "否",
+                "inflow_reason": _choice(r.get("流入原因", ""), InflowReason, "流入原因") if floating else "",
+                "permit_type": r.get("办证类型", "") if floating else "",
+                "registered_on": _date(r.get("登记日期", ""), "登记日期") if floating else None,
+                "permit_expires_on": _date(r.get("证件到期日期", ""), "证件到期日期") if floating else None,
+                "residence_type": _choice(r.get("住所类型", ""), ResidenceType, "住所类型") if floating else "",
+                "grid_id": grid.id,
+                "house_id": house.id,
+                "id_number": number,
+                "phone": phone,
+            }
+            parsed.append((line, data))
+        except ValueError as exc:
+            errors.append(RowError(line, str(exc)))
+    if errors:
+        raise ImportFailed(errors)
+
+    result = ImportResult()
+    with transaction.atomic():
+        hmacs = {blind_index(d["id_number"]): d for _l, d in parsed if d["id_number"]}
+        by_hmac = {r.id_number_hmac: r for r in Resident.objects.filter(id_number_hmac__in=list(hmacs))}
+        no_id = [(d["house_id"], d["name"]) for _l, d in parsed if not d["id_number"]]
+        by_house_name = {
+            (r.house_id, r.name): r
+            for r in Resident.objects.filter(house_id__in={h for h, _n in no_id}, id_number_hmac="")
+        }
+        outside = [
+            line for line, d in parsed
+            if d["id_number"] and (r := by_hmac.get(blind_index(d["id_number"]))) and r.grid_id not in
+            {g.id for g in grids.values()}
+        ]  # fmt: skip
+        if outside:
+            raise ImportFailed([RowError(line, _("该公民身份号码已在其他网格登记")) for line in outside])
+        new, changed = [], []
+        for i, (_line, d) in enumerate(parsed, start=1):
+            hmac_value = blind_index(d["id_number"]) if d["id_number"] else ""
+            current = by_hmac.get(hmac_value) if hmac_value else by_house_name.get((d["house_id"], d["name"]))
+            values = {k: v for k, v in d.items() if k not in ("id_number", "phone")}
+            if current is None or current.phone_hmac != blind_index(d["phone"]):
+                values |= {
+                    "phone_enc": encrypt(d["phone"]),
+                    "phone_hmac": blind_index(d["phone"]),
+                    "phone_masked": mask_phone(d["phone"]),
+                }
+            if current is None:
+                new.append(
+                    Resident(
+                        **values,
+                        id_number_enc=encrypt(d["id_number"]),
+                        id_number_hmac=hmac_value,
+                        id_number_masked=mask_id_number(d["id_number"]) if d["id_number"] else "",
+                    )
+                )
+            elif any(getattr(current, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(current, k, v)
+                changed.append(current)
+            else:
+                result.unchanged += 1
+            if progress and i % PROGRESS_EVERY == 0:
+                progress(i, len(parsed))
+        Resident.objects.bulk_create(new, batch_size=1000)
+        Resident.objects.bulk_update(changed, SAVED_RESIDENT_FIELDS, batch_size=1000)
+        result.created, result.updated = len(new), len(changed)
+    if progress:
+        progress(len(parsed), len(parsed))
+    return result
+
+
+IMPORTERS = {"houses": import_houses, "residents": import_residents}

@@ -1,0 +1,159 @@
+"""Statistics per grid for centre staff (and a grid worker's own grids): population, households, rental share,
+tag counts only for the categories the viewer may see, and visit completion (走访完成率).
+
+All aggregates are computed in SQL, grouped by grid — a constant number of queries whatever the number of grids.
+
+走访完成率 of a grid = active visit plans that are not overdue (green) ÷ active visit plans, counting only the
+plans the viewer may see; a grid worker's rate is that of the grids where they sit as leader or full-time
+worker (the seats that visit tagged people). ``visit_completion_by_worker`` is the selector the assessment can
+show beside the 三率.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Q
+
+from grids.choices import StaffRole
+from grids.models import Grid, GridAssignment
+
+from .choices import HouseUse, Light, PopulationKind, ResidentStatus
+from .models import House, Resident, ResidentTag, Visit
+from .selectors import categories_visible_to, plans_visible_to
+from .visibility import grids_q, reach_of, visible_tags_q
+
+
+def grid_statistics(*, user: Any, today: date) -> dict | None:
+    """Rows per grid in the viewer's reach, with totals; None for a user with no grids (liaisons, citizens)."""
+    reach = reach_of(user)
+    if not (reach.everything or reach.seats or reach.community_ids):
+        return None
+    grids = list(Grid.objects.filter(grids_q(reach), active=True).select_related("community").order_by("code"))
+    ids = [g.id for g in grids]
+    living = Q(status=ResidentStatus.LIVING)
+    people = dict(
+        Resident.objects.filter(living, grid_id__in=ids)
+        .values_list("grid_id")
+        .annotate(n=Count("id"))
+        .values_list("grid_id", "n")
+    )
+    floating = dict(
+        Resident.objects.filter(living, grid_id__in=ids, kind=PopulationKind.FLOATING)
+        .values_list("grid_id")
+        .annotate(n=Count("id"))
+        .values_list("grid_id", "n")
+    )
+    houses = {
+        g: (total, rented, occupied)
+        for g, total, rented, occupied in House.objects.filter(grid_id__in=ids)
+        .values("grid_id")
+        .annotate(
+            total=Count("id", distinct=True),
+            rented=Count("id", filter=Q(use=HouseUse.RENTED), distinct=True),
+            occupied=Count("id", filter=Q(residents__status=ResidentStatus.LIVING), distinct=True),
+        )
+        .values_list("grid_id", "total", "rented", "occupied")
+    }
+    categories = categories_visible_to(user=user)
+    tag_counts: dict[tuple[int, int], int] = {}
+    for grid_id, category_id, n in (
+        ResidentTag.objects.filter(visible_tags_q(reach), resident__grid_id__in=ids, resident__status="living")
+        .values("resident__grid_id", "category_id")
+        .annotate(n=Count("id"))
+        .values_list("resident__grid_id", "category_id", "n")
+    ):
+        tag_counts[(grid_id, category_id)] = n
+    plans = {
+        g: (total, green)
+        for g, total, green in plans_visible_to(user=user)
+        .filter(grid_id__in=ids)
+        .values("grid_id")
+        .annotate(total=Count("id"), green=Count("id", filter=Q(light=Light.GREEN)))
+        .values_list("grid_id", "total", "green")
+    }
+    since = today - timedelta(days=30)
+    visits = dict(
+        Visit.objects.filter(grid_id__in=ids, visited_on__gte=since)
+        .values("grid_id")
+        .annotate(n=Count("id"))
+        .values_list("grid_id", "n")
+    )
+    rows = []
+    for g in grids:
+        total, rented, occupied = houses.get(g.id, (0, 0, 0))
+        plan_total, plan_green = plans.get(g.id, (0, 0))
+        rows.append(
+            {
+                "grid": g,
+                "population": people.get(g.id, 0),
+                "floating": floating.get(g.id, 0),
+                "households": occupied,
+                "houses": total,
+                "rental_share": (rented / total) if total else None,
+                "tags": [tag_counts.get((g.id, c.id), 0) for c in categories],
+                "plans": plan_total,
+                "completion": (plan_green / plan_total) if plan_total else None,
+                "visits_30d": visits.get(g.id, 0),
+            }
+        )
+    totals = {
+        "population": sum(r["population"] for r in rows),
+        "floating": sum(r["floating"] for r in rows),
+        "households": sum(r["households"] for r in rows),
+        "houses": sum(r["houses"] for r in rows),
+        "tags": [sum(r["tags"][i] for r in rows) for i in range(len(categories))],
+        "plans": sum(r["plans"] for r in rows),
+    }
+    rented_all = sum(houses.get(g.id, (0, 0, 0))[1] for g in grids)
+    totals["rental_share"] = (rented_all / totals["houses"]) if totals["houses"] else None
+    green_all = sum(plans.get(g.id, (0, 0))[1] for g in grids)
+    totals["completion"] = (green_all / totals["plans"]) if totals["plans"] else None
+    return {
+        "rows": rows,
+        "categories": categories,
+        "totals": totals,
+        "workers": visit_completion_by_worker(user=user, grid_ids=ids, today=today),
+    }
+
+
+def visit_completion_by_worker(*, user: Any, grid_ids: list[int], today: date) -> list[dict]:
+    """Per grid leader / full-time worker on ``grid_ids``: plans of their grids (visible to ``user``), how many
+    are on time, the rate, and visits they recorded in the last 30 days."""
+    seats = list(
+        GridAssignment.objects.filter(
+            grid_id__in=grid_ids,
+            ended_on__isnull=True,
+            role__in=[StaffRole.GRID_LEADER, StaffRole.FULL_TIME_WORKER],
+        )
+        .select_related("user", "grid")
+        .order_by("grid__code", "role")
+    )
+    plans = {
+        g: (total, green)
+        for g, total, green in plans_visible_to(user=user)
+        .filter(grid_id__in=grid_ids)
+        .values("grid_id")
+        .annotate(total=Count("id"), green=Count("id", filter=Q(light=Light.GREEN)))
+        .values_list("grid_id", "total", "green")
+    }
+    visits = dict(
+        Visit.objects.filter(grid_id__in=grid_ids, visited_on__gte=today - timedelta(days=30))
+        .values("visitor_id")
+        .annotate(n=Count("id"))
+        .values_list("visitor_id", "n")
+    )
+    by_user: dict[int, dict] = {}
+    for seat in seats:
+        row = by_user.setdefault(
+            seat.user_id, {"user": seat.user, "grids": [], "plans": 0, "on_time": 0, "visits_30d": 0}
+        )
+        row["grids"].append(seat.grid)
+        total, green = plans.get(seat.grid_id, (0, 0))
+        row["plans"] += total
+        row["on_time"] += green
+        row["visits_30d"] = visits.get(seat.user_id, 0)
+    for row in by_user.values():
+        row["rate"] = (row["on_time"] / row["plans"]) if row["plans"] else None
+    return list(by_user.values())

@@ -1,0 +1,141 @@
+"""民情日记 → case in one tap (linked both ways), and the grid worker's landing page "My grid today"."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from cases.models import Case, CaseEvent
+from cases.services.diary import case_file_from_diary
+from governance.errors import NotAllowed, NotFound
+from residents.models import DiaryEntry, VisitPlan
+from residents.selectors import diary_entry_for_case
+from residents.services import diary_write
+
+
+def _entry(world, hood, **kw) -> DiaryEntry:
+    data = dict(actor=world.users["grid_worker"], grid=world.grid_a, house=hood.houses["a101"],
+                topic="environment", mood="unhappy", text="楼道里堆满杂物，老人出行不便\n希望尽快清理",
+                needs_follow_up=True, category=world.categories["0102"])  # fmt: skip
+    data.update(kw)
+    return diary_write(**data)
+
+
+def test_one_tap_turns_an_entry_into_a_prefilled_case_linked_both_ways(world, hood, web):
+    entry = _entry(world, hood)
+    client = web("grid_worker")
+    response = client.post(f"/residents/diary/{entry.pk}/case/")
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert response["Location"] == f"/cases/{case.pk}/"
+    assert case.grid == world.grid_a and case.category == world.categories["0102"]
+    assert case.address == hood.houses["a101"].address
+    assert case.title.startswith("环境卫生：楼道里堆满杂物")
+    assert "希望尽快清理" in case.description and case.channel == "patrol"
+    assert CaseEvent.objects.filter(case=case, action="report").count() == 1
+    entry.refresh_from_db()
+    assert (entry.case_id, entry.case_number, entry.needs_follow_up) == (case.pk, case.number, False)
+    assert diary_entry_for_case(case_id=case.pk) == entry
+    # both pages show the link
+    assert f"/cases/{case.pk}/" in client.get(f"/residents/diary/{entry.pk}/").content.decode()
+    assert f"/residents/diary/{entry.pk}/" in client.get(f"/cases/{case.pk}/").content.decode()
+    # a second tap makes no second case
+    assert client.post(f"/residents/diary/{entry.pk}/case/")["Location"] == f"/cases/{case.pk}/"
+    with pytest.raises(NotAllowed):
+        case_file_from_diary(actor=world.users["grid_worker"], entry_id=entry.pk)
+    assert Case.objects.count() == 1
+
+
+def test_without_a_category_the_tap_asks_for_one_then_files(world, hood, web):
+    entry = _entry(world, hood, category=None)
+    client = web("grid_worker")
+    response = client.post(f"/residents/diary/{entry.pk}/case/")
+    assert response.status_code == 200 and Case.objects.count() == 0
+    response = client.post(f"/residents/diary/{entry.pk}/case/", {"category": world.categories["0101"].pk})
+    assert response.status_code == 302 and Case.objects.get().category == world.categories["0101"]
+
+
+def test_nobody_converts_an_entry_outside_their_scope(world, hood, web):
+    entry = _entry(world, hood)
+    assert web("outsider").post(f"/residents/diary/{entry.pk}/case/").status_code == 404
+    with pytest.raises(NotFound):
+        case_file_from_diary(actor=world.users["outsider"], entry_id=entry.pk)
+    assert Case.objects.count() == 0 and DiaryEntry.objects.get(pk=entry.pk).case_id is None
+
+
+def test_a_failed_filing_leaves_the_entry_unconverted(world, hood):
+    world.categories["0102"].active = False
+    world.categories["0102"].save()
+    entry = _entry(world, hood, category=None)
+    from governance.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        case_file_from_diary(actor=world.users["grid_worker"], entry_id=entry.pk, category=world.categories["0102"])
+    assert DiaryEntry.objects.get(pk=entry.pk).case_id is None and Case.objects.count() == 0
+
+
+def test_the_household_map_shows_open_cases_from_its_diary(world, hood, web):
+    entry = _entry(world, hood)
+    case_file_from_diary(actor=world.users["grid_worker"], entry_id=entry.pk)
+    html = web("grid_worker").get(f"/residents/buildings/{hood.building_a.pk}/").content.decode()
+    cell = html.split(f'data-house="{hood.houses["a101"].pk}"', 1)[1].split("</a>", 1)[0]
+    assert 'class="hh-cases"' in cell
+
+
+def test_grid_workers_land_on_my_grid_today(world, hood, web):
+    client = web("grid_worker")
+    assert client.get("/")["Location"] == "/today/"
+    VisitPlan.objects.filter(tag=hood.tags["corr"]).update(due_on=timezone.localdate() - timedelta(days=2),
+                                                          light="yellow")  # fmt: skip
+    from residents.models import Resident
+
+    Resident.objects.filter(pk=hood.people["youth"].pk).update(permit_expires_on=timezone.localdate() + timedelta(5))
+    _entry(world, hood)
+    html = client.get("/today/").content.decode()
+    visits = html.split('id="visits"', 1)[1].split("</section>", 1)[0]
+    assert hood.people["corr"].name in visits and "light-yellow" in visits
+    assert hood.people["youth"].name in html.split('id="permits"', 1)[1].split("</section>", 1)[0]
+    assert "楼道里堆满杂物" in html.split('id="diary"', 1)[1]
+    for link in ("/residents/plans/", "/residents/diary/new/", "/cases/new/"):
+        assert f'href="{link}"' in html
+    # the part-timer may not see the corrections tag: no trace of that plan on their day page
+    part = web("part_timer").get("/today/").content.decode()
+    assert hood.people["corr"].name not in part.split('id="visits"', 1)[1].split("</section>", 1)[0]
+
+
+def test_day_page_costs_the_same_queries_for_few_or_many_plans(world, hood, web):
+    client = web("grid_worker")
+    VisitPlan.objects.update(due_on=timezone.localdate())
+    client.get("/today/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/today/")
+    for i in range(12):
+        diary_write(actor=world.users["grid_worker"], grid=world.grid_a, text=f"记录{i}")
+    from residents.services import plan_add
+
+    for i in range(12):
+        plan_add(actor=world.users["grid_worker"], resident=hood.people["plain"], reason=f"回访{i}", every_days=30,
+                 due_on=timezone.localdate())  # fmt: skip
+    with CaptureQueriesContext(connection) as many:
+        client.get("/today/")
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_household_map_costs_the_same_queries_for_a_small_or_large_building(world, hood, web):
+    from residents.services import house_create, resident_save
+    from tests.residents.setups import id_number
+
+    client = web("grid_leader")
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(f"/residents/buildings/{hood.building_a.pk}/").status_code == 200
+    admin = world.users["admin"]
+    for n in range(20):
+        h = house_create(actor=admin, building=hood.building_a, unit=1 + n % 2, floor=3 + n // 4, number=f"9{n:02d}")
+        resident_save(actor=admin, house=h, name=f"住户{n}", id_number=id_number(100 + n))
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(f"/residents/buildings/{hood.building_a.pk}/").status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries)
