@@ -323,6 +323,8 @@ class JurisdictionRule(models.Model):
     def clean(self) -> None:
         """A rule above the configured top level (``TOP_LEVEL``) would never be used — cases stop at the top
         and take the top level's rule — so it is refused here rather than silently losing its limits."""
+        if getattr(self, "_revision", False):
+            return  # a revision keeps its entry's level: an entry made before the top was lowered can be revised
         top = top_level()
         if self.level in Level.values and LEVEL_ORDER.index(Level(self.level)) > LEVEL_ORDER.index(Level(top)):
             raise ValidationError(

@@ -222,6 +222,7 @@ def jurisdiction_rule_revise(
     )
     for field, value in changes.items():
         setattr(revised, field, value)
+    revised._revision = True  # category and level stay those of the entry (see JurisdictionRule.clean)
     try:
         revised.full_clean(validate_constraints=False)
     except ValidationError as exc:

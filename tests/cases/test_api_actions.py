@@ -70,7 +70,7 @@ def test_not_entitled_is_403_with_the_reason(api, world):
     case = SETUPS["b_reported"](home(world))
     resp = api("community_officer").post(tr(case, "accept"), {})
     assert resp.status_code == 403
-    assert resp.json() == {"detail": "事件已上报至街道，需由街道综治中心处理", "code": "permission"}
+    assert resp.json() == {"detail": "事件由街道级办理，需由街道综治中心处理", "code": "permission"}
 
 
 @pytest.mark.parametrize(
