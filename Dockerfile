@@ -31,4 +31,4 @@ USER app
 EXPOSE 8000
 
 # web: migrate, then serve. docker-compose.yml runs the worker and beat from the same image.
-CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn config.wsgi --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --access-logfile - --forwarded-allow-ips '*'"]
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn config.wsgi --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --access-logfile - --logger-class config.gunicorn_logging.RedactingLogger --forwarded-allow-ips '*'"]

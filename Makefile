@@ -66,9 +66,10 @@ run: demo ## everything, then web + worker + beat on http://127.0.0.1:8000/ (POR
 test: install ## run the whole test suite (PYTEST_ARGS passes extra arguments)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: install ## ruff check + ruff format --check
+lint: install ## ruff check + ruff format --check + the app layers (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: install ## ruff format + the safe ruff fixes
 	$(BIN)/ruff check --fix .

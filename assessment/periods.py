@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from governance.errors import InvalidInput
+from core.errors import InvalidInput
 
 #: A period longer than this is refused (the daily chart and the queries stay bounded).
 MAX_PERIOD_DAYS = 366

@@ -3,8 +3,8 @@ they do not assess."""
 
 from __future__ import annotations
 
-from governance.choices import Role
+from core.roles import is_admin_or_centre_staff
 
 
 def may_assess(user) -> bool:
-    return bool(user.is_authenticated and (user.is_admin or (user.role == Role.CENTRE_STAFF and user.region_id)))
+    return is_admin_or_centre_staff(user)

@@ -51,10 +51,10 @@ from django.utils.translation import gettext_lazy
 from cases.choices import Status
 from cases.models import Case, CaseDispatch, Rating
 from cases.selectors import Scope
+from core.errors import InvalidInput
 from escalation.choices import SummonsStatus
 from escalation.models import Summons
 from governance.choices import RegionLevel
-from governance.errors import InvalidInput
 from governance.models import Department, Region, User
 from grids.models import Grid
 

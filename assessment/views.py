@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cases.selectors import scope_for
-from governance.errors import InvalidInput
+from core.errors import InvalidInput
 
 from . import charts, exports, selectors
 from .indicators import COUNT_LABELS, SCORED_INDICATORS, STANDARD_INDICATORS, Rates, Scheme, percent

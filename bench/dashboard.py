@@ -86,7 +86,8 @@ def pages_for(user) -> list[tuple[str, str, dict]]:
     the assessment and its charts."""
     from cases.models import Case, CaseDispatch
     from cases.selectors import case_queryset_for
-    from escalation.dashboard import Cursor, scope_grids
+    from escalation.paging import Cursor
+    from escalation.selectors.triage import scope_grids
 
     hx = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "queue"}
     scope = case_queryset_for(user)

@@ -27,7 +27,8 @@ from governance.choices import Level
 from governance.hostile_input import strip_control_characters
 
 from .choices import Channel, Status
-from .models import Case
+from .lights import case_light
+from .models import Case, mask_name, mask_phone
 
 BOM = "\ufeff"
 CHUNK = 2000
@@ -189,52 +190,51 @@ LIGHT_LABELS = {"red": gettext_lazy("红灯"), "yellow": gettext_lazy("黄灯"),
 
 
 def case_header() -> list[str]:
-    return [str(h) for h, _f, _fmt in CASE_COLUMNS] + [str(_("红黄绿灯"))]
+    return [str(h) for h, _f, _fmt in CASE_COLUMNS] + [str(_("红黄绿灯")), str(_("群众姓名")), str(_("群众电话"))]
 
 
-def case_rows(qs: QuerySet[Case], *, as_text: bool, now: datetime | None = None) -> Iterator[list[Any]]:
+def case_rows(
+    qs: QuerySet[Case], *, as_text: bool, now: datetime | None = None, unmasked: bool = False
+) -> Iterator[list[Any]]:
     """One list per case, in the queryset's order, read in chunks (one streaming query).
 
     ``as_text`` formats timestamps as local "YYYY-MM-DD HH:MM" (CSV); otherwise they stay datetimes (XLSX).
+    The citizen's name and phone are masked unless ``unmasked`` (which needs the export permission and writes
+    the access log: see ``export_contacts_allowed`` and the dashboard's export view).
     The traffic light is computed from the stored times, like ``Case.light``.
     """
     now = now or timezone.now()
     names = [f for _h, f, _fmt in CASE_COLUMNS]
-    extra = ["yellow_at", "status", "due_at"]
+    extra = ["yellow_at", "status", "due_at", "citizen_name", "citizen_phone"]
     for values in qs.values_list(*names, *extra).iterator(chunk_size=CHUNK):
         row = list(values[: len(names)])
-        yellow_at, status, due_at = values[len(names) :]
+        yellow_at, status, due_at, citizen_name, citizen_phone = values[len(names) :]
         for i, (_h, _f, fmt) in enumerate(CASE_COLUMNS):
             if fmt is not None:
                 row[i] = str(fmt(row[i]))
             elif isinstance(row[i], datetime):
                 row[i] = local(row[i]) if as_text else row[i]
-        row.append(str(LIGHT_LABELS[_light(status, due_at, yellow_at, now)]))
+        row.append(str(LIGHT_LABELS[case_light(status=status, due_at=due_at, yellow_at=yellow_at, now=now)]))
+        row += [citizen_name, citizen_phone] if unmasked else [mask_name(citizen_name), mask_phone(citizen_phone)]
         yield row
 
 
-def _light(status: str, due_at: datetime | None, yellow_at: datetime | None, now: datetime) -> str:
-    from .choices import CLOCK_STATUSES
-
-    if status not in CLOCK_STATUSES or due_at is None:
-        return ""
-    if now >= due_at:
-        return "red"
-    if yellow_at and now >= yellow_at:
-        return "yellow"
-    return "green"
+def cases_csv(qs: QuerySet[Case], *, filename: str | None = None, unmasked: bool = False) -> StreamingHttpResponse:
+    rows = case_rows(qs, as_text=True, unmasked=unmasked)
+    return csv_response(filename or f"cases-{stamp()}.csv", case_header(), rows)
 
 
-def cases_csv(qs: QuerySet[Case], *, filename: str | None = None) -> StreamingHttpResponse:
-    return csv_response(filename or f"cases-{stamp()}.csv", case_header(), case_rows(qs, as_text=True))
+def export_contacts_allowed(user: Any) -> bool:
+    """Unmasked citizen contacts in an export need the ``cases.export_citizen_contact`` permission."""
+    return bool(user and user.is_authenticated and user.has_perm("cases.export_citizen_contact"))
 
 
-def cases_xlsx(qs: QuerySet[Case], *, filename: str | None = None) -> HttpResponse:
+def cases_xlsx(qs: QuerySet[Case], *, filename: str | None = None, unmasked: bool = False) -> HttpResponse:
     formats = {i: "yyyy-mm-dd hh:mm" for i, (_h, f, _fmt) in enumerate(CASE_COLUMNS) if f.endswith("_at")}
     sheet = Sheet(
         title=_("案件"),
         header=case_header(),
-        rows=case_rows(qs, as_text=False),
+        rows=case_rows(qs, as_text=False, unmasked=unmasked),
         formats=formats,
         widths={0: 18, 1: 30, 11: 30},
     )

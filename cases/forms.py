@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.roles import is_centre_staff
 from governance.choices import Level, RegionLevel, Role
 from governance.models import Category, Department, Region
 from grids.models import Grid
@@ -101,7 +102,7 @@ def communities_for(user) -> QuerySet[Region]:
     qs = Region.objects.filter(level=RegionLevel.COMMUNITY).select_related("parent").order_by("parent__code", "code")
     if user is None or not user.is_authenticated or user.is_admin:
         return qs
-    if user.role == Role.CENTRE_STAFF and user.region_id:
+    if is_centre_staff(user):
         return qs.filter(id__in=region_descendant_ids(user.region))
     return qs.none()
 

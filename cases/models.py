@@ -168,6 +168,8 @@ class Case(models.Model):
         verbose_name = _("事件")
         verbose_name_plural = _("事件")
         ordering = ["-reported_at"]
+        # Exports carry masked contacts; the unmasked ones need this permission (granted in the admin).
+        permissions = [("export_citizen_contact", _("可导出群众联系方式明文"))]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="case_status_valid"),
             models.CheckConstraint(condition=Q(level__in=Level.values), name="case_level_valid"),
@@ -248,24 +250,25 @@ class Case(models.Model):
 
     def light(self, now=None) -> str:
         """Traffic light: "red" past the due time, "yellow" past the warning point, else "green" ("" when no clock)."""
-        if self.status not in CLOCK_STATUSES or self.due_at is None:
-            return ""
-        now = now or timezone.now()
-        if now >= self.due_at:
-            return "red"
-        if self.yellow_at and now >= self.yellow_at:
-            return "yellow"
-        return "green"
+        from .lights import case_light
+
+        return case_light(status=self.status, due_at=self.due_at, yellow_at=self.yellow_at, now=now or timezone.now())
 
     @property
     def masked_phone(self) -> str:
-        p = self.citizen_phone
-        return f"{p[:3]}****{p[-4:]}" if len(p) >= 7 else ("*" * len(p))
+        return mask_phone(self.citizen_phone)
 
     @property
     def masked_name(self) -> str:
-        n = self.citizen_name
-        return (n[0] + "*" * (len(n) - 1)) if n else ""
+        return mask_name(self.citizen_name)
+
+
+def mask_phone(p: str) -> str:
+    return f"{p[:3]}****{p[-4:]}" if len(p) >= 7 else ("*" * len(p))
+
+
+def mask_name(n: str) -> str:
+    return (n[0] + "*" * (len(n) - 1)) if n else ""
 
 
 class CaseEventQuerySet(models.QuerySet):

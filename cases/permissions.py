@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core.roles import is_admin, is_centre_staff
 from governance.choices import LEVEL_ORDER, Grade, Level, Role
 
 from .choices import HandlerKind
@@ -37,13 +38,9 @@ def _rank(level: str) -> int:
     return LEVEL_ORDER.index(Level(level))
 
 
-def is_admin(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN))
-
-
 def centre_region_covers(user, case) -> bool:
     """The user is centre staff whose region contains the case (community, street, district or city)."""
-    if not (user and user.is_authenticated and user.role == Role.CENTRE_STAFF and user.region_id):
+    if not is_centre_staff(user):
         return False
     rid = user.region_id
     if rid in (case.community_id, case.street_id, case.district_id):
@@ -53,7 +50,7 @@ def centre_region_covers(user, case) -> bool:
 
 def centre_level(user) -> str | None:
     """The level of the user's centre ("community", "street", "district", "city"), or None."""
-    if user and user.is_authenticated and user.role == Role.CENTRE_STAFF and user.region_id:
+    if is_centre_staff(user):
         return user.region.level
     return None
 

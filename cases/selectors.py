@@ -6,13 +6,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core.errors import NotFound
+from core.places import place_column
+from core.roles import is_admin, is_centre_staff
 from governance.choices import Role
 
-from .choices import CLOCK_STATUSES
-from .models import Case, CaseEvent
+from .choices import CLOCK_STATUSES, RequestStatus
+from .lights import case_light as case_light
+from .lights import clock_light as clock_light
+from .models import Case, CaseDispatch, CaseEvent, Evidence, ExtensionRequest, HoldRequest, Rating
 
 
 def _liaison_filter(user) -> Q:
@@ -60,16 +66,10 @@ def scope_for(user) -> Scope:
     qs = Case.objects.all()
     if user is None or not user.is_authenticated:
         return Scope(qs.none())
-    if user.is_superuser or user.role == Role.ADMIN:
+    if is_admin(user):
         return Scope(qs, {})
-    if user.role == Role.CENTRE_STAFF and user.region_id:
-        level = user.region.level
-        lookup = {
-            "community": "community_id",
-            "street": "street_id",
-            "district": "district_id",
-            "city": "district__parent_id",
-        }.get(level)
+    if is_centre_staff(user):
+        lookup = place_column(user.region.level)
         if lookup:
             place = {lookup: user.region_id}
             return Scope(qs.filter(**place), place)
@@ -89,9 +89,7 @@ def case_queryset_for(user) -> QuerySet[Case]:
 
 
 def case_get_for(user, pk: int) -> Case:
-    """One case in the user's scope, or ``governance.errors.NotFound`` (never 403: existence must not leak)."""
-    from governance.errors import NotFound
-
+    """One case in the user's scope, or ``core.errors.NotFound`` (never 403: existence must not leak)."""
     case = (
         case_queryset_for(user)
         .select_related("category", "grid", "community", "street", "district", "handler_region", "reporter")
@@ -101,6 +99,128 @@ def case_get_for(user, pk: int) -> Case:
     if case is None:
         raise NotFound("事件不存在")
     return case
+
+
+def case_list_queryset(user) -> QuerySet[Case]:
+    """The user's cases with their latest round's rating joined (one row per case: ``one_latest_rating_per_case``);
+    ``attach_list_rows`` completes a page in three small reads.
+
+    The category, grid and four places are not joined: eight tables in one statement cost PostgreSQL about
+    100 ms of join-order search per page (EXPLAIN: 0.5 ms to run, 100 ms to plan), while reading the few
+    distinct rows a page points to by primary key costs a millisecond each.
+    """
+    return (
+        case_queryset_for(user)
+        .annotate(latest=FilteredRelation("ratings", condition=Q(ratings__latest=True)))
+        .annotate(latest_rating=F("latest__result"))
+    )
+
+
+#: The reference rows a list row renders, read by primary key for a whole page (fields the serializers and
+#: the contact rule use: ``district.parent_id`` decides a city officer's view).
+LIST_REFERENCES = {
+    "category": ("category", ("id", "code", "name")),
+    "grid": ("grid", ("id", "code", "name")),
+    "community": ("region", ("id", "code", "name", "level", "parent_id")),
+    "street": ("region", ("id", "code", "name", "level", "parent_id")),
+    "district": ("region", ("id", "code", "name", "level", "parent_id")),
+    "handler_region": ("region", ("id", "code", "name", "level", "parent_id")),
+}
+
+
+def attach_evidence_counts(cases: list[Case]) -> list[Case]:
+    """Set ``evidence_count`` on each case of a page: one ``GROUP BY`` over the page's ids."""
+    ids = [c.pk for c in cases]
+    counts = (
+        dict(Evidence.objects.filter(case_id__in=ids).order_by().values_list("case_id").annotate(n=Count("pk")))
+        if ids
+        else {}
+    )
+    for case in cases:
+        case.evidence_count = counts.get(case.pk, 0)
+    return cases
+
+
+def attach_list_rows(cases: list[Case], *, evidence_counts: bool = True) -> list[Case]:
+    """Complete a page of cases: category, grid and places by primary key (one read per table: categories,
+    grids, regions) and the evidence counts (one ``GROUP BY`` over the page's ids) — whatever the page size."""
+    from governance.models import Category, Region
+    from grids.models import Grid
+
+    models = {"category": Category, "grid": Grid, "region": Region}
+    wanted: dict[str, set[int]] = {name: set() for name in models}
+    for case in cases:
+        for rel, (table, _fields) in LIST_REFERENCES.items():
+            if (pk := getattr(case, f"{rel}_id")) is not None:
+                wanted[table].add(pk)
+    loaded = {
+        table: models[table].objects.only(*next(f for t, f in LIST_REFERENCES.values() if t == table)).in_bulk(ids)
+        if ids
+        else {}
+        for table, ids in wanted.items()
+    }
+    for case in cases:
+        for rel, (table, _fields) in LIST_REFERENCES.items():
+            pk = getattr(case, f"{rel}_id")
+            Case._meta.get_field(rel).set_cached_value(case, loaded[table].get(pk) if pk is not None else None)
+    return attach_evidence_counts(cases) if evidence_counts else cases
+
+
+def case_detail_for(user, pk: int) -> Case:
+    """One case in scope with its dispatches, extension requests and evidence, or NotFound (404)."""
+    case = (
+        case_list_queryset(user)
+        .select_related("reporter", "merged_into", "rule__category")
+        .prefetch_related(
+            Prefetch("ratings", Rating.objects.select_related("recorded_by").order_by("round")),
+            "hold_requests",
+            Prefetch("dispatches", CaseDispatch.objects.select_related("department", "grid", "region")),
+            "extension_requests",
+            "evidence",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise NotFound(_("事件不存在"), code="not_found")
+    attach_list_rows([case], evidence_counts=False)
+    case.evidence_count = len(case.evidence.all())
+    return case
+
+
+def case_pending_extension(case: Case) -> ExtensionRequest | None:
+    """The case's extension request awaiting a decision, if any (at most one is pending at a time)."""
+    return ExtensionRequest.objects.filter(case=case, status=RequestStatus.PENDING).first()
+
+
+def case_rating(case: Case) -> Rating | None:
+    """The case's rating of its latest rated round, if any (earlier rounds: ``case_ratings``)."""
+    return Rating.objects.filter(case=case, latest=True).select_related("recorded_by").first()
+
+
+def case_ratings(case: Case) -> list[Rating]:
+    """Every round's rating, oldest first (重办 keeps the history; the assessment counts the latest)."""
+    return list(Rating.objects.filter(case=case).select_related("recorded_by").order_by("round"))
+
+
+def case_pending_hold(case: Case) -> HoldRequest | None:
+    """The case's hold request (挂账申请) awaiting the dispatcher's decision, if any."""
+    return HoldRequest.objects.filter(case=case, status=RequestStatus.PENDING).first()
+
+
+def rule_labels(rule_ids) -> dict[int, str]:
+    """Jurisdiction rules (any version) named as a centre names them: ``{id: "0401 … · 区级 · 第 2 版"}``."""
+    from governance.models import JurisdictionRule
+
+    ids = [i for i in rule_ids if i]
+    if not ids:
+        return {}
+    return {r.id: r.label for r in JurisdictionRule.objects.filter(pk__in=ids).select_related("category")}
+
+
+def case_active_dispatches(case: Case) -> list[CaseDispatch]:
+    """The departments, grids and regions the case is dispatched to now, with their names joined."""
+    return list(CaseDispatch.objects.filter(case=case, active=True).select_related("department", "grid", "region"))
 
 
 def case_timeline(case: Case, *, public_only: bool = False) -> QuerySet[CaseEvent]:

@@ -7,7 +7,6 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from cases import media
-from governance import views as governance_views
 from mobilisation import urls as mobilisation_urls
 
 api_v1 = [
@@ -22,7 +21,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("healthz", governance_views.healthz, name="healthz"),
+    path("", include("core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -42,7 +41,6 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("residents.urls")),
     path("", include("grids.urls")),
-    path("", include("governance.urls")),
 ]
 
 # Evidence goes through a scope check (cases.media): never django.views.static.serve by its hash URL.

@@ -41,7 +41,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from governance.errors import InvalidInput
+from core.errors import InvalidInput
 
 #: Rows a count reads at most; above it the list says "more than this" (and PostgreSQL's estimate).
 DEFAULT_COUNT_CAP = 1000

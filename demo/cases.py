@@ -27,8 +27,8 @@ from django.utils import timezone
 from cases.choices import CLOCK_STATUSES, Channel
 from cases.models import Case
 from cases.services import case_file, case_rate_by_citizen, case_transition, next_level_for
+from core.errors import DomainError
 from governance.choices import Level
-from governance.errors import DomainError
 from governance.models import Category, Department, Region, User
 from grids.models import Grid
 

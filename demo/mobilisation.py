@@ -13,9 +13,9 @@ from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from core.errors import DomainError
 from demo.governance import ensure_user
 from governance.choices import Role
-from governance.errors import DomainError
 from governance.models import Region, User
 from mobilisation import services
 from mobilisation.choices import UnitKind

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.permissions import YES, Decision, is_admin, no
+from cases.permissions import YES, Decision, no
+from core.roles import is_admin, is_centre_staff
 from governance.choices import Role
 
 from .choices import SummonsStatus
@@ -84,9 +85,7 @@ def is_whistling_centre(user, whistle) -> bool:
     """Staff of the centre that blew the whistle (its region), or an admin."""
     if is_admin(user):
         return True
-    return bool(
-        user and user.is_authenticated and user.role == Role.CENTRE_STAFF and user.region_id == whistle.region_id
-    )
+    return is_centre_staff(user) and user.region_id == whistle.region_id
 
 
 def _department_side(user, summons) -> Decision:

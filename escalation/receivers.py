@@ -7,19 +7,12 @@ commit (see ``services.notices.schedule_delivery``).
 
 from __future__ import annotations
 
-from django.dispatch import receiver
 from django.utils.translation import gettext as _
-
-from cases.models import Case
-from cases.signals import events_recorded
-from residents.models import Resident, VisitPlan
-from residents.signals import permits_expiring, visit_plans_turned
 
 from .choices import NoticeKind
 from .services.notices import NoticeSpec, grid_team, notices_for_events, notices_write, person
 
 
-@receiver(events_recorded, sender=Case, dispatch_uid="escalation.notices_for_events")
 def write_notices(sender, *, events, actor=None, batch: bool = False, **kwargs) -> None:
     """One transition or a whole sweep batch: the notices are written set-wise either way."""
     notices_for_events(events=events, actor=actor)
@@ -28,7 +21,6 @@ def write_notices(sender, *, events, actor=None, batch: bool = False, **kwargs) 
 # --- residents: overdue visits and expiring permits become notices through the same outbox ------------------
 
 
-@receiver(visit_plans_turned, sender=VisitPlan, dispatch_uid="escalation.visit_plan_notices")
 def write_visit_notices(sender, *, light: str, rows, **kwargs) -> None:
     """A visit plan turned yellow (overdue) or red (seriously overdue): tell the people residents named (the
     seats that may see the plan's tag), once per plan, light and due date (also the dedupe key)."""
@@ -48,7 +40,6 @@ def write_visit_notices(sender, *, light: str, rows, **kwargs) -> None:
     )
 
 
-@receiver(permits_expiring, sender=Resident, dispatch_uid="escalation.permit_notices")
 def write_permit_notices(sender, *, rows, **kwargs) -> None:
     """A floating resident's permit expires soon: a task for the grid's team, once per expiry date."""
     notices_write(

@@ -2,11 +2,12 @@
 
 from django.urls import path
 
+from .views import access_log, inbox, notices
 from .views import dashboard as dashboard_views
-from .views import inbox, notices
 
 app_name = "escalation"
 urlpatterns = [
+    path("access-log/", access_log.access_log_page, name="access-log"),
     path("notices/", notices.notice_list, name="notices"),
     path("notices/badge/", notices.notice_badge, name="notices-badge"),
     path("notices/read-all/", notices.notice_read_all, name="notices-read-all"),

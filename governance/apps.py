@@ -14,6 +14,3 @@ class GovernanceConfig(AppConfig):
         from .lockout import log_lockout
 
         user_locked_out.connect(log_lockout, dispatch_uid="governance.log_lockout")
-        from .pgarray import register_lookups
-
-        register_lookups()

@@ -20,8 +20,9 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.errors import InvalidInput
+
 from .choices import REGION_PARENT_LEVEL, RegionLevel
-from .errors import InvalidInput
 from .models import Region
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)

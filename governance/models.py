@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.roles import is_admin
+
 from .choices import (
     LEVEL_ORDER,
     ORG_KIND_LINE,
@@ -107,7 +109,7 @@ class User(AbstractUser):
 
     @property
     def is_admin(self) -> bool:
-        return self.is_superuser or self.role == Role.ADMIN
+        return is_admin(self)
 
 
 class Organisation(models.Model):
@@ -319,6 +321,18 @@ class JurisdictionRule(models.Model):
     @property
     def is_current(self) -> bool:
         return self.valid_to is None
+
+    @property
+    def label(self) -> str:
+        """ "0401 供水主管爆裂 · 区级 · 第 2 版" — how a centre names the rule when asked why a case is due then."""
+        from django.utils.translation import gettext
+
+        what = f"{self.category.code} {self.category.name}" if self.category_id else gettext("本层级默认时限")
+        return gettext("%(what)s · %(level)s级 · 第 %(version)s 版") % {
+            "what": what,
+            "level": Level(self.level).label,
+            "version": self.version,
+        }
 
     def clean(self) -> None:
         """A rule above the configured top level (``TOP_LEVEL``) would never be used — cases stop at the top

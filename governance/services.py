@@ -1,7 +1,7 @@
 """Writes of the governance app: departments and their liaison groups, jurisdiction rules (versioned), the calendar.
 
 Every function is keyword-only for callers, typed, and one transaction. Domain errors are
-``governance.errors`` (the API maps them to HTTP codes, the admin shows them as form errors).
+``core.errors`` (the API maps them to HTTP codes, the admin shows them as form errors).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .errors import InvalidInput, NotAllowed
+from core.errors import InvalidInput, NotAllowed
+
 from .models import Category, Department, JurisdictionRule, Region, User
 from .selectors import clear_calendar_cache
 

@@ -12,7 +12,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from governance.errors import DomainError
+from core.errors import DomainError
 
 from .choices import SINGLE_SEAT_ROLES
 from .geo import GeometryError, validate_boundary

@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
+from core.roles import is_centre_staff
 from governance.choices import RegionLevel, Role
 from governance.models import Region, User
 from governance.selectors import region_descendant_ids
@@ -60,7 +61,7 @@ def grids_visible_to(user: User) -> QuerySet[Grid]:
         return qs.none()
     if user.is_admin:
         return qs
-    if user.role == Role.CENTRE_STAFF and user.region_id:
+    if is_centre_staff(user):
         return qs.filter(community_id__in=region_descendant_ids(user.region))
     if user.role == Role.GRID_WORKER:
         return qs.filter(pk__in=grids_worked_by(user).values("pk"))

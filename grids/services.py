@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from governance.errors import InvalidInput, NotAllowed
+from core.errors import InvalidInput, NotAllowed
 from governance.models import Organisation, User
 
 from .choices import SINGLE_SEAT_ROLES, StaffRole, StaffSource

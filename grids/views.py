@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from governance.choices import Role
+from core.roles import is_admin_or_centre_staff
 from governance.models import Region
 from governance.selectors import regions_visible_to
 
@@ -24,7 +24,7 @@ def staffing_report_page(request: HttpRequest) -> HttpResponse:
     scope answers as unknown (404), like every other object outside scope.
     """
     user = request.user
-    if not (user.is_admin or (user.role == Role.CENTRE_STAFF and user.region_id)):
+    if not is_admin_or_centre_staff(user):
         raise PermissionDenied
     visible = regions_visible_to(user)
     region: Region | None = None if user.is_admin else user.region

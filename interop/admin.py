@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from governance.errors import InvalidInput
+from core.errors import InvalidInput
 
 from .models import (
     CategoryMapping,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from cases.choices import FINAL_STATUSES
-from governance.choices import Role
+from core.roles import is_admin, is_centre_staff
 
 from .choices import MessageStatus, RequestState
 from .models import Order
@@ -16,9 +16,9 @@ def orders_for(user) -> QuerySet[Order]:
     qs = Order.objects.select_related("case", "partner", "case__category")
     if user is None or not user.is_authenticated:
         return qs.none()
-    if user.is_superuser or user.role == Role.ADMIN:
+    if is_admin(user):
         return qs
-    if user.role == Role.CENTRE_STAFF and user.region_id:
+    if is_centre_staff(user):
         return qs.filter(Q(partner__street_id=user.region_id) | Q(partner__street__parent_id=user.region_id))
     return qs.none()
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from governance.errors import DomainError
+from core.errors import DomainError
 
 from . import services
 from .forms import ExtensionRequestForm, ReturnRequestForm

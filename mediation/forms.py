@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Category, Region, User
@@ -69,9 +70,21 @@ class TransferForm(StartForm):
 
 
 class AssignForm(forms.Form):
-    handler = forms.ModelChoiceField(
-        label=_("承办人"), queryset=User.objects.filter(is_active=True).order_by("username")
-    )
+    handler = forms.ModelChoiceField(label=_("承办人"), queryset=User.objects.none())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        communities = communities_for(user)
+        self.fields["handler"].queryset = (
+            User.objects.filter(is_active=True)
+            .filter(
+                Q(region__in=communities)
+                | Q(region__in=communities.values("parent_id"))
+                | Q(grid_assignments__grid__community__in=communities, grid_assignments__ended_on__isnull=True)
+            )
+            .distinct()
+            .order_by("username")
+        )
 
 
 class SessionForm(forms.Form):

@@ -170,6 +170,19 @@ class MediationSession(models.Model):
         return f"{self.dispute} {self.held_at:%Y-%m-%d}"
 
 
+#: What each event's ``action`` means, for the timelines.
+ACTION_LABELS = {
+    "open": _("登记纠纷"),
+    "assign": _("指定承办人"),
+    "start": _("开始调解"),
+    "transfer": _("转换调解类型"),
+    "session": _("记录调解"),
+    "to_case": _("转为事件"),
+    "refer": _("移交"),
+    "overdue": _("超过调解期限"),
+}
+
+
 class DisputeEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("DisputeEvent is append-only")
@@ -206,3 +219,7 @@ class DisputeEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("DisputeEvent is append-only")
+
+    @property
+    def label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))

@@ -13,8 +13,8 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from core.errors import NotFound
 from governance.choices import Role
-from governance.errors import NotFound
 from governance.models import Region
 
 from .choices import Place, Status

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.errors import Forbidden, InvalidInput, NotAllowed, NotFound
+from core.errors import Forbidden, InvalidInput, NotAllowed, NotFound
 from governance.models import Category, Region, User
 from grids.models import Grid
 

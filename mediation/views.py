@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from governance.errors import DomainError, NotFound
+from core.errors import DomainError, NotFound
 
 from . import forms, selectors, services
 from .api.views import figure_params, log_contact_reads
@@ -87,7 +87,7 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "mediator": may_mediate(request.user, dispute),
             "start_form": forms.StartForm(prefix="start"),
             "transfer_form": forms.TransferForm(prefix="transfer"),
-            "assign_form": forms.AssignForm(prefix="assign"),
+            "assign_form": forms.AssignForm(prefix="assign", user=request.user),
             "session_form": forms.SessionForm(prefix="session"),
             "case_form": forms.ToCaseForm(prefix="case"),
             "refer_form": forms.ReferForm(prefix="refer"),
@@ -111,7 +111,8 @@ def dispute_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
     form_class, fn, success = ACTIONS[action]
-    form = form_class(request.POST, prefix=action)
+    extra = {"user": request.user} if form_class is forms.AssignForm else {}
+    form = form_class(request.POST, prefix=action, **extra)
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""

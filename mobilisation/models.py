@@ -67,6 +67,35 @@ class AppendOnly(models.Model):
         raise PermissionError(f"{type(self).__name__} is append-only")
 
 
+#: What each event's ``action`` means, for the timelines.
+ACTION_LABELS = {
+    "submit": _("提交"),
+    "confirm": _("确认"),
+    "decline": _("不予通过"),
+    "withdraw": _("退出"),
+    "create": _("创建"),
+    "sign_up": _("报名"),
+    "attendance": _("记录考勤"),
+    "cancel": _("取消"),
+    "award": _("计分"),
+    "adjust": _("人工调整"),
+    "rule": _("设置积分规则"),
+    "accept": _("受理"),
+    "publish": _("发布"),
+    "claim": _("认领"),
+    "fulfil": _("反馈完成"),
+    "return": _("逾期退回待认领"),
+    "add": _("增加"),
+    "open": _("发起"),
+    "rate": _("测评"),
+    "close": _("结束"),
+    "compute": _("研判"),
+    "scheme": _("设置方案"),
+    "record": _("记录议事会"),
+    "follow_up": _("生成跟进事项"),
+}
+
+
 class MobilisationEvent(AppendOnly):
     """One line of the audit trail of any mobilisation object (``subject`` + ``object_id``).
 
@@ -95,6 +124,10 @@ class MobilisationEvent(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.subject}#{self.object_id} {self.action}"
+
+    @property
+    def label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
 
 
 # --- 双报到 ------------------------------------------------------------------------------------------

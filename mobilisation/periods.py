@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
-from governance.errors import InvalidInput
+from core.errors import InvalidInput
 
 PERIOD = re.compile(r"^(\d{4})(?:-(Q[1-4]|H[12]))?$")
 

@@ -1,6 +1,6 @@
 """Reads of the mobilisation app, scoped like cases: a community's staff see their community's rows, a street's
 staff their communities', a district's its streets'; grid workers the communities of the grids they staff;
-admins everything. Outside the scope a page or the API answers 404 (``governance.errors.NotFound``).
+admins everything. Outside the scope a page or the API answers 404 (``core.errors.NotFound``).
 
 Members (anyone with a confirmed 双报到 registration) see, besides, what is open to them: tasks and published
 wishes of the communities they are registered with, and their own points.
@@ -13,8 +13,8 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from core.errors import NotFound
 from governance.choices import Role
-from governance.errors import NotFound
 from governance.models import Region
 
 from .choices import RegistrantKind, RegistrationStatus, WishStatus

@@ -12,7 +12,12 @@ from .models import Resident
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker: its value must be ISO (YYYY-MM-DD), whatever the language's date format."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class ResidentForm(forms.ModelForm):
@@ -65,8 +70,8 @@ class DiaryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["grid"].queryset = grids
         self.fields["house"].queryset = houses
-        if grids is not None and len(grids) == 1:
-            self.fields["grid"].initial = grids[0].pk
+        if grids is not None and grids.count() == 1:
+            self.fields["grid"].initial = grids.first().pk
 
 
 class HouseForm(forms.Form):

@@ -9,8 +9,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from governance.choices import RegionLevel, Role
-from governance.errors import NotFound
+from core.errors import NotFound
+from core.roles import is_centre_staff
+from governance.choices import RegionLevel
 from governance.selectors import region_descendant_ids
 
 from .choices import PopulationKind, Relation, ResidentStatus
@@ -34,7 +35,7 @@ def access_log_for(*, user: Any) -> QuerySet[AccessLog]:
         return qs.none()
     if user.is_admin:
         return qs
-    if user.role == Role.CENTRE_STAFF and user.region_id and user.region.level != RegionLevel.COMMUNITY:
+    if is_centre_staff(user) and user.region.level != RegionLevel.COMMUNITY:
         return qs.filter(street_id__in=region_descendant_ids(user.region))
     return qs.none()
 

@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.errors import InvalidInput, NotAllowed, NotFound
+from core.errors import InvalidInput, NotAllowed, NotFound
 from grids.models import Grid, GridAssignment
 
 from .choices import AccessChannel, AccessSubject, DiaryTopic, HouseUse, Light, Mood, PopulationKind, ResidentStatus

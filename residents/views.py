@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from governance.errors import DomainError, NotFound
+from core.errors import DomainError, NotFound
 
 from . import exports, selectors, services, statistics
 from .choices import AccessChannel, AccessSubject, Light
@@ -343,8 +343,8 @@ def diary_new(request: HttpRequest) -> HttpResponse:
     reach = reach_of(user)
     from grids.models import Grid
 
-    grids = list(Grid.objects.filter(grids_q(reach), active=True).order_by("code")) if not reach.department_id else []
-    if not grids:
+    grids = Grid.objects.filter(grids_q(reach), active=True).order_by("code")
+    if reach.department_id or not grids.exists():
         raise Http404
     houses = selectors.houses_visible_to(user=user).order_by("address")
     initial: dict[str, Any] = {}

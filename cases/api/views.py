@@ -3,7 +3,7 @@
 Scope: every case-bound view starts from ``selectors.case_queryset_for(user)``, so a case outside
 the user's scope answers 404 (its existence does not leak). Every change goes through
 ``services.case_transition`` (or ``case_file`` / ``case_rate_by_citizen``); domain errors become
-HTTP codes in ``governance.api.exceptions`` (NotFound 404, Forbidden 403, NotAllowed 409,
+HTTP codes in ``core.exception_handler`` (NotFound 404, Forbidden 403, NotAllowed 409,
 InvalidInput 400), always as ``{"detail": message, "code": code}``.
 
 Authentication: token (``Authorization: Token …``, for apps and integrations) or the browser
@@ -13,7 +13,7 @@ listed first so an anonymous request gets 401 with ``WWW-Authenticate: Token``.
 
 from __future__ import annotations
 
-from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -31,11 +31,12 @@ from rest_framework.views import APIView
 
 from cases import selectors, services, transitions
 from cases.choices import Channel
+from cases.contact_log import log_unmasked_contacts
 from cases.filters import CaseFilter
-from cases.models import Case, CaseDispatch, Evidence, Rating
+from cases.models import Case
 from cases.throttles import CitizenReportThrottle
+from core.errors import InvalidInput, NotFound
 from core.pagination import KeysetPagination
-from governance.errors import InvalidInput, NotFound
 from governance.lockout import lockout_response
 
 from .serializers import (
@@ -94,93 +95,6 @@ AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
 PARSERS = [JSONParser, MultiPartParser, FormParser]
 
 
-def case_list_queryset(user) -> QuerySet[Case]:
-    """The user's cases with their latest round's rating joined (one row per case: ``one_latest_rating_per_case``);
-    ``attach_list_rows`` completes a page in three small reads.
-
-    The category, grid and four places are not joined: eight tables in one statement cost PostgreSQL about
-    100 ms of join-order search per page (EXPLAIN: 0.5 ms to run, 100 ms to plan), while reading the few
-    distinct rows a page points to by primary key costs a millisecond each.
-    """
-    return (
-        selectors.case_queryset_for(user)
-        .annotate(latest=FilteredRelation("ratings", condition=Q(ratings__latest=True)))
-        .annotate(latest_rating=F("latest__result"))
-    )
-
-
-#: The reference rows a list row renders, read by primary key for a whole page (fields the serializers and
-#: the contact rule use: ``district.parent_id`` decides a city officer's view).
-LIST_REFERENCES = {
-    "category": ("category", ("id", "code", "name")),
-    "grid": ("grid", ("id", "code", "name")),
-    "community": ("region", ("id", "code", "name", "level", "parent_id")),
-    "street": ("region", ("id", "code", "name", "level", "parent_id")),
-    "district": ("region", ("id", "code", "name", "level", "parent_id")),
-    "handler_region": ("region", ("id", "code", "name", "level", "parent_id")),
-}
-
-
-def attach_evidence_counts(cases: list[Case]) -> list[Case]:
-    """Set ``evidence_count`` on each case of a page: one ``GROUP BY`` over the page's ids."""
-    ids = [c.pk for c in cases]
-    counts = (
-        dict(Evidence.objects.filter(case_id__in=ids).order_by().values_list("case_id").annotate(n=Count("pk")))
-        if ids
-        else {}
-    )
-    for case in cases:
-        case.evidence_count = counts.get(case.pk, 0)
-    return cases
-
-
-def attach_list_rows(cases: list[Case], *, evidence_counts: bool = True) -> list[Case]:
-    """Complete a page of cases: category, grid and places by primary key (one read per table: categories,
-    grids, regions) and the evidence counts (one ``GROUP BY`` over the page's ids) — whatever the page size."""
-    from governance.models import Category, Region
-    from grids.models import Grid
-
-    models = {"category": Category, "grid": Grid, "region": Region}
-    wanted: dict[str, set[int]] = {name: set() for name in models}
-    for case in cases:
-        for rel, (table, _fields) in LIST_REFERENCES.items():
-            if (pk := getattr(case, f"{rel}_id")) is not None:
-                wanted[table].add(pk)
-    loaded = {
-        table: models[table].objects.only(*next(f for t, f in LIST_REFERENCES.values() if t == table)).in_bulk(ids)
-        if ids
-        else {}
-        for table, ids in wanted.items()
-    }
-    for case in cases:
-        for rel, (table, _fields) in LIST_REFERENCES.items():
-            pk = getattr(case, f"{rel}_id")
-            Case._meta.get_field(rel).set_cached_value(case, loaded[table].get(pk) if pk is not None else None)
-    return attach_evidence_counts(cases) if evidence_counts else cases
-
-
-def case_detail_for(user, pk: int) -> Case:
-    """One case in scope with its dispatches, extension requests and evidence, or NotFound (404)."""
-    case = (
-        case_list_queryset(user)
-        .select_related("reporter", "merged_into", "rule__category")
-        .prefetch_related(
-            Prefetch("ratings", Rating.objects.select_related("recorded_by").order_by("round")),
-            "hold_requests",
-            Prefetch("dispatches", CaseDispatch.objects.select_related("department", "grid", "region")),
-            "extension_requests",
-            "evidence",
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if case is None:
-        raise NotFound(_("事件不存在"), code="not_found")
-    attach_list_rows([case], evidence_counts=False)
-    case.evidence_count = len(case.evidence.all())
-    return case
-
-
 TRANSITION_PARAM = OpenApiParameter(
     "transition", OpenApiTypes.STR, OpenApiParameter.PATH, enum=API_ACTIONS, description="流转动作"
 )
@@ -206,27 +120,42 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = Case.objects.none()  # for the schema; get_queryset is the scope gate
 
     def get_queryset(self) -> QuerySet[Case]:
-        return case_list_queryset(self.request.user).order_by("-reported_at", "-id")
+        return selectors.case_list_queryset(self.request.user).order_by("-reported_at", "-id")
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         """Keyset pages (``core.pagination``): count (capped), the page, its evidence counts — whatever the page."""
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        attach_list_rows(page)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        selectors.attach_list_rows(page)
+        serializer = self.get_serializer(page, many=True)
+        data = serializer.data
+        self._log_contacts(page, serializer.context)
+        return self.get_paginated_response(data)
+
+    def _log_contacts(self, cases, context: dict) -> None:
+        """Access-log the cases whose contact this answer shows unmasked (the serializers' memo says which)."""
+        memo = context.get("_contact_memo", {})
+        shown = [c for c in cases if memo.get(c.pk)]
+        log_unmasked_contacts(user=self.request.user, cases=shown, channel="api", path=self.request.path)
+
+    def _answer(self, case: Case, *, status_code: int = status.HTTP_200_OK) -> Response:
+        serializer = CaseDetailSerializer(case, context=self.get_serializer_context())
+        data = serializer.data
+        self._log_contacts([case], serializer.context)
+        return Response(data, status=status_code)
 
     def _case(self, pk) -> Case:
-        return case_detail_for(self.request.user, int(pk))
+        return selectors.case_detail_for(self.request.user, int(pk))
 
     def _detail(self, case: Case, *, status_code: int = status.HTTP_200_OK) -> Response:
         """Render a case after a change: re-read in scope (fresh joins), or the service's object if it left scope."""
         try:
-            case = case_detail_for(self.request.user, case.pk)
+            case = selectors.case_detail_for(self.request.user, case.pk)
         except NotFound:
             pass
-        return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data, status=status_code)
+        return self._answer(case, status_code=status_code)
 
     def retrieve(self, request: Request, pk=None) -> Response:
-        return Response(CaseDetailSerializer(self._case(pk), context=self.get_serializer_context()).data)
+        return self._answer(self._case(pk))
 
     @extend_schema(
         summary="登记事件",
@@ -345,7 +274,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             result=form.validated_data["result"],
             **{k: form.validated_data[k] for k in ("contacted", "solved") if k in form.validated_data},
         )
-        latest = Rating.objects.select_related("recorded_by").get(case=case, latest=True)
+        latest = selectors.case_rating(case)
         return Response(RatingSerializer(latest).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -365,9 +294,9 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             lng=q.get("lng"),
             grid_id=q.get("grid"),
             exclude_id=q.get("exclude"),
-            among=case_list_queryset(request.user),
+            among=selectors.case_list_queryset(request.user),
         )
-        cases = attach_list_rows(list(cases))
+        cases = selectors.attach_list_rows(list(cases))
         return Response(CaseListSerializer(cases, many=True, context=self.get_serializer_context()).data)
 
 

@@ -13,6 +13,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
+from core.errors import InvalidInput, NotAllowed
+from core.roles import is_centre_staff
 from governance.choices import Level, Role
 from governance.clock import (
     add_working_seconds,
@@ -21,7 +23,6 @@ from governance.clock import (
     next_working_instant,
     working_seconds_between,
 )
-from governance.errors import InvalidInput, NotAllowed
 from governance.models import Department, JurisdictionRule, Region, User
 from governance.selectors import calendar_spec
 
@@ -30,10 +31,10 @@ from ..choices import Status as S
 from ..conditions import actor_dispatches, pending_returns
 from ..models import Case, CaseDispatch, ExtensionRequest, HoldRequest, Rating
 from ..selectors import case_queryset_for
-from .deadlines import Deadlines, _arrive, _region_at, _restart_handling_clock, next_level_for
+from .deadlines import Deadlines, arrive_at_level, next_level_for, region_at_level, restart_handling_clock
 
 
-def _apply_nothing(**_kw) -> dict:
+def apply_nothing(**_kw) -> dict:
     return {}
 
 
@@ -72,7 +73,7 @@ def grant_department(case: Case, department: Department) -> None:
 
 
 def _dispatcher_region(actor: User | None, case: Case) -> Region | None:
-    if actor is not None and actor.role == Role.CENTRE_STAFF and actor.region_id:
+    if is_centre_staff(actor):
         return actor.region
     return case.handler_region or case.community
 
@@ -116,7 +117,7 @@ def _apply_dispatch(*, case, actor, now, data, **_kw) -> dict:
             raise InvalidInput(_("该事件没有所属网格，不能派给网格团队"), code="grid")
         dispatch_to(level=Level.GRID, grid=case.grid)
         if case.level != Level.GRID:
-            _arrive(case, Level.GRID, Deadlines(now))
+            arrive_at_level(case, Level.GRID, Deadlines(now))
         case.handler_kind, case.handler_region = HandlerKind.GRID_TEAM, None
         targets.append(case.grid.name)
     else:
@@ -126,7 +127,7 @@ def _apply_dispatch(*, case, actor, now, data, **_kw) -> dict:
             raise InvalidInput(_("只能派往事件所在的社区、街道或区综治中心"), code="region")
         dispatch_to(level=region.level, region=region)
         if region.level != case.level:
-            _arrive(case, region.level, Deadlines(now))
+            arrive_at_level(case, region.level, Deadlines(now))
         case.handler_kind, case.handler_region = HandlerKind.CENTRE, region
         targets.append(_("%(region)s综治中心") % {"region": region.name})
     case.dispatch_count += 1
@@ -154,7 +155,7 @@ def _apply_sign(*, case, actor, now, **_kw) -> dict:
     case.signed_at = case.signed_at or now
     _mark_response(case, now)
     if first:
-        _restart_handling_clock(case, Deadlines(now))
+        restart_handling_clock(case, Deadlines(now))
     return {"first_sign": first}
 
 
@@ -216,8 +217,8 @@ def _apply_return(*, case, actor, now, note, data, **_kw) -> dict:
         return outcome
     back_to = mine[0].dispatcher_region
     if back_to is not None and back_to.level != case.level and back_to.level in Level.values:
-        _arrive(case, back_to.level, Deadlines(now))
-    case.handler_kind, case.handler_region = HandlerKind.CENTRE, back_to or _region_at(case, case.level)
+        arrive_at_level(case, back_to.level, Deadlines(now))
+    case.handler_kind, case.handler_region = HandlerKind.CENTRE, back_to or region_at_level(case, case.level)
     return outcome
 
 
@@ -264,7 +265,7 @@ def _apply_close(*, case, now, **_kw) -> dict:
 def _apply_verify_failed(*, case, now, **_kw) -> dict:
     case.rework_count += 1
     case.resolved_at = case.resolved_on_time = None
-    _restart_handling_clock(case, Deadlines(now))
+    restart_handling_clock(case, Deadlines(now))
     return {"rework": case.rework_count}
 
 
@@ -315,7 +316,7 @@ def _apply_reopen(*, case, now, data, **_kw) -> dict:
         d.save(update_fields=["active", "signed_at", "return_requested_at", "return_refused_at"])
     case.reopen_count += 1
     case.rule = None  # the rule in force now for the level (a newer version applies to the new round)
-    _restart_handling_clock(case, Deadlines(now))
+    restart_handling_clock(case, Deadlines(now))
     case.rule = JurisdictionRule.objects.filter(pk=case.rule_id).first() if case.rule_id else None
     return {"round": case.round, "targets": [d.target_name for d in back]}
 
@@ -464,10 +465,11 @@ def _apply_escalate(*, case, now, data, **_kw) -> dict:
     if nxt is None:
         raise NotAllowed(_("事件已在最高层级，不能再上报"), code="top")
     active = CaseDispatch.objects.filter(case=case, active=True)
-    from_handler = _holder(case.handler_kind, case.handler_region_id, active.values_list("department_id", flat=True))
+    departments = active.values_list("department_id", flat=True)
+    from_handler = holder_record(case.handler_kind, case.handler_region_id, departments)
     active.update(active=False)
     old_due = case.due_at
-    _arrive(case, nxt, Deadlines(now))
+    arrive_at_level(case, nxt, Deadlines(now))
     case.escalation_count += 1
     return {
         "_reason": data.get("reason") or "manual",
@@ -476,7 +478,7 @@ def _apply_escalate(*, case, now, data, **_kw) -> dict:
     }
 
 
-def _holder(kind: str, region_id: int | None, department_ids: Iterable[int | None]) -> dict[str, Any]:
+def holder_record(kind: str, region_id: int | None, department_ids: Iterable[int | None]) -> dict[str, Any]:
     """Who held the case before it climbed (kept on the escalate event: notices reach the previous holder)."""
     return {"kind": kind, "region": region_id, "departments": sorted(d for d in department_ids if d)}
 
@@ -488,10 +490,10 @@ def _apply_supervise(*, case, now, **_kw) -> dict:
 
 def _apply_whistle(*, case, actor, now, data, **_kw) -> dict:
     """The whistling centre holds the case while the summoned departments report in (rows made by escalation)."""
-    region = actor.region if actor is not None and actor.region_id else _region_at(case, case.level)
+    region = actor.region if actor is not None and actor.region_id else region_at_level(case, case.level)
     if case.status == S.ACCEPTED:
         case.signed_at = case.signed_at or now
-        _restart_handling_clock(case, Deadlines(now))
+        restart_handling_clock(case, Deadlines(now))
     case.handler_kind, case.handler_region = HandlerKind.CENTRE, region
     _mark_response(case, now)
     return {"departments": list(data.get("department_names") or [])}

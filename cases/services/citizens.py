@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from governance.errors import NotFound
+from core.errors import NotFound
 
 from ..choices import RatingResult
 from ..models import Case

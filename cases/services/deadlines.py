@@ -89,24 +89,16 @@ def rule_ref(rule: JurisdictionRule | None, rule_id: int | None = None, *, label
 
 
 def rule_label(rule: JurisdictionRule) -> str:
-    """ "0401 供水主管爆裂 · 区 · 第 2 版" — the rule as a centre names it when asked why a case is due then."""
-    from django.utils.translation import gettext as _
-
-    what = f"{rule.category.code} {rule.category.name}" if rule.category_id else _("本层级默认时限")
-    return _("%(what)s · %(level)s级 · 第 %(version)s 版") % {
-        "what": what,
-        "level": Level(rule.level).label,
-        "version": rule.version,
-    }
+    return rule.label
 
 
-def _arrive(case: Case, level: str, clock: Deadlines) -> None:
+def arrive_at_level(case: Case, level: str, clock: Deadlines) -> None:
     """Put the case at ``level`` with that level's centre (or grid team) as holder, and restart its clock."""
     case.level = level
     if level == Level.GRID and case.grid_id:
         case.handler_kind, case.handler_region = HandlerKind.GRID_TEAM, None
     else:
-        case.handler_kind, case.handler_region = HandlerKind.CENTRE, _region_at(case, level)
+        case.handler_kind, case.handler_region = HandlerKind.CENTRE, region_at_level(case, level)
     case.arrived_at = clock.now
     for field, value in clock.arrival(case.category, level).items():
         setattr(case, field, value)
@@ -116,7 +108,7 @@ def _arrive(case: Case, level: str, clock: Deadlines) -> None:
     cap_to_external(case, clock)
 
 
-def _restart_handling_clock(case: Case, clock: Deadlines) -> None:
+def restart_handling_clock(case: Case, clock: Deadlines) -> None:
     for field, value in clock.handling(case).items():
         setattr(case, field, value)
     case.warned_yellow = False
@@ -140,7 +132,7 @@ def cap_to_external(case: Case, clock: Deadlines) -> None:
         case.yellow_at = fraction_point(start, cap, settings.YELLOW_THRESHOLD, "hours", clock.cal)
 
 
-def _region_at(case: Case, level: str) -> Region | None:
+def region_at_level(case: Case, level: str) -> Region | None:
     return {
         Level.COMMUNITY: case.community,
         Level.STREET: case.street,
@@ -149,13 +141,12 @@ def _region_at(case: Case, level: str) -> Region | None:
     }.get(Level(level))
 
 
-def _top_level() -> str:
-    return top_level()
+# ``top_level`` (the configured top: district or city) is governance's: ``governance.choices.top_level``.
 
 
 def next_level_for(*, level: str, has_community: bool) -> str | None:
     """The level a case climbs to from ``level``; None at the configured top (district, or city)."""
-    order = LEVEL_ORDER[: LEVEL_ORDER.index(Level(_top_level())) + 1]
+    order = LEVEL_ORDER[: LEVEL_ORDER.index(Level(top_level())) + 1]
     if level not in order or level == order[-1]:
         return None
     nxt = order[order.index(Level(level)) + 1]

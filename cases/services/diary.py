@@ -15,7 +15,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from governance.errors import InvalidInput, NotAllowed, NotFound
+from core.errors import InvalidInput, NotAllowed, NotFound
 from governance.models import Category, User
 from residents.models import DiaryEntry
 from residents.selectors import diary_visible_to

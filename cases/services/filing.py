@@ -10,8 +10,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import InvalidInput
+from core.roles import is_centre_staff
 from governance.choices import GRADE_LEVEL, LEVEL_ORDER, Level, Role
-from governance.errors import InvalidInput
 from governance.models import Category, Region, User
 from grids.models import Grid
 from grids.selectors import grids_worked_by, locate_grid, point_near_grid
@@ -21,8 +22,8 @@ from ..choices import Status as S
 from ..evidence import check_files
 from ..models import Case, CaseNumberSequence
 from ..signals import events_recorded
-from .deadlines import Deadlines, _arrive, _top_level
-from .records import _record, _store_evidence
+from .deadlines import Deadlines, arrive_at_level, top_level
+from .records import record_event, store_evidence
 
 _NEXT_NUMBER_SQL = """
 INSERT INTO {table} (street_id, year, last) VALUES (%s, %s, 1)
@@ -132,7 +133,7 @@ def case_file(
     district = street.parent if street else None
     if street is None or district is None:
         raise InvalidInput(_("社区必须隶属于街道和区"), code="place")
-    if actor is not None and actor.role == Role.CENTRE_STAFF and actor.region_id:
+    if is_centre_staff(actor):
         # Centre staff file within their own region (the case must land in their scope).
         if actor.region_id not in {community.id if community else None, street.id, district.id, district.parent_id}:
             raise InvalidInput(_("该位置不在您的辖区内，请选择辖区内的网格或社区"), code="place")
@@ -146,7 +147,7 @@ def case_file(
         level = arrive_at
     if level == Level.COMMUNITY and community is None:
         level = Level.STREET
-    top = _top_level()
+    top = top_level()
     if LEVEL_ORDER.index(Level(level)) > LEVEL_ORDER.index(Level(top)):
         level = top
 
@@ -171,13 +172,13 @@ def case_file(
         external_due_at=external_due_at,
     )
     clock = Deadlines(now)
-    _arrive(case, level, clock)
+    arrive_at_level(case, level, clock)
     if response_due_at is not None and (case.accept_due_at is None or response_due_at < case.accept_due_at):
         case.accept_due_at = response_due_at
     case.response_due_at = case.accept_due_at
     case.number = _next_number(street, now)  # last: the sequence row stays locked from here to the commit
     case.save(force_insert=True)
-    event = _record(
+    event = record_event(
         case,
         action="report",
         actor=actor,
@@ -187,6 +188,6 @@ def case_file(
         citizen=actor is None,
     )
     # The stored evidence rides on the case, so a caller renders it without reading it back.
-    case.filed_evidence = _store_evidence(case, checked, stage=EvidenceStage.REPORT, event=event, user=actor)
+    case.filed_evidence = store_evidence(case, checked, stage=EvidenceStage.REPORT, event=event, user=actor)
     events_recorded.send(sender=Case, events=[event], actor=actor)
     return case

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
+from core.roles import is_centre_staff
 from governance.choices import Role
 from governance.models import User
 
@@ -24,14 +25,14 @@ def _actor_name(actor: User | None) -> str:
 def _actor_role(actor: User | None) -> str:
     if actor is None:
         return _("系统")
-    if actor.role == Role.CENTRE_STAFF and actor.region_id:
+    if is_centre_staff(actor):
         return _("%(region)s综治中心") % {"region": actor.region.name}
     if actor.role == Role.LIAISON and actor.department_id:
         return _("%(dept)s联络员") % {"dept": actor.department.name}
     return Role(actor.role).label if actor.role in Role.values else ""
 
 
-def _store_evidence(
+def store_evidence(
     case: Case, files: Sequence[CheckedFile], *, stage: str, event: CaseEvent | None, user: User | None
 ) -> list[Evidence]:
     """Write checked files under MEDIA_ROOT by content hash (one copy per content) and link them to the event."""
@@ -58,7 +59,7 @@ def _store_evidence(
     return stored
 
 
-def _record(
+def record_event(
     case: Case,
     *,
     action: str,

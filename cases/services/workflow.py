@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.errors import Forbidden, InvalidInput, NotAllowed, NotFound
+from core.errors import Forbidden, InvalidInput, NotAllowed, NotFound
 from governance.models import User
 
 from .. import conditions, hooks, permissions, transitions
@@ -20,9 +20,9 @@ from ..evidence import check_files
 from ..models import Case
 from ..selectors import case_queryset_for
 from ..signals import events_recorded
-from .actions import APPLY, _apply_nothing
+from .actions import APPLY, apply_nothing
 from .deadlines import rule_ref
-from .records import _record, _store_evidence
+from .records import record_event, store_evidence
 
 
 def _state_refusal(case: Case, t: transitions.Transition) -> str:
@@ -97,7 +97,7 @@ def case_transition(
 
         before = (case.status, case.level)
         clock_before = (case.rule_id, case.accept_due_at, case.due_at)
-        outcome = APPLY.get(action, _apply_nothing)(
+        outcome = APPLY.get(action, apply_nothing)(
             case=case, actor=actor, now=now, note=note, data=data, citizen=citizen
         )
         if (case.rule_id, case.accept_due_at, case.due_at) != clock_before and case.rule_id:
@@ -107,7 +107,7 @@ def case_transition(
             case.status = status
         case.save()
         stage = outcome.pop("_stage", None) or _STAGES.get(action, EvidenceStage.OTHER)
-        event = _record(
+        event = record_event(
             case,
             action=action,
             actor=actor,
@@ -119,7 +119,7 @@ def case_transition(
             now=now,
             citizen=citizen,
         )
-        _store_evidence(case, checked, stage=stage, event=event, user=actor)
+        store_evidence(case, checked, stage=stage, event=event, user=actor)
         events_recorded.send(sender=Case, events=[event], actor=actor)
     return case
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from governance.errors import InvalidInput, NotAllowed, NotFound
+from core.errors import InvalidInput, Refusal
 
 from ..choices import EvidenceStage, Status
 from ..forms import CitizenRatingForm, CitizenReportForm, FollowMyCaseForm
@@ -168,9 +168,7 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
                 case_rate_by_citizen(
                     token=token, result=form.cleaned_data["result"], comment=form.cleaned_data["comment"]
                 )
-            except NotFound:
-                raise Http404 from None
-            except (NotAllowed, InvalidInput) as exc:
+            except Refusal as exc:
                 messages.error(request, exc.message)
                 status = exc.status_code
             else:

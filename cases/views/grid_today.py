@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.errors import DomainError, NotFound
+from core.errors import DomainError, NotFound
 from governance.models import Category
 from residents import selectors as residents_selectors
 from residents.choices import AccessChannel, AccessSubject

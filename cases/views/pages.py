@@ -20,17 +20,28 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.errors import InvalidInput, Refusal
 from governance.choices import Level, Role
-from governance.errors import DomainError, Forbidden, InvalidInput, NotAllowed, NotFound
-from governance.models import JurisdictionRule
 
 from .. import hooks, permissions, transitions
-from ..choices import OPEN_STATUSES, EvidenceStage, HandlerKind, RequestStatus, Status
+from ..choices import OPEN_STATUSES, EvidenceStage, HandlerKind, Status
+from ..contact_log import log_unmasked_contacts
 from ..forms import ActionForm, CaseFileForm, CaseFilterForm
-from ..models import Case, CaseDispatch, ExtensionRequest, HoldRequest, Rating
-from ..selectors import allowed_actions, case_get_for, case_queryset_for, case_timeline, nearby_open_duplicates
+from ..models import Case
+from ..selectors import (
+    allowed_actions,
+    case_active_dispatches,
+    case_get_for,
+    case_pending_extension,
+    case_pending_hold,
+    case_queryset_for,
+    case_rating,
+    case_ratings,
+    case_timeline,
+    nearby_open_duplicates,
+    rule_labels,
+)
 from ..services import case_file, case_transition
-from ..services.deadlines import rule_label
 from . import display
 
 PAGE_SIZE = 20
@@ -222,9 +233,7 @@ def _add_to_duplicate(request: HttpRequest, form: CaseFileForm, case_id: int, fi
     }
     try:
         case = case_transition(case_id=case_id, action="comment", actor=request.user, note=note, files=files)
-    except NotFound:
-        raise Http404 from None
-    except DomainError as exc:
+    except Refusal as exc:
         form.add_error(FILE_ERROR_FIELDS.get(exc.code), exc.message)
         return render(request, "cases/new.html", {"form": form, "files_lost": bool(files)}, status=exc.status_code)
     messages.success(request, _("已把您的信息作为留言补充到事件 %(number)s。") % {"number": case.number})
@@ -261,13 +270,11 @@ def _float(value) -> float | None:
 
 
 def _whistle_url(case: Case) -> str | None:
-    """Whistling belongs to escalation (it creates the summonses); link to its page when it exists."""
-    for name in ("escalation:whistle", "escalation:case_whistle"):
-        try:
-            return reverse(name, kwargs={"pk": case.pk})
-        except NoReverseMatch:
-            continue
-    return None
+    """Whistling belongs to escalation (it creates the summonses); link to its page when it is installed."""
+    try:
+        return reverse("escalation:whistle", kwargs={"pk": case.pk})
+    except NoReverseMatch:
+        return None
 
 
 def _page_actions(user, case: Case) -> list[dict]:
@@ -294,10 +301,10 @@ def _render_case(
 ) -> HttpResponse:
     user = request.user
     now = timezone.now()
-    pending = ExtensionRequest.objects.filter(case=case, status=RequestStatus.PENDING).first()
-    pending_hold = HoldRequest.objects.filter(case=case, status=RequestStatus.PENDING).first()
-    ratings = list(Rating.objects.filter(case=case).select_related("recorded_by").order_by("round"))
-    rating = next((r for r in ratings if r.latest), None)
+    pending = case_pending_extension(case)
+    pending_hold = case_pending_hold(case)
+    ratings = case_ratings(case)
+    rating = case_rating(case)
     buttons = _page_actions(user, case)
     first = True
     for item in buttons:
@@ -311,13 +318,8 @@ def _render_case(
             else:
                 item["form"] = ActionForm(action=item["action"], case=case)
     events = list(case_timeline(case))
-    rule_ids = {
-        (ev.data or {}).get("rule", {}).get("id") for ev in events if isinstance((ev.data or {}).get("rule"), dict)
-    }
-    rules = {
-        r.id: rule_label(r)
-        for r in JurisdictionRule.objects.filter(pk__in=[i for i in rule_ids if i]).select_related("category")
-    }
+    refs = [(ev.data or {}).get("rule") for ev in events]
+    rules = rule_labels({ref.get("id") for ref in refs if isinstance(ref, dict) and ref.get("id")})
     for ev in events:
         ev.ui_actor = display.staff_actor(ev, case)
         ev.ui_label = display.event_label(ev)
@@ -327,9 +329,7 @@ def _render_case(
         ref = (ev.data or {}).get("rule")
         if isinstance(ref, dict) and ref.get("id") in rules:
             ev.ui_facts.append(_("时限依据：%(rule)s") % {"rule": rules[ref["id"]]})
-    dispatches = list(
-        CaseDispatch.objects.filter(case=case, active=True).select_related("department", "grid", "region")
-    )
+    dispatches = case_active_dispatches(case)
     may_remark = permissions.may_view(user, case).allowed
     remark_form = bound if bound is not None and bound.action in ("comment", "note") else None
     if remark_form is None and may_remark:
@@ -337,6 +337,8 @@ def _render_case(
     if remark_form is not None and user.role == Role.CITIZEN:
         remark_form.fields.pop("visibility", None)
     see_contact = permissions.can_see_citizen_contact(user, case)
+    if see_contact:
+        log_unmasked_contacts(user=user, cases=[case], channel="page", path=request.path)
     context = {
         "case": case,
         "now": now,
@@ -349,7 +351,7 @@ def _render_case(
         "dispatches": dispatches,
         "pending": pending,
         "pending_hold": pending_hold,
-        "clock_rule": rule_label(case.rule) if case.rule_id else "",
+        "clock_rule": case.rule.label if case.rule_id else "",
         "panels": hooks.case_panels(user=user, case=case, now=now),
         "pending_returns": [d for d in dispatches if d.return_pending],
         "rating": rating,
@@ -366,17 +368,10 @@ def _render_case(
     return render(request, "cases/detail.html", context, status=status)
 
 
-def _get_case(user, pk: int) -> Case:
-    try:
-        return case_get_for(user, pk)
-    except NotFound:
-        raise Http404 from None
-
-
 @login_required
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_case(request, _get_case(request.user, pk))
+    return _render_case(request, case_get_for(request.user, pk))
 
 
 @login_required
@@ -385,7 +380,7 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Run one action through ``case_transition`` and go back to the case with a message; when refused, show
     the page again with the reason and the form as filled in. A GET (a bookmarked or reloaded action URL) goes
     to the case page, never a blank 405."""
-    case = _get_case(request.user, pk)
+    case = case_get_for(request.user, pk)
     if request.method != "POST":
         return redirect("cases:detail", pk=case.pk)
     if action not in ACT_ACTIONS:
@@ -402,13 +397,11 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return _render_case(request, case, bound=form, status=400)
     try:
         case_transition(case_id=case.pk, action=action, actor=request.user, **form.service_kwargs())
-    except NotFound:
-        raise Http404 from None
-    except (NotAllowed, Forbidden, InvalidInput) as exc:
+    except Refusal as exc:
         if exc.code and exc.code.startswith("file_") and "files" in form.fields:
             form.add_error("files", exc.message)
         messages.error(request, exc.message)
-        case = _get_case(request.user, pk)  # fresh state: someone else may have moved it meanwhile
+        case = case_get_for(request.user, pk)  # fresh state: someone else may have moved it meanwhile
         return _render_case(request, case, bound=form, status=exc.status_code)
     messages.success(request, _("已%(action)s：%(number)s") % {"action": form.transition.label, "number": case.number})
     return redirect("cases:detail", pk=case.pk)

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "csp",
+    "core",
     "governance",
     "grids",
     "residents",
@@ -57,14 +58,16 @@ MIDDLEWARE = [
     "governance.hostile_input.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "governance.middleware.DefaultLanguageMiddleware",
+    "core.middleware.DefaultLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "governance.hostile_input.HostileInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.replica.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.middleware.DomainErrorMiddleware",
     # Last: turns a login refused by the lockout into the lockout answer (governance.lockout).
     "axes.middleware.AxesMiddleware",
 ]
@@ -83,7 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "governance.context_processors.site",
+                "core.context_processors.site",
                 "escalation.context_processors.unread_notices",
             ],
         },
@@ -101,6 +104,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# A read replica (streaming replication of the primary) for the dashboard and assessment reads: core/replica.py.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+REPLICA_READS = env.bool("REPLICA_READS", default=True)  # off: the replica alias stays configured but unused
+#: URL names (shell patterns) whose GET reads of case data may go to the replica when one is configured.
+REPLICA_READ_VIEWS = [
+    "escalation:dashboard",
+    "escalation:dashboard-counters",
+    "escalation:dashboard-whistles",
+    "escalation:dashboard-map",
+    "escalation:dashboard-export",
+    "assessment:*",
+    "dashboard-counters",
+    "dashboard-grids",
+    "dashboard-assessment",
+]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "governance.User"
@@ -114,7 +136,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "governance:home"  # the home view sends each role to its page
+LOGIN_REDIRECT_URL = "core:home"  # the home view sends each role to its page
 LOGOUT_REDIRECT_URL = "login"
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
@@ -228,6 +250,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 SWEEP_INTERVAL_SECONDS = env.float("SWEEP_INTERVAL_SECONDS", default=60.0)
 CELERY_BEAT_SCHEDULE = {
+    "contact-retention": {
+        "task": "cases.tasks.anonymise_expired_contacts",
+        "schedule": timedelta(hours=24),
+        "options": {"expires": 3600},
+    },
     "escalation-sweep": {
         "task": "escalation.tasks.sweep",
         "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
@@ -273,6 +300,8 @@ SWEEP_BATCH_SIZE = env.int("SWEEP_BATCH_SIZE", default=5000)
 SWEEP_WORKERS = env.int("SWEEP_WORKERS", default=2)
 # A point filed with a chosen grid (or community) must lie in it, or this close to its edge (GPS drift), else refused.
 GRID_LOCATION_TOLERANCE_M = env.float("GRID_LOCATION_TOLERANCE_M", default=300.0)
+# Citizens' name and phone are erased this many days after their case closed (the case and its statistics stay).
+CONTACT_RETENTION_DAYS = env.int("CONTACT_RETENTION_DAYS", default=730)
 CITIZEN_REPORT_RATE = env.str("CITIZEN_REPORT_RATE", default="10/h")
 REOPEN_ON_UNSATISFIED = env.bool("REOPEN_ON_UNSATISFIED", default=True)
 # Open311 GET requests publish only cases filed through these channels (others were promised a private link).
@@ -310,7 +339,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "governance.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "core.exception_handler.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"citizen_report": CITIZEN_REPORT_RATE},
 }
 SPECTACULAR_SETTINGS = {
@@ -357,7 +386,9 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Citizens' follow-up tokens never appear in a log line (governance/log_redaction.py).
+    "filters": {"redact_tokens": {"()": "governance.log_redaction.RedactTokensFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Django's default config gives "django" its own console handler too: without this, every line prints twice.

@@ -5,7 +5,7 @@
 
 The assessment's API (``/api/v1/dashboard/assessment/``) lives in ``assessment.api``.
 
-Thin: ``escalation.dashboard`` computes; bad input is a 400 (InvalidInput).
+Thin: ``escalation.selectors.triage`` computes; bad input is a 400 (InvalidInput).
 """
 
 from __future__ import annotations
@@ -17,22 +17,25 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import dashboard as D
+from core.roles import is_admin_or_centre_staff
+
+from ..filters import COUNTERS
+from ..selectors import triage
 
 
 def _centre_only(request: Request) -> None:
-    if not D.is_centre_user(request.user):
+    if not is_admin_or_centre_staff(request.user):
         raise PermissionDenied("指挥台与考核数据仅供综治中心工作人员和管理员使用")
 
 
 class DashboardCountersView(APIView):
     @extend_schema(
         tags=["dashboard"],
-        responses=inline_serializer("DashboardCounters", {v.key: serializers.IntegerField() for v in D.COUNTERS}),
+        responses=inline_serializer("DashboardCounters", {v.key: serializers.IntegerField() for v in COUNTERS}),
     )
     def get(self, request: Request) -> Response:
         _centre_only(request)
-        return Response(D.counters(request.user))
+        return Response(triage.counters(request.user))
 
 
 class DashboardGridsView(APIView):
@@ -52,7 +55,7 @@ class DashboardGridsView(APIView):
     )
     def get(self, request: Request) -> Response:
         _centre_only(request)
-        cells = D.grid_map(request.user)
+        cells = triage.grid_map(request.user)
         return Response(
             [{"id": c.id, "code": c.code, "name": c.name, "open": c.open, "overdue": c.overdue} for c in cells]
         )

@@ -17,8 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.errors import NotFound
 from core.pagination import KeysetPagination
-from governance.errors import NotFound
 
 from ..choices import SummonsStatus
 from ..selectors import summons_get_for, summons_queryset_for

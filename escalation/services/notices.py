@@ -34,9 +34,10 @@ from django.utils.translation import gettext_noop as N_
 
 from cases.choices import HandlerKind, RatingResult, ReturnReason
 from cases.models import Case, CaseDispatch, CaseEvent, ExtensionRequest
+from core.pgarray import pg_array
+from core.places import place_at
 from governance.choices import Level, Role
 from governance.models import User
-from governance.pgarray import pg_array
 from grids.models import GridAssignment
 
 from ..choices import DeliveryStatus, NoticeKind
@@ -197,7 +198,7 @@ def _insert_pg(
     """PostgreSQL: one INSERT … SELECT joining two ``unnest``-ed parameter sets — the specs (title, case …,
     once each) and the (spec, recipient) pairs — ``ON CONFLICT DO NOTHING`` when the specs are ``keyed``.
     The text of a message that goes to four people travels once, and thousands of rows cost a few array
-    parameters (``governance.pgarray``), not a placeholder per value — several times cheaper than
+    parameters (``core.pgarray``), not a placeholder per value — several times cheaper than
     ``bulk_create`` for a sweep's batch."""
     idx, uids, statuses = [], [], []
     for i, mine in enumerate(recipients):
@@ -292,15 +293,6 @@ def case_url(case_id: int) -> str:
     return f"/cases/{case_id}/"
 
 
-def _region_at(case: dict[str, Any], level: str) -> int | None:
-    return {
-        Level.COMMUNITY: case["community_id"],
-        Level.STREET: case["street_id"],
-        Level.DISTRICT: case["district_id"],
-        Level.CITY: case["district__parent_id"],
-    }.get(level)
-
-
 class _Translations:
     """Translated texts for one batch of events: each message is looked up once, not once per case
     (gettext per call costs more than the rest of a notice)."""
@@ -328,7 +320,7 @@ def holder_targets(case: dict[str, Any], departments: Iterable[int] = ()) -> lis
         return [department(d) for d in departments] or (
             [centre(case["handler_region_id"])] if case["handler_region_id"] else []
         )
-    region = case["handler_region_id"] or _region_at(case, case["level"])
+    region = case["handler_region_id"] or place_at(case, case["level"])
     return [centre(region)] if region else []
 
 
@@ -346,7 +338,7 @@ def _previous_holder(case: dict[str, Any], event: CaseEvent) -> list[Target]:
         if case["grid_id"]:
             targets.append(grid_team(case["grid_id"]))
     else:
-        region = _region_at(case, event.from_level)
+        region = place_at(case, event.from_level)
         if region:
             targets.append(centre(region))
         if before.get("region") and before.get("region") != region:
@@ -383,7 +375,7 @@ def _spec_for_event(
     elif action == "supervise" and event.reason != "summons_overdue":  # the whistle module tells those itself
         kind = NoticeKind.SUPERVISED
         if event.actor_id is None:  # the sweep at the top level: the top centre supervises (督办)
-            region = _region_at(case, case["level"])
+            region = place_at(case, case["level"])
             targets = [centre(region)] if region else []
         else:  # a higher centre supervises: the holder must act
             targets = holder_targets(case, active_depts)
@@ -560,7 +552,7 @@ def unread_notice_count(user: User) -> int:
 @transaction.atomic
 def notice_mark_read(*, user: User, notice_id: int, now: datetime | None = None) -> Notice:
     """Mark one of the user's notices read (idempotent). Another user's notice: NotFound (404)."""
-    from governance.errors import NotFound
+    from core.errors import NotFound
 
     notice = Notice.objects.select_for_update().filter(pk=notice_id, recipient=user).first()
     if notice is None:

@@ -31,15 +31,15 @@ from django.utils import timezone
 
 from cases.choices import CLOCK_STATUSES, HandlerKind
 from cases.models import Case, CaseDispatch
-from cases.services import case_escalate_overdue_batch
+from cases.services import case_escalate_overdue_batch, case_mark_yellow_warned
 
 from .notices import CASE_NOTICE_FIELDS, notices_write, yellow_specs
 
 log = logging.getLogger(__name__)
 
 #: Extra steps of each sweep: callables ``fn(*, now, batch_size) -> int`` (rows handled in one batch).
-#: Modules append themselves at import (``escalation.apps`` imports them); the sweep repeats each
-#: step until it returns 0 and reports its count under ``fn.sweep_name`` or the function's name.
+#: ``EscalationConfig.ready()`` registers them; the sweep repeats each step until it returns 0 and
+#: reports its count under the function's name without its ``_batch`` suffix.
 SWEEP_STEPS: list[Callable[..., int]] = []
 
 
@@ -56,8 +56,7 @@ def warn_yellow_batch(*, now: datetime | None = None, batch_size: int | None = N
     1. lock up to ``batch_size`` cases whose clock runs, that passed ``yellow_at`` but not yet
        ``due_at`` and were not warned (the partial index ``case_sweep_yellow_idx``), SKIP LOCKED;
     2. one conditional UPDATE ``SET warned_yellow = true WHERE id IN (…) AND warned_yellow = false``
-       (not status or level: those only ``cases.services`` assigns; ``cases`` clears the flag when a
-       clock restarts);
+       through ``cases.services.case_mark_yellow_warned`` (a case's clock is written only there);
     3. one bulk INSERT of notices to each case's holder, keyed ``yellow:<case>:<due_at>``.
     """
     now = now or timezone.now()
@@ -72,7 +71,7 @@ def warn_yellow_batch(*, now: datetime | None = None, batch_size: int | None = N
         if not rows:
             return 0
         ids = [r["id"] for r in rows]
-        marked = Case.objects.filter(pk__in=ids, warned_yellow=False).update(warned_yellow=True)
+        marked = case_mark_yellow_warned(case_ids=ids)
         dept_cases = [r["id"] for r in rows if r["handler_kind"] == HandlerKind.DEPARTMENTS]
         dispatches: dict[int, list[int]] = {}
         if dept_cases:
@@ -136,7 +135,7 @@ def sweep(*, now: datetime | None = None, batch_size: int | None = None, workers
     counts["yellow"] = int(_repeat_parallel(warn_yellow_batch, workers, now=now, batch_size=batch_size))
     for step in list(SWEEP_STEPS):
         got = _repeat_parallel(step, workers, now=now, batch_size=batch_size)
-        name = getattr(step, "sweep_name", None) or step.__name__.removesuffix("_batch")
+        name = step.__name__.removesuffix("_batch")
         counts[name] = got if isinstance(got, int) else sum(got.values())
     seconds = (timezone.now() - started).total_seconds()
     log.info("sweep at %s: %s in %.2fs", now.isoformat(), counts, seconds)

@@ -13,8 +13,9 @@ A summons action:
    first makes this one fail with NotAllowed, and the whole transaction (event included) rolls back;
 4. writes the summons and the notices (outbox rows, same transaction).
 
-At import this module registers the close guard (``cases.hooks``), the receiver that marks responded
-summonses done when the case closes, and ``summons_escalate_overdue_batch`` as a step of the sweep.
+``EscalationConfig.ready()`` registers this module's hooks: the close guard (``cases.hooks``), the receiver
+that marks responded summonses done when the case closes, and ``summons_escalate_overdue_batch`` as a step
+of the sweep.
 """
 
 from __future__ import annotations
@@ -25,19 +26,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from cases import hooks
 from cases.choices import OPEN_STATUSES, EvidenceStage, RequestStatus
 from cases.models import Case
 from cases.services import case_transition, grant_department
-from cases.signals import events_recorded
+from core.errors import Forbidden, InvalidInput, NotAllowed
 from governance.choices import TimeUnit
 from governance.clock import add_working_time
-from governance.errors import Forbidden, InvalidInput, NotAllowed
 from governance.models import Department, User
 from governance.selectors import calendar_spec
 
@@ -45,7 +43,7 @@ from ..choices import NoticeKind, SummonsStatus
 from ..models import Summons, Supervision, Whistle
 from ..permissions import PREDICATES, decide, state_refusal
 from ..selectors import WAITING, overdue_summons_q, summons_get_for
-from . import notices, sweep
+from . import notices
 
 S = SummonsStatus
 MAX_REPORT_IN_MINUTES = 7 * 24 * 60
@@ -630,7 +628,6 @@ def summons_close_guard(*, case, action: str, actor, data: dict) -> str | None:
     return None
 
 
-@receiver(events_recorded, dispatch_uid="escalation.whistles.finish_summonses_on_close")
 def finish_summonses_on_close(sender, events, actor=None, batch=False, **kwargs) -> None:
     """When a case closes, its responded summonses are done (same transaction as the close event)."""
     closing = [(ev.case_id, ev.at) for ev in events if ev.action in CLOSING_ACTIONS]
@@ -638,10 +635,10 @@ def finish_summonses_on_close(sender, events, actor=None, batch=False, **kwargs)
         Summons.objects.filter(case_id=case_id, status=S.RESPONDED).update(status=S.DONE, done_at=at)
 
 
-@receiver(events_recorded, dispatch_uid="escalation.whistles.reopen_summonses")
 def reopen_summonses(sender, events, actor=None, batch=False, **kwargs) -> None:
     """重办: the summonses the closing finished are open again (reported in, owing a new response), each with a
-    response time restarted from its whistle's limit — the departments that answered the round answer again."""
+    response time restarted from its whistle's limit — the departments that answered the round answer again.
+    Connected to ``cases.signals.events_recorded`` in ``EscalationConfig.ready``."""
     cal = None
     for ev in events:
         if ev.action != "reopen":
@@ -652,9 +649,3 @@ def reopen_summonses(sender, events, actor=None, batch=False, **kwargs) -> None:
             summons.status, summons.done_at, summons.overdue_at = S.REPORTED_IN, None, None
             summons.respond_due_at = add_working_time(ev.at, w.response_limit, w.response_unit, cal)
             summons.save(update_fields=["status", "done_at", "overdue_at", "respond_due_at"])
-
-
-hooks.register_guard(summons_close_guard)
-
-
-sweep.register_sweep_step(summons_escalate_overdue_batch)

@@ -1,8 +1,8 @@
 """The triage dashboard (指挥台) of community / street / district centre staff, its live fragments, bulk actions
 and exports (the assessment page and its charts live in ``assessment``).
 
-Thin: ``escalation.dashboard`` reads (all scoped by ``case_queryset_for``), ``cases.services.case_transition``
-writes (through ``dashboard.bulk_apply``), ``escalation.grid_map`` draws the map.
+Thin: ``escalation.selectors.triage`` reads (all scoped by ``case_queryset_for``), ``cases.services.case_transition``
+writes (through ``services.bulk.bulk_apply``), ``escalation.grid_map`` draws the map.
 
 htmx: the counters and the whistles poll their fragment every 15 s; the queue polls too, unless a case is
 ticked for a bulk action (the trigger's filter keeps the selection). The filter form, sorting and paging
@@ -23,12 +23,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cases import exports
+from cases.contact_log import log_unmasked_contact_rows
 from cases.selectors import case_queryset_for
 from core import durations
-from governance.errors import InvalidInput
+from core.errors import InvalidInput
+from core.roles import is_admin_or_centre_staff
 
-from .. import dashboard as D
+from .. import filters as queue_filters
 from .. import grid_map
+from ..selectors import triage
+from ..services import bulk
 
 PAGING = ("after", "before", "page", "pn")
 POLL_SECONDS = 15
@@ -60,15 +64,15 @@ def _with(params: QueryDict, **extra) -> str:
 
 
 def _queue_context(request: HttpRequest, now) -> dict:
-    params = D.clean_params(request.GET)
+    params = triage.clean_params(request.GET)
     error = None
     try:
-        fs, page = D.queue(request.user, params, now=now)
+        fs, page = triage.queue(request.user, params, now=now)
     except InvalidInput as exc:
         error = exc.message
-        fs, page = D.queue(request.user, _filters_only(params), now=now)
+        fs, page = triage.queue(request.user, _filters_only(params), now=now)
     filters = _filters_only(params)
-    sort_links = [(key, label, _with(filters, sort=key)) for key, label in D.SORTS.items()]
+    sort_links = [(key, label, _with(filters, sort=key)) for key, label in queue_filters.SORTS.items()]
     return {
         "fs": fs,
         "page": page,
@@ -85,20 +89,20 @@ def _queue_context(request: HttpRequest, now) -> dict:
 
 def _bulk_context(user) -> dict:
     return {
-        "bulk_actions": D.BULK_ACTIONS,
-        "dispatch_targets": D.DISPATCH_TARGETS,
-        "departments": D.department_choices(user),
+        "bulk_actions": bulk.BULK_ACTIONS,
+        "dispatch_targets": bulk.DISPATCH_TARGETS,
+        "departments": triage.department_choices(user),
     }
 
 
 def _counter_context(user, params: QueryDict, now) -> dict:
-    values = D.counters(user, now=now)
+    values = triage.counters(user, now=now)
     active = params.get("view") or ""
     return {
         "counters_qs": urlencode({"view": active}) if active else "",
         "counters": [
             {"key": v.key, "label": v.label, "css": v.css, "value": values[v.key], "active": v.key == active}
-            for v in D.COUNTERS
+            for v in queue_filters.COUNTERS
         ],
         "poll_seconds": POLL_SECONDS,
         "counted_at": now,
@@ -106,8 +110,8 @@ def _counter_context(user, params: QueryDict, now) -> dict:
 
 
 def _map_context(user, params: QueryDict, now) -> dict:
-    cells = D.grid_map(user, now=now)
-    filters = _filters_only(D.clean_params(params))
+    cells = triage.grid_map(user, now=now)
+    filters = _filters_only(triage.clean_params(params))
     try:
         selected = int(params.get("grid") or 0) or None
     except ValueError:
@@ -138,7 +142,7 @@ def countdown_text(seconds: float) -> str:
 
 
 def _whistle_context(user, now) -> dict:
-    rows, total = D.whistles_in_flight(user, now=now)
+    rows, total = triage.whistles_in_flight(user, now=now)
     for row in rows:
         row.text = countdown_text(row.clock.seconds_left)
     return {"whistles": rows, "whistles_total": total, "now": now, "poll_seconds": POLL_SECONDS}
@@ -149,7 +153,7 @@ def _whistle_context(user, now) -> dict:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The page; with ``HX-Target: queue`` only the queue fragment (filter, sort, page changes)."""
     user = request.user
-    if not D.is_centre_user(user):
+    if not is_admin_or_centre_staff(user):
         return _forbidden(request)
     now = timezone.now()
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "queue":
@@ -162,8 +166,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         **_bulk_context(user),
         **_map_context(user, request.GET, now),
         **_whistle_context(user, now),
-        "choices": D.filter_choices(user),
-        "view_choices": D.VIEW_CHOICES,
+        "choices": triage.filter_choices(user),
+        "view_choices": queue_filters.VIEW_CHOICES,
         "scope_name": user.region.name if user.region_id else _("全部辖区"),
     }
     return render(request, "escalation/dashboard.html", context)
@@ -172,7 +176,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def dashboard_counters(request: HttpRequest) -> HttpResponse:
-    if not D.is_centre_user(request.user):
+    if not is_admin_or_centre_staff(request.user):
         return _forbidden(request)
     return render(
         request, "escalation/dashboard_counters.html", _counter_context(request.user, request.GET, timezone.now())
@@ -182,7 +186,7 @@ def dashboard_counters(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def dashboard_whistles(request: HttpRequest) -> HttpResponse:
-    if not D.is_centre_user(request.user):
+    if not is_admin_or_centre_staff(request.user):
         return _forbidden(request)
     return render(request, "escalation/dashboard_whistles.html", _whistle_context(request.user, timezone.now()))
 
@@ -190,7 +194,7 @@ def dashboard_whistles(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def dashboard_map(request: HttpRequest) -> HttpResponse:
-    if not D.is_centre_user(request.user):
+    if not is_admin_or_centre_staff(request.user):
         return _forbidden(request)
     return render(request, "escalation/dashboard_map.html", _map_context(request.user, request.GET, timezone.now()))
 
@@ -201,7 +205,7 @@ def dashboard_bulk(request: HttpRequest) -> HttpResponse:
     """Bulk accept / dispatch of the ticked cases: each case in its own transaction; the answer lists every
     success and every refusal with its reason. htmx gets the refreshed queue; a plain form post is redirected."""
     user = request.user
-    if not D.is_centre_user(user):
+    if not is_admin_or_centre_staff(user):
         return _forbidden(request)
     back = request.POST.get("back", "")
     try:
@@ -211,7 +215,7 @@ def dashboard_bulk(request: HttpRequest) -> HttpResponse:
         ids, departments = [], []
     result, error = None, None
     try:
-        result = D.bulk_apply(
+        result = bulk.bulk_apply(
             actor=user,
             case_ids=ids,
             action=request.POST.get("action", ""),
@@ -246,7 +250,7 @@ def dashboard_bulk(request: HttpRequest) -> HttpResponse:
                 request,
                 _("%(action)s成功 %(n)s 件：%(numbers)s")
                 % {
-                    "action": D.BULK_ACTIONS[result.action],
+                    "action": bulk.BULK_ACTIONS[result.action],
                     "n": len(result.succeeded),
                     "numbers": "、".join(o.number for o in result.succeeded),
                 },
@@ -262,13 +266,23 @@ def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The queue with its current filters and sort (all pages) as CSV (streamed) or XLSX."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    if not D.is_centre_user(request.user):
+    if not is_admin_or_centre_staff(request.user):
         return _forbidden(request)
     now = timezone.now()
-    fs = D.QueueFilter(_filters_only(D.clean_params(request.GET)), queryset=case_queryset_for(request.user), now=now)
-    sort = request.GET.get("sort") or D.DEFAULT_SORT
-    sort = sort if sort in D.SORTS else D.DEFAULT_SORT
-    qs = fs.qs.order_by(*D.ordering(sort))
+    fs = queue_filters.QueueFilter(
+        _filters_only(triage.clean_params(request.GET)), queryset=case_queryset_for(request.user), now=now
+    )
+    sort = request.GET.get("sort") or queue_filters.DEFAULT_SORT
+    sort = sort if sort in queue_filters.SORTS else queue_filters.DEFAULT_SORT
+    qs = fs.qs.order_by(*queue_filters.ordering(sort))
+    # Contacts are masked unless ?contacts=full, which needs the export permission and is access-logged.
+    unmasked = request.GET.get("contacts") == "full"
+    if unmasked:
+        if not exports.export_contacts_allowed(request.user):
+            message = _("导出群众联系方式明文需要“可导出群众联系方式明文”权限，请联系管理员")
+            return render(request, "forbidden.html", {"message": message}, status=403)
+        rows = qs.exclude(citizen_name="", citizen_phone="").order_by().values_list("pk", "street_id")
+        log_unmasked_contact_rows(user=request.user, rows=rows.iterator(), channel="export", path=request.path)
     if fmt == "csv":
-        return exports.cases_csv(qs, filename=f"queue-{exports.stamp()}.csv")
-    return exports.cases_xlsx(qs, filename=f"queue-{exports.stamp()}.xlsx")
+        return exports.cases_csv(qs, filename=f"queue-{exports.stamp()}.csv", unmasked=unmasked)
+    return exports.cases_xlsx(qs, filename=f"queue-{exports.stamp()}.xlsx", unmasked=unmasked)

@@ -21,7 +21,7 @@ from cases import permissions as case_permissions
 from cases import transitions
 from cases.models import Case, CaseEvent
 from cases.selectors import case_get_for
-from governance.errors import DomainError, NotFound
+from core.errors import Forbidden, NotAllowed, Refusal
 
 from ..forms import ACTION_FORMS, WhistleForm
 from ..permissions import SUMMONS_FLOW, available_actions
@@ -109,17 +109,10 @@ def _summons_page(
     return render(request, "escalation/summons_detail.html", context, status=status)
 
 
-def _get_summons(user, pk: int):
-    try:
-        return summons_get_for(user, pk)
-    except NotFound:
-        raise Http404 from None
-
-
 @login_required
 @require_GET
 def summons_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _summons_page(request, _get_summons(request.user, pk))
+    return _summons_page(request, summons_get_for(request.user, pk))
 
 
 def _run(action: str, *, summons_id: int, actor, form: forms.Form):
@@ -153,7 +146,7 @@ def _next_url(request: HttpRequest, default: str) -> str:
 def summons_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Run one summons action; back to where it was pressed (inbox or summons page) with a message. When
     refused, the summons page shows the reason and the form as filled in."""
-    summons = _get_summons(request.user, pk)
+    summons = summons_get_for(request.user, pk)
     if action not in SUMMONS_FLOW:
         raise Http404
     label = SUMMONS_FLOW[action].label
@@ -163,14 +156,12 @@ def summons_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return _summons_page(request, summons, bound=form, bound_action=action, status=400)
     try:
         _run(action, summons_id=summons.pk, actor=request.user, form=form)
-    except NotFound:
-        raise Http404 from None
-    except DomainError as exc:
+    except Refusal as exc:
         if exc.code.startswith("file_") and "files" in form.fields:
             form.add_error("files", exc.message)
         messages.error(request, exc.message)
         return _summons_page(
-            request, _get_summons(request.user, pk), bound=form, bound_action=action, status=exc.status_code
+            request, summons_get_for(request.user, pk), bound=form, bound_action=action, status=exc.status_code
         )
     messages.success(
         request,
@@ -183,17 +174,15 @@ def summons_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 # --- 吹哨 from the case page ---------------------------------------------------------------------------------
 
 
-def _whistle_refusal(user, case: Case) -> DomainError | None:
+def _whistle_refusal(user, case: Case) -> Refusal | None:
     t = transitions.get("whistle")
     if not t.allowed_from(case.status):
-        return DomainError(
+        return NotAllowed(
             _("事件当前状态为“%(status)s”，不能吹哨") % {"status": case.get_status_display()}, code="state"
         )
     decision = case_permissions.decide(user, case, "whistle")
     if not decision:
-        err = DomainError(decision.reason, code="permission")
-        err.status_code = 403
-        return err
+        return Forbidden(decision.reason, code="permission")
     return None
 
 
@@ -201,10 +190,7 @@ def _whistle_refusal(user, case: Case) -> DomainError | None:
 @require_http_methods(["GET", "POST"])
 def whistle_form(request: HttpRequest, pk: int) -> HttpResponse:
     """吹哨: street or community centre staff summon departments to the case (GET the form, POST to whistle)."""
-    try:
-        case = case_get_for(request.user, pk)
-    except NotFound:
-        raise Http404 from None
+    case = case_get_for(request.user, pk)
     refusal = _whistle_refusal(request.user, case)
     form = WhistleForm(request.POST or None)
     status = 200
@@ -214,9 +200,7 @@ def whistle_form(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 whistle = whistles.whistle_blow(case_id=case.pk, actor=request.user, **form.service_kwargs())
-            except NotFound:
-                raise Http404 from None
-            except DomainError as exc:
+            except Refusal as exc:
                 messages.error(request, exc.message)
                 status = exc.status_code
             else:

@@ -8,13 +8,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-
-from governance.errors import NotFound
 
 from ..services.notices import notice_mark_all_read, notice_mark_read, notices_for, unread_notice_count
 
@@ -36,10 +34,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notice_read(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one notice read; with ``open`` go on to what it is about (a local URL only)."""
-    try:
-        notice = notice_mark_read(user=request.user, notice_id=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+    notice = notice_mark_read(user=request.user, notice_id=pk)
     if request.headers.get("HX-Request"):
         return render(request, "escalation/notices_row.html", {"n": notice})
     if request.POST.get("open") and notice.url and url_has_allowed_host_and_scheme(notice.url, allowed_hosts=None):

@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from governance.errors import DomainError
+from core.errors import DomainError
 
 from .. import signing
 from ..models import Partner

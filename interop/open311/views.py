@@ -36,7 +36,7 @@ from rest_framework.views import APIView, set_rollback
 from cases import services
 from cases.choices import Channel
 from cases.throttles import CitizenReportThrottle
-from governance.errors import DomainError
+from core.errors import DomainError
 
 from . import selectors
 from .renderers import Open311JSONRenderer, Open311XMLRenderer, SuffixNegotiation

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from cases.choices import RatingResult
 from cases.services import case_transition
-from governance.errors import InvalidInput, NotAllowed, NotFound
+from core.errors import InvalidInput, NotAllowed, NotFound
 
 from ..choices import Decision, OrderRequestKind, RequestState
 from ..models import InboundDecision, Order, OrderRequest, Partner

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from cases.choices import Channel
 from cases.choices import Status as CaseStatus
 from cases.services import case_file, case_transition
+from core.errors import Forbidden, InvalidInput, NotAllowed, NotFound
 from governance.choices import Level, Role
-from governance.errors import Forbidden, InvalidInput, NotAllowed, NotFound
 from governance.models import User
 from grids.selectors import locate_grid
 

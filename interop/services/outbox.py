@@ -39,7 +39,7 @@ from django.db import connection, transaction
 from django.db.models import F, Min
 from django.utils import timezone
 
-from cases.models import CaseEvent, Evidence
+from cases.models import Case, CaseEvent, Evidence
 from cases.selectors import evidence_public_url
 
 from .. import signing
@@ -84,11 +84,10 @@ def hotline_message_type(event: CaseEvent) -> str | None:
     return HOTLINE_MESSAGES.get(event.action)
 
 
-def _hotline_data(kind: str, event: CaseEvent, evidence: list[str]) -> dict[str, Any]:
-    case = event.case
+def _hotline_data(kind: str, event: CaseEvent, case: dict[str, Any], evidence: list[str]) -> dict[str, Any]:
     record = event.data or {}
     if kind == "signed":
-        return {"signed_at": _iso(event.at), "due_at": _iso(case.due_at)}
+        return {"signed_at": _iso(event.at), "due_at": _iso(case["due_at"])}
     if kind == "return_requested":
         return {"reason_code": record.get("reason_code"), "text": record.get("text", "")}
     if kind == "extension_requested":
@@ -102,8 +101,24 @@ def _hotline_data(kind: str, event: CaseEvent, evidence: list[str]) -> dict[str,
     return {"note": event.note} if event.public else {}
 
 
+#: The case columns a message shows (read in one query for a batch of events).
+CASE_FIELDS = ("id", "number", "status", "level", "channel", "category__code", "street_id", "due_at")
+
+
+def _cases(case_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    ids = list(set(case_ids))
+    if not ids:
+        return {}
+    return {c["id"]: c for c in Case.objects.filter(pk__any_of=ids).values(*CASE_FIELDS)}
+
+
 def messages_for_events(*, events: Sequence[CaseEvent]) -> int:
-    """Write the outbox rows the events call for (inside the caller's transaction); returns how many."""
+    """Write the outbox rows the events call for (inside the caller's transaction); returns how many.
+
+    Set-wise whatever the batch (the sweep announces thousands of events, without their cases loaded): one
+    query for the orders among the events' cases (only hotline cases have one), one for the active
+    subscriptions, one for the cases' columns when a message is due — never a query per event.
+    """
     if not events:
         return 0
     rows: list[OutboundMessage] = []
@@ -124,23 +139,24 @@ def _evidence_urls(events: Iterable[CaseEvent]) -> dict[int, list[str]]:
 
 
 def _hotline_messages(events: Sequence[CaseEvent]) -> list[OutboundMessage]:
-    wanted = [(e, t) for e in events if e.case.channel == "hotline" and (t := hotline_message_type(e))]
-    if not wanted:
+    typed = [(e, t) for e in events if (t := hotline_message_type(e))]
+    if not typed:
         return []
     orders = {
         o.case_id: o
         for o in Order.objects.select_for_update(of=("self",))
         .select_related("partner")
-        .filter(case_id__in={e.case_id for e, _t in wanted}, partner__active=True)
+        .filter(case__any_of=list({e.case_id for e, _t in typed}), partner__active=True)
         .exclude(partner__callback_url="")
     }
-    wanted = [(e, t) for e, t in wanted if e.case_id in orders and e.actor_id != orders[e.case_id].partner.user_id]
+    wanted = [(e, t) for e, t in typed if e.case_id in orders and e.actor_id != orders[e.case_id].partner.user_id]
     if not wanted:
         return []
+    cases = _cases(e.case_id for e, _t in wanted)
     evidence = _evidence_urls(e for e, t in wanted if t == "resolved")
     rows = []
     for event, kind in wanted:
-        order = orders[event.case_id]
+        order, case = orders[event.case_id], cases[event.case_id]
         sequence = order.next_sequence
         order.next_sequence += 1
         message = OutboundMessage(partner=order.partner, order=order, sequence=sequence, event_type=kind)
@@ -149,16 +165,15 @@ def _hotline_messages(events: Sequence[CaseEvent]) -> list[OutboundMessage]:
             "type": kind,
             "order_id": order.order_id,
             "sequence": sequence,
-            "case_number": event.case.number,
-            "status": event.case.status,
+            "case_number": case["number"],
+            "status": event.to_status or case["status"],
             "occurred_at": _iso(event.at),
-            "data": _hotline_data(kind, event, evidence.get(event.pk, [])),
+            "data": _hotline_data(kind, event, case, evidence.get(event.pk, [])),
         }
         message.body = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
         message.created_at = event.at
         rows.append(message)
-    for order in {o.pk: o for o in orders.values()}.values():
-        Order.objects.filter(pk=order.pk).update(next_sequence=order.next_sequence)
+    Order.objects.bulk_update(list(orders.values()), ["next_sequence"], batch_size=2000)
     return rows
 
 
@@ -166,26 +181,28 @@ def _webhook_messages(events: Sequence[CaseEvent]) -> list[OutboundMessage]:
     subscriptions = list(Subscription.objects.filter(active=True))
     if not subscriptions:
         return []
+    wanted = [(e, event_type_of(e)) for e in events]
+    wanted = [(e, kind, subs) for e, kind in wanted if (subs := [s for s in subscriptions if s.wants(kind)])]
+    if not wanted:
+        return []
+    cases = _cases(e.case_id for e, _k, _s in wanted)
     rows = []
-    for event in events:
-        kind = event_type_of(event)
-        for sub in subscriptions:
-            if not sub.wants(kind):
-                continue
+    for event, kind, subs in wanted:
+        case = cases[event.case_id]
+        for sub in subs:
             message = OutboundMessage(subscription=sub, event_type=kind)
-            case = event.case
             body = {
                 "message_id": str(message.idempotency_key),
                 "type": kind,
                 "occurred_at": _iso(event.at),
                 "case": {
-                    "number": case.number,
-                    "status": case.status,
-                    "level": case.level,
-                    "channel": case.channel,
-                    "category": case.category.code if case.category_id else None,
-                    "street": case.street_id,
-                    "due_at": _iso(case.due_at),
+                    "number": case["number"],
+                    "status": event.to_status or case["status"],
+                    "level": event.to_level or case["level"],
+                    "channel": case["channel"],
+                    "category": case["category__code"],
+                    "street": case["street_id"],
+                    "due_at": _iso(case["due_at"]),
                 },
                 "event": {
                     "action": event.action,

@@ -8,8 +8,8 @@ import io
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.errors import InvalidInput
 from governance.choices import Role
-from governance.errors import InvalidInput
 from governance.models import Category, User
 
 from ..models import CategoryMapping, Partner

@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from governance.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
 
 from .. import selectors, services
 from ..models import Dispute

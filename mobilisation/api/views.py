@@ -18,7 +18,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from governance.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
 
 from .. import selectors, services
 from ..choices import TopicSource

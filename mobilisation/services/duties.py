@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.errors import Forbidden, InvalidInput, NotAllowed, NotFound
+from core.errors import Forbidden, InvalidInput, NotAllowed, NotFound
 from governance.models import Region, User
 
 from ..choices import RATING_SCORE, AppraisalStatus, Rating, UnitKind

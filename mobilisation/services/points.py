@@ -16,7 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.errors import Forbidden, InvalidInput
+from core.errors import Forbidden, InvalidInput
 from governance.models import Region, User
 
 from ..choices import PointsSource, TaskType

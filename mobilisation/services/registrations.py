@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.errors import Forbidden, InvalidInput, NotAllowed
+from core.errors import Forbidden, InvalidInput, NotAllowed
 from governance.models import Region, User
 
 from ..choices import (
@@ -128,7 +128,7 @@ def registration_withdraw(*, actor: User, registration_id: int, now: datetime | 
         .first()
     )
     if reg is None or not (reg.member_id == actor.pk or manages_community(actor, reg.community)):
-        from governance.errors import NotFound
+        from core.errors import NotFound
 
         raise NotFound(_("记录不存在"))
     if reg.status not in ACTIVE_REGISTRATION:

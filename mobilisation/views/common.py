@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 
-from governance.errors import DomainError, NotFound
+from core.errors import DomainError, NotFound
 
 from ..selectors import is_admin, staff_level
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from governance.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
 from governance.models import User
 
 from .. import forms, selectors, services

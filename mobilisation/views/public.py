@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from governance.errors import DomainError, NotFound
+from core.errors import DomainError, NotFound
 from governance.models import Region
 
 from .. import forms, selectors, services

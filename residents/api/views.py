@@ -15,7 +15,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from governance.errors import NotFound
+from core.errors import NotFound
 from governance.models import Category
 from grids.models import Grid
 

@@ -49,8 +49,8 @@ from assessment.selectors import (
 from cases.models import CaseDispatch, Rating
 from cases.selectors import scope_for
 from cases.services import case_transition
+from core.errors import InvalidInput
 from escalation.services.whistles import summons_report_in, summons_respond, whistle_blow
-from governance.errors import InvalidInput
 from tests.cases.helpers import at, file_case, photo
 
 WEEK = Period(date(2026, 11, 16), date(2026, 11, 22))

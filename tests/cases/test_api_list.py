@@ -231,7 +231,7 @@ def test_ordering_and_pagination(api, world):
 #: Queries for one page — capped count, rows, the page's categories, grids, places (regions) and evidence counts:
 #: 6 — plus the persona's own scope lookup where it needs one.
 LIST_QUERIES = {
-    "street_officer": 7,  # … + the officer's region (for the contact rule)
+    "street_officer": 8,  # … + the officer's region (for the contact rule) + one access-log insert (unmasked contacts)
     "grid_worker": 6,  # (the staffed grids are a subquery of the same statement)
     "liaison": 7,  # … + the liaison's department (for the grant subquery)
 }
@@ -275,7 +275,7 @@ def test_list_rows_built_directly_equal_the_generic_serializer(api, world, rf):
     from rest_framework import serializers as drf
 
     from cases.api.serializers import CaseListSerializer
-    from cases.api.views import attach_list_rows, case_list_queryset
+    from cases.selectors import attach_list_rows, case_list_queryset
 
     _populate(world, 12)
     for persona in LIST_QUERIES:

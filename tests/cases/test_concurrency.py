@@ -15,7 +15,7 @@ from django.db import connection, connections, transaction
 
 from cases.models import Case, CaseDispatch, CaseEvent
 from cases.services import case_transition
-from governance.errors import NotAllowed
+from core.errors import NotAllowed
 from governance.models import User
 
 from .setups import SETUPS, home

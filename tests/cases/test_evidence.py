@@ -14,7 +14,7 @@ from PIL import Image
 from cases.evidence import check_file, sniff
 from cases.models import Case, CaseEvent, Evidence
 from cases.services import case_transition
-from governance.errors import InvalidInput
+from core.errors import InvalidInput
 
 from .helpers import file_case, photo
 from .setups import SETUPS, home

@@ -12,8 +12,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cases.api.serializers import CaseDetailSerializer
-from cases.api.views import case_detail_for
 from cases.models import Case, CaseNumberSequence
+from cases.selectors import case_detail_for
 from escalation.services.notices import NOTIFYING_ACTIONS
 from governance.models import User
 

@@ -5,7 +5,7 @@ import pytest
 from cases.choices import Status
 from cases.models import CaseEvent
 from cases.services import case_escalate_overdue_batch, case_transition
-from governance.errors import Forbidden, NotAllowed, NotFound
+from core.errors import Forbidden, NotAllowed, NotFound
 
 from .helpers import at, file_case, photo
 

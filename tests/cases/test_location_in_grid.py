@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from cases.models import Case
 from cases.services import case_file
-from governance.errors import InvalidInput
+from core.errors import InvalidInput
 
 # grid A (雄关一网格) is the 0.01° square from (98.29, 39.77); grid B is east of it (tests/factories/world.py).
 INSIDE_A = (39.775, 98.295)

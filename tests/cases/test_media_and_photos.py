@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from cases.evidence import check_file
 from cases.models import Evidence
-from governance.errors import InvalidInput
+from core.errors import InvalidInput
 
 from .helpers import file_case
 from .setups import far

@@ -17,7 +17,7 @@ from cases.selectors import allowed_actions, scope_for
 from cases.services import case_file, case_rate_by_citizen, case_transition
 from governance.choices import Level, TimeUnit
 from governance.clock import add_working_time
-from governance.errors import Forbidden, NotAllowed
+from core.errors import Forbidden, NotAllowed
 from governance.models import Category, JurisdictionRule
 from governance.selectors import calendar_spec
 

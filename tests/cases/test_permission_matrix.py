@@ -30,7 +30,7 @@ from rest_framework.test import APIClient
 
 from cases.models import Case
 from cases.services import case_transition
-from governance.errors import DomainError
+from core.errors import DomainError
 
 from .helpers import file_case
 from .setups import DEPARTMENT_SEES, PLACES, SETUPS, Place

@@ -12,7 +12,7 @@ from cases import transitions
 from cases.choices import Status
 from cases.models import Case, CaseDispatch, CaseEvent, ExtensionRequest, Rating
 from cases.services import case_transition
-from governance.errors import Forbidden, InvalidInput, NotAllowed
+from core.errors import Forbidden, InvalidInput, NotAllowed
 
 from .helpers import file_case
 from .setups import BY_STATUS, SETUPS, home

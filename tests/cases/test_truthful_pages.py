@@ -213,7 +213,7 @@ def test_notices_read_in_the_readers_language(world, web):
 
 def test_one_countdown_wording_everywhere():
     from core.durations import countdown_text as core_text
-    from escalation.dashboard import left_text
+    from escalation.display import left_text
     from escalation.selectors import duration_text
     from escalation.views.dashboard import countdown_text as ticker_text
 
@@ -236,7 +236,7 @@ def test_a_pending_summons_extension_can_be_decided_after_the_department_respond
 def test_a_summons_extension_after_its_deadline_is_refused(world):
     import pytest
 
-    from governance.errors import NotAllowed
+    from core.errors import NotAllowed
 
     _case, _whistle, by = whistled_case(world)
     s = by["cgzf"]

@@ -14,9 +14,10 @@ from django.test.utils import CaptureQueriesContext
 
 from cases.models import Case
 from cases.services import case_transition
-from escalation import dashboard as D
+from core.errors import InvalidInput
+from escalation.selectors import triage
+from escalation.services import bulk
 from escalation.services.whistles import summons_report_in, whistle_blow
-from governance.errors import InvalidInput
 from tests.cases.helpers import at, file_case, photo
 
 NOW = at(2026, 11, 18, 10, 0)  # a Wednesday
@@ -115,7 +116,7 @@ def test_counters_for_the_street_in_one_query(world, street):
     user = world.street_officer
     user.region  # noqa: B018 - the user's region is loaded with the session in a request
     with CaptureQueriesContext(connection) as ctx:
-        values = D.counters(user, now=NOW)
+        values = triage.counters(user, now=NOW)
     assert len(ctx) == 1
     assert "COUNT" in ctx.captured_queries[0]["sql"].upper()
     assert values == {
@@ -131,30 +132,30 @@ def test_counters_for_the_street_in_one_query(world, street):
 
 
 def test_community_officer_counts_only_the_community(world, street):
-    values = D.counters(world.community_officer, now=NOW)
+    values = triage.counters(world.community_officer, now=NOW)
     # community A holds new, accepted, returned, resolved, red, yellow (grid A); not grid B's or the other street's
     assert values["new"] == 3 and values["awaiting_dispatch"] == 2 and values["in_progress"] == 0
     assert values["supervised"] == 0
-    assert D.counters(world.community_b_officer, now=NOW)["supervised"] == 1
-    assert D.counters(world.other_street_officer, now=NOW)["new"] == 1
+    assert triage.counters(world.community_b_officer, now=NOW)["supervised"] == 1
+    assert triage.counters(world.other_street_officer, now=NOW)["new"] == 1
 
 
 def test_district_counts_both_streets(world, street):
-    assert D.counters(world.district_officer, now=NOW)["new"] == 5
+    assert triage.counters(world.district_officer, now=NOW)["new"] == 5
 
 
 # --- the queue --------------------------------------------------------------------------------------------
 
 
 def test_queue_shows_open_cases_in_scope_only(world, street):
-    _fs, page = D.queue(world.street_officer, q(), now=NOW)
+    _fs, page = triage.queue(world.street_officer, q(), now=NOW)
     got = set(numbers(page))
     assert street["closed"].number not in got, "closed cases are not in the queue by default"
     assert street["elsewhere"].number not in got, "the other street's case is out of scope"
     assert len(got) == 8
-    _fs, page = D.queue(world.community_b_officer, q(), now=NOW)
+    _fs, page = triage.queue(world.community_b_officer, q(), now=NOW)
     assert set(numbers(page)) == {street["dispatched"].number, street["supervised"].number}
-    _fs, page = D.queue(world.street_officer, q(view="all"), now=NOW)
+    _fs, page = triage.queue(world.street_officer, q(view="all"), now=NOW)
     assert street["closed"].number in numbers(page)
 
 
@@ -185,21 +186,21 @@ def test_queue_shows_open_cases_in_scope_only(world, street):
     ],
 )
 def test_queue_filters(world, street, params, expected):
-    _fs, page = D.queue(world.street_officer, q(**params), now=NOW)
+    _fs, page = triage.queue(world.street_officer, q(**params), now=NOW)
     assert set(numbers(page)) == {street[k].number for k in expected}
 
 
 def test_queue_filters_by_grid_community_and_active_department(world, street):
-    _fs, page = D.queue(world.street_officer, q(grid=world.grid_b.id), now=NOW)
+    _fs, page = triage.queue(world.street_officer, q(grid=world.grid_b.id), now=NOW)
     assert set(numbers(page)) == {street["dispatched"].number, street["supervised"].number}
-    _fs, page = D.queue(world.street_officer, q(community=world.community_b.id), now=NOW)
+    _fs, page = triage.queue(world.street_officer, q(community=world.community_b.id), now=NOW)
     assert set(numbers(page)) == {street["dispatched"].number, street["supervised"].number}
-    _fs, page = D.queue(world.street_officer, q(department=world.departments["scjg"].id), now=NOW)
+    _fs, page = triage.queue(world.street_officer, q(department=world.departments["scjg"].id), now=NOW)
     assert numbers(page) == [street["dispatched"].number], "a returned dispatch is no longer active"
 
 
 def test_queue_by_text_matches_the_number(world, street):
-    _fs, page = D.queue(world.street_officer, q(q=street["red"].number), now=NOW)
+    _fs, page = triage.queue(world.street_officer, q(q=street["red"].number), now=NOW)
     assert numbers(page) == [street["red"].number]
 
 
@@ -220,19 +221,19 @@ def test_empty_fields_of_the_filter_form_mean_any(world, street, web):
 
 
 def test_bad_filter_values_are_reported_and_ignored(world, street):
-    _fs, page = D.queue(world.street_officer, q(status="bogus"), now=NOW)
+    _fs, page = triage.queue(world.street_officer, q(status="bogus"), now=NOW)
     assert "status" in page.errors
     with pytest.raises(InvalidInput):
-        D.queue(world.street_officer, q(after="garbage"), now=NOW)
+        triage.queue(world.street_officer, q(after="garbage"), now=NOW)
     with pytest.raises(InvalidInput):
-        D.queue(world.street_officer, q(page=D.MAX_OFFSET_PAGE + 1), now=NOW)
+        triage.queue(world.street_officer, q(page=triage.MAX_OFFSET_PAGE + 1), now=NOW)
 
 
 def _walk(user, params: dict, page_size: int) -> list[str]:
     seen, cursor = [], None
     for _i in range(50):
         extra = {"after": cursor} if cursor else {}
-        _fs, page = D.queue(user, q(**params, **extra), now=NOW, page_size=page_size)
+        _fs, page = triage.queue(user, q(**params, **extra), now=NOW, page_size=page_size)
         seen += numbers(page)
         cursor = page.next_cursor
         if not cursor:
@@ -245,19 +246,19 @@ def test_keyset_paging_visits_every_row_once_in_order(world, street, sort):
     ids = Case.objects.filter(street=world.street).values_list("pk", flat=True)
     Case.objects.filter(pk__in=list(ids)[:3]).update(reported_at=NOW - timedelta(days=3))  # ties on the sort value
     Case.objects.filter(pk=street["new"].pk).update(due_at=None)  # a NULL deadline sorts last ascending
-    _fs, whole = D.queue(world.street_officer, q(view="all", sort=sort), now=NOW, page_size=100)
+    _fs, whole = triage.queue(world.street_officer, q(view="all", sort=sort), now=NOW, page_size=100)
     walked = _walk(world.street_officer, {"view": "all", "sort": sort}, page_size=3)
     assert walked == numbers(whole)
     assert len(walked) == len(set(walked)) == 9
 
 
 def test_previous_page_returns_to_the_same_rows(world, street):
-    _fs, p1 = D.queue(world.street_officer, q(), now=NOW, page_size=3)
-    _fs, p2 = D.queue(world.street_officer, q(after=p1.next_cursor, pn=2), now=NOW, page_size=3)
-    _fs, back = D.queue(world.street_officer, q(before=p2.prev_cursor, pn=1), now=NOW, page_size=3)
+    _fs, p1 = triage.queue(world.street_officer, q(), now=NOW, page_size=3)
+    _fs, p2 = triage.queue(world.street_officer, q(after=p1.next_cursor, pn=2), now=NOW, page_size=3)
+    _fs, back = triage.queue(world.street_officer, q(before=p2.prev_cursor, pn=1), now=NOW, page_size=3)
     assert numbers(back) == numbers(p1)
     assert back.prev_cursor is None and p2.page_number == 2
-    _fs, by_offset = D.queue(world.street_officer, q(page=2), now=NOW, page_size=3)
+    _fs, by_offset = triage.queue(world.street_officer, q(page=2), now=NOW, page_size=3)
     assert numbers(by_offset) == numbers(p2)
 
 
@@ -267,7 +268,7 @@ def test_previous_page_returns_to_the_same_rows(world, street):
 def test_bulk_accept_reports_successes_and_refusals_each_in_its_own_transaction(world, street):
     a, b = file_case(world, code="0202", now=NOW), file_case(world, code="0202", now=NOW)
     case_transition(case_id=b.id, action="accept", actor=world.street_officer_2, now=NOW)
-    result = D.bulk_apply(
+    result = bulk.bulk_apply(
         actor=world.street_officer, case_ids=[a.id, b.id, street["elsewhere"].id], action="accept", now=NOW
     )
     by_id = {o.case_id: o for o in result.outcomes}
@@ -286,7 +287,7 @@ def test_bulk_dispatch_to_departments_grid_and_community(world):
     cases = [file_case(world, code="0202", now=NOW) for _ in range(3)]
     for c in cases:
         case_transition(case_id=c.id, action="accept", actor=world.street_officer, now=NOW)
-    result = D.bulk_apply(
+    result = bulk.bulk_apply(
         actor=world.street_officer,
         case_ids=[cases[0].id],
         action="dispatch",
@@ -296,16 +297,16 @@ def test_bulk_dispatch_to_departments_grid_and_community(world):
     )
     assert [o.ok for o in result.outcomes] == [True]
     assert set(cases[0].dispatches.values_list("department__code", flat=True)) == {"cgzf", "zj"}
-    D.bulk_apply(actor=world.street_officer, case_ids=[cases[1].id], action="dispatch", target="grid", now=NOW)
-    D.bulk_apply(actor=world.street_officer, case_ids=[cases[2].id], action="dispatch", target="community", now=NOW)
+    bulk.bulk_apply(actor=world.street_officer, case_ids=[cases[1].id], action="dispatch", target="grid", now=NOW)
+    bulk.bulk_apply(actor=world.street_officer, case_ids=[cases[2].id], action="dispatch", target="community", now=NOW)
     assert cases[1].dispatches.get().grid_id == world.grid_a.id
     assert cases[2].dispatches.get().region_id == world.community.id
     with pytest.raises(InvalidInput):
-        D.bulk_apply(actor=world.street_officer, case_ids=[cases[0].id], action="dispatch", target="departments")
+        bulk.bulk_apply(actor=world.street_officer, case_ids=[cases[0].id], action="dispatch", target="departments")
     with pytest.raises(InvalidInput):
-        D.bulk_apply(actor=world.street_officer, case_ids=[], action="accept")
+        bulk.bulk_apply(actor=world.street_officer, case_ids=[], action="accept")
     with pytest.raises(InvalidInput):
-        D.bulk_apply(actor=world.street_officer, case_ids=[cases[0].id], action="close")
+        bulk.bulk_apply(actor=world.street_officer, case_ids=[cases[0].id], action="close")
 
 
 def test_bulk_post_with_htmx_returns_the_queue_with_the_outcomes(world, street, web):
@@ -386,7 +387,7 @@ def test_htmx_queue_request_gets_the_fragment_only(world, street, web):
 
 
 def test_map_draws_every_grid_in_scope_coloured_by_its_cases(world, street):
-    cells = {c.id: c for c in D.grid_map(world.street_officer, now=NOW)}
+    cells = {c.id: c for c in triage.grid_map(world.street_officer, now=NOW)}
     assert set(cells) == {world.grid_a.id, world.grid_b.id}
     assert cells[world.grid_a.id].overdue == 1  # the red case
     from escalation.grid_map import grid_map_svg
@@ -400,7 +401,7 @@ def test_map_draws_every_grid_in_scope_coloured_by_its_cases(world, street):
         assert len(points) == 5  # the rectangle's ring, closed
         assert grid.name in svg
     # the community officer's map holds only grid A
-    assert [c.id for c in D.grid_map(world.community_officer, now=NOW)] == [world.grid_a.id]
+    assert [c.id for c in triage.grid_map(world.community_officer, now=NOW)] == [world.grid_a.id]
 
 
 def test_map_fill_reflects_overdue_then_open_then_nothing():
@@ -424,12 +425,12 @@ def test_whistles_in_flight_list_waiting_summonses_with_time_left(world, web):
     )
     cg = whistle.summonses.get(department__code="cgzf")
     summons_report_in(summons_id=cg.id, actor=world.liaison, now=NOW + timedelta(minutes=5))
-    rows, total = D.whistles_in_flight(world.street_officer, now=NOW + timedelta(minutes=10))
+    rows, total = triage.whistles_in_flight(world.street_officer, now=NOW + timedelta(minutes=10))
     assert total == 2
     assert [r.summons.department.code for r in rows] == ["zj", "cgzf"], "the report-in clock is the most urgent"
     assert rows[0].clock.kind == "report_in" and rows[0].clock.seconds_left == 20 * 60
     assert rows[1].clock.kind == "respond"
-    assert D.whistles_in_flight(world.other_street_officer, now=NOW)[1] == 0
+    assert triage.whistles_in_flight(world.other_street_officer, now=NOW)[1] == 0
     with time_machine.travel(NOW + timedelta(minutes=10), tick=False):
         html = web("street_officer").get("/dashboard/whistles/").content.decode()
     assert "剩 20 分钟" in html and "住建" in html and "城管执法" in html

@@ -6,6 +6,7 @@ import pytest
 
 from cases.models import CaseEvent
 from cases.services import case_transition
+from core.errors import Forbidden, InvalidInput, NotAllowed, NotFound
 from escalation.choices import NoticeKind, SummonsStatus
 from escalation.models import Notice, Summons, Whistle
 from escalation.permissions import available_actions
@@ -18,7 +19,6 @@ from escalation.services.whistles import (
     summons_return,
     whistle_blow,
 )
-from governance.errors import Forbidden, InvalidInput, NotAllowed, NotFound
 from tests.cases.helpers import at, file_case
 
 from .whistle_helpers import T0, whistled_case

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 
 from cases.services import case_transition
+from core.errors import NotAllowed
 from escalation.choices import NoticeKind, SummonsStatus
 from escalation.models import Notice, Summons, Supervision
 from escalation.services import sweep
@@ -17,7 +18,6 @@ from escalation.services.whistles import (
     summons_respond,
     summons_return,
 )
-from governance.errors import NotAllowed
 from tests.cases.helpers import at
 
 from .whistle_helpers import whistled_case

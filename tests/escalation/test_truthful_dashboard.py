@@ -9,7 +9,7 @@ import re
 
 import time_machine
 
-from escalation import dashboard as D
+from escalation.selectors import triage as D
 
 from .test_dashboard import NOW, q, street  # noqa: F401 (the fixture)
 

@@ -9,9 +9,9 @@ import pytest
 import time_machine
 from django.db import IntegrityError, transaction
 
+from core.errors import InvalidInput, NotAllowed
 from governance.choices import HandlerKind, Level, TimeUnit
 from governance.clock import add_working_time
-from governance.errors import InvalidInput, NotAllowed
 from governance.models import JurisdictionRule
 from governance.selectors import calendar_spec, rule_for
 from governance.services import jurisdiction_rule_create, jurisdiction_rule_revise

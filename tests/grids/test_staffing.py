@@ -8,8 +8,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.errors import NotAllowed
 from governance.choices import Role
-from governance.errors import NotAllowed
 from governance.models import User
 from grids.choices import StaffRole
 from grids.models import GridAssignment

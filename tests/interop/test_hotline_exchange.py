@@ -159,7 +159,7 @@ def test_return_request_approved_by_the_hotline_rejects_the_case_as_the_hotline(
 
 
 def test_return_refused_is_final_and_the_street_cannot_return_again(world, partner, hotline_case):
-    from governance.errors import NotAllowed
+    from core.errors import NotAllowed
 
     pk = Order.objects.get().pk
     order_return_request(order_id=pk, actor=world.street_officer, reason_code="wrong_area", text="不在本街道")
@@ -171,7 +171,7 @@ def test_return_refused_is_final_and_the_street_cannot_return_again(world, partn
 
 
 def test_only_the_partner_streets_staff_may_ask_the_hotline(world, partner, hotline_case):
-    from governance.errors import Forbidden
+    from core.errors import Forbidden
 
     pk = Order.objects.get().pk
     for persona in ("other_street_officer", "community_officer", "grid_worker", "liaison"):
@@ -274,3 +274,32 @@ def test_a_slow_answer_past_the_timeout_is_a_failed_attempt_and_the_repeat_is_dr
     assert message.status == "delivered"
     sim.wait_for_messages(1)
     assert len(sim.messages) == 1  # the slow copy and the retry share one key: kept once
+
+
+def test_a_sweep_batch_writes_its_messages_in_a_constant_number_of_queries(world, partner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.services import case_escalate_overdue_batch
+    from interop.models import Subscription
+
+    Subscription.objects.create(name="hub", url="http://127.0.0.1:1/hook", event_types=["case.escalate"])
+    past = timezone.now() - timedelta(minutes=1)
+
+    def sweep_queries(n: int, start: int) -> int:
+        ids = []
+        for i in range(start, start + n):
+            signed_post(Client(), URL, order(f"SW-{i}"), partner)
+            ids.append(Case.objects.get(hotline_order__order_id=f"SW-{i}").id)
+        Case.objects.filter(pk__in=ids).update(due_at=past)
+        with CaptureQueriesContext(connection) as ctx:
+            case_escalate_overdue_batch(now=timezone.now())
+        return len(ctx)
+
+    one = sweep_queries(1, 0)
+    many = sweep_queries(5, 10)
+    assert many == one
+    escalated = OutboundMessage.objects.filter(event_type="escalated")
+    assert escalated.count() == 6 and OutboundMessage.objects.filter(event_type="case.escalate").count() == 6
+    body = json.loads(escalated.filter(order__order_id="SW-12").get().body)
+    assert body["data"] == {"level": "district"} and body["status"] == "accepted"

@@ -229,7 +229,7 @@ def test_the_mapping_import_is_all_or_nothing(world, partner):
     counts = mappings_import_csv(partner=partner, text="\ufeffcode,category,name\nC-0102,0102,楼道\nC-0101,0202,改\n")
     assert counts == {"created": 1, "updated": 1}
     assert partner.mappings.get(code="C-0101").category.code == "0202"
-    from governance.errors import InvalidInput
+    from core.errors import InvalidInput
 
     with pytest.raises(InvalidInput) as err:
         mappings_import_csv(partner=partner, text="C-0301,0301\nC-0302,9999\nC-0301,0101\n,0101\n")

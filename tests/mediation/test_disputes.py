@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 
 from cases.models import Case
-from governance.errors import Forbidden, InvalidInput, NotAllowed, NotFound
+from core.errors import Forbidden, InvalidInput, NotAllowed, NotFound
 from mediation import services
 from mediation.choices import Status
 from mediation.models import Dispute, DisputeEvent, TrackLimit

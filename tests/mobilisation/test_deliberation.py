@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from cases.models import Case
-from governance.errors import InvalidInput, NotAllowed, NotFound
+from core.errors import InvalidInput, NotAllowed, NotFound
 from mobilisation import services
 from mobilisation.models import FollowUp, ServiceTask
 

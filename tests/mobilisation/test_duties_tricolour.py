@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from governance.errors import Forbidden, InvalidInput, NotAllowed, NotFound
+from core.errors import Forbidden, InvalidInput, NotAllowed, NotFound
 from mobilisation import services
 from mobilisation.choices import UnitKind
 from mobilisation.indicators import score

@@ -125,3 +125,13 @@ def test_points_export_is_csv_of_the_ranking(world, web):
     assert r["Content-Type"].startswith("text/csv")
     lines = r.content.decode("utf-8-sig").splitlines()
     assert lines[1] == "1,党员甲,5,1"
+
+
+def test_pages_come_in_english_when_chosen(world, web):
+    c = web("community_officer")
+    c.post("/i18n/setlang/", {"language": "en", "next": "/party/"})
+    body = c.get("/party/").content.decode()
+    assert "Registrations to confirm" in body and "待确认报到" not in body
+    body = c.get("/mediation/new/").content.decode()
+    assert "Register a dispute" in body and "Type of dispute" in body
+    assert "Small wishes · wish wall" in c.get("/wishes/").content.decode()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from governance.errors import Forbidden, InvalidInput
+from core.errors import Forbidden, InvalidInput
 from mobilisation import services
 from mobilisation.choices import PointsSource, TaskType
 from mobilisation.models import MobilisationEvent, PointsEntry

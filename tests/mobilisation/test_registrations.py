@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from governance.errors import Forbidden, InvalidInput, NotAllowed, NotFound
+from core.errors import Forbidden, InvalidInput, NotAllowed, NotFound
 from governance.models import Region
 from mobilisation import services
 from mobilisation.choices import RegistrationStatus

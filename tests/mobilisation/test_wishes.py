@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
-from governance.errors import Forbidden, InvalidInput, NotAllowed, NotFound
+from core.errors import Forbidden, InvalidInput, NotAllowed, NotFound
 from mobilisation import services
 from mobilisation.choices import WishStatus
 from mobilisation.models import MobilisationEvent, PointsEntry, Wish

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cases.models import Case, CaseEvent
 from cases.services.diary import case_file_from_diary
-from governance.errors import NotAllowed, NotFound
+from core.errors import NotAllowed, NotFound
 from residents.models import DiaryEntry, VisitPlan
 from residents.selectors import diary_entry_for_case
 from residents.services import diary_write
@@ -71,7 +71,7 @@ def test_a_failed_filing_leaves_the_entry_unconverted(world, hood):
     world.categories["0102"].active = False
     world.categories["0102"].save()
     entry = _entry(world, hood, category=None)
-    from governance.errors import InvalidInput
+    from core.errors import InvalidInput
 
     with pytest.raises(InvalidInput):
         case_file_from_diary(actor=world.users["grid_worker"], entry_id=entry.pk, category=world.categories["0102"])

@@ -107,7 +107,7 @@ def test_api_shows_only_masked_numbers(world, hood, api):
 
 
 def test_bad_id_number_is_refused_and_nothing_written(world, hood):
-    from governance.errors import InvalidInput
+    from core.errors import InvalidInput
 
     count = Resident.objects.count()
     bad = id_number(20)[:17] + ("0" if id_number(20)[17] != "0" else "1")
@@ -121,7 +121,7 @@ def test_bad_id_number_is_refused_and_nothing_written(world, hood):
 def test_birth_date_and_sex_follow_the_id_number(world, hood):
     from datetime import date
 
-    from governance.errors import InvalidInput
+    from core.errors import InvalidInput
 
     p = resident_save(actor=world.users["admin"], house=hood.houses["a202"], name="测试新", id_number=id_number(21))
     assert p.birth_date == date(1980, 5, 17) and p.sex == "M"  # sequence 021: odd

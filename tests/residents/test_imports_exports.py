@@ -179,3 +179,20 @@ def test_a_visit_and_a_diary_entry_through_the_api(world, hood, api):
     response = client.post("/api/v1/diary-entries/", {"grid": "XG-01-01", "text": "路灯坏了"}, format="json")
     assert response.status_code == 201
     assert api("outsider").post("/api/v1/visits/", {"plan": plan.pk, "found": "x"}, format="json").status_code == 404
+
+
+def test_the_command_imports_with_progress_and_refuses_a_bad_file(world, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    good = tmp_path / "houses.csv"
+    good.write_text(HOUSES, encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_residents", "houses", str(good), stdout=out)
+    assert "3 / 3 rows" in out.getvalue() and "created 3" in out.getvalue()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HOUSES.replace("6,2,2,3,301", "6,2,2,x,302"), encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_residents", "houses", str(bad), stdout=io.StringIO(), stderr=err)
+    assert "line 4" in err.getvalue()
+    assert House.objects.count() == 3

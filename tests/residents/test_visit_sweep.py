@@ -68,7 +68,7 @@ def test_a_visit_moves_the_plan_on_and_back_to_green(world, hood):
 
 
 def test_a_worker_may_not_visit_for_a_tag_they_may_not_see(world, hood):
-    from governance.errors import NotFound
+    from core.errors import NotFound
 
     with pytest.raises(NotFound):
         visit_record(actor=world.users["part_timer"], plan=_due(hood, "corr"), found="x")

@@ -15,16 +15,17 @@ from django.utils.translation import gettext as _
 
 from cases.choices import OPEN_STATUSES
 from cases.models import CaseDispatch
-from cases.selectors import allowed_actions, case_queryset_for
+from cases.selectors import allowed_actions, case_queryset_for, clock_light
 from core.durations import countdown_text
+from core.errors import NotFound
+from core.roles import is_admin
 from governance.choices import Role, TimeUnit
 from governance.clock import fraction_point
-from governance.errors import NotFound
 from governance.models import Department, User
 from governance.selectors import calendar_spec
 
-from .choices import SummonsStatus
-from .models import Summons, Whistle
+from ..choices import SummonsStatus
+from ..models import Summons, Whistle
 
 S = SummonsStatus
 #: Summonses still waiting for the department (report-in or response).
@@ -50,7 +51,7 @@ def summons_queryset_for(user) -> QuerySet[Summons]:
     qs = _base()
     if user is None or not user.is_authenticated:
         return qs.none()
-    if user.is_superuser or user.role == Role.ADMIN:
+    if is_admin(user):
         return qs
     if user.role == Role.LIAISON:
         return qs.filter(department_id=user.department_id) if user.department_id else qs.none()
@@ -120,7 +121,7 @@ class Countdown:
 
 def _countdown(kind: str, label: str, start: datetime, due: datetime, unit: str, now: datetime, cal) -> Countdown:
     yellow = fraction_point(start, due, settings.YELLOW_THRESHOLD, unit, cal) if due > start else due
-    light = "red" if now >= due else ("yellow" if now >= yellow else "green")
+    light = clock_light(now=now, due_at=due, yellow_at=yellow)
     return Countdown(kind, label, due, yellow, light, int((due - now).total_seconds()))
 
 
@@ -210,7 +211,7 @@ class Inbox:
 
 
 def _rows(user, qs, now, cal) -> list[SummonsRow]:
-    from .permissions import available_actions
+    from ..permissions import available_actions
 
     rows = []
     for s in qs:
@@ -234,7 +235,7 @@ def inbox_for(user, *, now: datetime | None = None, limit: int = 200) -> Inbox:
     scope = summons_queryset_for(user)
     if user.role == Role.LIAISON:
         role = "liaison"
-    elif user.role == Role.CENTRE_STAFF or user.is_superuser or user.role == Role.ADMIN:
+    elif user.role == Role.CENTRE_STAFF or is_admin(user):
         role = "centre"
     else:
         return Inbox("other", [], [], [])

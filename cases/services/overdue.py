@@ -1,4 +1,4 @@
-"""The sweep's batch form of the "escalate" transition: set-wise, exactly once per level."""
+"""Overdue cases climb a level: the sweep's batch form of the "escalate" transition, set-wise, once per level."""
 
 from __future__ import annotations
 
@@ -10,16 +10,17 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.pgarray import pg_array
+from core.places import place_column
 from governance.choices import Level
 from governance.models import Region
-from governance.pgarray import pg_array
 
 from .. import transitions
 from ..choices import CLOCK_STATUSES, HandlerKind
 from ..choices import Status as S
 from ..models import Case, CaseDispatch, CaseEvent
 from ..signals import events_recorded
-from .actions import _holder
+from .actions import holder_record
 from .deadlines import Deadlines, next_level_for
 from .records import SYSTEM
 
@@ -93,7 +94,7 @@ def case_escalate_overdue_batch(*, now: datetime | None = None, batch_size: int 
                         "data": {
                             "overdue_due_at": r["due_at"].isoformat(),
                             "rule": clock.rule_ref(clock.arrival(r["category_id"], nxt)["rule_id"]),
-                            "from_handler": _holder(
+                            "from_handler": holder_record(
                                 r["handler_kind"], r["handler_region_id"], dispatched.get(r["id"], ())
                             ),
                         },
@@ -134,12 +135,11 @@ def _bulk_escalate(moves: list[tuple[dict, str]], clock: Deadlines) -> None:
     groups: dict[tuple[str, int], list[int]] = {}
     for r, nxt in moves:
         groups.setdefault((nxt, r["category_id"]), []).append(r["id"])
-    holder_column = {Level.COMMUNITY: "community_id", Level.STREET: "street_id", Level.DISTRICT: "district_id"}
     for (nxt, category_id), ids in groups.items():
         arrival = clock.arrival(category_id, nxt)
-        if nxt in holder_column:
-            holder = F(holder_column[nxt])
-        else:  # the city: the district's parent region
+        if nxt != Level.CITY:
+            holder = F(place_column(nxt))
+        else:  # the city: the district's parent region (a join, not a column: one subquery)
             holder = Subquery(Region.objects.filter(pk=OuterRef("district_id")).values("parent_id")[:1])
         Case.objects.filter(pk__any_of=ids).update(
             level=nxt,
@@ -179,7 +179,7 @@ def _insert_system_events(rows: list[dict]) -> list[CaseEvent]:
     """Insert a batch of system events (one per case, given as column dicts); returns them saved.
 
     On PostgreSQL one ``INSERT … SELECT FROM unnest(column arrays)`` — the rows travel as a dozen array
-    parameters (``governance.pgarray``) instead of a dozen placeholders per row, several times cheaper for
+    parameters (``core.pgarray``) instead of a dozen placeholders per row, several times cheaper for
     thousands of rows; ``RETURNING id, case_id`` gives each event its id, and the instances are built the
     way the ORM builds fetched rows (``from_db``). Elsewhere ``bulk_create``.
     """
@@ -223,3 +223,10 @@ def _insert_system_events(rows: list[dict]) -> list[CaseEvent]:
         )
         for row in rows
     ]
+
+
+def case_mark_yellow_warned(*, case_ids: list[int]) -> int:
+    """Mark the cases' yellow warning as sent, once: a conditional UPDATE (``… AND warned_yellow = false``), so
+    of two sweeps only the first counts a case. Returns how many were marked. The caller holds the rows' locks
+    (the sweep's yellow batch); ``deadlines`` clears the mark when a clock restarts."""
+    return Case.objects.filter(pk__in=case_ids, warned_yellow=False).update(warned_yellow=True)

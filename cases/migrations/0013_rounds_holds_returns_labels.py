@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0011_case_external_due_at'),
+        ('cases', '0012_case_export_contact_permission'),
         ('governance', '0003_rule_return_window_labels'),
         ('grids', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -53,7 +53,7 @@ def _unreachable_connection():
 
 def test_healthz_is_503_when_the_database_does_not_answer(client, monkeypatch):
     broken = _unreachable_connection()
-    monkeypatch.setattr("governance.views.connection", broken)
+    monkeypatch.setattr("core.views.connection", broken)
 
     response = client.get("/healthz")
 

@@ -1,4 +1,10 @@
-"""Domain errors shared by all apps; the API exception handler maps them to HTTP codes."""
+"""Domain errors shared by all apps, and their HTTP codes.
+
+The API's exception handler (``core.exception_handler``) answers every ``DomainError`` with its
+``status_code``; for the HTML views ``core.middleware.DomainErrorMiddleware`` turns ``NotFound`` into
+Django's 404 page. The other errors are ``Refusal``s: a view catches ``Refusal`` and shows its message
+(a form error, a flash message) — never ``NotFound``, which must stay a plain 404.
+"""
 
 
 class DomainError(Exception):
@@ -12,11 +18,15 @@ class DomainError(Exception):
         self.code = code
 
 
-class InvalidInput(DomainError):
+class Refusal(DomainError):
+    """A refusal with a reason the user may read (bad input, wrong state, not theirs to do) — not "absent"."""
+
+
+class InvalidInput(Refusal):
     status_code = 400
 
 
-class NotAllowed(DomainError):
+class NotAllowed(Refusal):
     """The action is not allowed now (wrong state, already done by someone else, refused by policy): HTTP 409."""
 
     status_code = 409
@@ -28,7 +38,7 @@ class NotFound(DomainError):
     status_code = 404
 
 
-class Forbidden(DomainError):
+class Forbidden(Refusal):
     """The case is visible to the user but this action is not theirs to take: HTTP 403 with the reason."""
 
     status_code = 403

@@ -1,12 +1,13 @@
-"""Web pages of the governance app."""
+"""The project's own pages: the home redirect and /healthz."""
 
 from django.urls import path
 
 from . import views
 
-app_name = "governance"
+app_name = "core"
 urlpatterns: list = [
     path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on every page that names none (the admin's, error pages): the app's icon.
     path("favicon.ico", views.favicon, name="favicon"),
 ]

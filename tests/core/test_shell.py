@@ -14,7 +14,7 @@ from governance.choices import Role
 from governance.models import User
 from tests.factories.world import PASSWORD
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
 
 

@@ -1,4 +1,4 @@
-"""Pages of the governance app, and /healthz."""
+"""The project's own pages: /healthz and the home redirect (each role to its daily page)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,11 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from .roles import ADMIN
 
 
 def _check_database() -> tuple[bool, str]:
@@ -49,12 +52,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 # --- Home: each role lands on its daily page -----------------------------------------------------
 
-# Plain paths: these pages belong to other apps (cases, escalation) and the admin.
-ROLE_HOME_PATHS = {
-    "grid_worker": "/today/",
-    "centre_staff": "/dashboard/",
-    "liaison": "/inbox/",
-    "admin": "/admin/",
+# URL names, not imports: these pages belong to higher apps (cases, escalation) and the admin.
+ROLE_HOME_URL_NAMES = {
+    "grid_worker": "cases:today",
+    "centre_staff": "escalation:dashboard",
+    "liaison": "escalation:inbox",
+    ADMIN: "admin:index",
 }
 
 
@@ -65,10 +68,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if not user.is_authenticated:
         return redirect(settings.LOGIN_URL)
     if user.is_superuser:
-        return redirect(ROLE_HOME_PATHS["admin"])
-    path = ROLE_HOME_PATHS.get(getattr(user, "role", ""))
-    if path:
-        return redirect(path)
+        return redirect(reverse(ROLE_HOME_URL_NAMES[ADMIN]))
+    url_name = ROLE_HOME_URL_NAMES.get(getattr(user, "role", ""))
+    if url_name:
+        return redirect(reverse(url_name))
     return render(request, "home.html")
 
 

@@ -1,0 +1,28 @@
+"""The traffic-light rule (红黄绿灯), once: red past the due time, yellow past the warning point, else green.
+
+``Case.light``, the exports and the escalation clocks (summons report-in and response) all colour a clock
+with ``clock_light``; ``case_light`` adds the case's rule that only a running clock has a colour.
+``selectors.light_filter`` is the same rule as an SQL condition, for lists that filter by light.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from .choices import CLOCK_STATUSES
+
+
+def clock_light(*, now: datetime, due_at: datetime, yellow_at: datetime | None) -> str:
+    """ "red" at or past ``due_at``, "yellow" at or past ``yellow_at``, else "green"."""
+    if now >= due_at:
+        return "red"
+    if yellow_at is not None and now >= yellow_at:
+        return "yellow"
+    return "green"
+
+
+def case_light(*, status: str, due_at: datetime | None, yellow_at: datetime | None, now: datetime) -> str:
+    """A case's light from its stored times; "" when its clock does not run (status or no due time)."""
+    if status not in CLOCK_STATUSES or due_at is None:
+        return ""
+    return clock_light(now=now, due_at=due_at, yellow_at=yellow_at)

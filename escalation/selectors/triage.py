@@ -1,0 +1,303 @@
+"""Reads of the command centre's triage dashboard (指挥台).
+
+Every read starts from ``cases.selectors.case_queryset_for(user)``, so a street officer sees only the
+street, a community officer only the community. Each part is a fixed number of queries whatever the
+number of cases:
+
+- ``counters``: ONE aggregate query (``Count(filter=Q(...))`` per counter) over the open cases in scope;
+- ``queue``: the filtered, sorted page — keyset ("seek") pagination on (sort column, id) (``escalation.paging``),
+  so page 2000 costs what page 1 costs; an offset ``page`` is accepted up to ``MAX_OFFSET_PAGE`` only;
+- ``grid_map``: the grids in scope and one grouped count of their open / overdue cases;
+- ``whistles_in_flight``: summonses not yet reported in or responded to, most urgent first.
+
+The queue's filters live in ``escalation.filters``, the bulk actions in ``escalation.services.bulk``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.choices import OPEN_STATUSES
+from cases.models import Case, CaseDispatch
+from cases.selectors import case_queryset_for, light_filter
+from core.errors import InvalidInput
+from core.roles import is_admin
+from governance.models import Category, Department, Region
+from grids.models import Grid
+
+from ..choices import SummonsStatus
+from ..display import left_text
+from ..filters import COUNTERS, DEFAULT_SORT, SORTS, QueueFilter
+from ..models import Summons
+from ..paging import Cursor, order_by_key, seek_after
+from . import summons_countdowns, summons_queryset_for
+
+OPEN = [s.value for s in OPEN_STATUSES]
+PAGE_SIZE = 50
+MAX_OFFSET_PAGE = 200
+COUNT_CAP = 10_000
+
+
+# --- counters -----------------------------------------------------------------------------------------
+
+
+def counters(user, *, now: datetime | None = None) -> dict[str, int]:
+    """The eight counters in ONE aggregate query over the open cases in the user's scope."""
+    now = now or timezone.now()
+    aggs = {v.key: Count("id", filter=v.q(now)) for v in COUNTERS}
+    return case_queryset_for(user).filter(status__in=OPEN).aggregate(**aggs)
+
+
+# --- the queue ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class QueuePage:
+    rows: list[Case]
+    sort: str
+    page_number: int
+    next_cursor: str | None = None
+    prev_cursor: str | None = None
+    total: int = 0
+    total_capped: bool = False
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _rows_query(qs: QuerySet[Case]) -> QuerySet[Case]:
+    return qs.select_related("category", "grid", "community").prefetch_related(
+        Prefetch(
+            "dispatches",
+            queryset=CaseDispatch.objects.filter(active=True, department__isnull=False).select_related("department"),
+            to_attr="active_dispatches",
+        )
+    )
+
+
+def clean_params(params) -> QueryDict:
+    """The query without empty values: a filter form submits every field, and an empty ``status=`` is not a
+    status (the filter would refuse it) — it means "any"."""
+    out = QueryDict(mutable=True)
+    for key, values in params.lists():
+        kept = [v for v in values if v.strip()]
+        if kept:
+            out.setlist(key, kept)
+    return out
+
+
+def _int_param(params, name: str, default: int) -> int:
+    raw = (params.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise InvalidInput(_("页码必须是正整数"), code="page")
+    return int(raw)
+
+
+def queue(user, params, *, now: datetime | None = None, page_size: int = PAGE_SIZE) -> tuple[QueueFilter, QueuePage]:
+    """Filter the user's cases by ``params`` (a QueryDict) and return one page of the queue.
+
+    Paging, in this order of precedence:
+    1. ``after=<cursor>``: the page after that row (keyset seek on (sort column, id));
+    2. ``before=<cursor>``: the page before that row (the seek run backwards, then flipped);
+    3. ``page=N`` (N ≤ MAX_OFFSET_PAGE): offset jump, for the first pages only;
+    4. nothing: the first page.
+    ``pn`` carries the page number shown. Three queries: the capped count, the page, the prefetch of the
+    page's active department dispatches. Raises InvalidInput for a bad cursor or page.
+    """
+    now = now or timezone.now()
+    params = clean_params(params)
+    fs = QueueFilter(params, queryset=case_queryset_for(user), now=now)
+    qs = fs.qs
+    sort = params.get("sort") or DEFAULT_SORT
+    if sort not in SORTS:
+        sort = DEFAULT_SORT
+    field_name, descending = sort.lstrip("-"), sort.startswith("-")
+    after = Cursor.decode(params.get("after"))
+    before = Cursor.decode(params.get("before"))
+    page = _int_param(params, "page", 1)
+    number = max(_int_param(params, "pn", page), 1)
+    if page > MAX_OFFSET_PAGE and after is None and before is None:
+        raise InvalidInput(
+            _("只能直接跳转到前 %(n)s 页；更后面的请用“下一页”或缩小筛选范围") % {"n": MAX_OFFSET_PAGE}, code="page"
+        )
+    total = qs.order_by()[: COUNT_CAP + 1].count()
+    result = QueuePage(rows=[], sort=sort, page_number=number)
+    result.errors = {k: [str(e) for e in v] for k, v in fs.errors.items()}
+    result.total, result.total_capped = min(total, COUNT_CAP), total > COUNT_CAP
+    rows_qs = _rows_query(qs)
+    if after is not None:
+        rows = list(
+            rows_qs.filter(seek_after(field_name, descending, after)).order_by(*order_by_key(field_name, descending))[
+                : page_size + 1
+            ]
+        )
+        more_after, more_before = len(rows) > page_size, True
+        rows = rows[:page_size]
+    elif before is not None:
+        rows = list(
+            rows_qs.filter(seek_after(field_name, not descending, before)).order_by(
+                *order_by_key(field_name, not descending)
+            )[: page_size + 1]
+        )
+        more_before, more_after = len(rows) > page_size, True
+        rows = list(reversed(rows[:page_size]))
+    else:
+        start = (page - 1) * page_size
+        rows = list(rows_qs.order_by(*order_by_key(field_name, descending))[start : start + page_size + 1])
+        more_after, more_before = len(rows) > page_size, page > 1
+        rows = rows[:page_size]
+    for case in rows:
+        case.ui_light = case.light(now)
+        left = (case.due_at - now).total_seconds() if case.due_at and case.ui_light else None
+        case.ui_left_text = "" if left is None else left_text(left)
+        case.ui_departments = [d.department.name for d in case.active_dispatches]
+    result.rows = rows
+    if rows:
+        result.next_cursor = Cursor(getattr(rows[-1], field_name), rows[-1].pk).encode() if more_after else None
+        result.prev_cursor = Cursor(getattr(rows[0], field_name), rows[0].pk).encode() if more_before else None
+    return fs, result
+
+
+def scope_region_ids(user) -> list[int] | None:
+    """The user's region and every region below it in ONE query (None for admins: everything).
+
+    Kept on the user object, so a request asks the database once however many parts of the page need it.
+    """
+    if is_admin(user) or not user.region_id:
+        return None
+    cached = getattr(user, "_dashboard_region_ids", None)
+    if cached is None:
+        rid = user.region_id
+        cached = list(
+            Region.objects.filter(
+                Q(pk=rid) | Q(parent_id=rid) | Q(parent__parent_id=rid) | Q(parent__parent__parent_id=rid)
+            ).values_list("pk", flat=True)
+        )
+        user._dashboard_region_ids = cached
+    return cached
+
+
+def scope_grids(user) -> list[dict]:
+    """Active grids under the user's region (id, code, name, boundary), one query, kept for the request."""
+    cached = getattr(user, "_dashboard_grids", None)
+    if cached is None:
+        qs = Grid.objects.filter(active=True).order_by("code")
+        ids = scope_region_ids(user)
+        if ids is not None:
+            qs = qs.filter(community_id__in=ids)
+        cached = list(qs.values("id", "code", "name", "boundary", "community__name"))
+        user._dashboard_grids = cached
+    return cached
+
+
+def dispatch_departments(user) -> QuerySet[Department]:
+    """Departments a centre user may dispatch to: active ones in their region, below it, or above it (its
+    parent and grandparent, joined in the same query)."""
+    qs = Department.objects.filter(active=True).order_by("code")
+    ids = scope_region_ids(user)
+    if ids is None:
+        return qs
+    rid = user.region_id
+    return qs.filter(
+        Q(region_id__in=ids) | Q(region__children__id=rid) | Q(region__children__children__id=rid)
+    ).distinct()
+
+
+def department_choices(user) -> list[tuple[int, str]]:
+    """``dispatch_departments`` as (id, name) pairs, one query per request (kept on the user object)."""
+    cached = getattr(user, "_dashboard_departments", None)
+    if cached is None:
+        cached = list(dispatch_departments(user).values_list("id", "name"))
+        user._dashboard_departments = cached
+    return cached
+
+
+# --- the grid map ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class MapCell:
+    id: int
+    code: str
+    name: str
+    boundary: dict | None
+    open: int = 0
+    overdue: int = 0
+    community: str = ""
+
+
+def grid_map(user, *, now: datetime | None = None) -> list[MapCell]:
+    """The grids in scope (as ``grids.selectors.grids_visible_to`` draws it for centre staff: every grid under the
+    user's region) with their open and overdue (red) case counts — two queries."""
+    now = now or timezone.now()
+    cells = [
+        MapCell(g["id"], g["code"], g["name"], g["boundary"], community=g.get("community__name") or "")
+        for g in scope_grids(user)
+    ]
+    counts = {
+        r["grid_id"]: r
+        for r in case_queryset_for(user)
+        .filter(status__in=OPEN, grid__isnull=False)
+        .order_by()
+        .values("grid_id")
+        .annotate(open=Count("id"), overdue=Count("id", filter=light_filter("red", now)))
+    }
+    for cell in cells:
+        if cell.id in counts:
+            cell.open, cell.overdue = counts[cell.id]["open"], counts[cell.id]["overdue"]
+    return cells
+
+
+# --- whistles in flight ----------------------------------------------------------------------------------
+
+
+@dataclass
+class WhistleRow:
+    summons: Summons
+    clock: Any  # the most urgent running Countdown
+    light: str
+
+
+def whistles_in_flight(user, *, now: datetime | None = None, limit: int = 20) -> tuple[list[WhistleRow], int]:
+    """Summonses on cases in scope still waiting for the department (not reported in, or not responded),
+    most urgent clock first; returns (rows, how many there are in all). Two queries."""
+    now = now or timezone.now()
+    waiting = summons_queryset_for(user).filter(status__in=[SummonsStatus.SUMMONED, SummonsStatus.REPORTED_IN])
+    total = waiting.count()
+    rows = []
+    for s in waiting.select_related("whistle", "case", "department").order_by("report_in_due_at", "id")[: limit * 2]:
+        clocks = summons_countdowns(s, now)
+        if not clocks:
+            continue
+        clock = min(clocks, key=lambda c: c.seconds_left)
+        rows.append(WhistleRow(s, clock, clock.light))
+    rows.sort(key=lambda r: r.clock.seconds_left)
+    return rows[:limit], total
+
+
+# --- filter choices ---------------------------------------------------------------------------------------
+
+
+def filter_choices(user) -> dict[str, list]:
+    """Choices for the queue's filter bar, limited to the user's scope (three small queries beyond the cached scope)."""
+    grids = scope_grids(user)[:2000]
+    scope = scope_region_ids(user)
+    communities = Region.objects.filter(level="community").order_by("code")
+    if scope is not None:
+        communities = communities.filter(id__in=scope)
+    categories = list(
+        Category.objects.filter(parent__isnull=False, active=True).order_by("code").values_list("code", "name")
+    )
+    return {
+        "grids": [(g["id"], f"{g['name']}（{g['code']}）") for g in grids],
+        "communities": list(communities.values_list("id", "name")[:2000]),
+        "categories": categories,
+        "departments": department_choices(user),
+    }

@@ -1,0 +1,68 @@
+"""Every residents page opens for the roles that use it, and is 404 for those outside."""
+
+from __future__ import annotations
+
+import pytest
+
+from residents.services import visit_record
+
+
+@pytest.mark.parametrize("persona", ["grid_worker", "street_officer", "admin"])
+def test_every_page_opens(world, hood, web, persona):
+    client = web(persona)
+    visit = visit_record(actor=world.users["admin"], resident=hood.people["corr"], found="在家")
+    plan = hood.tags["corr"].plans.get()
+    for path in [
+        "/residents/",
+        "/residents/?q=测试&tag=youth",
+        f"/residents/people/{hood.people['corr'].pk}/",
+        f"/residents/people/{hood.people['corr'].pk}/edit/",
+        "/residents/people/new/",
+        "/residents/buildings/",
+        f"/residents/buildings/{hood.building_a.pk}/",
+        f"/residents/houses/{hood.houses['a101'].pk}/",
+        "/residents/plans/",
+        "/residents/plans/?light=red",
+        f"/residents/visits/new/?plan={plan.pk}",
+        f"/residents/visits/new/?house={hood.houses['a101'].pk}",
+        "/residents/diary/",
+        "/residents/diary/new/",
+        f"/residents/diary/new/?visit={visit.pk}",
+        "/residents/statistics/",
+        "/residents/import/",
+    ]:
+        assert client.get(path).status_code == 200, (persona, path)
+
+
+def test_liaisons_get_no_grid_pages(world, hood, web):
+    client = web("liaison")
+    for path in ["/residents/diary/new/", "/residents/statistics/", "/residents/import/", "/residents/people/new/",
+                 f"/residents/buildings/{hood.building_a.pk}/"]:  # fmt: skip
+        assert client.get(path).status_code == 404, path
+
+
+def test_register_and_edit_a_person_through_the_page(world, hood, web):
+    from residents.models import Resident
+    from tests.residents.setups import id_number
+
+    client = web("grid_worker")
+    response = client.post(
+        "/residents/people/new/",
+        {"name": "测试新", "house": hood.houses["a202"].pk, "id_number": id_number(50), "phone": "13912345678",
+         "ethnicity": "汉族", "kind": "registered", "relation": "head", "hukou_matches": "on"},
+    )  # fmt: skip
+    person = Resident.objects.get(name="测试新")
+    assert response.status_code == 302 and person.phone_masked == "139****5678" and person.sex == "F"
+    response = client.post(
+        f"/residents/people/{person.pk}/edit/",
+        {"name": "测试新改", "house": hood.houses["a202"].pk, "id_number": "", "phone": "", "ethnicity": "汉族",
+         "kind": "registered", "relation": "head", "sex": "F"},
+    )  # fmt: skip
+    person.refresh_from_db()
+    assert response.status_code == 302 and person.name == "测试新改"
+    assert person.id_number_masked.endswith(id_number(50)[-4:])  # blank on edit keeps the stored number
+    bad = client.post("/residents/people/new/", {"name": "测试坏", "house": hood.houses["a202"].pk,
+                                                   "id_number": "620201198005170001", "ethnicity": "汉族",
+                                                   "kind": "registered", "relation": "head"})  # fmt: skip
+    assert bad.status_code == 200 and "校验位" in bad.content.decode()
+    assert not Resident.objects.filter(name="测试坏").exists()
