@@ -150,12 +150,14 @@ class Row:
 
 def rank_rows(rows: list[Row], scheme: Scheme) -> list[Row]:
     """Compute rates, sort by composite (best first, rows without a composite last) and rank (ties share a rank)."""
+    composite: dict[int, float | None] = {}
     for row in rows:
         row.rates = rates_for(row.counts, scheme)
-    rows.sort(key=lambda r: (r.rates.composite is None, -(r.rates.composite or 0), -r.counts.received, r.label))
+        composite[id(row)] = row.rates.composite
+    rows.sort(key=lambda r: (composite[id(r)] is None, -(composite[id(r)] or 0), -r.counts.received, r.label))
     previous, rank = None, 0
     for i, row in enumerate(rows, start=1):
-        value = row.rates.composite
+        value = composite[id(row)]
         if value is None:
             row.rank = None
             continue
@@ -410,7 +412,8 @@ def summons_department_counts(scope: Scope, period: Period) -> dict[int, Counts]
     )
     for rows in (sent, due, rated):
         for r in rows:
-            out.setdefault(r.pop("department_id"), Counts()).add(r)
+            found: dict[str, Any] = dict(r)
+            out.setdefault(int(found.pop("department_id")), Counts()).add(found)
     return out
 
 
@@ -584,7 +587,7 @@ def daily_status(scope: Scope, period: Period) -> list[dict[str, Any]]:
     Returns one dict per day: ``{"day": date, "waiting": n, "handling": n, "resolved": n, "closed": n,
     "other": n, "total": n}`` — every day present, zeros included.
     """
-    group_of = {s: key for key, _label, statuses in STATUS_GROUPS for s in statuses}
+    group_of: dict[str, str] = {s: key for key, _label, statuses in STATUS_GROUPS for s in statuses}
     tz = timezone.get_current_timezone()
     rows = (
         scope.cases.filter(period.q("reported_at"))

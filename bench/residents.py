@@ -20,7 +20,9 @@ What it does, step by step:
    template): 3 warm-up requests, then ``--requests`` timed ones; p50 / p95 / max in ms, and the SQL query count
    of one more request. "Constant" is shown by pairs: the household map of the 200-house and of the 104-house
    building, the list's first and 20th page, the day page with few and with many due visits.
-3. The sweep: ``--sweep`` hand-added plans due yesterday are inserted; ``visits_sweep`` turns them yellow with
+3. The sweep: every grid gets a full-time worker (so each overdue plan has one reader to tell), a first sweep
+   takes what the generated data already has due; then ``--sweep`` hand-added plans due yesterday are inserted;
+   ``visits_sweep`` turns them yellow with
    their notices (timed, peak Python memory by tracemalloc), next to the raw-SQL reference (one UPDATE of the
    same rows, rolled back) — the figure is the ratio; the same at a fifth of the size shows memory is flat.
    The plans and notices are deleted afterwards, so the script can run again.
@@ -146,11 +148,11 @@ def generate(grids: int) -> None:
                     permit_type, registered_on, permit_expires_on, residence_type, key_attention, native_place,
                     marital_status, political_status, education, occupation, employer, created_at, updated_at)
                 SELECT '基准' || h.id || '-' || m, '', CASE WHEN m %% 2 = 0 THEN 'F' ELSE 'M' END,
-                    DATE '1950-01-01' + ((h.id * 13 + m * 977) %% 20000), '汉族', 'gAAAA-bench',
+                    DATE '1950-01-01' + ((h.id * 13 + m * 977) %% 20000)::int, '汉族', 'gAAAA-bench',
                     md5(h.id || ':' || m), '620201********0000', '', md5('p' || h.id || ':' || m), '139****0000',
                     CASE WHEN h.use = 'rented' THEN 'floating' ELSE 'registered' END, 'living', '', '', h.grid_id,
                     h.id, '', CASE WHEN m = 1 THEN 'head' ELSE 'child' END, true, '', '', NULL,
-                    CASE WHEN h.use = 'rented' THEN CURRENT_DATE + ((h.id %% 400) - 20) END, '', false, '', '', '',
+                    CASE WHEN h.use = 'rented' THEN CURRENT_DATE + ((h.id %% 400) - 20)::int END, '', false, '', '', '',
                     '', '', '', now(), now()
                 FROM residents_house h
                 JOIN grids_grid g ON g.id = h.grid_id AND g.code LIKE 'RB-%%'
@@ -169,8 +171,8 @@ def generate(grids: int) -> None:
                 """INSERT INTO residents_visitplan (resident_id, tag_id, grid_id, reason, every_days, due_on,
                     yellow_on, red_on, light, active, last_visited_on)
                 SELECT t.resident_id, t.id, r.grid_id, c.name, c.visit_every_days,
-                       CURRENT_DATE + (t.id %% 40) - 10, CURRENT_DATE + (t.id %% 40) - 9,
-                       CURRENT_DATE + (t.id %% 40) - 3,
+                       CURRENT_DATE + (t.id %% 40)::int - 10, CURRENT_DATE + (t.id %% 40)::int - 9,
+                       CURRENT_DATE + (t.id %% 40)::int - 3,
                        CASE WHEN (t.id %% 40) < 3 THEN 'red' WHEN (t.id %% 40) < 9 THEN 'yellow' ELSE 'green' END,
                        true, NULL
                 FROM residents_residenttag t JOIN residents_resident r ON r.id = t.resident_id
@@ -251,6 +253,25 @@ def pages(requests: int) -> None:
         print(f"| {label} | {p50:.0f} | {p95:.0f} | {mx:.0f} | {queries} |")
 
 
+def seat_workers() -> None:
+    """A full-time worker on every generated grid (bulk; idempotent), so each overdue plan has one reader."""
+    from governance.choices import Role
+    from governance.models import User
+    from grids.choices import StaffRole
+    from grids.models import Grid, GridAssignment
+
+    seated = set(GridAssignment.objects.filter(ended_on__isnull=True).values_list("grid_id", flat=True))
+    grids = list(Grid.objects.filter(code__startswith="RB-").exclude(pk__in=seated).values_list("pk", flat=True))
+    if not grids:
+        return
+    users = User.objects.bulk_create(
+        User(username=f"bench_w{g}", role=Role.GRID_WORKER, password="!", email=f"w{g}@bench.invalid") for g in grids
+    )
+    GridAssignment.objects.bulk_create(
+        GridAssignment(grid_id=g, user=u, role=StaffRole.FULL_TIME_WORKER) for g, u in zip(grids, users, strict=True)
+    )
+
+
 def sweep(n: int) -> None:
     """Time visits_sweep over ``n`` due plans (and n/5), next to the raw UPDATE reference; clean up after."""
     from django.db import connection, transaction
@@ -260,6 +281,8 @@ def sweep(n: int) -> None:
     from residents.services import visits_sweep
 
     today = timezone.localdate()
+    seat_workers()
+    visits_sweep(today=today)  # first: what the generated data already has due (tags' plans, permit reminders)
     print("\n| due plans | sweep s | raw UPDATE s | ratio | peak Python memory MB | notices |")
     print("|---:|---:|---:|---:|---:|---:|")
     for size in (n // 5, n):

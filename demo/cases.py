@@ -355,16 +355,21 @@ class _Lookup:
         self.categories = {c.code: c for c in Category.objects.all()}
         self.departments = {d.code: d.id for d in Department.objects.all()}
         self.regions = {r.code: r for r in Region.objects.all()}
+        #: demo case key → its number, filled as the cases are filed (a merge names its target by key).
+        self.numbers: dict[str, str] = {}
 
     def user(self, username: str | None) -> User | None:
         return self.users[username] if username else None
 
 
 def _point(grid: Grid | None, rnd: random.Random) -> tuple[float | None, float | None]:
-    if grid is None or grid.min_lat is None:
+    if grid is None:
         return None, None
-    lat = grid.min_lat + (grid.max_lat - grid.min_lat) * rnd.uniform(0.25, 0.75)
-    lng = grid.min_lng + (grid.max_lng - grid.min_lng) * rnd.uniform(0.25, 0.75)
+    min_lat, max_lat, min_lng, max_lng = grid.min_lat, grid.max_lat, grid.min_lng, grid.max_lng
+    if min_lat is None or max_lat is None or min_lng is None or max_lng is None:
+        return None, None
+    lat = min_lat + (max_lat - min_lat) * rnd.uniform(0.25, 0.75)
+    lng = min_lng + (max_lng - min_lng) * rnd.uniform(0.25, 0.75)
     return round(lat, 6), round(lng, 6)
 
 
@@ -445,7 +450,6 @@ def build(now: datetime | None = None) -> list[Case]:
     now = now or timezone.now()
     rnd = random.Random(2026)
     lookup = _Lookup()
-    lookup.numbers = {}
     made = []
     with transaction.atomic():
         # Filed oldest first, so that numbers grow with the reporting time as they would in real life.

@@ -306,9 +306,8 @@ def organisation(region: Region, name: str, kind: str, parent: Organisation | No
     """The organisation called ``name`` in ``region`` (created on first call; its line follows its kind)."""
     from governance.choices import ORG_KIND_LINE
 
-    org, _ = Organisation.objects.get_or_create(
-        region=region, name=name, defaults={"kind": kind, "line": ORG_KIND_LINE[kind], "parent": parent, **extra}
-    )
+    defaults = {"kind": kind, "line": ORG_KIND_LINE[OrgKind(kind)], "parent": parent, **extra}
+    org, _ = Organisation.objects.get_or_create(region=region, name=name, defaults=defaults)
     return org
 
 

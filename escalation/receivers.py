@@ -24,12 +24,12 @@ def write_notices(sender, *, events, actor=None, batch: bool = False, **kwargs) 
 def write_visit_notices(sender, *, light: str, rows, **kwargs) -> None:
     """A visit plan turned yellow (overdue) or red (seriously overdue): tell the people residents named (the
     seats that may see the plan's tag), once per plan, light and due date (also the dedupe key)."""
-    title = _("走访逾期") if light == "yellow" else _("走访严重逾期")
+    title = (_("走访逾期") if light == "yellow" else _("走访严重逾期")) + "：" + _("应走访日期") + " "
     notices_write(
         specs=[
             NoticeSpec(
                 kind=NoticeKind.OTHER,
-                title=f"{title}：{_('应走访日期')} {due_on:%Y-%m-%d}",
+                title=title + due_on.isoformat(),
                 targets=[person(uid) for uid in user_ids],
                 dedupe_key=f"visit:{plan_id}:{light}:{due_on:%Y%m%d}",
                 url=f"/residents/people/{resident_id}/",

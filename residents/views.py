@@ -123,7 +123,7 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Resident.objects.filter(house=resident.house, status="living")
         .exclude(pk=resident.pk)
         .only("id", "name", "relation")
-        if resident.house_id
+        if resident.house_id and writable  # a liaison reaches the person through a tag, not their housemates
         else []
     )
     return render(

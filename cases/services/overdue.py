@@ -25,7 +25,9 @@ from .deadlines import Deadlines, next_level_for
 from .records import SYSTEM
 
 
-def case_escalate_overdue_batch(*, now: datetime | None = None, batch_size: int | None = None) -> dict[str, int]:
+def case_escalate_overdue_batch(
+    *, now: datetime | None = None, batch_size: int | None = None, district_ids: list[int] | None = None
+) -> dict[str, int]:
     """Escalate one batch of overdue cases set-wise; returns counts {"escalated", "supervised"}.
 
     The batch form of the "escalate" transition (same table, same event shape, same signal):
@@ -37,7 +39,8 @@ def case_escalate_overdue_batch(*, now: datetime | None = None, batch_size: int 
        (computed once per category and level), one UPDATE closes their active dispatches;
     4. one bulk INSERT writes the events; ``events_recorded`` lets escalation write notices in bulk.
     Exactly once per level: a row is escalated only by the sweep that holds its lock, and after
-    commit it no longer matches (new level, new due time).
+    commit it no longer matches (new level, new due time). ``district_ids`` limits the batch to those
+    districts (a shard of the sweep; shards are disjoint, and SKIP LOCKED would keep them so anyway).
     """
     now = now or timezone.now()
     batch_size = batch_size or settings.SWEEP_BATCH_SIZE
@@ -46,6 +49,8 @@ def case_escalate_overdue_batch(*, now: datetime | None = None, batch_size: int 
         qs = Case.objects.filter(
             status__in=[s.value for s in CLOCK_STATUSES], supervised_at__isnull=True, due_at__lte=now
         ).order_by("due_at")
+        if district_ids is not None:  # one shard of a sharded sweep (escalation.services.sweep)
+            qs = qs.filter(district_id__in=district_ids)
         from django.db import connection
 
         if connection.features.has_select_for_update_skip_locked:

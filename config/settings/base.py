@@ -298,6 +298,8 @@ TOP_LEVEL = env.str("TOP_LEVEL", default="district")  # district, or city where 
 SWEEP_BATCH_SIZE = env.int("SWEEP_BATCH_SIZE", default=5000)
 # Connections a sweep works on at once (PostgreSQL; its batches lock disjoint rows). 1: one after another.
 SWEEP_WORKERS = env.int("SWEEP_WORKERS", default=2)
+# Celery tasks one sweep fans out to, each for its share of the districts (escalation.tasks.sweep_shard).
+SWEEP_SHARDS = env.int("SWEEP_SHARDS", default=1)
 # A point filed with a chosen grid (or community) must lie in it, or this close to its edge (GPS drift), else refused.
 GRID_LOCATION_TOLERANCE_M = env.float("GRID_LOCATION_TOLERANCE_M", default=300.0)
 # Citizens' name and phone are erased this many days after their case closed (the case and its statistics stay).
@@ -340,7 +342,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.exception_handler.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"citizen_report": CITIZEN_REPORT_RATE},
+    "DEFAULT_THROTTLE_RATES": {"citizen_report": CITIZEN_REPORT_RATE, "public_wish": CITIZEN_REPORT_RATE},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Grid-event case management API",

@@ -17,6 +17,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
 
 from core.errors import InvalidInput, NotFound
 
@@ -222,6 +224,18 @@ class WishViewSet(ScopedViewSet):
         return Response(s.EventSerializer(selectors.events_of("wish", wish.pk), many=True).data)
 
 
+class PublicWishThrottle(SimpleRateThrottle):
+    """Wishes posted per client address (``DEFAULT_THROTTLE_RATES["public_wish"]``, the citizen-report rate)."""
+
+    scope = "public_wish"
+
+    def get_rate(self) -> str | None:
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": request.META.get("REMOTE_ADDR", "")}
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="公开的待认领心愿（不含居民个人信息）",
@@ -232,6 +246,9 @@ class PublicWishViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = s.WishPublicSerializer
     permission_classes = [AllowAny]
     authentication_classes: list = []
+
+    def get_throttles(self):
+        return [PublicWishThrottle()] if self.action == "create" else []
 
     def get_queryset(self):
         community = self.request.query_params.get("community")
