@@ -15,9 +15,9 @@ from assessment.periods import Period
 from cases.models import CaseDispatch, CaseEvent, HoldRequest, Rating
 from cases.selectors import allowed_actions, scope_for
 from cases.services import case_file, case_rate_by_citizen, case_transition
+from core.errors import Forbidden, NotAllowed
 from governance.choices import Level, TimeUnit
 from governance.clock import add_working_time
-from core.errors import Forbidden, NotAllowed
 from governance.models import Category, JurisdictionRule
 from governance.selectors import calendar_spec
 
