@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -321,7 +322,7 @@ def visit_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("走访已记录"))
             if data["also_diary"]:
-                return redirect(f"/residents/diary/new/?visit={visit.pk}")
+                return redirect(reverse("residents:diary-new") + f"?visit={visit.pk}")
             return redirect("cases:today")
     return render(
         request, "residents/visit_new.html", {"form": form, "plan": plan, "resident": resident, "house": house}

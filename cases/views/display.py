@@ -1,4 +1,4 @@
-"""How a case and its events read on a page: due times as "还剩 3 小时 / 超时 2 小时", event lines with
+"""How a case and its events read on a page: due times as "剩 3 小时 / 超时 2 小时", event lines with
 their labels, and the public (citizen) view of who acted — by role, never by name."""
 
 from __future__ import annotations

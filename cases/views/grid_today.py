@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError, NotFound
+from governance.http import AuthenticatedHttpRequest
 from governance.models import Category
 from residents import selectors as residents_selectors
 from residents.choices import AccessChannel, AccessSubject
@@ -74,7 +75,7 @@ def grid_today(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def case_from_diary(request: HttpRequest, pk: int) -> HttpResponse:
+def case_from_diary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """POST: file the case (the entry's category, or the one chosen here). Without a category: ask for one."""
     user = request.user
     entry = residents_selectors.diary_visible_to(user=user).filter(pk=pk).first()

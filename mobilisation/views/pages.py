@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import InvalidInput, NotFound
+from governance.http import AuthenticatedHttpRequest
 from governance.models import User
 
 from .. import forms, selectors, services
@@ -35,7 +36,7 @@ def _not_found(exc: NotFound) -> Http404:
 
 
 @login_required
-def hub(request: HttpRequest) -> HttpResponse:
+def hub(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     staff = is_staff_user(user)
     ctx: dict = {"staff": staff, "registrations": selectors.my_registrations(user)}
@@ -465,7 +466,7 @@ def _appraisal_for(user, pk: int) -> Appraisal:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def appraisal(request: HttpRequest, pk: int) -> HttpResponse:
+def appraisal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     item = _appraisal_for(user, pk)
     my_vote = item.votes.filter(rater=user).first()
