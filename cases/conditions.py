@@ -46,7 +46,7 @@ def actor_dispatches(case: Case, user):
     if user.role == Role.GRID_WORKER:
         from .permissions import works_in_grid
 
-        return qs.filter(grid_id=case.grid_id) if works_in_grid(user, case) else qs.none()
+        return qs.filter(grid_id=case.grid_id) if case.grid_id and works_in_grid(user, case) else qs.none()
     return qs.none()
 
 

@@ -18,10 +18,14 @@ def whistles_panel(*, user, case, now: datetime) -> dict | None:
         return None
     whistles: dict[int, dict] = {}
     for s in summonses:
-        w = whistles.setdefault(s.whistle_id, {"whistle": s.whistle, "summonses": []})
-        s.ui_report_in_overdue = s.reported_in_at is None and now >= s.report_in_due_at and s.status == "summoned"
-        s.ui_respond_overdue = (
-            s.responded_at is None and now >= s.respond_due_at and s.status in ("summoned", "reported_in")
+        w = whistles.setdefault(s.whistle_id, {"whistle": s.whistle, "rows": []})
+        w["rows"].append(
+            {
+                "summons": s,
+                "report_in_overdue": s.reported_in_at is None and now >= s.report_in_due_at and s.status == "summoned",
+                "respond_overdue": s.responded_at is None
+                and now >= s.respond_due_at
+                and s.status in ("summoned", "reported_in"),
+            }
         )
-        w["summonses"].append(s)
     return {"template": "escalation/case_whistles.html", "whistles": list(whistles.values())}

@@ -327,17 +327,21 @@ class JurisdictionRule(models.Model):
         """ "0401 供水主管爆裂 · 区级 · 第 2 版" — how a centre names the rule when asked why a case is due then."""
         from django.utils.translation import gettext
 
-        what = f"{self.category.code} {self.category.name}" if self.category_id else gettext("本层级默认时限")
+        category = self.category
+        what = f"{category.code} {category.name}" if category is not None else gettext("本层级默认时限")
         return gettext("%(what)s · %(level)s级 · 第 %(version)s 版") % {
             "what": what,
             "level": Level(self.level).label,
             "version": self.version,
         }
 
+    #: Set on a new version by ``jurisdiction_rule_revise``: the entry's level is kept, not re-judged.
+    _revision: bool = False
+
     def clean(self) -> None:
         """A rule above the configured top level (``TOP_LEVEL``) would never be used — cases stop at the top
         and take the top level's rule — so it is refused here rather than silently losing its limits."""
-        if getattr(self, "_revision", False):
+        if self._revision:
             return  # a revision keeps its entry's level: an entry made before the top was lowered can be revised
         top = top_level()
         if self.level in Level.values and LEVEL_ORDER.index(Level(self.level)) > LEVEL_ORDER.index(Level(top)):

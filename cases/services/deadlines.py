@@ -76,7 +76,9 @@ class Deadlines:
         return add_working_time(start, rule.accept_limit, rule.accept_unit, self.cal)
 
 
-def rule_ref(rule: JurisdictionRule | None, rule_id: int | None = None, *, label: bool = False) -> dict | None:
+def rule_ref(
+    rule: JurisdictionRule | None, rule_id: int | None = None, *, label: bool = False
+) -> dict[str, Any] | None:
     """``{"id", "version"}`` of the rule that set a clock (and its ``label`` when asked, for the API)."""
     if rule is None and rule_id:
         rule = JurisdictionRule.objects.select_related("category").filter(pk=rule_id).first()

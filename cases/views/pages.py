@@ -326,10 +326,11 @@ def _render_case(
         ev.ui_label = display.event_label(ev)
         ev.ui_system = display.is_system(ev)
         ev.ui_reason = display.reason_label(ev.reason)
-        ev.ui_facts = display.event_facts(ev)
+        facts = display.event_facts(ev)
         ref = (ev.data or {}).get("rule")
         if isinstance(ref, dict) and ref.get("id") in rules:
-            ev.ui_facts.append(_("时限依据：%(rule)s") % {"rule": rules[ref["id"]]})
+            facts.append(_("时限依据：%(rule)s") % {"rule": rules[ref["id"]]})
+        ev.ui_facts = facts
     dispatches = case_active_dispatches(case)
     may_remark = permissions.may_view(user, case).allowed
     remark_form = bound if bound is not None and bound.action in ("comment", "note") else None
@@ -352,7 +353,7 @@ def _render_case(
         "dispatches": dispatches,
         "pending": pending,
         "pending_hold": pending_hold,
-        "clock_rule": case.rule.label if case.rule_id else "",
+        "clock_rule": case.rule.label if case.rule is not None else "",
         "panels": hooks.case_panels(user=user, case=case, now=now),
         "pending_returns": [d for d in dispatches if d.return_pending],
         "rating": rating,
