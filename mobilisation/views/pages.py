@@ -357,6 +357,13 @@ def wish_detail(request: HttpRequest, pk: int) -> HttpResponse:
     wish = _wish_for(user, pk)
     manager = manages_community(user, wish.community)
     registered = wish.community_id in selectors.member_communities(user)
+    can_claim = wish.status == WishStatus.PUBLISHED and registered
+    is_claimer = wish.claimed_by_id == user.pk
+    has_actions = (
+        can_claim
+        or (is_claimer and wish.status == WishStatus.CLAIMED)
+        or (manager and wish.status in (WishStatus.SUBMITTED, WishStatus.ACCEPTED, WishStatus.FULFILLED))
+    )
     return render(
         request,
         "mobilisation/wish_detail.html",
@@ -365,8 +372,9 @@ def wish_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "manager": manager,
             "sees_contact": manager,
             "grid_team": works_in_community(user, wish.community),
-            "can_claim": wish.status == WishStatus.PUBLISHED and registered,
-            "is_claimer": wish.claimed_by_id == user.pk,
+            "can_claim": can_claim,
+            "is_claimer": is_claimer,
+            "has_actions": has_actions,
             "events": selectors.events_of("wish", wish.pk),
             "fulfil_form": forms.FulfilForm(),
             "reason_form": forms.ReasonForm(),
