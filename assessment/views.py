@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 
 from cases.selectors import scope_for
 from core.errors import InvalidInput
+from governance.http import AuthenticatedHttpRequest
 from governance.models import User
 
 from . import charts, exports, selectors
@@ -55,7 +56,7 @@ def _bad_request(exc: InvalidInput) -> HttpResponse:
 
 @login_required
 @require_GET
-def assessment_page(request: HttpRequest) -> HttpResponse:
+def assessment_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_assess(request.user):
         return _forbidden(request)
     stored = selectors.stored_schemes()

@@ -9,10 +9,14 @@ Unit-testable without a database.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
 from .choices import CLOCK_STATUSES, OPEN_STATUSES, Status
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 #: Target meaning "the status stays as it is" (comments, side requests, ratings).
 SAME = "same"
@@ -28,7 +32,7 @@ ALL = frozenset(Status.values)
 @dataclass(frozen=True)
 class Transition:
     action: str
-    label: str
+    label: StrPromise  # a lazy translation: rendered in the language of the request that shows it
     sources: frozenset[str]
     target: str
     permission: str  # name of a predicate in cases/permissions.py

@@ -18,12 +18,15 @@ Pages that act (a case page, the queue's bulk actions, any POST) read the primar
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from fnmatch import fnmatchcase
+from typing import Any
 
 from django.conf import settings
 from django.db import connections
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
 
 REPLICA = "replica"
 #: Apps whose reads may go to the replica inside ``replica_reads``.
@@ -49,7 +52,7 @@ def replica_reads() -> Iterator[None]:
 class ReplicaRouter:
     """Case-data reads inside ``replica_reads`` → ``replica``; everything else → ``default``."""
 
-    def db_for_read(self, model, **hints) -> str | None:
+    def db_for_read(self, model: type[Model], **hints: Any) -> str | None:
         if (
             _reading.get()
             and model._meta.app_label in REPLICA_READ_APPS
@@ -59,38 +62,40 @@ class ReplicaRouter:
             return REPLICA
         return "default"
 
-    def db_for_write(self, model, **hints) -> str:
+    def db_for_write(self, model: type[Model], **hints: Any) -> str:
         return "default"
 
-    def allow_relation(self, obj1, obj2, **hints) -> bool:
+    def allow_relation(self, obj1: Model, obj2: Model, **hints: Any) -> bool:
         return True  # one database, two ways in
 
-    def allow_migrate(self, db: str, app_label: str, model_name: str | None = None, **hints) -> bool:
+    def allow_migrate(self, db: str, app_label: str, model_name: str | None = None, **hints: Any) -> bool:
         return db != REPLICA
 
 
 class ReplicaReadsMiddleware:
     """Open ``replica_reads`` for GET/HEAD requests to the views named in ``settings.REPLICA_READ_VIEWS``."""
 
-    def __init__(self, get_response) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self.patterns = tuple(getattr(settings, "REPLICA_READ_VIEWS", ()))
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         token = None
-        request._replica_token = None
+        request._replica_token = None  # type: ignore[attr-defined]  # set by process_view, read here
         try:
             response = self.get_response(request)
         finally:
-            token = request._replica_token
+            token = request._replica_token  # type: ignore[attr-defined]
             if token is not None:
                 _reading.reset(token)
         return response
 
-    def process_view(self, request, view_func, view_args, view_kwargs) -> None:
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> None:
         if request.method not in ("GET", "HEAD") or not replica_configured() or request.resolver_match is None:
             return None
         name = request.resolver_match.view_name
         if any(fnmatchcase(name, pattern) for pattern in self.patterns):
-            request._replica_token = _reading.set(True)
+            request._replica_token = _reading.set(True)  # type: ignore[attr-defined]
         return None

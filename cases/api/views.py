@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -37,6 +38,7 @@ from cases.models import Case
 from cases.throttles import CitizenReportThrottle
 from core.errors import InvalidInput, NotFound
 from core.pagination import KeysetPagination
+from governance.http import AuthenticatedRequest
 from governance.lockout import lockout_response
 
 from .serializers import (
@@ -162,7 +164,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         request={"application/json": CaseCreateSerializer, "multipart/form-data": CaseCreateSerializer},
         responses={201: CaseDetailSerializer, **errors(400, 401)},
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         """File a case (JSON, or multipart with ``files``). Token clients default to channel "api"."""
         form = CaseCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -186,7 +188,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         responses={200: CaseDetailSerializer, **errors(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<transition>[a-z_]+)", url_name="transition")
-    def transition(self, request: Request, pk=None, transition: str = "") -> Response:
+    def transition(self, request: AuthenticatedRequest, pk=None, transition: str = "") -> Response:
         """Apply one workflow action through ``case_transition``; answers the updated case."""
         if transition == "whistle":
             raise InvalidInput(_("吹哨请通过吹哨接口办理（需指定被召集的部门）"), code="use_whistle_api")
@@ -223,7 +225,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         responses={201: CaseEventSerializer, **errors(400, 401, 403, 404)},
     )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
-    def evidence(self, request: Request, pk=None) -> Response:
+    def evidence(self, request: AuthenticatedRequest, pk=None) -> Response:
         """Attach files to the case through an event: an internal "note" (default) or a public "comment"."""
         form = EvidenceInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -255,7 +257,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         responses={201: RatingSerializer, **errors(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
-    def rating(self, request: Request, pk=None) -> Response:
+    def rating(self, request: AuthenticatedRequest, pk=None) -> Response:
         """A follow-up call's result recorded by staff (or the reporting user's own rating): one per case."""
         form = RatingInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -330,7 +332,7 @@ class PublicReportView(APIView):
             "status": case.status,
             "status_label": str(case.get_status_display()),
             "follow_up_token": case.follow_up_token,
-            "follow_up_url": request.build_absolute_uri(f"/api/v1/public/cases/{case.follow_up_token}/"),
+            "follow_up_url": request.build_absolute_uri(reverse("public-case", kwargs={"token": case.follow_up_token})),
         }
         return Response(PublicReportResultSerializer(body).data, status=status.HTTP_201_CREATED)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from core.errors import InvalidInput, NotAllowed
 from core.roles import is_centre_staff
 from governance.choices import Level, Role
 from governance.clock import (
+    CalendarSpec,
     add_working_seconds,
     fraction_point,
     is_working_unit,
@@ -33,11 +34,11 @@ from ..selectors import case_queryset_for
 from .deadlines import Deadlines, arrive_at_level, next_level_for, region_at_level, restart_handling_clock
 
 
-def apply_nothing(**_kw) -> dict:
+def apply_nothing(**_kw: Any) -> dict[str, Any]:
     return {}
 
 
-def _apply_remark(*, data, **_kw) -> dict:
+def _apply_remark(*, data: dict[str, Any], **_kw: Any) -> dict[str, Any]:
     """comment / note: the caller may tag the event (``record``: a small JSON-safe dict kept in ``data``) and say
     what its files are (``stage``: an EvidenceStage, e.g. a department's response to a whistle)."""
     outcome = {str(k): v for k, v in dict(data.get("record") or {}).items() if not str(k).startswith("_")}
@@ -51,13 +52,13 @@ def _mark_response(case: Case, now: datetime) -> None:
         case.responded_at = now
 
 
-def _apply_accept(*, case, now, **_kw) -> dict:
+def _apply_accept(*, case: Case, now: datetime, **_kw: Any) -> dict[str, Any]:
     case.accepted_at = case.accepted_at or now
     _mark_response(case, now)
     return {}
 
 
-def _apply_reject(*, case, now, **_kw) -> dict:
+def _apply_reject(*, case: Case, now: datetime, **_kw: Any) -> dict[str, Any]:
     case.closed_at = now
     _mark_response(case, now)
     return {}
@@ -72,12 +73,14 @@ def grant_department(case: Case, department: Department) -> None:
 
 
 def _dispatcher_region(actor: User | None, case: Case) -> Region | None:
-    if is_centre_staff(actor):
+    if actor is not None and is_centre_staff(actor):
         return actor.region
     return case.handler_region or case.community
 
 
-def _apply_dispatch(*, case, actor, now, data, **_kw) -> dict:
+def _apply_dispatch(
+    *, case: Case, actor: User | None, now: datetime, data: dict[str, Any], **_kw: Any
+) -> dict[str, Any]:
     """Dispatch to departments (one or more), a grid team, or a level's centre. ``final_ruling`` blocks returns."""
     dept_ids = [int(d) for d in (data.get("departments") or [])]
     to_grid = bool(data.get("to_grid"))
@@ -88,7 +91,7 @@ def _apply_dispatch(*, case, actor, now, data, **_kw) -> dict:
     dispatcher = _dispatcher_region(actor, case)
     CaseDispatch.objects.filter(case=case, active=True).update(active=False)
 
-    def dispatch_to(**target) -> None:  # one row per target: level and grid, region or department
+    def dispatch_to(**target: Any) -> None:  # one row per target: level and grid, region or department
         CaseDispatch.objects.create(
             case=case,
             **CaseDispatch.place_of(case),
@@ -109,7 +112,7 @@ def _apply_dispatch(*, case, actor, now, data, **_kw) -> dict:
             targets.append(d.name)
         case.handler_kind, case.handler_region = HandlerKind.DEPARTMENTS, dispatcher
     elif to_grid:
-        if not case.grid_id:
+        if case.grid is None:
             raise InvalidInput(_("该事件没有所属网格，不能派给网格团队"), code="grid")
         dispatch_to(level=Level.GRID, grid=case.grid)
         if case.level != Level.GRID:
@@ -117,7 +120,7 @@ def _apply_dispatch(*, case, actor, now, data, **_kw) -> dict:
         case.handler_kind, case.handler_region = HandlerKind.GRID_TEAM, None
         targets.append(case.grid.name)
     else:
-        region = Region.objects.filter(pk=region_id).first()
+        region = Region.objects.filter(Q(pk=region_id)).first()
         allowed = {r.id for r in (case.community, case.street, case.district) if r is not None}
         if region is None or region.id not in allowed:
             raise InvalidInput(_("只能派往事件所在的社区、街道或区综治中心"), code="region")
@@ -133,14 +136,14 @@ def _apply_dispatch(*, case, actor, now, data, **_kw) -> dict:
     return {"targets": targets, "final_ruling": case.return_blocked}
 
 
-def _actor_dispatches(case: Case, actor: User | None):
+def _actor_dispatches(case: Case, actor: User | None) -> QuerySet[CaseDispatch]:
     qs = CaseDispatch.objects.filter(case=case, active=True)
     if actor is not None and actor.role == Role.LIAISON:
-        qs = qs.filter(department_id=actor.department_id)
+        qs = qs.filter(Q(department_id=actor.department_id))  # Q: a liaison without a department matches none
     return qs
 
 
-def _apply_sign(*, case, actor, now, **_kw) -> dict:
+def _apply_sign(*, case: Case, actor: User | None, now: datetime, **_kw: Any) -> dict[str, Any]:
     """签收. With several departments dispatched each signs for its own dispatch; the first signature
     starts the handling clock, later ones only record that department's receipt."""
     mine = _actor_dispatches(case, actor).filter(signed_at__isnull=True)
@@ -155,7 +158,9 @@ def _apply_sign(*, case, actor, now, **_kw) -> dict:
     return {"first_sign": first}
 
 
-def _apply_return(*, case, actor, now, note, data, **_kw) -> dict:
+def _apply_return(
+    *, case: Case, actor: User | None, now: datetime, note: str, data: dict[str, Any], **_kw: Any
+) -> dict[str, Any]:
     """退单: back to the dispatcher's queue, counted against the dispatch. A final ruling refuses it."""
     if case.return_blocked:
         raise NotAllowed(_("派遣方已作出终局裁定，不能再退单"), code="final_ruling")
@@ -169,7 +174,10 @@ def _apply_return(*, case, actor, now, note, data, **_kw) -> dict:
         d.active, d.returned_at, d.return_reason, d.return_note = False, now, code, note
         d.save(update_fields=["active", "returned_at", "return_reason", "return_note"])
     case.return_count += 1
-    outcome: dict[str, Any] = {"_reason": code, "departments": [d.department.name for d in mine if d.department_id]}
+    outcome: dict[str, Any] = {
+        "_reason": code,
+        "departments": [d.department.name for d in mine if d.department is not None],
+    }
     if CaseDispatch.objects.filter(case=case, active=True).exists():
         outcome["_status"] = case.status  # others still hold it
         return outcome
@@ -180,13 +188,13 @@ def _apply_return(*, case, actor, now, note, data, **_kw) -> dict:
     return outcome
 
 
-def _apply_resolve(*, case, actor, now, **_kw) -> dict:
+def _apply_resolve(*, case: Case, actor: User | None, now: datetime, **_kw: Any) -> dict[str, Any]:
     case.resolved_at, case.resolved_by = now, actor
     case.resolved_on_time = case.due_at is None or now <= case.due_at
     return {"on_time": case.resolved_on_time}
 
 
-def _apply_self_handle(*, case, actor, now, **_kw) -> dict:
+def _apply_self_handle(*, case: Case, actor: User | None, now: datetime, **_kw: Any) -> dict[str, Any]:
     case.accepted_at = case.accepted_at or now
     case.signed_at = case.signed_at or now
     case.handler_kind, case.handler_region = HandlerKind.GRID_TEAM, None
@@ -194,20 +202,22 @@ def _apply_self_handle(*, case, actor, now, **_kw) -> dict:
     return _apply_resolve(case=case, actor=actor, now=now)
 
 
-def _apply_close(*, case, now, **_kw) -> dict:
+def _apply_close(*, case: Case, now: datetime, **_kw: Any) -> dict[str, Any]:
     case.closed_at = now
     CaseDispatch.objects.filter(case=case, active=True).update(active=False)
     return {}
 
 
-def _apply_verify_failed(*, case, now, **_kw) -> dict:
+def _apply_verify_failed(*, case: Case, now: datetime, **_kw: Any) -> dict[str, Any]:
     case.rework_count += 1
     case.resolved_at = case.resolved_on_time = None
     restart_handling_clock(case, Deadlines(now))
     return {"rework": case.rework_count}
 
 
-def _apply_rate(*, case, actor, now, note, data, citizen, **_kw) -> dict:
+def _apply_rate(
+    *, case: Case, actor: User | None, now: datetime, note: str, data: dict[str, Any], citizen: bool, **_kw: Any
+) -> dict[str, Any]:
     result = data.get("result")
     if result not in RatingResult.values:
         raise InvalidInput(_("请选择评价：满意、基本满意或不满意"), code="result")
@@ -224,7 +234,7 @@ def _apply_rate(*, case, actor, now, note, data, citizen, **_kw) -> dict:
     return {"result": result, "by": "citizen" if citizen else "staff"}
 
 
-def _apply_reopen(*, case, now, data, **_kw) -> dict:
+def _apply_reopen(*, case: Case, now: datetime, data: dict[str, Any], **_kw: Any) -> dict[str, Any]:
     case.closed_at = case.resolved_at = case.resolved_on_time = None
     if case.external_due_at is not None or data.get("external_due_at"):
         # The outside deadline of the last round is spent: the re-handling has the one sent with it, if any.
@@ -233,12 +243,12 @@ def _apply_reopen(*, case, now, data, **_kw) -> dict:
     return {}
 
 
-def _apply_hold(*, case, now, **_kw) -> dict:
+def _apply_hold(*, case: Case, now: datetime, **_kw: Any) -> dict[str, Any]:
     case.held_at, case.held_from_status = now, case.status
     return {}
 
 
-def _shift(moment: datetime | None, held_at: datetime, now: datetime, unit: str, cal) -> datetime | None:
+def _shift(moment: datetime | None, held_at: datetime, now: datetime, unit: str, cal: CalendarSpec) -> datetime | None:
     """Move a deadline by the time the case was on hold (working time for working units)."""
     if moment is None:
         return None
@@ -250,7 +260,7 @@ def _shift(moment: datetime | None, held_at: datetime, now: datetime, unit: str,
     return now + (moment - held_at)
 
 
-def _apply_resume(*, case, now, **_kw) -> dict:
+def _apply_resume(*, case: Case, now: datetime, **_kw: Any) -> dict[str, Any]:
     """Time on hold does not count: the deadlines move by the held (working) time."""
     cal = calendar_spec()
     unit = case.rule.handling_unit if case.rule else "hours"
@@ -271,7 +281,9 @@ def _parse_when(value: Any) -> datetime:
     return when
 
 
-def _apply_extension_request(*, case, actor, now, note, data, **_kw) -> dict:
+def _apply_extension_request(
+    *, case: Case, actor: User | None, now: datetime, note: str, data: dict[str, Any], **_kw: Any
+) -> dict[str, Any]:
     wanted = _parse_when(data.get("requested_due_at"))
     if case.due_at and wanted <= case.due_at:
         raise InvalidInput(_("申请延期的时间必须晚于当前时限"), code="datetime")
@@ -290,7 +302,9 @@ def _pending_request(case: Case) -> ExtensionRequest:
     return req
 
 
-def _apply_extension_approve(*, case, actor, now, note, data, **_kw) -> dict:
+def _apply_extension_approve(
+    *, case: Case, actor: User | None, now: datetime, note: str, data: dict[str, Any], **_kw: Any
+) -> dict[str, Any]:
     req = _pending_request(case)
     new_due = _parse_when(data["due_at"]) if data.get("due_at") else req.requested_due_at
     req.status, req.decided_by, req.decided_at, req.decision_note = RequestStatus.APPROVED, actor, now, note
@@ -311,14 +325,14 @@ def _apply_extension_approve(*, case, actor, now, note, data, **_kw) -> dict:
     return {"request": req.id, "from": old.isoformat() if old else None, "to": new_due.isoformat()}
 
 
-def _apply_extension_refuse(*, case, actor, now, note, **_kw) -> dict:
+def _apply_extension_refuse(*, case: Case, actor: User | None, now: datetime, note: str, **_kw: Any) -> dict[str, Any]:
     req = _pending_request(case)
     req.status, req.decided_by, req.decided_at, req.decision_note = RequestStatus.REFUSED, actor, now, note
     req.save()
     return {"request": req.id}
 
 
-def _apply_merge(*, case, actor, now, data, **_kw) -> dict:
+def _apply_merge(*, case: Case, actor: User | None, now: datetime, data: dict[str, Any], **_kw: Any) -> dict[str, Any]:
     into_ref = data.get("into")
     scope = case_queryset_for(actor) if actor is not None else Case.objects.all()
     target = scope.filter(Q(pk=into_ref) if str(into_ref).isdigit() else Q(number=into_ref)).first()
@@ -334,7 +348,7 @@ def _apply_merge(*, case, actor, now, data, **_kw) -> dict:
     return {"into": target.number}
 
 
-def _apply_escalate(*, case, now, data, **_kw) -> dict:
+def _apply_escalate(*, case: Case, now: datetime, data: dict[str, Any], **_kw: Any) -> dict[str, Any]:
     nxt = next_level_for(level=case.level, has_community=bool(case.community_id))
     if nxt is None:
         raise NotAllowed(_("事件已在最高层级，不能再上报"), code="top")
@@ -357,12 +371,14 @@ def holder_record(kind: str, region_id: int | None, department_ids: Iterable[int
     return {"kind": kind, "region": region_id, "departments": sorted(d for d in department_ids if d)}
 
 
-def _apply_supervise(*, case, now, **_kw) -> dict:
+def _apply_supervise(*, case: Case, now: datetime, **_kw: Any) -> dict[str, Any]:
     case.supervised_at = case.supervised_at or now
     return {}
 
 
-def _apply_whistle(*, case, actor, now, data, **_kw) -> dict:
+def _apply_whistle(
+    *, case: Case, actor: User | None, now: datetime, data: dict[str, Any], **_kw: Any
+) -> dict[str, Any]:
     """The whistling centre holds the case while the summoned departments report in (rows made by escalation)."""
     region = actor.region if actor is not None and actor.region_id else region_at_level(case, case.level)
     if case.status == S.ACCEPTED:
@@ -373,7 +389,15 @@ def _apply_whistle(*, case, actor, now, data, **_kw) -> dict:
     return {"departments": list(data.get("department_names") or [])}
 
 
-APPLY = {
+class Apply(Protocol):
+    """What an action does to the case beyond its status (called under the row lock); returns the event's data."""
+
+    def __call__(
+        self, *, case: Case, actor: User | None, now: datetime, note: str, data: dict[str, Any], citizen: bool
+    ) -> dict[str, Any]: ...
+
+
+APPLY: dict[str, Apply] = {
     "accept": _apply_accept,
     "reject": _apply_reject,
     "dispatch": _apply_dispatch,

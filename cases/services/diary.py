@@ -62,9 +62,9 @@ def case_file_from_diary(
     )
     house = entry.house
     lat = house.lat if house is not None else None
-    lng = house.lng if house is not None else None
-    if lat is None or lng is None:
-        lat = lng = None
+    lng = house.lng if house is not None and lat is not None else None
+    if lng is None:
+        lat = None
     case = case_file(
         actor=actor,
         category=category,

@@ -44,7 +44,7 @@ def case_transition(
     actor: User | None,
     note: str = "",
     now: datetime | None = None,
-    files: Iterable = (),
+    files: Iterable[Any] = (),
     system: bool = False,
     citizen_token: str | None = None,
     **data: Any,

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import InvalidInput, Refusal
 from governance.choices import Level, Role
+from governance.http import AuthenticatedHttpRequest
 
 from .. import permissions, transitions
 from ..choices import OPEN_STATUSES, EvidenceStage, HandlerKind, Status
@@ -83,7 +84,7 @@ def _decorate(cases, now) -> list[Case]:
 
 @login_required
 @require_GET
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """All cases in the user's scope, filtered by a GET form, 20 a page, with a constant number of queries."""
     now = timezone.now()
     form = CaseFilterForm(request.GET or None, user=request.user)
@@ -121,7 +122,7 @@ def _todo_filter() -> Q:
 
 @login_required
 @require_GET
-def my_cases(request: HttpRequest) -> HttpResponse:
+def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The grid worker's day: what waits for the grid team, what I reported, everything in my grids."""
     now = timezone.now()
     user = request.user
@@ -168,7 +169,7 @@ def _dup_seen(request: HttpRequest) -> set[int]:
 
 
 @login_required
-def case_new(request: HttpRequest) -> HttpResponse:
+def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """File a case. Before saving, nearby open cases of the same category are offered: add my information to
     one of them as a comment, or file anyway. A refused file or bad input re-renders every value entered."""
     user = request.user
@@ -210,7 +211,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return redirect("cases:detail", pk=case.pk)
 
 
-def _add_to_duplicate(request: HttpRequest, form: CaseFileForm, case_id: int, files: list) -> HttpResponse:
+def _add_to_duplicate(request: AuthenticatedHttpRequest, form: CaseFileForm, case_id: int, files: list) -> HttpResponse:
     """ "This is the same": my description (and photos) become a public comment on the existing case."""
     d = form.service_kwargs()
     note = _("%(description)s（补充上报，地址：%(address)s）") % {
@@ -228,7 +229,7 @@ def _add_to_duplicate(request: HttpRequest, form: CaseFileForm, case_id: int, fi
 
 @login_required
 @require_GET
-def duplicates(request: HttpRequest) -> HttpResponse:
+def duplicates(request: AuthenticatedHttpRequest) -> HttpResponse:
     """htmx partial for the filing form: open cases of the chosen category near the point or in the grid."""
     cat = request.GET.get("category", "")
     grid = request.GET.get("grid", "")
@@ -284,7 +285,7 @@ def _page_actions(user, case: Case, pending: ExtensionRequest | None, rated: boo
 
 
 def _render_case(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     case: Case,
     *,
     bound: ActionForm | None = None,
@@ -347,13 +348,13 @@ def _render_case(
 
 @login_required
 @require_GET
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _render_case(request, case_get_for(request.user, pk))
 
 
 @login_required
 @require_POST
-def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def case_act(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """Run one action through ``case_transition`` and go back to the case with a message; when refused, show
     the page again with the reason and the form as filled in."""
     case = case_get_for(request.user, pk)

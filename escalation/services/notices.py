@@ -34,6 +34,7 @@ from django.utils.translation import gettext_noop as N_
 
 from cases.choices import HandlerKind, RatingResult, ReturnReason
 from cases.models import Case, CaseDispatch, CaseEvent, ExtensionRequest
+from core.links import reverse_pk
 from core.pgarray import pg_array
 from core.places import place_at
 from governance.choices import Level, Role
@@ -276,7 +277,7 @@ _NEEDS_DISPATCHES = {"dispatch", "verify_failed", "supervise", "reopen", "extens
 
 
 def case_url(case_id: int) -> str:
-    return f"/cases/{case_id}/"
+    return reverse_pk("cases:detail", case_id)
 
 
 class _Translations:

@@ -24,6 +24,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -99,7 +100,7 @@ def _add(total: Counts, got: Counts) -> Counts:
     return (total if isinstance(total, int) else 0) + got
 
 
-def _repeat(step: Callable[..., Counts], **kwargs) -> Counts:
+def _repeat(step: Callable[..., Counts], **kwargs: Any) -> Counts:
     """Run ``step`` batch after batch until one finds nothing to do; returns the summed counts."""
     total: Counts = 0
     while True:
@@ -109,14 +110,14 @@ def _repeat(step: Callable[..., Counts], **kwargs) -> Counts:
             return total
 
 
-def _repeat_on_own_connection(step: Callable[..., Counts], **kwargs) -> Counts:
+def _repeat_on_own_connection(step: Callable[..., Counts], **kwargs: Any) -> Counts:
     try:
         return _repeat(step, **kwargs)
     finally:
         connection.close()  # this thread's connection (Django's are per thread)
 
 
-def _repeat_parallel(step: Callable[..., Counts], workers: int, **kwargs) -> Counts:
+def _repeat_parallel(step: Callable[..., Counts], workers: int, **kwargs: Any) -> Counts:
     """``_repeat`` on ``workers`` connections at once: each thread takes its own batches (SKIP LOCKED keeps them
     disjoint) and stops when it finds nothing. One after another instead where rows can't be shared between
     connections: without SKIP LOCKED (SQLite), or inside a transaction (other connections wouldn't see it)."""
@@ -160,7 +161,8 @@ def sweep(
     scope = {} if shard is None else {"district_ids": shard_districts(*shard)}
     red = _repeat_parallel(case_escalate_overdue_batch, workers, now=now, batch_size=batch_size, **scope)
     counts = {"escalated": 0, "supervised": 0, **(red if isinstance(red, dict) else {})}
-    counts["yellow"] = int(_repeat_parallel(warn_yellow_batch, workers, now=now, batch_size=batch_size, **scope))
+    yellow = _repeat_parallel(warn_yellow_batch, workers, now=now, batch_size=batch_size, **scope)
+    counts["yellow"] = yellow if isinstance(yellow, int) else sum(yellow.values())
     for step in list(SWEEP_STEPS) if shard is None or shard[0] == 0 else []:
         got = _repeat_parallel(step, workers, now=now, batch_size=batch_size)
         name = step.__name__.removesuffix("_batch")

@@ -34,6 +34,7 @@ from cases.choices import OPEN_STATUSES, EvidenceStage, RequestStatus
 from cases.models import Case
 from cases.services import case_transition, grant_department
 from core.errors import Forbidden, InvalidInput, NotAllowed
+from core.links import reverse_pk
 from governance.choices import TimeUnit
 from governance.clock import add_working_time
 from governance.models import Department, User
@@ -55,7 +56,7 @@ def _local(moment: datetime) -> str:
 
 
 def summons_url(summons_id: int) -> str:
-    return f"/inbox/summons/{summons_id}/"
+    return reverse_pk("escalation:summons", summons_id)
 
 
 # --- notices (outbox rows written in the caller's transaction, through ``services.notices``) -----------------

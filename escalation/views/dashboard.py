@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -26,6 +27,7 @@ from cases.contact_log import log_unmasked_contact_rows
 from cases.selectors import case_queryset_for
 from core.errors import InvalidInput
 from core.roles import is_admin_or_centre_staff
+from governance.http import AuthenticatedHttpRequest
 
 from .. import filters as queue_filters
 from .. import grid_map
@@ -114,7 +116,9 @@ def _map_context(user, params: QueryDict, now) -> dict:
     except ValueError:
         selected = None
     svg = grid_map.grid_map_svg(
-        cells, href=lambda c: "/dashboard/?" + _with(filters, grid=c.id) + "#queue", selected=selected
+        cells,
+        href=lambda c: reverse("escalation:dashboard") + "?" + _with(filters, grid=c.id) + "#queue",
+        selected=selected,
     )
     return {
         "map_svg": svg,
@@ -142,7 +146,7 @@ def _whistle_context(user, now) -> dict:
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The page; with ``HX-Target: queue`` only the queue fragment (filter, sort, page changes)."""
     user = request.user
     if not is_admin_or_centre_staff(user):
@@ -167,7 +171,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def dashboard_counters(request: HttpRequest) -> HttpResponse:
+def dashboard_counters(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not is_admin_or_centre_staff(request.user):
         return _forbidden(request)
     return render(
@@ -177,7 +181,7 @@ def dashboard_counters(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def dashboard_whistles(request: HttpRequest) -> HttpResponse:
+def dashboard_whistles(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not is_admin_or_centre_staff(request.user):
         return _forbidden(request)
     return render(request, "escalation/dashboard_whistles.html", _whistle_context(request.user, timezone.now()))
@@ -185,7 +189,7 @@ def dashboard_whistles(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def dashboard_map(request: HttpRequest) -> HttpResponse:
+def dashboard_map(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not is_admin_or_centre_staff(request.user):
         return _forbidden(request)
     return render(request, "escalation/dashboard_map.html", _map_context(request.user, request.GET, timezone.now()))
@@ -193,7 +197,7 @@ def dashboard_map(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def dashboard_bulk(request: HttpRequest) -> HttpResponse:
+def dashboard_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Bulk accept / dispatch of the ticked cases: each case in its own transaction; the answer lists every
     success and every refusal with its reason. htmx gets the refreshed queue; a plain form post is redirected."""
     user = request.user
@@ -241,12 +245,12 @@ def dashboard_bulk(request: HttpRequest) -> HttpResponse:
             )
         for o in result.refused:
             messages.warning(request, _("%(number)s 未处理：%(reason)s") % {"number": o.number, "reason": o.message})
-    return redirect("/dashboard/?" + back)
+    return redirect(reverse("escalation:dashboard") + "?" + back)
 
 
 @login_required
 @require_GET
-def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def dashboard_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     """The queue with its current filters and sort (all pages) as CSV (streamed) or XLSX."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
