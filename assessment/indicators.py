@@ -166,6 +166,7 @@ STANDARD_INDICATORS = {
     "on_time_closure": gettext_lazy("按期结案率"),
     "on_time_handling": gettext_lazy("及时处置率"),
     "rework": gettext_lazy("返工率"),
+    "reopen": gettext_lazy("重办率"),
     "correct_dispatch": gettext_lazy("准确派遣率"),
     "extension": gettext_lazy("延期率"),
     "overdue": gettext_lazy("超期率"),

@@ -177,7 +177,14 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         # no dispatches, extension requests or rating, and its evidence is what case_file stored — nothing to
         # read back.
         case.evidence_count = len(case.filed_evidence)
-        related = {"evidence": case.filed_evidence, "dispatches": [], "extension_requests": [], "rating": None}
+        related = {
+            "evidence": case.filed_evidence,
+            "dispatches": [],
+            "extension_requests": [],
+            "rating": None,
+            "ratings": [],
+            "hold_requests": [],
+        }
         body = CaseDetailSerializer(case, context={**self.get_serializer_context(), "related": related}).data
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -267,8 +274,10 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             actor=request.user,
             note=form.validated_data["comment"],
             result=form.validated_data["result"],
+            **{k: form.validated_data[k] for k in ("contacted", "solved") if k in form.validated_data},
         )
-        return Response(RatingSerializer(case.rating).data, status=status.HTTP_201_CREATED)
+        latest = selectors.case_rating(case)
+        return Response(RatingSerializer(latest).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="附近同类未办结事件（查重）",

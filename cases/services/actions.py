@@ -24,12 +24,13 @@ from governance.clock import (
     next_working_instant,
     working_seconds_between,
 )
-from governance.models import Department, Region, User
+from governance.models import Department, JurisdictionRule, Region, User
 from governance.selectors import calendar_spec
 
 from ..choices import EvidenceStage, HandlerKind, RatingResult, RequestStatus, ReturnReason
 from ..choices import Status as S
-from ..models import Case, CaseDispatch, ExtensionRequest, Rating
+from ..conditions import actor_dispatches, pending_returns
+from ..models import Case, CaseDispatch, ExtensionRequest, HoldRequest, Rating
 from ..selectors import case_queryset_for
 from .deadlines import Deadlines, arrive_at_level, next_level_for, region_at_level, restart_handling_clock
 
@@ -91,6 +92,8 @@ def _apply_dispatch(
     dispatcher = _dispatcher_region(actor, case)
     CaseDispatch.objects.filter(case=case, active=True).update(active=False)
 
+    clock = Deadlines(now)
+
     def dispatch_to(**target: Any) -> None:  # one row per target: level and grid, region or department
         CaseDispatch.objects.create(
             case=case,
@@ -98,6 +101,7 @@ def _apply_dispatch(
             dispatched_by=actor,
             dispatcher_region=dispatcher,
             dispatched_at=now,
+            return_due_at=clock.return_due(case, now),
             **target,
         )
 
@@ -158,25 +162,62 @@ def _apply_sign(*, case: Case, actor: User | None, now: datetime, **_kw: Any) ->
     return {"first_sign": first}
 
 
-def _apply_return(
+def _apply_return_request(
     *, case: Case, actor: User | None, now: datetime, note: str, data: dict[str, Any], **_kw: Any
 ) -> dict[str, Any]:
-    """退单: back to the dispatcher's queue, counted against the dispatch. A final ruling refuses it."""
-    if case.return_blocked:
-        raise NotAllowed(_("派遣方已作出终局裁定，不能再退单"), code="final_ruling")
+    """申请退单: the handler asks (reason code + note) within the return window; the dispatcher decides."""
     code = data.get("reason") or ReturnReason.OTHER
     if code not in ReturnReason.values:
         raise InvalidInput(_("未知的退单原因"), code="reason")
-    mine = list(_actor_dispatches(case, actor))
-    if not mine:
-        raise NotAllowed(_("没有可以退回的派遣"), code="no_dispatch")
+    mine = list(actor_dispatches(case, actor).select_related("department"))
     for d in mine:
-        d.active, d.returned_at, d.return_reason, d.return_note = False, now, code, note
-        d.save(update_fields=["active", "returned_at", "return_reason", "return_note"])
+        d.return_requested_at, d.return_requested_by, d.return_reason, d.return_note = now, actor, code, note
+        d.return_refused_at, d.return_refusal = None, ""
+        d.save(
+            update_fields=[
+                "return_requested_at",
+                "return_requested_by",
+                "return_reason",
+                "return_note",
+                "return_refused_at",
+                "return_refusal",
+            ]
+        )
+    return {
+        "_reason": code,
+        "dispatches": [d.id for d in mine],
+        "targets": [d.target_name for d in mine],
+        "department_ids": [d.department_id for d in mine if d.department_id],
+    }
+
+
+def _decided_returns(case: Case, data: dict[str, Any]) -> list[CaseDispatch]:
+    pending = pending_returns(case).select_related("department", "grid", "region", "dispatcher_region")
+    if data.get("dispatch"):
+        pending = pending.filter(pk=data["dispatch"])
+    rows = list(pending)
+    if not rows:
+        raise NotAllowed(_("没有待审批的退单申请"), code="no_request")
+    return rows
+
+
+def _apply_return(
+    *, case: Case, actor: User | None, now: datetime, note: str, data: dict[str, Any], **_kw: Any
+) -> dict[str, Any]:
+    """同意退单: the returned dispatches end, counted against the dispatcher's correct-dispatch rate; when no
+    other handler holds the case it is back in the dispatcher's queue (accepted)."""
+    mine = _decided_returns(case, data)
+    for d in mine:
+        d.active, d.returned_at = False, now
+        d.save(update_fields=["active", "returned_at"])
     case.return_count += 1
+    code = mine[0].return_reason or ReturnReason.OTHER
     outcome: dict[str, Any] = {
         "_reason": code,
         "departments": [d.department.name for d in mine if d.department is not None],
+        "targets": [d.target_name for d in mine],
+        "dispatches": [d.id for d in mine],
+        "department_ids": [d.department_id for d in mine if d.department_id],
     }
     if CaseDispatch.objects.filter(case=case, active=True).exists():
         outcome["_status"] = case.status  # others still hold it
@@ -186,6 +227,25 @@ def _apply_return(
         arrive_at_level(case, back_to.level, Deadlines(now))
     case.handler_kind, case.handler_region = HandlerKind.CENTRE, back_to or region_at_level(case, case.level)
     return outcome
+
+
+def _apply_return_reject(
+    *, case: Case, actor: User | None, now: datetime, note: str, data: dict[str, Any], **_kw: Any
+) -> dict[str, Any]:
+    """驳回退单: the case stays with the handler, its clock running; ``final_ruling`` fixes the handler (终局裁定:
+    no further return)."""
+    mine = _decided_returns(case, data)
+    for d in mine:
+        d.return_refused_at, d.return_refusal = now, note
+        d.save(update_fields=["return_refused_at", "return_refusal"])
+    if data.get("final_ruling"):
+        case.return_blocked = True
+    return {
+        "targets": [d.target_name for d in mine],
+        "dispatches": [d.id for d in mine],
+        "department_ids": [d.department_id for d in mine if d.department_id],
+        "final_ruling": bool(data.get("final_ruling")),
+    }
 
 
 def _apply_resolve(*, case: Case, actor: User | None, now: datetime, **_kw: Any) -> dict[str, Any]:
@@ -203,9 +263,12 @@ def _apply_self_handle(*, case: Case, actor: User | None, now: datetime, **_kw: 
 
 
 def _apply_close(*, case: Case, now: datetime, **_kw: Any) -> dict[str, Any]:
+    """Closing ends the round's dispatches; their ids stay on the event so a reopen gives the case back to them."""
     case.closed_at = now
-    CaseDispatch.objects.filter(case=case, active=True).update(active=False)
-    return {}
+    active = CaseDispatch.objects.filter(case=case, active=True)
+    handlers = list(active.values_list("id", flat=True))
+    active.update(active=False)
+    return {"round_dispatches": handlers} if handlers else {}
 
 
 def _apply_verify_failed(*, case: Case, now: datetime, **_kw: Any) -> dict[str, Any]:
@@ -221,31 +284,95 @@ def _apply_rate(
     result = data.get("result")
     if result not in RatingResult.values:
         raise InvalidInput(_("请选择评价：满意、基本满意或不满意"), code="result")
-    if Rating.objects.filter(case=case).exists():
-        raise NotAllowed(_("该事件已评价，每个事件只能评价一次"), code="already_rated")
+    if Rating.objects.filter(case=case, round=case.round).exists():
+        raise NotAllowed(_("本轮办理已评价，每轮只能评价一次"), code="already_rated")
+    Rating.objects.filter(case=case, latest=True).update(latest=False)
     Rating.objects.create(
         case=case,
         **Rating.place_of(case),
+        round=case.round,
+        latest=True,
         result=result,
         comment=note,
         rated_at=now,
         recorded_by=None if citizen else actor,
+        contacted=_flag(data.get("contacted")),
+        solved=_flag(data.get("solved")),
     )
-    return {"result": result, "by": "citizen" if citizen else "staff"}
+    return {"result": result, "by": "citizen" if citizen else "staff", "round": case.round}
+
+
+def _flag(value: Any) -> bool | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        return value
+    return str(value).lower() in ("1", "true", "yes", "on")
 
 
 def _apply_reopen(*, case: Case, now: datetime, data: dict[str, Any], **_kw: Any) -> dict[str, Any]:
-    case.closed_at = case.resolved_at = case.resolved_on_time = None
+    """重办: the case goes back to the handlers of the last round — the dispatches its closing ended are active
+    again (each department signs for it anew) — and the handling clock restarts from the jurisdiction rule
+    of the level those departments handled it at. The escalation app reopens the round's summonses."""
+    case.closed_at = case.resolved_at = case.resolved_on_time = case.resolved_by = None
     if case.external_due_at is not None or data.get("external_due_at"):
         # The outside deadline of the last round is spent: the re-handling has the one sent with it, if any.
         case.external_due_at = _parse_when(data["external_due_at"]) if data.get("external_due_at") else None
+    last_close = case.events.filter(action__in=("verify_ok", "close")).order_by("-at", "-id").first()
+    ids = list((last_close.data or {}).get("round_dispatches") or []) if last_close else []
+    back = list(CaseDispatch.objects.filter(case=case, pk__in=ids).select_related("department"))
+    for d in back:
+        d.active, d.signed_at = True, None
+        d.return_requested_at, d.return_refused_at = None, None
+        d.save(update_fields=["active", "signed_at", "return_requested_at", "return_refused_at"])
+    case.reopen_count += 1
+    case.rule = None  # the rule in force now for the level (a newer version applies to the new round)
     restart_handling_clock(case, Deadlines(now))
-    return {}
+    case.rule = JurisdictionRule.objects.filter(pk=case.rule_id).first() if case.rule_id else None
+    return {"round": case.round, "targets": [d.target_name for d in back]}
 
 
-def _apply_hold(*, case: Case, now: datetime, **_kw: Any) -> dict[str, Any]:
-    case.held_at, case.held_from_status = now, case.status
-    return {}
+def _apply_hold(*, case: Case, now: datetime, data: dict[str, Any], **_kw: Any) -> dict[str, Any]:
+    """挂账 by the centre holding the case: the clock pauses now (an expected resume time is optional)."""
+    until = _parse_when(data["hold_until"]) if data.get("hold_until") else None
+    if until is not None and until <= now:
+        raise InvalidInput(_("预计恢复办理时间必须晚于现在"), code="hold_until")
+    case.held_at, case.held_from_status, case.hold_until = now, case.status, until
+    return {"hold_until": until.isoformat()} if until else {}
+
+
+def _apply_hold_request(
+    *, case: Case, actor: User | None, now: datetime, note: str, data: dict[str, Any], **_kw: Any
+) -> dict[str, Any]:
+    """申请挂账: the handler asks with a reason and an expected resume time; the dispatching centre decides."""
+    until = _parse_when(data.get("hold_until"))
+    if until <= now:
+        raise InvalidInput(_("预计恢复办理时间必须晚于现在"), code="hold_until")
+    req = HoldRequest.objects.create(case=case, requested_by=actor, requested_at=now, expected_end=until, reason=note)
+    return {"request": req.id, "hold_until": until.isoformat()}
+
+
+def _pending_hold(case: Case) -> HoldRequest:
+    req = HoldRequest.objects.filter(case=case, status=RequestStatus.PENDING).first()
+    if req is None:
+        raise NotAllowed(_("没有待审批的挂账申请"), code="no_request")
+    return req
+
+
+def _apply_hold_approve(*, case: Case, actor: User | None, now: datetime, note: str, **_kw: Any) -> dict[str, Any]:
+    """批准挂账: the clock pauses from now (the approval), until the case is resumed."""
+    req = _pending_hold(case)
+    req.status, req.decided_by, req.decided_at, req.decision_note = RequestStatus.APPROVED, actor, now, note
+    req.save()
+    case.held_at, case.held_from_status, case.hold_until = now, case.status, req.expected_end
+    return {"request": req.id, "hold_until": req.expected_end.isoformat()}
+
+
+def _apply_hold_refuse(*, case: Case, actor: User | None, now: datetime, note: str, **_kw: Any) -> dict[str, Any]:
+    req = _pending_hold(case)
+    req.status, req.decided_by, req.decided_at, req.decision_note = RequestStatus.REFUSED, actor, now, note
+    req.save()
+    return {"request": req.id}
 
 
 def _shift(moment: datetime | None, held_at: datetime, now: datetime, unit: str, cal: CalendarSpec) -> datetime | None:
@@ -268,7 +395,7 @@ def _apply_resume(*, case: Case, now: datetime, **_kw: Any) -> dict[str, Any]:
     case.due_at = _shift(case.due_at, held, now, unit, cal)
     case.yellow_at = _shift(case.yellow_at, held, now, unit, cal)
     case.accept_due_at = _shift(case.accept_due_at, held, now, unit, cal)
-    case.held_at = None
+    case.held_at = case.hold_until = None
     return {"held_seconds": int((now - held).total_seconds())}
 
 
@@ -289,6 +416,8 @@ def _apply_extension_request(
         raise InvalidInput(_("申请延期的时间必须晚于当前时限"), code="datetime")
     if ExtensionRequest.objects.filter(case=case, status=RequestStatus.PENDING).exists():
         raise NotAllowed(_("已有待审批的延期申请"), code="pending")
+    if case.due_at is not None and now >= case.due_at:
+        raise NotAllowed(_("办理时限已过，不能再申请延期"), code="deadline_passed")
     req = ExtensionRequest.objects.create(
         case=case, requested_by=actor, requested_at=now, requested_due_at=wanted, reason=note
     )
@@ -402,7 +531,9 @@ APPLY: dict[str, Apply] = {
     "reject": _apply_reject,
     "dispatch": _apply_dispatch,
     "sign": _apply_sign,
+    "return_request": _apply_return_request,
     "return": _apply_return,
+    "return_reject": _apply_return_reject,
     "resolve": _apply_resolve,
     "self_handle": _apply_self_handle,
     "verify_ok": _apply_close,
@@ -411,6 +542,9 @@ APPLY: dict[str, Apply] = {
     "rate": _apply_rate,
     "reopen": _apply_reopen,
     "hold": _apply_hold,
+    "hold_request": _apply_hold_request,
+    "hold_approve": _apply_hold_approve,
+    "hold_refuse": _apply_hold_refuse,
     "resume": _apply_resume,
     "extension_request": _apply_extension_request,
     "extension_approve": _apply_extension_approve,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput
 from core.roles import is_centre_staff
-from governance.choices import GRADE_LEVEL, LEVEL_ORDER, Level, Role
+from governance.choices import GRADE_LEVEL, LEVEL_ORDER, Level, Role, top_level
 from governance.models import Category, Region, User
 from grids.models import Grid
 from grids.selectors import grids_worked_by, locate_grid, point_near_grid
@@ -23,7 +23,7 @@ from ..choices import Status as S
 from ..evidence import check_files
 from ..models import Case, CaseNumberSequence
 from ..signals import events_recorded
-from .deadlines import Deadlines, arrive_at_level, top_level
+from .deadlines import Deadlines, arrive_at_level
 from .records import record_event, store_evidence
 
 _NEXT_NUMBER_SQL = """
@@ -185,7 +185,7 @@ def case_file(
         actor=actor,
         before=("", ""),
         now=now,
-        data={"channel": channel, "grid": grid.code if grid else None},
+        data={"channel": channel, "grid": grid.code if grid else None, "rule": clock.rule_ref(case.rule_id)},
         citizen=actor is None,
     )
     # The stored evidence rides on the case, so a caller renders it without reading it back.

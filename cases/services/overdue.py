@@ -109,6 +109,7 @@ def case_escalate_overdue_batch(
                         "note": escalate_note,
                         "data": {
                             "overdue_due_at": r["due_at"].isoformat(),
+                            "rule": clock.rule_ref(clock.arrival(r["category_id"], nxt)["rule_id"]),
                             "from_handler": holder_record(
                                 r["handler_kind"], r["handler_region_id"], dispatched.get(r["id"], ())
                             ),

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError, NotFound
+from core.errors import Refusal
 from governance.http import AuthenticatedHttpRequest
 from governance.models import Category
 from residents import selectors as residents_selectors
@@ -92,9 +92,7 @@ def case_from_diary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return render(request, "cases/from_diary.html", {"entry": entry, "categories": categories})
         try:
             case = case_file_from_diary(actor=user, entry_id=entry.pk, category=chosen)
-        except NotFound:
-            raise Http404 from None
-        except DomainError as exc:
+        except Refusal as exc:
             messages.error(request, exc.message)
             return redirect("residents:diary-detail", pk=entry.pk)
         messages.success(request, _("已转为事件 %(number)s") % {"number": case.number})

@@ -16,7 +16,8 @@ from cases.choices import Status as CaseStatus
 from cases.models import Case
 from cases.services import case_file, case_transition
 from core.errors import Forbidden, InvalidInput, NotAllowed, NotFound
-from governance.choices import Level, Role
+from core.roles import is_centre_staff
+from governance.choices import Level
 from governance.models import User
 from grids.selectors import locate_grid
 
@@ -157,7 +158,7 @@ def _street_staff(actor: User | None, order: Order) -> None:
         raise Forbidden(_("请先登录"), code="permission")
     if actor.is_admin:
         return
-    if actor.role == Role.CENTRE_STAFF and actor.region_id == order.partner.street_id and actor.is_active:
+    if is_centre_staff(actor) and actor.region_id == order.partner.street_id and actor.is_active:
         return
     raise Forbidden(_("只有承接街道综治中心的工作人员可以向12345热线提出申请"), code="permission")
 
