@@ -36,8 +36,8 @@ from cases.filters import CaseFilter
 from cases.models import Case
 from cases.throttles import CitizenReportThrottle
 from core.errors import InvalidInput, NotFound
+from core.lockout import lockout_response
 from core.pagination import KeysetPagination
-from governance.lockout import lockout_response
 
 from .serializers import (
     AllowedActionSerializer,
@@ -63,6 +63,7 @@ API_ACTIONS = [a for a in transitions.TRANSITIONS if a != "whistle"]
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()
+    errors = serializers.DictField(required=False, help_text="字段错误 {字段: [消息]}（仅输入有误时）")
 
 
 ERRORS = {
