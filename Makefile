@@ -66,10 +66,11 @@ run: demo ## everything, then web + worker + beat on http://127.0.0.1:8000/ (POR
 test: install ## run the whole test suite (PYTEST_ARGS passes extra arguments)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: install ## ruff check + ruff format --check + the app layers (import-linter)
+lint: install ## ruff check + ruff format --check + the app layers (import-linter) + mypy against its baseline
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/python .ci/mypy_check.py
 
 format: install ## ruff format + the safe ruff fixes
 	$(BIN)/ruff check --fix .

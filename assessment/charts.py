@@ -52,7 +52,9 @@ def _nice_max(value: float) -> int:
 
 def _legend(series: Iterable[Series], *, y: float = 14) -> str:
     """Legend items in up to two rows across the top."""
-    out, x, row = [], LEFT, 0
+    out: list[str] = []
+    x: float = LEFT
+    row = 0
     for s in series:
         item_w = 24 + 12.5 * len(s.label)
         if x + item_w > W - RIGHT and x > LEFT:
@@ -90,14 +92,13 @@ def _y_axis(top_value: float, *, percent: bool = False) -> str:
 
 
 def _x_labels(labels: Sequence[str], xs: Sequence[float]) -> str:
-    """Every k-th label (at most six), and the last one when it does not crowd the one before it."""
+    """At most six labels, every k-th counted back from the last, so the latest day or week is always named and
+    no two labels crowd each other."""
     if not labels:
         return ""
     n = len(labels)
     every = max(1, math.ceil(n / 6))
-    shown = set(range(0, n, every))
-    if (n - 1) - max(shown) > every // 2:
-        shown.add(n - 1)
+    shown = set(range(n - 1, -1, -every))
     out = []
     for i in sorted(shown):
         x, anchor = xs[i], "middle"

@@ -36,9 +36,10 @@ RATE_COLUMNS = tuple(range(2 + len(COUNT_NAMES), 2 + len(COUNT_NAMES) + len(SCOR
 
 def assessment_row(row: Row, *, as_text: bool) -> list[Any]:
     r = row.rates
-    rates = [*(r.values[i.key] for i in SCORED_INDICATORS), r.composite] if r else [None] * len(RATE_COLUMNS)
-    if as_text:
-        rates = ["" if v is None else f"{v * 100:.2f}%" for v in rates]
+    values: list[float | None] = (
+        [*(r.values[i.key] for i in SCORED_INDICATORS), r.composite] if r else [None] * len(RATE_COLUMNS)
+    )
+    rates: list[Any] = ["" if v is None else f"{v * 100:.2f}%" for v in values] if as_text else list(values)
     counts = row.counts.as_dict()
     return [row.rank if row.rank is not None else "", row.label, *(counts[name] for name in COUNT_NAMES), *rates]
 
@@ -64,8 +65,8 @@ def assessment_xlsx(result: Assessment, tables: Sequence[tuple[str, list[Row]]])
     for indicator in SCORED_INDICATORS:
         summary_rows.append([indicator.label, percent(rates.values[indicator.key], 2)])
     summary_rows.append([_("综合得分"), percent(rates.composite, 2)])
-    for key, value in result.indicators.rates.items():
-        summary_rows.append([STANDARD_INDICATORS[key], percent(value, 2)])
+    for key, rate in result.indicators.rates.items():
+        summary_rows.append([STANDARD_INDICATORS[key], percent(rate, 2)])
     for d in result.indicators.durations:
         hours = None if d["seconds"] is None else round(d["seconds"] / 3600, 2)
         summary_rows.append([_("平均用时（小时）：%(step)s") % {"step": d["label"]}, hours])

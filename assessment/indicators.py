@@ -149,11 +149,11 @@ def rates_for(counts: Counts, scheme: Scheme) -> Rates:
     renormalised over those: a grid with nothing rated is judged on the other two), ``None`` when none exists.
     """
     values = {i.key: i.rate(counts, scheme) for i in SCORED_INDICATORS}
-    parts = [
-        (w, SCORED_BY_KEY[key].score(values[key]))
-        for key, w in scheme.weights.items()
-        if key in SCORED_BY_KEY and values[key] is not None
-    ]
+    parts: list[tuple[float, float]] = []
+    for key, w in scheme.weights.items():
+        rate = values.get(key)
+        if key in SCORED_BY_KEY and rate is not None:
+            parts.append((w, SCORED_BY_KEY[key].score(rate)))
     weight = sum(w for w, _score in parts)
     composite = sum(w * score for w, score in parts) / weight if parts and weight else None
     return Rates(values, composite)
@@ -166,6 +166,7 @@ STANDARD_INDICATORS = {
     "on_time_closure": gettext_lazy("按期结案率"),
     "on_time_handling": gettext_lazy("及时处置率"),
     "rework": gettext_lazy("返工率"),
+    "reopen": gettext_lazy("重办率"),
     "correct_dispatch": gettext_lazy("准确派遣率"),
     "extension": gettext_lazy("延期率"),
     "overdue": gettext_lazy("超期率"),

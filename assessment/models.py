@@ -25,7 +25,7 @@ from governance.models import Region
 from .indicators import SCORED_BY_KEY, Scheme, scored_indicator_choices
 
 #: The levels that may have a scheme of their own.
-SCHEME_LEVELS = (RegionLevel.STREET, RegionLevel.DISTRICT)
+SCHEME_LEVELS: tuple[str, ...] = (RegionLevel.STREET.value, RegionLevel.DISTRICT.value)
 
 
 class WeightScheme(models.Model):
@@ -83,7 +83,7 @@ class WeightScheme(models.Model):
         return self.label
 
     def clean(self) -> None:
-        if self.region_id and self.region.level not in SCHEME_LEVELS:
+        if self.region is not None and self.region.level not in SCHEME_LEVELS:
             raise ValidationError({"region": _("只能为街道或区县设置专用方案")})
         if self.is_default and self.region_id:
             raise ValidationError({"region": _("默认方案适用于全部辖区，不能指定区域")})

@@ -47,10 +47,12 @@ class Period:
         """Read ``YYYY-MM-DD`` bounds from a request; both empty → the current week. Bad input → InvalidInput."""
         today = today or timezone.localdate()
         first, last = parse_day(date_from), parse_day(date_to)
-        if first is None and last is None:
-            return cls.week_of(today)
-        first = first or last
-        last = last or first
+        if first is None:
+            if last is None:
+                return cls.week_of(today)
+            first = last
+        if last is None:
+            last = first
         if last < first:
             raise InvalidInput(_("结束日期不能早于开始日期"), code="date_order")
         if (last - first).days + 1 > MAX_PERIOD_DAYS:

@@ -150,12 +150,14 @@ class Row:
 
 def rank_rows(rows: list[Row], scheme: Scheme) -> list[Row]:
     """Compute rates, sort by composite (best first, rows without a composite last) and rank (ties share a rank)."""
+    composite: dict[int, float | None] = {}
     for row in rows:
         row.rates = rates_for(row.counts, scheme)
-    rows.sort(key=lambda r: (r.rates.composite is None, -(r.rates.composite or 0), -r.counts.received, r.label))
+        composite[id(row)] = row.rates.composite
+    rows.sort(key=lambda r: (composite[id(r)] is None, -(composite[id(r)] or 0), -r.counts.received, r.label))
     previous, rank = None, 0
     for i, row in enumerate(rows, start=1):
-        value = row.rates.composite
+        value = composite[id(row)]
         if value is None:
             row.rank = None
             continue
@@ -223,7 +225,7 @@ def _rating_row_counts(within: Q | None = None) -> dict[str, Count]:
 
 def _rating_counts(prefix: str = "") -> dict[str, Count]:
     pk = f"{prefix}id" if prefix else "id"
-    result = f"{prefix}rating__result"
+    result = f"{prefix}ratings__result"
     return {
         "rated": Count(pk),
         "satisfied": Count(pk, filter=Q(**{result: "satisfied"})),
@@ -244,7 +246,12 @@ def _grouped(
     if ratings is not None:
         rating_rows = ratings.filter(period.q("rated_at")).order_by().values(*keys).annotate(**_rating_row_counts())
     else:
-        rating_rows = cases.filter(period.q("rating__rated_at")).order_by().values(*keys).annotate(**_rating_counts())
+        rating_rows = (
+            cases.filter(period.q("ratings__rated_at"), ratings__latest=True)
+            .order_by()
+            .values(*keys)
+            .annotate(**_rating_counts())
+        )
     for r in rating_rows:
         out.setdefault(tuple(r[k] for k in keys), Counts()).add(r)
     return out
@@ -252,14 +259,16 @@ def _grouped(
 
 def place_counts(scope: Scope, period: Period) -> dict[tuple[int | None, int | None, int], Counts]:
     """Raw counts per (grid, community, street) — 2 queries; grid, community, street and total roll up from it."""
-    return _grouped(scope.cases, period, ("grid_id", "community_id", "street_id"), scope.rows(Rating))
+    return _grouped(
+        scope.cases, period, ("grid_id", "community_id", "street_id"), scope.rows(Rating).filter(latest=True)
+    )
 
 
 def totals(scope: Scope, period: Period) -> Counts:
     """Raw counts of the whole scope (2 aggregate queries)."""
     total = Counts()
     total.add(scope.cases.filter(touches_q(period)).aggregate(**_case_counts(period)))
-    total.add(scope.rows(Rating).filter(period.q("rated_at")).aggregate(**_rating_row_counts()))
+    total.add(scope.rows(Rating).filter(latest=True).filter(period.q("rated_at")).aggregate(**_rating_row_counts()))
     return total
 
 
@@ -344,14 +353,14 @@ def dispatch_department_counts(scope: Scope, period: Period) -> dict[int, Counts
         )
     )
     rated = (
-        cases.filter(period.q("rating__rated_at"), **kept)
+        cases.filter(period.q("ratings__rated_at"), ratings__latest=True, **kept)
         .order_by()
         .values(dept)
         .annotate(
             rated=Count("id", distinct=True),
-            satisfied=Count("id", distinct=True, filter=Q(rating__result="satisfied")),
-            basic=Count("id", distinct=True, filter=Q(rating__result="basic")),
-            unsatisfied=Count("id", distinct=True, filter=Q(rating__result="unsatisfied")),
+            satisfied=Count("id", distinct=True, filter=Q(ratings__result="satisfied")),
+            basic=Count("id", distinct=True, filter=Q(ratings__result="basic")),
+            unsatisfied=Count("id", distinct=True, filter=Q(ratings__result="unsatisfied")),
         )
     )
     for r in sent:
@@ -392,18 +401,19 @@ def summons_department_counts(scope: Scope, period: Period) -> dict[int, Counts]
         )
     )
     rated = (
-        kept.filter(period.q("case__rating__rated_at"))
+        kept.filter(period.q("case__ratings__rated_at"), case__ratings__latest=True)
         .values("department_id")
         .annotate(
             rated=Count("case", distinct=True),
-            satisfied=Count("case", distinct=True, filter=Q(case__rating__result="satisfied")),
-            basic=Count("case", distinct=True, filter=Q(case__rating__result="basic")),
-            unsatisfied=Count("case", distinct=True, filter=Q(case__rating__result="unsatisfied")),
+            satisfied=Count("case", distinct=True, filter=Q(case__ratings__result="satisfied")),
+            basic=Count("case", distinct=True, filter=Q(case__ratings__result="basic")),
+            unsatisfied=Count("case", distinct=True, filter=Q(case__ratings__result="unsatisfied")),
         )
     )
     for rows in (sent, due, rated):
         for r in rows:
-            out.setdefault(r.pop("department_id"), Counts()).add(r)
+            found: dict[str, Any] = dict(r)
+            out.setdefault(int(found.pop("department_id")), Counts()).add(found)
     return out
 
 
@@ -475,6 +485,8 @@ class Indicators:
     - on-time handling (及时处置率) = resolved in the period by the deadline / resolved in the period
       (``resolved_on_time``; a reworked case counts at its last resolution);
     - rework (返工率) = closed in the period with ``rework_count > 0`` / closed in the period;
+    - reopen (重办率) = closed in the period that were reopened after an unsatisfied rating (``reopen_count > 0``)
+      / closed in the period;
     - correct dispatch (准确派遣率) = 1 − return actions / dispatch actions in the period, counted on the
       ``CaseDispatch`` rows (one per target; an action writes its rows with one instant, so distinct
       (case, ``dispatched_at``) pairs are the "dispatch" events and distinct (case, ``returned_at``) pairs the
@@ -520,6 +532,7 @@ def standard_indicators(scope: Scope, period: Period, *, now: datetime | None = 
         "n_resolved": Count("id", filter=resolved),
         "n_resolved_on_time": Count("id", filter=resolved & Q(resolved_on_time=True)),
         "n_reworked": Count("id", filter=closed & Q(rework_count__gt=0)),
+        "n_reopened": Count("id", filter=closed & Q(reopen_count__gt=0)),
         "n_extended": Count("id", filter=closed & Q(extension_count__gt=0)),
         "n_overdue": Count("id", filter=overdue),
     }
@@ -544,6 +557,7 @@ def standard_indicators(scope: Scope, period: Period, *, now: datetime | None = 
         "on_time_closure": _ratio(counts["closed_on_time"], counts["due"]),
         "on_time_handling": _ratio(counts["resolved_on_time"], counts["resolved"]),
         "rework": _ratio(counts["reworked"], counts["closed"]),
+        "reopen": _ratio(counts["reopened"], counts["closed"]),
         "correct_dispatch": (1 - counts["returns"] / counts["dispatches"]) if counts["dispatches"] else None,
         "extension": _ratio(counts["extended"], counts["closed"]),
         "overdue": _ratio(counts["overdue"], counts["due"]),
@@ -573,7 +587,7 @@ def daily_status(scope: Scope, period: Period) -> list[dict[str, Any]]:
     Returns one dict per day: ``{"day": date, "waiting": n, "handling": n, "resolved": n, "closed": n,
     "other": n, "total": n}`` — every day present, zeros included.
     """
-    group_of = {s: key for key, _label, statuses in STATUS_GROUPS for s in statuses}
+    group_of: dict[str, str] = {s: key for key, _label, statuses in STATUS_GROUPS for s in statuses}
     tz = timezone.get_current_timezone()
     rows = (
         scope.cases.filter(period.q("reported_at"))
@@ -612,7 +626,7 @@ def weekly_rates(scope: Scope, *, last_day: date, weeks: int, scheme: Scheme) ->
         case_aggs |= {f"{name}_{i}": expr for name, expr in _case_counts(p).items()}
         rating_aggs |= {f"{name}_{i}": expr for name, expr in _rating_row_counts(p.q("rated_at")).items()}
     found = scope.cases.filter(touches_q(whole)).aggregate(**case_aggs)
-    found |= scope.rows(Rating).filter(whole.q("rated_at")).aggregate(**rating_aggs)
+    found |= scope.rows(Rating).filter(latest=True).filter(whole.q("rated_at")).aggregate(**rating_aggs)
     by_week: list[dict[str, int]] = [{} for _p in periods]
     for key, n in found.items():
         name, _sep, index = key.rpartition("_")

@@ -10,10 +10,11 @@ the message (HTTP 400); the exports and the charts answer 400 with the message.
 
 from __future__ import annotations
 
+from typing import cast
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,8 @@ from django.views.decorators.http import require_GET
 
 from cases.selectors import scope_for
 from core.errors import InvalidInput
+from governance.http import AuthenticatedHttpRequest
+from governance.models import User
 
 from . import charts, exports, selectors
 from .indicators import COUNT_LABELS, SCORED_INDICATORS, STANDARD_INDICATORS, Rates, Scheme, percent
@@ -53,7 +56,7 @@ def _bad_request(exc: InvalidInput) -> HttpResponse:
 
 @login_required
 @require_GET
-def assessment_page(request: HttpRequest) -> HttpResponse:
+def assessment_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_assess(request.user):
         return _forbidden(request)
     stored = selectors.stored_schemes()
@@ -69,10 +72,11 @@ def assessment_page(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     result = selectors.assessment(scope, period=period, scheme=scheme, by=by, compare=all_schemes)
     for row in result.rows:
-        row.pct = _pct(row.rates)
-        row.pct_scored = [(i.key, row.pct[i.key]) for i in SCORED_INDICATORS]
+        pct = _pct(row.rates)
+        row.extra |= {"pct": pct, "pct_scored": [(i.key, pct[i.key]) for i in SCORED_INDICATORS]}
     base = {"from": period.date_from.isoformat(), "to": period.date_to.isoformat(), "scheme": scheme.name}
-    region = request.user.region if request.user.region_id else None
+    user = cast(User, request.user)  # login_required
+    region = user.region if user.region_id else None
     shares = scheme.shares()
     total_pct = _pct(result.total_rates)
     context = {
@@ -144,7 +148,7 @@ def _bounds(period: Period) -> dict[str, str]:
 
 @login_required
 @require_GET
-def assessment_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def assessment_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     """``/assessment/export.csv`` — the chosen table; ``/assessment/export.xlsx`` — summary plus every table."""
     if fmt not in ("csv", "xlsx"):
         raise Http404

@@ -1,15 +1,17 @@
 """Benchmark: the residents pages at city scale and the visit sweep (issue 12; DESIGN §8 style).
 
-    # once: a dedicated database with the generated people and homes (PostgreSQL only)
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/gc_residents_bench .venv/bin/python bench/residents.py --setup
-    # then, any number of times
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/gc_residents_bench .venv/bin/python bench/residents.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/gridcase .venv/bin/python bench/residents.py
+    # (or: make bench BENCH=residents)
+
+It works in its own database ``gc_residents_bench`` on the same server (created, migrated and generated the first
+time — about 3 minutes for 1,000 grids on 2 cores — and reused afterwards; drop it to generate again, e.g.
+with another ``--grids``).
 
 Options: ``--grids 1000`` (with --setup; each grid gets a 200-house and a 104-house building, 1–5 people per
 occupied home: ≈ 870 residents per grid), ``--requests 30``, ``--sweep 100000`` (due visits for the sweep).
 
 What it does, step by step:
-1. ``--setup`` creates the database if missing (``random_page_cost = 1.1``), migrates, and generates set-wise in
+1. Creates the database if missing (``random_page_cost = 1.1``), migrates, and (first time) generates set-wise in
    SQL (INSERT … SELECT generate_series): regions (one street per 185 grids, one community per 8 grids), the
    grids, 2 buildings per grid, their houses, residents, ≈ 1 tagged person per 100 with a visit plan, and
    two users — the full-time worker of the first grid (``bench_worker``) and the first street's officer
@@ -20,7 +22,9 @@ What it does, step by step:
    template): 3 warm-up requests, then ``--requests`` timed ones; p50 / p95 / max in ms, and the SQL query count
    of one more request. "Constant" is shown by pairs: the household map of the 200-house and of the 104-house
    building, the list's first and 20th page, the day page with few and with many due visits.
-3. The sweep: ``--sweep`` hand-added plans due yesterday are inserted; ``visits_sweep`` turns them yellow with
+3. The sweep: every grid gets a full-time worker (so each overdue plan has one reader to tell), a first sweep
+   takes what the generated data already has due; then ``--sweep`` hand-added plans due yesterday are inserted;
+   ``visits_sweep`` turns them yellow with
    their notices (timed, peak Python memory by tracemalloc), next to the raw-SQL reference (one UPDATE of the
    same rows, rolled back) — the figure is the ratio; the same at a fifth of the size shows memory is flat.
    The plans and notices are deleted afterwards, so the script can run again.
@@ -146,11 +150,11 @@ def generate(grids: int) -> None:
                     permit_type, registered_on, permit_expires_on, residence_type, key_attention, native_place,
                     marital_status, political_status, education, occupation, employer, created_at, updated_at)
                 SELECT '基准' || h.id || '-' || m, '', CASE WHEN m %% 2 = 0 THEN 'F' ELSE 'M' END,
-                    DATE '1950-01-01' + ((h.id * 13 + m * 977) %% 20000), '汉族', 'gAAAA-bench',
+                    DATE '1950-01-01' + ((h.id * 13 + m * 977) %% 20000)::int, '汉族', 'gAAAA-bench',
                     md5(h.id || ':' || m), '620201********0000', '', md5('p' || h.id || ':' || m), '139****0000',
                     CASE WHEN h.use = 'rented' THEN 'floating' ELSE 'registered' END, 'living', '', '', h.grid_id,
                     h.id, '', CASE WHEN m = 1 THEN 'head' ELSE 'child' END, true, '', '', NULL,
-                    CASE WHEN h.use = 'rented' THEN CURRENT_DATE + ((h.id %% 400) - 20) END, '', false, '', '', '',
+                    CASE WHEN h.use = 'rented' THEN CURRENT_DATE + ((h.id %% 400) - 20)::int END, '', false, '', '', '',
                     '', '', '', now(), now()
                 FROM residents_house h
                 JOIN grids_grid g ON g.id = h.grid_id AND g.code LIKE 'RB-%%'
@@ -169,8 +173,8 @@ def generate(grids: int) -> None:
                 """INSERT INTO residents_visitplan (resident_id, tag_id, grid_id, reason, every_days, due_on,
                     yellow_on, red_on, light, active, last_visited_on)
                 SELECT t.resident_id, t.id, r.grid_id, c.name, c.visit_every_days,
-                       CURRENT_DATE + (t.id %% 40) - 10, CURRENT_DATE + (t.id %% 40) - 9,
-                       CURRENT_DATE + (t.id %% 40) - 3,
+                       CURRENT_DATE + (t.id %% 40)::int - 10, CURRENT_DATE + (t.id %% 40)::int - 9,
+                       CURRENT_DATE + (t.id %% 40)::int - 3,
                        CASE WHEN (t.id %% 40) < 3 THEN 'red' WHEN (t.id %% 40) < 9 THEN 'yellow' ELSE 'green' END,
                        true, NULL
                 FROM residents_residenttag t JOIN residents_resident r ON r.id = t.resident_id
@@ -251,6 +255,25 @@ def pages(requests: int) -> None:
         print(f"| {label} | {p50:.0f} | {p95:.0f} | {mx:.0f} | {queries} |")
 
 
+def seat_workers() -> None:
+    """A full-time worker on every generated grid (bulk; idempotent), so each overdue plan has one reader."""
+    from governance.choices import Role
+    from governance.models import User
+    from grids.choices import StaffRole
+    from grids.models import Grid, GridAssignment
+
+    seated = set(GridAssignment.objects.filter(ended_on__isnull=True).values_list("grid_id", flat=True))
+    grids = list(Grid.objects.filter(code__startswith="RB-").exclude(pk__in=seated).values_list("pk", flat=True))
+    if not grids:
+        return
+    users = User.objects.bulk_create(
+        User(username=f"bench_w{g}", role=Role.GRID_WORKER, password="!", email=f"w{g}@bench.invalid") for g in grids
+    )
+    GridAssignment.objects.bulk_create(
+        GridAssignment(grid_id=g, user=u, role=StaffRole.FULL_TIME_WORKER) for g, u in zip(grids, users, strict=True)
+    )
+
+
 def sweep(n: int) -> None:
     """Time visits_sweep over ``n`` due plans (and n/5), next to the raw UPDATE reference; clean up after."""
     from django.db import connection, transaction
@@ -260,6 +283,8 @@ def sweep(n: int) -> None:
     from residents.services import visits_sweep
 
     today = timezone.localdate()
+    seat_workers()
+    visits_sweep(today=today)  # first: what the generated data already has due (tags' plans, permit reminders)
     print("\n| due plans | sweep s | raw UPDATE s | ratio | peak Python memory MB | notices |")
     print("|---:|---:|---:|---:|---:|---:|")
     for size in (n // 5, n):
@@ -300,17 +325,21 @@ def sweep(n: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--setup", action="store_true")
+    parser.add_argument("--setup", action="store_true", help="generate now (skipped when the data is already there)")
     parser.add_argument("--grids", type=int, default=1000)
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--sweep", type=int, default=100_000)
     parser.add_argument("--skip-pages", action="store_true")
     args = parser.parse_args()
-    url = database_url()
-    if args.setup:
-        create_database(url)
+    # Its own database beside the one named (``make bench`` passes the project's): never the working data.
+    parts = urlsplit(database_url())
+    url = urlunsplit((parts.scheme, parts.netloc, f"/{DB_NAME}", parts.query, parts.fragment))
+    os.environ["DATABASE_URL"] = url
+    create_database(url)
     django_setup()
-    if args.setup:
+    from grids.models import Grid
+
+    if args.setup or not Grid.objects.filter(code__startswith="RB-").exists():
         generate(args.grids)
     print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     if not args.skip_pages:

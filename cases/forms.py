@@ -413,23 +413,28 @@ class ActionForm(forms.Form):
         "reject": ["note"],
         "dispatch": ["target", "departments", "region", "final_ruling", "note"],
         "sign": ["note"],
-        "return": ["reason", "note"],
+        "return_request": ["reason", "note"],
+        "return": ["note"],
+        "return_reject": ["final_ruling", "note"],
         "resolve": ["note", "files"],
         "self_handle": ["note", "files"],
         "verify_ok": ["note", "files"],
         "verify_failed": ["note", "files"],
         "close": ["note"],
-        "rate": ["result", "note"],
+        "rate": ["result", "contacted", "solved", "note"],
         "reopen": ["note"],
-        "hold": ["note"],
+        "hold": ["hold_until", "note"],
+        "hold_request": ["hold_until", "note"],
+        "hold_approve": ["note"],
+        "hold_refuse": ["note"],
         "resume": ["note"],
         "extension_request": ["requested_due_at", "note"],
         "extension_approve": ["due_at", "note"],
         "extension_refuse": ["note"],
         "merge": ["into", "note"],
         "escalate": ["note"],
-        "comment": ["note"],
-        "note": ["note"],
+        "comment": ["visibility", "note"],
+        "note": ["visibility", "note"],
     }
 
     note = forms.CharField(label=_("说明"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
@@ -458,6 +463,22 @@ class ActionForm(forms.Form):
         label=_("合并到（事件编号）"), max_length=32, widget=forms.TextInput(attrs={"placeholder": "XG-2026-000001"})
     )
     result = forms.ChoiceField(label=_("评价"), choices=RatingResult.choices, widget=forms.RadioSelect)
+    contacted = forms.BooleanField(label=_("已联系上反映人（有效回访）"), required=False, initial=True)
+    solved = forms.BooleanField(label=_("反映人认为问题已解决"), required=False)
+    hold_until = forms.DateTimeField(
+        label=_("预计恢复办理时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    visibility = forms.ChoiceField(
+        label=_("谁能看到"),
+        choices=[
+            ("internal", _("仅工作人员（内部备注，群众看不到）")),
+            ("public", _("群众也能看到（显示在进度查询页）")),
+        ],
+        initial="internal",
+        required=False,
+        widget=forms.RadioSelect,
+    )
 
     def __init__(self, *args, action: str, case, **kwargs) -> None:
         kwargs.setdefault("prefix", form_prefix(action))
@@ -484,6 +505,12 @@ class ActionForm(forms.Form):
                 self.fields["departments"].help_text = _("已按权责清单预选承办部门，可调整")
         if action in ("comment", "note"):
             note.label = _("留言内容")
+            self.fields["visibility"].initial = "public" if action == "comment" else "internal"
+        if action == "hold":
+            self.fields["hold_until"].required = False
+            self.fields["hold_until"].help_text = _("选填：挂账期间时限暂停计算")
+        if action == "rate":
+            self.fields["note"].label = _("回访意见（电话回访时记录反映人的原话）")
 
     def clean(self) -> dict:
         data = super().clean()
@@ -510,8 +537,12 @@ class ActionForm(forms.Form):
             else:
                 kwargs["region"] = int(d["region"])
             kwargs["final_ruling"] = d.get("final_ruling", False)
-        elif self.action == "return":
+        elif self.action == "return_request":
             kwargs["reason"] = d["reason"]
+        elif self.action == "return_reject":
+            kwargs["final_ruling"] = d.get("final_ruling", False)
+        elif self.action in ("hold", "hold_request") and d.get("hold_until"):
+            kwargs["hold_until"] = d["hold_until"]
         elif self.action == "extension_request":
             kwargs["requested_due_at"] = d["requested_due_at"]
         elif self.action == "extension_approve" and d.get("due_at"):
@@ -520,6 +551,8 @@ class ActionForm(forms.Form):
             kwargs["into"] = d["into"].strip()
         elif self.action == "rate":
             kwargs["result"] = d["result"]
+            kwargs["contacted"] = d.get("contacted", False)
+            kwargs["solved"] = d.get("solved", False)
         elif self.action == "escalate":
             kwargs["reason"] = "manual"
         return kwargs
@@ -542,7 +575,11 @@ def _rule_departments(case) -> list[int]:
 
 NOTE_LABELS = {
     "reject": _("不予受理的理由"),
-    "return": _("退单说明"),
+    "return_request": _("退单说明"),
+    "return": _("说明（选填）"),
+    "return_reject": _("驳回理由"),
+    "hold_request": _("挂账理由"),
+    "hold_refuse": _("驳回理由"),
     "resolve": _("处置情况"),
     "self_handle": _("处置情况"),
     "verify_failed": _("核查发现的问题"),
@@ -569,4 +606,17 @@ class CitizenRatingForm(forms.Form):
     )
     comment = forms.CharField(
         label=_("意见或建议（选填）"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class FollowMyCaseForm(forms.Form):
+    """ "Follow my case" without the private link: the case number and the phone number given when reporting."""
+
+    number = forms.CharField(
+        label=_("事件编号"), max_length=32, widget=forms.TextInput(attrs={"placeholder": "XG-2026-000001"})
+    )
+    phone = forms.CharField(
+        label=_("反映时留下的手机号"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )

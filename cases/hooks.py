@@ -24,3 +24,25 @@ def refusal(*, case, action: str, actor, data: dict) -> str | None:
         if reason:
             return reason
     return None
+
+
+# --- panels other apps add to the case page -----------------------------------------------------------------
+
+#: ``panel(user, case, now) -> {"template": str, ...context} | None`` — e.g. escalation's whistles on the case.
+Panel = Callable[..., "dict | None"]
+_panels: list[Panel] = []
+
+
+def register_case_panel(panel: Panel) -> Panel:
+    if panel not in _panels:
+        _panels.append(panel)
+    return panel
+
+
+def case_panels(*, user, case, now) -> list[dict]:
+    out = []
+    for panel in _panels:
+        block = panel(user=user, case=case, now=now)
+        if block:
+            out.append(block)
+    return out

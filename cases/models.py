@@ -126,6 +126,7 @@ class Case(models.Model):
 
     held_at = models.DateTimeField(_("挂账时间"), null=True, blank=True)
     held_from_status = models.CharField(max_length=16, blank=True, editable=False)
+    hold_until = models.DateTimeField(_("预计恢复办理时间"), null=True, blank=True)
     supervised_at = models.DateTimeField(_("督办时间"), null=True, blank=True)
     return_blocked = models.BooleanField(_("终局裁定（不得再退单）"), default=False)
 
@@ -134,6 +135,7 @@ class Case(models.Model):
     return_count = models.PositiveIntegerField(_("退单次数"), default=0)
     dispatch_count = models.PositiveIntegerField(_("派遣次数"), default=0)
     extension_count = models.PositiveIntegerField(_("延期次数"), default=0)
+    reopen_count = models.PositiveIntegerField(_("重办次数"), default=0)
 
     reported_at = models.DateTimeField(_("上报时间"), default=timezone.now)
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
@@ -241,6 +243,11 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return self.status not in (Status.CLOSED, Status.REJECTED, Status.MERGED)
 
+    @property
+    def round(self) -> int:
+        """The handling round (办理轮次): 1, and one more after each reopen (重办). Each round is rated once."""
+        return self.reopen_count + 1
+
     def light(self, now=None) -> str:
         """Traffic light: "red" past the due time, "yellow" past the warning point, else "green" ("" when no clock)."""
         from .lights import case_light
@@ -281,7 +288,9 @@ class CaseEvent(models.Model):
 
     # No single-column indexes: event_case_at_idx leads with the case, and the actor's is partial (the
     # sweep's events have none) — the sweep inserts events by the hundred thousand.
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", db_index=False)
+    case = models.ForeignKey(
+        Case, verbose_name=_("事件"), on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     action = models.CharField(_("动作"), max_length=32)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -294,13 +303,13 @@ class CaseEvent(models.Model):
     )
     actor_name = models.CharField(_("操作人姓名"), max_length=60)
     actor_role = models.CharField(_("操作人身份"), max_length=60, blank=True)
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16, blank=True)
-    from_level = models.CharField(max_length=12, blank=True)
-    to_level = models.CharField(max_length=12, blank=True)
+    from_status = models.CharField(verbose_name=_("原状态"), max_length=16, blank=True)
+    to_status = models.CharField(verbose_name=_("新状态"), max_length=16, blank=True)
+    from_level = models.CharField(verbose_name=_("原层级"), max_length=12, blank=True)
+    to_level = models.CharField(verbose_name=_("新层级"), max_length=12, blank=True)
     reason = models.CharField(_("原因"), max_length=40, blank=True)
     note = models.TextField(_("说明"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(verbose_name=_("详情"), default=dict, blank=True)
     public = models.BooleanField(_("群众可见"), default=True)
     at = models.DateTimeField(_("时间"), default=timezone.now)
 
@@ -340,18 +349,25 @@ class Evidence(models.Model):
     file is stored under MEDIA_ROOT by its SHA-256.
     """
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence")
-    event = models.ForeignKey(CaseEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence")
+    case = models.ForeignKey(Case, verbose_name=_("事件"), on_delete=models.CASCADE, related_name="evidence")
+    event = models.ForeignKey(
+        CaseEvent, verbose_name=_("流转记录"), null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
+    )
     stage = models.CharField(_("环节"), max_length=16, choices=EvidenceStage.choices, default=EvidenceStage.REPORT)
     file = models.FileField(_("文件"), upload_to=evidence_path, max_length=200)
     original_name = models.CharField(_("原文件名"), max_length=200)
     content_type = models.CharField(_("类型"), max_length=60)
     size = models.PositiveIntegerField(_("大小"))
-    sha256 = models.CharField(max_length=64, db_index=True)
+    sha256 = models.CharField(verbose_name=_("文件指纹"), max_length=64, db_index=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_at = models.DateTimeField(verbose_name=_("上传时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("佐证材料")
@@ -385,10 +401,20 @@ class CasePlace(models.Model):
     place_fields: tuple[str, ...] = ("community_id", "street_id", "district_id")
 
     community = models.ForeignKey(
-        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+        Region,
+        verbose_name=_("社区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
-    street = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", db_index=False)
-    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", db_index=False)
+    street = models.ForeignKey(
+        Region, verbose_name=_("街道"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    district = models.ForeignKey(
+        Region, verbose_name=_("区"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
 
     class Meta:
         abstract = True
@@ -416,25 +442,61 @@ def place_indexes(prefix: str, column: str, **extra) -> list[models.Index]:
 class CaseDispatch(CasePlace):
     """One dispatch of a case to one target (a grid team, a centre, or a department). Returns are recorded here."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="dispatches")
-    level = models.CharField(max_length=12, choices=Level.choices)
-    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    region = models.ForeignKey(
-        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text=_("派往该区域综治中心")
+    case = models.ForeignKey(Case, verbose_name=_("事件"), on_delete=models.CASCADE, related_name="dispatches")
+    level = models.CharField(verbose_name=_("层级"), max_length=12, choices=Level.choices)
+    department = models.ForeignKey(
+        Department, verbose_name=_("职能部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    grid = models.ForeignKey(Grid, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("综治中心"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("派往该区域综治中心"),
+    )
+    grid = models.ForeignKey(
+        Grid, verbose_name=_("网格团队"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     dispatched_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("派遣人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     dispatcher_region = models.ForeignKey(
-        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text=_("派遣方所在区域")
+        Region,
+        verbose_name=_("派遣方"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("派遣方所在区域"),
     )
-    dispatched_at = models.DateTimeField(default=timezone.now)
-    signed_at = models.DateTimeField(null=True, blank=True)
-    returned_at = models.DateTimeField(null=True, blank=True)
-    return_reason = models.CharField(max_length=20, choices=ReturnReason.choices, blank=True)
-    return_note = models.TextField(blank=True)
-    active = models.BooleanField(default=True)
+    dispatched_at = models.DateTimeField(verbose_name=_("派遣时间"), default=timezone.now)
+    signed_at = models.DateTimeField(verbose_name=_("签收时间"), null=True, blank=True)
+    returned_at = models.DateTimeField(verbose_name=_("退单时间"), null=True, blank=True)
+    return_reason = models.CharField(
+        verbose_name=_("退单原因"), max_length=20, choices=ReturnReason.choices, blank=True
+    )
+    return_note = models.TextField(verbose_name=_("退单说明"), blank=True)
+    # 退单 is asked by the handler within the return window and decided by the dispatcher.
+    return_due_at = models.DateTimeField(_("退单时限"), null=True, blank=True)
+    return_requested_at = models.DateTimeField(_("申请退单时间"), null=True, blank=True)
+    return_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请退单人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    return_refused_at = models.DateTimeField(_("退单驳回时间"), null=True, blank=True)
+    return_refusal = models.TextField(_("驳回理由"), blank=True)
+    active = models.BooleanField(verbose_name=_("在办"), default=True)
 
     class Meta:
         verbose_name = _("派遣记录")
@@ -452,21 +514,39 @@ class CaseDispatch(CasePlace):
         target = self.department or self.grid or self.region
         return f"{self.case_id} → {target}"
 
+    @property
+    def return_pending(self) -> bool:
+        return bool(self.active and self.return_requested_at and not self.return_refused_at)
+
+    @property
+    def target_name(self) -> str:
+        target = self.department or self.grid or self.region
+        return target.name if target is not None else ""
+
 
 class ExtensionRequest(models.Model):
     """延期: the handler asks for a later due time; the centre approves (the due time moves) or refuses."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extension_requests")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    requested_at = models.DateTimeField(default=timezone.now)
+    case = models.ForeignKey(Case, verbose_name=_("事件"), on_delete=models.CASCADE, related_name="extension_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(verbose_name=_("申请时间"), default=timezone.now)
     requested_due_at = models.DateTimeField(_("申请延至"))
     reason = models.TextField(_("理由"))
-    status = models.CharField(max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    status = models.CharField(
+        verbose_name=_("审批状态"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(verbose_name=_("审批时间"), null=True, blank=True)
+    decision_note = models.TextField(verbose_name=_("审批意见"), blank=True)
 
     class Meta:
         verbose_name = _("延期申请")
@@ -482,19 +562,66 @@ class ExtensionRequest(models.Model):
         return f"{self.case_id} → {self.requested_due_at:%Y-%m-%d %H:%M}"
 
 
+class HoldRequest(models.Model):
+    """挂账申请: the handler asks to pause the clock (reason, expected resume); the dispatching centre decides."""
+
+    case = models.ForeignKey(Case, verbose_name=_("事件"), on_delete=models.CASCADE, related_name="hold_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(verbose_name=_("申请时间"), default=timezone.now)
+    expected_end = models.DateTimeField(_("预计恢复办理时间"))
+    reason = models.TextField(_("理由"))
+    status = models.CharField(
+        verbose_name=_("审批状态"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(verbose_name=_("审批时间"), null=True, blank=True)
+    decision_note = models.TextField(verbose_name=_("审批意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("挂账申请")
+        verbose_name_plural = _("挂账申请")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=Q(status="pending"), name="one_pending_hold_per_case")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} ⏸ {self.expected_end:%Y-%m-%d}"
+
+
 class Rating(CasePlace):
-    """回访/评价: one rating per case, by the reporter through the follow-up link or recorded by staff."""
+    """回访/评价: one rating per handling round (办理轮次), by the reporter through the follow-up link or recorded
+    by staff (电话回访: ``recorded_by``). Earlier rounds' ratings stay as history; ``latest`` marks the one
+    the assessment counts. ``contacted``/``solved`` carry the hotline's 回访 result (联系、解决) when known."""
 
     place_fields = ("grid_id", "community_id", "street_id", "district_id")
 
-    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="rating")
+    case = models.ForeignKey(
+        Case, verbose_name=_("事件"), on_delete=models.CASCADE, related_name="ratings", db_index=False
+    )
+    round = models.PositiveSmallIntegerField(_("办理轮次"), default=1)
+    latest = models.BooleanField(_("最新一轮"), default=True)
+    contacted = models.BooleanField(_("已联系"), null=True, blank=True)
+    solved = models.BooleanField(_("已解决"), null=True, blank=True)
     # The case's grid too: the assessment's satisfaction rows are per grid.
-    grid = models.ForeignKey(Grid, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
+    grid = models.ForeignKey(
+        Grid, verbose_name=_("网格"), null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     result = models.CharField(_("评价"), max_length=12, choices=RatingResult.choices)
     comment = models.TextField(_("意见"), blank=True)
-    rated_at = models.DateTimeField(default=timezone.now)
+    rated_at = models.DateTimeField(verbose_name=_("评价时间"), default=timezone.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("回访记录人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -505,12 +632,17 @@ class Rating(CasePlace):
     class Meta:
         verbose_name = _("评价")
         verbose_name_plural = _("评价")
-        constraints = [models.CheckConstraint(condition=Q(result__in=RatingResult.values), name="rating_result_valid")]
+        ordering = ["case", "round"]
+        constraints = [
+            models.CheckConstraint(condition=Q(result__in=RatingResult.values), name="rating_result_valid"),
+            models.UniqueConstraint(fields=["case", "round"], name="one_rating_per_round"),
+            models.UniqueConstraint(fields=["case"], condition=Q(latest=True), name="one_latest_rating_per_case"),
+        ]
         # The assessment's satisfaction: in a period, everywhere or in one scope.
         indexes = [models.Index(fields=["rated_at"], name="rating_rated_idx"), *place_indexes("rating", "rated_at")]
 
     def __str__(self) -> str:
-        return f"{self.case_id} {self.get_result_display()}"
+        return f"{self.case_id} #{self.round} {self.get_result_display()}"
 
 
 class CaseNumberSequence(models.Model):

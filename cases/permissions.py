@@ -100,7 +100,10 @@ def may_manage(user, case) -> Decision:
     if level and centre_region_covers(user, case):
         if _rank(level) >= _rank(case.level):
             return YES
-        return no(_("事件已上报至%(level)s，需由%(level)s综治中心处理") % {"level": Level(case.level).label})
+        if case.escalation_count:
+            return no(_("事件已上报至%(level)s，需由%(level)s综治中心处理") % {"level": Level(case.level).label})
+        # filed directly at that level (its grade says so): it was never "escalated"
+        return no(_("事件由%(level)s级办理，需由%(level)s综治中心处理") % {"level": Level(case.level).label})
     if case.level == Level.GRID and works_in_grid(user, case):
         return YES
     return no(_("只有本级或上级综治中心可以进行此操作"))
@@ -122,6 +125,30 @@ def may_handle(user, case) -> Decision:
     if level and centre_region_covers(user, case) and _rank(level) >= _rank(case.level):
         return YES
     return no(_("只有承办该事件的综治中心可以进行此操作"))
+
+
+def dispatching_level(case) -> str:
+    """The level that dispatched the case's current handler (the one that decides its side requests): the
+    dispatcher's centre on the active dispatches, else the case's own level."""
+    levels = [
+        d.dispatcher_region.level
+        for d in case.dispatches.filter(active=True).select_related("dispatcher_region")
+        if d.dispatcher_region_id and d.dispatcher_region.level in Level.values
+    ]
+    return max(levels, key=_rank) if levels else case.level
+
+
+def may_decide(user, case) -> Decision:
+    """Decide a side request (延期、挂账、退单): the centre that dispatched the handler, or one above it."""
+    if is_admin(user):
+        return YES
+    level = centre_level(user)
+    if level and centre_region_covers(user, case):
+        needed = dispatching_level(case)
+        if _rank(level) >= _rank(needed):
+            return YES
+        return no(_("由派遣方（%(level)s综治中心）审批") % {"level": Level(needed).label})
+    return no(_("只有派遣方综治中心可以审批"))
 
 
 def may_self_handle(user, case) -> Decision:
@@ -183,7 +210,9 @@ def may_whistle(user, case) -> Decision:
     if level in (Level.STREET, Level.COMMUNITY) and centre_region_covers(user, case):
         if _rank(level) >= _rank(case.level):
             return YES
-        return no(_("事件已上报至上级，本级不能吹哨"))
+        if case.escalation_count:
+            return no(_("事件已上报至上级，本级不能吹哨"))
+        return no(_("事件由上级办理，本级不能吹哨"))
     return no(_("只有街道或社区综治中心可以吹哨"))
 
 

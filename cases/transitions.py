@@ -9,10 +9,14 @@ Unit-testable without a database.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
 from .choices import CLOCK_STATUSES, OPEN_STATUSES, Status
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 #: Target meaning "the status stays as it is" (comments, side requests, ratings).
 SAME = "same"
@@ -28,7 +32,7 @@ ALL = frozenset(Status.values)
 @dataclass(frozen=True)
 class Transition:
     action: str
-    label: str
+    label: StrPromise  # a lazy translation: rendered in the language of the request that shows it
     sources: frozenset[str]
     target: str
     permission: str  # name of a predicate in cases/permissions.py
@@ -49,8 +53,26 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition("dispatch", _("派遣"), frozenset({S.ACCEPTED}), S.DISPATCHED, "may_manage"),
         Transition("sign", _("签收"), frozenset({S.DISPATCHED, S.IN_PROGRESS}), S.IN_PROGRESS, "may_handle"),
+        # 退单: the handler asks within the return window; the dispatcher accepts ("return": back to its queue,
+        # counted) or rejects it (the case stays with the handler, clock running).
         Transition(
-            "return", _("退单"), frozenset({S.DISPATCHED, S.IN_PROGRESS}), S.ACCEPTED, "may_handle", needs_note=True
+            "return_request",
+            _("申请退单"),
+            frozenset({S.DISPATCHED, S.IN_PROGRESS}),
+            SAME,
+            "may_handle",
+            needs_note=True,
+            public=False,
+        ),
+        Transition("return", _("同意退单"), frozenset({S.DISPATCHED, S.IN_PROGRESS}), S.ACCEPTED, "may_decide"),
+        Transition(
+            "return_reject",
+            _("驳回退单"),
+            frozenset({S.DISPATCHED, S.IN_PROGRESS}),
+            SAME,
+            "may_decide",
+            needs_note=True,
+            public=False,
         ),
         Transition("resolve", _("处置反馈"), frozenset({S.IN_PROGRESS}), S.RESOLVED, "may_handle", needs_note=True),
         Transition(
@@ -68,6 +90,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("close", _("结案"), frozenset({S.RESOLVED}), S.CLOSED, "may_manage"),
         Transition("rate", _("评价"), frozenset({S.CLOSED}), SAME, "may_rate"),
         Transition("reopen", _("重办"), frozenset({S.CLOSED}), S.IN_PROGRESS, "may_reopen", needs_note=True),
+        # 挂账: a centre holds its own case directly; a dispatched handler asks and the dispatcher decides.
         Transition(
             "hold",
             _("挂账"),
@@ -75,6 +98,25 @@ TRANSITIONS: dict[str, Transition] = {
             S.ON_HOLD,
             "may_manage",
             needs_note=True,
+        ),
+        Transition(
+            "hold_request",
+            _("申请挂账"),
+            frozenset({S.DISPATCHED, S.IN_PROGRESS}),
+            SAME,
+            "may_handle",
+            needs_note=True,
+            public=False,
+        ),
+        Transition("hold_approve", _("批准挂账"), frozenset({S.DISPATCHED, S.IN_PROGRESS}), S.ON_HOLD, "may_decide"),
+        Transition(
+            "hold_refuse",
+            _("驳回挂账"),
+            frozenset({S.DISPATCHED, S.IN_PROGRESS}),
+            SAME,
+            "may_decide",
+            needs_note=True,
+            public=False,
         ),
         Transition("resume", _("恢复办理"), frozenset({S.ON_HOLD}), PREVIOUS, "may_manage"),
         Transition(
@@ -91,7 +133,7 @@ TRANSITIONS: dict[str, Transition] = {
             _("批准延期"),
             frozenset({S.DISPATCHED, S.IN_PROGRESS}),
             SAME,
-            "may_manage",
+            "may_decide",
             public=False,
         ),
         Transition(
@@ -99,7 +141,7 @@ TRANSITIONS: dict[str, Transition] = {
             _("驳回延期"),
             frozenset({S.DISPATCHED, S.IN_PROGRESS}),
             SAME,
-            "may_manage",
+            "may_decide",
             needs_note=True,
             public=False,
         ),
@@ -114,6 +156,16 @@ TRANSITIONS: dict[str, Transition] = {
     ]
 }
 
+#: Decisions on a pending side request (延期 / 挂账 / 退单): offered where the request is shown as pending.
+DECISION_ACTIONS = [
+    "extension_approve",
+    "extension_refuse",
+    "hold_approve",
+    "hold_refuse",
+    "return",
+    "return_reject",
+]
+
 #: Actions offered as buttons on the case page, in this order.
 PAGE_ACTIONS = [
     "accept",
@@ -124,10 +176,11 @@ PAGE_ACTIONS = [
     "verify_ok",
     "verify_failed",
     "close",
-    "return",
+    "return_request",
     "escalate",
     "whistle",
     "hold",
+    "hold_request",
     "resume",
     "extension_request",
     "reject",

@@ -15,5 +15,6 @@ urlpatterns: list = [
     path("today/", grid_today.grid_today, name="today"),
     path("residents/diary/<int:pk>/case/", grid_today.case_from_diary, name="from-diary"),
     path("report/", citizen.report, name="report"),
+    path("track/", citizen.track_find, name="track-find"),
     path("track/<str:token>/", citizen.track, name="track"),
 ]

@@ -64,7 +64,7 @@ class Key:
         return F(self.attr).desc(nulls_first=True) if desc else F(self.attr).asc(nulls_last=True)
 
 
-def _resolve(model: type[Model], qs: QuerySet, path: str) -> tuple[Any, bool]:
+def _resolve(model: type[Model], qs: QuerySet[Any], path: str) -> tuple[Any, bool]:
     """The field at the end of ``path`` (``a__b__c`` through relations, or an annotation) and whether it can be NULL."""
     if path in qs.query.annotations:
         out = qs.query.annotations[path].output_field
@@ -88,7 +88,7 @@ def _resolve(model: type[Model], qs: QuerySet, path: str) -> tuple[Any, bool]:
     return field, nullable
 
 
-def keyset_keys(qs: QuerySet) -> tuple[QuerySet, list[Key]]:
+def keyset_keys(qs: QuerySet[Any]) -> tuple[QuerySet[Any], list[Key]]:
     """The queryset's ordering as keyset keys (primary key appended), annotating lookups through relations."""
     model = qs.model
     terms = list(qs.query.order_by) or list(model._meta.ordering) or ["-pk"]
@@ -216,7 +216,9 @@ class KeysetPagination(BasePagination):
 
     # --- the page ----------------------------------------------------------------------------------------
 
-    def paginate_queryset(self, queryset: QuerySet, request: Request, view=None) -> list:
+    def paginate_queryset(  # type: ignore[override]  # a queryset only: keyset paging needs its ordering
+        self, queryset: QuerySet[Any], request: Request, view: Any = None
+    ) -> list[Any]:
         if request.query_params.get("page"):
             raise InvalidInput(
                 _("列表按游标翻页：请使用 next / previous 链接（cursor 参数），不支持 page 参数"), code="page"
@@ -249,7 +251,7 @@ class KeysetPagination(BasePagination):
                 else remove_query_param(url, self.cursor_query_param)
             )
 
-        def values_of(row) -> list[Any]:
+        def values_of(row: Any) -> list[Any]:
             return [_encode_value(getattr(row, k.attr)) for k in keys]
 
         self.first_url = link(None)
@@ -259,7 +261,7 @@ class KeysetPagination(BasePagination):
             self.previous_url = link(Cursor(signature, values_of(rows[0]), True))
         return rows
 
-    def _count(self, queryset: QuerySet) -> None:
+    def _count(self, queryset: QuerySet[Any]) -> None:
         """Exact up to the cap (reads at most cap + 1 index entries), else capped plus the planner's estimate."""
         cap = int(getattr(settings, "LIST_COUNT_CAP", DEFAULT_COUNT_CAP))
         bare = queryset.order_by().values("pk")
@@ -267,7 +269,7 @@ class KeysetPagination(BasePagination):
         self.count, self.count_capped = min(n, cap), n > cap
         self.count_estimate = estimate_rows(bare) if self.count_capped else None
 
-    def get_paginated_response(self, data) -> Response:
+    def get_paginated_response(self, data: Any) -> Response:
         return Response(
             {
                 "count": self.count,
@@ -281,7 +283,7 @@ class KeysetPagination(BasePagination):
             }
         )
 
-    def get_paginated_response_schema(self, schema: dict) -> dict:
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         url = {"type": "string", "nullable": True, "format": "uri"}
         return {
             "type": "object",
@@ -298,7 +300,7 @@ class KeysetPagination(BasePagination):
             },
         }
 
-    def get_schema_operation_parameters(self, view) -> list[dict]:
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         return [
             {
                 "name": self.cursor_query_param,
@@ -317,7 +319,7 @@ class KeysetPagination(BasePagination):
         ]
 
 
-def estimate_rows(qs: QuerySet) -> int | None:
+def estimate_rows(qs: QuerySet[Any]) -> int | None:
     """The planner's row estimate for ``qs`` (PostgreSQL ``EXPLAIN``, no rows read); None elsewhere."""
     conn = connections[qs.db]
     if conn.vendor != "postgresql":

@@ -9,11 +9,15 @@ that costs more than the rows' writes. Sent as one text literal (``'{1,2,…}'``
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import models
 from django.db.models import Lookup
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
 
 
 def _element(value: Any) -> str:
@@ -54,7 +58,9 @@ class AnyOf(Lookup):
     def get_prep_lookup(self) -> list[int]:
         return [int(v) for v in self.rhs]
 
-    def as_sql(self, compiler, connection):
+    def as_sql(  # type: ignore[override]  # params as a list, as Django passes them on
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         if connection.vendor == "postgresql":
             return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, pg_array(self.rhs)]

@@ -73,3 +73,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if url_name:
         return redirect(reverse(url_name))
     return render(request, "home.html")
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, asked for by browsers on pages that name no icon: the app's own (an SVG)."""
+    from django.templatetags.static import static
+
+    return redirect(static("img/favicon.svg"), permanent=True)

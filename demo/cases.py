@@ -108,8 +108,10 @@ SPECS: list[Spec] = [
          steps=(
              s(40 * M, "accept", "jiedao01"),
              s(10 * M, "dispatch", "jiedao01", departments=["scjg"]),
-             s(2 * H, "return", "shijian01", "油烟排放超标属生态环境部门职责，请改派。", reason="not_in_remit"),
-             s(30 * M, "dispatch", "jiedao02", "市场监管所与生态环境联合处置。", departments=["scjg", "sthj"]),
+             s(30 * M, "return_request", "shijian01", "油烟排放超标属生态环境部门职责，请改派。",
+               reason="not_in_remit"),
+             s(20 * M, "return", "jiedao01", "同意退单，改派市场监管所与生态环境联合处置。"),
+             s(10 * M, "dispatch", "jiedao02", "市场监管所与生态环境联合处置。", departments=["scjg", "sthj"]),
              s(H, "sign", "huanbao01"),
              s(2 * D, "resolve", "huanbao01", "已责令安装油烟净化设备，复测达标。", photo=True),
              s(3 * H, "verify_ok", "jiedao01", "街道复核：净化设备已运行。"),
@@ -221,7 +223,9 @@ SPECS: list[Spec] = [
              s(20 * M, "accept", "jiedao01"),
              s(10 * M, "dispatch", "jiedao01", "三调联动。", departments=["sfs", "pcs"]),
              s(H, "sign", "sifa01"),
-             s(D, "hold", "jiedao01", "当事人已向法院起诉，等待判决结果后再行调解。"),
+             s(D, "hold_request", "sifa01", "当事人已向法院起诉，等待判决结果后再行调解。",
+               hold_until=lambda c: c.due_at + 30 * D),
+             s(H, "hold_approve", "jiedao01", "同意挂账，判决后恢复调解。"),
          )),
     Spec("vending-2", "0201", "早市占道经营", "早市摊位占用机动车道，早高峰交通拥堵。",
          "雄关一网格早市路段", Channel.PATROL, "wangge01", 2 * D, grid=XG1,
@@ -351,16 +355,21 @@ class _Lookup:
         self.categories = {c.code: c for c in Category.objects.all()}
         self.departments = {d.code: d.id for d in Department.objects.all()}
         self.regions = {r.code: r for r in Region.objects.all()}
+        #: demo case key → its number, filled as the cases are filed (a merge names its target by key).
+        self.numbers: dict[str, str] = {}
 
     def user(self, username: str | None) -> User | None:
         return self.users[username] if username else None
 
 
 def _point(grid: Grid | None, rnd: random.Random) -> tuple[float | None, float | None]:
-    if grid is None or grid.min_lat is None:
+    if grid is None:
         return None, None
-    lat = grid.min_lat + (grid.max_lat - grid.min_lat) * rnd.uniform(0.25, 0.75)
-    lng = grid.min_lng + (grid.max_lng - grid.min_lng) * rnd.uniform(0.25, 0.75)
+    min_lat, max_lat, min_lng, max_lng = grid.min_lat, grid.max_lat, grid.min_lng, grid.max_lng
+    if min_lat is None or max_lat is None or min_lng is None or max_lng is None:
+        return None, None
+    lat = min_lat + (max_lat - min_lat) * rnd.uniform(0.25, 0.75)
+    lng = min_lng + (max_lng - min_lng) * rnd.uniform(0.25, 0.75)
     return round(lat, 6), round(lng, 6)
 
 
@@ -441,7 +450,6 @@ def build(now: datetime | None = None) -> list[Case]:
     now = now or timezone.now()
     rnd = random.Random(2026)
     lookup = _Lookup()
-    lookup.numbers = {}
     made = []
     with transaction.atomic():
         # Filed oldest first, so that numbers grow with the reporting time as they would in real life.

@@ -41,7 +41,7 @@ from escalation.services.whistles import (
     summons_respond,
     whistle_blow,
 )
-from governance.choices import Grade, Level, TimeUnit
+from governance.choices import LEVEL_ORDER, Grade, Level, TimeUnit, top_level
 from governance.models import Category, Department, JurisdictionRule, User
 from grids.selectors import grids_worked_by
 
@@ -181,6 +181,8 @@ def _demo_category() -> Category:
         defaults={"name": DEMO_CATEGORY[1], "name_en": DEMO_CATEGORY[2], "parent": major, "grade": Grade.A},
     )
     for level in (Level.GRID, Level.COMMUNITY, Level.STREET, Level.DISTRICT, Level.CITY):
+        if LEVEL_ORDER.index(level) > LEVEL_ORDER.index(Level(top_level())):
+            continue  # no rule above the top level (JurisdictionRule.clean refuses it)
         if not JurisdictionRule.objects.filter(category=sub, level=level, valid_to__isnull=True).exists():
             JurisdictionRule.objects.create(
                 category=sub,

@@ -20,7 +20,19 @@ from datetime import date, time, timedelta
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 
-from governance.choices import DayKind, Grade, HandlerKind, Level, OrgKind, RegionLevel, Role, TimeUnit
+from governance.choices import (
+    LEVEL_ORDER,
+    DayKind,
+    Grade,
+    HandlerKind,
+    Level,
+    OrgKind,
+    RegionLevel,
+    Role,
+    TimeUnit,
+    home_level,
+    top_level,
+)
 from governance.models import (
     CalendarDay,
     Category,
@@ -294,9 +306,8 @@ def organisation(region: Region, name: str, kind: str, parent: Organisation | No
     """The organisation called ``name`` in ``region`` (created on first call; its line follows its kind)."""
     from governance.choices import ORG_KIND_LINE
 
-    org, _ = Organisation.objects.get_or_create(
-        region=region, name=name, defaults={"kind": kind, "line": ORG_KIND_LINE[kind], "parent": parent, **extra}
-    )
+    defaults = {"kind": kind, "line": ORG_KIND_LINE[OrgKind(kind)], "parent": parent, **extra}
+    org, _ = Organisation.objects.get_or_create(region=region, name=name, defaults=defaults)
     return org
 
 
@@ -364,7 +375,7 @@ def _build_catalogue(departments: dict[str, Department]) -> None:
         sub, _ = Category.objects.get_or_create(
             code=code, defaults={"name": name, "name_en": name_en, "parent": majors[major], "grade": grade}
         )
-        home = GRADE_HOME[sub.grade]
+        home = home_level(sub.grade)  # D is the city's, but never above the configured top (its limits are kept)
         if JurisdictionRule.objects.filter(category=sub, level=home, valid_to__isnull=True).exists():
             continue
         handler = HandlerKind.DEPARTMENTS if dept_codes and grade != Grade.A else HandlerKind.CENTRE
@@ -380,6 +391,8 @@ def _build_catalogue(departments: dict[str, Department]) -> None:
         )
         rule.departments.set([departments[d] for d in dept_codes])
     for level, days in LEVEL_DEFAULTS:
+        if LEVEL_ORDER.index(level) > LEVEL_ORDER.index(Level(top_level())):
+            continue  # no rule above the top level (JurisdictionRule.clean refuses it)
         if not JurisdictionRule.objects.filter(category__isnull=True, level=level, valid_to__isnull=True).exists():
             JurisdictionRule.objects.create(
                 category=None,

@@ -170,7 +170,7 @@ def _staff_community_grid(
         residents,
     )
     # N = 2, 3 or 4 part-time workers, varying from grid to grid.
-    part_timers = [(police, StaffSource.POLICE, None)]
+    part_timers: list[tuple[User, str, Organisation | None]] = [(police, StaffSource.POLICE, None)]
     if seq % 3 >= 1:
         part_timers.append((enforcer, StaffSource.ENFORCEMENT, enforcement))
     part_timers.append((_worker(f"loudong{seq:02d}", 200 + seq, "楼栋长"), StaffSource.BUILDING_HEAD, group))

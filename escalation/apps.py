@@ -14,21 +14,31 @@ class EscalationConfig(AppConfig):
         2. a closing case finishes its responded summonses (same signal, same transaction);
         3. the close guard: no closing while a summons still waits for its department (``cases.hooks``);
         4. the sweep's extra step: summonses late to report in or respond are supervised;
-        5. residents' visit plans turning yellow/red and expiring permits become notices.
+        5. residents' visit plans turning yellow/red and expiring permits become notices;
+        6. a reopened case (重办) opens the round's summonses again (same signal);
+        7. the case page shows the case's whistles (``cases.hooks.register_case_panel``).
         """
-        from cases.hooks import register_guard
+        from cases.hooks import register_case_panel, register_guard
         from cases.models import Case
         from cases.signals import events_recorded
         from residents.models import Resident, VisitPlan
         from residents.signals import permits_expiring, visit_plans_turned
 
+        from .case_panel import whistles_panel
         from .receivers import write_notices, write_permit_notices, write_visit_notices
         from .services.sweep import register_sweep_step
-        from .services.whistles import finish_summonses_on_close, summons_close_guard, summons_escalate_overdue_batch
+        from .services.whistles import (
+            finish_summonses_on_close,
+            reopen_summonses,
+            summons_close_guard,
+            summons_escalate_overdue_batch,
+        )
 
         events_recorded.connect(write_notices, sender=Case, dispatch_uid="escalation.notices_for_events")
         events_recorded.connect(finish_summonses_on_close, dispatch_uid="escalation.whistles.finish_summonses_on_close")
         visit_plans_turned.connect(write_visit_notices, sender=VisitPlan, dispatch_uid="escalation.visit_plan_notices")
         permits_expiring.connect(write_permit_notices, sender=Resident, dispatch_uid="escalation.permit_notices")
+        events_recorded.connect(reopen_summonses, dispatch_uid="escalation.whistles.reopen_summonses")
         register_guard(summons_close_guard)
+        register_case_panel(whistles_panel)
         register_sweep_step(summons_escalate_overdue_batch)

@@ -106,8 +106,10 @@ def grid_map_svg(
             "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in (project(*p) for p in ring)) + " Z" for ring in rings
         )
         fill = cell_fill(cell.open, cell.overdue, max_open, max_overdue)
-        title = _("%(name)s（%(code)s）：未结 %(open)s 件，超时 %(overdue)s 件") % {
+        community = getattr(cell, "community", "") or ""
+        title = _("%(name)s（%(community)s · %(code)s）：未结 %(open)s 件，超时 %(overdue)s 件") % {
             "name": cell.name,
+            "community": community,
             "code": cell.code,
             "open": cell.open,
             "overdue": cell.overdue,
@@ -122,13 +124,23 @@ def grid_map_svg(
             xs = [project(*p)[0] for p in rings[0]]
             ys = [project(*p)[1] for p in rings[0]]
             cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
-            size = min(14.0, (max(xs) - min(xs)) / 3)
-            text = str(cell.open) if not cell.overdue else f"{cell.open}/{cell.overdue}"
-            if size < 8:  # too small to read: the <title> still tells
+            cell_w, cell_h = max(xs) - min(xs), max(ys) - min(ys)
+            size = min(13.0, cell_w / 3, cell_h / 2.6)
+            text = f"{cell.open}/{cell.overdue}"  # the legend's "未结/超时", zeros included
+            if size < 7:  # too small to read: the <title> still tells
                 continue
+            colour = _text_colour(fill)
+            name_size = min(size * 0.8, cell_w / max(len(cell.name), 1) * 0.95)
+            if name_size >= 5:  # the grid's name above its counts (the community is in the title)
+                label_parts.append(
+                    f'<text x="{cx:.1f}" y="{cy - name_size * 0.35:.1f}" font-size="{name_size:.1f}" '
+                    f'text-anchor="middle" fill="{colour}" pointer-events="none" class="map-name" '
+                    f'aria-hidden="true">{escape(cell.name)}</text>'
+                )
+                cy += size * 0.55
             label_parts.append(
                 f'<text x="{cx:.1f}" y="{cy + size / 3:.1f}" font-size="{size:.0f}" text-anchor="middle" '
-                f'fill="{_text_colour(fill)}" pointer-events="none" aria-hidden="true">{escape(text)}</text>'
+                f'fill="{colour}" pointer-events="none" class="map-count" aria-hidden="true">{escape(text)}</text>'
             )
     if selected is not None:  # draw the selected outline on top
         for cell, rings in shaped:

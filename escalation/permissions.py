@@ -56,7 +56,8 @@ SUMMONS_FLOW: dict[str, SummonsStep] = {
         SummonsStep(
             "decide_extension",
             gettext_lazy("审批延期"),
-            frozenset({S.SUMMONED, S.REPORTED_IN}),
+            # a request stays pending after the department has responded: the centre can still decide it
+            frozenset({S.SUMMONED, S.REPORTED_IN, S.RESPONDED}),
             None,
             "centre",
         ),
@@ -172,10 +173,13 @@ def decide(user, summons, action: str) -> Decision:
     return YES
 
 
-def available_actions(user, summons) -> list[tuple[str, str]]:
+def available_actions(user, summons, now=None) -> list[tuple[str, str]]:
     """(action, label) pairs the user may take on the summons now, in button order."""
     out = []
+    now = now or timezone.now()
     for action in DEPARTMENT_ACTIONS + CENTRE_ACTIONS:
+        if action == "extension" and now >= summons.respond_due_at:
+            continue  # 延期 is asked before the deadline: after it the service refuses (409), so no button
         if decide(user, summons, action):
             out.append((action, str(SUMMONS_FLOW[action].label)))
     return out

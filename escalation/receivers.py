@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from core.links import reverse_pk
+
 from .choices import NoticeKind
 from .services.notices import NoticeSpec, grid_team, notices_for_events, notices_write, person
 
@@ -24,15 +26,15 @@ def write_notices(sender, *, events, actor=None, batch: bool = False, **kwargs) 
 def write_visit_notices(sender, *, light: str, rows, **kwargs) -> None:
     """A visit plan turned yellow (overdue) or red (seriously overdue): tell the people residents named (the
     seats that may see the plan's tag), once per plan, light and due date (also the dedupe key)."""
-    title = _("走访逾期") if light == "yellow" else _("走访严重逾期")
+    title = (_("走访逾期") if light == "yellow" else _("走访严重逾期")) + "：" + _("应走访日期") + " "
     notices_write(
         specs=[
             NoticeSpec(
                 kind=NoticeKind.OTHER,
-                title=f"{title}：{_('应走访日期')} {due_on:%Y-%m-%d}",
+                title=title + due_on.isoformat(),
                 targets=[person(uid) for uid in user_ids],
                 dedupe_key=f"visit:{plan_id}:{light}:{due_on:%Y%m%d}",
-                url=f"/residents/people/{resident_id}/",
+                url=reverse_pk("residents:detail", resident_id),
             )
             for plan_id, resident_id, _grid_id, due_on, user_ids in rows
             if user_ids
@@ -49,7 +51,7 @@ def write_permit_notices(sender, *, rows, **kwargs) -> None:
                 title=f"{_('居住证即将到期')}：{expires:%Y-%m-%d}",
                 targets=[grid_team(grid_id)],
                 dedupe_key=f"permit:{resident_id}:{expires:%Y%m%d}",
-                url=f"/residents/people/{resident_id}/",
+                url=reverse_pk("residents:detail", resident_id),
             )
             for resident_id, grid_id, expires in rows
         ]

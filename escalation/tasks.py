@@ -12,10 +12,28 @@ from celery import shared_task
 
 @shared_task(name="escalation.tasks.sweep", acks_late=True, ignore_result=True)
 def sweep() -> dict[str, int]:
-    """Escalate overdue cases, warn yellow ones, run the registered steps (overdue summonses)."""
+    """Escalate overdue cases, warn yellow ones, run the registered steps (overdue summonses).
+
+    With ``SWEEP_SHARDS`` > 1 (a province): fan out one ``sweep_shard`` task per shard of the districts, so
+    that as many workers sweep at once, each its own districts."""
+    from django.conf import settings
+
     from .services.sweep import sweep as run_sweep
 
+    shards = int(getattr(settings, "SWEEP_SHARDS", 1))
+    if shards > 1:
+        for i in range(shards):
+            sweep_shard.delay(i, shards)
+        return {"shards": shards}
     return run_sweep()
+
+
+@shared_task(name="escalation.tasks.sweep_shard", acks_late=True, ignore_result=True)
+def sweep_shard(shard: int, shards: int) -> dict[str, int]:
+    """One shard of a sharded sweep: the cases of every ``shards``-th district, from ``shard``."""
+    from .services.sweep import sweep as run_sweep
+
+    return run_sweep(shard=(shard, shards))
 
 
 @shared_task(name="escalation.tasks.send_pending_notices", acks_late=True, ignore_result=True)

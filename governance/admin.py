@@ -160,6 +160,8 @@ class JurisdictionRuleForm(forms.ModelForm):
             "accept_unit",
             "handling_limit",
             "handling_unit",
+            "return_limit",
+            "return_unit",
             "note",
         ]
 
@@ -217,6 +219,12 @@ class JurisdictionRuleAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return super().has_delete_permission(request, obj) and (obj is None or obj.is_current)
 
+    def get_actions(self, request):
+        """No bulk delete: a version is retired by revising it, one entry at a time (cases keep theirs)."""
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
     @admin.display(description=_("承办部门"))
     def department_names(self, obj: JurisdictionRule) -> str:
         return "、".join(d.name for d in obj.departments.all()) or "—"
@@ -246,14 +254,53 @@ class CalendarDayInline(admin.TabularInline):
     extra = 0
 
 
+WEEKDAY_CHOICES = [
+    ("1", _("周一")),
+    ("2", _("周二")),
+    ("3", _("周三")),
+    ("4", _("周四")),
+    ("5", _("周五")),
+    ("6", _("周六")),
+    ("7", _("周日")),
+]
+
+
+class WorkCalendarForm(forms.ModelForm):
+    """Working days picked as weekdays (stored as ISO digits, e.g. "12345")."""
+
+    weekdays = forms.MultipleChoiceField(
+        label=_("工作日"),
+        choices=WEEKDAY_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("勾选每周的工作日；法定节假日和调休上班日在下方“特殊日期”中设置"),
+    )
+
+    class Meta:
+        model = WorkCalendar
+        fields = ["name", "is_default", "weekdays"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial["weekdays"] = list(self.instance.weekdays or "12345")
+
+    def clean_weekdays(self) -> str:
+        return "".join(sorted(set(self.cleaned_data["weekdays"])))
+
+
 @admin.register(WorkCalendar)
 class WorkCalendarAdmin(admin.ModelAdmin):
     """Every save of a calendar, a period or a day clears the cached calendar (``governance.signals``)."""
 
-    list_display = ["name", "is_default", "weekdays"]
+    form = WorkCalendarForm
+    list_display = ["name", "is_default", "weekday_names"]
     list_filter = ["is_default"]
     search_fields = ["name"]
     inlines = [OfficePeriodInline, CalendarDayInline]
+
+    @admin.display(description=_("工作日"))
+    def weekday_names(self, obj: WorkCalendar) -> str:
+        names = dict(WEEKDAY_CHOICES)
+        return "、".join(str(names[d]) for d in obj.weekdays if d in names) or "—"
 
 
 @admin.register(OfficePeriod)

@@ -79,6 +79,22 @@ class Grade(models.TextChoices):
 GRADE_LEVEL = {"A": Level.GRID, "B": Level.STREET, "C": Level.DISTRICT, "D": Level.CITY}
 
 
+def top_level() -> str:
+    """The highest level a case reaches: ``settings.TOP_LEVEL`` (district, or city where the city centre takes
+    part). Cases never climb above it, and no jurisdiction rule may be set above it (``JurisdictionRule.clean``),
+    so a D-grade case filed where the top is the district is handled there with the district's rule."""
+    from django.conf import settings
+
+    return settings.TOP_LEVEL if settings.TOP_LEVEL in (Level.DISTRICT, Level.CITY) else Level.DISTRICT
+
+
+def home_level(grade: str) -> str:
+    """The level the grade says a case is handled at (A grid, B street, C district, D city), never above the top."""
+    level = GRADE_LEVEL[grade] if grade else Level.GRID
+    top = top_level()
+    return top if LEVEL_ORDER.index(Level(level)) > LEVEL_ORDER.index(Level(top)) else level
+
+
 class TimeUnit(models.TextChoices):
     MINUTES = "minutes", _("分钟")
     HOURS = "hours", _("小时")

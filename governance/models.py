@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core.roles import is_admin
 
 from .choices import (
-    GRADE_LEVEL,
+    LEVEL_ORDER,
     ORG_KIND_LINE,
     REGION_PARENT_LEVEL,
     DayKind,
@@ -25,6 +25,8 @@ from .choices import (
     RegionLevel,
     Role,
     TimeUnit,
+    home_level,
+    top_level,
 )
 
 
@@ -236,8 +238,9 @@ class Category(models.Model):
 
     @property
     def home_level(self) -> str:
-        """The level the grade says the case should be resolved at (A grid, B street, C district, D city)."""
-        return GRADE_LEVEL[self.grade] if self.grade else Level.GRID
+        """The level the grade says the case should be resolved at (A grid, B street, C district, D city), capped at
+        the configured top level."""
+        return home_level(self.grade)
 
     def clean(self) -> None:
         if self.parent_id and self.parent.parent_id:
@@ -272,6 +275,15 @@ class JurisdictionRule(models.Model):
     )
     handling_limit = models.PositiveIntegerField(_("办理时限"))
     handling_unit = models.CharField(_("办理时限单位"), max_length=16, choices=TimeUnit.choices)
+    return_limit = models.PositiveIntegerField(
+        _("退单时限"),
+        null=True,
+        blank=True,
+        help_text=_("派遣后多长时间内承办方可以申请退单；留空则与受理/派遣（签收）时限相同"),
+    )
+    return_unit = models.CharField(
+        _("退单时限单位"), max_length=16, choices=TimeUnit.choices, default=TimeUnit.WORKING_HOURS
+    )
     version = models.PositiveIntegerField(_("版本"), default=1)
     valid_from = models.DateTimeField(_("生效时间"), default=timezone.now)
     valid_to = models.DateTimeField(_("失效时间"), null=True, blank=True)
@@ -281,7 +293,7 @@ class JurisdictionRule(models.Model):
         max_length=150,
         blank=True,
         editable=False,
-        help_text=_("写入该版本的用户名；保存姓名而非外键，用户删除后记录仍在"),
+        help_text=_("写入该版本的用户；即使该账号日后被删除，这里仍保留其用户名"),
     )
 
     class Meta:
@@ -310,6 +322,36 @@ class JurisdictionRule(models.Model):
     def is_current(self) -> bool:
         return self.valid_to is None
 
+    @property
+    def label(self) -> str:
+        """ "0401 供水主管爆裂 · 区级 · 第 2 版" — how a centre names the rule when asked why a case is due then."""
+        from django.utils.translation import gettext
+
+        category = self.category
+        what = f"{category.code} {category.name}" if category is not None else gettext("本层级默认时限")
+        return gettext("%(what)s · %(level)s级 · 第 %(version)s 版") % {
+            "what": what,
+            "level": Level(self.level).label,
+            "version": self.version,
+        }
+
+    #: Set on a new version by ``jurisdiction_rule_revise``: the entry's level is kept, not re-judged.
+    _revision: bool = False
+
+    def clean(self) -> None:
+        """A rule above the configured top level (``TOP_LEVEL``) would never be used — cases stop at the top
+        and take the top level's rule — so it is refused here rather than silently losing its limits."""
+        if self._revision:
+            return  # a revision keeps its entry's level: an entry made before the top was lowered can be revised
+        top = top_level()
+        if self.level in Level.values and LEVEL_ORDER.index(Level(self.level)) > LEVEL_ORDER.index(Level(top)):
+            raise ValidationError(
+                {
+                    "level": _("本系统最高层级为%(top)s，事件不会上报到%(level)s；请把该事项的时限设在%(top)s级")
+                    % {"top": Level(top).label, "level": Level(self.level).label}
+                }
+            )
+
 
 class WorkCalendar(models.Model):
     """Office hours, public holidays and make-up working days (调休). One calendar is the default."""
@@ -317,7 +359,7 @@ class WorkCalendar(models.Model):
     name = models.CharField(_("名称"), max_length=50, unique=True)
     is_default = models.BooleanField(_("默认"), default=False)
     weekdays = models.CharField(
-        _("工作日"), max_length=7, default="12345", help_text=_("ISO 星期，1=周一 … 7=周日；如 12345")
+        _("工作日"), max_length=7, default="12345", help_text=_("每周哪几天上班（在表单中按星期勾选）")
     )
 
     class Meta:
@@ -334,7 +376,9 @@ class WorkCalendar(models.Model):
 class OfficePeriod(models.Model):
     """One stretch of office hours on a working day, e.g. 08:30–12:00."""
 
-    calendar = models.ForeignKey(WorkCalendar, on_delete=models.CASCADE, related_name="periods")
+    calendar = models.ForeignKey(
+        WorkCalendar, verbose_name=_("工作日历"), on_delete=models.CASCADE, related_name="periods"
+    )
     start = models.TimeField(_("开始"))
     end = models.TimeField(_("结束"))
 
@@ -351,7 +395,9 @@ class OfficePeriod(models.Model):
 class CalendarDay(models.Model):
     """An exception to the weekly pattern: a public holiday, or a make-up working day (调休上班)."""
 
-    calendar = models.ForeignKey(WorkCalendar, on_delete=models.CASCADE, related_name="days")
+    calendar = models.ForeignKey(
+        WorkCalendar, verbose_name=_("工作日历"), on_delete=models.CASCADE, related_name="days"
+    )
     date = models.DateField(_("日期"))
     kind = models.CharField(_("类型"), max_length=10, choices=DayKind.choices)
     note = models.CharField(_("说明"), max_length=50, blank=True)

@@ -17,7 +17,9 @@ CALENDAR_CACHE_KEY = "governance:calendar-spec:v1"
 def rule_for(*, category: Category, level: str) -> JurisdictionRule | None:
     """The current rule for ``category`` at ``level``; else the level's default rule (category empty); else None."""
     rules = list(
-        JurisdictionRule.objects.filter(Q(category=category) | Q(category__isnull=True), level=level, valid_to=None)
+        JurisdictionRule.objects.filter(
+            Q(category=category) | Q(category__isnull=True), level=level, valid_to=None
+        ).select_related("category")
     )
     for rule in rules:
         if rule.category_id == category.id:

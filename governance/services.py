@@ -26,7 +26,17 @@ DEPARTMENT_GROUP_PREFIX = "dept:"
 # What a revision may change. Category and level identify the entry itself: a rule for another
 # (category, level) is a different entry, created with ``jurisdiction_rule_create``.
 REVISABLE_RULE_FIELDS = frozenset(
-    {"handler_kind", "departments", "accept_limit", "accept_unit", "handling_limit", "handling_unit", "note"}
+    {
+        "handler_kind",
+        "departments",
+        "accept_limit",
+        "accept_unit",
+        "handling_limit",
+        "handling_unit",
+        "return_limit",
+        "return_unit",
+        "note",
+    }
 )
 
 
@@ -127,6 +137,8 @@ def jurisdiction_rule_create(
     handler_kind: str = "centre",
     departments: Iterable[Department] = (),
     note: str = "",
+    return_limit: int | None = None,
+    return_unit: str = "working_hours",
     actor: User | None = None,
     now: datetime | None = None,
 ) -> JurisdictionRule:
@@ -152,6 +164,8 @@ def jurisdiction_rule_create(
         accept_unit=accept_unit,
         handling_limit=handling_limit,
         handling_unit=handling_unit,
+        return_limit=return_limit,
+        return_unit=return_unit,
         note=note,
         version=(last["version"] + 1) if last else 1,
         valid_from=now or timezone.now(),
@@ -200,6 +214,8 @@ def jurisdiction_rule_revise(
         accept_unit=current.accept_unit,
         handling_limit=current.handling_limit,
         handling_unit=current.handling_unit,
+        return_limit=current.return_limit,
+        return_unit=current.return_unit,
         note=current.note,
         version=current.version + 1,
         valid_from=now,
@@ -207,6 +223,7 @@ def jurisdiction_rule_revise(
     )
     for field, value in changes.items():
         setattr(revised, field, value)
+    revised._revision = True  # category and level stay those of the entry (see JurisdictionRule.clean)
     try:
         revised.full_clean(validate_constraints=False)
     except ValidationError as exc:

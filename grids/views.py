@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from core.roles import is_admin_or_centre_staff
+from governance.http import AuthenticatedHttpRequest
 from governance.models import Region
 from governance.selectors import regions_visible_to
 
@@ -17,7 +18,7 @@ from .selectors import staffing_report
 
 @require_GET
 @login_required
-def staffing_report_page(request: HttpRequest) -> HttpResponse:
+def staffing_report_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Grids not fully staffed, for admins (everywhere) and centre staff (their region and below).
 
     ``?region=<code>`` narrows the report to a region the user may see; one outside their

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import DomainError
+from governance.http import AuthenticatedHttpRequest
 
 from . import services
 from .forms import ExtensionRequestForm, ReturnRequestForm
@@ -34,7 +35,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def order_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     order = orders_for(request.user).filter(pk=pk).first()
     if order is None:
         raise Http404

@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound
+from core.roles import is_admin, is_centre_staff
 from governance.choices import Role
 from governance.models import Region
 
@@ -21,12 +22,9 @@ from .choices import Place, Status
 from .models import Dispute, DisputeEvent, TrackLimit
 
 
-def is_admin(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN))
-
-
 def staff_level(user) -> str | None:
-    if user and user.is_authenticated and user.role == Role.CENTRE_STAFF and user.region_id:
+    """The level of the user's centre (community / street / district / city) or None."""
+    if is_centre_staff(user):
         return user.region.level
     return None
 

@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound
+from core.roles import is_admin, is_centre_staff
 from governance.choices import Role
 from governance.models import Region
 
@@ -33,16 +34,10 @@ from .models import (
     Wish,
 )
 
-NOTHING = Q(pk__in=[])
-
-
-def is_admin(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN))
-
 
 def staff_level(user) -> str | None:
     """The level of the user's centre (community / street / district / city) or None."""
-    if user and user.is_authenticated and user.role == Role.CENTRE_STAFF and user.region_id:
+    if is_centre_staff(user):
         return user.region.level
     return None
 

@@ -16,11 +16,12 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.errors import DomainError, NotFound
+from core.errors import DomainError
 
 from . import exports, selectors, services, statistics
 from .choices import AccessChannel, AccessSubject, Light
@@ -96,10 +97,7 @@ def resident_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    try:
-        resident = selectors.resident_for(user=user, pk=pk)
-    except NotFound:
-        raise Http404 from None
+    resident = selectors.resident_for(user=user, pk=pk)
     reach = reach_of(user)
     tags = list(selectors.tags_visible_to(user=user).filter(resident=resident))
     if resident.tags.filter(ended_on__isnull=True).exists():
@@ -123,7 +121,7 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Resident.objects.filter(house=resident.house, status="living")
         .exclude(pk=resident.pk)
         .only("id", "name", "relation")
-        if resident.house_id
+        if resident.house_id and writable  # a liaison reaches the person through a tag, not their housemates
         else []
     )
     return render(
@@ -152,10 +150,7 @@ def _categories_on_grid(reach, grid) -> list[TagCategory]:
 def resident_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the full ID number and phone once (only to allowed roles; logged). Others get 404."""
     user = request.user
-    try:
-        resident = selectors.resident_for(user=user, pk=pk)
-    except NotFound:
-        raise Http404 from None
+    resident = selectors.resident_for(user=user, pk=pk)
     grid = resident.grid
     if not may_reveal_identity(reach_of(user), grid_id=grid.id, community_id=grid.community_id):
         raise Http404
@@ -171,10 +166,7 @@ def resident_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     reach = reach_of(user)
     resident = None
     if pk is not None:
-        try:
-            resident = selectors.resident_for(user=user, pk=pk)
-        except NotFound:
-            raise Http404 from None
+        resident = selectors.resident_for(user=user, pk=pk)
     houses = selectors.houses_visible_to(user=user).order_by("address")
     initial = {"house": request.GET.get("house")} if resident is None else {"house": resident.house_id}
     form = ResidentForm(request.POST or None, instance=resident, houses=houses, initial=initial)
@@ -209,10 +201,7 @@ def resident_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def resident_tag(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a tag (a category the user may use on that grid) or end one."""
     user = request.user
-    try:
-        resident = selectors.resident_for(user=user, pk=pk)
-    except NotFound:
-        raise Http404 from None
+    resident = selectors.resident_for(user=user, pk=pk)
     try:
         if request.POST.get("end"):
             tag = selectors.tags_visible_to(user=user).filter(resident=resident, pk=request.POST["end"]).first()
@@ -235,11 +224,8 @@ def resident_tag(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def resident_move_away(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    try:
-        resident = selectors.resident_for(user=user, pk=pk)
-        services.resident_move_away(actor=user, resident=resident, moved_away_on=timezone.localdate())
-    except NotFound:
-        raise Http404 from None
+    resident = selectors.resident_for(user=user, pk=pk)
+    services.resident_move_away(actor=user, resident=resident, moved_away_on=timezone.localdate())
     messages.success(request, _("已登记迁出"))
     return redirect("residents:detail", pk=resident.pk)
 
@@ -321,7 +307,7 @@ def visit_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("走访已记录"))
             if data["also_diary"]:
-                return redirect(f"/residents/diary/new/?visit={visit.pk}")
+                return redirect(reverse("residents:diary-new") + f"?visit={visit.pk}")
             return redirect("cases:today")
     return render(
         request, "residents/visit_new.html", {"form": form, "plan": plan, "resident": resident, "house": house}

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from core.roles import is_centre_staff
 from governance.choices import RegionLevel, Role
 from governance.selectors import region_descendant_ids
 from grids.choices import StaffRole
@@ -100,7 +101,7 @@ def reach_of(user: Any) -> Reach:
                 "grid_id", "role"
             ):
                 reach.seats.setdefault(grid_id, set()).add(SEAT_AUDIENCE[role])
-        elif user.role == Role.CENTRE_STAFF and user.region_id:
+        elif is_centre_staff(user):
             reach.community_ids = region_descendant_ids(user.region)
             reach.centre_audience = CENTRE_AUDIENCE.get(user.region.level, "")
         elif user.role == Role.LIAISON and user.department_id:

@@ -217,10 +217,10 @@ class CaseListSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ChoiceField(choices=RatingResult.choices, allow_null=True))
     def get_rating(self, obj: Case) -> str | None:
-        try:
-            return obj.rating.result
-        except Rating.DoesNotExist:
-            return None
+        """The latest round's rating (annotated by the list query; read when a single case is serialised)."""
+        if hasattr(obj, "latest_rating"):
+            return obj.latest_rating
+        return Rating.objects.filter(case=obj, latest=True).values_list("result", flat=True).first()
 
 
 class DispatchSerializer(serializers.ModelSerializer):
@@ -258,8 +258,20 @@ class RatingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Rating
-        fields = ["result", "comment", "rated_at", "by_citizen"]
+        fields = [
+            "round",
+            "result",
+            "comment",
+            "rated_at",
+            "by_citizen",
+            "recorded_by",
+            "contacted",
+            "solved",
+            "latest",
+        ]
         read_only_fields = fields
+
+    recorded_by = serializers.CharField(source="recorded_by.display_name", default=None, read_only=True)
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_by_citizen(self, obj: Rating) -> bool:
@@ -276,6 +288,9 @@ class CaseDetailSerializer(CaseListSerializer):
     extension_requests = ExtensionRequestSerializer(many=True, read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
     rating_detail = serializers.SerializerMethodField()
+    ratings = RatingSerializer(many=True, read_only=True)
+    hold_requests = serializers.SerializerMethodField()
+    clock_rule = serializers.SerializerMethodField()
 
     class Meta(CaseListSerializer.Meta):
         fields = [
@@ -301,6 +316,11 @@ class CaseDetailSerializer(CaseListSerializer):
             "extension_requests",
             "evidence",
             "rating_detail",
+            "ratings",
+            "reopen_count",
+            "hold_until",
+            "hold_requests",
+            "clock_rule",
         ]
         read_only_fields = fields
 
@@ -337,6 +357,11 @@ class CaseDetailSerializer(CaseListSerializer):
             extension_requests=self._nested(ExtensionRequestSerializer, obj, "extension_requests", related),
             evidence=self._nested(EvidenceSerializer, obj, "evidence", related),
             rating_detail=None if "rating" in related else self.get_rating_detail(obj),
+            ratings=self._nested(RatingSerializer, obj, "ratings", related),
+            reopen_count=obj.reopen_count,
+            hold_until=None if obj.hold_until is None else when.to_representation(obj.hold_until),
+            hold_requests=[] if "hold_requests" in related else self.get_hold_requests(obj),
+            clock_rule=self.get_clock_rule(obj),
         )
         for name in self.DETAIL_TIMES:
             value = getattr(obj, name)
@@ -350,10 +375,33 @@ class CaseDetailSerializer(CaseListSerializer):
 
     @extend_schema_field(RatingSerializer(allow_null=True))
     def get_rating_detail(self, obj: Case) -> dict | None:
-        try:
-            return RatingSerializer(obj.rating).data
-        except Rating.DoesNotExist:
-            return None
+        """The latest round's rating (``ratings`` holds every round's)."""
+        related = self.context.get("related") or {}
+        rows = related["ratings"] if "ratings" in related else obj.ratings.all()
+        latest = next((r for r in rows if r.latest), None)
+        return RatingSerializer(latest).data if latest else None
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_hold_requests(self, obj: Case) -> list[dict]:
+        return [
+            {
+                "id": r.id,
+                "requested_at": r.requested_at,
+                "expected_end": r.expected_end,
+                "reason": r.reason,
+                "status": r.status,
+                "decided_at": r.decided_at,
+                "decision_note": r.decision_note,
+            }
+            for r in obj.hold_requests.all()
+        ]
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_clock_rule(self, obj: Case) -> dict | None:
+        """Which jurisdiction rule (and version) set the case's due times: ``{"id", "version", "label"}``."""
+        from cases.services.deadlines import rule_ref
+
+        return rule_ref(obj.rule, label=True) if obj.rule_id else None
 
 
 class CaseEventSerializer(serializers.ModelSerializer):
@@ -486,14 +534,20 @@ TRANSITION_DATA_FIELDS = (
     "requested_due_at",
     "due_at",
     "into",
+    "hold_until",
+    "contacted",
+    "solved",
+    "dispatch",
 )
 
 
 class TransitionInputSerializer(serializers.Serializer):
     """Body of ``POST /cases/{id}/transitions/{action}/``. Which fields an action reads:
 
-    reject/return/resolve/self_handle/verify_failed/reopen/hold/extension_request/extension_refuse/escalate/
-    supervise/comment/note: ``note`` (required for those); return: ``reason`` (退单原因);
+    reject/return_request/return_reject/resolve/self_handle/verify_failed/reopen/hold/hold_request/hold_refuse/
+    extension_request/extension_refuse/escalate/supervise/comment/note: ``note`` (required for those);
+    return_request: ``reason`` (退单原因); return / return_reject: optional ``dispatch``, return_reject: optional
+    ``final_ruling``; hold / hold_request: ``hold_until`` (required to request); rate: ``contacted``/``solved``;
     dispatch: one of ``departments`` / ``to_grid`` / ``region``, and ``final_ruling``;
     rate: ``result`` (+ ``note`` as comment); extension_request: ``requested_due_at``;
     extension_approve: optional ``due_at``; merge: ``into`` (id or number); escalate: optional ``reason``.
@@ -511,6 +565,12 @@ class TransitionInputSerializer(serializers.Serializer):
     requested_due_at = serializers.DateTimeField(required=False)
     due_at = serializers.DateTimeField(required=False)
     into = serializers.CharField(required=False, max_length=32, help_text=_("合并到的事件 ID 或编号"))
+    hold_until = serializers.DateTimeField(required=False, help_text=_("挂账 / 申请挂账：预计恢复办理时间"))
+    contacted = serializers.BooleanField(required=False, help_text=_("评价（回访）：是否联系上反映人"))
+    solved = serializers.BooleanField(required=False, help_text=_("评价（回访）：反映人是否认为已解决"))
+    dispatch = serializers.IntegerField(
+        required=False, min_value=1, help_text=_("同意/驳回退单：只处理这一条派遣的申请（默认全部待审批的）")
+    )
     files = FilesField()
 
     def service_data(self) -> dict:
@@ -521,6 +581,8 @@ class TransitionInputSerializer(serializers.Serializer):
 
 class RatingInputSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=RatingResult.choices)
+    contacted = serializers.BooleanField(required=False)
+    solved = serializers.BooleanField(required=False)
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
@@ -611,7 +673,8 @@ class PublicCaseSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_rated(self, obj: Case) -> bool:
-        return Rating.objects.filter(case=obj).exists()
+        """This handling round is rated (after a reopen the next round can be rated again)."""
+        return Rating.objects.filter(case=obj, round=obj.round).exists()
 
     @extend_schema_field(PublicEventSerializer(many=True))
     def get_events(self, obj: Case) -> list[dict]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -38,6 +39,7 @@ from cases.throttles import CitizenReportThrottle
 from core.errors import InvalidInput, NotFound
 from core.lockout import lockout_response
 from core.pagination import KeysetPagination
+from governance.http import AuthenticatedRequest
 
 from .serializers import (
     AllowedActionSerializer,
@@ -163,7 +165,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         request={"application/json": CaseCreateSerializer, "multipart/form-data": CaseCreateSerializer},
         responses={201: CaseDetailSerializer, **errors(400, 401)},
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         """File a case (JSON, or multipart with ``files``). Token clients default to channel "api"."""
         form = CaseCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -176,7 +178,14 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         # no dispatches, extension requests or rating, and its evidence is what case_file stored — nothing to
         # read back.
         case.evidence_count = len(case.filed_evidence)
-        related = {"evidence": case.filed_evidence, "dispatches": [], "extension_requests": [], "rating": None}
+        related = {
+            "evidence": case.filed_evidence,
+            "dispatches": [],
+            "extension_requests": [],
+            "rating": None,
+            "ratings": [],
+            "hold_requests": [],
+        }
         body = CaseDetailSerializer(case, context={**self.get_serializer_context(), "related": related}).data
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -187,7 +196,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         responses={200: CaseDetailSerializer, **errors(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<transition>[a-z_]+)", url_name="transition")
-    def transition(self, request: Request, pk=None, transition: str = "") -> Response:
+    def transition(self, request: AuthenticatedRequest, pk=None, transition: str = "") -> Response:
         """Apply one workflow action through ``case_transition``; answers the updated case."""
         if transition == "whistle":
             raise InvalidInput(_("吹哨请通过吹哨接口办理（需指定被召集的部门）"), code="use_whistle_api")
@@ -224,7 +233,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         responses={201: CaseEventSerializer, **errors(400, 401, 403, 404)},
     )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
-    def evidence(self, request: Request, pk=None) -> Response:
+    def evidence(self, request: AuthenticatedRequest, pk=None) -> Response:
         """Attach files to the case through an event: an internal "note" (default) or a public "comment"."""
         form = EvidenceInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -256,7 +265,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         responses={201: RatingSerializer, **errors(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
-    def rating(self, request: Request, pk=None) -> Response:
+    def rating(self, request: AuthenticatedRequest, pk=None) -> Response:
         """A follow-up call's result recorded by staff (or the reporting user's own rating): one per case."""
         form = RatingInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -266,8 +275,10 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             actor=request.user,
             note=form.validated_data["comment"],
             result=form.validated_data["result"],
+            **{k: form.validated_data[k] for k in ("contacted", "solved") if k in form.validated_data},
         )
-        return Response(RatingSerializer(case.rating).data, status=status.HTTP_201_CREATED)
+        latest = selectors.case_rating(case)
+        return Response(RatingSerializer(latest).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="附近同类未办结事件（查重）",
@@ -331,7 +342,7 @@ class PublicReportView(APIView):
             "status": case.status,
             "status_label": str(case.get_status_display()),
             "follow_up_token": case.follow_up_token,
-            "follow_up_url": request.build_absolute_uri(f"/api/v1/public/cases/{case.follow_up_token}/"),
+            "follow_up_url": request.build_absolute_uri(reverse("public-case", kwargs={"token": case.follow_up_token})),
         }
         return Response(PublicReportResultSerializer(body).data, status=status.HTTP_201_CREATED)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -17,27 +17,29 @@ from core.errors import InvalidInput, NotAllowed
 from core.roles import is_centre_staff
 from governance.choices import Level, Role
 from governance.clock import (
+    CalendarSpec,
     add_working_seconds,
     fraction_point,
     is_working_unit,
     next_working_instant,
     working_seconds_between,
 )
-from governance.models import Department, Region, User
+from governance.models import Department, JurisdictionRule, Region, User
 from governance.selectors import calendar_spec
 
 from ..choices import EvidenceStage, HandlerKind, RatingResult, RequestStatus, ReturnReason
 from ..choices import Status as S
-from ..models import Case, CaseDispatch, ExtensionRequest, Rating
+from ..conditions import actor_dispatches, pending_returns
+from ..models import Case, CaseDispatch, ExtensionRequest, HoldRequest, Rating
 from ..selectors import case_queryset_for
 from .deadlines import Deadlines, arrive_at_level, next_level_for, region_at_level, restart_handling_clock
 
 
-def apply_nothing(**_kw) -> dict:
+def apply_nothing(**_kw: Any) -> dict[str, Any]:
     return {}
 
 
-def _apply_remark(*, data, **_kw) -> dict:
+def _apply_remark(*, data: dict[str, Any], **_kw: Any) -> dict[str, Any]:
     """comment / note: the caller may tag the event (``record``: a small JSON-safe dict kept in ``data``) and say
     what its files are (``stage``: an EvidenceStage, e.g. a department's response to a whistle)."""
     outcome = {str(k): v for k, v in dict(data.get("record") or {}).items() if not str(k).startswith("_")}
@@ -51,13 +53,13 @@ def _mark_response(case: Case, now: datetime) -> None:
         case.responded_at = now
 
 
-def _apply_accept(*, case, now, **_kw) -> dict:
+def _apply_accept(*, case: Case, now: datetime, **_kw: Any) -> dict[str, Any]:
     case.accepted_at = case.accepted_at or now
     _mark_response(case, now)
     return {}
 
 
-def _apply_reject(*, case, now, **_kw) -> dict:
+def _apply_reject(*, case: Case, now: datetime, **_kw: Any) -> dict[str, Any]:
     case.closed_at = now
     _mark_response(case, now)
     return {}
@@ -72,12 +74,14 @@ def grant_department(case: Case, department: Department) -> None:
 
 
 def _dispatcher_region(actor: User | None, case: Case) -> Region | None:
-    if is_centre_staff(actor):
+    if actor is not None and is_centre_staff(actor):
         return actor.region
     return case.handler_region or case.community
 
 
-def _apply_dispatch(*, case, actor, now, data, **_kw) -> dict:
+def _apply_dispatch(
+    *, case: Case, actor: User | None, now: datetime, data: dict[str, Any], **_kw: Any
+) -> dict[str, Any]:
     """Dispatch to departments (one or more), a grid team, or a level's centre. ``final_ruling`` blocks returns."""
     dept_ids = [int(d) for d in (data.get("departments") or [])]
     to_grid = bool(data.get("to_grid"))
@@ -88,13 +92,16 @@ def _apply_dispatch(*, case, actor, now, data, **_kw) -> dict:
     dispatcher = _dispatcher_region(actor, case)
     CaseDispatch.objects.filter(case=case, active=True).update(active=False)
 
-    def dispatch_to(**target) -> None:  # one row per target: level and grid, region or department
+    clock = Deadlines(now)
+
+    def dispatch_to(**target: Any) -> None:  # one row per target: level and grid, region or department
         CaseDispatch.objects.create(
             case=case,
             **CaseDispatch.place_of(case),
             dispatched_by=actor,
             dispatcher_region=dispatcher,
             dispatched_at=now,
+            return_due_at=clock.return_due(case, now),
             **target,
         )
 
@@ -109,7 +116,7 @@ def _apply_dispatch(*, case, actor, now, data, **_kw) -> dict:
             targets.append(d.name)
         case.handler_kind, case.handler_region = HandlerKind.DEPARTMENTS, dispatcher
     elif to_grid:
-        if not case.grid_id:
+        if case.grid is None:
             raise InvalidInput(_("该事件没有所属网格，不能派给网格团队"), code="grid")
         dispatch_to(level=Level.GRID, grid=case.grid)
         if case.level != Level.GRID:
@@ -117,7 +124,7 @@ def _apply_dispatch(*, case, actor, now, data, **_kw) -> dict:
         case.handler_kind, case.handler_region = HandlerKind.GRID_TEAM, None
         targets.append(case.grid.name)
     else:
-        region = Region.objects.filter(pk=region_id).first()
+        region = Region.objects.filter(Q(pk=region_id)).first()
         allowed = {r.id for r in (case.community, case.street, case.district) if r is not None}
         if region is None or region.id not in allowed:
             raise InvalidInput(_("只能派往事件所在的社区、街道或区综治中心"), code="region")
@@ -133,14 +140,14 @@ def _apply_dispatch(*, case, actor, now, data, **_kw) -> dict:
     return {"targets": targets, "final_ruling": case.return_blocked}
 
 
-def _actor_dispatches(case: Case, actor: User | None):
+def _actor_dispatches(case: Case, actor: User | None) -> QuerySet[CaseDispatch]:
     qs = CaseDispatch.objects.filter(case=case, active=True)
     if actor is not None and actor.role == Role.LIAISON:
-        qs = qs.filter(department_id=actor.department_id)
+        qs = qs.filter(Q(department_id=actor.department_id))  # Q: a liaison without a department matches none
     return qs
 
 
-def _apply_sign(*, case, actor, now, **_kw) -> dict:
+def _apply_sign(*, case: Case, actor: User | None, now: datetime, **_kw: Any) -> dict[str, Any]:
     """签收. With several departments dispatched each signs for its own dispatch; the first signature
     starts the handling clock, later ones only record that department's receipt."""
     mine = _actor_dispatches(case, actor).filter(signed_at__isnull=True)
@@ -155,21 +162,63 @@ def _apply_sign(*, case, actor, now, **_kw) -> dict:
     return {"first_sign": first}
 
 
-def _apply_return(*, case, actor, now, note, data, **_kw) -> dict:
-    """退单: back to the dispatcher's queue, counted against the dispatch. A final ruling refuses it."""
-    if case.return_blocked:
-        raise NotAllowed(_("派遣方已作出终局裁定，不能再退单"), code="final_ruling")
+def _apply_return_request(
+    *, case: Case, actor: User | None, now: datetime, note: str, data: dict[str, Any], **_kw: Any
+) -> dict[str, Any]:
+    """申请退单: the handler asks (reason code + note) within the return window; the dispatcher decides."""
     code = data.get("reason") or ReturnReason.OTHER
     if code not in ReturnReason.values:
         raise InvalidInput(_("未知的退单原因"), code="reason")
-    mine = list(_actor_dispatches(case, actor))
-    if not mine:
-        raise NotAllowed(_("没有可以退回的派遣"), code="no_dispatch")
+    mine = list(actor_dispatches(case, actor).select_related("department"))
     for d in mine:
-        d.active, d.returned_at, d.return_reason, d.return_note = False, now, code, note
-        d.save(update_fields=["active", "returned_at", "return_reason", "return_note"])
+        d.return_requested_at, d.return_requested_by, d.return_reason, d.return_note = now, actor, code, note
+        d.return_refused_at, d.return_refusal = None, ""
+        d.save(
+            update_fields=[
+                "return_requested_at",
+                "return_requested_by",
+                "return_reason",
+                "return_note",
+                "return_refused_at",
+                "return_refusal",
+            ]
+        )
+    return {
+        "_reason": code,
+        "dispatches": [d.id for d in mine],
+        "targets": [d.target_name for d in mine],
+        "department_ids": [d.department_id for d in mine if d.department_id],
+    }
+
+
+def _decided_returns(case: Case, data: dict[str, Any]) -> list[CaseDispatch]:
+    pending = pending_returns(case).select_related("department", "grid", "region", "dispatcher_region")
+    if data.get("dispatch"):
+        pending = pending.filter(pk=data["dispatch"])
+    rows = list(pending)
+    if not rows:
+        raise NotAllowed(_("没有待审批的退单申请"), code="no_request")
+    return rows
+
+
+def _apply_return(
+    *, case: Case, actor: User | None, now: datetime, note: str, data: dict[str, Any], **_kw: Any
+) -> dict[str, Any]:
+    """同意退单: the returned dispatches end, counted against the dispatcher's correct-dispatch rate; when no
+    other handler holds the case it is back in the dispatcher's queue (accepted)."""
+    mine = _decided_returns(case, data)
+    for d in mine:
+        d.active, d.returned_at = False, now
+        d.save(update_fields=["active", "returned_at"])
     case.return_count += 1
-    outcome: dict[str, Any] = {"_reason": code, "departments": [d.department.name for d in mine if d.department_id]}
+    code = mine[0].return_reason or ReturnReason.OTHER
+    outcome: dict[str, Any] = {
+        "_reason": code,
+        "departments": [d.department.name for d in mine if d.department is not None],
+        "targets": [d.target_name for d in mine],
+        "dispatches": [d.id for d in mine],
+        "department_ids": [d.department_id for d in mine if d.department_id],
+    }
     if CaseDispatch.objects.filter(case=case, active=True).exists():
         outcome["_status"] = case.status  # others still hold it
         return outcome
@@ -180,13 +229,32 @@ def _apply_return(*, case, actor, now, note, data, **_kw) -> dict:
     return outcome
 
 
-def _apply_resolve(*, case, actor, now, **_kw) -> dict:
+def _apply_return_reject(
+    *, case: Case, actor: User | None, now: datetime, note: str, data: dict[str, Any], **_kw: Any
+) -> dict[str, Any]:
+    """驳回退单: the case stays with the handler, its clock running; ``final_ruling`` fixes the handler (终局裁定:
+    no further return)."""
+    mine = _decided_returns(case, data)
+    for d in mine:
+        d.return_refused_at, d.return_refusal = now, note
+        d.save(update_fields=["return_refused_at", "return_refusal"])
+    if data.get("final_ruling"):
+        case.return_blocked = True
+    return {
+        "targets": [d.target_name for d in mine],
+        "dispatches": [d.id for d in mine],
+        "department_ids": [d.department_id for d in mine if d.department_id],
+        "final_ruling": bool(data.get("final_ruling")),
+    }
+
+
+def _apply_resolve(*, case: Case, actor: User | None, now: datetime, **_kw: Any) -> dict[str, Any]:
     case.resolved_at, case.resolved_by = now, actor
     case.resolved_on_time = case.due_at is None or now <= case.due_at
     return {"on_time": case.resolved_on_time}
 
 
-def _apply_self_handle(*, case, actor, now, **_kw) -> dict:
+def _apply_self_handle(*, case: Case, actor: User | None, now: datetime, **_kw: Any) -> dict[str, Any]:
     case.accepted_at = case.accepted_at or now
     case.signed_at = case.signed_at or now
     case.handler_kind, case.handler_region = HandlerKind.GRID_TEAM, None
@@ -194,51 +262,120 @@ def _apply_self_handle(*, case, actor, now, **_kw) -> dict:
     return _apply_resolve(case=case, actor=actor, now=now)
 
 
-def _apply_close(*, case, now, **_kw) -> dict:
+def _apply_close(*, case: Case, now: datetime, **_kw: Any) -> dict[str, Any]:
+    """Closing ends the round's dispatches; their ids stay on the event so a reopen gives the case back to them."""
     case.closed_at = now
-    CaseDispatch.objects.filter(case=case, active=True).update(active=False)
-    return {}
+    active = CaseDispatch.objects.filter(case=case, active=True)
+    handlers = list(active.values_list("id", flat=True))
+    active.update(active=False)
+    return {"round_dispatches": handlers} if handlers else {}
 
 
-def _apply_verify_failed(*, case, now, **_kw) -> dict:
+def _apply_verify_failed(*, case: Case, now: datetime, **_kw: Any) -> dict[str, Any]:
     case.rework_count += 1
     case.resolved_at = case.resolved_on_time = None
     restart_handling_clock(case, Deadlines(now))
     return {"rework": case.rework_count}
 
 
-def _apply_rate(*, case, actor, now, note, data, citizen, **_kw) -> dict:
+def _apply_rate(
+    *, case: Case, actor: User | None, now: datetime, note: str, data: dict[str, Any], citizen: bool, **_kw: Any
+) -> dict[str, Any]:
     result = data.get("result")
     if result not in RatingResult.values:
         raise InvalidInput(_("请选择评价：满意、基本满意或不满意"), code="result")
-    if Rating.objects.filter(case=case).exists():
-        raise NotAllowed(_("该事件已评价，每个事件只能评价一次"), code="already_rated")
+    if Rating.objects.filter(case=case, round=case.round).exists():
+        raise NotAllowed(_("本轮办理已评价，每轮只能评价一次"), code="already_rated")
+    Rating.objects.filter(case=case, latest=True).update(latest=False)
     Rating.objects.create(
         case=case,
         **Rating.place_of(case),
+        round=case.round,
+        latest=True,
         result=result,
         comment=note,
         rated_at=now,
         recorded_by=None if citizen else actor,
+        contacted=_flag(data.get("contacted")),
+        solved=_flag(data.get("solved")),
     )
-    return {"result": result, "by": "citizen" if citizen else "staff"}
+    return {"result": result, "by": "citizen" if citizen else "staff", "round": case.round}
 
 
-def _apply_reopen(*, case, now, data, **_kw) -> dict:
-    case.closed_at = case.resolved_at = case.resolved_on_time = None
+def _flag(value: Any) -> bool | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        return value
+    return str(value).lower() in ("1", "true", "yes", "on")
+
+
+def _apply_reopen(*, case: Case, now: datetime, data: dict[str, Any], **_kw: Any) -> dict[str, Any]:
+    """重办: the case goes back to the handlers of the last round — the dispatches its closing ended are active
+    again (each department signs for it anew) — and the handling clock restarts from the jurisdiction rule
+    of the level those departments handled it at. The escalation app reopens the round's summonses."""
+    case.closed_at = case.resolved_at = case.resolved_on_time = case.resolved_by = None
     if case.external_due_at is not None or data.get("external_due_at"):
         # The outside deadline of the last round is spent: the re-handling has the one sent with it, if any.
         case.external_due_at = _parse_when(data["external_due_at"]) if data.get("external_due_at") else None
+    last_close = case.events.filter(action__in=("verify_ok", "close")).order_by("-at", "-id").first()
+    ids = list((last_close.data or {}).get("round_dispatches") or []) if last_close else []
+    back = list(CaseDispatch.objects.filter(case=case, pk__in=ids).select_related("department"))
+    for d in back:
+        d.active, d.signed_at = True, None
+        d.return_requested_at, d.return_refused_at = None, None
+        d.save(update_fields=["active", "signed_at", "return_requested_at", "return_refused_at"])
+    case.reopen_count += 1
+    case.rule = None  # the rule in force now for the level (a newer version applies to the new round)
     restart_handling_clock(case, Deadlines(now))
-    return {}
+    case.rule = JurisdictionRule.objects.filter(pk=case.rule_id).first() if case.rule_id else None
+    return {"round": case.round, "targets": [d.target_name for d in back]}
 
 
-def _apply_hold(*, case, now, **_kw) -> dict:
-    case.held_at, case.held_from_status = now, case.status
-    return {}
+def _apply_hold(*, case: Case, now: datetime, data: dict[str, Any], **_kw: Any) -> dict[str, Any]:
+    """挂账 by the centre holding the case: the clock pauses now (an expected resume time is optional)."""
+    until = _parse_when(data["hold_until"]) if data.get("hold_until") else None
+    if until is not None and until <= now:
+        raise InvalidInput(_("预计恢复办理时间必须晚于现在"), code="hold_until")
+    case.held_at, case.held_from_status, case.hold_until = now, case.status, until
+    return {"hold_until": until.isoformat()} if until else {}
 
 
-def _shift(moment: datetime | None, held_at: datetime, now: datetime, unit: str, cal) -> datetime | None:
+def _apply_hold_request(
+    *, case: Case, actor: User | None, now: datetime, note: str, data: dict[str, Any], **_kw: Any
+) -> dict[str, Any]:
+    """申请挂账: the handler asks with a reason and an expected resume time; the dispatching centre decides."""
+    until = _parse_when(data.get("hold_until"))
+    if until <= now:
+        raise InvalidInput(_("预计恢复办理时间必须晚于现在"), code="hold_until")
+    req = HoldRequest.objects.create(case=case, requested_by=actor, requested_at=now, expected_end=until, reason=note)
+    return {"request": req.id, "hold_until": until.isoformat()}
+
+
+def _pending_hold(case: Case) -> HoldRequest:
+    req = HoldRequest.objects.filter(case=case, status=RequestStatus.PENDING).first()
+    if req is None:
+        raise NotAllowed(_("没有待审批的挂账申请"), code="no_request")
+    return req
+
+
+def _apply_hold_approve(*, case: Case, actor: User | None, now: datetime, note: str, **_kw: Any) -> dict[str, Any]:
+    """批准挂账: the clock pauses from now (the approval), until the case is resumed."""
+    req = _pending_hold(case)
+    req.status, req.decided_by, req.decided_at, req.decision_note = RequestStatus.APPROVED, actor, now, note
+    req.save()
+    case.held_at, case.held_from_status, case.hold_until = now, case.status, req.expected_end
+    return {"request": req.id, "hold_until": req.expected_end.isoformat()}
+
+
+def _apply_hold_refuse(*, case: Case, actor: User | None, now: datetime, note: str, **_kw: Any) -> dict[str, Any]:
+    req = _pending_hold(case)
+    req.status, req.decided_by, req.decided_at, req.decision_note = RequestStatus.REFUSED, actor, now, note
+    req.save()
+    return {"request": req.id}
+
+
+def _shift(moment: datetime | None, held_at: datetime, now: datetime, unit: str, cal: CalendarSpec) -> datetime | None:
     """Move a deadline by the time the case was on hold (working time for working units)."""
     if moment is None:
         return None
@@ -250,7 +387,7 @@ def _shift(moment: datetime | None, held_at: datetime, now: datetime, unit: str,
     return now + (moment - held_at)
 
 
-def _apply_resume(*, case, now, **_kw) -> dict:
+def _apply_resume(*, case: Case, now: datetime, **_kw: Any) -> dict[str, Any]:
     """Time on hold does not count: the deadlines move by the held (working) time."""
     cal = calendar_spec()
     unit = case.rule.handling_unit if case.rule else "hours"
@@ -258,7 +395,7 @@ def _apply_resume(*, case, now, **_kw) -> dict:
     case.due_at = _shift(case.due_at, held, now, unit, cal)
     case.yellow_at = _shift(case.yellow_at, held, now, unit, cal)
     case.accept_due_at = _shift(case.accept_due_at, held, now, unit, cal)
-    case.held_at = None
+    case.held_at = case.hold_until = None
     return {"held_seconds": int((now - held).total_seconds())}
 
 
@@ -271,12 +408,16 @@ def _parse_when(value: Any) -> datetime:
     return when
 
 
-def _apply_extension_request(*, case, actor, now, note, data, **_kw) -> dict:
+def _apply_extension_request(
+    *, case: Case, actor: User | None, now: datetime, note: str, data: dict[str, Any], **_kw: Any
+) -> dict[str, Any]:
     wanted = _parse_when(data.get("requested_due_at"))
     if case.due_at and wanted <= case.due_at:
         raise InvalidInput(_("申请延期的时间必须晚于当前时限"), code="datetime")
     if ExtensionRequest.objects.filter(case=case, status=RequestStatus.PENDING).exists():
         raise NotAllowed(_("已有待审批的延期申请"), code="pending")
+    if case.due_at is not None and now >= case.due_at:
+        raise NotAllowed(_("办理时限已过，不能再申请延期"), code="deadline_passed")
     req = ExtensionRequest.objects.create(
         case=case, requested_by=actor, requested_at=now, requested_due_at=wanted, reason=note
     )
@@ -290,7 +431,9 @@ def _pending_request(case: Case) -> ExtensionRequest:
     return req
 
 
-def _apply_extension_approve(*, case, actor, now, note, data, **_kw) -> dict:
+def _apply_extension_approve(
+    *, case: Case, actor: User | None, now: datetime, note: str, data: dict[str, Any], **_kw: Any
+) -> dict[str, Any]:
     req = _pending_request(case)
     new_due = _parse_when(data["due_at"]) if data.get("due_at") else req.requested_due_at
     req.status, req.decided_by, req.decided_at, req.decision_note = RequestStatus.APPROVED, actor, now, note
@@ -311,14 +454,14 @@ def _apply_extension_approve(*, case, actor, now, note, data, **_kw) -> dict:
     return {"request": req.id, "from": old.isoformat() if old else None, "to": new_due.isoformat()}
 
 
-def _apply_extension_refuse(*, case, actor, now, note, **_kw) -> dict:
+def _apply_extension_refuse(*, case: Case, actor: User | None, now: datetime, note: str, **_kw: Any) -> dict[str, Any]:
     req = _pending_request(case)
     req.status, req.decided_by, req.decided_at, req.decision_note = RequestStatus.REFUSED, actor, now, note
     req.save()
     return {"request": req.id}
 
 
-def _apply_merge(*, case, actor, now, data, **_kw) -> dict:
+def _apply_merge(*, case: Case, actor: User | None, now: datetime, data: dict[str, Any], **_kw: Any) -> dict[str, Any]:
     into_ref = data.get("into")
     scope = case_queryset_for(actor) if actor is not None else Case.objects.all()
     target = scope.filter(Q(pk=into_ref) if str(into_ref).isdigit() else Q(number=into_ref)).first()
@@ -334,7 +477,7 @@ def _apply_merge(*, case, actor, now, data, **_kw) -> dict:
     return {"into": target.number}
 
 
-def _apply_escalate(*, case, now, data, **_kw) -> dict:
+def _apply_escalate(*, case: Case, now: datetime, data: dict[str, Any], **_kw: Any) -> dict[str, Any]:
     nxt = next_level_for(level=case.level, has_community=bool(case.community_id))
     if nxt is None:
         raise NotAllowed(_("事件已在最高层级，不能再上报"), code="top")
@@ -357,12 +500,14 @@ def holder_record(kind: str, region_id: int | None, department_ids: Iterable[int
     return {"kind": kind, "region": region_id, "departments": sorted(d for d in department_ids if d)}
 
 
-def _apply_supervise(*, case, now, **_kw) -> dict:
+def _apply_supervise(*, case: Case, now: datetime, **_kw: Any) -> dict[str, Any]:
     case.supervised_at = case.supervised_at or now
     return {}
 
 
-def _apply_whistle(*, case, actor, now, data, **_kw) -> dict:
+def _apply_whistle(
+    *, case: Case, actor: User | None, now: datetime, data: dict[str, Any], **_kw: Any
+) -> dict[str, Any]:
     """The whistling centre holds the case while the summoned departments report in (rows made by escalation)."""
     region = actor.region if actor is not None and actor.region_id else region_at_level(case, case.level)
     if case.status == S.ACCEPTED:
@@ -373,12 +518,22 @@ def _apply_whistle(*, case, actor, now, data, **_kw) -> dict:
     return {"departments": list(data.get("department_names") or [])}
 
 
-APPLY = {
+class Apply(Protocol):
+    """What an action does to the case beyond its status (called under the row lock); returns the event's data."""
+
+    def __call__(
+        self, *, case: Case, actor: User | None, now: datetime, note: str, data: dict[str, Any], citizen: bool
+    ) -> dict[str, Any]: ...
+
+
+APPLY: dict[str, Apply] = {
     "accept": _apply_accept,
     "reject": _apply_reject,
     "dispatch": _apply_dispatch,
     "sign": _apply_sign,
+    "return_request": _apply_return_request,
     "return": _apply_return,
+    "return_reject": _apply_return_reject,
     "resolve": _apply_resolve,
     "self_handle": _apply_self_handle,
     "verify_ok": _apply_close,
@@ -387,6 +542,9 @@ APPLY = {
     "rate": _apply_rate,
     "reopen": _apply_reopen,
     "hold": _apply_hold,
+    "hold_request": _apply_hold_request,
+    "hold_approve": _apply_hold_approve,
+    "hold_refuse": _apply_hold_refuse,
     "resume": _apply_resume,
     "extension_request": _apply_extension_request,
     "extension_approve": _apply_extension_approve,

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 
-from governance.choices import LEVEL_ORDER, Level
+from governance.choices import LEVEL_ORDER, Level, top_level
 from governance.clock import (
     add_working_time,
     fraction_point,
@@ -30,6 +30,7 @@ class Deadlines:
         self.now = now
         self.cal = calendar_spec()
         self._memo: dict[tuple[int, str], dict[str, Any]] = {}
+        self._rules: dict[int, JurisdictionRule] = {}
 
     def arrival(self, category: Category | int, level: str) -> dict[str, Any]:
         cat_id = category if isinstance(category, int) else category.id
@@ -42,6 +43,7 @@ class Deadlines:
     def _compute(self, rule: JurisdictionRule | None, start: datetime) -> dict[str, Any]:
         if rule is None:
             return {"rule_id": None, "accept_due_at": None, "due_at": None, "yellow_at": None}
+        self._rules[rule.id] = rule
         due = add_working_time(start, rule.handling_limit, rule.handling_unit, self.cal)
         return {
             "rule_id": rule.id,
@@ -57,6 +59,40 @@ class Deadlines:
         values.pop("accept_due_at")
         return values
 
+    def rule_ref(self, rule_id: int | None) -> dict[str, Any] | None:
+        """Which rule (and version) set a clock, as kept on the event: ``{"id", "version"}`` (no query: the
+        rules this clock computed with are at hand; pages name them with ``rule_label``)."""
+        rule = self._rules.get(rule_id) if rule_id else None
+        return {"id": rule.id, "version": rule.version} if rule is not None else rule_ref(None, rule_id)
+
+    def return_due(self, case: Case, start: datetime) -> datetime | None:
+        """The end of the return window (退单时限) for a dispatch made at ``start``: the rule's return limit,
+        or its sign-for limit when the rule sets none."""
+        rule = case.rule or rule_for(category=case.category, level=case.level)
+        if rule is None:
+            return None
+        if rule.return_limit:
+            return add_working_time(start, rule.return_limit, rule.return_unit, self.cal)
+        return add_working_time(start, rule.accept_limit, rule.accept_unit, self.cal)
+
+
+def rule_ref(
+    rule: JurisdictionRule | None, rule_id: int | None = None, *, label: bool = False
+) -> dict[str, Any] | None:
+    """``{"id", "version"}`` of the rule that set a clock (and its ``label`` when asked, for the API)."""
+    if rule is None and rule_id:
+        rule = JurisdictionRule.objects.select_related("category").filter(pk=rule_id).first()
+    if rule is None:
+        return None
+    ref: dict[str, Any] = {"id": rule.id, "version": rule.version}
+    if label:
+        ref["label"] = rule_label(rule)
+    return ref
+
+
+def rule_label(rule: JurisdictionRule) -> str:
+    return rule.label
+
 
 def arrive_at_level(case: Case, level: str, clock: Deadlines) -> None:
     """Put the case at ``level`` with that level's centre (or grid team) as holder, and restart its clock."""
@@ -68,6 +104,8 @@ def arrive_at_level(case: Case, level: str, clock: Deadlines) -> None:
     case.arrived_at = clock.now
     for field, value in clock.arrival(case.category, level).items():
         setattr(case, field, value)
+    if case.rule_id in clock._rules:  # the rule object is at hand: no query when the page or API names it
+        case.rule = clock._rules[case.rule_id]
     case.warned_yellow = False
     cap_to_external(case, clock)
 
@@ -105,8 +143,7 @@ def region_at_level(case: Case, level: str) -> Region | None:
     }.get(Level(level))
 
 
-def top_level() -> str:
-    return settings.TOP_LEVEL if settings.TOP_LEVEL in (Level.DISTRICT, Level.CITY) else Level.DISTRICT
+# ``top_level`` (the configured top: district or city) is governance's: ``governance.choices.top_level``.
 
 
 def next_level_for(*, level: str, has_community: bool) -> str | None:

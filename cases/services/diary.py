@@ -57,11 +57,12 @@ def case_file_from_diary(
         + _("（来源：民情日记 %(date)s，%(author)s）")
         % {
             "date": f"{entry.written_at:%Y-%m-%d}",
-            "author": entry.author.display_name if entry.author_id else "",
+            "author": entry.author.display_name if entry.author is not None else "",
         }
     )
-    lat = entry.house.lat if entry.house_id else None
-    lng = entry.house.lng if entry.house_id and lat is not None else None
+    house = entry.house
+    lat = house.lat if house is not None else None
+    lng = house.lng if house is not None and lat is not None else None
     if lng is None:
         lat = None
     case = case_file(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput
 from core.roles import is_centre_staff
-from governance.choices import GRADE_LEVEL, LEVEL_ORDER, Level, Role
+from governance.choices import GRADE_LEVEL, LEVEL_ORDER, Level, Role, top_level
 from governance.models import Category, Region, User
 from grids.models import Grid
 from grids.selectors import grids_worked_by, locate_grid, point_near_grid
@@ -22,7 +23,7 @@ from ..choices import Status as S
 from ..evidence import check_files
 from ..models import Case, CaseNumberSequence
 from ..signals import events_recorded
-from .deadlines import Deadlines, arrive_at_level, top_level
+from .deadlines import Deadlines, arrive_at_level
 from .records import record_event, store_evidence
 
 _NEXT_NUMBER_SQL = """
@@ -73,7 +74,7 @@ def case_file(
     street: Region | None = None,
     citizen_name: str = "",
     citizen_phone: str = "",
-    files: Iterable = (),
+    files: Iterable[Any] = (),
     now: datetime | None = None,
     external_due_at: datetime | None = None,
     response_due_at: datetime | None = None,
@@ -99,12 +100,12 @@ def case_file(
         raise InvalidInput(_("未知的来源渠道"), code="channel")
     if (lat is None) != (lng is None):
         raise InvalidInput(_("经纬度必须同时填写"), code="coordinates")
-    if lat is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
+    if lat is not None and lng is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
         raise InvalidInput(_("经纬度超出范围"), code="coordinates")
 
-    if grid is not None and lat is not None:
+    if grid is not None and lat is not None and lng is not None:
         _check_point_in_grid(grid, lat, lng)
-    if grid is None and lat is not None:
+    if grid is None and lat is not None and lng is not None:
         grid = locate_grid(lat=lat, lng=lng)
         if community is not None and (grid is None or grid.community_id != community.id):
             # A point given with a community must lie in one of its grids (the point would otherwise move the
@@ -128,17 +129,17 @@ def case_file(
         raise InvalidInput(_("无法确定事件所在的网格或社区，请选择网格或社区"), code="place")
     if community is not None:
         street = community.parent
-    elif street.level != Level.STREET:
+    elif street is not None and street.level != Level.STREET:
         raise InvalidInput(_("只能归属到一个街道"), code="place")
     district = street.parent if street else None
     if street is None or district is None:
         raise InvalidInput(_("社区必须隶属于街道和区"), code="place")
-    if is_centre_staff(actor):
+    if actor is not None and is_centre_staff(actor):
         # Centre staff file within their own region (the case must land in their scope).
         if actor.region_id not in {community.id if community else None, street.id, district.id, district.parent_id}:
             raise InvalidInput(_("该位置不在您的辖区内，请选择辖区内的网格或社区"), code="place")
 
-    level = GRADE_LEVEL[category.grade]
+    level: str = GRADE_LEVEL[category.grade]
     if level == Level.GRID and grid is None:
         level = Level.COMMUNITY
     if arrive_at is not None:
@@ -184,10 +185,12 @@ def case_file(
         actor=actor,
         before=("", ""),
         now=now,
-        data={"channel": channel, "grid": grid.code if grid else None},
+        data={"channel": channel, "grid": grid.code if grid else None, "rule": clock.rule_ref(case.rule_id)},
         citizen=actor is None,
     )
     # The stored evidence rides on the case, so a caller renders it without reading it back.
-    case.filed_evidence = store_evidence(case, checked, stage=EvidenceStage.REPORT, event=event, user=actor)
+    case.filed_evidence = store_evidence(  # type: ignore[attr-defined]  # rides on the instance for the caller
+        case, checked, stage=EvidenceStage.REPORT, event=event, user=actor
+    )
     events_recorded.send(sender=Case, events=[event], actor=actor)
     return case

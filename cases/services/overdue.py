@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.pgarray import pg_array
-from core.places import place_column
+from core.places import PLACE_COLUMN
 from governance.choices import Level
 from governance.models import Region
 
@@ -25,7 +26,9 @@ from .deadlines import Deadlines, next_level_for
 from .records import SYSTEM
 
 
-def case_escalate_overdue_batch(*, now: datetime | None = None, batch_size: int | None = None) -> dict[str, int]:
+def case_escalate_overdue_batch(
+    *, now: datetime | None = None, batch_size: int | None = None, district_ids: list[int] | None = None
+) -> dict[str, int]:
     """Escalate one batch of overdue cases set-wise; returns counts {"escalated", "supervised"}.
 
     The batch form of the "escalate" transition (same table, same event shape, same signal):
@@ -37,7 +40,8 @@ def case_escalate_overdue_batch(*, now: datetime | None = None, batch_size: int 
        (computed once per category and level), one UPDATE closes their active dispatches;
     4. one bulk INSERT writes the events; ``events_recorded`` lets escalation write notices in bulk.
     Exactly once per level: a row is escalated only by the sweep that holds its lock, and after
-    commit it no longer matches (new level, new due time).
+    commit it no longer matches (new level, new due time). ``district_ids`` limits the batch to those
+    districts (a shard of the sweep; shards are disjoint, and SKIP LOCKED would keep them so anyway).
     """
     now = now or timezone.now()
     batch_size = batch_size or settings.SWEEP_BATCH_SIZE
@@ -46,14 +50,26 @@ def case_escalate_overdue_batch(*, now: datetime | None = None, batch_size: int 
         qs = Case.objects.filter(
             status__in=[s.value for s in CLOCK_STATUSES], supervised_at__isnull=True, due_at__lte=now
         ).order_by("due_at")
+        if district_ids is not None:  # one shard of a sharded sweep (escalation.services.sweep)
+            qs = qs.filter(district_id__in=district_ids)
         from django.db import connection
 
         if connection.features.has_select_for_update_skip_locked:
             qs = qs.select_for_update(skip_locked=True, of=("self",))
-        rows = list(
-            qs.values(
-                "id", "level", "status", "category_id", "community_id", "due_at", "handler_kind", "handler_region_id"
-            )[:batch_size]
+        rows = cast(
+            "list[dict[str, Any]]",
+            list(
+                qs.values(
+                    "id",
+                    "level",
+                    "status",
+                    "category_id",
+                    "community_id",
+                    "due_at",
+                    "handler_kind",
+                    "handler_region_id",
+                )[:batch_size]
+            ),
         )
         if not rows:
             return {"escalated": 0, "supervised": 0}
@@ -70,7 +86,7 @@ def case_escalate_overdue_batch(*, now: datetime | None = None, batch_size: int 
                 top_ids.append(r["id"])
             else:
                 moves.append((r, nxt))
-        rows_out: list[dict] = []
+        rows_out: list[dict[str, Any]] = []
         if moves:
             dispatched: dict[int, list[int]] = {}
             for cid, dept in CaseDispatch.objects.filter(
@@ -93,6 +109,7 @@ def case_escalate_overdue_batch(*, now: datetime | None = None, batch_size: int 
                         "note": escalate_note,
                         "data": {
                             "overdue_due_at": r["due_at"].isoformat(),
+                            "rule": clock.rule_ref(clock.arrival(r["category_id"], nxt)["rule_id"]),
                             "from_handler": holder_record(
                                 r["handler_kind"], r["handler_region_id"], dispatched.get(r["id"], ())
                             ),
@@ -128,7 +145,7 @@ def case_escalate_overdue_batch(*, now: datetime | None = None, batch_size: int 
     return {"escalated": len(moves), "supervised": len(top_ids)}
 
 
-def _bulk_escalate(moves: list[tuple[dict, str]], clock: Deadlines) -> None:
+def _bulk_escalate(moves: list[tuple[dict[str, Any], str]], clock: Deadlines) -> None:
     """Move the batch up: one UPDATE per (new level, category) — each group shares its holder column and due
     times (computed once) — and one UPDATE closing the active dispatches. Constant values, no per-row CASE."""
     groups: dict[tuple[str, int], list[int]] = {}
@@ -136,8 +153,9 @@ def _bulk_escalate(moves: list[tuple[dict, str]], clock: Deadlines) -> None:
         groups.setdefault((nxt, r["category_id"]), []).append(r["id"])
     for (nxt, category_id), ids in groups.items():
         arrival = clock.arrival(category_id, nxt)
+        holder: F | Subquery
         if nxt != Level.CITY:
-            holder = F(place_column(nxt))
+            holder = F(PLACE_COLUMN[nxt])
         else:  # the city: the district's parent region (a join, not a column: one subquery)
             holder = Subquery(Region.objects.filter(pk=OuterRef("district_id")).values("parent_id")[:1])
         Case.objects.filter(pk__any_of=ids).update(
@@ -174,7 +192,7 @@ _EVENT_COLUMNS = (
 )
 
 
-def _insert_system_events(rows: list[dict]) -> list[CaseEvent]:
+def _insert_system_events(rows: list[dict[str, Any]]) -> list[CaseEvent]:
     """Insert a batch of system events (one per case, given as column dicts); returns them saved.
 
     On PostgreSQL one ``INSERT … SELECT FROM unnest(column arrays)`` — the rows travel as a dozen array
@@ -191,7 +209,7 @@ def _insert_system_events(rows: list[dict]) -> list[CaseEvent]:
     from django.core.serializers.json import DjangoJSONEncoder
 
     # Columns with one value for the whole batch go as a scalar, the others as one array each.
-    values: dict[str, list] = {}
+    values: dict[str, list[Any]] = {}
     for column, _type in _EVENT_COLUMNS:
         if column == "data":
             values[column] = [json.dumps(row["data"], cls=DjangoJSONEncoder) for row in rows]

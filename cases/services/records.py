@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
@@ -25,11 +26,11 @@ def _actor_name(actor: User | None) -> str:
 def _actor_role(actor: User | None) -> str:
     if actor is None:
         return _("系统")
-    if is_centre_staff(actor):
+    if is_centre_staff(actor) and actor.region is not None:
         return _("%(region)s综治中心") % {"region": actor.region.name}
-    if actor.role == Role.LIAISON and actor.department_id:
+    if actor.role == Role.LIAISON and actor.department is not None:
         return _("%(dept)s联络员") % {"dept": actor.department.name}
-    return Role(actor.role).label if actor.role in Role.values else ""
+    return str(Role(actor.role).label) if actor.role in Role.values else ""
 
 
 def store_evidence(
@@ -67,7 +68,7 @@ def record_event(
     before: tuple[str, str],
     note: str = "",
     reason: str = "",
-    data: dict | None = None,
+    data: dict[str, Any] | None = None,
     public: bool = True,
     now: datetime,
     citizen: bool = False,

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from ..choices import OPEN_STATUSES
@@ -21,7 +22,7 @@ from .records import SYSTEM
 BATCH = 1000
 
 
-def contacts_due_for_anonymising(now: datetime):
+def contacts_due_for_anonymising(now: datetime) -> QuerySet[Case]:
     cutoff = now - timedelta(days=settings.CONTACT_RETENTION_DAYS)
     return (
         Case.objects.filter(closed_at__lt=cutoff)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.errors import Forbidden, InvalidInput, NotAllowed, NotFound
 from governance.models import User
 
-from .. import hooks, permissions, transitions
+from .. import conditions, hooks, permissions, transitions
 from ..choices import EvidenceStage
 from ..choices import Status as S
 from ..evidence import check_files
@@ -21,6 +21,7 @@ from ..models import Case
 from ..selectors import case_queryset_for
 from ..signals import events_recorded
 from .actions import APPLY, apply_nothing
+from .deadlines import rule_ref
 from .records import record_event, store_evidence
 
 
@@ -44,7 +45,7 @@ def case_transition(
     actor: User | None,
     note: str = "",
     now: datetime | None = None,
-    files: Iterable = (),
+    files: Iterable[Any] = (),
     system: bool = False,
     citizen_token: str | None = None,
     **data: Any,
@@ -84,6 +85,10 @@ def case_transition(
             decision = permissions.decide(actor, case, action)
             if not decision:
                 raise Forbidden(decision.reason, code="permission")
+        if not system:
+            condition = conditions.refusal(case, action, actor, now)
+            if condition:
+                raise NotAllowed(condition.reason, code=condition.code)
         if t.needs_note and not note:
             raise InvalidInput(_("请填写%(action)s的说明或理由") % {"action": t.label}, code="note_required")
         refusal = hooks.refusal(case=case, action=action, actor=actor, data=data)
@@ -91,9 +96,12 @@ def case_transition(
             raise NotAllowed(refusal, code="guard")
 
         before = (case.status, case.level)
+        clock_before = (case.rule_id, case.accept_due_at, case.due_at)
         outcome = APPLY.get(action, apply_nothing)(
             case=case, actor=actor, now=now, note=note, data=data, citizen=citizen
         )
+        if (case.rule_id, case.accept_due_at, case.due_at) != clock_before and case.rule_id:
+            outcome.setdefault("rule", rule_ref(None, case.rule_id))
         status = outcome.pop("_status", None) or transitions.target_status(t, case.status, case.held_from_status)
         if status != case.status:
             case.status = status

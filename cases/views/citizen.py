@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
@@ -23,7 +25,7 @@ from django.views.decorators.http import require_http_methods
 from core.errors import InvalidInput, Refusal
 
 from ..choices import EvidenceStage, Status
-from ..forms import CitizenRatingForm, CitizenReportForm
+from ..forms import CitizenRatingForm, CitizenReportForm, FollowMyCaseForm
 from ..models import Case, Rating
 from ..selectors import case_timeline
 from ..services import case_file, case_rate_by_citizen
@@ -94,6 +96,41 @@ def report(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("cases:track", args=[case.follow_up_token]) + "?new=1")
 
 
+FIND_RATE = "20/h"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track_find(request: HttpRequest) -> HttpResponse:
+    """关注我的事件: the citizen who lost the private link finds the case by its number and the phone number they
+    gave; the answer is the same "not found" whether the number or the phone is wrong (nothing leaks), and the
+    attempts per address are limited like reports."""
+    form = FollowMyCaseForm(request.POST or None)
+    if request.method != "POST":
+        return render(request, "cases/track_find.html", {"form": form})
+    limit, window = parse_rate(FIND_RATE)
+    key = f"cases:track-find:{client_ip(request)}"
+    cache.add(key, 0, timeout=window)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=window)
+        attempts = 1
+    if attempts > limit:
+        form.add_error(None, _("查询过于频繁，请稍后再试。"))
+        return render(request, "cases/track_find.html", {"form": form}, status=429)
+    if not form.is_valid():
+        return render(request, "cases/track_find.html", {"form": form}, status=400)
+    number = form.cleaned_data["number"].strip().upper()
+    phone = "".join(ch for ch in form.cleaned_data["phone"] if ch.isdigit())
+    case = Case.objects.filter(number=number).only("citizen_phone", "follow_up_token").first()
+    stored = "".join(ch for ch in (case.citizen_phone if case else "") if ch.isdigit())
+    if case is None or not phone or not secrets.compare_digest(stored, phone):
+        form.add_error(None, _("没有找到与该编号和手机号相符的事件，请核对后再试。"))
+        return render(request, "cases/track_find.html", {"form": form}, status=404)
+    return redirect("cases:track", token=case.follow_up_token)
+
+
 def _case_by_token(token: str) -> Case:
     case = (
         Case.objects.select_related("category", "community", "street").filter(follow_up_token=token).first()
@@ -105,13 +142,26 @@ def _case_by_token(token: str) -> Case:
     return case
 
 
+def _is_staff(user) -> bool:
+    """Signed-in staff (anyone but a citizen account): they may look, never rate in the citizen's name."""
+    from governance.choices import Role
+
+    return bool(user and user.is_authenticated and user.role != Role.CITIZEN)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest, token: str) -> HttpResponse:
     case = _case_by_token(token)
     form = CitizenRatingForm()
     status = 200
-    if request.method == "POST":
+    staff = _is_staff(request.user)
+    if request.method == "POST" and staff:
+        # Staff never rate through the citizen's link: a phone follow-up is recorded on the case page under the
+        # staff member's own name (电话回访, recorder named).
+        messages.error(request, _("工作人员不能通过群众的专属链接评价；电话回访请在事件页面记录。"))
+        status = 403
+    elif request.method == "POST":
         form = CitizenRatingForm(request.POST)
         if form.is_valid():
             try:
@@ -139,13 +189,16 @@ def _render_track(request: HttpRequest, case: Case, form: CitizenRatingForm, sta
         ev.ui_reason = display.reason_label(ev.reason)
         ev.ui_facts = display.event_facts(ev, public=True)
         ev.ui_photos = [e for e in ev.evidence.all() if e.is_image and e.stage != EvidenceStage.OTHER]
-    rating = Rating.objects.filter(case=case).first()
+    ratings = list(Rating.objects.filter(case=case).order_by("round"))
+    rating = next((r for r in ratings if r.round == case.round), None)
     context = {
         "case": case,
         "events": events,
         "rating": rating,
+        "earlier_ratings": [r for r in ratings if r.round != case.round],
         "form": form,
-        "can_rate": case.status == Status.CLOSED and rating is None,
+        "can_rate": case.status == Status.CLOSED and rating is None and not _is_staff(request.user),
+        "staff_viewer": _is_staff(request.user),
         "is_new": request.GET.get("new") == "1",
         "track_url": request.build_absolute_uri(reverse("cases:track", args=[case.follow_up_token])),
         "now": timezone.now(),

@@ -1,14 +1,15 @@
-"""How a case and its events read on a page: due times as "还剩 3 小时 / 超时 2 小时", event lines with
+"""How a case and its events read on a page: due times as "剩 3 小时 / 超时 2 小时", event lines with
 their labels, and the public (citizen) view of who acted — by role, never by name."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from core import durations
 from governance.choices import Level
 
 from .. import transitions
@@ -22,6 +23,18 @@ EXTRA_LABELS = {
 REASON_LABELS = {
     "overdue": gettext_lazy("超时"),
     "manual": gettext_lazy("主动上报"),
+    "summons_overdue": gettext_lazy("部门报到或反馈超时"),
+}
+
+#: Steps of a whistle's summons (吹哨报到) recorded on the case's timeline as remarks tagged ``summons_<step>``:
+#: the line is named after the step, never after the code.
+SUMMONS_STEP_LABELS = {
+    "summons_report_in": pgettext_lazy("timeline", "部门报到"),
+    "summons_respond": pgettext_lazy("timeline", "部门反馈"),
+    "summons_extension": pgettext_lazy("timeline", "部门申请延期"),
+    "summons_decide_extension": pgettext_lazy("timeline", "审批部门延期"),
+    "summons_return": pgettext_lazy("timeline", "部门退回召集"),
+    "summons_complete": pgettext_lazy("timeline", "确认部门完成"),
 }
 
 
@@ -33,35 +46,29 @@ class Due:
     at: datetime
     text: str
     overdue: bool
+    light: str = ""  # the row's traffic light: the handling limit's is the case header's (``Case.light``)
 
 
-def span_text(seconds: float) -> str:
-    """A duration in the words a worker reads at a glance: minutes under an hour, hours under two days, else days."""
-    minutes = int(abs(seconds) // 60)
-    if minutes < 60:
-        return _("%(n)s 分钟") % {"n": max(minutes, 1)}
-    hours = minutes // 60
-    if hours < 48:
-        return _("%(n)s 小时") % {"n": hours}
-    return _("%(d)s 天 %(h)s 小时") % {"d": hours // 24, "h": hours % 24}
+span_text = durations.span_text
+countdown_text = durations.countdown_text
 
 
 def due(label: str, at: datetime | None, now: datetime) -> Due | None:
     if at is None:
         return None
     seconds = (at - now).total_seconds()
-    if seconds >= 0:
-        return Due(label, at, _("还剩 %(span)s") % {"span": span_text(seconds)}, False)
-    return Due(label, at, _("超时 %(span)s") % {"span": span_text(seconds)}, True)
+    return Due(label, at, countdown_text(seconds), seconds < 0)
 
 
 def case_dues(case: Case, now: datetime) -> list[Due]:
     """The deadlines that matter in the case's current status (none once it is finished or on hold)."""
     out = []
     if case.status in (Status.REPORTED, Status.ACCEPTED):
-        out.append(due(_("受理/派遣时限"), case.accept_due_at, now))
+        row = due(_("受理/派遣时限"), case.accept_due_at, now)
+        out.append(replace(row, light="red" if row.overdue else "") if row else None)
     if case.status in (Status.REPORTED, Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS):
-        out.append(due(_("本级办理时限"), case.due_at, now))
+        row = due(_("本级办理时限"), case.due_at, now)
+        out.append(replace(row, light=case.light(now)) if row else None)
     return [d for d in out if d is not None]
 
 
@@ -77,22 +84,32 @@ def action_label(action: str) -> str:
     try:
         return str(transitions.get(action).label)
     except KeyError:
-        return action
+        return str(UNKNOWN_ACTION)
+
+
+UNKNOWN_ACTION = gettext_lazy("办理记录")
 
 
 def event_label(event: CaseEvent) -> str:
     """The event's name on a timeline; an escalation says where the case went ("上报至社区")."""
     if event.action == "escalate" and event.to_level in Level.values:
         return _("上报至%(level)s") % {"level": Level(event.to_level).label}
+    if event.action == "report" and event.to_level in Level.values:
+        # filed directly at a level (a D-grade case at the top): "上报（区级受理）", never "escalated to"
+        return _("事件上报（%(level)s级受理）") % {"level": Level(event.to_level).label}
+    if event.action in ("comment", "note") and event.reason in SUMMONS_STEP_LABELS:
+        return str(SUMMONS_STEP_LABELS[event.reason])
     return action_label(event.action)
 
 
 def reason_label(reason: str) -> str:
-    if not reason:
+    """A reason code in words; a code nobody named shows as nothing rather than as the code."""
+    if not reason or reason in SUMMONS_STEP_LABELS:
         return ""
     if reason in ReturnReason.values:
         return str(ReturnReason(reason).label)
-    return str(REASON_LABELS.get(reason, reason))
+    label = REASON_LABELS.get(reason)
+    return str(label) if label is not None else ""
 
 
 def _status_label(value: str) -> str:

@@ -15,7 +15,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError, NotFound
+from core.errors import Refusal
+from governance.http import AuthenticatedHttpRequest
 from governance.models import Category
 from residents import selectors as residents_selectors
 from residents.choices import AccessChannel, AccessSubject
@@ -74,7 +75,7 @@ def grid_today(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def case_from_diary(request: HttpRequest, pk: int) -> HttpResponse:
+def case_from_diary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """POST: file the case (the entry's category, or the one chosen here). Without a category: ask for one."""
     user = request.user
     entry = residents_selectors.diary_visible_to(user=user).filter(pk=pk).first()
@@ -91,9 +92,7 @@ def case_from_diary(request: HttpRequest, pk: int) -> HttpResponse:
             return render(request, "cases/from_diary.html", {"entry": entry, "categories": categories})
         try:
             case = case_file_from_diary(actor=user, entry_id=entry.pk, category=chosen)
-        except NotFound:
-            raise Http404 from None
-        except DomainError as exc:
+        except Refusal as exc:
             messages.error(request, exc.message)
             return redirect("residents:diary-detail", pk=entry.pk)
         messages.success(request, _("已转为事件 %(number)s") % {"number": case.number})

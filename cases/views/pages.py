@@ -18,25 +18,29 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import InvalidInput, Refusal
 from governance.choices import Level, Role
+from governance.http import AuthenticatedHttpRequest
 
-from .. import permissions, transitions
+from .. import hooks, permissions, transitions
 from ..choices import OPEN_STATUSES, EvidenceStage, HandlerKind, Status
 from ..contact_log import log_unmasked_contacts
 from ..forms import ActionForm, CaseFileForm, CaseFilterForm
-from ..models import Case, ExtensionRequest
+from ..models import Case
 from ..selectors import (
     allowed_actions,
     case_active_dispatches,
     case_get_for,
     case_pending_extension,
+    case_pending_hold,
     case_queryset_for,
     case_rating,
+    case_ratings,
     case_timeline,
     nearby_open_duplicates,
+    rule_labels,
 )
 from ..services import case_file, case_transition
 from . import display
@@ -46,15 +50,26 @@ LIST_RELATED = ("category", "grid", "community", "street")
 
 #: Actions the case page posts to ``case_act`` (whistle is escalation's: it creates the summonses).
 ACT_ACTIONS = frozenset([a for a in transitions.PAGE_ACTIONS if a != "whistle"]) | {
-    "extension_approve",
-    "extension_refuse",
+    *transitions.DECISION_ACTIONS,
     "comment",
     "note",
 }
 
 #: Backward or refusing actions: shown as quieter buttons so the way forward stands out.
 QUIET_ACTIONS = frozenset(
-    ["reject", "return", "verify_failed", "escalate", "merge", "hold", "reopen", "extension_refuse"]
+    [
+        "reject",
+        "return_request",
+        "return_reject",
+        "verify_failed",
+        "escalate",
+        "merge",
+        "hold",
+        "hold_request",
+        "hold_refuse",
+        "reopen",
+        "extension_refuse",
+    ]
 )
 
 #: Where InvalidInput codes from ``case_file`` point in the filing form.
@@ -83,7 +98,7 @@ def _decorate(cases, now) -> list[Case]:
 
 @login_required
 @require_GET
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """All cases in the user's scope, filtered by a GET form, 20 a page, with a constant number of queries."""
     now = timezone.now()
     form = CaseFilterForm(request.GET or None, user=request.user)
@@ -121,7 +136,7 @@ def _todo_filter() -> Q:
 
 @login_required
 @require_GET
-def my_cases(request: HttpRequest) -> HttpResponse:
+def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The grid worker's day: what waits for the grid team, what I reported, everything in my grids."""
     now = timezone.now()
     user = request.user
@@ -168,7 +183,7 @@ def _dup_seen(request: HttpRequest) -> set[int]:
 
 
 @login_required
-def case_new(request: HttpRequest) -> HttpResponse:
+def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """File a case. Before saving, nearby open cases of the same category are offered: add my information to
     one of them as a comment, or file anyway. A refused file or bad input re-renders every value entered."""
     user = request.user
@@ -210,7 +225,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return redirect("cases:detail", pk=case.pk)
 
 
-def _add_to_duplicate(request: HttpRequest, form: CaseFileForm, case_id: int, files: list) -> HttpResponse:
+def _add_to_duplicate(request: AuthenticatedHttpRequest, form: CaseFileForm, case_id: int, files: list) -> HttpResponse:
     """ "This is the same": my description (and photos) become a public comment on the existing case."""
     d = form.service_kwargs()
     note = _("%(description)s（补充上报，地址：%(address)s）") % {
@@ -228,7 +243,7 @@ def _add_to_duplicate(request: HttpRequest, form: CaseFileForm, case_id: int, fi
 
 @login_required
 @require_GET
-def duplicates(request: HttpRequest) -> HttpResponse:
+def duplicates(request: AuthenticatedHttpRequest) -> HttpResponse:
     """htmx partial for the filing form: open cases of the chosen category near the point or in the grid."""
     cat = request.GET.get("category", "")
     grid = request.GET.get("grid", "")
@@ -263,28 +278,23 @@ def _whistle_url(case: Case) -> str | None:
         return None
 
 
-def _page_actions(user, case: Case, pending: ExtensionRequest | None, rated: bool) -> list[dict]:
-    names = list(transitions.PAGE_ACTIONS)
-    if pending is not None:
-        names += ["extension_approve", "extension_refuse"]
+def _page_actions(user, case: Case) -> list[dict]:
+    """Exactly the actions that would succeed now (and, disabled with the reason, those refused to this user);
+    the decisions on a pending request come first — they are what the dispatcher has to do."""
+    names = [*transitions.DECISION_ACTIONS, *transitions.PAGE_ACTIONS]
     buttons = []
     for item in allowed_actions(user, case, names):
-        action = item["action"]
-        if action == "rate" and rated:
-            continue
-        if action == "whistle":
+        if item["action"] == "whistle":
             url = _whistle_url(case)
             if url is None:
                 continue
             item = {**item, "url": url}
-        if action == "extension_request" and pending is not None and item["allowed"]:
-            item = {**item, "allowed": False, "reason": _("已有待审批的延期申请")}
         buttons.append(item)
     return buttons
 
 
 def _render_case(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     case: Case,
     *,
     bound: ActionForm | None = None,
@@ -293,8 +303,10 @@ def _render_case(
     user = request.user
     now = timezone.now()
     pending = case_pending_extension(case)
+    pending_hold = case_pending_hold(case)
+    ratings = case_ratings(case)
     rating = case_rating(case)
-    buttons = _page_actions(user, case, pending, rating is not None)
+    buttons = _page_actions(user, case)
     first = True
     for item in buttons:
         if item["allowed"]:
@@ -307,16 +319,25 @@ def _render_case(
             else:
                 item["form"] = ActionForm(action=item["action"], case=case)
     events = list(case_timeline(case))
+    refs = [(ev.data or {}).get("rule") for ev in events]
+    rules = rule_labels({ref.get("id") for ref in refs if isinstance(ref, dict) and ref.get("id")})
     for ev in events:
         ev.ui_actor = display.staff_actor(ev, case)
         ev.ui_label = display.event_label(ev)
         ev.ui_system = display.is_system(ev)
         ev.ui_reason = display.reason_label(ev.reason)
-        ev.ui_facts = display.event_facts(ev)
+        facts = display.event_facts(ev)
+        ref = (ev.data or {}).get("rule")
+        if isinstance(ref, dict) and ref.get("id") in rules:
+            facts.append(_("时限依据：%(rule)s") % {"rule": rules[ref["id"]]})
+        ev.ui_facts = facts
+    dispatches = case_active_dispatches(case)
     may_remark = permissions.may_view(user, case).allowed
     remark_form = bound if bound is not None and bound.action in ("comment", "note") else None
     if remark_form is None and may_remark:
-        remark_form = ActionForm(action="comment", case=case)
+        remark_form = ActionForm(action="note" if user.role != Role.CITIZEN else "comment", case=case)
+    if remark_form is not None and user.role == Role.CITIZEN:
+        remark_form.fields.pop("visibility", None)
     see_contact = permissions.can_see_citizen_contact(user, case)
     if see_contact:
         log_unmasked_contacts(user=user, cases=[case], channel="page", path=request.path)
@@ -329,36 +350,49 @@ def _render_case(
         "refused": [b for b in buttons if not b["allowed"]],
         "events": events,
         "photos": [e for e in case.evidence.all() if e.stage == EvidenceStage.REPORT],
-        "dispatches": case_active_dispatches(case),
+        "dispatches": dispatches,
         "pending": pending,
+        "pending_hold": pending_hold,
+        "clock_rule": case.rule.label if case.rule is not None else "",
+        "panels": hooks.case_panels(user=user, case=case, now=now),
+        "pending_returns": [d for d in dispatches if d.return_pending],
         "rating": rating,
+        "ratings": ratings,
         "remark_form": remark_form,
         "remark_open": bool(bound is not None and bound.action in ("comment", "note")),
         "may_note": user.role != Role.CITIZEN,
         "citizen_name": case.citizen_name if see_contact else case.masked_name,
         "citizen_phone": case.citizen_phone if see_contact else case.masked_phone,
         "contact_masked": not see_contact,
-        "track_url": request.build_absolute_uri(reverse("cases:track", args=[case.follow_up_token]))
-        if (see_contact or case.reporter_id == user.id)
-        else "",
+        # The citizen's private link is theirs alone: staff record a phone follow-up (电话回访) under their own
+        # name with the 评价 action, never through the link.
     }
     return render(request, "cases/detail.html", context, status=status)
 
 
 @login_required
 @require_GET
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _render_case(request, case_get_for(request.user, pk))
 
 
 @login_required
-@require_POST
-def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+@require_http_methods(["GET", "HEAD", "POST"])
+def case_act(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """Run one action through ``case_transition`` and go back to the case with a message; when refused, show
-    the page again with the reason and the form as filled in."""
+    the page again with the reason and the form as filled in. A GET (a bookmarked or reloaded action URL) goes
+    to the case page, never a blank 405."""
     case = case_get_for(request.user, pk)
+    if request.method != "POST":
+        return redirect("cases:detail", pk=case.pk)
     if action not in ACT_ACTIONS:
         raise Http404
+    if action in ("comment", "note"):  # one remark form: the staff member chooses who sees it
+        visibility = request.POST.get("remark-visibility")
+        if request.user.role == Role.CITIZEN or visibility == "public":
+            action = "comment"
+        elif visibility == "internal":
+            action = "note"
     form = ActionForm(request.POST, request.FILES, action=action, case=case)
     if not form.is_valid():
         messages.error(request, _("请检查“%(action)s”表单中标出的内容。") % {"action": form.transition.label})

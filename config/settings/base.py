@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "core.hostile_input.HostileInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.replica.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.DomainErrorMiddleware",
@@ -103,6 +104,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# A read replica (streaming replication of the primary) for the dashboard and assessment reads: core/replica.py.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+REPLICA_READS = env.bool("REPLICA_READS", default=True)  # off: the replica alias stays configured but unused
+#: URL names (shell patterns) whose GET reads of case data may go to the replica when one is configured.
+REPLICA_READ_VIEWS = [
+    "escalation:dashboard",
+    "escalation:dashboard-counters",
+    "escalation:dashboard-whistles",
+    "escalation:dashboard-map",
+    "escalation:dashboard-export",
+    "assessment:*",
+    "dashboard-counters",
+    "dashboard-grids",
+    "dashboard-assessment",
+]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "governance.User"
@@ -278,6 +298,8 @@ TOP_LEVEL = env.str("TOP_LEVEL", default="district")  # district, or city where 
 SWEEP_BATCH_SIZE = env.int("SWEEP_BATCH_SIZE", default=5000)
 # Connections a sweep works on at once (PostgreSQL; its batches lock disjoint rows). 1: one after another.
 SWEEP_WORKERS = env.int("SWEEP_WORKERS", default=2)
+# Celery tasks one sweep fans out to, each for its share of the districts (escalation.tasks.sweep_shard).
+SWEEP_SHARDS = env.int("SWEEP_SHARDS", default=1)
 # A point filed with a chosen grid (or community) must lie in it, or this close to its edge (GPS drift), else refused.
 GRID_LOCATION_TOLERANCE_M = env.float("GRID_LOCATION_TOLERANCE_M", default=300.0)
 # Citizens' name and phone are erased this many days after their case closed (the case and its statistics stay).
@@ -323,7 +345,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.exception_handler.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"citizen_report": CITIZEN_REPORT_RATE},
+    "DEFAULT_THROTTLE_RATES": {"citizen_report": CITIZEN_REPORT_RATE, "public_wish": CITIZEN_REPORT_RATE},
 }
 SPECTACULAR_SETTINGS = {
     # Every operation documents its error answers (core/schema.py); enums stay post-processed as before.

@@ -28,3 +28,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # live-server thread; two requests at once (a page and its SVG charts) then deadlock inside sqlite3.
     # With a file each thread opens its own connection, as in production. (xdist adds a suffix per worker.)
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}  # noqa: F405
+else:
+    # A second alias on the same server, as a read replica would be (core/replica.py): the replica tests turn
+    # REPLICA_READS on and declare the alias; every other test reads the primary only.
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+REPLICA_READS = False

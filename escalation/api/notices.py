@@ -8,10 +8,10 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.pagination import KeysetPagination
+from governance.http import AuthenticatedRequest
 
 from ..models import Notice
 from ..services.notices import notice_mark_all_read, notice_mark_read, notices_for
@@ -59,11 +59,11 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(request=None, responses=NoticeSerializer)
     @action(detail=True, methods=["post"])
-    def read(self, request: Request, pk: str | None = None) -> Response:
+    def read(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         notice = notice_mark_read(user=request.user, notice_id=int(pk) if str(pk).isdigit() else 0)
         return Response(NoticeSerializer(notice).data)
 
     @extend_schema(request=None, responses=inline_serializer("NoticesReadAll", {"marked": serializers.IntegerField()}))
     @action(detail=False, methods=["post"], url_path="read-all")
-    def read_all(self, request: Request) -> Response:
+    def read_all(self, request: AuthenticatedRequest) -> Response:
         return Response({"marked": notice_mark_all_read(user=request.user)})

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from core.errors import NotFound
 from core.pagination import KeysetPagination
+from governance.http import AuthenticatedRequest
 
 from ..choices import SummonsStatus
 from ..selectors import summons_get_for, summons_queryset_for
@@ -84,7 +85,7 @@ class SummonsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(summary="报到", request=None, responses={200: SummonsSerializer, **ERRORS})
     @action(detail=True, methods=["post"], url_path="report-in")
-    def report_in(self, request: Request, pk=None) -> Response:
+    def report_in(self, request: AuthenticatedRequest, pk=None) -> Response:
         whistles.summons_report_in(summons_id=_pk(pk), actor=request.user)
         return self._done(request, pk)
 
@@ -94,7 +95,7 @@ class SummonsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         responses={200: SummonsSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def respond(self, request: Request, pk=None) -> Response:
+    def respond(self, request: AuthenticatedRequest, pk=None) -> Response:
         inp = RespondInputSerializer(data=request.data)  # multipart: every "files" part is one file
         inp.is_valid(raise_exception=True)
         whistles.summons_respond(
@@ -104,7 +105,7 @@ class SummonsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(summary="申请延期", request=ExtensionInputSerializer, responses={200: SummonsSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
-    def extension(self, request: Request, pk=None) -> Response:
+    def extension(self, request: AuthenticatedRequest, pk=None) -> Response:
         inp = ExtensionInputSerializer(data=request.data)
         inp.is_valid(raise_exception=True)
         whistles.summons_request_extension(summons_id=_pk(pk), actor=request.user, **inp.validated_data)
@@ -116,7 +117,7 @@ class SummonsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         responses={200: SummonsSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="extension-decision")
-    def extension_decision(self, request: Request, pk=None) -> Response:
+    def extension_decision(self, request: AuthenticatedRequest, pk=None) -> Response:
         inp = ExtensionDecisionInputSerializer(data=request.data)
         inp.is_valid(raise_exception=True)
         whistles.summons_decide_extension(summons_id=_pk(pk), actor=request.user, **inp.validated_data)
@@ -124,7 +125,7 @@ class SummonsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(summary="退回", request=ReturnInputSerializer, responses={200: SummonsSerializer, **ERRORS})
     @action(detail=True, methods=["post"], url_path="return")
-    def return_(self, request: Request, pk=None) -> Response:
+    def return_(self, request: AuthenticatedRequest, pk=None) -> Response:
         inp = ReturnInputSerializer(data=request.data)
         inp.is_valid(raise_exception=True)
         whistles.summons_return(summons_id=_pk(pk), actor=request.user, reason=inp.validated_data["reason"])
@@ -132,7 +133,7 @@ class SummonsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(summary="确认完成（吹哨中心）", request=None, responses={200: SummonsSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
-    def complete(self, request: Request, pk=None) -> Response:
+    def complete(self, request: AuthenticatedRequest, pk=None) -> Response:
         whistles.summons_complete(summons_id=_pk(pk), actor=request.user)
         return self._done(request, pk)
 
@@ -145,7 +146,7 @@ class CaseWhistleView(APIView):
         request=WhistleInputSerializer,
         responses={201: WhistleSerializer, **ERRORS},
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         inp = WhistleInputSerializer(data=request.data)
         inp.is_valid(raise_exception=True)
         d = inp.validated_data

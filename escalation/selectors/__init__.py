@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from cases.choices import OPEN_STATUSES
 from cases.models import CaseDispatch
 from cases.selectors import allowed_actions, case_queryset_for, clock_light
+from core.durations import countdown_text
 from core.errors import NotFound
 from core.roles import is_admin
 from governance.choices import Role, TimeUnit
@@ -30,7 +31,7 @@ S = SummonsStatus
 #: Summonses still waiting for the department (report-in or response).
 WAITING = (S.SUMMONED, S.REPORTED_IN)
 #: Case actions a liaison takes on a dispatched case, offered from the inbox (they post to the case page).
-DISPATCH_ACTIONS = ["sign", "resolve", "extension_request", "return"]
+DISPATCH_ACTIONS = ["sign", "resolve", "extension_request", "hold_request", "return_request"]
 
 
 def _base() -> QuerySet[Summons]:
@@ -94,14 +95,8 @@ def centre_staff(region_ids) -> QuerySet[User]:
 
 
 def duration_text(seconds: int) -> str:
-    """ "剩余 1天3小时" / "已超时 25分钟": at most two units, whole minutes (what a countdown shows)."""
-    s = abs(int(seconds))
-    days, rest = divmod(s, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    parts = [(days, _("天")), (hours, _("小时")), (minutes, _("分钟"))]
-    shown = [f"{n}{unit}" for n, unit in parts if n][:2] or [_("不到1分钟")]
-    return (_("剩余%(t)s") if seconds > 0 else _("已超时%(t)s")) % {"t": "".join(shown)}
+    """The one countdown wording ("剩 1 天 3 小时" / "超时 25 分钟", ``core.durations``)."""
+    return countdown_text(seconds)
 
 
 @dataclass(frozen=True)

@@ -192,7 +192,7 @@ def scope_grids(user) -> list[dict]:
         ids = scope_region_ids(user)
         if ids is not None:
             qs = qs.filter(community_id__in=ids)
-        cached = list(qs.values("id", "code", "name", "boundary"))
+        cached = list(qs.values("id", "code", "name", "boundary", "community__name"))
         user._dashboard_grids = cached
     return cached
 
@@ -230,13 +230,17 @@ class MapCell:
     boundary: dict | None
     open: int = 0
     overdue: int = 0
+    community: str = ""
 
 
 def grid_map(user, *, now: datetime | None = None) -> list[MapCell]:
     """The grids in scope (as ``grids.selectors.grids_visible_to`` draws it for centre staff: every grid under the
     user's region) with their open and overdue (red) case counts — two queries."""
     now = now or timezone.now()
-    cells = [MapCell(g["id"], g["code"], g["name"], g["boundary"]) for g in scope_grids(user)]
+    cells = [
+        MapCell(g["id"], g["code"], g["name"], g["boundary"], community=g.get("community__name") or "")
+        for g in scope_grids(user)
+    ]
     counts = {
         r["grid_id"]: r
         for r in case_queryset_for(user)

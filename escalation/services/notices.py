@@ -34,6 +34,7 @@ from django.utils.translation import gettext_noop as N_
 
 from cases.choices import HandlerKind, RatingResult, ReturnReason
 from cases.models import Case, CaseDispatch, CaseEvent, ExtensionRequest
+from core.links import reverse_pk
 from core.pgarray import pg_array
 from core.places import place_at
 from governance.choices import Level, Role
@@ -260,7 +261,12 @@ NOTIFYING_ACTIONS = frozenset(
         "escalate",
         "supervise",
         "dispatch",
+        "return_request",
         "return",
+        "return_reject",
+        "hold_request",
+        "hold_approve",
+        "hold_refuse",
         "resolve",
         "self_handle",
         "verify_failed",
@@ -272,11 +278,20 @@ NOTIFYING_ACTIONS = frozenset(
     }
 )
 #: Actions whose recipients include the case's current holder (needs its active dispatches).
-_NEEDS_DISPATCHES = {"dispatch", "verify_failed", "supervise", "reopen", "extension_approve", "extension_refuse"}
+_NEEDS_DISPATCHES = {
+    "dispatch",
+    "verify_failed",
+    "supervise",
+    "reopen",
+    "extension_approve",
+    "extension_refuse",
+    "hold_approve",
+    "hold_refuse",
+}
 
 
 def case_url(case_id: int) -> str:
-    return f"/cases/{case_id}/"
+    return reverse_pk("cases:detail", case_id)
 
 
 class _Translations:
@@ -376,11 +391,31 @@ def _spec_for_event(
             elif d["region_id"]:
                 targets.append(centre(d["region_id"]))
         head = tr(N_("【派遣】%(ref)s已派遣给您，请及时签收办理")) % {"ref": ref}
+    elif action == "return_request":
+        kind = NoticeKind.RETURNED
+        targets = _handling_centre(case)
+        reason = ReturnReason(event.reason).label if event.reason in ReturnReason.values else event.reason
+        head = tr(N_("【退单申请】%(ref)s申请退单（%(reason)s），请审批")) % {"ref": ref, "reason": reason}
     elif action == "return":
         kind = NoticeKind.RETURNED
-        targets = [centre(case["handler_region_id"])] if case["handler_region_id"] else []
+        targets = [department(d) for d in data.get("department_ids") or ()]
+        if case["handler_region_id"]:
+            targets.append(centre(case["handler_region_id"]))
         reason = ReturnReason(event.reason).label if event.reason in ReturnReason.values else event.reason
-        head = tr(N_("【退单】%(ref)s被退回（%(reason)s），请重新派遣")) % {"ref": ref, "reason": reason}
+        head = tr(N_("【退单】%(ref)s已退回（%(reason)s），请重新派遣")) % {"ref": ref, "reason": reason}
+    elif action == "return_reject":
+        kind = NoticeKind.RETURNED
+        targets = [department(d) for d in data.get("department_ids") or ()]
+        head = tr(N_("【退单】%(ref)s的退单申请被驳回，请继续办理")) % {"ref": ref}
+    elif action == "hold_request":
+        kind = NoticeKind.OTHER
+        targets = _handling_centre(case)
+        head = tr(N_("【挂账申请】%(ref)s申请挂账，请审批")) % {"ref": ref}
+    elif action in ("hold_approve", "hold_refuse"):
+        kind = NoticeKind.OTHER
+        targets = holder_targets(case, active_depts)
+        verdict = tr(N_("已批准")) if action == "hold_approve" else tr(N_("被驳回"))
+        head = tr(N_("【挂账】%(ref)s的挂账申请%(verdict)s")) % {"ref": ref, "verdict": verdict}
     elif action in ("resolve", "self_handle"):
         kind = NoticeKind.RESOLVED
         if action == "resolve" and case["grid_id"]:

@@ -24,6 +24,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -32,6 +33,8 @@ from django.utils import timezone
 from cases.choices import CLOCK_STATUSES, HandlerKind
 from cases.models import Case, CaseDispatch
 from cases.services import case_escalate_overdue_batch, case_mark_yellow_warned
+from governance.choices import RegionLevel
+from governance.models import Region
 
 from .notices import CASE_NOTICE_FIELDS, notices_write, yellow_specs
 
@@ -50,7 +53,9 @@ def register_sweep_step(step: Callable[..., int]) -> Callable[..., int]:
     return step
 
 
-def warn_yellow_batch(*, now: datetime | None = None, batch_size: int | None = None) -> int:
+def warn_yellow_batch(
+    *, now: datetime | None = None, batch_size: int | None = None, district_ids: list[int] | None = None
+) -> int:
     """Send one batch of yellow-light notices; returns how many cases were warned.
 
     1. lock up to ``batch_size`` cases whose clock runs, that passed ``yellow_at`` but not yet
@@ -65,6 +70,8 @@ def warn_yellow_batch(*, now: datetime | None = None, batch_size: int | None = N
         qs = Case.objects.filter(
             status__in=[s.value for s in CLOCK_STATUSES], warned_yellow=False, yellow_at__lte=now, due_at__gt=now
         ).order_by("yellow_at")
+        if district_ids is not None:
+            qs = qs.filter(district_id__in=district_ids)
         if connection.features.has_select_for_update_skip_locked:
             qs = qs.select_for_update(skip_locked=True, of=("self",))
         rows = list(qs.values(*CASE_NOTICE_FIELDS)[:batch_size])
@@ -93,7 +100,7 @@ def _add(total: Counts, got: Counts) -> Counts:
     return (total if isinstance(total, int) else 0) + got
 
 
-def _repeat(step: Callable[..., Counts], **kwargs) -> Counts:
+def _repeat(step: Callable[..., Counts], **kwargs: Any) -> Counts:
     """Run ``step`` batch after batch until one finds nothing to do; returns the summed counts."""
     total: Counts = 0
     while True:
@@ -103,14 +110,14 @@ def _repeat(step: Callable[..., Counts], **kwargs) -> Counts:
             return total
 
 
-def _repeat_on_own_connection(step: Callable[..., Counts], **kwargs) -> Counts:
+def _repeat_on_own_connection(step: Callable[..., Counts], **kwargs: Any) -> Counts:
     try:
         return _repeat(step, **kwargs)
     finally:
         connection.close()  # this thread's connection (Django's are per thread)
 
 
-def _repeat_parallel(step: Callable[..., Counts], workers: int, **kwargs) -> Counts:
+def _repeat_parallel(step: Callable[..., Counts], workers: int, **kwargs: Any) -> Counts:
     """``_repeat`` on ``workers`` connections at once: each thread takes its own batches (SKIP LOCKED keeps them
     disjoint) and stops when it finds nothing. One after another instead where rows can't be shared between
     connections: without SKIP LOCKED (SQLite), or inside a transaction (other connections wouldn't see it)."""
@@ -124,19 +131,42 @@ def _repeat_parallel(step: Callable[..., Counts], workers: int, **kwargs) -> Cou
     return total
 
 
-def sweep(*, now: datetime | None = None, batch_size: int | None = None, workers: int | None = None) -> dict[str, int]:
-    """One sweep: escalate what is overdue, warn what turned yellow, run the registered steps; returns counts."""
+def shard_districts(shard: int, shards: int) -> list[int]:
+    """The districts of shard ``shard`` of ``shards``: every district id, in order, dealt round-robin. Stable
+    while the region tree is, and every district is in exactly one shard."""
+    if not 0 <= shard < shards:
+        raise ValueError(f"shard {shard} of {shards}")
+    ids = sorted(Region.objects.filter(level=RegionLevel.DISTRICT).values_list("id", flat=True))
+    return ids[shard::shards]
+
+
+def sweep(
+    *,
+    now: datetime | None = None,
+    batch_size: int | None = None,
+    workers: int | None = None,
+    shard: tuple[int, int] | None = None,
+) -> dict[str, int]:
+    """One sweep: escalate what is overdue, warn what turned yellow, run the registered steps; returns counts.
+
+    ``shard=(i, n)``: only the cases of shard i's districts (``shard_districts``) — n Celery workers each take one
+    (``escalation.tasks.sweep_shard``, fanned out by the ``sweep`` task when ``SWEEP_SHARDS`` > 1); the registered
+    steps (summonses, few rows) run in shard 0 only. Exactly once either way: each batch locks its rows
+    (SKIP LOCKED) and changes them so that they no longer match.
+    """
     now = now or timezone.now()
     batch_size = batch_size or settings.SWEEP_BATCH_SIZE
     workers = workers or settings.SWEEP_WORKERS
     started = timezone.now()
-    red = _repeat_parallel(case_escalate_overdue_batch, workers, now=now, batch_size=batch_size)
+    scope = {} if shard is None else {"district_ids": shard_districts(*shard)}
+    red = _repeat_parallel(case_escalate_overdue_batch, workers, now=now, batch_size=batch_size, **scope)
     counts = {"escalated": 0, "supervised": 0, **(red if isinstance(red, dict) else {})}
-    counts["yellow"] = int(_repeat_parallel(warn_yellow_batch, workers, now=now, batch_size=batch_size))
-    for step in list(SWEEP_STEPS):
+    yellow = _repeat_parallel(warn_yellow_batch, workers, now=now, batch_size=batch_size, **scope)
+    counts["yellow"] = yellow if isinstance(yellow, int) else sum(yellow.values())
+    for step in list(SWEEP_STEPS) if shard is None or shard[0] == 0 else []:
         got = _repeat_parallel(step, workers, now=now, batch_size=batch_size)
         name = step.__name__.removesuffix("_batch")
         counts[name] = got if isinstance(got, int) else sum(got.values())
     seconds = (timezone.now() - started).total_seconds()
-    log.info("sweep at %s: %s in %.2fs", now.isoformat(), counts, seconds)
+    log.info("sweep at %s%s: %s in %.2fs", now.isoformat(), f" shard {shard}" if shard else "", counts, seconds)
     return counts

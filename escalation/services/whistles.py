@@ -34,6 +34,7 @@ from cases.choices import OPEN_STATUSES, EvidenceStage, RequestStatus
 from cases.models import Case
 from cases.services import case_transition, grant_department
 from core.errors import Forbidden, InvalidInput, NotAllowed
+from core.links import reverse_pk
 from governance.choices import TimeUnit
 from governance.clock import add_working_time
 from governance.models import Department, User
@@ -55,7 +56,7 @@ def _local(moment: datetime) -> str:
 
 
 def summons_url(summons_id: int) -> str:
-    return f"/inbox/summons/{summons_id}/"
+    return reverse_pk("escalation:summons", summons_id)
 
 
 # --- notices (outbox rows written in the caller's transaction, through ``services.notices``) -----------------
@@ -351,6 +352,12 @@ def summons_request_extension(
     wanted = _when(until, code="until")
     if not reason:
         raise InvalidInput(_("请填写延期理由"), code="reason")
+    if now >= summons.respond_due_at:
+        raise NotAllowed(
+            _("反馈时限（%(due)s）已过，不能再申请延期；延期须在时限届满前申请")
+            % {"due": _local(summons.respond_due_at)},
+            code="deadline_passed",
+        )
     if wanted <= summons.respond_due_at or wanted <= now:
         raise InvalidInput(
             _("申请延期的时间必须晚于当前反馈时限（%(due)s）") % {"due": _local(summons.respond_due_at)}, code="until"
@@ -627,3 +634,19 @@ def finish_summonses_on_close(sender, events, actor=None, batch=False, **kwargs)
     closing = [(ev.case_id, ev.at) for ev in events if ev.action in CLOSING_ACTIONS]
     for case_id, at in closing:
         Summons.objects.filter(case_id=case_id, status=S.RESPONDED).update(status=S.DONE, done_at=at)
+
+
+def reopen_summonses(sender, events, actor=None, batch=False, **kwargs) -> None:
+    """重办: the summonses the closing finished are open again (reported in, owing a new response), each with a
+    response time restarted from its whistle's limit — the departments that answered the round answer again.
+    Connected to ``cases.signals.events_recorded`` in ``EscalationConfig.ready``."""
+    cal = None
+    for ev in events:
+        if ev.action != "reopen":
+            continue
+        cal = cal or calendar_spec()
+        for summons in Summons.objects.filter(case_id=ev.case_id, status=S.DONE).select_related("whistle"):
+            w = summons.whistle
+            summons.status, summons.done_at, summons.overdue_at = S.REPORTED_IN, None, None
+            summons.respond_due_at = add_working_time(ev.at, w.response_limit, w.response_unit, cal)
+            summons.save(update_fields=["status", "done_at", "overdue_at", "respond_due_at"])

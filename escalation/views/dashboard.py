@@ -17,6 +17,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -24,8 +26,10 @@ from django.views.decorators.http import require_GET, require_POST
 from cases import exports
 from cases.contact_log import log_unmasked_contact_rows
 from cases.selectors import case_queryset_for
+from core import durations
 from core.errors import InvalidInput
 from core.roles import is_admin_or_centre_staff
+from governance.http import AuthenticatedHttpRequest
 
 from .. import filters as queue_filters
 from .. import grid_map
@@ -103,6 +107,7 @@ def _counter_context(user, params: QueryDict, now) -> dict:
             for v in queue_filters.COUNTERS
         ],
         "poll_seconds": POLL_SECONDS,
+        "counted_at": now,
     }
 
 
@@ -114,7 +119,9 @@ def _map_context(user, params: QueryDict, now) -> dict:
     except ValueError:
         selected = None
     svg = grid_map.grid_map_svg(
-        cells, href=lambda c: "/dashboard/?" + _with(filters, grid=c.id) + "#queue", selected=selected
+        cells,
+        href=lambda c: reverse("escalation:dashboard") + "?" + _with(filters, grid=c.id) + "#queue",
+        selected=selected,
     )
     return {
         "map_svg": svg,
@@ -122,15 +129,20 @@ def _map_context(user, params: QueryDict, now) -> dict:
         "map_missing": [c for c in cells if not c.boundary],
         "map_open": sum(c.open for c in cells),
         "map_overdue": sum(c.overdue for c in cells),
+        "map_communities": _by_community(cells),
     }
 
 
+def _by_community(cells) -> list[tuple[str, list]]:
+    groups: dict[str, list] = {}
+    for c in cells:
+        groups.setdefault(c.community or _("其他"), []).append(c)
+    return list(groups.items())
+
+
 def countdown_text(seconds: float) -> str:
-    """ "还剩 12:34" / "超时 1:02:03" — the same text the page's ticker writes every second."""
-    s = int(abs(seconds))
-    h, m, sec = s // 3600, s % 3600 // 60, s % 60
-    clock = f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
-    return (_("还剩 %(t)s") if seconds >= 0 else _("超时 %(t)s")) % {"t": clock}
+    """The one countdown wording, the same the page's ticker writes (``core.durations``)."""
+    return durations.countdown_text(seconds)
 
 
 def _whistle_context(user, now) -> dict:
@@ -142,7 +154,7 @@ def _whistle_context(user, now) -> dict:
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The page; with ``HX-Target: queue`` only the queue fragment (filter, sort, page changes)."""
     user = request.user
     if not is_admin_or_centre_staff(user):
@@ -167,7 +179,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def dashboard_counters(request: HttpRequest) -> HttpResponse:
+def dashboard_counters(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not is_admin_or_centre_staff(request.user):
         return _forbidden(request)
     return render(
@@ -177,7 +189,7 @@ def dashboard_counters(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def dashboard_whistles(request: HttpRequest) -> HttpResponse:
+def dashboard_whistles(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not is_admin_or_centre_staff(request.user):
         return _forbidden(request)
     return render(request, "escalation/dashboard_whistles.html", _whistle_context(request.user, timezone.now()))
@@ -185,7 +197,7 @@ def dashboard_whistles(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def dashboard_map(request: HttpRequest) -> HttpResponse:
+def dashboard_map(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not is_admin_or_centre_staff(request.user):
         return _forbidden(request)
     return render(request, "escalation/dashboard_map.html", _map_context(request.user, request.GET, timezone.now()))
@@ -193,7 +205,7 @@ def dashboard_map(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def dashboard_bulk(request: HttpRequest) -> HttpResponse:
+def dashboard_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Bulk accept / dispatch of the ticked cases: each case in its own transaction; the answer lists every
     success and every refusal with its reason. htmx gets the refreshed queue; a plain form post is redirected."""
     user = request.user
@@ -218,14 +230,22 @@ def dashboard_bulk(request: HttpRequest) -> HttpResponse:
     except InvalidInput as exc:
         error = exc.message
     if request.headers.get("HX-Request"):
+        # The refreshed queue, and the counters out of band, counted at the same moment: they always agree.
         request.GET = QueryDict(back)
+        now = timezone.now()
         context = {
-            **_queue_context(request, timezone.now()),
+            **_queue_context(request, now),
             **_bulk_context(user),
             "bulk": result,
             "bulk_error": error,
         }
-        return render(request, "escalation/dashboard_queue.html", context, status=400 if error else 200)
+        queue_html = render_to_string("escalation/dashboard_queue.html", context, request=request)
+        counters_html = render_to_string(
+            "escalation/dashboard_counters.html",
+            {**_counter_context(user, request.GET, now), "oob": True},
+            request=request,
+        )
+        return HttpResponse(queue_html + counters_html, status=400 if error else 200)
     if error:
         messages.error(request, error)
     elif result:
@@ -241,12 +261,12 @@ def dashboard_bulk(request: HttpRequest) -> HttpResponse:
             )
         for o in result.refused:
             messages.warning(request, _("%(number)s 未处理：%(reason)s") % {"number": o.number, "reason": o.message})
-    return redirect("/dashboard/?" + back)
+    return redirect(reverse("escalation:dashboard") + "?" + back)
 
 
 @login_required
 @require_GET
-def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def dashboard_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     """The queue with its current filters and sort (all pages) as CSV (streamed) or XLSX."""
     if fmt not in ("csv", "xlsx"):
         raise Http404

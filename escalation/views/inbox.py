@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -22,6 +23,8 @@ from cases import transitions
 from cases.models import Case, CaseEvent
 from cases.selectors import case_get_for
 from core.errors import Forbidden, NotAllowed, Refusal
+from governance.choices import Role
+from governance.http import AuthenticatedHttpRequest
 
 from ..forms import ACTION_FORMS, WhistleForm
 from ..permissions import SUMMONS_FLOW, available_actions
@@ -33,11 +36,11 @@ FORM_ACTIONS = {"respond", "extension", "return", "decide_extension"}
 
 
 def _case_url(case_id: int) -> str:
-    return f"/cases/{case_id}/"
+    return reverse("cases:detail", kwargs={"pk": case_id})
 
 
 def _summons_url(summons_id: int) -> str:
-    return f"/inbox/summons/{summons_id}/"
+    return reverse("escalation:summons", kwargs={"pk": summons_id})
 
 
 def _action_form(action: str, summons_id: int, data=None, files=None) -> forms.Form:
@@ -64,7 +67,7 @@ def _buttons(user, summons, *, bound: forms.Form | None = None, bound_action: st
 
 @login_required
 @require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     """待办: the liaison's summonses (with their clocks) and dispatched cases; centre staff see the summonses of
     their scope and what waits for their centre. ``HX-Request`` gets the list alone (the page refreshes it)."""
     now = timezone.now()
@@ -78,12 +81,17 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def _summons_page(
-    request: HttpRequest, summons, *, bound: forms.Form | None = None, bound_action: str = "", status: int = 200
+    request: AuthenticatedHttpRequest,
+    summons,
+    *,
+    bound: forms.Form | None = None,
+    bound_action: str = "",
+    status: int = 200,
 ) -> HttpResponse:
     now = timezone.now()
     user = request.user
     siblings = []
-    if not (user.role == "liaison"):
+    if user.role != Role.LIAISON:
         siblings = [
             s
             for s in summons.whistle.summonses.select_related("department").order_by("department__code")
@@ -111,7 +119,7 @@ def _summons_page(
 
 @login_required
 @require_GET
-def summons_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def summons_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _summons_page(request, summons_get_for(request.user, pk))
 
 
@@ -143,7 +151,7 @@ def _next_url(request: HttpRequest, default: str) -> str:
 
 @login_required
 @require_POST
-def summons_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def summons_act(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """Run one summons action; back to where it was pressed (inbox or summons page) with a message. When
     refused, the summons page shows the reason and the form as filled in."""
     summons = summons_get_for(request.user, pk)
@@ -188,7 +196,7 @@ def _whistle_refusal(user, case: Case) -> Refusal | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def whistle_form(request: HttpRequest, pk: int) -> HttpResponse:
+def whistle_form(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """吹哨: street or community centre staff summon departments to the case (GET the form, POST to whistle)."""
     case = case_get_for(request.user, pk)
     refusal = _whistle_refusal(request.user, case)

@@ -8,11 +8,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+
+from governance.http import AuthenticatedHttpRequest
 
 from ..services.notices import notice_mark_all_read, notice_mark_read, notices_for, unread_notice_count
 
@@ -21,7 +23,7 @@ PAGE_SIZE = 30
 
 @login_required
 @require_GET
-def notice_list(request: HttpRequest) -> HttpResponse:
+def notice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(notices_for(request.user).select_related("case"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -32,7 +34,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notice_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Mark one notice read; with ``open`` go on to what it is about (a local URL only)."""
     notice = notice_mark_read(user=request.user, notice_id=pk)
     if request.headers.get("HX-Request"):
@@ -44,7 +46,7 @@ def notice_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notice_read_all(request: HttpRequest) -> HttpResponse:
+def notice_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
     changed = notice_mark_all_read(user=request.user)
     messages.success(request, _("已将 %(n)d 条通知标为已读") % {"n": changed})
     return redirect("escalation:notices")
@@ -52,6 +54,6 @@ def notice_read_all(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def notice_badge(request: HttpRequest) -> HttpResponse:
+def notice_badge(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The unread count for the header, as a fragment htmx polls (it replaces itself)."""
     return render(request, "escalation/notices_badge.html", {"unread_notice_count": unread_notice_count(request.user)})

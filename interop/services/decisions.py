@@ -31,6 +31,7 @@ from core.errors import InvalidInput, NotAllowed, NotFound
 
 from ..choices import Decision, OrderRequestKind, RequestState
 from ..models import InboundDecision, Order, OrderRequest, Partner
+from .orders import lock_order
 from .partners import partner_ensure_user
 
 log = logging.getLogger("interop.hotline")
@@ -80,7 +81,7 @@ def decision_apply(
     note = str(data.get("note") or "").strip()
     try:
         with transaction.atomic():
-            Order.objects.select_for_update().filter(pk=order.pk).first()
+            lock_order(order)
             record = InboundDecision.objects.create(
                 partner=partner, decision_id=decision_id, order=order, kind=kind, data=data, received_at=now
             )

@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 
 from cases.choices import Channel
 from cases.choices import Status as CaseStatus
+from cases.models import Case
 from cases.services import case_file, case_transition
 from core.errors import Forbidden, InvalidInput, NotAllowed, NotFound
-from governance.choices import Level, Role
+from core.roles import is_centre_staff
+from governance.choices import Level
 from governance.models import User
 from grids.selectors import locate_grid
 
@@ -156,9 +158,16 @@ def _street_staff(actor: User | None, order: Order) -> None:
         raise Forbidden(_("请先登录"), code="permission")
     if actor.is_admin:
         return
-    if actor.role == Role.CENTRE_STAFF and actor.region_id == order.partner.street_id and actor.is_active:
+    if is_centre_staff(actor) and actor.region_id == order.partner.street_id and actor.is_active:
         return
     raise Forbidden(_("只有承接街道综治中心的工作人员可以向12345热线提出申请"), code="permission")
+
+
+def lock_order(order: Order) -> None:
+    """Lock the order's case, then the order (always in this order: a case transition locks the case and its
+    receiver then the order — the other way round two transactions could deadlock)."""
+    Case.objects.select_for_update(of=("self",)).filter(pk=order.case_id).values_list("pk", flat=True).first()
+    Order.objects.select_for_update(of=("self",)).filter(pk=order.pk).values_list("pk", flat=True).first()
 
 
 def _order_for(actor: User | None, order_id: int) -> Order:
@@ -184,7 +193,7 @@ def order_return_request(*, order_id: int, actor: User, reason_code: str, text: 
     text = (text or "").strip()
     if not text:
         raise InvalidInput(_("请填写退单理由"), code="note_required")
-    Order.objects.select_for_update().filter(pk=order.pk).first()
+    lock_order(order)
     order.refresh_from_db(fields=["return_final"])
     if order.return_final:
         raise NotAllowed(_("12345热线已对该工单作出终审，不能再退单"), code="final_ruling")
@@ -226,7 +235,7 @@ def order_extension_request(
         raise InvalidInput(_("请填写延期理由"), code="note_required")
     if order.case.due_at is not None and now >= order.case.due_at:
         raise NotAllowed(_("已超过办理时限，不能再申请延期"), code="overdue")
-    Order.objects.select_for_update().filter(pk=order.pk).first()
+    lock_order(order)
     if OrderRequest.objects.filter(order=order, kind=OrderRequestKind.EXTENSION, state=RequestState.PENDING).exists():
         raise NotAllowed(_("已有待热线审核的延期申请"), code="pending")
     request = OrderRequest.objects.create(
@@ -252,6 +261,8 @@ def order_extension_request(
 def order_triage_clear(*, order_id: int, actor: User, now: datetime | None = None) -> Order:
     """Street staff take the order out of the 待分类 queue (after placing or re-dispatching its case)."""
     order = _order_for(actor, order_id)
+    lock_order(order)
+    order.refresh_from_db(fields=["triaged_at"])
     if not order.in_triage:
         raise NotAllowed(_("该工单不在待分类队列中"), code="state")
     order.triaged_at = now or timezone.now()
@@ -269,6 +280,7 @@ def order_triage_clear(*, order_id: int, actor: User, now: datetime | None = Non
 
 __all__ = [
     "OrderIntake",
+    "lock_order",
     "order_extension_request",
     "order_receive",
     "order_return_request",

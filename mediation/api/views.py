@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.errors import InvalidInput, NotFound
+from governance.http import AuthenticatedRequest
 
 from .. import selectors, services
 from ..models import Dispute
@@ -88,7 +89,7 @@ class DisputeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         request=s.DisputeInputSerializer,
         responses={201: s.DisputeSerializer, **ERRORS},
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         ser = s.DisputeInputSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data

@@ -17,8 +17,11 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
 
 from core.errors import InvalidInput, NotFound
+from governance.http import AuthenticatedRequest
 
 from .. import selectors, services
 from ..choices import TopicSource
@@ -79,7 +82,7 @@ class RegistrationViewSet(ScopedViewSet):
         request=s.RegistrationInputSerializer,
         responses={201: s.RegistrationSerializer, **ERRORS},
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         data = _valid(s.RegistrationInputSerializer, request)
         unit_reg = data.get("unit_registration")
         reg = services.registration_submit(
@@ -96,7 +99,7 @@ class RegistrationViewSet(ScopedViewSet):
 
     @extend_schema(summary="社区确认报到", request=None, responses={200: s.RegistrationSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
-    def confirm(self, request: Request, pk=None) -> Response:
+    def confirm(self, request: AuthenticatedRequest, pk=None) -> Response:
         return self._out(services.registration_decide(actor=request.user, registration_id=_pk(pk), confirm=True))
 
     @extend_schema(
@@ -105,7 +108,7 @@ class RegistrationViewSet(ScopedViewSet):
         responses={200: s.RegistrationSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def decline(self, request: Request, pk=None) -> Response:
+    def decline(self, request: AuthenticatedRequest, pk=None) -> Response:
         data = _valid(s.DecisionInputSerializer, request)
         reg = services.registration_decide(
             actor=request.user, registration_id=_pk(pk), confirm=False, reason=data.get("reason", "")
@@ -114,7 +117,7 @@ class RegistrationViewSet(ScopedViewSet):
 
     @extend_schema(summary="退出报到", request=None, responses={200: s.RegistrationSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
-    def withdraw(self, request: Request, pk=None) -> Response:
+    def withdraw(self, request: AuthenticatedRequest, pk=None) -> Response:
         return self._out(services.registration_withdraw(actor=request.user, registration_id=_pk(pk)))
 
 
@@ -128,20 +131,20 @@ class ServiceTaskViewSet(ScopedViewSet):
     @extend_schema(
         summary="发布服务任务", request=s.ServiceTaskInputSerializer, responses={201: s.ServiceTaskSerializer, **ERRORS}
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         data = _valid(s.ServiceTaskInputSerializer, request)
         task = services.task_create(actor=request.user, **data)
         return self._out(task, status.HTTP_201_CREATED)
 
     @extend_schema(summary="报名", request=None, responses={200: s.ServiceTaskSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
-    def signup(self, request: Request, pk=None) -> Response:
+    def signup(self, request: AuthenticatedRequest, pk=None) -> Response:
         services.task_signup(actor=request.user, task_id=self._one(pk).pk)
         return self._out(self._one(pk))
 
     @extend_schema(summary="退出报名", request=None, responses={200: s.ServiceTaskSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
-    def withdraw(self, request: Request, pk=None) -> Response:
+    def withdraw(self, request: AuthenticatedRequest, pk=None) -> Response:
         services.task_withdraw(actor=request.user, task_id=self._one(pk).pk)
         return self._out(self._one(pk))
 
@@ -151,7 +154,7 @@ class ServiceTaskViewSet(ScopedViewSet):
         responses={200: s.ServiceTaskSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def attendance(self, request: Request, pk=None) -> Response:
+    def attendance(self, request: AuthenticatedRequest, pk=None) -> Response:
         data = _valid(s.AttendanceInputSerializer, request)
         task = services.task_record_attendance(
             actor=request.user, task_id=self._one(pk).pk, attended_member_ids=data["attended"]
@@ -172,7 +175,7 @@ class WishViewSet(ScopedViewSet):
     @extend_schema(
         summary="网格员代居民登记心愿", request=s.WishInputSerializer, responses={201: s.WishSerializer, **ERRORS}
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         data = _valid(s.WishInputSerializer, request)
         wish = services.wish_submit(actor=request.user, **data)
         return self._out(wish, status.HTTP_201_CREATED)
@@ -181,7 +184,7 @@ class WishViewSet(ScopedViewSet):
         summary="审核（受理/不予受理）", request=s.ReviewInputSerializer, responses={200: s.WishSerializer, **ERRORS}
     )
     @action(detail=True, methods=["post"])
-    def review(self, request: Request, pk=None) -> Response:
+    def review(self, request: AuthenticatedRequest, pk=None) -> Response:
         data = _valid(s.ReviewInputSerializer, request)
         return self._out(
             services.wish_review(
@@ -191,12 +194,12 @@ class WishViewSet(ScopedViewSet):
 
     @extend_schema(summary="发布（社区派单）", request=None, responses={200: s.WishSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
-    def publish(self, request: Request, pk=None) -> Response:
+    def publish(self, request: AuthenticatedRequest, pk=None) -> Response:
         return self._out(services.wish_publish(actor=request.user, wish_id=_pk(pk)))
 
     @extend_schema(summary="认领（党员接单）", request=None, responses={200: s.WishSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
-    def claim(self, request: Request, pk=None) -> Response:
+    def claim(self, request: AuthenticatedRequest, pk=None) -> Response:
         return self._out(services.wish_claim(actor=request.user, wish_id=_pk(pk)))
 
     @extend_schema(
@@ -205,14 +208,14 @@ class WishViewSet(ScopedViewSet):
         responses={200: s.WishSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def fulfil(self, request: Request, pk=None) -> Response:
+    def fulfil(self, request: AuthenticatedRequest, pk=None) -> Response:
         photo = request.FILES.get("photo")
         wish = services.wish_fulfil(actor=request.user, wish_id=_pk(pk), photo=photo, note=request.data.get("note", ""))
         return self._out(wish)
 
     @extend_schema(summary="代居民确认完成", request=None, responses={200: s.WishSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
-    def confirm(self, request: Request, pk=None) -> Response:
+    def confirm(self, request: AuthenticatedRequest, pk=None) -> Response:
         return self._out(services.wish_confirm(actor=request.user, wish_id=_pk(pk)))
 
     @extend_schema(summary="心愿的流转记录", responses={200: s.EventSerializer(many=True), 404: ERRORS[404]})
@@ -220,6 +223,18 @@ class WishViewSet(ScopedViewSet):
     def events(self, request: Request, pk=None) -> Response:
         wish = self._one(pk)
         return Response(s.EventSerializer(selectors.events_of("wish", wish.pk), many=True).data)
+
+
+class PublicWishThrottle(SimpleRateThrottle):
+    """Wishes posted per client address (``DEFAULT_THROTTLE_RATES["public_wish"]``, the citizen-report rate)."""
+
+    scope = "public_wish"
+
+    def get_rate(self) -> str | None:
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": request.META.get("REMOTE_ADDR", "")}
 
 
 @extend_schema_view(
@@ -232,6 +247,9 @@ class PublicWishViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = s.WishPublicSerializer
     permission_classes = [AllowAny]
     authentication_classes: list = []
+
+    def get_throttles(self):
+        return [PublicWishThrottle()] if self.action == "create" else []
 
     def get_queryset(self):
         community = self.request.query_params.get("community")
@@ -297,7 +315,7 @@ class PointsViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         responses={201: s.PointsEntrySerializer, **ERRORS},
     )
     @action(detail=False, methods=["post"])
-    def adjust(self, request: Request) -> Response:
+    def adjust(self, request: AuthenticatedRequest) -> Response:
         data = _valid(s.AdjustInputSerializer, request)
         entry = services.points_adjust(actor=request.user, **data)
         return Response(s.PointsEntrySerializer(entry).data, status=201)
@@ -329,7 +347,7 @@ class DutyItemViewSet(ScopedViewSet):
     @extend_schema(
         summary="增加责任事项", request=s.DutyItemInputSerializer, responses={201: s.DutyItemSerializer, **ERRORS}
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         return self._out(services.duty_add(actor=request.user, **_valid(s.DutyItemInputSerializer, request)), 201)
 
 
@@ -343,7 +361,7 @@ class DutyReportViewSet(ScopedViewSet):
     @extend_schema(
         summary="登记述职", request=s.DutyReportInputSerializer, responses={201: s.DutyReportSerializer, **ERRORS}
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         return self._out(
             services.duty_report_submit(actor=request.user, **_valid(s.DutyReportInputSerializer, request)), 201
         )
@@ -361,7 +379,7 @@ class AppraisalViewSet(ScopedViewSet):
         request=s.AppraisalInputSerializer,
         responses={201: s.AppraisalSerializer, **ERRORS},
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         return self._out(
             services.appraisal_open(actor=request.user, **_valid(s.AppraisalInputSerializer, request)), 201
         )
@@ -370,13 +388,13 @@ class AppraisalViewSet(ScopedViewSet):
         summary="测评（每人一次）", request=s.RateInputSerializer, responses={200: s.AppraisalSerializer, **ERRORS}
     )
     @action(detail=True, methods=["post"])
-    def rate(self, request: Request, pk=None) -> Response:
+    def rate(self, request: AuthenticatedRequest, pk=None) -> Response:
         services.appraisal_rate(actor=request.user, appraisal_id=_pk(pk), **_valid(s.RateInputSerializer, request))
         return self._out(self._one(pk))
 
     @extend_schema(summary="结束测评并保存结果", request=None, responses={200: s.AppraisalSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
-    def close(self, request: Request, pk=None) -> Response:
+    def close(self, request: AuthenticatedRequest, pk=None) -> Response:
         return self._out(services.appraisal_close(actor=request.user, appraisal_id=_pk(pk)))
 
 
@@ -392,7 +410,7 @@ class TriColourViewSet(ScopedViewSet):
         request=s.TriColourComputeInputSerializer,
         responses={201: s.TriColourSerializer, **ERRORS},
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         return self._out(
             services.tricolour_compute(actor=request.user, **_valid(s.TriColourComputeInputSerializer, request)), 201
         )
@@ -403,7 +421,7 @@ class TriColourViewSet(ScopedViewSet):
         responses={200: s.TriColourSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def adjust(self, request: Request, pk=None) -> Response:
+    def adjust(self, request: AuthenticatedRequest, pk=None) -> Response:
         data = _valid(s.TriColourAdjustInputSerializer, request)
         return self._out(services.tricolour_adjust(actor=request.user, rating_id=_pk(pk), **data))
 
@@ -416,7 +434,7 @@ class TopicViewSet(ScopedViewSet):
         return selectors.topics_for(self.request.user).prefetch_related("meetings__options", "meetings__follow_ups")
 
     @extend_schema(summary="提出议题", request=s.TopicInputSerializer, responses={201: s.TopicSerializer, **ERRORS})
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         data = _valid(s.TopicInputSerializer, request)
         topic = services.topic_create(
             actor=request.user,
@@ -433,7 +451,7 @@ class TopicViewSet(ScopedViewSet):
         summary="记录议事会及议定事项", request=s.MeetingInputSerializer, responses={201: s.MeetingSerializer, **ERRORS}
     )
     @action(detail=True, methods=["post"])
-    def meetings(self, request: Request, pk=None) -> Response:
+    def meetings(self, request: AuthenticatedRequest, pk=None) -> Response:
         data = _valid(s.MeetingInputSerializer, request)
         meeting = services.meeting_record(
             actor=request.user,
@@ -455,7 +473,7 @@ class TopicViewSet(ScopedViewSet):
         responses={201: s.FollowUpSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"], url_path=r"meetings/(?P<meeting>\d+)/follow-ups")
-    def follow_ups(self, request: Request, pk=None, meeting: str = "") -> Response:
+    def follow_ups(self, request: AuthenticatedRequest, pk=None, meeting: str = "") -> Response:
         topic = self._one(pk)
         if not topic.meetings.filter(pk=_pk(meeting)).exists():
             raise NotFound("议事会不存在")
@@ -465,7 +483,7 @@ class TopicViewSet(ScopedViewSet):
 
     @extend_schema(summary="向居民公开（不含个人信息）", request=None, responses={200: s.TopicSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
-    def publish(self, request: Request, pk=None) -> Response:
+    def publish(self, request: AuthenticatedRequest, pk=None) -> Response:
         return self._out(services.topic_publish(actor=request.user, topic_id=_pk(pk)))
 
 

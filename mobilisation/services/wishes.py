@@ -8,6 +8,7 @@ fulfilled in time back in the pool, set-wise and exactly once (see its docstring
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import datetime, timedelta
 
@@ -51,7 +52,9 @@ def check_photo(photo) -> ContentFile:
         raise InvalidInput(_("完成照片必须是图片（JPEG、PNG、GIF 或 WebP）"), code="photo") from None
     if kind not in ("jpeg", "png", "gif", "webp"):
         raise InvalidInput(_("完成照片必须是图片（JPEG、PNG、GIF 或 WebP）"), code="photo")
-    return ContentFile(content, name=f"wish.{'jpg' if kind == 'jpeg' else kind}")
+    # Named by its content hash, like case evidence: the path cannot be guessed from another wish's.
+    digest = hashlib.sha256(content).hexdigest()
+    return ContentFile(content, name=f"{digest}.{'jpg' if kind == 'jpeg' else kind}")
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import InvalidInput, NotFound
+from governance.http import AuthenticatedHttpRequest
 from governance.models import User
 
 from .. import forms, selectors, services
@@ -35,7 +36,7 @@ def _not_found(exc: NotFound) -> Http404:
 
 
 @login_required
-def hub(request: HttpRequest) -> HttpResponse:
+def hub(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     staff = is_staff_user(user)
     ctx: dict = {"staff": staff, "registrations": selectors.my_registrations(user)}
@@ -356,6 +357,13 @@ def wish_detail(request: HttpRequest, pk: int) -> HttpResponse:
     wish = _wish_for(user, pk)
     manager = manages_community(user, wish.community)
     registered = wish.community_id in selectors.member_communities(user)
+    can_claim = wish.status == WishStatus.PUBLISHED and registered
+    is_claimer = wish.claimed_by_id == user.pk
+    has_actions = (
+        can_claim
+        or (is_claimer and wish.status == WishStatus.CLAIMED)
+        or (manager and wish.status in (WishStatus.SUBMITTED, WishStatus.ACCEPTED, WishStatus.FULFILLED))
+    )
     return render(
         request,
         "mobilisation/wish_detail.html",
@@ -364,8 +372,9 @@ def wish_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "manager": manager,
             "sees_contact": manager,
             "grid_team": works_in_community(user, wish.community),
-            "can_claim": wish.status == WishStatus.PUBLISHED and registered,
-            "is_claimer": wish.claimed_by_id == user.pk,
+            "can_claim": can_claim,
+            "is_claimer": is_claimer,
+            "has_actions": has_actions,
             "events": selectors.events_of("wish", wish.pk),
             "fulfil_form": forms.FulfilForm(),
             "reason_form": forms.ReasonForm(),
@@ -465,7 +474,7 @@ def _appraisal_for(user, pk: int) -> Appraisal:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def appraisal(request: HttpRequest, pk: int) -> HttpResponse:
+def appraisal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     item = _appraisal_for(user, pk)
     my_vote = item.votes.filter(rater=user).first()

@@ -3,6 +3,7 @@ follow-up link where the resident confirms a fulfilled wish, and the published d
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,19 +18,20 @@ from governance.models import Region
 from .. import forms, selectors, services
 from ..choices import WishStatus
 
-#: Wishes one address may post per hour (the public form needs no account).
-PUBLIC_WISHES_PER_HOUR = 10
-
 
 def _over_limit(request: HttpRequest) -> bool:
+    """A fixed window per address at the citizen-report rate (settings.CITIZEN_REPORT_RATE, e.g. "10/h")."""
+    count_raw, _sep, period = settings.CITIZEN_REPORT_RATE.partition("/")
+    limit = int(count_raw) if count_raw.strip().isdigit() else 10
+    window = {"s": 1, "m": 60, "h": 3600, "d": 86400}.get(period.strip()[:1].lower(), 3600)
     key = f"mobilisation:public-wish:{request.META.get('REMOTE_ADDR', '') or 'unknown'}"
-    cache.add(key, 0, timeout=3600)
+    cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)
     except ValueError:
-        cache.set(key, 1, timeout=3600)
+        cache.set(key, 1, timeout=window)
         count = 1
-    return count > PUBLIC_WISHES_PER_HOUR
+    return count > limit
 
 
 def public_wishes(request: HttpRequest) -> HttpResponse:

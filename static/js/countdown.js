@@ -1,16 +1,18 @@
-/* Countdowns tick between page refreshes: each [data-due] shows the time left (or overdue), to the minute.
-   The words come translated on the script tag's data-* attributes (no inline script: see the CSP). */
+/* The one countdown wording of every page (core/durations.py): "剩 1 天 3 小时" before a deadline, "超时 2 小时"
+   after it — the two largest units, to the minute. The patterns come translated on the script tag's data-*
+   attributes (no inline script: see the CSP). Each [data-due] ticks; window.gcCountdown serves other scripts. */
 (function () {
   var W = document.currentScript.dataset;
+  function fill(t, v) { return t.replace(/%\((\w+)\)s/g, function (_m, k) { return v[k]; }); }
   function text(seconds) {
-    var s = Math.abs(seconds), d = Math.floor(s / 86400), h = Math.floor(s % 86400 / 3600), m = Math.floor(s % 3600 / 60);
-    var parts = [];
-    if (d) parts.push(d + W.day);
-    if (h) parts.push(h + W.hour);
-    if (m) parts.push(m + W.minute);
-    var t = parts.slice(0, 2).join("") || W.under;
-    return (seconds > 0 ? W.left : W.over).replace("%(t)s", t);
+    var minutes = Math.floor(Math.abs(seconds) / 60), d = Math.floor(minutes / 1440), rest = minutes % 1440;
+    var h = Math.floor(rest / 60), m = rest % 60, span;
+    if (d) span = h ? fill(W.dh, {d: d, h: h}) : fill(W.d, {d: d});
+    else if (h) span = m ? fill(W.hm, {h: h, m: m}) : fill(W.h, {h: h});
+    else span = fill(W.m, {n: Math.max(m, 1)});
+    return fill(seconds >= 0 ? W.left : W.over, {span: span});
   }
+  window.gcCountdown = text;
   function tick() {
     var now = Date.now();
     document.querySelectorAll("[data-due]").forEach(function (el) {

@@ -108,12 +108,13 @@ def build_scenarios(world) -> dict:
     )
     case_transition(
         case_id=s4.id,
-        action="return",
+        action="return_request",
         actor=world.liaison_scjg,
         note="油烟排放属生态环境部门职责",
         reason="not_in_remit",
         now=at(2026, 11, 19, 10, 0),
     )
+    case_transition(case_id=s4.id, action="return", actor=world.street_officer, now=at(2026, 11, 19, 10, 0))
     case_transition(
         case_id=s4.id,
         action="dispatch",

@@ -9,8 +9,6 @@ A screenshot of each step goes to test-artifacts/browser/.
 from __future__ import annotations
 
 import io
-import re
-from urllib.parse import urlsplit
 
 import pytest
 from PIL import Image
@@ -102,18 +100,17 @@ def test_case_journey_from_phone_report_to_citizen_rating(world, live_server, se
     assert "待核查" in page.inner_text(".case-head")
     leader.shot("1-resolved")
 
-    # 5. The grid worker verifies it on site; the case closes. The page shows the resident's follow-up link.
+    # 5. The grid worker verifies it on site; the case closes. The resident's private link is on no staff page.
     page = worker.go(f"/cases/{case.pk}/")
     act(page, "verify_ok", fill={"verify_ok-note": "现场核查：已清理"})
     assert "已结案" in page.inner_text(".case-head")
-    link = page.get_attribute("a[data-track-link]", "href")
-    assert link and re.search(r"/track/[\w-]+/$", link)
+    case.refresh_from_db()
+    assert page.locator("a[data-track-link]").count() == 0 and case.follow_up_token not in page.content()
     worker.shot("4-verified")
 
-    # 6. The resident opens the link on their phone and rates the result.
+    # 6. The resident opens the link sent to them (by SMS, outside the app) on their phone and rates the result.
     resident = sessions("04-resident-")
-    assert link.startswith(live_server.url)  # an absolute link, ready to send
-    page = resident.go(urlsplit(link).path)
+    page = resident.go(f"/track/{case.follow_up_token}/")
     assert case.number in page.inner_text("main")
     assert "王网格" not in page.inner_text("main")  # staff by role, never by name
     resident.shot("1-follow-up")

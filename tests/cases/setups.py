@@ -76,7 +76,19 @@ PLACES: dict[str, Callable[[World], Place]] = {"home": home, "far": far}
 
 
 def act(case: Case, action: str, actor: User, **kw) -> Case:
-    if action in {"reject", "return", "resolve", "self_handle", "hold", "verify_failed", "reopen", "escalate"}:
+    if action in {
+        "reject",
+        "return_request",
+        "return_reject",
+        "resolve",
+        "self_handle",
+        "hold",
+        "hold_request",
+        "hold_refuse",
+        "verify_failed",
+        "reopen",
+        "escalate",
+    }:
         kw.setdefault("note", f"{action} 说明")
     if action == "extension_request":
         kw.setdefault("note", "需要更多时间")
@@ -113,8 +125,20 @@ def b_ext_pending(p: Place) -> Case:
     return act(case, "extension_request", p.liaison, requested_due_at=case.due_at + timedelta(days=5))
 
 
+def b_return_pending(p: Place) -> Case:
+    """The department asked to return the case (申请退单); the street has not decided yet."""
+    return act(b_dispatched(p), "return_request", p.liaison, reason="not_in_remit")
+
+
+def b_hold_pending(p: Place) -> Case:
+    """The department asked to hold the case (申请挂账) with an expected resume time; not decided yet."""
+    case = b_in_progress(p)
+    return act(case, "hold_request", p.liaison, hold_until=case.due_at + timedelta(days=10))
+
+
 def b_on_hold(p: Place) -> Case:
-    return act(b_in_progress(p), "hold", p.officer)
+    """The department's hold request approved by the street: the clock pauses."""
+    return act(b_hold_pending(p), "hold_approve", p.officer)
 
 
 def b_resolved(p: Place) -> Case:
@@ -122,8 +146,8 @@ def b_resolved(p: Place) -> Case:
 
 
 def b_returned(p: Place) -> Case:
-    """Dispatched to the department and returned by it: accepted again, the department still sees it."""
-    return act(b_dispatched(p), "return", p.liaison, reason="not_in_remit")
+    """Dispatched to the department, returned on its request: accepted again, the department still sees it."""
+    return act(b_return_pending(p), "return", p.officer)
 
 
 def a_resolved(p: Place) -> Case:
@@ -152,6 +176,8 @@ SETUPS: dict[str, Callable[[Place], Case]] = {
         b_dispatched,
         b_in_progress,
         b_ext_pending,
+        b_return_pending,
+        b_hold_pending,
         b_on_hold,
         b_resolved,
         b_returned,
@@ -163,7 +189,16 @@ SETUPS: dict[str, Callable[[Place], Case]] = {
 }
 
 #: Setups after which the place's department has been dispatched (its liaison sees the case).
-DEPARTMENT_SEES = {"b_dispatched", "b_in_progress", "b_ext_pending", "b_on_hold", "b_resolved", "b_returned"}
+DEPARTMENT_SEES = {
+    "b_dispatched",
+    "b_in_progress",
+    "b_ext_pending",
+    "b_return_pending",
+    "b_hold_pending",
+    "b_on_hold",
+    "b_resolved",
+    "b_returned",
+}
 
 #: One case per status, for "disallowed from here" tests.
 BY_STATUS = {

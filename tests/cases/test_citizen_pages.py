@@ -158,7 +158,7 @@ def test_citizen_rates_a_closed_case_once(world, client):
     assert "感谢您的评价" in page and "请评价处理结果" not in page
     again = client.post(url, {"result": "unsatisfied", "comment": "改主意了"})
     assert again.status_code == 409
-    assert "该事件已评价，每个事件只能评价一次" in again.content.decode()
+    assert "本轮办理已评价" in again.content.decode()
     assert Rating.objects.get(case=case).result == "satisfied"
 
 

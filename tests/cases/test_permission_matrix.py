@@ -94,8 +94,14 @@ ROWS = [
     ),
     # 签收 / 退单 / 处置反馈 / 申请延期: the current handler — the dispatched department's liaison.
     R("sign", "b_dispatched", {"liaison"} | ADMIN),
-    R("return", "b_dispatched", {"liaison"} | ADMIN, reason="not_in_remit", note="不属本单位职责"),
-    R("return", "b_in_progress", {"liaison"} | ADMIN, reason="not_in_remit", note="不属本单位职责"),
+    R("return_request", "b_dispatched", {"liaison"} | ADMIN, reason="not_in_remit", note="不属本单位职责"),
+    R("return_request", "b_in_progress", {"liaison"} | ADMIN, reason="not_in_remit", note="不属本单位职责"),
+    # 同意 / 驳回退单, 批准 / 驳回挂账: the centre that dispatched (the street) or one above it.
+    R("return", "b_return_pending", {"street_officer", "district_officer"} | ADMIN),
+    R("return_reject", "b_return_pending", {"street_officer", "district_officer"} | ADMIN, **NOTE),
+    R("hold_request", "b_in_progress", {"liaison"} | ADMIN, note="等待资金", hold=True),
+    R("hold_approve", "b_hold_pending", {"street_officer", "district_officer"} | ADMIN),
+    R("hold_refuse", "b_hold_pending", {"street_officer", "district_officer"} | ADMIN, **NOTE),
     R("resolve", "b_in_progress", {"liaison"} | ADMIN, **NOTE),
     R("extension_request", "b_in_progress", {"liaison"} | ADMIN, note="材料未到", extension=True),
     # 当场处置: only the grid's own workers, only grade A at grid level (not even admins).
@@ -113,7 +119,7 @@ ROWS = [
     R("rate", "a_closed", {"grid_worker"} | CENTRES | ADMIN, "reporter or 回访", result="satisfied"),
     R("reopen", "a_closed", CENTRES | ADMIN, **NOTE),
     # 挂账 / 恢复 / 延期审批: the centre managing the level.
-    R("hold", "b_in_progress", {"street_officer", "district_officer"} | ADMIN, **NOTE),
+    R("hold", "b_accepted", {"street_officer", "district_officer"} | ADMIN, "a centre holds its own case", **NOTE),
     R("resume", "b_on_hold", {"street_officer", "district_officer"} | ADMIN),
     R("extension_approve", "b_ext_pending", {"street_officer", "district_officer"} | ADMIN),
     R("extension_refuse", "b_ext_pending", {"street_officer", "district_officer"} | ADMIN, **NOTE),
@@ -148,7 +154,9 @@ def expected_status(persona: str, row: Row, scope: str) -> int:
 
 
 def _body(row: Row, place: Place, case: Case) -> dict:
-    body = {k: v for k, v in row.body.items() if k not in {"dispatch", "extension", "merge"}}
+    body = {k: v for k, v in row.body.items() if k not in {"dispatch", "extension", "merge", "hold"}}
+    if row.body.get("hold"):
+        body["hold_until"] = (case.due_at + timedelta(days=10)).isoformat()
     if row.body.get("dispatch"):
         body["departments"] = [place.department.id]
     if row.body.get("extension"):
@@ -213,7 +221,7 @@ def test_matrix_covers_every_action_and_persona():
 
     assert {r.action for r in ROWS} == set(TRANSITIONS)
     cells = len(ROWS) * 2 * len(PERSONAS)
-    assert cells == 34 * 2 * 12  # the size quoted in the report; update both when rows change
+    assert cells == 39 * 2 * 12  # the size quoted in the report; update both when rows change
     # Every persona is entitled somewhere and refused somewhere (the matrix is not all-200 or all-404).
     for persona in PERSONAS:
         codes = {expected_status(persona, r, s) for r in ROWS for s in ("home", "far")}

@@ -84,8 +84,11 @@ def test_scenario_4_a_mis_dispatch_is_returned_and_a_final_ruling_blocks_the_sec
 
     liaison = api("liaison_scjg")
     resp = liaison.post(
-        f"{url}return/", {"note": "油烟排放属于生态环境部门职责", "reason": "not_in_remit"}, format="json"
+        f"{url}return_request/", {"note": "油烟排放属于生态环境部门职责", "reason": "not_in_remit"}, format="json"
     )
+    assert resp.status_code == 200, resp.json()
+    assert resp.json()["status"] == "dispatched"  # asked, not yet decided by the street
+    resp = street.post(f"{url}return/", {}, format="json")
     assert resp.status_code == 200, resp.json()
     data = resp.json()
     # back in the street's dispatch queue, the reason visible
@@ -101,12 +104,13 @@ def test_scenario_4_a_mis_dispatch_is_returned_and_a_final_ruling_blocks_the_sec
     assert [(d["department"], d["return_reason"], d["return_note"]) for d in detail["dispatches"]] == [
         ("市场监管所", "not_in_remit", "油烟排放属于生态环境部门职责")
     ]
-    returned = street.get(f"{CASES}{case_id}/events/").json()["results"][-1]
-    assert (returned["action"], returned["reason"], returned["note"]) == (
-        "return",
+    asked, returned = street.get(f"{CASES}{case_id}/events/").json()["results"][-2:]
+    assert (asked["action"], asked["reason"], asked["note"]) == (
+        "return_request",
         "not_in_remit",
         "油烟排放属于生态环境部门职责",
     )
+    assert (returned["action"], returned["reason"]) == ("return", "not_in_remit")
 
     resp = street.post(f"{url}dispatch/", {"departments": [scjg, sthj], "final_ruling": True}, format="json")
     assert resp.status_code == 200, resp.json()
@@ -114,7 +118,7 @@ def test_scenario_4_a_mis_dispatch_is_returned_and_a_final_ruling_blocks_the_sec
     assert (data["dispatch_count"], data["return_count"], data["return_blocked"]) == (2, 1, True)
     assert 1 - data["return_count"] / data["dispatch_count"] == 0.5  # correct-dispatch rate of the dispatcher
 
-    again = liaison.post(f"{url}return/", {"note": "还是不归我们", "reason": "not_in_remit"}, format="json")
+    again = liaison.post(f"{url}return_request/", {"note": "还是不归我们", "reason": "not_in_remit"}, format="json")
     assert again.status_code == 409
     assert again.json()["code"] == "final_ruling" and "终局裁定" in again.json()["detail"]
     case = Case.objects.get(pk=case_id)

@@ -34,12 +34,21 @@ STEPS = [
     Step("dispatch", "b_accepted", "street_officer", ("accepted", "street"), ("dispatched", "street"), {"dept": 1}),
     Step("sign", "b_dispatched", "liaison", ("dispatched", "street"), ("in_progress", "street")),
     Step(
-        "return",
+        "return_request",
         "b_dispatched",
         "liaison",
         ("dispatched", "street"),
-        ("accepted", "street"),
+        ("dispatched", "street"),
         {"note": "不属本单位", "reason": "not_in_remit"},
+    ),
+    Step("return", "b_return_pending", "street_officer", ("dispatched", "street"), ("accepted", "street")),
+    Step(
+        "return_reject",
+        "b_return_pending",
+        "street_officer",
+        ("dispatched", "street"),
+        ("dispatched", "street"),
+        {"note": "属于你单位职责"},
     ),
     Step("resolve", "b_in_progress", "liaison", ("in_progress", "street"), ("resolved", "street"), {"note": "已拆除"}),
     Step("self_handle", "a_reported", "grid_worker", ("reported", "grid"), ("resolved", "grid"), {"note": "已清理"}),
@@ -48,8 +57,23 @@ STEPS = [
     Step("close", "b_resolved", "street_officer", ("resolved", "street"), ("closed", "street")),
     Step("rate", "a_closed", "grid_worker", ("closed", "grid"), ("closed", "grid"), {"result": "satisfied"}),
     Step("reopen", "a_closed", "community_officer", ("closed", "grid"), ("in_progress", "grid"), {"note": "反弹"}),
+    Step("hold", "b_accepted", "street_officer", ("accepted", "street"), ("on_hold", "street"), {"note": "待资金"}),
     Step(
-        "hold", "b_in_progress", "street_officer", ("in_progress", "street"), ("on_hold", "street"), {"note": "待资金"}
+        "hold_request",
+        "b_in_progress",
+        "liaison",
+        ("in_progress", "street"),
+        ("in_progress", "street"),
+        {"note": "等待资金", "hold_days": 10},
+    ),
+    Step("hold_approve", "b_hold_pending", "street_officer", ("in_progress", "street"), ("on_hold", "street")),
+    Step(
+        "hold_refuse",
+        "b_hold_pending",
+        "street_officer",
+        ("in_progress", "street"),
+        ("in_progress", "street"),
+        {"note": "不符合挂账条件"},
     ),
     Step("resume", "b_on_hold", "street_officer", ("on_hold", "street"), ("in_progress", "street")),
     Step(
@@ -99,6 +123,8 @@ def _kwargs(world, step: Step, case: Case) -> dict:
         data["departments"] = [world.departments["cgzf"].id]
     if days := data.pop("days", None):
         data["requested_due_at"] = case.due_at + timedelta(days=days)
+    if days := data.pop("hold_days", None):
+        data["hold_until"] = case.due_at + timedelta(days=days)
     if data.pop("merge", None):
         data["into"] = file_case(world, code="0101").number
     return data
@@ -148,11 +174,15 @@ def test_dispatch_records_the_dispatch_and_grants_the_department(world):
 
 def test_return_counts_and_keeps_the_reason_on_the_event(world):
     case = SETUPS["b_dispatched"](home(world))
-    case_transition(case_id=case.id, action="return", actor=world.liaison, note="不属本单位", reason="not_in_remit")
+    case_transition(
+        case_id=case.id, action="return_request", actor=world.liaison, note="不属本单位", reason="not_in_remit"
+    )
+    case_transition(case_id=case.id, action="return", actor=world.street_officer)
     case.refresh_from_db()
     assert (case.return_count, case.handler_kind, case.handler_region_id) == (1, "centre", world.street.id)
     ev = case.events.get(action="return")
-    assert (ev.reason, ev.note) == ("not_in_remit", "不属本单位")
+    assert ev.reason == "not_in_remit"
+    assert case.events.get(action="return_request").note == "不属本单位"
     d = CaseDispatch.objects.get(case=case)
     assert (d.active, d.return_reason) == (False, "not_in_remit")
 
@@ -161,7 +191,7 @@ def test_rate_stores_one_rating_and_verify_failed_counts_rework(world):
     closed = SETUPS["a_closed"](home(world))
     case_transition(case_id=closed.id, action="rate", actor=world.grid_worker, result="basic", note="还行")
     assert Rating.objects.get(case=closed).result == "basic"
-    with pytest.raises(NotAllowed, match="只能评价一次"):
+    with pytest.raises(NotAllowed, match="本轮办理已评价"):
         case_transition(case_id=closed.id, action="rate", actor=world.street_officer, result="satisfied")
     resolved = SETUPS["a_resolved"](home(world))
     case = case_transition(case_id=resolved.id, action="verify_failed", actor=world.grid_worker, note="未清理干净")
@@ -189,10 +219,10 @@ def test_escalate_moves_the_case_to_the_next_level_centre(world):
 
 
 def test_resume_returns_to_the_status_before_the_hold(world):
-    case = SETUPS["b_dispatched"](home(world))
+    case = SETUPS["b_accepted"](home(world))
     case_transition(case_id=case.id, action="hold", actor=world.street_officer, note="待资金")
     after = case_transition(case_id=case.id, action="resume", actor=world.street_officer)
-    assert after.status == "dispatched"
+    assert after.status == "accepted"
 
 
 # --- refusals change nothing -------------------------------------------------------------------------

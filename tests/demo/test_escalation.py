@@ -17,7 +17,7 @@ NOW = at(2026, 11, 19, 15)
 def test_demo_builds_its_whistles_once_and_the_live_ones_go_overdue_within_minutes(world):
     demo.build(now=NOW)
     finished = Case.objects.get(title=demo.FINISHED_TITLE)
-    assert finished.status == "closed" and finished.rating.result == "basic"
+    assert finished.status == "closed" and finished.ratings.get(latest=True).result == "basic"
     assert set(Summons.objects.filter(case=finished).values_list("status", flat=True)) == {SummonsStatus.DONE}
     assert Summons.objects.get(case=finished, department__code="zj").reported_late is True
 

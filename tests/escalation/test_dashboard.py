@@ -66,12 +66,13 @@ def street(world):
     )
     case_transition(
         case_id=cases["returned"].id,
-        action="return",
+        action="return_request",
         actor=w.liaison_scjg,
         note="非本部门",
         reason="not_in_remit",
         now=t,
     )
+    case_transition(case_id=cases["returned"].id, action="return", actor=w.street_officer, now=t)
     cases["resolved"] = file_case(w, code="0101", title="待核查", now=t)
     case_transition(
         case_id=cases["resolved"].id, action="self_handle", actor=w.grid_worker, note="好了", now=t, files=[photo()]
@@ -432,14 +433,16 @@ def test_whistles_in_flight_list_waiting_summonses_with_time_left(world, web):
     assert triage.whistles_in_flight(world.other_street_officer, now=NOW)[1] == 0
     with time_machine.travel(NOW + timedelta(minutes=10), tick=False):
         html = web("street_officer").get("/dashboard/whistles/").content.decode()
-    assert "还剩 20:00" in html and "住建" in html and "城管执法" in html
+    assert "剩 20 分钟" in html and "住建" in html and "城管执法" in html
 
 
 def test_countdown_text():
     from escalation.views.dashboard import countdown_text
 
-    assert countdown_text(65) == "还剩 1:05"
-    assert countdown_text(-3725) == "超时 1:02:05"
+    # the one countdown wording of every page (core.durations)
+    assert countdown_text(65) == "剩 1 分钟"
+    assert countdown_text(-3725) == "超时 1 小时 2 分钟"
+    assert countdown_text(27 * 3600) == "剩 1 天 3 小时"
 
 
 def test_charts_are_svg_with_one_bar_per_day(world, street, web):

@@ -27,7 +27,7 @@ def test_liaison_inbox_lists_own_department_summons_with_countdowns_and_lights(w
     assert case.number in html and "城管执法 · 待办" in html
     assert f"/inbox/summons/{summons['cgzf'].id}/" in html
     assert f"/inbox/summons/{summons['zj'].id}/" not in html  # another department's summons
-    assert "剩余25分钟" in html  # report-in due 10:30
+    assert "剩 25 分钟" in html  # report-in due 10:30
     assert "countdown--green" in html
     assert "报到</button>" in html
 
@@ -37,7 +37,7 @@ def test_liaison_inbox_turns_yellow_then_red_as_the_report_in_time_passes(world,
     html = _inbox(web, "liaison", at(2026, 11, 18, 10, 25)).content.decode()
     assert "countdown--yellow" in html and "summons--yellow" in html  # 25 of 30 minutes used: ≥ 80 %
     html = _inbox(web, "liaison", at(2026, 11, 18, 10, 40)).content.decode()
-    assert "countdown--red" in html and "已超时10分钟" in html and "summons--red" in html
+    assert "countdown--red" in html and "超时 10 分钟" in html and "summons--red" in html
 
 
 def test_liaison_inbox_lists_cases_dispatched_to_the_department_with_a_sign_button(world, web):

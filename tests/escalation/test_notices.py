@@ -93,10 +93,19 @@ def test_a_return_tells_the_dispatching_centre(world):
     case = street_case(world, code="0204")
     dispatched_to(world, case, "scjg")
     case_transition(
-        case_id=case.id, action="return", actor=world.liaison_scjg, note="油烟归生态环境", reason="not_in_remit", now=T0
+        case_id=case.id,
+        action="return_request",
+        actor=world.liaison_scjg,
+        note="油烟归生态环境",
+        reason="not_in_remit",
+        now=T0,
     )
     assert told(case, NoticeKind.RETURNED) == {"jiedao01", "jiedao02"}
     assert "不属本单位职责" in Notice.objects.filter(case=case, kind=NoticeKind.RETURNED).first().title
+    # the street accepts the return: the department hears it, the other street officer too
+    case_transition(case_id=case.id, action="return", actor=world.street_officer, now=T0)
+    latest = Notice.objects.filter(case=case, kind=NoticeKind.RETURNED).order_by("-id")
+    assert {n.recipient.username for n in latest if "已退回" in n.title} == {"shijian01", "jiedao02"}
 
 
 def test_resolve_asks_the_grid_team_to_verify_and_a_failed_verification_goes_back_to_the_handler(world):

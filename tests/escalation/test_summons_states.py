@@ -189,11 +189,14 @@ def test_only_the_whistling_centre_completes_a_responded_summons(world, summoned
 
 def test_buttons_follow_state_and_side(world, summoned):
     _case, cg, _zj = summoned
-    assert [a for a, _l in available_actions(world.liaison, cg)] == ["report_in", "extension", "return"]
-    assert available_actions(world.street_officer, cg) == []
+    assert [a for a, _l in available_actions(world.liaison, cg, now=T0)] == ["report_in", "extension", "return"]
+    assert available_actions(world.street_officer, cg, now=T0) == []
     summons_report_in(summons_id=cg.id, actor=world.liaison, now=T1)
     cg.refresh_from_db()
-    assert [a for a, _l in available_actions(world.liaison, cg)] == ["respond", "extension", "return"]
+    assert [a for a, _l in available_actions(world.liaison, cg, now=T1)] == ["respond", "extension", "return"]
+    # 延期 is asked before the response deadline: after it, no button (the service would refuse, 409)
+    late = cg.respond_due_at
+    assert [a for a, _l in available_actions(world.liaison, cg, now=late)] == ["respond", "return"]
     summons_respond(summons_id=cg.id, actor=world.liaison, text="已处理", now=T2)
     cg.refresh_from_db()
     assert available_actions(world.liaison, cg) == []

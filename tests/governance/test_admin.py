@@ -55,6 +55,8 @@ def rule_form(rule: JurisdictionRule, **changes) -> dict:
         "accept_unit": rule.accept_unit,
         "handling_limit": rule.handling_limit,
         "handling_unit": rule.handling_unit,
+        "return_limit": rule.return_limit or "",
+        "return_unit": rule.return_unit,
         "note": rule.note,
     }
     data.update(changes)
@@ -89,7 +91,8 @@ def test_adding_a_second_current_rule_is_a_form_error(web, world):
     client = web("admin")
     data = {
         "category": world.categories["0101"].pk, "level": "grid", "handler_kind": "centre", "accept_limit": 1,
-        "accept_unit": "working_hours", "handling_limit": 3, "handling_unit": "working_days", "note": "",
+        "accept_unit": "working_hours", "handling_limit": 3, "handling_unit": "working_days",
+        "return_unit": "working_hours", "note": "",
     }  # fmt: skip
     response = client.post(reverse("admin:governance_jurisdictionrule_add"), data)
     assert response.status_code == 200

@@ -493,7 +493,8 @@ def test_status_notes_give_the_reason_and_agency_the_holding_office(world):
     act(case, "accept", p.officer)
     act(case, "dispatch", p.officer, departments=[p.department.id], note="请城管执法核实拆除")
     assert (shown()["agency_responsible"], shown()["status_notes"]) == ("城管执法", "待签收：请城管执法核实拆除")
-    act(case, "return", p.liaison, reason="not_in_remit", note="不属本单位职责")
+    act(case, "return_request", p.liaison, reason="not_in_remit", note="不属本单位职责")
+    act(case, "return", p.officer)
     assert shown()["agency_responsible"] == "雄关街道综治中心"
     act(case, "reject", p.officer, note="经核实为合法建筑")
     data = shown()

@@ -84,3 +84,17 @@ def test_manual_points_need_a_reason_over_the_api(world, api):
     assert api("outsider").post("/api/v1/mobilisation/points/adjust/", body, format="json").status_code == 403
     rows = staff.get("/api/v1/mobilisation/points/ranking/?by=member").json()
     assert rows == [{"rank": 1, "key": member.pk, "name": "党员甲", "total": 5, "entries": 1}]
+
+
+def test_public_wish_posting_is_rate_limited_per_address(world, api, settings):
+    from django.core.cache import cache
+    from rest_framework.settings import api_settings
+
+    cache.clear()
+    rates = {**api_settings.DEFAULT_THROTTLE_RATES, "public_wish": "2/h"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    body = {"community": world.community.pk, "title": "t", "description": "d", "resident_name": "n"}
+    codes = [api(None).post("/api/v1/public/wishes/", body, format="json").status_code for _ in range(3)]
+    assert codes == [201, 201, 429]
+    assert Wish.objects.count() == 2
+    cache.clear()

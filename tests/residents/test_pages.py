@@ -66,3 +66,16 @@ def test_register_and_edit_a_person_through_the_page(world, hood, web):
                                                    "kind": "registered", "relation": "head"})  # fmt: skip
     assert bad.status_code == 200 and "校验位" in bad.content.decode()
     assert not Resident.objects.filter(name="测试坏").exists()
+
+
+def test_a_liaison_sees_the_tagged_person_but_not_their_housemates(world, hood):
+    from django.test import Client
+
+    from tests.factories.world import PASSWORD
+
+    client = Client()
+    assert client.login(username=world.users["liaison_sfs"].username, password=PASSWORD)
+    html = client.get(f"/residents/people/{hood.people['corr'].pk}/").content.decode()
+    assert hood.people["corr"].name in html and "社区矫正人员" in html
+    assert hood.people["corr_wife"].name not in html
+    assert client.get(f"/residents/people/{hood.people['corr_wife'].pk}/").status_code == 404

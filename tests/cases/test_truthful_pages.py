@@ -1,0 +1,259 @@
+"""Pages that tell the truth (issue 10): exactly the actions allowed now, GET of an action URL goes back to the
+case, the rule that set the clock, holds and pending requests, whistles on the case page, human labels for
+internal codes, the note's visibility, the citizen's link kept from staff, and the tracking page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import time_machine
+from django.utils import translation
+
+from cases.models import CaseEvent
+from cases.services import case_transition
+from escalation.services.whistles import summons_report_in, summons_request_extension, summons_respond
+from tests.escalation.whistle_helpers import T0 as W0
+from tests.escalation.whistle_helpers import whistled_case
+
+from .helpers import at, file_case
+from .setups import SETUPS, home
+
+
+def _html(response) -> str:
+    return response.content.decode()
+
+
+def _offered(html: str) -> set[str]:
+    import re
+
+    return set(re.findall(r'<details class="action" id="action-([a-z_]+)"', html))
+
+
+# --- exactly the actions allowed now -------------------------------------------------------------------------
+
+
+def test_no_sign_for_a_department_that_already_signed(world, web):
+    case = SETUPS["b_dispatched"](home(world))
+    assert "sign" in _offered(_html(web("liaison").get(f"/cases/{case.pk}/")))
+    case_transition(case_id=case.pk, action="sign", actor=world.liaison)
+    html = _html(web("liaison").get(f"/cases/{case.pk}/"))
+    assert "sign" not in _offered(html) and 'id="why-sign"' not in html
+    assert {"resolve", "extension_request", "return_request", "hold_request"} <= _offered(html)
+
+
+def test_the_centre_on_its_own_case_is_offered_no_return_or_extension(world, web):
+    case = SETUPS["b_accepted"](home(world))
+    html = _html(web("street_officer").get(f"/cases/{case.pk}/"))
+    offered = _offered(html)
+    assert {"dispatch", "hold"} <= offered
+    for action in ("return_request", "extension_request", "sign", "hold_request", "return", "extension_approve"):
+        assert action not in offered and f'id="why-{action}"' not in html, action
+
+
+def test_decisions_appear_where_a_request_is_pending(world, web):
+    case = SETUPS["b_return_pending"](home(world))
+    html = _html(web("street_officer").get(f"/cases/{case.pk}/"))
+    assert {"return", "return_reject"} <= _offered(html)
+    assert 'data-pending="return"' in html and "申请退单" in html
+    hold = SETUPS["b_hold_pending"](home(world))
+    html = _html(web("street_officer").get(f"/cases/{hold.pk}/"))
+    assert {"hold_approve", "hold_refuse"} <= _offered(html) and 'data-pending="hold"' in html
+
+
+def test_get_of_an_action_url_goes_back_to_the_case(world, web):
+    case = SETUPS["b_accepted"](home(world))
+    for action in ("accept", "dispatch", "nonsense"):
+        response = web("street_officer").get(f"/cases/{case.pk}/act/{action}/")
+        assert (response.status_code, response["Location"]) == (302, f"/cases/{case.pk}/"), action
+    assert web("outsider").get(f"/cases/{case.pk}/act/accept/").status_code == 404
+
+
+def test_a_refused_action_keeps_the_user_on_the_case_page_with_the_message(world, web):
+    case = SETUPS["b_in_progress"](home(world))
+    Case = type(case)
+    Case.objects.filter(pk=case.pk).update(due_at=at(2026, 1, 5, 9))  # the deadline has passed
+    response = web("liaison").post(
+        f"/cases/{case.pk}/act/extension_request/",
+        {"extension_request-requested_due_at": "2027-01-10T09:00", "extension_request-note": "来不及"},
+    )
+    html = _html(response)
+    assert response.status_code == 409
+    assert "已过，不能再申请延期" in html and 'id="case-title"' in html
+
+
+# --- the clock, holds and ratings on the page ---------------------------------------------------------------
+
+
+def test_the_page_and_the_api_name_the_rule_that_set_the_clock(world, web, api):
+    case = SETUPS["b_in_progress"](home(world))
+    html = _html(web("street_officer").get(f"/cases/{case.pk}/"))
+    assert "时限依据" in html and "0202 违法搭建 · 街道级 · 第 1 版" in html
+    body = api("street_officer").get(f"/api/v1/cases/{case.pk}/").json()
+    assert body["clock_rule"] == {"id": case.rule_id, "version": 1, "label": "0202 违法搭建 · 街道级 · 第 1 版"}
+    sign = CaseEvent.objects.get(case=case, action="sign")
+    assert sign.data["rule"]["id"] == case.rule_id
+
+
+def test_the_page_shows_the_hold_and_its_expected_end(world, web):
+    case = SETUPS["b_on_hold"](home(world))
+    html = _html(web("liaison").get(f"/cases/{case.pk}/"))
+    assert "挂账中" in html and "恢复办理" in html
+    assert case.hold_until is not None
+    from django.utils import timezone
+
+    assert timezone.localtime(case.hold_until).strftime("%Y-%m-%d %H:%M") in html
+
+
+def test_staff_phone_follow_up_names_the_recorder_and_the_link_stays_hidden(world, web, client):
+    case = SETUPS["a_closed"](home(world))
+    html = _html(web("street_officer").get(f"/cases/{case.pk}/"))
+    assert case.follow_up_token not in html
+    web("street_officer").post(
+        f"/cases/{case.pk}/act/rate/", {"rate-result": "basic", "rate-contacted": "on", "rate-note": "电话回访"}
+    )
+    html = _html(web("community_officer").get(f"/cases/{case.pk}/"))
+    assert "电话回访，记录人：郑街道" in html
+    # staff opening the citizen's link may look but not rate in the citizen's name
+    staff = web("street_officer")
+    page = _html(staff.get(f"/track/{case.follow_up_token}/"))
+    assert "请评价处理结果" not in page and "工作人员不能在此评价" in page
+    assert staff.post(f"/track/{case.follow_up_token}/", {"result": "satisfied"}).status_code == 403
+
+
+# --- whistles on the case page ----------------------------------------------------------------------------
+
+
+def test_the_case_page_shows_its_whistles(world, web):
+    case, _whistle, by = whistled_case(world)
+    summons_report_in(summons_id=by["cgzf"].id, actor=world.liaison, now=W0 + timedelta(minutes=12))
+    summons_report_in(summons_id=by["zj"].id, actor=world.liaison_zj, now=W0 + timedelta(hours=1))
+    with time_machine.travel(W0 + timedelta(hours=2), tick=False):
+        html = _html(web("street_officer").get(f"/cases/{case.pk}/"))
+    assert 'id="whistles"' in html
+    assert "城管执法" in html and "住建" in html
+    assert "报到时限" in html and "反馈时限" in html and "迟报到" in html
+    assert html.count("data-summons=") == 2
+
+
+# --- human labels, both languages ---------------------------------------------------------------------------
+
+
+def test_timeline_names_summons_steps_and_reasons_never_codes(world, web):
+    case, _whistle, by = whistled_case(world)
+    summons_report_in(summons_id=by["cgzf"].id, actor=world.liaison, now=W0 + timedelta(minutes=12))
+    summons_respond(summons_id=by["cgzf"].id, actor=world.liaison, text="已责令停工", now=W0 + timedelta(hours=1))
+    summons_request_extension(
+        summons_id=by["zj"].id,
+        actor=world.liaison_zj,
+        until=W0 + timedelta(days=5),
+        reason="需检测",
+        now=W0 + timedelta(minutes=20),
+    )
+    with time_machine.travel(W0 + timedelta(hours=2), tick=False):
+        zh = _html(web("street_officer").get(f"/cases/{case.pk}/"))
+        client = web("street_officer")
+        client.cookies["django_language"] = "en"
+        en = _html(client.get(f"/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en"))
+    for page in (zh, en):
+        assert "summons_" not in page
+    assert "部门报到" in zh and "部门反馈" in zh and "部门申请延期" in zh
+    assert "Department reported in" in en and "Department responded" in en
+
+
+def test_countdowns_use_one_format(world):
+    from cases.views.display import countdown_text
+
+    assert countdown_text(27 * 3600 + 60) == "剩 1 天 3 小时"
+    assert countdown_text(-2 * 3600) == "超时 2 小时"
+    assert countdown_text(125 * 60) == "剩 2 小时 5 分钟"
+    assert countdown_text(30) == "剩 1 分钟"
+    with translation.override("en"):
+        assert countdown_text(27 * 3600) == "1 d 3 h left"
+        assert countdown_text(-2 * 3600) == "2 h overdue"
+
+
+# --- notes: who sees them -----------------------------------------------------------------------------------
+
+
+def test_the_note_form_says_who_sees_it_and_internal_notes_stay_internal(world, web, client):
+    case = file_case(world, citizen_name="张三", citizen_phone="13900001111")
+    staff = web("street_officer")
+    html = _html(staff.get(f"/cases/{case.pk}/"))
+    assert 'name="remark-visibility"' in html and "群众看不到" in html and "进度查询页" in html
+    staff.post(f"/cases/{case.pk}/act/comment/", {"remark-visibility": "internal", "remark-note": "内部：当事人难缠"})
+    staff.post(f"/cases/{case.pk}/act/comment/", {"remark-visibility": "public", "remark-note": "已安排人员处理"})
+    assert list(case.events.filter(action__in=["comment", "note"]).values_list("action", "public")) == [
+        ("note", False),
+        ("comment", True),
+    ]
+    track = _html(client.get(f"/track/{case.follow_up_token}/"))
+    assert "已安排人员处理" in track and "当事人难缠" not in track
+
+
+# --- the citizen --------------------------------------------------------------------------------------------
+
+
+def test_the_tracking_page_shows_what_the_citizen_wrote(world, client):
+    case = file_case(world, description="楼下烧烤店油烟直排，晚上开不了窗", citizen_phone="13900001111")
+    html = _html(client.get(f"/track/{case.follow_up_token}/"))
+    assert "您反映的内容" in html and "楼下烧烤店油烟直排，晚上开不了窗" in html
+
+
+def test_notices_read_in_the_readers_language(world, web):
+    case = file_case(world, code="0101")
+    case_transition(case_id=case.pk, action="escalate", actor=world.grid_worker, note="处理不了")
+    zh = _html(web("community_officer").get("/notices/"))
+    assert "【上报】" in zh and "上报至社区" in zh
+    client = web("community_officer")
+    client.cookies["django_language"] = "en"
+    en = _html(client.get("/notices/"))
+    assert "【上报】" not in en and "上报至" not in en
+    assert case.number in en  # the case reference is data, kept as written
+
+
+def test_one_countdown_wording_everywhere():
+    from core.durations import countdown_text as core_text
+    from escalation.display import left_text
+    from escalation.selectors import duration_text
+    from escalation.views.dashboard import countdown_text as ticker_text
+
+    for seconds in (59, 3600, 27 * 3600 + 300, -7200):
+        assert core_text(seconds) == left_text(seconds) == duration_text(seconds) == ticker_text(seconds)
+
+
+def test_a_pending_summons_extension_can_be_decided_after_the_department_responded(world, web):
+    _case, _whistle, by = whistled_case(world)
+    s = by["cgzf"]
+    summons_report_in(summons_id=s.id, actor=world.liaison, now=W0 + timedelta(minutes=10))
+    summons_request_extension(
+        summons_id=s.id, actor=world.liaison, until=W0 + timedelta(days=5), reason="需复核", now=W0 + timedelta(hours=1)
+    )
+    summons_respond(summons_id=s.id, actor=world.liaison, text="已先行处置", now=W0 + timedelta(hours=2))
+    html = _html(web("street_officer").get(f"/inbox/summons/{s.id}/"))
+    assert f'id="s{s.id}-decide_extension"' in html
+
+
+def test_a_summons_extension_after_its_deadline_is_refused(world):
+    import pytest
+
+    from core.errors import NotAllowed
+
+    _case, _whistle, by = whistled_case(world)
+    s = by["cgzf"]
+    summons_report_in(summons_id=s.id, actor=world.liaison, now=W0 + timedelta(minutes=10))
+    s.refresh_from_db()
+    with pytest.raises(NotAllowed) as refused:
+        summons_request_extension(
+            summons_id=s.id,
+            actor=world.liaison,
+            until=s.respond_due_at + timedelta(days=3),
+            reason="晚了",
+            now=s.respond_due_at + timedelta(minutes=1),
+        )
+    assert refused.value.code == "deadline_passed"
+
+
+def test_timeline_names_the_rule_on_the_events_that_set_due_times(world, web):
+    case = SETUPS["b_in_progress"](home(world))
+    html = _html(web("street_officer").get(f"/cases/{case.pk}/"))
+    assert html.count("时限依据：0202 违法搭建 · 街道级 · 第 1 版") >= 2  # the header and the sign event

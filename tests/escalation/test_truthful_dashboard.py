@@ -1,0 +1,64 @@
+"""The dashboard tells one truth (issue 10): the light of a case's header, its deadline rows, the counters, the
+queue and the map agree (same rule, same moment); after a bulk action the counters come back with the queue;
+the map names each grid (and its community) with the open/overdue counts its legend promises, and a click
+filters the queue."""
+
+from __future__ import annotations
+
+import re
+
+import time_machine
+
+from escalation.selectors import triage as D
+
+from .test_dashboard import NOW, q, street  # noqa: F401 (the fixture)
+
+
+def test_light_counters_queue_and_case_header_agree(world, street, web):  # noqa: F811
+    counts = D.counters(world.street_officer, now=NOW)
+    _f, page = D.queue(world.street_officer, q(view="open"), now=NOW, page_size=100)
+    lights = [c.ui_light for c in page.rows]
+    assert counts["red"] == lights.count("red") and counts["yellow"] == lights.count("yellow")
+    by_light = {c.ui_light: c for c in page.rows if c.ui_light}
+    client = web("street_officer")
+    with time_machine.travel(NOW, tick=False):
+        for light, case in by_light.items():
+            html = client.get(f"/cases/{case.pk}/").content.decode()
+            assert f"case-head--{light}" in html, (case.number, light)
+            # the handling-limit row carries the same light as the header
+            assert re.search(rf'dues__item[^"]*due--{light}', html), (case.number, light)
+    cells = D.grid_map(world.street_officer, now=NOW)
+    in_grids = [c for c in page.rows if c.grid_id and c.ui_light == "red"]
+    assert sum(c.overdue for c in cells) == len(in_grids)
+
+
+def test_after_a_bulk_action_the_counters_come_back_with_the_queue(world, street, web):  # noqa: F811
+    client = web("street_officer")
+    before = D.counters(world.street_officer)
+    response = client.post(
+        "/dashboard/bulk/",
+        {"ids": [street["new"].id], "action": "accept", "back": "view=new"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="queue"')
+    oob = re.search(r'<section id="counters"[^>]*hx-swap-oob="true"[^>]*>(.*?)</section>', html, re.S)
+    assert oob, "the counters are swapped in with the queue"
+    after = D.counters(world.street_officer)
+    assert after["new"] == before["new"] - 1 and after["awaiting_dispatch"] == before["awaiting_dispatch"] + 1
+    shown = dict(re.findall(r'data-counter="(\w+)".*?counter__value">(\d+)<', oob.group(1), re.S))
+    assert int(shown["new"]) == after["new"] and int(shown["awaiting_dispatch"]) == after["awaiting_dispatch"]
+
+
+def test_the_map_names_grids_and_communities_with_open_and_overdue_counts(world, street, web):  # noqa: F811
+    from escalation.grid_map import grid_map_svg
+
+    cells = D.grid_map(world.street_officer, now=NOW)
+    svg = str(grid_map_svg(cells, href=lambda c: f"/dashboard/?grid={c.id}"))
+    for cell in cells:
+        assert re.search(rf'class="map-name"[^>]*>{re.escape(cell.name)}</text>', svg), cell.name
+        assert re.search(rf'class="map-count"[^>]*>{cell.open}/{cell.overdue}</text>', svg), cell.name
+        assert f"{cell.name}（{cell.community} · {cell.code}）" in svg
+    with time_machine.travel(NOW, tick=False):
+        page = web("street_officer").get(f"/dashboard/?grid={world.grid_a.id}").content.decode()
+    assert street["red"].number in page and street["dispatched"].number not in page  # grid B's case filtered out
