@@ -40,8 +40,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DomainError):
         return Response({"detail": exc.message, "code": exc.code}, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        exc = exceptions.ValidationError(detail=detail)
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        exc = exceptions.ValidationError(detail=fields)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -51,12 +51,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return response
     if isinstance(exc, exceptions.APIException):
         codes = exc.get_codes()
-        code = codes if isinstance(codes, str) else exc.default_code
-        detail = exc.detail if isinstance(exc.detail, str) else _first_message(exc.detail)
+        code: str = codes if isinstance(codes, str) else str(exc.default_code)
+        message: str = exc.detail if isinstance(exc.detail, str) else _first_message(exc.detail)
     else:  # Django's Http404 / PermissionDenied, which DRF turned into its own
         code = "not_found" if response.status_code == 404 else "permission_denied"
-        detail = _first_message(response.data)
-    response.data = {"detail": str(detail), "code": str(code)}
+        message = _first_message(response.data)
+    response.data = {"detail": str(message), "code": code}
     return response
 
 

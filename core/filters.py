@@ -25,7 +25,7 @@ class StrictNullBooleanField(forms.NullBooleanField):
         kwargs["widget"] = forms.TextInput  # the library's boolean widgets turn unknown values into None
         super().__init__(*args, **kwargs)
 
-    def to_python(self, value: Any) -> bool | None:
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]  # None: the filter is unset
         if value in (None, ""):
             return None
         if isinstance(value, bool):

@@ -13,6 +13,9 @@ listed first so an anonymous request gets 401 with ``WWW-Authenticate: Token``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.urls import reverse
@@ -134,7 +137,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         self._log_contacts(page, serializer.context)
         return self.get_paginated_response(data)
 
-    def _log_contacts(self, cases, context: dict) -> None:
+    def _log_contacts(self, cases: Iterable[Case], context: Mapping[str, Any]) -> None:
         """Access-log the cases whose contact this answer shows unmasked (the serializers' memo says which)."""
         memo = context.get("_contact_memo", {})
         shown = [c for c in cases if memo.get(c.pk)]

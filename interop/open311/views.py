@@ -17,6 +17,7 @@ the catalogue's ``name_en`` where it has one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -193,7 +194,8 @@ class RequestListView(Open311View):
         return [CitizenReportThrottle()] if self.request.method == "POST" else []
 
     def post(self, request: Request, format: str | None = None) -> Response:
-        check_api_key(request.data.get("api_key", ""))
+        data = request.data
+        check_api_key(str(data.get("api_key", "")) if isinstance(data, Mapping) else "")
         form = ServiceRequestInput(data=request.data)
         form.is_valid(raise_exception=True)
         case = services.case_file(actor=None, channel=Channel.OPEN311, **form.filing())
