@@ -111,16 +111,18 @@ def test_unsatisfied_reopened_same_department_resolves_closed_and_rated_again(wo
     assert "grid=" in page.url
     street.page.context.add_cookies([{"name": "django_language", "value": "en", "url": street.base_url}])
     page = street.go(f"/cases/{case.pk}/")
+    street.shot("3-case-en")
     overflow = page.evaluate(
         """() => [...document.querySelectorAll('main *')].filter(e => {
                const s = getComputedStyle(e);
-               return e.scrollWidth > e.clientWidth + 1 && s.overflowX === 'visible' && e.clientWidth > 0
+               const shown = e.getClientRects().length > 0 && e.offsetParent !== null
+                             && !e.closest('details:not([open])');
+               return shown && e.scrollWidth > e.clientWidth + 1 && s.overflowX === 'visible' && e.clientWidth > 0
                       && !['svg','path','text','textarea','pre','code'].includes(e.tagName.toLowerCase());
            }).map(e => e.tagName + '.' + e.className).slice(0, 10)"""
     )
     assert overflow == [], f"cut off in English at 1440 px: {overflow}"
     assert "Round 2 rating" in page.inner_text("main")
-    street.shot("3-case-en")
 
     # 6. Notices reachable at 375 px for every role that acts here, the badge visible.
     for who, session in (("liaison", liaison), ("worker", worker)):

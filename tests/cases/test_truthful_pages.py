@@ -257,3 +257,13 @@ def test_timeline_names_the_rule_on_the_events_that_set_due_times(world, web):
     case = SETUPS["b_in_progress"](home(world))
     html = _html(web("street_officer").get(f"/cases/{case.pk}/"))
     assert html.count("时限依据：0202 违法搭建 · 街道级 · 第 1 版") >= 2  # the header and the sign event
+
+
+def test_no_template_comment_leaks_onto_a_page(world, web, client):
+    """A ``{# … #}`` comment spanning lines is not a comment in Django: it is printed on the page."""
+    case = SETUPS["b_in_progress"](home(world))
+    for html in (
+        _html(web("street_officer").get(f"/cases/{case.pk}/")),
+        _html(client.get(f"/track/{case.follow_up_token}/")),
+    ):
+        assert "{#" not in html and "#}" not in html
