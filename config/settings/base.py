@@ -298,6 +298,8 @@ TOP_LEVEL = env.str("TOP_LEVEL", default="district")  # district, or city where 
 SWEEP_BATCH_SIZE = env.int("SWEEP_BATCH_SIZE", default=5000)
 # Connections a sweep works on at once (PostgreSQL; its batches lock disjoint rows). 1: one after another.
 SWEEP_WORKERS = env.int("SWEEP_WORKERS", default=2)
+# API lists count exactly up to this many rows; above it they say "more than" with PostgreSQL's estimate.
+LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=1000)
 # Celery tasks one sweep fans out to, each for its share of the districts (escalation.tasks.sweep_shard).
 SWEEP_SHARDS = env.int("SWEEP_SHARDS", default=1)
 # A point filed with a chosen grid (or community) must lie in it, or this close to its edge (GPS drift), else refused.
