@@ -298,6 +298,8 @@ TOP_LEVEL = env.str("TOP_LEVEL", default="district")  # district, or city where 
 SWEEP_BATCH_SIZE = env.int("SWEEP_BATCH_SIZE", default=5000)
 # Connections a sweep works on at once (PostgreSQL; its batches lock disjoint rows). 1: one after another.
 SWEEP_WORKERS = env.int("SWEEP_WORKERS", default=2)
+# API lists count exactly up to this many rows; above it they say "more than" with PostgreSQL's estimate.
+LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=1000)
 # Celery tasks one sweep fans out to, each for its share of the districts (escalation.tasks.sweep_shard).
 SWEEP_SHARDS = env.int("SWEEP_SHARDS", default=1)
 # A point filed with a chosen grid (or community) must lie in it, or this close to its edge (GPS drift), else refused.
@@ -315,6 +317,8 @@ INTEROP_MAX_ATTEMPTS = env.int("INTEROP_MAX_ATTEMPTS", default=8)
 INTEROP_BACKOFF_BASE_SECONDS = env.float("INTEROP_BACKOFF_BASE_SECONDS", default=30.0)
 INTEROP_BACKOFF_CAP_SECONDS = env.float("INTEROP_BACKOFF_CAP_SECONDS", default=3600.0)
 INTEROP_TIMEOUT_SECONDS = env.float("INTEROP_TIMEOUT_SECONDS", default=10.0)
+# The hotline's own satisfaction rate counts a "basically satisfied" follow-up as this much (Beijing: 0.9).
+HOTLINE_BASIC_SATISFIED_CREDIT = env.float("HOTLINE_BASIC_SATISFIED_CREDIT", default=0.9)
 # Absolute links in outbound messages (evidence files): this site's public address.
 SITE_URL = env.str("SITE_URL", default="")
 
