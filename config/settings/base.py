@@ -315,6 +315,8 @@ INTEROP_MAX_ATTEMPTS = env.int("INTEROP_MAX_ATTEMPTS", default=8)
 INTEROP_BACKOFF_BASE_SECONDS = env.float("INTEROP_BACKOFF_BASE_SECONDS", default=30.0)
 INTEROP_BACKOFF_CAP_SECONDS = env.float("INTEROP_BACKOFF_CAP_SECONDS", default=3600.0)
 INTEROP_TIMEOUT_SECONDS = env.float("INTEROP_TIMEOUT_SECONDS", default=10.0)
+# The hotline's own satisfaction rate counts a "basically satisfied" follow-up as this much (Beijing: 0.9).
+HOTLINE_BASIC_SATISFIED_CREDIT = env.float("HOTLINE_BASIC_SATISFIED_CREDIT", default=0.9)
 # Absolute links in outbound messages (evidence files): this site's public address.
 SITE_URL = env.str("SITE_URL", default="")
 
