@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Avg, CharField, Count, F, FloatField, Func, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat, TruncDate
 from django.utils import timezone
@@ -84,6 +85,11 @@ class StoredScheme:
     is_default: bool
 
 
+#: The weights that stand in when no scheme is stored at all: the seed street's 10/40/50, 基本满意 worth 1 —
+#: what migration 0002 stores as the default.
+FALLBACK_SCHEME = Scheme("seed", "10/40/50", {"response": 10.0, "completion": 40.0, "satisfaction": 50.0}, 1.0)
+
+
 def stored_schemes() -> list[StoredScheme]:
     """Every stored scheme (the default first, then by name), read in one query over the weight rows joined to
     their scheme — a scheme without any weight row has nothing to count and is left out."""
@@ -103,7 +109,7 @@ def scheme_for(name: str | None = None, *, user=None, stored: list[StoredScheme]
     """The scheme called ``name``; without a name, the one that applies to ``user`` (``scheme_applying_to``).
 
     ``stored``: the schemes already read (``stored_schemes()``), to spare the query. Unknown name →
-    InvalidInput; no scheme stored at all → InvalidInput (the data migration makes two)."""
+    InvalidInput; no scheme stored at all → ``FALLBACK_SCHEME`` (the data migration makes two)."""
     stored = stored_schemes() if stored is None else stored
     if name:
         found = next((s for s in stored if s.scheme.name == name), None)
@@ -129,7 +135,9 @@ def scheme_applying_to(region: Region | None, *, stored: list[StoredScheme] | No
                 return by_region[ancestor.id].scheme
     default = next((s for s in stored if s.is_default), None) or next(iter(stored), None)
     if default is None:
-        raise InvalidInput(_("尚未配置考核方案，请管理员在后台添加"), code="scheme")
+        # Every scheme deleted in the admin (or a test database flushed of its migration rows): the page still
+        # answers, by the seed street's weights that migration 0002 stores as the default.
+        return FALLBACK_SCHEME
     return default.scheme
 
 
@@ -708,3 +716,57 @@ def flatten(rows: Iterable[Row]) -> Iterable[dict[str, Any]]:
             **{f"{i.key}_rate": rates.values[i.key] if rates else None for i in SCORED_INDICATORS},
             "composite": rates.composite if rates else None,
         }
+
+
+# --- the 12345 hotline channel: the street's 三率 beside the hotline's own ------------------------------------
+
+HOTLINE_CHANNEL = "hotline"
+
+
+@dataclass
+class HotlineFigures:
+    """The hotline channel of a scope: the street's own 三率 over its 12345 cases, and the hotline's 三率 over
+    its valid follow-ups (有效回访: the requester reached and answering) — response = contacted / valid, solution =
+    solved / valid, satisfaction = (satisfied + credit × basically satisfied) / valid. Raw counts are kept so any
+    other scheme can be recomputed."""
+
+    counts: Counts
+    rates: Rates
+    valid: int
+    contacted: int
+    solved: int
+    satisfied: int
+    basic: int
+    unsatisfied: int
+    basic_credit: float
+
+    @property
+    def hotline_rates(self) -> dict[str, float | None]:
+        if not self.valid:
+            return {"response": None, "solution": None, "satisfaction": None}
+        return {
+            "response": self.contacted / self.valid,
+            "solution": self.solved / self.valid,
+            "satisfaction": (self.satisfied + self.basic_credit * self.basic) / self.valid,
+        }
+
+
+def hotline_figures(scope: Scope, period: Period, scheme: Scheme) -> HotlineFigures:
+    """3 aggregate queries: the scope's 12345 cases (received, responded, due, completed), their latest ratings
+    in the period (the street's satisfaction), and the hotline's follow-ups in the period (every round's
+    follow-up that the hotline recorded with its contacted / solved answers — those are its valid ones)."""
+    counts = Counts()
+    hotline_cases = scope.cases.filter(channel=HOTLINE_CHANNEL)
+    counts.add(hotline_cases.filter(touches_q(period)).aggregate(**_case_counts(period)))
+    ratings = scope.rows(Rating).filter(period.q("rated_at"), case__channel=HOTLINE_CHANNEL)
+    counts.add(ratings.filter(latest=True).aggregate(**_rating_row_counts()))
+    follow_ups = ratings.filter(contacted__isnull=False, solved__isnull=False).aggregate(
+        valid=Count("id"),
+        contacted=Count("id", filter=Q(contacted=True)),
+        solved=Count("id", filter=Q(solved=True)),
+        satisfied=Count("id", filter=Q(result="satisfied")),
+        basic=Count("id", filter=Q(result="basic")),
+        unsatisfied=Count("id", filter=Q(result="unsatisfied")),
+    )
+    credit = float(getattr(settings, "HOTLINE_BASIC_SATISFIED_CREDIT", 0.9))
+    return HotlineFigures(counts=counts, rates=rates_for(counts, scheme), basic_credit=credit, **follow_ups)

@@ -79,6 +79,7 @@ def assessment_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = user.region if user.region_id else None
     shares = scheme.shares()
     total_pct = _pct(result.total_rates)
+    hotline = selectors.hotline_figures(scope, period, scheme)
     context = {
         "error": error,
         "result": result,
@@ -109,6 +110,11 @@ def assessment_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         "indicator_counts": result.indicators.counts,
         "durations": [{**d, "text": _duration(d["seconds"])} for d in result.indicators.durations],
         "composites": [(s, percent(result.composites.get(s.name), 2)) for s in all_schemes],
+        "hotline": hotline,
+        "hotline_pct": {
+            "street": _pct(hotline.rates),
+            "hotline": {key: percent(value) for key, value in hotline.hotline_rates.items()},
+        },
         "query": urlencode({**base, "by": by}),
         "chart_query": urlencode(base),
         "scope_name": region.name if region else _("全部辖区"),

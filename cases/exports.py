@@ -23,8 +23,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.hostile_input import strip_control_characters
 from governance.choices import Level
-from governance.hostile_input import strip_control_characters
 
 from .choices import Channel, Status
 from .lights import case_light

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from gunicorn.glogging import Logger
 
-from governance.log_redaction import redact
+from core.log_redaction import redact
 
 
 class RedactingLogger(Logger):

@@ -3,10 +3,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from cases import media
+from core.exception_handler import api_not_found
 from mobilisation import urls as mobilisation_urls
 
 api_v1 = [
@@ -31,7 +32,9 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
-    path("open311/v2/", include("interop.open311.urls")),
+    # Any other path under /api/: a JSON 404 in the API's error shape, never the HTML page.
+    re_path(r"^api/", api_not_found),
+    path("open311/v2", include("interop.open311.urls")),  # routes start with "/+" (base URL with or without /)
     path("interop/", include("interop.urls")),
     path("", include("assessment.urls")),
     path("", include("escalation.urls")),

@@ -8,6 +8,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础设施")
 
     def ready(self) -> None:
+        from axes.signals import user_locked_out
+
+        from .filters import use_strict_booleans
+        from .lockout import log_lockout
         from .pgarray import register_lookups
 
+        user_locked_out.connect(log_lockout, dispatch_uid="core.log_lockout")
+
         register_lookups()
+        use_strict_booleans()

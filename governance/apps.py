@@ -8,9 +8,4 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("组织与规则")
 
     def ready(self) -> None:
-        from axes.signals import user_locked_out
-
         from . import signals  # noqa: F401  (connects the receivers)
-        from .lockout import log_lockout
-
-        user_locked_out.connect(log_lockout, dispatch_uid="governance.log_lockout")

@@ -17,6 +17,7 @@ from .models import (
     CategoryMapping,
     DeliveryAttempt,
     InboundDecision,
+    Open311Client,
     Order,
     OrderRequest,
     OutboundMessage,
@@ -179,3 +180,13 @@ class OutboundMessageAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(Open311Client)
+class Open311ClientAdmin(admin.ModelAdmin):
+    """Open311 clients and their api_key: add one to issue a key, untick "active" to revoke it."""
+
+    list_display = ["name", "active", "api_key", "contact", "created_at"]
+    list_filter = ["active"]
+    readonly_fields = ["api_key", "created_at"]
+    search_fields = ["name", "contact"]

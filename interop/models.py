@@ -303,3 +303,30 @@ class DeliveryAttempt(models.Model):
     @property
     def ok(self) -> bool:
         return self.status_code is not None and 200 <= self.status_code < 300
+
+
+def new_open311_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Open311Client(models.Model):
+    """An Open311 client app allowed to file reports with its ``api_key`` (GeoReport v2).
+
+    Keys are optional by default (citizen apps post without one); with ``OPEN311_REQUIRE_API_KEY`` every POST
+    needs the key of an active client. Either way a key that is sent must be known and active: revoking a
+    client (``active`` off) stops it at once. One key per client, generated here, shown in the admin.
+    """
+
+    name = models.CharField(_("客户端名称"), max_length=100, unique=True)
+    api_key = models.CharField(_("API 密钥"), max_length=64, unique=True, default=new_open311_key, editable=False)
+    active = models.BooleanField(_("启用"), default=True, help_text=_("取消勾选即吊销：此密钥立即失效"))
+    contact = models.CharField(_("联系人"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Open311 客户端")
+        verbose_name_plural = _("Open311 客户端")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -13,6 +13,9 @@ listed first so an anonymous request gets 401 with ``WWW-Authenticate: Token``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.urls import reverse
@@ -37,9 +40,9 @@ from cases.filters import CaseFilter
 from cases.models import Case
 from cases.throttles import CitizenReportThrottle
 from core.errors import InvalidInput, NotFound
+from core.lockout import lockout_response
 from core.pagination import KeysetPagination
 from governance.http import AuthenticatedRequest
-from governance.lockout import lockout_response
 
 from .serializers import (
     AllowedActionSerializer,
@@ -65,6 +68,7 @@ API_ACTIONS = [a for a in transitions.TRANSITIONS if a != "whistle"]
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()
+    errors = serializers.DictField(required=False, help_text="字段错误 {字段: [消息]}（仅输入有误时）")
 
 
 ERRORS = {
@@ -133,7 +137,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         self._log_contacts(page, serializer.context)
         return self.get_paginated_response(data)
 
-    def _log_contacts(self, cases, context: dict) -> None:
+    def _log_contacts(self, cases: Iterable[Case], context: Mapping[str, Any]) -> None:
         """Access-log the cases whose contact this answer shows unmasked (the serializers' memo says which)."""
         memo = context.get("_contact_memo", {})
         shown = [c for c in cases if memo.get(c.pk)]

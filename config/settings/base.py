@@ -55,20 +55,20 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "governance.hostile_input.PermissionsPolicyMiddleware",
+    "core.hostile_input.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.DefaultLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "governance.hostile_input.HostileInputMiddleware",
+    "core.hostile_input.HostileInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.replica.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.DomainErrorMiddleware",
-    # Last: turns a login refused by the lockout into the lockout answer (governance.lockout).
+    # Last: turns a login refused by the lockout into the lockout answer (core.lockout).
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -145,7 +145,7 @@ ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
 # Content-Security-Policy (django-csp): scripts only from this site's own files — no inline script, no eval,
 # no CDN. Inline *styles* are allowed (Swagger UI and Redoc inject them); images may be data: URIs (the docs'
 # icons). Nothing may frame the site. The other headers: Django's defaults kept (nosniff, X-Frame-Options DENY,
-# Referrer-Policy same-origin, COOP same-origin) plus Permissions-Policy (hostile_input.PermissionsPolicyMiddleware).
+# Referrer-Policy same-origin, COOP same-origin) plus Permissions-Policy (core.hostile_input).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -168,7 +168,7 @@ X_FRAME_OPTIONS = "DENY"
 #: Browser features the pages may use: the grid worker's form reads the phone's position; nothing else.
 PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), interest-cohort=()"
 
-# --- Login lockout (django-axes; governance/lockout.py) ------------------------------------------
+# --- Login lockout (django-axes; core/lockout.py) ------------------------------------------
 # Failed logins counted per username and, separately, per client address on the login page, the admin
 # login and /api/v1/auth/token/; at the limit both are refused for the cool-off. Admins unlock in the admin.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
@@ -176,7 +176,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "governance.lockout.lockout_response"
+AXES_LOCKOUT_CALLABLE = "core.lockout.lockout_response"
 # The client address: REMOTE_ADDR unless the deployment says which proxy header to trust (never trusted by default).
 AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("AXES_IP_HEADERS", default=["REMOTE_ADDR"])
 AXES_VERBOSE = False  # our own log line per lockout (gridcase.security), not axes' per-attempt chatter
@@ -309,12 +309,16 @@ CONTACT_RETENTION_DAYS = env.int("CONTACT_RETENTION_DAYS", default=730)
 CITIZEN_REPORT_RATE = env.str("CITIZEN_REPORT_RATE", default="10/h")
 REOPEN_ON_UNSATISFIED = env.bool("REOPEN_ON_UNSATISFIED", default=True)
 # Open311 GET requests publish only cases filed through these channels (others were promised a private link).
+# Open311 POST needs the api_key of an active client (admin → Open311 客户端); off: optional for citizen apps.
+OPEN311_REQUIRE_API_KEY = env.bool("OPEN311_REQUIRE_API_KEY", default=False)
 OPEN311_PUBLISHED_CHANNELS = env.list("OPEN311_PUBLISHED_CHANNELS", default=["open311"])
 # The signed outbox (12345 callbacks, webhooks): tries, backoff (base × 2^(n−1), capped), POST timeout.
 INTEROP_MAX_ATTEMPTS = env.int("INTEROP_MAX_ATTEMPTS", default=8)
 INTEROP_BACKOFF_BASE_SECONDS = env.float("INTEROP_BACKOFF_BASE_SECONDS", default=30.0)
 INTEROP_BACKOFF_CAP_SECONDS = env.float("INTEROP_BACKOFF_CAP_SECONDS", default=3600.0)
 INTEROP_TIMEOUT_SECONDS = env.float("INTEROP_TIMEOUT_SECONDS", default=10.0)
+# The hotline's own satisfaction rate counts a "basically satisfied" follow-up as this much (Beijing: 0.9).
+HOTLINE_BASIC_SATISFIED_CREDIT = env.float("HOTLINE_BASIC_SATISFIED_CREDIT", default=0.9)
 # Absolute links in outbound messages (evidence files): this site's public address.
 SITE_URL = env.str("SITE_URL", default="")
 
@@ -335,8 +339,9 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an anonymous call answers 401 with WWW-Authenticate: Token (session first would say 403).
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -347,6 +352,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"citizen_report": CITIZEN_REPORT_RATE, "public_wish": CITIZEN_REPORT_RATE},
 }
 SPECTACULAR_SETTINGS = {
+    # Every operation documents its error answers (core/schema.py); enums stay post-processed as before.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.schema.add_error_responses"],
     "TITLE": "Grid-event case management API",
     "DESCRIPTION": "网格事件管理 — cases, escalation (吹哨报到) and the configuration they run on.",
     "VERSION": "1.0.0",
@@ -390,8 +397,8 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Citizens' follow-up tokens never appear in a log line (governance/log_redaction.py).
-    "filters": {"redact_tokens": {"()": "governance.log_redaction.RedactTokensFilter"}},
+    # Citizens' follow-up tokens never appear in a log line (core/log_redaction.py).
+    "filters": {"redact_tokens": {"()": "core.log_redaction.RedactTokensFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {

@@ -86,3 +86,16 @@ def requests_search(
         ours = [s for g in groups for s in STATUS_GROUPS[g]]
         qs = qs.filter(status__in=ours)
     return list(qs.order_by("-reported_at", "-id")[:MAX_REQUESTS])
+
+
+def number_for_case_id(case_id: int | None) -> str | None:
+    """The public number of the case a GeoReport token names (the token was signed by us: see serializers)."""
+    if case_id is None:
+        return None
+    return Case.objects.filter(pk=case_id).values_list("number", flat=True).first()
+
+
+def open311_key_active(key: str) -> bool:
+    from interop.models import Open311Client
+
+    return Open311Client.objects.filter(api_key=key, active=True).exists()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from django.core import signing
 from django.core.validators import URLValidator
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
@@ -124,13 +125,36 @@ def request_data(case: Case, request: Request) -> dict[str, Any]:
     }
 
 
+TOKEN_SALT = "interop.open311.token"
+
+
+def open311_token(case: Case) -> str:
+    """The GeoReport ``token`` of a filed request: a signed reference that ``GET tokens/{token}`` turns into the
+    ``service_request_id``. Not the citizen's private follow-up token (that one never leaves the citizen)."""
+    return signing.dumps(case.pk, salt=TOKEN_SALT)
+
+
+def case_id_for_token(token: str) -> int | None:
+    try:
+        value = signing.loads(token, salt=TOKEN_SALT)
+    except signing.BadSignature:
+        return None
+    return value if isinstance(value, int) else None
+
+
 def created_data(case: Case) -> dict[str, Any]:
-    """The answer to a POST: the public number at once (so no token), and what happens next."""
+    """The answer to a POST: the public number at once, a token for clients that follow up by token, and what
+    happens next."""
     notice = _("已收到您的反映，事件编号 %(number)s，可凭编号查询办理进度。") % {"number": case.number}
     if case.due_at:
         due = timezone.localtime(case.due_at).strftime("%Y-%m-%d %H:%M")
         notice += _("预计 %(due)s 前处理。") % {"due": due}
-    return {"service_request_id": case.number, "token": None, "service_notice": notice, "account_id": None}
+    return {
+        "service_request_id": case.number,
+        "token": open311_token(case),
+        "service_notice": notice,
+        "account_id": None,
+    }
 
 
 # --- requests: input -------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ the catalogue's ``name_en`` where it has one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -43,6 +44,7 @@ from .renderers import Open311JSONRenderer, Open311XMLRenderer, SuffixNegotiatio
 from .serializers import (
     RequestsQuery,
     ServiceRequestInput,
+    case_id_for_token,
     created_data,
     request_data,
     service_data,
@@ -192,6 +194,8 @@ class RequestListView(Open311View):
         return [CitizenReportThrottle()] if self.request.method == "POST" else []
 
     def post(self, request: Request, format: str | None = None) -> Response:
+        data = request.data
+        check_api_key(str(data.get("api_key", "")) if isinstance(data, Mapping) else "")
         form = ServiceRequestInput(data=request.data)
         form.is_valid(raise_exception=True)
         case = services.case_file(actor=None, channel=Channel.OPEN311, **form.filing())
@@ -219,6 +223,29 @@ class RequestDetailView(Open311View):
         if not found:
             raise exceptions.NotFound(_("没有编号为“%(id)s”的服务请求") % {"id": service_request_id})
         return Response([request_data(found[0], request)])
+
+
+class TokenView(Open311View):
+    """``GET tokens/{token}.{fmt}``: the service_request_id of the request a POST answered with ``token``."""
+
+    xml_root = "service_requests"
+
+    def get(self, request: Request, token: str, format: str | None = None) -> Response:
+        number = selectors.number_for_case_id(case_id_for_token(token))
+        if number is None:
+            raise exceptions.NotFound(_("没有这个令牌对应的服务请求"))
+        return Response([{"service_request_id": number, "token": token}])
+
+
+def check_api_key(key: str) -> None:
+    """``api_key`` on POST: optional unless OPEN311_REQUIRE_API_KEY; a key that is sent must be an active client's."""
+    key = (key or "").strip()
+    if not key:
+        if settings.OPEN311_REQUIRE_API_KEY:
+            raise exceptions.PermissionDenied(_("需要有效的 api_key（请向管理员申请）"))
+        return
+    if not selectors.open311_key_active(key):
+        raise exceptions.PermissionDenied(_("api_key 无效或已被吊销"))
 
 
 class UnknownEndpointView(Open311View):

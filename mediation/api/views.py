@@ -176,7 +176,7 @@ class DisputeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         ],
         responses={200: s.FigureRowSerializer(many=True), 400: ERRORS[400]},
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)  # a plain list (the schema said paginated)
     def figures(self, request: Request) -> Response:
         by, first, last = figure_params(request.query_params)
         return Response(

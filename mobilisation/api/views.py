@@ -300,7 +300,7 @@ class PointsViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         ],
         responses={200: s.RankingRowSerializer(many=True), 400: ERRORS[400]},
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)  # a plain list (the schema said paginated)
     def ranking(self, request: Request) -> Response:
         by, community, month = ranking_params(request.query_params)
         return Response(

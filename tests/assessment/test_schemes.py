@@ -206,3 +206,12 @@ def test_a_second_default_in_the_admin_is_refused_with_a_message(web):
     assert response.status_code == 200
     assert "已有默认方案" in response.content.decode()
     assert list(WeightScheme.objects.filter(is_default=True).values_list("name", flat=True)) == ["seed"]
+
+
+def test_with_every_scheme_gone_the_page_answers_with_the_seed_weights(world, web):
+    """A flushed database (live-server tests) or an admin who deleted every scheme: no 500, the seed's weights."""
+    SchemeWeight.objects.all().delete()
+    WeightScheme.objects.all().delete()
+    assert scheme_for(user=world.street_officer) == SEED
+    response = web("street_officer").get("/assessment/", WEEK)
+    assert response.status_code == 200

@@ -84,7 +84,7 @@ def test_explicit_channel_and_placing_by_point(api, world):
 def test_bad_input_is_400_naming_the_field_and_files_nothing(api, world, change, field):
     resp = api("grid_worker").post(URL, body(world, **change), format="json")
     assert resp.status_code == 400
-    assert field in resp.json()
+    assert field in resp.json()["errors"]  # {detail, code, errors: {field: [...]}}
     assert not Case.objects.exists() and not CaseEvent.objects.exists()
 
 

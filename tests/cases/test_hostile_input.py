@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 from cases import exports
 from cases.models import Case
 from cases.selectors import case_queryset_for
-from governance.hostile_input import strip_control_characters
+from core.hostile_input import strip_control_characters
 
 from .helpers import file_case
 

@@ -20,7 +20,7 @@ from cases.services import case_transition
 from cases.services.retention import case_contacts_anonymise_expired
 from cases.tasks import anonymise_expired_contacts
 from config.gunicorn_logging import RedactingLogger
-from governance.log_redaction import RedactTokensFilter, redact
+from core.log_redaction import RedactTokensFilter, redact
 from residents.models import AccessLog
 
 from .helpers import at, file_case

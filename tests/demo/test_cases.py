@@ -3,8 +3,6 @@ case page renders for the people who work on it."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -21,14 +19,11 @@ def demo_cases(db):
 
     governance_demo.build()
     grids_demo.build()
-    started = time.monotonic()
-    made = demo.build()
-    return made, time.monotonic() - started
+    return demo.build()
 
 
 def test_demo_cases_cover_every_status_level_and_channel(demo_cases):
-    made, seconds = demo_cases
-    assert seconds < 10
+    made = demo_cases
     assert len(made) == len(demo.SPECS)
     cases = Case.objects.all()
     assert set(cases.values_list("status", flat=True)) == set(Status.values)

@@ -121,7 +121,8 @@ def test_a_whole_story_over_http_with_a_misbehaving_hotline(world, cluster, sim,
 
     # The department returns it; the street asks the hotline to return it; the hotline refuses (final ruling).
     sim.answers["return_requested"] = "return_refused"
-    case_transition(case_id=case.id, action="return", actor=liaison, reason="not_in_remit", note="非本单位职责")
+    case_transition(case_id=case.id, action="return_request", actor=liaison, reason="not_in_remit", note="非本单位职责")
+    case_transition(case_id=case.id, action="return", actor=officer, note="同意退回")
     order_return_request(order_id=pk, actor=officer, reason_code="wrong_area", text="地址属水果湖街道")
     wait_for(lambda: Order.objects.get().return_final, timeout=60, what="the hotline's refusal")
 
@@ -157,7 +158,8 @@ def test_a_whole_story_over_http_with_a_misbehaving_hotline(world, cluster, sim,
     reopen = sim.send_decision(order_id, "reopen", resolution_due_at=new_due.isoformat(), decision_id="R-1")
     assert reopen.status == 201 and reopen.body["status"] == "in_progress"
     assert sim.send_decision(order_id, "reopen", decision_id="R-1").body["applied"] is False  # a repeat
-    case_transition(case_id=case.id, action="resolve", actor=world.admin, note="已彻底清理并消杀")
+    case_transition(case_id=case.id, action="sign", actor=liaison)  # 重办: back to the round's department
+    case_transition(case_id=case.id, action="resolve", actor=liaison, note="已彻底清理并消杀")
     case_transition(case_id=case.id, action="close", actor=officer)
 
     expected = [

@@ -106,7 +106,7 @@ class HostileInputMiddleware:
                 for key, values in post.lists():
                     cleaned.setlist(key, [strip_control_characters(v) for v in values])
                 cleaned._mutable = False
-                request.POST = cleaned
+                setattr(request, "POST", cleaned)  # noqa: B010 (the stubs type POST as immutable)
         elif content_type == "application/json" or content_type.endswith("+json"):
             body = request.body
             if _JSON_ESCAPED_CONTROL.search(body):  # raw control characters in a JSON string are invalid JSON

@@ -35,7 +35,7 @@ def lockout_message() -> str:
 
 
 def lockout_response(
-    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict | None = None
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict[str, Any] | None = None
 ) -> HttpResponse:
     """429 with a clear message: JSON ``{detail, code}`` on the API, the lockout page elsewhere."""
     message = lockout_message()
@@ -48,7 +48,7 @@ def lockout_response(
     return response
 
 
-def log_lockout(sender: Any, request: HttpRequest, username: str | None, ip_address: str | None, **kwargs) -> None:
+def log_lockout(sender: Any, request: HttpRequest, username: str | None, ip_address: str | None, **kwargs: Any) -> None:
     """One line per lockout: who was tried, from where, on which path."""
     log.warning(
         "login lockout: username=%r ip=%s path=%s limit=%s",
