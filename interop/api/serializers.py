@@ -92,7 +92,7 @@ class DecisionOutSerializer(serializers.Serializer):
     applied = serializers.BooleanField()
 
 
-class ErrorSerializer(serializers.Serializer):
+class HotlineErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField(required=False)
     errors = serializers.DictField(required=False)

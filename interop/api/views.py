@@ -29,7 +29,7 @@ from ..services.orders import triage_reason_text
 from .serializers import (
     DecisionInSerializer,
     DecisionOutSerializer,
-    ErrorSerializer,
+    HotlineErrorSerializer,
     OrderInSerializer,
     OrderOutSerializer,
 )
@@ -135,8 +135,8 @@ class OrderReceiveView(SignedView):
         responses={
             201: OrderOutSerializer,
             200: OpenApiResponse(OrderOutSerializer, description="a repeat of an order already received"),
-            400: ErrorSerializer,
-            401: ErrorSerializer,
+            400: HotlineErrorSerializer,
+            401: HotlineErrorSerializer,
         },
     )
     def post(self, request: Request) -> Response:
@@ -181,11 +181,11 @@ class DecisionView(SignedView):
         responses={
             201: DecisionOutSerializer,
             200: OpenApiResponse(DecisionOutSerializer, description="a repeat of a decision already applied"),
-            400: ErrorSerializer,
-            401: ErrorSerializer,
-            403: ErrorSerializer,
-            404: ErrorSerializer,
-            409: ErrorSerializer,
+            400: HotlineErrorSerializer,
+            401: HotlineErrorSerializer,
+            403: HotlineErrorSerializer,
+            404: HotlineErrorSerializer,
+            409: HotlineErrorSerializer,
         },
     )
     def post(self, request: Request, order_id: str) -> Response:
