@@ -32,7 +32,14 @@ from ..choices import Status as S
 from ..conditions import actor_dispatches, pending_returns
 from ..models import Case, CaseDispatch, ExtensionRequest, HoldRequest, Rating
 from ..selectors import case_queryset_for
-from .deadlines import Deadlines, arrive_at_level, next_level_for, region_at_level, restart_handling_clock
+from .deadlines import (
+    Deadlines,
+    arrive_at_level,
+    next_level_for,
+    region_at_level,
+    restart_handling_clock,
+    rule_ref,
+)
 
 
 def apply_nothing(**_kw: Any) -> dict[str, Any]:
@@ -159,6 +166,10 @@ def _apply_sign(*, case: Case, actor: User | None, now: datetime, **_kw: Any) ->
     _mark_response(case, now)
     if first:
         restart_handling_clock(case, Deadlines(now))
+        if case.rule_id:
+            # The first signature restarts the handling clock: its event names the rule even when the
+            # restarted due time happens to equal the one set at dispatch.
+            return {"first_sign": True, "rule": rule_ref(None, case.rule_id)}
     return {"first_sign": first}
 
 

@@ -57,7 +57,7 @@ def test_case_journey_from_phone_report_to_citizen_rating(world, live_server, se
     page.fill("#id_description", "北门垃圾桶旁堆了三袋生活垃圾，有异味")
     page.fill("#id_address", "雄关一网格北门")
     page.click("[data-locate]")
-    page.wait_for_function("document.querySelector('#id_lat').value !== ''")
+    page.wait_for_function("() => document.querySelector('#id_lat').value !== ''")
     assert page.input_value("#id_lat") == "39.775100"
     page.set_input_files("#id_photos", [jpeg("现场.jpg", "darkolivegreen")])
     assert page.locator(".photo-preview img").count() == 1
