@@ -135,7 +135,7 @@ class Case(models.Model):
     return_count = models.PositiveIntegerField(_("退单次数"), default=0)
     dispatch_count = models.PositiveIntegerField(_("派遣次数"), default=0)
     extension_count = models.PositiveIntegerField(_("延期次数"), default=0)
-    reopen_count = models.PositiveIntegerField(_("重办次数"), default=0)
+    reopen_count = models.PositiveIntegerField(_("重办次数"), default=0, db_default=0)
 
     reported_at = models.DateTimeField(_("上报时间"), default=timezone.now)
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
@@ -495,7 +495,7 @@ class CaseDispatch(CasePlace):
         related_name="+",
     )
     return_refused_at = models.DateTimeField(_("退单驳回时间"), null=True, blank=True)
-    return_refusal = models.TextField(_("驳回理由"), blank=True)
+    return_refusal = models.TextField(_("驳回理由"), blank=True, db_default="")
     active = models.BooleanField(verbose_name=_("在办"), default=True)
 
     class Meta:
@@ -608,8 +608,8 @@ class Rating(CasePlace):
     case = models.ForeignKey(
         Case, verbose_name=_("事件"), on_delete=models.CASCADE, related_name="ratings", db_index=False
     )
-    round = models.PositiveSmallIntegerField(_("办理轮次"), default=1)
-    latest = models.BooleanField(_("最新一轮"), default=True)
+    round = models.PositiveSmallIntegerField(_("办理轮次"), default=1, db_default=1)
+    latest = models.BooleanField(_("最新一轮"), default=True, db_default=True)
     contacted = models.BooleanField(_("已联系"), null=True, blank=True)
     solved = models.BooleanField(_("已解决"), null=True, blank=True)
     # The case's grid too: the assessment's satisfaction rows are per grid.
