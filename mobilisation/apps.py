@@ -8,3 +8,11 @@ class MobilisationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "mobilisation"
     verbose_name = _("党建引领与动员")
+
+    def ready(self) -> None:
+        """The wish-deadline notices' texts are shown in the reader's language by the outbox's reader."""
+        from escalation.notice_text import register_templates
+
+        from .services.notices import TEMPLATES
+
+        register_templates(TEMPLATES)

@@ -85,6 +85,7 @@ ACTION_LABELS = {
     "claim": _("认领"),
     "fulfil": _("反馈完成"),
     "return": _("逾期退回待认领"),
+    "warn": _("临期提醒"),
     "add": _("增加"),
     "open": _("发起"),
     "rate": _("测评"),
@@ -359,7 +360,8 @@ class Wish(models.Model):
 
     The resident's name, phone and address are personal data: the public list shows only the title, the
     description as reviewed, and the community. ``claim_due_at`` is the database deadline the sweep watches:
-    a claimed wish not fulfilled by then goes back to the pool (``services.wishes_return_overdue``).
+    a claimed wish not fulfilled by then goes back to the pool (``services.wishes_return_overdue``), and
+    ``claim_warn_at`` the moment the claimer is warned it nears (``services.wishes_warn_due``; cleared once warned).
     """
 
     community = models.ForeignKey(
@@ -385,6 +387,9 @@ class Wish(models.Model):
     )
     claimed_at = models.DateTimeField(_("认领时间"), null=True, blank=True)
     claim_due_at = models.DateTimeField(_("完成期限"), null=True, blank=True)
+    claim_warn_at = models.DateTimeField(
+        _("临期提醒时间"), null=True, blank=True, help_text=_("到此时间提醒认领人；提醒后清空")
+    )
     fulfilled_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     fulfilment_note = models.TextField(_("完成情况"), blank=True)
     photo = models.ImageField(_("完成照片"), upload_to="wishes/%Y/%m/", blank=True)
@@ -400,6 +405,11 @@ class Wish(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["claim_due_at"], name="mob_wish_claim_due_idx", condition=Q(status="claimed")),
+            models.Index(
+                fields=["claim_warn_at"],
+                name="mob_wish_claim_warn_idx",
+                condition=Q(status="claimed", claim_warn_at__isnull=False),
+            ),
             models.Index(fields=["community", "status"], name="mob_wish_community_idx"),
         ]
         constraints = [

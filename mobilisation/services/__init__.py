@@ -17,6 +17,7 @@ from .wishes import (
     wish_review,
     wish_submit,
     wishes_return_overdue,
+    wishes_warn_due,
 )
 
 __all__ = [
@@ -50,4 +51,5 @@ __all__ = [
     "wish_review",
     "wish_submit",
     "wishes_return_overdue",
+    "wishes_warn_due",
 ]
