@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from governance.choices import Role
 
-from .choices import HandlerKind, RequestStatus
+from .choices import HandlerKind
 from .choices import Status as S
 from .models import Case, CaseDispatch, ExtensionRequest, HoldRequest, Rating
 
@@ -97,7 +97,7 @@ def _return_decision(case: Case, user, now: datetime) -> Condition | None:
 def _extension_request(case: Case, user, now: datetime) -> Condition | None:
     if refused := _needs_my_dispatch(case, user):
         return refused
-    if ExtensionRequest.objects.filter(case=case, status=RequestStatus.PENDING).exists():
+    if ExtensionRequest.pending_for(case) is not None:
         return Condition(_("已有待审批的延期申请"), "pending")
     if case.due_at is not None and now >= case.due_at:
         return Condition(
@@ -108,7 +108,7 @@ def _extension_request(case: Case, user, now: datetime) -> Condition | None:
 
 
 def _extension_decision(case: Case, user, now: datetime) -> Condition | None:
-    if not ExtensionRequest.objects.filter(case=case, status=RequestStatus.PENDING).exists():
+    if ExtensionRequest.pending_for(case) is None:
         return Condition(_("没有待审批的延期申请"), "no_request", hidden=True)
     return None
 
@@ -116,13 +116,13 @@ def _extension_decision(case: Case, user, now: datetime) -> Condition | None:
 def _hold_request(case: Case, user, now: datetime) -> Condition | None:
     if refused := _needs_my_dispatch(case, user):
         return refused
-    if HoldRequest.objects.filter(case=case, status=RequestStatus.PENDING).exists():
+    if HoldRequest.pending_for(case) is not None:
         return Condition(_("已有待审批的挂账申请"), "pending")
     return None
 
 
 def _hold_decision(case: Case, user, now: datetime) -> Condition | None:
-    if not HoldRequest.objects.filter(case=case, status=RequestStatus.PENDING).exists():
+    if HoldRequest.pending_for(case) is None:
         return Condition(_("没有待审批的挂账申请"), "no_request", hidden=True)
     return None
 
