@@ -94,6 +94,7 @@ ACTION_LABELS = {
     "scheme": _("设置方案"),
     "record": _("记录议事会"),
     "follow_up": _("生成跟进事项"),
+    "end": _("停用"),
 }
 
 
@@ -153,6 +154,27 @@ class RegisteredUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class UnitAccount(models.Model):
+    """A login of a registered unit: one of its contact people. The user signs in and acts for the unit — sees its
+    duty list and reports (and submits them), its service tasks and points, claims wishes as the unit — and sees
+    nothing of any other unit. Created and ended by the street's or a community's staff (``services.units``)."""
+
+    user = models.OneToOneField(USER, verbose_name=_("账号"), on_delete=models.PROTECT, related_name="unit_account")
+    unit = models.ForeignKey(RegisteredUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="accounts")
+    active = models.BooleanField(_("有效"), default=True)
+    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("开通时间"), default=timezone.now)
+    ended_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("单位账号")
+        verbose_name_plural = _("单位账号")
+        ordering = ["unit", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.user}"
 
 
 class Registration(models.Model):

@@ -26,7 +26,7 @@ from grids.models import Grid
 from ..choices import RegistrantKind, RegistrationStatus, TaskType, WishChannel, WishStatus
 from ..models import MobilisationEvent, Registration, Wish
 from ..permissions import manages_community, works_in_community
-from ..selectors import place_q
+from ..selectors import acting_unit, place_q, unit_registration
 from .events import RESIDENT, SYSTEM, record
 from .notices import wish_returned_notices, wish_warn_notices
 from .points import points_award
@@ -172,14 +172,21 @@ def wish_publish(*, actor: User, wish_id: int, now: datetime | None = None) -> W
 
 @transaction.atomic
 def wish_claim(*, actor: User, wish_id: int, now: datetime | None = None) -> Wish:
-    """党员接单: a member confirmed in the wish's community claims it; the fulfilment deadline starts."""
+    """党员接单: a member confirmed in the wish's community claims it — or a unit's account, as the unit, when the
+    unit is confirmed there; the fulfilment deadline starts."""
     now = now or timezone.now()
     wish = _locked(actor, wish_id, scoped=False)
-    reg = Registration.objects.filter(
-        kind=RegistrantKind.MEMBER, member=actor, community=wish.community_id, status=RegistrationStatus.CONFIRMED
-    ).first()
-    if reg is None:
-        raise Forbidden(_("只有在该社区报到并经确认的党员可以认领"), code="not_registered")
+    unit = acting_unit(actor)
+    if unit is not None:
+        reg = unit_registration(unit, wish.community_id)
+        if reg is None:
+            raise Forbidden(_("只有在该社区报到并经确认的单位可以认领"), code="not_registered")
+    else:
+        reg = Registration.objects.filter(
+            kind=RegistrantKind.MEMBER, member=actor, community=wish.community_id, status=RegistrationStatus.CONFIRMED
+        ).first()
+        if reg is None:
+            raise Forbidden(_("只有在该社区报到并经确认的党员可以认领"), code="not_registered")
     _require(wish, WishStatus.PUBLISHED)
     wish.status = WishStatus.CLAIMED
     wish.claimed_by, wish.claimed_unit, wish.claimed_at = actor, reg.unit, now
