@@ -35,6 +35,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F, Min
 from django.utils import timezone
@@ -177,8 +178,26 @@ def _hotline_messages(events: Sequence[CaseEvent]) -> list[OutboundMessage]:
     return rows
 
 
+#: Every case event asks which webhook subscriptions are active (usually none); the answer is cached until a
+#: subscription is saved or deleted (``receivers``: now and again after the commit) or for a minute at most.
+SUBSCRIPTIONS_CACHE_KEY = "interop:active-subscriptions:v1"
+
+
+def active_subscriptions() -> list[Subscription]:
+    cached = cache.get(SUBSCRIPTIONS_CACHE_KEY)
+    if cached is None:
+        cached = list(Subscription.objects.filter(active=True))
+        cache.set(SUBSCRIPTIONS_CACHE_KEY, cached, 60)
+    return cached
+
+
+def subscriptions_changed() -> None:
+    cache.delete(SUBSCRIPTIONS_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(SUBSCRIPTIONS_CACHE_KEY))
+
+
 def _webhook_messages(events: Sequence[CaseEvent]) -> list[OutboundMessage]:
-    subscriptions = list(Subscription.objects.filter(active=True))
+    subscriptions = active_subscriptions()
     if not subscriptions:
         return []
     wanted = [(e, event_type_of(e)) for e in events]

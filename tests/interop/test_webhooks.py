@@ -69,6 +69,28 @@ def test_inactive_subscriptions_get_nothing(world, receiver):
     assert not OutboundMessage.objects.exists()
 
 
+def test_the_cached_subscription_list_follows_every_change_at_once(world, receiver):
+    """The active subscriptions are cached (every case event asks); adding, switching off and deleting one
+    counts from the next event."""
+    file_case(world)  # caches "no subscription"
+    sub = subscribe(receiver, "*")
+    file_case(world)
+    assert OutboundMessage.objects.filter(subscription=sub).count() == 1
+    sub.active = False
+    sub.save()
+    file_case(world)
+    assert OutboundMessage.objects.filter(subscription=sub).count() == 1
+    sub.active = True
+    sub.save()
+    file_case(world)
+    assert OutboundMessage.objects.filter(subscription=sub).count() == 2
+    other = subscribe(receiver, "*")
+    OutboundMessage.objects.filter(subscription=sub).delete()
+    sub.delete()
+    file_case(world)  # the deleted subscription is not written to (it would fail the foreign key)
+    assert OutboundMessage.objects.filter(subscription=other).count() == 1
+
+
 def test_summons_steps_are_their_own_event_types(world, receiver):
     from cases.models import CaseEvent
     from interop.services.outbox import event_type_of
