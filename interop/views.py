@@ -29,7 +29,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "interop/queue.html",
-        {"triage": triage, "waiting": lists["waiting"], "recent": lists["recent"]},
+        {"urgent": lists["urgent"], "triage": triage, "waiting": lists["waiting"], "recent": lists["recent"]},
     )
 
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.choices import Channel
@@ -77,6 +78,20 @@ def _description(intake: OrderIntake) -> str:
     return "\n".join(lines).strip()
 
 
+def urgency_deadlines(partner: Partner, intake: OrderIntake, now: datetime) -> tuple[datetime | None, datetime | None]:
+    """The order's (response, resolution) deadlines: those it carries, made stricter by the partner's limits for
+    its urgency (紧急 / 特急, counted from its arrival) — the earlier of the two wins."""
+    response, resolution = intake.response_due_at, intake.resolution_due_at
+    response_limit, resolution_limit = partner.urgency_limits(intake.urgency)
+    if response_limit is not None and (response is None or now + response_limit < response):
+        response = now + response_limit
+    if resolution_limit is not None and (resolution is None or now + resolution_limit < resolution):
+        resolution = now + resolution_limit
+    if response is not None and resolution is not None and response > resolution:
+        response = resolution
+    return response, resolution
+
+
 def order_receive(*, partner: Partner, intake: OrderIntake, payload: dict, now: datetime | None = None):
     """File the order as a case on the 12345 channel at the partner's street, once per order id.
 
@@ -111,6 +126,10 @@ def order_receive(*, partner: Partner, intake: OrderIntake, payload: dict, now: 
             grid = found
     actor = partner_ensure_user(partner=partner)
     title = intake.title.strip() or intake.content.strip().splitlines()[0][:60]
+    response_due, resolution_due = urgency_deadlines(partner, intake, now)
+    if intake.urgency != Urgency.NORMAL:  # seen in every list the case appears in, not only the hotline desk
+        with translation.override(settings.LANGUAGE_CODE):
+            title = f"【{Urgency(intake.urgency).label}】{title}"
     try:
         with transaction.atomic():
             case = case_file(
@@ -127,8 +146,8 @@ def order_receive(*, partner: Partner, intake: OrderIntake, payload: dict, now: 
                 citizen_name=intake.requester_name,
                 citizen_phone=intake.requester_phone,
                 now=now,
-                external_due_at=intake.resolution_due_at,
-                response_due_at=intake.response_due_at,
+                external_due_at=resolution_due,
+                response_due_at=response_due,
                 arrive_at=Level.STREET,
             )
             order = Order.objects.create(
@@ -138,8 +157,8 @@ def order_receive(*, partner: Partner, intake: OrderIntake, payload: dict, now: 
                 request_type=intake.request_type,
                 category_code=intake.category_code,
                 urgency=intake.urgency,
-                response_due_at=intake.response_due_at,
-                resolution_due_at=intake.resolution_due_at,
+                response_due_at=response_due,
+                resolution_due_at=resolution_due,
                 attachments=intake.attachments,
                 payload=payload,
                 triage_reasons=reasons,
@@ -396,4 +415,5 @@ __all__ = [
     "order_return_request",
     "order_triage_clear",
     "triage_reason_text",
+    "urgency_deadlines",
 ]
