@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from cases.models import Case, Rating
 from cases.services import case_transition
-from interop.models import Order, OutboundMessage
+from interop.models import DeliveryAttempt, Order, OutboundMessage
 from interop.services import order_return_request
 from interop.simulator import HotlineSimulator
 from tests.escalation.integration_support import CeleryCluster, flush_redis_db, make_workdir, wait_for
@@ -62,6 +62,11 @@ def cluster(transactional_db, broker_url):
     yield made
     app.conf.task_always_eager = eager
     made.stop_all()
+    # Shown by pytest only when the test failed: what the worker and beat did, and every delivery try.
+    tries = DeliveryAttempt.objects.values_list("message__sequence", "message__event_type", "at", "status_code")
+    print("delivery attempts:", *tries, sep="\n  ")
+    for log in sorted(workdir.glob("*.log")):
+        print(f"--- {log.name} (last 6000 characters)\n{log.read_text(errors='replace')[-6000:]}")
     shutil.rmtree(workdir, ignore_errors=True)
 
 
