@@ -8,8 +8,10 @@ map to HTTP through the project's exception handler (400 bad input, 403 not your
 
 from __future__ import annotations
 
+import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -66,21 +68,24 @@ class PlaceInputSerializer(serializers.Serializer):
     )
 
 
+class HotlineOrderFilter(django_filters.FilterSet):
+    triage = django_filters.BooleanFilter(method="filter_triage", help_text="true：只列待分类队列中的工单")
+
+    def filter_triage(self, queryset, name, value):
+        waiting = Q(triaged_at__isnull=True) & ~Q(triage_reasons=[])
+        return queryset.filter(waiting) if value else queryset.exclude(waiting)
+
+
 @extend_schema_view(
-    list=extend_schema(
-        summary="12345工单列表（街道综治中心）",
-        parameters=[OpenApiParameter("triage", bool, description="true：只列待分类队列中的工单")],
-    ),
+    list=extend_schema(summary="12345工单列表（街道综治中心）"),
     retrieve=extend_schema(summary="12345工单详情"),
 )
 class HotlineOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = HotlineOrderSerializer
+    filterset_class = HotlineOrderFilter
 
     def get_queryset(self):
-        qs = orders_for(self.request.user).select_related("case__grid").order_by("-received_at", "-id")
-        if self.action == "list" and self.request.query_params.get("triage") == "true":
-            qs = qs.filter(triaged_at__isnull=True).exclude(triage_reasons=[])
-        return qs
+        return orders_for(self.request.user).select_related("case__grid").order_by("-received_at", "-id")
 
     @extend_schema(
         summary="待分类：选择事项小类（及网格）",

@@ -174,6 +174,8 @@ def test_the_api_lists_the_queue_and_places(world, waiting, api):
     assert listed.status_code == 200, listed.content
     rows = listed.json()["results"] if isinstance(listed.json(), dict) else listed.json()
     assert [r["order_id"] for r in rows] == ["BJ-0001"] and rows[0]["triage"][0]["code"] == "unmapped_code"
+    assert client.get("/api/v1/hotline-orders/?triage=maybe").status_code == 400
+    assert client.get("/api/v1/hotline-orders/?triage=false").json()["count"] == 0
     url = f"/api/v1/hotline-orders/{waiting.pk}/place/"
     bad = client.post(url, {"category": world.categories["0202"].id}, format="json")
     assert bad.status_code == 400 and bad.json()["code"] == "grid"
