@@ -21,8 +21,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import InvalidInput, Refusal
+from core.pagination import capped_count, keyset_page
 from governance.choices import Level, Role
 from governance.http import AuthenticatedHttpRequest
+from residents.selectors import houses_visible_to
 
 from .. import hooks, permissions, transitions
 from ..choices import OPEN_STATUSES, EvidenceStage, HandlerKind, Status
@@ -31,6 +33,7 @@ from ..forms import ActionForm, CaseFileForm, CaseFilterForm
 from ..models import Case
 from ..selectors import (
     allowed_actions,
+    attach_list_rows,
     case_active_dispatches,
     case_get_for,
     case_pending_extension,
@@ -78,6 +81,7 @@ FILE_ERROR_FIELDS = {
     "grid": "grid",
     "place": "grid",
     "coordinates": "lat",
+    "house": "house",
     "file_too_large": "photos",
     "file_empty": "photos",
     "file_type": "photos",
@@ -99,19 +103,48 @@ def _decorate(cases, now) -> list[Case]:
 @login_required
 @require_GET
 def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """All cases in the user's scope, filtered by a GET form, 20 a page, with a constant number of queries."""
+    """All cases in the user's scope, filtered and sorted by a GET form, in keyset pages of 20.
+
+    A page seeks past the previous page's boundary row through the order's index (``core.pagination``), so the
+    last page costs what the first does and a page does not shift when cases are filed meanwhile; the count
+    reads at most ``LIST_COUNT_CAP`` rows and says so above it (with PostgreSQL's estimate). The category, grid
+    and places are read by primary key for the page (``attach_list_rows``): the same queries whatever the page.
+    A cursor that was tampered with answers 400 with the first page and a message.
+    """
     now = timezone.now()
     form = CaseFilterForm(request.GET or None, user=request.user)
-    qs = (
-        case_queryset_for(request.user)
-        .select_related(*LIST_RELATED)
-        .defer("description")
-        .order_by("-reported_at", "-id")
-    )
+    qs = case_queryset_for(request.user).defer("description")
     qs = form.filter(qs, now=now) if form.is_bound else qs
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = _decorate(page.object_list, now)
-    return render(request, "cases/list.html", {"form": form, "page_obj": page, "now": now})
+    qs = qs.order_by(*form.ordering())
+    cursor_error = ""
+    try:
+        page = keyset_page(qs, request.GET.get("cursor"), PAGE_SIZE)
+    except InvalidInput as exc:
+        cursor_error = exc.message
+        page = keyset_page(qs, None, PAGE_SIZE)
+    rows = _decorate(attach_list_rows(page.rows, evidence_counts=False), now)
+    filters = request.GET.copy()
+    filters.pop("cursor", None)
+    filters.pop("page", None)
+
+    def link(cursor: str | None) -> str:
+        q = filters.copy()
+        if cursor:
+            q["cursor"] = cursor
+        return "?" + q.urlencode() if q else "?"
+
+    context = {
+        "form": form,
+        "rows": rows,
+        "counted": capped_count(qs),
+        "cursor_error": cursor_error,
+        "first_url": link(None),
+        "previous_url": link(page.previous_cursor) if page.previous_cursor else "",
+        "next_url": link(page.next_cursor) if page.next_cursor else "",
+        "last_url": link(page.last_cursor) if page.next_cursor else "",
+        "now": now,
+    }
+    return render(request, "cases/list.html", context, status=400 if cursor_error else 200)
 
 
 MINE_TABS = [
@@ -192,7 +225,11 @@ def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect("cases:report")
         return render(request, "cases/cannot_file.html", status=403)
     if request.method != "POST":
-        return render(request, "cases/new.html", {"form": CaseFileForm(user=user)})
+        house = None
+        wanted = request.GET.get("house", "")
+        if wanted.isdigit():
+            house = houses_visible_to(user=user).filter(pk=int(wanted)).first()
+        return render(request, "cases/new.html", {"form": CaseFileForm(user=user, house=house)})
 
     form = CaseFileForm(request.POST, request.FILES, user=user)
     context: dict = {"form": form}
