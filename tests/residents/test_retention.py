@@ -3,7 +3,7 @@ beat task, on the day the period ends and not before, everything that identifies
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -65,6 +65,6 @@ def test_anonymised_on_the_day_the_period_ends_not_before(world, hood):
 
 @override_settings(RESIDENTS_RETENTION_DAYS=0)
 def test_a_zero_period_anonymises_on_the_day_they_leave(world, hood):
-    today = date.today()
+    today = timezone.localdate()
     resident_move_away(actor=world.users["admin"], resident=hood.people["youth"], moved_away_on=today)
     assert residents_anonymise_moved_away(today=today) == 1
