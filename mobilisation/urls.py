@@ -17,6 +17,7 @@ urlpatterns: list = [
     path("party/tasks/<int:pk>/<slug:action>/", pages.task_act, name="task-act"),
     path("party/points/", pages.points, name="points"),
     path("party/points/export.csv", pages.points_export, name="points-export"),
+    path("party/points/export.xlsx", pages.points_export, {"fmt": "xlsx"}, name="points-export-xlsx"),
     path("party/points/member/<int:pk>/", pages.member_points, name="member-points"),
     path("party/wishes/", pages.wishes, name="wishes"),
     path("party/wishes/new/", pages.wish_new, name="wish-new"),
@@ -28,6 +29,10 @@ urlpatterns: list = [
     path("party/tricolour/<int:pk>/adjust/", pages.tricolour_adjust, name="tricolour-adjust"),
     path("party/topics/", pages.topics, name="topics"),
     path("party/topics/<int:pk>/", pages.topic_detail, name="topic"),
+    path("party/unit/", pages.unit_home, name="unit"),
+    path("party/unit/password/", pages.UnitPasswordChange.as_view(), name="unit-password"),
+    path("party/units/", pages.units, name="units"),
+    path("party/units/accounts/<int:pk>/end/", pages.unit_account_end, name="unit-account-end"),
 ]
 
 #: Residents' pages (no account), outside the app namespace so their paths stay short.

@@ -20,7 +20,7 @@ from .choices import PopulationKind, Relation, ResidentStatus
 from .crypto import blind_index
 from .identity import normalise_id_number, normalise_phone
 from .models import AccessLog, Building, DiaryEntry, House, Resident, ResidentTag, TagCategory, Visit, VisitPlan
-from .visibility import grid_q, plans_counted_q, reach_of, visible_tags_q
+from .visibility import Reach, grid_q, plans_counted_q, reach_of, visible_tags_q
 
 
 def access_log_for(*, user: Any) -> QuerySet[AccessLog]:
@@ -142,7 +142,13 @@ def plans_visible_to(*, user: Any) -> QuerySet[VisitPlan]:
 
 
 def completion_by_grid(
-    *, grid_ids: list[int], date_from: date, date_to: date, today: date | None = None, user: Any = None
+    *,
+    grid_ids: list[int],
+    date_from: date,
+    date_to: date,
+    today: date | None = None,
+    user: Any = None,
+    reach: Reach | None = None,
 ) -> dict[int, tuple[int, int]]:
     """grid id → (visits done on time, visits that were due) for due dates in [date_from, date_to].
 
@@ -153,7 +159,8 @@ def completion_by_grid(
     Due dates still ahead (today or later) with no visit yet are not counted: they can still be met.
 
     With ``user`` only the plans they may count (``plans_counted_q``), so a hidden category leaves no trace in
-    the figure; without, every plan (a system figure). Two grouped queries, whatever the number of grids.
+    the figure; without, every plan (a system figure). ``reach`` is the user's ``reach_of`` when the caller has it
+    already. Two grouped queries, whatever the number of grids.
     """
     today = today or timezone.localdate()
     out: dict[int, tuple[int, int]] = {}
@@ -164,8 +171,9 @@ def completion_by_grid(
     missed = VisitPlan.objects.filter(grid_id__in=grid_ids, due_on__gte=date_from, due_on__lte=last_missable).filter(
         Q(active=True) | Q(ended_on__gt=F("due_on"))
     )
-    if user is not None:
+    if reach is None and user is not None:
         reach = reach_of(user)
+    if reach is not None:
         visits = visits.filter(plans_counted_q(reach, "plan__"))
         missed = missed.filter(plans_counted_q(reach))
     for grid_id, due, done in (

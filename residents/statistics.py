@@ -77,7 +77,7 @@ def grid_statistics(*, user: Any, today: date) -> dict | None:
         .values_list("grid_id", "total")
     )
     since = today - timedelta(days=COMPLETION_DAYS)
-    completion = completion_by_grid(grid_ids=ids, date_from=since, date_to=today, today=today, user=user)
+    completion = completion_by_grid(grid_ids=ids, date_from=since, date_to=today, today=today, reach=reach)
     visits = dict(
         Visit.objects.filter(grid_id__in=ids, visited_on__gte=since)
         .values("grid_id")
@@ -121,17 +121,26 @@ def grid_statistics(*, user: Any, today: date) -> dict | None:
         "rows": rows,
         "categories": categories,
         "totals": totals,
-        "workers": visit_completion_by_worker(user=user, grid_ids=ids, date_from=since, date_to=today, today=today),
+        "workers": visit_completion_by_worker(
+            user=user, grid_ids=ids, date_from=since, date_to=today, today=today, by_grid=completion
+        ),
         "period_days": COMPLETION_DAYS,
     }
 
 
 def visit_completion_by_worker(
-    *, user: Any, grid_ids: list[int], date_from: date, date_to: date, today: date | None = None
+    *,
+    user: Any,
+    grid_ids: list[int],
+    date_from: date,
+    date_to: date,
+    today: date | None = None,
+    by_grid: dict[int, tuple[int, int]] | None = None,
 ) -> list[dict]:
     """Per grid leader / full-time worker now seated on ``grid_ids``: visits due in [date_from, date_to] on their
     grids (plans visible to ``user``), how many were done on time, the rate (``completion_by_grid``), and the
-    visits they recorded themselves in the period. Four queries."""
+    visits they recorded themselves in the period. Four queries (two fewer with ``by_grid``, the caller's
+    ``completion_by_grid`` for the same arguments)."""
     seats = list(
         GridAssignment.objects.filter(
             grid_id__in=grid_ids,
@@ -141,7 +150,9 @@ def visit_completion_by_worker(
         .select_related("user", "grid")
         .order_by("grid__code", "role")
     )
-    completion = completion_by_grid(grid_ids=grid_ids, date_from=date_from, date_to=date_to, today=today, user=user)
+    completion = by_grid
+    if completion is None:
+        completion = completion_by_grid(grid_ids=grid_ids, date_from=date_from, date_to=date_to, today=today, user=user)
     visits = dict(
         Visit.objects.filter(grid_id__in=grid_ids, visited_on__gte=date_from, visited_on__lte=date_to)
         .order_by()
@@ -164,3 +175,28 @@ def visit_completion_by_worker(
     for row in by_user.values():
         row["rate"] = (row["on_time"] / row["due"]) if row["due"] else None
     return list(by_user.values())
+
+
+def visit_completion_for_assessment(
+    *, user: Any, date_from: date, date_to: date, today: date | None = None
+) -> dict | None:
+    """走访完成率 of the viewer's grids for the assessment page: the total (from the grids, so a grid with two
+    seats counts once) and the per-worker rows ranked by rate, both scoped to what ``user`` may see. None for
+    a user who reaches no grids. A constant number of queries."""
+    reach = reach_of(user)
+    if not (reach.everything or reach.seats or reach.community_ids):
+        return None
+    grid_ids = list(Grid.objects.filter(grids_q(reach)).values_list("id", flat=True))
+    by_grid = completion_by_grid(grid_ids=grid_ids, date_from=date_from, date_to=date_to, today=today, reach=reach)
+    done = sum(d for d, _n in by_grid.values())
+    due = sum(n for _d, n in by_grid.values())
+    workers = visit_completion_by_worker(
+        user=user, grid_ids=grid_ids, date_from=date_from, date_to=date_to, today=today, by_grid=by_grid
+    )
+    workers.sort(key=lambda r: (r["rate"] is None, -(r["rate"] or 0), -r["due"], str(r["user"])))
+    rank = 0
+    for i, row in enumerate(workers):
+        if row["rate"] is not None:
+            rank = i + 1
+        row["rank"] = rank if row["rate"] is not None else None
+    return {"done": done, "due": due, "rate": (done / due) if due else None, "workers": workers}

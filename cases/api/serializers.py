@@ -18,6 +18,8 @@ from cases.models import Case, CaseDispatch, CaseEvent, Evidence, ExtensionReque
 from governance.choices import Level
 from governance.models import Category, Region
 from grids.models import Grid
+from residents.models import House
+from residents.selectors import houses_visible_to
 
 LIGHTS = ["red", "yellow", "green", ""]
 #: Grids a case may be filed in, with the region chain ``case_file`` walks (community → street → district).
@@ -96,6 +98,21 @@ class GridRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Grid
         fields = ["id", "code", "name"]
+
+
+class HouseRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = House
+        fields = ["id", "address"]
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedHouseField(serializers.PrimaryKeyRelatedField):
+    """A home (房屋) id among those the requesting user may see; any other id reads as "does not exist"."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return houses_visible_to(user=getattr(request, "user", None))
 
 
 class RegionRefSerializer(serializers.ModelSerializer):
@@ -331,6 +348,7 @@ class CaseDetailSerializer(CaseListSerializer):
     dispatches = DispatchSerializer(many=True, read_only=True)
     extension_requests = ExtensionRequestSerializer(many=True, read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
+    house = HouseRefSerializer(read_only=True, allow_null=True)
     rating_detail = serializers.SerializerMethodField()
     ratings = RatingSerializer(many=True, read_only=True)
     hold_requests = serializers.SerializerMethodField()
@@ -341,6 +359,7 @@ class CaseDetailSerializer(CaseListSerializer):
             *CaseListSerializer.Meta.fields,
             "description",
             "district",
+            "house",
             "reporter",
             "arrived_at",
             "yellow_at",
@@ -392,6 +411,7 @@ class CaseDetailSerializer(CaseListSerializer):
         row.update(
             description=obj.description,
             district=_ref(obj.district, REGION_REF),
+            house=_ref(obj.house, ("id", "address")) if obj.house_id else None,
             reporter=obj.reporter.display_name if obj.reporter_id else None,
             merged_into=obj.merged_into.number if obj.merged_into_id else None,
             resolved_on_time=obj.resolved_on_time,
@@ -520,6 +540,11 @@ class CaseCreateSerializer(serializers.Serializer):
     lng = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
     grid = FilingGridField(required=False, allow_null=True)
     community = FilingCommunityField(required=False, allow_null=True)
+    house = ScopedHouseField(
+        required=False,
+        allow_null=True,
+        help_text=_("房屋ID（可选）：事件涉及的一户，须在事件所在网格内；不填网格时按房屋所在网格"),
+    )
     citizen_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     citizen_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     files = FilesField()

@@ -6,15 +6,17 @@ outside the user's scope answer 404.
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordChangeView
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import InvalidInput, NotFound
@@ -38,6 +40,8 @@ def _not_found(exc: NotFound) -> Http404:
 @login_required
 def hub(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
+    if selectors.acting_unit(user) is not None:
+        return redirect("mobilisation:unit")
     staff = is_staff_user(user)
     ctx: dict = {"staff": staff, "registrations": selectors.my_registrations(user)}
     if staff:
@@ -267,21 +271,19 @@ def points(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def points_export(request: HttpRequest) -> HttpResponse:
-    """The ranking as CSV (UTF-8 with BOM, opens in Excel), same filters as the page."""
+def points_export(request: HttpRequest, fmt: str = "csv") -> HttpResponse | StreamingHttpResponse:
+    """The ranking as CSV (UTF-8 with BOM, streamed) or XLSX, same filters and scope as the page, through the
+    project's export helpers (``cases.exports``: text that would start a formula is written as text)."""
+    from cases.exports import Sheet, csv_response, xlsx_response
+
     by, community, month = _ranking_args(request)
     rows = selectors.ranking(request.user, by=by, community_id=community, month=month)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="points-{by}-{timezone.localdate():%Y%m%d}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow([_("名次"), _("党员") if by == "member" else _("单位"), _("积分"), _("记录数")])
-    for r in rows:
-        name = r["name"]
-        if name and name[0] in "=+-@":  # a cell starting like a formula is shown as text
-            name = "'" + name
-        writer.writerow([r["rank"], name, r["total"], r["entries"]])
-    return response
+    header = [_("名次"), _("党员") if by == "member" else _("单位"), _("积分"), _("记录数")]
+    lines = [[r["rank"], r["name"], r["total"], r["entries"]] for r in rows]
+    name = f"points-{by}-{timezone.localdate():%Y%m%d}"
+    if fmt == "xlsx":
+        return xlsx_response(f"{name}.xlsx", [Sheet(title=_("积分排名"), header=header, rows=lines, widths={1: 24})])
+    return csv_response(f"{name}.csv", header, lines)
 
 
 @login_required
@@ -640,3 +642,98 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": selectors.events_of("topic", topic.pk),
         },
     )
+
+
+# --- units' own logins -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_home(request: HttpRequest) -> HttpResponse:
+    """A unit's account: its registrations, duty list and 述职 (submit one), its 民主测评 results, the service tasks
+    and wishes open to it, the wishes it claimed, and its points. Anyone else: 404."""
+    unit = selectors.acting_unit(request.user)
+    if unit is None:
+        raise Http404(_("您的账号不是单位账号"))
+    form = forms.UnitReportForm(request.POST or None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        items = {k.removeprefix("item-"): v for k, v in request.POST.items() if k.startswith("item-")}
+        done = attempt(
+            request,
+            services.duty_report_submit,
+            _("述职已提交"),
+            actor=request.user,
+            unit=unit,
+            place=d["place"],
+            period=d["period"],
+            text=d["text"],
+            items=items,
+        )
+        if done:
+            return redirect("mobilisation:unit")
+    ctx = selectors.unit_overview(unit)
+    ctx.update(
+        {
+            "unit": unit,
+            "form": form,
+            "tasks": selectors.tasks_for(request.user).filter(status=TaskStatus.OPEN)[:20],
+            "claimable": selectors.claimable_wishes(request.user)[:20],
+        }
+    )
+    return render(request, "mobilisation/unit.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def units(request: HttpRequest) -> HttpResponse:
+    """Staff: the units they manage, their logins, opening a login for a contact person."""
+    if not is_staff_user(request.user):
+        raise Http404
+    form = forms.UnitAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        done = attempt(
+            request, services.unit_account_create, _("已开通单位账号"), actor=request.user, **form.cleaned_data
+        )
+        if done:
+            return redirect("mobilisation:units")
+    managed = selectors.managed_units(request.user).order_by("name")
+    accounts: dict[int, list] = {}
+    for account in selectors.unit_accounts_for(request.user):
+        accounts.setdefault(account.unit_id, []).append(account)
+    return render(
+        request,
+        "mobilisation/units.html",
+        {"rows": [(u, accounts.get(u.pk, [])) for u in managed], "form": form},
+    )
+
+
+@login_required
+@require_POST
+def unit_account_end(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        attempt(
+            request,
+            services.unit_account_end,
+            _("已停用单位账号"),
+            actor=request.user,
+            account_id=pk,
+            reason=request.POST.get("reason", ""),
+        )
+    except NotFound as exc:
+        raise _not_found(exc) from None
+    return redirect("mobilisation:units")
+
+
+class UnitPasswordChange(PasswordChangeView):
+    """A unit's contact person replaces the initial password the staff handed over (Django's password rules)."""
+
+    template_name = "mobilisation/form_page.html"
+    success_url = reverse_lazy("mobilisation:unit")
+    extra_context = {"title": gettext_lazy("修改密码")}
+
+    def form_valid(self, form):
+        from django.contrib import messages
+
+        messages.success(self.request, _("密码已修改"))
+        return super().form_valid(form)

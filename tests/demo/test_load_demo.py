@@ -250,3 +250,18 @@ def test_demo_has_disputes_in_every_state_and_the_figures_show_them(demo):
     assert c.login(username="jiedao01", password=demo_password())
     page = c.get("/mediation/figures/").content.decode()
     assert "雄关社区" in page and "关城社区" in page
+
+
+def test_demo_unit_login_sees_its_own_unit(demo):
+    from django.test import Client
+
+    from mobilisation.models import UnitAccount
+
+    account = UnitAccount.objects.get(user__username="gongdian01")
+    assert account.unit.name == "国网嘉峪关供电公司" and account.active
+    c = Client()
+    assert c.login(username="gongdian01", password=demo_password())
+    assert c.get("/").url == "/party/unit/"
+    page = c.get("/party/unit/").content.decode()
+    assert "每季度开展一次安全用电入户检查" in page and "2026-H2" in page
+    assert "提供就业岗位信息" not in page  # 酒钢集团公司's duty: another unit
