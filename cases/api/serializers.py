@@ -24,6 +24,50 @@ from residents.selectors import houses_visible_to
 LIGHTS = ["red", "yellow", "green", ""]
 #: Grids a case may be filed in, with the region chain ``case_file`` walks (community → street → district).
 ACTIVE_GRIDS = Grid.objects.filter(active=True).select_related("community__parent__parent")
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class FilingGridField(serializers.PrimaryKeyRelatedField):
+    """An active grid by id, with its community, street and district. The queryset is made per lookup rather
+    than passed in: DRF deep-copies every declared field (and a queryset argument with it) for each request."""
+
+    def get_queryset(self):
+        return ACTIVE_GRIDS.all()
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class FilingCommunityField(serializers.PrimaryKeyRelatedField):
+    """A community (a region at the community level) by id; queryset made per lookup, as ``FilingGridField``."""
+
+    def get_queryset(self):
+        return Region.objects.filter(level="community")
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class FilingCategoryField(serializers.SlugRelatedField):
+    """An active sub-category by its code, read through ``governance.selectors.filing_category`` (cached: every
+    filing names one, and they change only in the admin)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("help_text", _("事项小类编码，如 0101"))
+        super().__init__(slug_field="code", **kwargs)
+
+    def get_queryset(self):  # the schema's and the browsable API's choices; lookups go through the cache
+        return Category.objects.filter(active=True, parent__isnull=False)
+
+    def to_internal_value(self, data):
+        from governance.selectors import filing_category
+
+        if isinstance(data, int) and not isinstance(data, bool):
+            data = str(data)
+        if not isinstance(data, str) or not data or len(data) > 64:
+            self.fail("invalid")
+        category = filing_category(data)
+        if category is None:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return category
+
+
 #: Labels of event actions that are not workflow transitions (the filing itself).
 EXTRA_ACTION_LABELS = {"report": _("登记上报")}
 
@@ -485,11 +529,7 @@ class CaseCreateSerializer(serializers.Serializer):
     """Filing a case. Place it by ``grid``, by ``lat``/``lng`` (the grid is located from the point) or by
     ``community``; a grid worker's own grid is the default when they staff exactly one."""
 
-    category = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Category.objects.filter(active=True, parent__isnull=False),
-        help_text=_("事项小类编码，如 0101"),
-    )
+    category = FilingCategoryField()
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=4000)  # the same limits as the forms (cases.forms)
     address = serializers.CharField(max_length=200)
@@ -498,10 +538,8 @@ class CaseCreateSerializer(serializers.Serializer):
     )
     lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
     lng = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
-    grid = serializers.PrimaryKeyRelatedField(queryset=ACTIVE_GRIDS, required=False, allow_null=True)
-    community = serializers.PrimaryKeyRelatedField(
-        queryset=Region.objects.filter(level="community"), required=False, allow_null=True
-    )
+    grid = FilingGridField(required=False, allow_null=True)
+    community = FilingCommunityField(required=False, allow_null=True)
     house = ScopedHouseField(
         required=False,
         allow_null=True,
@@ -515,20 +553,14 @@ class CaseCreateSerializer(serializers.Serializer):
 class PublicReportSerializer(serializers.Serializer):
     """A citizen's report (no account): where (``lat``/``lng``, ``grid`` or ``community``), what, and a call-back."""
 
-    category = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Category.objects.filter(active=True, parent__isnull=False),
-        help_text=_("事项小类编码，如 0101"),
-    )
+    category = FilingCategoryField()
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=4000)  # the same limits as the forms (cases.forms)
     address = serializers.CharField(max_length=200)
     lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
     lng = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
-    grid = serializers.PrimaryKeyRelatedField(queryset=ACTIVE_GRIDS, required=False, allow_null=True)
-    community = serializers.PrimaryKeyRelatedField(
-        queryset=Region.objects.filter(level="community"), required=False, allow_null=True
-    )
+    grid = FilingGridField(required=False, allow_null=True)
+    community = FilingCommunityField(required=False, allow_null=True)
     citizen_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     citizen_phone = serializers.RegexField(
         r"^[0-9+\- ]{5,20}$",

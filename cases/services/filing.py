@@ -16,7 +16,7 @@ from core.roles import is_centre_staff
 from governance.choices import GRADE_LEVEL, LEVEL_ORDER, Level, Role, top_level
 from governance.models import Category, Region, User
 from grids.models import Grid
-from grids.selectors import grids_worked_by, locate_grid, point_near_grid
+from grids.selectors import grids_worked_by, locate_grid, point_near_grid, works_in_grid
 from residents.models import House
 
 from ..choices import Channel, EvidenceStage
@@ -123,10 +123,10 @@ def case_file(
                 raise InvalidInput(_("所填经纬度不在所选社区内，请核对位置"), code="coordinates")
             grid = grid if grid in near else None
     if actor is not None and actor.role == Role.GRID_WORKER:
-        mine = set(grids_worked_by(actor).values_list("id", flat=True))
-        if grid is None and len(mine) == 1:
-            grid = Grid.objects.get(pk=next(iter(mine)))
-        if grid is None or grid.id not in mine:
+        if grid is None:  # the grid they staff, when they staff exactly one
+            mine = list(grids_worked_by(actor).values_list("id", flat=True)[:2])
+            grid = Grid.objects.select_related("community__parent__parent").get(pk=mine[0]) if len(mine) == 1 else None
+        if grid is None or not works_in_grid(actor, grid.id):
             where = grid.name if grid else _("未知网格")
             raise InvalidInput(
                 _("该位置属于%(grid)s，不在您负责的网格内，请选择您负责的网格") % {"grid": where}, code="grid"
