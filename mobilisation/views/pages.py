@@ -27,11 +27,6 @@ from ..models import Appraisal, ServiceTask, TaskSignup, Topic, Wish
 from ..permissions import manages_community, works_in_community
 from .common import attempt, is_staff_user, page_of
 
-
-def _not_found(exc: NotFound) -> Http404:
-    return Http404(exc.message)
-
-
 # --- hub -----------------------------------------------------------------------------------------------
 
 
@@ -81,18 +76,15 @@ def registrations(request: HttpRequest) -> HttpResponse:
 def registration_decide(request: HttpRequest, pk: int, verdict: str) -> HttpResponse:
     if verdict not in ("confirm", "decline"):
         raise Http404
-    try:
-        attempt(
-            request,
-            services.registration_decide,
-            _("已确认报到") if verdict == "confirm" else _("已不予通过"),
-            actor=request.user,
-            registration_id=pk,
-            confirm=verdict == "confirm",
-            reason=request.POST.get("reason", ""),
-        )
-    except NotFound as exc:
-        raise _not_found(exc) from None
+    attempt(
+        request,
+        services.registration_decide,
+        _("已确认报到") if verdict == "confirm" else _("已不予通过"),
+        actor=request.user,
+        registration_id=pk,
+        confirm=verdict == "confirm",
+        reason=request.POST.get("reason", ""),
+    )
     return redirect("mobilisation:registrations")
 
 
@@ -126,10 +118,7 @@ def register(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def registration_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        attempt(request, services.registration_withdraw, _("已退出报到"), actor=request.user, registration_id=pk)
-    except NotFound as exc:
-        raise _not_found(exc) from None
+    attempt(request, services.registration_withdraw, _("已退出报到"), actor=request.user, registration_id=pk)
     return redirect("mobilisation:hub")
 
 
@@ -481,12 +470,7 @@ def appraisal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = forms.RateForm(request.POST or None)
     if request.method == "POST":
         if request.POST.get("action") == "close":
-            try:
-                attempt(
-                    request, services.appraisal_close, _("测评已结束，结果已保存"), actor=user, appraisal_id=item.pk
-                )
-            except NotFound as exc:
-                raise _not_found(exc) from None
+            attempt(request, services.appraisal_close, _("测评已结束，结果已保存"), actor=user, appraisal_id=item.pk)
         elif form.is_valid():
             attempt(
                 request,
@@ -538,17 +522,14 @@ def tricolour(request: HttpRequest) -> HttpResponse:
 def tricolour_adjust(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AdjustColourForm(request.POST)
     if form.is_valid():
-        try:
-            attempt(
-                request,
-                services.tricolour_adjust,
-                _("研判结果已调整"),
-                actor=request.user,
-                rating_id=pk,
-                **form.cleaned_data,
-            )
-        except NotFound as exc:
-            raise _not_found(exc) from None
+        attempt(
+            request,
+            services.tricolour_adjust,
+            _("研判结果已调整"),
+            actor=request.user,
+            rating_id=pk,
+            **form.cleaned_data,
+        )
     else:
         from django.contrib import messages
 

@@ -159,3 +159,14 @@ def test_mediation_endpoints_are_in_the_schema(tmp_path):
         "/api/v1/mediation/disputes/figures/",
     ):
         assert path in paths, path
+
+
+def test_an_action_on_a_dispute_that_is_not_there_answers_404_and_a_refusal_a_message(world, web):
+    """The page actions let a service's NotFound through to core's middleware (404); refusals become messages."""
+    c = web("community_officer")
+    assert c.post("/mediation/999999/start/", {"start-track": "people", "start-mediator_body": "x"}).status_code == 404
+    d = open_dispute(world)
+    start(world, d)
+    response = c.post(f"/mediation/{d.pk}/start/", {"start-track": "people", "start-mediator_body": "x"}, follow=True)
+    assert response.status_code == 200
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
