@@ -219,7 +219,7 @@ class WishViewSet(ScopedViewSet):
         return self._out(services.wish_confirm(actor=request.user, wish_id=_pk(pk)))
 
     @extend_schema(summary="心愿的流转记录", responses={200: s.EventSerializer(many=True), 404: ERRORS[404]})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a plain list, as the schema says
     def events(self, request: Request, pk=None) -> Response:
         wish = self._one(pk)
         return Response(s.EventSerializer(selectors.events_of("wish", wish.pk), many=True).data)

@@ -71,7 +71,7 @@ class HouseholdMapSerializer(serializers.Serializer):
 
 class VisitPlanSerializer(serializers.ModelSerializer):
     resident_name = serializers.CharField(source="resident.name", read_only=True)
-    category = serializers.CharField(source="tag.category.code", read_only=True, default=None)
+    category = serializers.CharField(source="tag.category.code", read_only=True, default=None, allow_null=True)
     light = serializers.CharField(read_only=True, help_text="green 正常 / yellow 逾期 / red 严重逾期")
 
     class Meta:
