@@ -300,7 +300,7 @@ class ClockRuleSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     version = serializers.IntegerField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
 
 
 class CaseDetailSerializer(CaseListSerializer):
