@@ -124,7 +124,7 @@ class ResidentAdmin(ReadOnly, admin.ModelAdmin):
     show_full_result_count = False
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
-        resident = Resident.objects.filter(pk=object_id).select_related("grid__community").first()
+        resident = self.get_object(request, object_id)  # None for an id that is not there (or not a number)
         if resident is not None and resident.tags.filter(ended_on__isnull=True).exists():
             access_log_record(
                 user=request.user,

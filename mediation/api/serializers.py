@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from governance.models import Category, Region, User
@@ -38,6 +39,10 @@ class PartySerializer(serializers.ModelSerializer):
 
 
 class SessionSerializer(serializers.ModelSerializer):
+    """The signatories (parties' names) in full only with ``context["sees_contact"]``."""
+
+    signatories = serializers.SerializerMethodField()
+
     class Meta:
         model = MediationSession
         fields = [
@@ -58,6 +63,9 @@ class SessionSerializer(serializers.ModelSerializer):
             "referred_to",
         ]
 
+    def get_signatories(self, obj: MediationSession) -> list[str]:
+        return list(obj.signatories) if self.context.get("sees_contact") else obj.masked_signatories
+
 
 class DisputeEventSerializer(serializers.ModelSerializer):
     class Meta:
@@ -69,7 +77,7 @@ class DisputeSerializer(serializers.ModelSerializer):
     community_name = serializers.CharField(source="community.name", read_only=True)
     handler_name = serializers.SerializerMethodField()
     parties = serializers.SerializerMethodField()
-    sessions = SessionSerializer(many=True, read_only=True)
+    sessions = serializers.SerializerMethodField()
     contact_masked = serializers.SerializerMethodField()
 
     class Meta:
@@ -112,6 +120,10 @@ class DisputeSerializer(serializers.ModelSerializer):
 
     def get_parties(self, obj: Dispute) -> list[dict]:
         return PartySerializer(obj.parties.all(), many=True, context={"sees_contact": self._sees(obj)}).data
+
+    @extend_schema_field(SessionSerializer(many=True))
+    def get_sessions(self, obj: Dispute) -> list[dict]:
+        return list(SessionSerializer(obj.sessions.all(), many=True, context={"sees_contact": self._sees(obj)}).data)
 
     def get_contact_masked(self, obj: Dispute) -> bool:
         return not self._sees(obj)

@@ -1,5 +1,6 @@
 """API serializers of the mobilisation app: output serializers (what a row looks like) and input serializers
-(what an action takes). Personal data of a wish's resident goes only to staff who manage its community."""
+(what an action takes). Personal data of a wish's resident and a member's phone go in full only to staff who manage
+the community (and the member themselves), each such read in the access log (``mobilisation.contact_log``)."""
 
 from __future__ import annotations
 
@@ -34,7 +35,6 @@ from ..models import (
     TriColourRating,
     Wish,
 )
-from ..permissions import manages_community
 
 
 class MobilisationErrorSerializer(serializers.Serializer):
@@ -51,8 +51,12 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class RegistrationSerializer(serializers.ModelSerializer):
+    """The phone is in full only for ids in ``context["unmasked"]`` (``contact_log.registration_phones_read``,
+    which also writes the access log); masked otherwise."""
+
     registrant = serializers.CharField(source="registrant_name", read_only=True)
     community_name = serializers.CharField(source="community.name", read_only=True)
+    phone = serializers.SerializerMethodField()
 
     class Meta:
         model = Registration
@@ -73,6 +77,9 @@ class RegistrationSerializer(serializers.ModelSerializer):
             "decided_at",
             "created_at",
         ]
+
+    def get_phone(self, obj: Registration) -> str:
+        return obj.phone if obj.pk in self.context.get("unmasked", set()) else obj.masked_phone
 
 
 class RegistrationInputSerializer(serializers.Serializer):
@@ -176,8 +183,8 @@ class WishSerializer(serializers.ModelSerializer):
         ]
 
     def _full(self, obj: Wish) -> bool:
-        request = self.context.get("request")
-        return bool(request and manages_community(request.user, obj.community))
+        """In full only for ids in ``context["unmasked"]`` (``contact_log.wish_residents_read`` logs them)."""
+        return obj.pk in self.context.get("unmasked", set())
 
     def get_resident_name(self, obj: Wish) -> str:
         return obj.resident_name if self._full(obj) else obj.masked_name

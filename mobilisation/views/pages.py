@@ -21,7 +21,7 @@ from core.errors import InvalidInput, NotFound
 from governance.http import AuthenticatedHttpRequest
 from governance.models import User
 
-from .. import forms, selectors, services
+from .. import contact_log, forms, selectors, services
 from ..choices import RegistrationStatus, TaskStatus, TopicStatus, WishStatus
 from ..models import Appraisal, ServiceTask, TaskSignup, Topic, Wish
 from ..permissions import manages_community, works_in_community
@@ -59,11 +59,15 @@ def registrations(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in RegistrationStatus.values:
         qs = qs.filter(status=status)
+    page = page_of(request, qs)
     return render(
         request,
         "mobilisation/registrations.html",
         {
-            "page_obj": page_of(request, qs),
+            "page_obj": page,
+            "unmasked": contact_log.registration_phones_read(
+                user=request.user, registrations=page.object_list, channel="page", path=request.path
+            ),
             "status": status,
             "statuses": RegistrationStatus.choices,
             "reason_form": forms.ReasonForm(),
@@ -359,7 +363,9 @@ def wish_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "wish": wish,
             "manager": manager,
-            "sees_contact": manager,
+            "sees_contact": bool(
+                contact_log.wish_residents_read(user=user, wishes=[wish], channel="page", path=request.path)
+            ),
             "grid_team": works_in_community(user, wish.community),
             "can_claim": can_claim,
             "is_claimer": is_claimer,
