@@ -24,6 +24,7 @@ from cases.selectors import scope_for
 from core.errors import InvalidInput
 from governance.http import AuthenticatedHttpRequest
 from governance.models import User
+from residents.statistics import visit_completion_for_assessment
 
 from . import charts, exports, selectors
 from .indicators import COUNT_LABELS, SCORED_INDICATORS, STANDARD_INDICATORS, Rates, Scheme, percent
@@ -80,6 +81,7 @@ def assessment_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     shares = scheme.shares()
     total_pct = _pct(result.total_rates)
     hotline = selectors.hotline_figures(scope, period, scheme)
+    visits = visit_completion_for_assessment(user=user, date_from=period.date_from, date_to=period.date_to)
     context = {
         "error": error,
         "result": result,
@@ -110,6 +112,10 @@ def assessment_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         "indicator_counts": result.indicators.counts,
         "durations": [{**d, "text": _duration(d["seconds"])} for d in result.indicators.durations],
         "composites": [(s, percent(result.composites.get(s.name), 2)) for s in all_schemes],
+        "visits": visits,
+        "visits_pct": percent(visits["rate"]) if visits else "—",
+        "visit_workers": [{**w, "pct": percent(w["rate"])} for w in visits["workers"][:200]] if visits else [],
+        "visit_workers_cut": max(len(visits["workers"]) - 200, 0) if visits else 0,
         "hotline": hotline,
         "hotline_pct": {
             "street": _pct(hotline.rates),

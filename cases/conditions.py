@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from governance.choices import Role
 
-from .choices import HandlerKind, RequestStatus
+from .choices import HandlerKind
 from .choices import Status as S
 from .models import Case, CaseDispatch, ExtensionRequest, HoldRequest, Rating
 
@@ -72,6 +72,15 @@ def _needs_my_dispatch(case: Case, user) -> Condition | None:
     return None
 
 
+def _needs_my_signature(case: Case, user) -> Condition | None:
+    """延期 and 挂账 concern the handling clock, which starts at 签收: the asking handler has signed for it."""
+    if refused := _needs_my_dispatch(case, user):
+        return refused
+    if not actor_dispatches(case, user).filter(signed_at__isnull=False).exists():
+        return Condition(_("请先签收该事件，签收后才能申请延期或挂账"), "not_signed", hidden=True)
+    return None
+
+
 def _return_request(case: Case, user, now: datetime) -> Condition | None:
     if refused := _needs_my_dispatch(case, user):
         return refused
@@ -95,9 +104,9 @@ def _return_decision(case: Case, user, now: datetime) -> Condition | None:
 
 
 def _extension_request(case: Case, user, now: datetime) -> Condition | None:
-    if refused := _needs_my_dispatch(case, user):
+    if refused := _needs_my_signature(case, user):
         return refused
-    if ExtensionRequest.objects.filter(case=case, status=RequestStatus.PENDING).exists():
+    if ExtensionRequest.pending_for(case) is not None:
         return Condition(_("已有待审批的延期申请"), "pending")
     if case.due_at is not None and now >= case.due_at:
         return Condition(
@@ -108,21 +117,21 @@ def _extension_request(case: Case, user, now: datetime) -> Condition | None:
 
 
 def _extension_decision(case: Case, user, now: datetime) -> Condition | None:
-    if not ExtensionRequest.objects.filter(case=case, status=RequestStatus.PENDING).exists():
+    if ExtensionRequest.pending_for(case) is None:
         return Condition(_("没有待审批的延期申请"), "no_request", hidden=True)
     return None
 
 
 def _hold_request(case: Case, user, now: datetime) -> Condition | None:
-    if refused := _needs_my_dispatch(case, user):
+    if refused := _needs_my_signature(case, user):
         return refused
-    if HoldRequest.objects.filter(case=case, status=RequestStatus.PENDING).exists():
+    if HoldRequest.pending_for(case) is not None:
         return Condition(_("已有待审批的挂账申请"), "pending")
     return None
 
 
 def _hold_decision(case: Case, user, now: datetime) -> Condition | None:
-    if not HoldRequest.objects.filter(case=case, status=RequestStatus.PENDING).exists():
+    if HoldRequest.pending_for(case) is None:
         return Condition(_("没有待审批的挂账申请"), "no_request", hidden=True)
     return None
 

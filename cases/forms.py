@@ -357,6 +357,19 @@ class CaseFilterForm(forms.Form):
         label=_("小类"), required=False, queryset=Category.objects.none(), empty_label=_("全部")
     )
     grid = GridChoiceField(label=_("网格"), required=False, queryset=Grid.objects.none(), empty_label=_("全部"))
+    sort = forms.ChoiceField(
+        label=_("排序"),
+        required=False,
+        choices=[("", _("最新上报在前")), ("reported", _("最早上报在前")), ("due", _("时限最近在前"))],
+    )
+
+    #: The list's order for each ``sort`` choice: each served by a (place, column) index of the case table, and
+    #: ended by the id so that keyset pages (``core.pagination``) have a unique boundary.
+    ORDERINGS = {
+        "": ("-reported_at", "-id"),
+        "reported": ("reported_at", "id"),
+        "due": ("due_at", "id"),
+    }
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -391,11 +404,17 @@ class CaseFilterForm(forms.Form):
             qs = qs.filter(light_filter(data["light"], now))
         return qs
 
+    def ordering(self) -> tuple[str, ...]:
+        """The chosen order (newest first when none is chosen or the choice is not one of ours)."""
+        sort = self.data.get("sort") if self.is_bound else ""
+        return self.ORDERINGS.get(sort if isinstance(sort, str) else "", self.ORDERINGS[""])
+
     @property
     def active_count(self) -> int:
+        """How many filters are set (the order is not a filter)."""
         if not self.is_bound:
             return 0
-        return sum(1 for k in self.fields if self.data.get(k))
+        return sum(1 for k in self.fields if k != "sort" and self.data.get(k))
 
 
 # --- the case page's action forms ---------------------------------------------------------------------

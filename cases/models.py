@@ -6,6 +6,8 @@ Nothing outside ``cases/services.py`` assigns ``Case.status`` or ``Case.level``.
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -524,15 +526,14 @@ class CaseDispatch(CasePlace):
         return target.name if target is not None else ""
 
 
-class ExtensionRequest(models.Model):
-    """延期: the handler asks for a later due time; the centre approves (the due time moves) or refuses."""
+class CaseRequest(models.Model):
+    """A handler's request on a case that the dispatching centre decides (延期, 挂账): who asked, when, why, and
+    the decision. Each concrete request adds its ``case`` (with its own related name) and what it asks for."""
 
-    case = models.ForeignKey(Case, verbose_name=_("事件"), on_delete=models.CASCADE, related_name="extension_requests")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     requested_at = models.DateTimeField(verbose_name=_("申请时间"), default=timezone.now)
-    requested_due_at = models.DateTimeField(_("申请延至"))
     reason = models.TextField(_("理由"))
     status = models.CharField(
         verbose_name=_("审批状态"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
@@ -549,9 +550,34 @@ class ExtensionRequest(models.Model):
     decision_note = models.TextField(verbose_name=_("审批意见"), blank=True)
 
     class Meta:
+        abstract = True
+        ordering = ["-requested_at"]
+
+    @classmethod
+    def pending_for(cls, case: Case | int) -> Self | None:
+        """The case's pending request of this kind (at most one: a partial unique constraint)."""
+        return cls._default_manager.filter(case=case, status=RequestStatus.PENDING).first()
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == RequestStatus.PENDING
+
+    def decide(self, *, approved: bool, actor: Any, now: datetime, note: str = "") -> None:
+        """Record the centre's decision (approved or refused) on this request."""
+        self.status = RequestStatus.APPROVED if approved else RequestStatus.REFUSED
+        self.decided_by, self.decided_at, self.decision_note = actor, now, note
+        self.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+
+
+class ExtensionRequest(CaseRequest):
+    """延期: the handler asks for a later due time; the centre approves (the due time moves) or refuses."""
+
+    case = models.ForeignKey(Case, verbose_name=_("事件"), on_delete=models.CASCADE, related_name="extension_requests")
+    requested_due_at = models.DateTimeField(_("申请延至"))
+
+    class Meta(CaseRequest.Meta):
         verbose_name = _("延期申请")
         verbose_name_plural = _("延期申请")
-        ordering = ["-requested_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["case"], condition=Q(status="pending"), name="one_pending_extension_per_case"
@@ -562,34 +588,15 @@ class ExtensionRequest(models.Model):
         return f"{self.case_id} → {self.requested_due_at:%Y-%m-%d %H:%M}"
 
 
-class HoldRequest(models.Model):
+class HoldRequest(CaseRequest):
     """挂账申请: the handler asks to pause the clock (reason, expected resume); the dispatching centre decides."""
 
     case = models.ForeignKey(Case, verbose_name=_("事件"), on_delete=models.CASCADE, related_name="hold_requests")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    requested_at = models.DateTimeField(verbose_name=_("申请时间"), default=timezone.now)
     expected_end = models.DateTimeField(_("预计恢复办理时间"))
-    reason = models.TextField(_("理由"))
-    status = models.CharField(
-        verbose_name=_("审批状态"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("审批人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(verbose_name=_("审批时间"), null=True, blank=True)
-    decision_note = models.TextField(verbose_name=_("审批意见"), blank=True)
 
-    class Meta:
+    class Meta(CaseRequest.Meta):
         verbose_name = _("挂账申请")
         verbose_name_plural = _("挂账申请")
-        ordering = ["-requested_at"]
         constraints = [
             models.UniqueConstraint(fields=["case"], condition=Q(status="pending"), name="one_pending_hold_per_case")
         ]

@@ -15,7 +15,7 @@ from core.places import place_column
 from core.roles import is_admin, is_centre_staff
 from governance.choices import Role
 
-from .choices import CLOCK_STATUSES, RequestStatus
+from .choices import CLOCK_STATUSES
 from .lights import case_light as case_light
 from .lights import clock_light as clock_light
 from .models import Case, CaseDispatch, CaseEvent, Evidence, ExtensionRequest, HoldRequest, Rating
@@ -190,7 +190,7 @@ def case_detail_for(user, pk: int) -> Case:
 
 def case_pending_extension(case: Case) -> ExtensionRequest | None:
     """The case's extension request awaiting a decision, if any (at most one is pending at a time)."""
-    return ExtensionRequest.objects.filter(case=case, status=RequestStatus.PENDING).first()
+    return ExtensionRequest.pending_for(case)
 
 
 def case_rating(case: Case) -> Rating | None:
@@ -205,7 +205,7 @@ def case_ratings(case: Case) -> list[Rating]:
 
 def case_pending_hold(case: Case) -> HoldRequest | None:
     """The case's hold request (挂账申请) awaiting the dispatcher's decision, if any."""
-    return HoldRequest.objects.filter(case=case, status=RequestStatus.PENDING).first()
+    return HoldRequest.pending_for(case)
 
 
 def rule_labels(rule_ids) -> dict[int, str]:

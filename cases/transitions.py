@@ -90,11 +90,12 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("close", _("结案"), frozenset({S.RESOLVED}), S.CLOSED, "may_manage"),
         Transition("rate", _("评价"), frozenset({S.CLOSED}), SAME, "may_rate"),
         Transition("reopen", _("重办"), frozenset({S.CLOSED}), S.IN_PROGRESS, "may_reopen", needs_note=True),
-        # 挂账: a centre holds its own case directly; a dispatched handler asks and the dispatcher decides.
+        # 挂账: a centre holds its own case directly (in its queue, or handling it); a handler that signed asks and
+        # the dispatcher decides — before 签收 there is no handling clock to pause (DESIGN §4).
         Transition(
             "hold",
             _("挂账"),
-            frozenset({S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS}),
+            frozenset({S.ACCEPTED, S.IN_PROGRESS}),
             S.ON_HOLD,
             "may_manage",
             needs_note=True,
@@ -102,27 +103,28 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "hold_request",
             _("申请挂账"),
-            frozenset({S.DISPATCHED, S.IN_PROGRESS}),
+            frozenset({S.IN_PROGRESS}),
             SAME,
             "may_handle",
             needs_note=True,
             public=False,
         ),
-        Transition("hold_approve", _("批准挂账"), frozenset({S.DISPATCHED, S.IN_PROGRESS}), S.ON_HOLD, "may_decide"),
+        Transition("hold_approve", _("批准挂账"), frozenset({S.IN_PROGRESS}), S.ON_HOLD, "may_decide"),
         Transition(
             "hold_refuse",
             _("驳回挂账"),
-            frozenset({S.DISPATCHED, S.IN_PROGRESS}),
+            frozenset({S.IN_PROGRESS}),
             SAME,
             "may_decide",
             needs_note=True,
             public=False,
         ),
         Transition("resume", _("恢复办理"), frozenset({S.ON_HOLD}), PREVIOUS, "may_manage"),
+        # 延期 extends the handling limit, whose clock starts at 签收: asked (and decided) once signed for.
         Transition(
             "extension_request",
             _("申请延期"),
-            frozenset({S.DISPATCHED, S.IN_PROGRESS}),
+            frozenset({S.IN_PROGRESS}),
             SAME,
             "may_handle",
             needs_note=True,
@@ -131,7 +133,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "extension_approve",
             _("批准延期"),
-            frozenset({S.DISPATCHED, S.IN_PROGRESS}),
+            frozenset({S.IN_PROGRESS}),
             SAME,
             "may_decide",
             public=False,
@@ -139,7 +141,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "extension_refuse",
             _("驳回延期"),
-            frozenset({S.DISPATCHED, S.IN_PROGRESS}),
+            frozenset({S.IN_PROGRESS}),
             SAME,
             "may_decide",
             needs_note=True,

@@ -187,6 +187,66 @@ class Cursor:
             raise bad from None
 
 
+@dataclass
+class KeysetPage:
+    """One keyset page: its rows, and the cursors (encoded) of the pages around it; None where there is none."""
+
+    rows: list[Any]
+    next_cursor: str | None
+    previous_cursor: str | None
+    last_cursor: str
+
+
+def keyset_page(queryset: QuerySet[Any], raw_cursor: str | None, size: int) -> KeysetPage:
+    """The page of ``queryset`` (in its own ``order_by``) that ``raw_cursor`` points at (the first when empty).
+
+    Reads ``size + 1`` rows through the ordering's index whatever the page. A cursor that is malformed or was
+    made for another ordering raises ``InvalidInput`` (code ``cursor``): a 400 on the API, a message on a page.
+    """
+    qs, keys = keyset_keys(queryset)
+    signature = ",".join(("-" if k.descending else "") + k.expr for k in keys)
+    cursor = Cursor.decode(raw_cursor, keys, signature) if raw_cursor else None
+    reverse = bool(cursor and cursor.reverse)
+    if cursor and cursor.values is not None:
+        qs = qs.filter(_seek(keys, cursor.values, reverse))
+    rows = list(qs.order_by(*(k.order(reverse) for k in keys))[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    if reverse:
+        rows.reverse()
+        has_prev, has_next = more, cursor is not None and cursor.values is not None
+    else:
+        has_next, has_prev = more, cursor is not None
+
+    def values_of(row: Any) -> list[Any]:
+        return [_encode_value(getattr(row, k.attr)) for k in keys]
+
+    return KeysetPage(
+        rows=rows,
+        next_cursor=Cursor(signature, values_of(rows[-1]), False).encode() if has_next and rows else None,
+        previous_cursor=Cursor(signature, values_of(rows[0]), True).encode() if has_prev and rows else None,
+        last_cursor=Cursor(signature, None, True).encode(),
+    )
+
+
+@dataclass(frozen=True)
+class CappedCount:
+    """A list's size without scanning it: exact up to the cap, else the cap (``capped``) and the planner's estimate."""
+
+    count: int
+    capped: bool
+    estimate: int | None
+
+
+def capped_count(queryset: QuerySet[Any]) -> CappedCount:
+    """Count at most ``LIST_COUNT_CAP`` + 1 rows; above the cap add PostgreSQL's estimate (EXPLAIN, no rows read)."""
+    cap = int(getattr(settings, "LIST_COUNT_CAP", DEFAULT_COUNT_CAP))
+    bare = queryset.order_by().values("pk")
+    n = bare[: cap + 1].count()
+    capped = n > cap
+    return CappedCount(min(n, cap), capped, estimate_rows(bare) if capped else None)
+
+
 class KeysetPagination(BasePagination):
     """DRF pagination by keyset; see the module docstring. Subclass to change the page size."""
 
@@ -225,49 +285,27 @@ class KeysetPagination(BasePagination):
             )
         size = self.get_page_size(request)
         self.request = request
-        qs, keys = keyset_keys(queryset)
-        signature = ",".join(("-" if k.descending else "") + k.expr for k in keys)
-        raw = request.query_params.get(self.cursor_query_param)
-        cursor = Cursor.decode(raw, keys, signature) if raw else None
+        page = keyset_page(queryset, request.query_params.get(self.cursor_query_param), size)
         self._count(queryset)
-        reverse = bool(cursor and cursor.reverse)
-        if cursor and cursor.values is not None:
-            qs = qs.filter(_seek(keys, cursor.values, reverse))
-        rows = list(qs.order_by(*(k.order(reverse) for k in keys))[: size + 1])
-        more = len(rows) > size
-        rows = rows[:size]
-        if reverse:
-            rows.reverse()
-            has_prev, has_next = more, cursor is not None and cursor.values is not None
-        else:
-            has_next, has_prev = more, cursor is not None
-        url = request.build_absolute_uri()
-        url = remove_query_param(url, "page")
+        url = remove_query_param(request.build_absolute_uri(), "page")
 
-        def link(c: Cursor | None) -> str:
+        def link(raw: str | None) -> str:
             return (
-                replace_query_param(url, self.cursor_query_param, c.encode())
-                if c
+                replace_query_param(url, self.cursor_query_param, raw)
+                if raw
                 else remove_query_param(url, self.cursor_query_param)
             )
 
-        def values_of(row: Any) -> list[Any]:
-            return [_encode_value(getattr(row, k.attr)) for k in keys]
-
         self.first_url = link(None)
-        self.last_url = link(Cursor(signature, None, True))
-        self.next_url = link(Cursor(signature, values_of(rows[-1]), False)) if has_next and rows else None
-        if has_prev and rows:
-            self.previous_url = link(Cursor(signature, values_of(rows[0]), True))
-        return rows
+        self.last_url = link(page.last_cursor)
+        self.next_url = link(page.next_cursor) if page.next_cursor else None
+        self.previous_url = link(page.previous_cursor) if page.previous_cursor else None
+        return page.rows
 
     def _count(self, queryset: QuerySet[Any]) -> None:
         """Exact up to the cap (reads at most cap + 1 index entries), else capped plus the planner's estimate."""
-        cap = int(getattr(settings, "LIST_COUNT_CAP", DEFAULT_COUNT_CAP))
-        bare = queryset.order_by().values("pk")
-        n = bare[: cap + 1].count()
-        self.count, self.count_capped = min(n, cap), n > cap
-        self.count_estimate = estimate_rows(bare) if self.count_capped else None
+        counted = capped_count(queryset)
+        self.count, self.count_capped, self.count_estimate = counted.count, counted.capped, counted.estimate
 
     def get_paginated_response(self, data: Any) -> Response:
         return Response(

@@ -61,6 +61,16 @@ ROLE_HOME_URL_NAMES = {
 }
 
 
+#: Higher apps' say on a user without a working role (e.g. a unit's account lands on the unit's page): each is
+#: called with the user and answers a URL or None. Registered in the app's ``AppConfig.ready()``.
+HOME_RESOLVERS: list = []
+
+
+def register_home_resolver(fn) -> None:
+    if fn not in HOME_RESOLVERS:
+        HOME_RESOLVERS.append(fn)
+
+
 def home(request: HttpRequest) -> HttpResponse:
     """Send each user to the page they work from: grid worker → my grid today, centre staff → dashboard,
     liaison → inbox, admin → admin site; anonymous → login. Others (e.g. a citizen account) get a plain page."""
@@ -72,6 +82,10 @@ def home(request: HttpRequest) -> HttpResponse:
     url_name = ROLE_HOME_URL_NAMES.get(getattr(user, "role", ""))
     if url_name:
         return redirect(reverse(url_name))
+    for resolve in HOME_RESOLVERS:
+        url = resolve(user)
+        if url:
+            return redirect(url)
     return render(request, "home.html")
 
 

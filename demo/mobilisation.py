@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from core.errors import DomainError
-from demo.governance import ensure_user
+from demo.governance import demo_password, ensure_user
 from governance.choices import Role
 from governance.models import Region, User
 from mobilisation import services
@@ -29,6 +29,7 @@ from mobilisation.models import (
     ServiceTask,
     Topic,
     TriColourRating,
+    UnitAccount,
     Wish,
 )
 
@@ -56,6 +57,10 @@ MEMBERS = [
     ("dangyuan02", "陈志强", "酒钢集团公司"),
     ("dangyuan03", "马晓燕", "嘉峪关市第三中学"),
 ]
+
+
+#: The demo login of 国网嘉峪关供电公司 (a 大党委 member unit registered with 雄关社区).
+UNIT_LOGIN = "gongdian01"
 
 
 def _photo() -> SimpleUploadedFile:
@@ -228,6 +233,24 @@ def build() -> None:
         services.duty_report_submit(
             actor=street_officer, unit=steel, place=street, period="2026-H2", text="举办招聘会一次，提供岗位120个。"
         )
+
+    # The supply company's own login (单位账号): its contact person sees only the company's duties, reports,
+    # tasks, points and wishes. Opened through the service; kept on the demo password like every demo account.
+    if not UnitAccount.objects.filter(user__username=UNIT_LOGIN).exists():
+        try:
+            services.unit_account_create(
+                actor=street_officer,
+                unit=power,
+                username=UNIT_LOGIN,
+                full_name="李明",
+                password=demo_password(),
+                phone="13993700001",
+                email=f"{UNIT_LOGIN}@demo.example.cn",
+            )
+        except DomainError:  # a DEMO_PASSWORD the password rules refuse: no unit login in this demo
+            pass
+    if UnitAccount.objects.filter(user__username=UNIT_LOGIN).exists():
+        ensure_user(UNIT_LOGIN)
 
     # 三色研判 (needs the demo cases; skipped quietly when a community has nothing to weigh yet).
     period = f"{timezone.localdate():%Y}"

@@ -141,6 +141,7 @@ def build() -> None:
     first = grids[0]
     people = list(Resident.objects.filter(grid=first).order_by("id"))
     today = timezone.localdate()
+    tagged = False
     for index, code, overdue in TAGGED:
         if index >= len(people):
             continue
@@ -148,6 +149,7 @@ def build() -> None:
         if ResidentTag.objects.filter(resident=person, category=cats[code]).exists():
             continue
         tag = tag_add(actor=admin, resident=person, category=cats[code])
+        tagged = True
         due = today - timedelta(days=overdue)
         VisitPlan.objects.filter(tag=tag).update(
             due_on=due, yellow_on=due + timedelta(days=1), red_on=due + timedelta(days=cats[code].red_after_days)
@@ -163,4 +165,5 @@ def build() -> None:
     converted = DiaryEntry.objects.filter(grid=first, text=DIARY[0][2], case_id__isnull=True).first()
     if converted is not None and converted.category_id:
         case_file_from_diary(actor=worker, entry_id=converted.pk)
-    visits_sweep(today=today)
+    if tagged:  # the reminders of the plans just made; later ones are beat's (a re-run adds nothing)
+        visits_sweep(today=today)

@@ -39,7 +39,17 @@ TEMPLATES = [
 ]
 
 #: Parameters that are words of the application (translated), not data (kept as written).
-WORDS = frozenset({"label", "from", "to", "verdict", "reason", "why"})
+WORDS = {"label", "from", "to", "verdict", "reason", "why"}
+
+
+def register_templates(templates: list[str], *, words: tuple[str, ...] = ()) -> None:
+    """A higher app (mobilisation, mediation) that writes notices through this outbox adds its message
+    templates (and the parameters that are words of the application) from its ``AppConfig.ready()``."""
+    for template in templates:
+        if template not in TEMPLATES:
+            TEMPLATES.append(template)
+    WORDS.update(words)
+    _patterns.cache_clear()
 
 
 @cache

@@ -8,3 +8,11 @@ class MediationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "mediation"
     verbose_name = _("矛盾纠纷调解")
+
+    def ready(self) -> None:
+        """The deadline notices' texts are shown in the reader's language by the outbox's reader."""
+        from escalation.notice_text import register_templates
+
+        from .notices import TEMPLATES, WORDS
+
+        register_templates(TEMPLATES, words=WORDS)

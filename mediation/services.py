@@ -23,6 +23,7 @@ from grids.models import Grid
 
 from .choices import DisputeKind, Outcome, PartyKind, PartyRole, Place, Risk, Status, Track
 from .models import Dispute, DisputeEvent, DisputeParty, MediationSession
+from .notices import dispute_overdue_notices
 from .permissions import level_of, may_manage, may_mediate
 from .selectors import communities_for, disputes_for, track_days
 
@@ -380,8 +381,10 @@ def disputes_flag_overdue(*, now: datetime | None = None, batch_size: int = 500)
 
     Per batch, in one transaction: lock up to ``batch_size`` matching rows (the partial index
     ``med_dispute_due_idx``) ``FOR UPDATE SKIP LOCKED``; one conditional UPDATE ``SET overdue_at = now WHERE id IN
-    (…) AND overdue_at IS NULL AND status = 'mediating'``; one bulk INSERT of the "overdue" events. Two sweeps at
-    once take disjoint rows; a killed sweep rolls back and the next one finds the same disputes.
+    (…) AND overdue_at IS NULL AND status = 'mediating'``; one bulk INSERT of the "overdue" events; the notices to
+    the handler, the community's and the street's centres through the outbox (``notices``), keyed per dispute and
+    deadline. Two sweeps at once take disjoint rows; a killed sweep rolls back and the next one finds the same
+    disputes.
     """
     now = now or timezone.now()
     total = 0
@@ -391,7 +394,9 @@ def disputes_flag_overdue(*, now: datetime | None = None, batch_size: int = 500)
                 Dispute.objects.select_for_update(skip_locked=True)
                 .filter(status=Status.MEDIATING, overdue_at__isnull=True, due_at__lte=now)
                 .order_by("due_at", "id")
-                .values_list("id", "track", "due_at")[:batch_size]
+                .values_list("id", "track", "due_at", "title", "handler_id", "community_id", "community__parent_id")[
+                    :batch_size
+                ]
             )
             if not rows:
                 return total
@@ -409,7 +414,11 @@ def disputes_flag_overdue(*, now: datetime | None = None, batch_size: int = 500)
                     data={"track": track, "due": due.isoformat()},
                     at=now,
                 )
-                for pk, track, due in rows
+                for pk, track, due, *_rest in rows
+            )
+            dispute_overdue_notices(
+                [(pk, title, track, due, handler, cid, sid) for pk, track, due, title, handler, cid, sid in rows],
+                now=now,
             )
         if len(rows) < batch_size:
             return total

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -130,4 +130,23 @@ def figures_page(request: HttpRequest) -> HttpResponse:
         messages.error(request, exc.message)
         by, first, last = figure_params({})
     rows = selectors.figures(request.user, by=by, date_from=first, date_to=last)
-    return render(request, "mediation/figures.html", {"rows": rows, "by": by, "date_from": first, "date_to": last})
+    return render(
+        request,
+        "mediation/figures.html",
+        {"rows": rows, "by": by, "date_from": first, "date_to": last, "query": request.GET.urlencode()},
+    )
+
+
+@login_required
+def figures_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
+    """The figures of the page (same parameters, same scope) as CSV or XLSX; bad parameters answer 400."""
+    from .exports import figures_csv, figures_xlsx
+
+    try:
+        by, first, last = figure_params(request.GET)
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    rows = selectors.figures(request.user, by=by, date_from=first, date_to=last)
+    if fmt == "csv":
+        return figures_csv(rows, by=by, date_from=first, date_to=last)
+    return figures_xlsx(rows, by=by, date_from=first, date_to=last)

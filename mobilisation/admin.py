@@ -48,6 +48,15 @@ class RegisteredUnitAdmin(LoggedContactAdmin):
     search_fields = ("name",)
 
 
+@admin.register(models.UnitAccount)
+class UnitAccountAdmin(ReadOnlyAdmin):
+    """Units' logins are opened and ended on ``/party/units/`` (through the service, with its event)."""
+
+    list_display = ("unit", "user", "active", "created_by", "created_at", "ended_at")
+    list_filter = ("active", "unit__street")
+    search_fields = ("unit__name", "user__username", "user__full_name")
+
+
 @admin.register(models.DutyItem)
 class DutyItemAdmin(admin.ModelAdmin):
     list_display = ("unit", "community", "title", "active")

@@ -8,3 +8,25 @@ class MobilisationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "mobilisation"
     verbose_name = _("党建引领与动员")
+
+    def ready(self) -> None:
+        """The wish-deadline notices' texts are shown in the reader's language by the outbox's reader; a unit's
+        account lands on its unit's page (``core.views.home``)."""
+        from escalation.notice_text import register_templates
+
+        from .services.notices import TEMPLATES
+
+        register_templates(TEMPLATES)
+
+        from core.views import register_home_resolver
+
+        register_home_resolver(unit_home_url)
+
+
+def unit_home_url(user) -> str | None:
+    """A unit's account lands on its unit's page."""
+    from django.urls import reverse
+
+    from .selectors import acting_unit
+
+    return reverse("mobilisation:unit") if acting_unit(user) is not None else None

@@ -129,6 +129,7 @@ class EventSubject(models.TextChoices):
     TRICOLOUR = "tricolour", _("三色研判")
     TOPIC = "topic", _("议题")
     MEETING = "meeting", _("议事会")
+    UNIT_ACCOUNT = "unit_account", _("单位账号")
 
 
 class TopicSource(models.TextChoices):

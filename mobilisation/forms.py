@@ -207,3 +207,37 @@ class FollowUpForm(forms.Form):
     )
     address = forms.CharField(label=_("地点"), max_length=200, required=False)
     starts_at = forms.DateTimeField(label=_("开始时间（转服务任务时）"), widget=DT, required=False)
+
+
+class UnitReportForm(forms.Form):
+    """A unit's own 述职: the place among those where the unit holds duties, the period and the text."""
+
+    place = CommunityChoice(label=_("社区/街道"), queryset=Region.objects.none())
+    period = forms.CharField(label=_("期间"), max_length=7, help_text=_("如 2026、2026-H2、2026-Q4"))
+    text = forms.CharField(label=_("述职内容"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, unit: RegisteredUnit, **kwargs):
+        from .models import DutyItem
+
+        super().__init__(*args, **kwargs)
+        places = DutyItem.objects.filter(unit=unit, active=True).values("community_id")
+        self.fields["place"].queryset = Region.objects.filter(pk__in=places).order_by("name")
+
+
+class UnitAccountForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("单位"), queryset=RegisteredUnit.objects.none())
+    full_name = forms.CharField(label=_("联系人姓名"), max_length=50)
+    username = forms.CharField(label=_("登录名"), max_length=150)
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    email = forms.EmailField(label=_("电子邮箱"), required=False, help_text=_("通知（如心愿临期）也发到此邮箱"))
+    password = forms.CharField(
+        label=_("初始密码"),
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("请当面告知联系人，并提醒其登录后修改"),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        from .selectors import managed_units
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = managed_units(user).order_by("name")

@@ -6,15 +6,17 @@ is easy to see (and to repoint when the assessment app takes over the 三率).
 - on-time rate = 1 − the assessment's overdue rate (超期率: due cases resolved late or still open past their
   deadline / due cases);
 - wishes fulfilled: of the wishes the community published in the period, the share confirmed fulfilled;
-- visit completion: only when the residents app is installed and offers it (``residents.selectors``); until then
-  the indicator is reported as unavailable and left out of the score.
+- visit completion (走访完成率): ``residents.selectors.visit_completion`` — visits done on time ÷ visits that were
+  due in the period for the community's grids, counting the plans the person computing may count (a category
+  hidden from them leaves no trace); with nothing due the indicator has no value and drops out of the score.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from django.apps import apps
+from residents.selectors import visit_completion
 
 from .choices import Indicator
 from .selectors import wish_counts
@@ -24,8 +26,9 @@ def _ratio(num: int, den: int) -> float | None:
     return num / den if den else None
 
 
-def community_indicators(community_id: int, date_from: date, date_to: date) -> dict[str, dict]:
-    """``{indicator: {"value": float | None, "num": int, "den": int}}`` for one community and period."""
+def community_indicators(community_id: int, date_from: date, date_to: date, *, user: Any = None) -> dict[str, dict]:
+    """``{indicator: {"value": float | None, "num": int, "den": int}}`` for one community and period; ``user`` (who
+    computes) scopes the visit figure to the plans they may count (None: every plan)."""
     from assessment.selectors import Period, rates_for, scheme_applying_to, standard_indicators, totals
     from cases.models import Case
     from cases.selectors import Scope
@@ -54,24 +57,10 @@ def community_indicators(community_id: int, date_from: date, date_to: date) -> d
         "num": wishes["fulfilled"],
         "den": wishes["published"],
     }
-    out[Indicator.VISITS] = _visit_completion(community_id, date_from, date_to)
+    visits = visit_completion(community_id=community_id, date_from=date_from, date_to=date_to, user=user)
+    done, due = visits if visits is not None else (0, 0)
+    out[Indicator.VISITS] = {"value": _ratio(done, due), "num": done, "den": due}
     return {str(k): v for k, v in out.items()}
-
-
-def _visit_completion(community_id: int, date_from: date, date_to: date) -> dict:
-    if apps.is_installed("residents"):
-        try:
-            from residents import selectors as residents_selectors
-
-            figure = residents_selectors.visit_completion(
-                community_id=community_id, date_from=date_from, date_to=date_to
-            )
-        except (ImportError, AttributeError):
-            figure = None
-        if figure is not None:
-            done, planned = figure
-            return {"value": _ratio(done, planned), "num": done, "den": planned}
-    return {"value": None, "num": 0, "den": 0, "unavailable": True}
 
 
 def score(indicators: dict[str, dict], weights: dict[str, float]) -> float | None:

@@ -85,6 +85,7 @@ ACTION_LABELS = {
     "claim": _("认领"),
     "fulfil": _("反馈完成"),
     "return": _("逾期退回待认领"),
+    "warn": _("临期提醒"),
     "add": _("增加"),
     "open": _("发起"),
     "rate": _("测评"),
@@ -93,6 +94,7 @@ ACTION_LABELS = {
     "scheme": _("设置方案"),
     "record": _("记录议事会"),
     "follow_up": _("生成跟进事项"),
+    "end": _("停用"),
 }
 
 
@@ -152,6 +154,27 @@ class RegisteredUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class UnitAccount(models.Model):
+    """A login of a registered unit: one of its contact people. The user signs in and acts for the unit — sees its
+    duty list and reports (and submits them), its service tasks and points, claims wishes as the unit — and sees
+    nothing of any other unit. Created and ended by the street's or a community's staff (``services.units``)."""
+
+    user = models.OneToOneField(USER, verbose_name=_("账号"), on_delete=models.PROTECT, related_name="unit_account")
+    unit = models.ForeignKey(RegisteredUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="accounts")
+    active = models.BooleanField(_("有效"), default=True)
+    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("开通时间"), default=timezone.now)
+    ended_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("单位账号")
+        verbose_name_plural = _("单位账号")
+        ordering = ["unit", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.user}"
 
 
 class Registration(models.Model):
@@ -364,7 +387,8 @@ class Wish(models.Model):
 
     The resident's name, phone and address are personal data: the public list shows only the title, the
     description as reviewed, and the community. ``claim_due_at`` is the database deadline the sweep watches:
-    a claimed wish not fulfilled by then goes back to the pool (``services.wishes_return_overdue``).
+    a claimed wish not fulfilled by then goes back to the pool (``services.wishes_return_overdue``), and
+    ``claim_warn_at`` the moment the claimer is warned it nears (``services.wishes_warn_due``; cleared once warned).
     """
 
     community = models.ForeignKey(
@@ -390,6 +414,9 @@ class Wish(models.Model):
     )
     claimed_at = models.DateTimeField(_("认领时间"), null=True, blank=True)
     claim_due_at = models.DateTimeField(_("完成期限"), null=True, blank=True)
+    claim_warn_at = models.DateTimeField(
+        _("临期提醒时间"), null=True, blank=True, help_text=_("到此时间提醒认领人；提醒后清空")
+    )
     fulfilled_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     fulfilment_note = models.TextField(_("完成情况"), blank=True)
     photo = models.ImageField(_("完成照片"), upload_to="wishes/%Y/%m/", blank=True)
@@ -405,6 +432,11 @@ class Wish(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["claim_due_at"], name="mob_wish_claim_due_idx", condition=Q(status="claimed")),
+            models.Index(
+                fields=["claim_warn_at"],
+                name="mob_wish_claim_warn_idx",
+                condition=Q(status="claimed", claim_warn_at__isnull=False),
+            ),
             models.Index(fields=["community", "status"], name="mob_wish_community_idx"),
         ]
         constraints = [

@@ -41,3 +41,10 @@ def works_in_community(user, community: Region) -> bool:
     from grids.selectors import grids_worked_by
 
     return grids_worked_by(user).filter(community_id=community.id).exists()
+
+
+def manages_unit(user, unit) -> bool:
+    """May open and end the unit's logins: see ``selectors.managed_units``."""
+    from .selectors import managed_units
+
+    return unit is not None and managed_units(user).filter(pk=unit.pk).exists()

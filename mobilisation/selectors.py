@@ -31,6 +31,7 @@ from .models import (
     ServiceTask,
     Topic,
     TriColourRating,
+    UnitAccount,
     Wish,
 )
 
@@ -106,7 +107,90 @@ def my_registrations(user, *, confirmed_only: bool = False) -> QuerySet[Registra
 
 
 def member_communities(user) -> list[int]:
+    """Communities the user may take part in: a member's confirmed registrations, or — for a unit's account — the
+    unit's confirmed registrations."""
+    unit = acting_unit(user)
+    if unit is not None:
+        return unit_communities(unit)
     return list(my_registrations(user, confirmed_only=True).values_list("community_id", flat=True))
+
+
+# --- units' own logins ----------------------------------------------------------------------------------
+
+_NO_UNIT = object()
+
+
+def acting_unit(user) -> RegisteredUnit | None:
+    """The unit a user signs in for (an active ``UnitAccount`` of an active user), else None. Cached on the user
+    object for the request."""
+    if not (user and user.is_authenticated):
+        return None
+    cached = getattr(user, "_acting_unit", _NO_UNIT)
+    if cached is _NO_UNIT:
+        account = UnitAccount.objects.select_related("unit").filter(user=user, active=True).first()
+        cached = account.unit if account is not None and user.is_active else None
+        user._acting_unit = cached
+    return cached  # type: ignore[return-value]
+
+
+def unit_communities(unit: RegisteredUnit) -> list[int]:
+    return list(
+        Registration.objects.filter(
+            kind=RegistrantKind.UNIT, unit=unit, status=RegistrationStatus.CONFIRMED
+        ).values_list("community_id", flat=True)
+    )
+
+
+def unit_registration(unit: RegisteredUnit, community_id: int) -> Registration | None:
+    return Registration.objects.filter(
+        kind=RegistrantKind.UNIT, unit=unit, community_id=community_id, status=RegistrationStatus.CONFIRMED
+    ).first()
+
+
+def unit_overview(unit: RegisteredUnit) -> dict:
+    """Everything a unit's account sees of its own unit, and nothing of another's: its registrations, its duty list
+    and reports, the results of its closed 民主测评, its points (entries credited to the unit) and the wishes it
+    claimed."""
+    from .choices import AppraisalStatus
+
+    points = PointsEntry.objects.filter(unit=unit).select_related("member", "community", "task", "wish")
+    return {
+        "registrations": Registration.objects.filter(kind=RegistrantKind.UNIT, unit=unit).select_related("community"),
+        "duties": DutyItem.objects.filter(unit=unit, active=True).select_related("community"),
+        "reports": DutyReport.objects.filter(unit=unit).select_related("community", "submitted_by"),
+        "appraisals": Appraisal.objects.filter(unit=unit, status=AppraisalStatus.CLOSED).select_related("community"),
+        "points_total": points.aggregate(total=Sum("points"))["total"] or 0,
+        "points": points[:50],
+        "claimed_wishes": Wish.objects.filter(claimed_unit=unit, claimed_by__unit_account__unit=unit).select_related(
+            "community"
+        ),
+    }
+
+
+def unit_accounts_for(user) -> QuerySet[UnitAccount]:
+    """Unit accounts whose unit the user manages (see ``permissions.manages_unit``)."""
+    return UnitAccount.objects.filter(unit__in=managed_units(user)).select_related("unit", "user", "created_by")
+
+
+def managed_units(user) -> QuerySet[RegisteredUnit]:
+    """Units whose logins the user may open and end: a street's staff its street's units (the district's, its
+    streets'); a community's staff the units registered with their community or holding duties there."""
+    if is_admin(user):
+        return RegisteredUnit.objects.all()
+    level = staff_level(user)
+    if level == "street":
+        return RegisteredUnit.objects.filter(street_id=user.region_id)
+    if level == "district":
+        return RegisteredUnit.objects.filter(street__parent_id=user.region_id)
+    if level == "community":
+        registered = Registration.objects.filter(
+            kind=RegistrantKind.UNIT,
+            community_id=user.region_id,
+            status__in=[RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED],
+        ).values("unit_id")
+        with_duties = DutyItem.objects.filter(community_id=user.region_id).values("unit_id")
+        return RegisteredUnit.objects.filter(Q(pk__in=registered) | Q(pk__in=with_duties))
+    return RegisteredUnit.objects.none()
 
 
 def units_for(user) -> QuerySet[RegisteredUnit]:
@@ -261,11 +345,18 @@ def wish_counts(*, community_ids: list[int], date_from, date_to) -> dict[int, di
 
 
 def duties_for(user) -> QuerySet[DutyItem]:
-    return DutyItem.objects.filter(_region_q(user)).select_related("unit", "community")
+    """Duty items in scope; a unit's account: its own unit's."""
+    return DutyItem.objects.filter(_region_q(user) | _own_unit_q(user)).select_related("unit", "community")
 
 
 def reports_for(user) -> QuerySet[DutyReport]:
-    return DutyReport.objects.filter(_region_q(user)).select_related("unit", "community")
+    """Reports in scope; a unit's account: its own unit's."""
+    return DutyReport.objects.filter(_region_q(user) | _own_unit_q(user)).select_related("unit", "community")
+
+
+def _own_unit_q(user) -> Q:
+    unit = acting_unit(user)
+    return Q(unit=unit) if unit is not None else Q(pk__in=[])
 
 
 def appraisals_for(user) -> QuerySet[Appraisal]:

@@ -28,6 +28,10 @@ urlpatterns: list = [
     path("party/tricolour/<int:pk>/adjust/", pages.tricolour_adjust, name="tricolour-adjust"),
     path("party/topics/", pages.topics, name="topics"),
     path("party/topics/<int:pk>/", pages.topic_detail, name="topic"),
+    path("party/unit/", pages.unit_home, name="unit"),
+    path("party/unit/password/", pages.UnitPasswordChange.as_view(), name="unit-password"),
+    path("party/units/", pages.units, name="units"),
+    path("party/units/accounts/<int:pk>/end/", pages.unit_account_end, name="unit-account-end"),
 ]
 
 #: Residents' pages (no account), outside the app namespace so their paths stay short.

@@ -372,6 +372,7 @@ class VisitPlan(models.Model):
     light = models.CharField(_("状态"), max_length=6, choices=Light.choices, default=Light.GREEN)
     active = models.BooleanField(_("有效"), default=True)
     last_visited_on = models.DateField(_("上次走访"), null=True, blank=True)
+    ended_on = models.DateField(_("结束日期"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("走访计划")
@@ -416,6 +417,9 @@ class Visit(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("走访人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     visited_on = models.DateField(_("走访日期"), default=timezone.localdate)
+    # The plan's due date this visit answered (走访完成率: on time when visited_on <= due_on); empty for a
+    # visit without a plan, or one that did not move its plan on (an older visit recorded late).
+    due_on = models.DateField(_("应访日期"), null=True, blank=True, editable=False)
     place = models.CharField(_("地点"), max_length=200, blank=True)
     found = models.TextField(_("走访情况"))
     follow_up = models.BooleanField(_("需要跟进"), default=False)
@@ -426,7 +430,10 @@ class Visit(models.Model):
         verbose_name = _("走访记录")
         verbose_name_plural = _("走访记录")
         ordering = ["-visited_on", "-id"]
-        indexes = [models.Index(fields=["grid", "visited_on"], name="visit_grid_date_idx")]
+        indexes = [
+            models.Index(fields=["grid", "visited_on"], name="visit_grid_date_idx"),
+            models.Index(fields=["grid", "due_on"], name="visit_grid_due_idx", condition=Q(due_on__isnull=False)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.visited_on} {self.place}"

@@ -6,19 +6,21 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound
 from core.roles import is_centre_staff
 from governance.choices import RegionLevel
 from governance.selectors import region_descendant_ids
+from grids.models import Grid
 
 from .choices import PopulationKind, Relation, ResidentStatus
 from .crypto import blind_index
 from .identity import normalise_id_number, normalise_phone
 from .models import AccessLog, Building, DiaryEntry, House, Resident, ResidentTag, TagCategory, Visit, VisitPlan
-from .visibility import grid_q, reach_of, visible_tags_q
+from .visibility import Reach, grid_q, plans_counted_q, reach_of, visible_tags_q
 
 
 def access_log_for(*, user: Any) -> QuerySet[AccessLog]:
@@ -134,6 +136,70 @@ def plans_visible_to(*, user: Any) -> QuerySet[VisitPlan]:
         Q(tag__isnull=False, tag__in=ResidentTag.objects.filter(visible_tags_q(reach)))
         | (Q(tag__isnull=True) & grid_q(reach))
     )
+
+
+# --- 走访完成率: the one definition (statistics page, assessment page, mobilisation's 三色研判) ---------------
+
+
+def completion_by_grid(
+    *,
+    grid_ids: list[int],
+    date_from: date,
+    date_to: date,
+    today: date | None = None,
+    user: Any = None,
+    reach: Reach | None = None,
+) -> dict[int, tuple[int, int]]:
+    """grid id → (visits done on time, visits that were due) for due dates in [date_from, date_to].
+
+    A due date is a visit plan's ``due_on``. It *was due* in the period when it falls in it and either a visit
+    answered it (``Visit.due_on``, written when the visit moved its plan on) or it has passed unanswered
+    (before ``today``) while the plan was still active — an ended plan's due date counts only if it passed
+    before the plan ended. It was *done on time* when the visit that answered it took place on or before it.
+    Due dates still ahead (today or later) with no visit yet are not counted: they can still be met.
+
+    With ``user`` only the plans they may count (``plans_counted_q``), so a hidden category leaves no trace in
+    the figure; without, every plan (a system figure). ``reach`` is the user's ``reach_of`` when the caller has it
+    already. Two grouped queries, whatever the number of grids.
+    """
+    today = today or timezone.localdate()
+    out: dict[int, tuple[int, int]] = {}
+    if not grid_ids or date_from > date_to:
+        return out
+    visits = Visit.objects.filter(grid_id__in=grid_ids, due_on__gte=date_from, due_on__lte=date_to)
+    last_missable = min(date_to, today - timedelta(days=1))
+    missed = VisitPlan.objects.filter(grid_id__in=grid_ids, due_on__gte=date_from, due_on__lte=last_missable).filter(
+        Q(active=True) | Q(ended_on__gt=F("due_on"))
+    )
+    if reach is None and user is not None:
+        reach = reach_of(user)
+    if reach is not None:
+        visits = visits.filter(plans_counted_q(reach, "plan__"))
+        missed = missed.filter(plans_counted_q(reach))
+    for grid_id, due, done in (
+        visits.order_by()
+        .values("grid_id")
+        .annotate(due=Count("id"), done=Count("id", filter=Q(visited_on__lte=F("due_on"))))
+        .values_list("grid_id", "due", "done")
+    ):
+        out[grid_id] = (done, due)
+    for grid_id, n in missed.order_by().values("grid_id").annotate(n=Count("id")).values_list("grid_id", "n"):
+        done, due = out.get(grid_id, (0, 0))
+        out[grid_id] = (done, due + n)
+    return out
+
+
+def visit_completion(
+    *, community_id: int, date_from: date, date_to: date, today: date | None = None, user: Any = None
+) -> tuple[int, int] | None:
+    """(visits done on time, visits that were due) in [date_from, date_to] for the grids of one community, by
+    ``completion_by_grid``'s definition; None when nothing was due. ``user`` scopes it to the plans they may
+    count (see ``completion_by_grid``)."""
+    grid_ids = list(Grid.objects.filter(community_id=community_id).values_list("id", flat=True))
+    figures = completion_by_grid(grid_ids=grid_ids, date_from=date_from, date_to=date_to, today=today, user=user)
+    done = sum(d for d, _ in figures.values())
+    due = sum(n for _, n in figures.values())
+    return (done, due) if due else None
 
 
 def diary_visible_to(*, user: Any) -> QuerySet[DiaryEntry]:

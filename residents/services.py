@@ -333,7 +333,7 @@ def resident_move_away(*, actor: Any, resident: Resident, moved_away_on: date) -
     Resident.objects.filter(pk=resident.pk).update(
         status=ResidentStatus.MOVED_AWAY, moved_away_on=moved_away_on, house=None
     )
-    VisitPlan.objects.filter(resident=resident, active=True).update(active=False)
+    VisitPlan.objects.filter(resident=resident, active=True).update(active=False, ended_on=moved_away_on)
     resident.refresh_from_db()
     return resident
 
@@ -411,8 +411,9 @@ def tag_end(*, actor: Any, tag: ResidentTag, ended_on: date | None = None) -> Re
     reach = _reach_and_check(actor, tag.resident.grid)
     if not reach.everything and tag.category_id not in categories_on_grid(reach, tag.resident.grid):
         raise NotFound(_("没有找到该标签"), code="not_found")
-    ResidentTag.objects.filter(pk=tag.pk, ended_on__isnull=True).update(ended_on=ended_on or timezone.localdate())
-    VisitPlan.objects.filter(tag=tag, active=True).update(active=False)
+    ended_on = ended_on or timezone.localdate()
+    ResidentTag.objects.filter(pk=tag.pk, ended_on__isnull=True).update(ended_on=ended_on)
+    VisitPlan.objects.filter(tag=tag, active=True).update(active=False, ended_on=ended_on)
     tag.refresh_from_db()
     return tag
 
@@ -482,8 +483,11 @@ def visit_record(
         content_type = getattr(photo, "content_type", "")
         if content_type not in PHOTO_TYPES or photo.size > settings.EVIDENCE_MAX_BYTES:
             raise InvalidInput(_("照片须为 JPEG/PNG/WebP，且不超过大小限制"), code="photo")
+    # A visit answers its plan's due date when it moves the plan on (not an older visit recorded late).
+    answers = plan is not None and (plan.last_visited_on is None or visited_on > plan.last_visited_on)
     visit = Visit.objects.create(
         plan=plan,
+        due_on=plan.due_on if answers and plan is not None else None,
         resident=resident,
         house=house,
         grid=grid,
@@ -700,7 +704,7 @@ def residents_anonymise_moved_away(*, today: date | None = None, batch: int = 10
             if not ids:
                 return total
             ResidentTag.objects.filter(resident_id__in=ids, ended_on__isnull=True).update(ended_on=today)
-            VisitPlan.objects.filter(resident_id__in=ids).update(active=False)
+            VisitPlan.objects.filter(resident_id__in=ids, active=True).update(active=False, ended_on=today)
             total += Resident.objects.filter(pk__in=ids, anonymised_at__isnull=True).update(
                 name=ANONYMOUS_NAME,
                 former_name="",

@@ -3,10 +3,11 @@ tag counts only for the categories the viewer may see, and visit completion (走
 
 All aggregates are computed in SQL, grouped by grid — a constant number of queries whatever the number of grids.
 
-走访完成率 of a grid = active visit plans that are not overdue (green) ÷ active visit plans, counting only the
-plans the viewer may see; a grid worker's rate is that of the grids where they sit as leader or full-time
-worker (the seats that visit tagged people). ``visit_completion_by_worker`` is the selector the assessment can
-show beside the 三率.
+走访完成率 has one definition, ``residents.selectors.completion_by_grid``: visits done on time ÷ visits that were
+due in a period, counting only the plans the viewer may see. This page shows it over the last 30 days; a grid
+worker's rate is that of the grids where they sit as leader or full-time worker (the seats that visit tagged
+people). ``visit_completion_by_worker`` is what the assessment shows beside the 三率 (for its own period), and
+``residents.selectors.visit_completion`` the per-community figure of mobilisation's 三色研判.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from django.db.models import Count, Q
 from grids.choices import StaffRole
 from grids.models import Grid, GridAssignment
 
-from .choices import HouseUse, Light, PopulationKind, ResidentStatus
+from .choices import HouseUse, PopulationKind, ResidentStatus
 from .models import House, Resident, ResidentTag, Visit
-from .selectors import categories_visible_to, plans_visible_to
+from .selectors import categories_visible_to, completion_by_grid, plans_visible_to
 from .visibility import grids_q, reach_of, visible_tags_q
+
+COMPLETION_DAYS = 30  # the statistics page's 走访完成率 period: due dates in the last 30 days
 
 
 def grid_statistics(*, user: Any, today: date) -> dict | None:
@@ -65,25 +68,26 @@ def grid_statistics(*, user: Any, today: date) -> dict | None:
         .values_list("resident__grid_id", "category_id", "n")
     ):
         tag_counts[(grid_id, category_id)] = n
-    plans = {
-        g: (total, green)
-        for g, total, green in plans_visible_to(user=user)
+    plans = dict(
+        plans_visible_to(user=user)
         .filter(grid_id__in=ids)
+        .order_by()
         .values("grid_id")
-        .annotate(total=Count("id"), green=Count("id", filter=Q(light=Light.GREEN)))
-        .values_list("grid_id", "total", "green")
-    }
-    since = today - timedelta(days=30)
+        .annotate(total=Count("id"))
+        .values_list("grid_id", "total")
+    )
+    since = today - timedelta(days=COMPLETION_DAYS)
+    completion = completion_by_grid(grid_ids=ids, date_from=since, date_to=today, today=today, reach=reach)
     visits = dict(
         Visit.objects.filter(grid_id__in=ids, visited_on__gte=since)
         .values("grid_id")
         .annotate(n=Count("id"))
         .values_list("grid_id", "n")
     )
-    rows = []
+    rows: list[dict[str, Any]] = []
     for g in grids:
         total, rented, occupied = houses.get(g.id, (0, 0, 0))
-        plan_total, plan_green = plans.get(g.id, (0, 0))
+        done, due = completion.get(g.id, (0, 0))
         rows.append(
             {
                 "grid": g,
@@ -93,12 +97,14 @@ def grid_statistics(*, user: Any, today: date) -> dict | None:
                 "houses": total,
                 "rental_share": (rented / total) if total else None,
                 "tags": [tag_counts.get((g.id, c.id), 0) for c in categories],
-                "plans": plan_total,
-                "completion": (plan_green / plan_total) if plan_total else None,
+                "plans": plans.get(g.id, 0),
+                "visits_due": due,
+                "visits_on_time": done,
+                "completion": (done / due) if due else None,
                 "visits_30d": visits.get(g.id, 0),
             }
         )
-    totals = {
+    totals: dict[str, Any] = {
         "population": sum(r["population"] for r in rows),
         "floating": sum(r["floating"] for r in rows),
         "households": sum(r["households"] for r in rows),
@@ -108,19 +114,33 @@ def grid_statistics(*, user: Any, today: date) -> dict | None:
     }
     rented_all = sum(houses.get(g.id, (0, 0, 0))[1] for g in grids)
     totals["rental_share"] = (rented_all / totals["houses"]) if totals["houses"] else None
-    green_all = sum(plans.get(g.id, (0, 0))[1] for g in grids)
-    totals["completion"] = (green_all / totals["plans"]) if totals["plans"] else None
+    totals["visits_due"] = sum(r["visits_due"] for r in rows)
+    totals["visits_on_time"] = sum(r["visits_on_time"] for r in rows)
+    totals["completion"] = (totals["visits_on_time"] / totals["visits_due"]) if totals["visits_due"] else None
     return {
         "rows": rows,
         "categories": categories,
         "totals": totals,
-        "workers": visit_completion_by_worker(user=user, grid_ids=ids, today=today),
+        "workers": visit_completion_by_worker(
+            user=user, grid_ids=ids, date_from=since, date_to=today, today=today, by_grid=completion
+        ),
+        "period_days": COMPLETION_DAYS,
     }
 
 
-def visit_completion_by_worker(*, user: Any, grid_ids: list[int], today: date) -> list[dict]:
-    """Per grid leader / full-time worker on ``grid_ids``: plans of their grids (visible to ``user``), how many
-    are on time, the rate, and visits they recorded in the last 30 days."""
+def visit_completion_by_worker(
+    *,
+    user: Any,
+    grid_ids: list[int],
+    date_from: date,
+    date_to: date,
+    today: date | None = None,
+    by_grid: dict[int, tuple[int, int]] | None = None,
+) -> list[dict]:
+    """Per grid leader / full-time worker now seated on ``grid_ids``: visits due in [date_from, date_to] on their
+    grids (plans visible to ``user``), how many were done on time, the rate (``completion_by_grid``), and the
+    visits they recorded themselves in the period. Four queries (two fewer with ``by_grid``, the caller's
+    ``completion_by_grid`` for the same arguments)."""
     seats = list(
         GridAssignment.objects.filter(
             grid_id__in=grid_ids,
@@ -130,16 +150,12 @@ def visit_completion_by_worker(*, user: Any, grid_ids: list[int], today: date) -
         .select_related("user", "grid")
         .order_by("grid__code", "role")
     )
-    plans = {
-        g: (total, green)
-        for g, total, green in plans_visible_to(user=user)
-        .filter(grid_id__in=grid_ids)
-        .values("grid_id")
-        .annotate(total=Count("id"), green=Count("id", filter=Q(light=Light.GREEN)))
-        .values_list("grid_id", "total", "green")
-    }
+    completion = by_grid
+    if completion is None:
+        completion = completion_by_grid(grid_ids=grid_ids, date_from=date_from, date_to=date_to, today=today, user=user)
     visits = dict(
-        Visit.objects.filter(grid_id__in=grid_ids, visited_on__gte=today - timedelta(days=30))
+        Visit.objects.filter(grid_id__in=grid_ids, visited_on__gte=date_from, visited_on__lte=date_to)
+        .order_by()
         .values("visitor_id")
         .annotate(n=Count("id"))
         .values_list("visitor_id", "n")
@@ -147,13 +163,40 @@ def visit_completion_by_worker(*, user: Any, grid_ids: list[int], today: date) -
     by_user: dict[int, dict] = {}
     for seat in seats:
         row = by_user.setdefault(
-            seat.user_id, {"user": seat.user, "grids": [], "plans": 0, "on_time": 0, "visits_30d": 0}
+            seat.user_id,
+            {"user": seat.user, "grids": [], "due": 0, "on_time": 0, "visits": visits.get(seat.user_id, 0)},
         )
+        if seat.grid in row["grids"]:
+            continue
         row["grids"].append(seat.grid)
-        total, green = plans.get(seat.grid_id, (0, 0))
-        row["plans"] += total
-        row["on_time"] += green
-        row["visits_30d"] = visits.get(seat.user_id, 0)
+        done, due = completion.get(seat.grid_id, (0, 0))
+        row["due"] += due
+        row["on_time"] += done
     for row in by_user.values():
-        row["rate"] = (row["on_time"] / row["plans"]) if row["plans"] else None
+        row["rate"] = (row["on_time"] / row["due"]) if row["due"] else None
     return list(by_user.values())
+
+
+def visit_completion_for_assessment(
+    *, user: Any, date_from: date, date_to: date, today: date | None = None
+) -> dict | None:
+    """走访完成率 of the viewer's grids for the assessment page: the total (from the grids, so a grid with two
+    seats counts once) and the per-worker rows ranked by rate, both scoped to what ``user`` may see. None for
+    a user who reaches no grids. A constant number of queries."""
+    reach = reach_of(user)
+    if not (reach.everything or reach.seats or reach.community_ids):
+        return None
+    grid_ids = list(Grid.objects.filter(grids_q(reach)).values_list("id", flat=True))
+    by_grid = completion_by_grid(grid_ids=grid_ids, date_from=date_from, date_to=date_to, today=today, reach=reach)
+    done = sum(d for d, _n in by_grid.values())
+    due = sum(n for _d, n in by_grid.values())
+    workers = visit_completion_by_worker(
+        user=user, grid_ids=grid_ids, date_from=date_from, date_to=date_to, today=today, by_grid=by_grid
+    )
+    workers.sort(key=lambda r: (r["rate"] is None, -(r["rate"] or 0), -r["due"], str(r["user"])))
+    rank = 0
+    for i, row in enumerate(workers):
+        if row["rate"] is not None:
+            rank = i + 1
+        row["rank"] = rank if row["rate"] is not None else None
+    return {"done": done, "due": due, "rate": (done / due) if due else None, "workers": workers}

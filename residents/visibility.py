@@ -159,6 +159,33 @@ def visible_tags_q(reach: Reach) -> Q:
     return active & q
 
 
+def plans_counted_q(reach: Reach, prefix: str = "") -> Q:
+    """VisitPlan rows — active or ended — a user may count (走访完成率): hand-added plans on grids they reach, and
+    plans of a tag whose category they may see on the plan's grid (an ended tag's past dues still count, but
+    only for someone who may see its category). ``prefix`` reaches plans through a relation (``"plan__"``)."""
+    if reach.everything:
+        return Q()
+    p = prefix
+    q = Q(**{f"{p}tag__isnull": True}) & grid_q(reach, f"{p}grid")
+    by_audience: dict[str, list[int]] = {}
+    for grid_id, audiences in reach.seats.items():
+        for a in audiences:
+            by_audience.setdefault(a, []).append(grid_id)
+    for audience, grid_ids in sorted(by_audience.items()):
+        cats = reach.category_ids_for(audience)
+        if cats:
+            q |= Q(**{f"{p}grid_id__in": grid_ids, f"{p}tag__category_id__in": cats})
+    if reach.centre_audience and reach.community_ids:
+        cats = reach.category_ids_for(reach.centre_audience)
+        if cats:
+            q |= Q(**{f"{p}grid__community_id__in": reach.community_ids, f"{p}tag__category_id__in": cats})
+    if reach.department_id:
+        cats = reach.department_category_ids()
+        if cats:
+            q |= Q(**{f"{p}grid__community_id__in": reach.department_region_ids, f"{p}tag__category_id__in": cats})
+    return q
+
+
 def may_reveal_identity(reach: Reach, *, grid_id: int, community_id: int) -> bool:
     """Full ID number and phone: admins, centre staff over the grid, the grid's leader and full-time worker."""
     if reach.everything:

@@ -27,7 +27,7 @@ from governance.clock import (
 from governance.models import Department, JurisdictionRule, Region, User
 from governance.selectors import calendar_spec
 
-from ..choices import EvidenceStage, HandlerKind, RatingResult, RequestStatus, ReturnReason
+from ..choices import EvidenceStage, HandlerKind, RatingResult, ReturnReason
 from ..choices import Status as S
 from ..conditions import actor_dispatches, pending_returns
 from ..models import Case, CaseDispatch, ExtensionRequest, HoldRequest, Rating
@@ -364,7 +364,7 @@ def _apply_hold_request(
 
 
 def _pending_hold(case: Case) -> HoldRequest:
-    req = HoldRequest.objects.filter(case=case, status=RequestStatus.PENDING).first()
+    req = HoldRequest.pending_for(case)
     if req is None:
         raise NotAllowed(_("没有待审批的挂账申请"), code="no_request")
     return req
@@ -373,16 +373,14 @@ def _pending_hold(case: Case) -> HoldRequest:
 def _apply_hold_approve(*, case: Case, actor: User | None, now: datetime, note: str, **_kw: Any) -> dict[str, Any]:
     """批准挂账: the clock pauses from now (the approval), until the case is resumed."""
     req = _pending_hold(case)
-    req.status, req.decided_by, req.decided_at, req.decision_note = RequestStatus.APPROVED, actor, now, note
-    req.save()
+    req.decide(approved=True, actor=actor, now=now, note=note)
     case.held_at, case.held_from_status, case.hold_until = now, case.status, req.expected_end
     return {"request": req.id, "hold_until": req.expected_end.isoformat()}
 
 
 def _apply_hold_refuse(*, case: Case, actor: User | None, now: datetime, note: str, **_kw: Any) -> dict[str, Any]:
     req = _pending_hold(case)
-    req.status, req.decided_by, req.decided_at, req.decision_note = RequestStatus.REFUSED, actor, now, note
-    req.save()
+    req.decide(approved=False, actor=actor, now=now, note=note)
     return {"request": req.id}
 
 
@@ -425,7 +423,7 @@ def _apply_extension_request(
     wanted = _parse_when(data.get("requested_due_at"))
     if case.due_at and wanted <= case.due_at:
         raise InvalidInput(_("申请延期的时间必须晚于当前时限"), code="datetime")
-    if ExtensionRequest.objects.filter(case=case, status=RequestStatus.PENDING).exists():
+    if ExtensionRequest.pending_for(case) is not None:
         raise NotAllowed(_("已有待审批的延期申请"), code="pending")
     if case.due_at is not None and now >= case.due_at:
         raise NotAllowed(_("办理时限已过，不能再申请延期"), code="deadline_passed")
@@ -436,7 +434,7 @@ def _apply_extension_request(
 
 
 def _pending_request(case: Case) -> ExtensionRequest:
-    req = ExtensionRequest.objects.filter(case=case, status=RequestStatus.PENDING).first()
+    req = ExtensionRequest.pending_for(case)
     if req is None:
         raise NotAllowed(_("没有待审批的延期申请"), code="no_request")
     return req
@@ -447,8 +445,6 @@ def _apply_extension_approve(
 ) -> dict[str, Any]:
     req = _pending_request(case)
     new_due = _parse_when(data["due_at"]) if data.get("due_at") else req.requested_due_at
-    req.status, req.decided_by, req.decided_at, req.decision_note = RequestStatus.APPROVED, actor, now, note
-    req.save()
     old = case.due_at
     cal = calendar_spec()
     unit = case.rule.handling_unit if case.rule else "hours"
@@ -456,6 +452,7 @@ def _apply_extension_approve(
         case.external_due_at = max(case.external_due_at, new_due)  # the outside party moved its own deadline
     elif case.external_due_at is not None and new_due > case.external_due_at:
         raise NotAllowed(_("延期不能超过外部（12345）办结时限，须由外部平台批准"), code="external_due")
+    req.decide(approved=True, actor=actor, now=now, note=note)
     case.due_at = new_due
     case.yellow_at = fraction_point(
         case.arrived_at if not case.signed_at else case.signed_at, new_due, settings.YELLOW_THRESHOLD, unit, cal
@@ -467,8 +464,7 @@ def _apply_extension_approve(
 
 def _apply_extension_refuse(*, case: Case, actor: User | None, now: datetime, note: str, **_kw: Any) -> dict[str, Any]:
     req = _pending_request(case)
-    req.status, req.decided_by, req.decided_at, req.decision_note = RequestStatus.REFUSED, actor, now, note
-    req.save()
+    req.decide(approved=False, actor=actor, now=now, note=note)
     return {"request": req.id}
 
 

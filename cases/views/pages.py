@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import InvalidInput, Refusal
+from core.pagination import capped_count, keyset_page
 from governance.choices import Level, Role
 from governance.http import AuthenticatedHttpRequest
 
@@ -31,6 +32,7 @@ from ..forms import ActionForm, CaseFileForm, CaseFilterForm
 from ..models import Case
 from ..selectors import (
     allowed_actions,
+    attach_list_rows,
     case_active_dispatches,
     case_get_for,
     case_pending_extension,
@@ -99,19 +101,48 @@ def _decorate(cases, now) -> list[Case]:
 @login_required
 @require_GET
 def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """All cases in the user's scope, filtered by a GET form, 20 a page, with a constant number of queries."""
+    """All cases in the user's scope, filtered and sorted by a GET form, in keyset pages of 20.
+
+    A page seeks past the previous page's boundary row through the order's index (``core.pagination``), so the
+    last page costs what the first does and a page does not shift when cases are filed meanwhile; the count
+    reads at most ``LIST_COUNT_CAP`` rows and says so above it (with PostgreSQL's estimate). The category, grid
+    and places are read by primary key for the page (``attach_list_rows``): the same queries whatever the page.
+    A cursor that was tampered with answers 400 with the first page and a message.
+    """
     now = timezone.now()
     form = CaseFilterForm(request.GET or None, user=request.user)
-    qs = (
-        case_queryset_for(request.user)
-        .select_related(*LIST_RELATED)
-        .defer("description")
-        .order_by("-reported_at", "-id")
-    )
+    qs = case_queryset_for(request.user).defer("description")
     qs = form.filter(qs, now=now) if form.is_bound else qs
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = _decorate(page.object_list, now)
-    return render(request, "cases/list.html", {"form": form, "page_obj": page, "now": now})
+    qs = qs.order_by(*form.ordering())
+    cursor_error = ""
+    try:
+        page = keyset_page(qs, request.GET.get("cursor"), PAGE_SIZE)
+    except InvalidInput as exc:
+        cursor_error = exc.message
+        page = keyset_page(qs, None, PAGE_SIZE)
+    rows = _decorate(attach_list_rows(page.rows, evidence_counts=False), now)
+    filters = request.GET.copy()
+    filters.pop("cursor", None)
+    filters.pop("page", None)
+
+    def link(cursor: str | None) -> str:
+        q = filters.copy()
+        if cursor:
+            q["cursor"] = cursor
+        return "?" + q.urlencode() if q else "?"
+
+    context = {
+        "form": form,
+        "rows": rows,
+        "counted": capped_count(qs),
+        "cursor_error": cursor_error,
+        "first_url": link(None),
+        "previous_url": link(page.previous_cursor) if page.previous_cursor else "",
+        "next_url": link(page.next_cursor) if page.next_cursor else "",
+        "last_url": link(page.last_cursor) if page.next_cursor else "",
+        "now": now,
+    }
+    return render(request, "cases/list.html", context, status=400 if cursor_error else 200)
 
 
 MINE_TABS = [

@@ -330,6 +330,10 @@ RESIDENTS_HMAC_KEY = env.str("RESIDENTS_HMAC_KEY", default="")
 RESIDENTS_RETENTION_DAYS = env.int("RESIDENTS_RETENTION_DAYS", default=730)  # moved away → anonymised after
 RESIDENTS_PERMIT_WARN_DAYS = env.int("RESIDENTS_PERMIT_WARN_DAYS", default=30)  # permit expiry → worker's task
 
+# --- Mobilisation (微心愿) ------------------------------------------------------------------------
+# A claimed wish's claimer is warned this many hours before its deadline (at the latest halfway through it).
+WISH_WARN_HOURS = env.int("WISH_WARN_HOURS", default=24)
+
 # --- Mail -------------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="gridcase@localhost")

@@ -33,6 +33,7 @@ from ..models import (
     ServiceTask,
     Topic,
     TriColourRating,
+    UnitAccount,
     Wish,
 )
 
@@ -477,3 +478,26 @@ class FollowUpInputSerializer(serializers.Serializer):
     address = serializers.CharField(required=False, allow_blank=True, max_length=200)
     task_type = serializers.ChoiceField(choices=POSTABLE_TASK_CHOICES, required=False)
     starts_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class UnitAccountSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    username = serializers.CharField(source="user.username", read_only=True)
+    full_name = serializers.CharField(source="user.full_name", read_only=True)
+
+    class Meta:
+        model = UnitAccount
+        fields = ["id", "unit", "unit_name", "user", "username", "full_name", "active", "created_at", "ended_at"]
+
+
+class UnitAccountInputSerializer(serializers.Serializer):
+    unit = serializers.PrimaryKeyRelatedField(queryset=RegisteredUnit.objects.all())
+    username = serializers.CharField(max_length=150)
+    full_name = serializers.CharField(max_length=50)
+    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+
+
+class UnitAccountEndSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)

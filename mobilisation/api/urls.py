@@ -14,6 +14,7 @@ router.register("mobilisation/duty-reports", views.DutyReportViewSet, basename="
 router.register("mobilisation/appraisals", views.AppraisalViewSet, basename="mob-appraisal")
 router.register("mobilisation/tricolour", views.TriColourViewSet, basename="mob-tricolour")
 router.register("mobilisation/topics", views.TopicViewSet, basename="mob-topic")
+router.register("mobilisation/unit-accounts", views.UnitAccountViewSet, basename="mob-unit-account")
 router.register("public/wishes", views.PublicWishViewSet, basename="public-wish")
 router.register("public/topics", views.PublicTopicViewSet, basename="public-topic")
 urlpatterns = router.urls

@@ -518,3 +518,34 @@ class PublicTopicViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return selectors.public_topics(community_id=int(community) if str(community).isdigit() else None).order_by(
             "-published_at"
         )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="单位账号",
+        description="工作人员：所管理单位（街道的报到单位；社区：在本社区报到或有责任清单的单位）的登录账号。",
+    ),
+    retrieve=extend_schema(summary="单位账号详情"),
+)
+class UnitAccountViewSet(ScopedViewSet):
+    serializer_class = s.UnitAccountSerializer
+
+    def get_queryset(self):
+        return selectors.unit_accounts_for(self.request.user)
+
+    @extend_schema(
+        summary="开通单位账号（单位联系人登录后只看到本单位）",
+        request=s.UnitAccountInputSerializer,
+        responses={201: s.UnitAccountSerializer, **ERRORS},
+    )
+    def create(self, request: AuthenticatedRequest) -> Response:
+        data = _valid(s.UnitAccountInputSerializer, request)
+        return self._out(services.unit_account_create(actor=request.user, **data), 201)
+
+    @extend_schema(
+        summary="停用单位账号", request=s.UnitAccountEndSerializer, responses={200: s.UnitAccountSerializer, **ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def end(self, request: AuthenticatedRequest, pk=None) -> Response:
+        data = _valid(s.UnitAccountEndSerializer, request)
+        return self._out(services.unit_account_end(actor=request.user, account_id=_pk(pk), **data))

@@ -9,6 +9,7 @@ from .points import points_adjust, points_award, points_rule_set
 from .registrations import registration_decide, registration_submit, registration_withdraw
 from .tasks import task_cancel, task_create, task_record_attendance, task_signup, task_withdraw
 from .tricolour import tricolour_adjust, tricolour_compute, tricolour_scheme_set
+from .units import unit_account_create, unit_account_end
 from .wishes import (
     wish_claim,
     wish_confirm,
@@ -17,6 +18,7 @@ from .wishes import (
     wish_review,
     wish_submit,
     wishes_return_overdue,
+    wishes_warn_due,
 )
 
 __all__ = [
@@ -43,6 +45,8 @@ __all__ = [
     "tricolour_adjust",
     "tricolour_compute",
     "tricolour_scheme_set",
+    "unit_account_create",
+    "unit_account_end",
     "wish_claim",
     "wish_confirm",
     "wish_fulfil",
@@ -50,4 +54,5 @@ __all__ = [
     "wish_review",
     "wish_submit",
     "wishes_return_overdue",
+    "wishes_warn_due",
 ]

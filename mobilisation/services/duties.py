@@ -16,6 +16,7 @@ from ..choices import RATING_SCORE, AppraisalStatus, Rating, UnitKind
 from ..models import Appraisal, AppraisalVote, DutyItem, DutyReport, RegisteredUnit
 from ..periods import period_bounds
 from ..permissions import manages_community
+from ..selectors import acting_unit
 from .events import record
 
 
@@ -56,12 +57,19 @@ def duty_report_submit(
     items: dict[str, str] | None = None,
     now: datetime | None = None,
 ) -> DutyReport:
-    """A member unit's report for a period (entered by the community or street staff), once per period. ``items``
-    maps duty item ids to what was done about each; every id must be one of the unit's active duties there."""
+    """A member unit's report for a period, once per period: submitted by the unit itself (its account, for a place
+    where it holds duties) or entered by the community or street staff. ``items`` maps duty item ids to what was
+    done about each; every id must be one of the unit's active duties there."""
     now = now or timezone.now()
     place, unit = _place(place), _member_unit(unit)
     period_bounds(period)
-    if not manages_community(actor, place):
+    own = acting_unit(actor)
+    if own is not None:
+        if own.pk != unit.pk:
+            raise Forbidden(_("只能为本单位述职"), code="forbidden")
+        if not DutyItem.objects.filter(unit=unit, community=place, active=True).exists():
+            raise InvalidInput(_("本单位在该社区/街道没有责任清单"), code="place")
+    elif not manages_community(actor, place):
         raise Forbidden(_("只有社区或街道工作人员可以登记述职"), code="forbidden")
     if not (text or "").strip():
         raise InvalidInput(_("请填写述职内容"), code="text")

@@ -15,6 +15,7 @@ from governance.models import Region, User
 from ..choices import POSTABLE_TASK_TYPES, RegistrantKind, RegistrationStatus, SignupStatus, TaskStatus
 from ..models import Registration, ServiceTask, TaskSignup
 from ..permissions import manages_community
+from ..selectors import acting_unit, unit_registration
 from .events import record
 from .points import points_award
 
@@ -69,12 +70,17 @@ def _locked_task(task_id: int) -> ServiceTask:
 
 @transaction.atomic
 def task_signup(*, actor: User, task_id: int, now: datetime | None = None) -> TaskSignup:
-    """A member confirmed in the task's community signs up (once; within the capacity; while it is open)."""
+    """A member confirmed in the task's community signs up (once; within the capacity; while it is open) — or a
+    unit's account, for the unit, when the unit is confirmed there (its points count for the unit)."""
     now = now or timezone.now()
     task = _locked_task(task_id)
-    reg = Registration.objects.filter(
-        kind=RegistrantKind.MEMBER, member=actor, community=task.community, status=RegistrationStatus.CONFIRMED
-    ).first()
+    unit = acting_unit(actor)
+    if unit is not None:
+        reg = unit_registration(unit, task.community_id)
+    else:
+        reg = Registration.objects.filter(
+            kind=RegistrantKind.MEMBER, member=actor, community=task.community, status=RegistrationStatus.CONFIRMED
+        ).first()
     if reg is None:
         raise NotFound(_("任务不存在"))  # not registered there: the task is not theirs to see
     if task.status != TaskStatus.OPEN:

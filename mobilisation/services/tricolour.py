@@ -87,7 +87,7 @@ def tricolour_compute(
         raise Forbidden(_("三色研判由街道进行"), code="forbidden")
     date_from, date_to = period_bounds(period)
     weights, blue_min, yellow_min = scheme_of(community.parent_id)
-    indicators = community_indicators(community.pk, date_from, date_to)
+    indicators = community_indicators(community.pk, date_from, date_to, user=actor)
     value = score(indicators, weights)
     if value is None:
         raise InvalidInput(_("该期间没有可用于研判的指标数据"), code="no_data")

@@ -26,11 +26,18 @@ from grids.models import Grid
 from ..choices import RegistrantKind, RegistrationStatus, TaskType, WishChannel, WishStatus
 from ..models import MobilisationEvent, Registration, Wish
 from ..permissions import manages_community, works_in_community
-from ..selectors import place_q
+from ..selectors import acting_unit, place_q, unit_registration
 from .events import RESIDENT, SYSTEM, record
+from .notices import wish_returned_notices, wish_warn_notices
 from .points import points_award
 
 FULFIL_DAYS_MAX = 60
+
+
+def warn_time(claimed_at: datetime, due_at: datetime) -> datetime:
+    """When the claimer is warned: ``WISH_WARN_HOURS`` before the deadline, but not before half the time has passed
+    (a one-day wish is not warned the moment it is claimed)."""
+    return max(due_at - timedelta(hours=settings.WISH_WARN_HOURS), claimed_at + (due_at - claimed_at) / 2)
 
 
 def check_photo(photo) -> ContentFile:
@@ -165,19 +172,27 @@ def wish_publish(*, actor: User, wish_id: int, now: datetime | None = None) -> W
 
 @transaction.atomic
 def wish_claim(*, actor: User, wish_id: int, now: datetime | None = None) -> Wish:
-    """党员接单: a member confirmed in the wish's community claims it; the fulfilment deadline starts."""
+    """党员接单: a member confirmed in the wish's community claims it — or a unit's account, as the unit, when the
+    unit is confirmed there; the fulfilment deadline starts."""
     now = now or timezone.now()
     wish = _locked(actor, wish_id, scoped=False)
-    reg = Registration.objects.filter(
-        kind=RegistrantKind.MEMBER, member=actor, community=wish.community_id, status=RegistrationStatus.CONFIRMED
-    ).first()
-    if reg is None:
-        raise Forbidden(_("只有在该社区报到并经确认的党员可以认领"), code="not_registered")
+    unit = acting_unit(actor)
+    if unit is not None:
+        reg = unit_registration(unit, wish.community_id)
+        if reg is None:
+            raise Forbidden(_("只有在该社区报到并经确认的单位可以认领"), code="not_registered")
+    else:
+        reg = Registration.objects.filter(
+            kind=RegistrantKind.MEMBER, member=actor, community=wish.community_id, status=RegistrationStatus.CONFIRMED
+        ).first()
+        if reg is None:
+            raise Forbidden(_("只有在该社区报到并经确认的党员可以认领"), code="not_registered")
     _require(wish, WishStatus.PUBLISHED)
     wish.status = WishStatus.CLAIMED
     wish.claimed_by, wish.claimed_unit, wish.claimed_at = actor, reg.unit, now
     wish.claim_due_at = now + timedelta(days=wish.fulfil_days)
-    wish.save(update_fields=["status", "claimed_by", "claimed_unit", "claimed_at", "claim_due_at"])
+    wish.claim_warn_at = warn_time(now, wish.claim_due_at)
+    wish.save(update_fields=["status", "claimed_by", "claimed_unit", "claimed_at", "claim_due_at", "claim_warn_at"])
     record(
         subject="wish",
         object_id=wish.pk,
@@ -204,8 +219,9 @@ def wish_fulfil(*, actor: User, wish_id: int, photo, note: str = "", now: dateti
     wish.status = WishStatus.FULFILLED
     wish.fulfilled_at = now
     wish.fulfilment_note = (note or "").strip()
+    wish.claim_warn_at = None
     wish.photo.save(content.name, content, save=False)
-    wish.save(update_fields=["status", "fulfilled_at", "fulfilment_note", "photo"])
+    wish.save(update_fields=["status", "fulfilled_at", "fulfilment_note", "photo", "claim_warn_at"])
     record(
         subject="wish",
         object_id=wish.pk,
@@ -270,7 +286,9 @@ def wishes_return_overdue(*, now: datetime | None = None, batch_size: int = 500)
        ``FOR UPDATE SKIP LOCKED`` — a second sweep running at once takes other rows, never these;
     2. one conditional UPDATE ``SET status = 'published', claimed_by = NULL … WHERE id IN (…) AND status =
        'claimed'`` — a wish fulfilled meanwhile no longer matches;
-    3. one bulk INSERT of the "return" events, one per wish.
+    3. one bulk INSERT of the "return" events, one per wish;
+    4. the notices — to the claimer and the community's staff — through the outbox, in the same transaction
+       (``notices.wish_returned_notices``; keyed per wish and deadline, so never written twice).
     A killed run rolls back its batch; the next run finds the same wishes still overdue. On SQLite (no row
     locks) the write transactions are serialised (``BEGIN IMMEDIATE``), which gives the same guarantee.
     """
@@ -282,7 +300,7 @@ def wishes_return_overdue(*, now: datetime | None = None, batch_size: int = 500)
                 Wish.objects.select_for_update(skip_locked=True)
                 .filter(status=WishStatus.CLAIMED, claim_due_at__lte=now)
                 .order_by("claim_due_at", "id")
-                .values_list("id", "community_id", "claimed_by_id", "claim_due_at")[:batch_size]
+                .values_list("id", "community_id", "claimed_by_id", "claim_due_at", "title")[:batch_size]
             )
             if not rows:
                 return total
@@ -293,6 +311,7 @@ def wishes_return_overdue(*, now: datetime | None = None, batch_size: int = 500)
                 claimed_unit=None,
                 claimed_at=None,
                 claim_due_at=None,
+                claim_warn_at=None,
                 times_returned=F("times_returned") + 1,
             )
             MobilisationEvent.objects.bulk_create(
@@ -307,8 +326,55 @@ def wishes_return_overdue(*, now: datetime | None = None, batch_size: int = 500)
                     data={"claimed_by": uid, "due": due.isoformat()},
                     at=now,
                 )
-                for wid, cid, uid, due in rows
+                for wid, cid, uid, due, _title in rows
             )
+            wish_returned_notices([(wid, title, cid, uid, due) for wid, cid, uid, due, title in rows], now=now)
             total += updated
+        if len(rows) < batch_size:
+            return total
+
+
+def wishes_warn_due(*, now: datetime | None = None, batch_size: int = 500) -> int:
+    """The warning sweep: the claimer of a claimed wish whose ``claim_warn_at`` has come (and whose deadline has
+    not yet passed) is told it nears, once per claim. Returns how many this run warned.
+
+    The same design as ``wishes_return_overdue``: per batch, lock the rows (partial index
+    ``mob_wish_claim_warn_idx``) ``FOR UPDATE SKIP LOCKED``; one conditional UPDATE clears ``claim_warn_at`` (only
+    where it is still set and the wish still claimed); one bulk INSERT of "warn" events; the notices through the
+    outbox, keyed per wish and claim. Two sweeps at once warn each claimer exactly once.
+    """
+    now = now or timezone.now()
+    total = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                Wish.objects.select_for_update(skip_locked=True)
+                .filter(status=WishStatus.CLAIMED, claim_warn_at__lte=now, claim_due_at__gt=now)
+                .order_by("claim_warn_at", "id")
+                .values_list("id", "community_id", "claimed_by_id", "claimed_at", "claim_due_at", "title")[:batch_size]
+            )
+            if not rows:
+                return total
+            ids = [r[0] for r in rows]
+            total += Wish.objects.filter(id__in=ids, status=WishStatus.CLAIMED, claim_warn_at__isnull=False).update(
+                claim_warn_at=None
+            )
+            MobilisationEvent.objects.bulk_create(
+                MobilisationEvent(
+                    subject="wish",
+                    object_id=wid,
+                    community_id=cid,
+                    action="warn",
+                    actor=None,
+                    actor_name=SYSTEM,
+                    note=_("临近完成期限，已提醒认领人"),
+                    data={"claimed_by": uid, "due": due.isoformat() if due else None},
+                    at=now,
+                )
+                for wid, cid, uid, _claimed, due, _title in rows
+            )
+            wish_warn_notices(
+                [(wid, title, uid, claimed, due) for wid, _cid, uid, claimed, due, title in rows], now=now
+            )
         if len(rows) < batch_size:
             return total

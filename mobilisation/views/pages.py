@@ -10,11 +10,14 @@ import csv
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordChangeView
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import InvalidInput, NotFound
@@ -33,6 +36,8 @@ from .common import attempt, is_staff_user, page_of
 @login_required
 def hub(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
+    if selectors.acting_unit(user) is not None:
+        return redirect("mobilisation:unit")
     staff = is_staff_user(user)
     ctx: dict = {"staff": staff, "registrations": selectors.my_registrations(user)}
     if staff:
@@ -627,3 +632,98 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": selectors.events_of("topic", topic.pk),
         },
     )
+
+
+# --- units' own logins -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_home(request: HttpRequest) -> HttpResponse:
+    """A unit's account: its registrations, duty list and 述职 (submit one), its 民主测评 results, the service tasks
+    and wishes open to it, the wishes it claimed, and its points. Anyone else: 404."""
+    unit = selectors.acting_unit(request.user)
+    if unit is None:
+        raise Http404(_("您的账号不是单位账号"))
+    form = forms.UnitReportForm(request.POST or None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        items = {k.removeprefix("item-"): v for k, v in request.POST.items() if k.startswith("item-")}
+        done = attempt(
+            request,
+            services.duty_report_submit,
+            _("述职已提交"),
+            actor=request.user,
+            unit=unit,
+            place=d["place"],
+            period=d["period"],
+            text=d["text"],
+            items=items,
+        )
+        if done:
+            return redirect("mobilisation:unit")
+    ctx = selectors.unit_overview(unit)
+    ctx.update(
+        {
+            "unit": unit,
+            "form": form,
+            "tasks": selectors.tasks_for(request.user).filter(status=TaskStatus.OPEN)[:20],
+            "claimable": selectors.claimable_wishes(request.user)[:20],
+        }
+    )
+    return render(request, "mobilisation/unit.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def units(request: HttpRequest) -> HttpResponse:
+    """Staff: the units they manage, their logins, opening a login for a contact person."""
+    if not is_staff_user(request.user):
+        raise Http404
+    form = forms.UnitAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        done = attempt(
+            request, services.unit_account_create, _("已开通单位账号"), actor=request.user, **form.cleaned_data
+        )
+        if done:
+            return redirect("mobilisation:units")
+    managed = selectors.managed_units(request.user).order_by("name")
+    accounts: dict[int, list] = {}
+    for account in selectors.unit_accounts_for(request.user):
+        accounts.setdefault(account.unit_id, []).append(account)
+    return render(
+        request,
+        "mobilisation/units.html",
+        {"rows": [(u, accounts.get(u.pk, [])) for u in managed], "form": form},
+    )
+
+
+@login_required
+@require_POST
+def unit_account_end(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        attempt(
+            request,
+            services.unit_account_end,
+            _("已停用单位账号"),
+            actor=request.user,
+            account_id=pk,
+            reason=request.POST.get("reason", ""),
+        )
+    except NotFound as exc:
+        raise _not_found(exc) from None
+    return redirect("mobilisation:units")
+
+
+class UnitPasswordChange(PasswordChangeView):
+    """A unit's contact person replaces the initial password the staff handed over (Django's password rules)."""
+
+    template_name = "mobilisation/form_page.html"
+    success_url = reverse_lazy("mobilisation:unit")
+    extra_context = {"title": gettext_lazy("修改密码")}
+
+    def form_valid(self, form):
+        from django.contrib import messages
+
+        messages.success(self.request, _("密码已修改"))
+        return super().form_valid(form)

@@ -326,3 +326,49 @@ def test_extension_after_the_deadline_is_409_on_the_api_and_before_it_goes_to_th
     assert resp.status_code == 200, resp.json()
     told = set(Notice.objects.filter(case=live, kind="extension").values_list("recipient__username", flat=True))
     assert told == {"jiedao01", "jiedao02"}  # the street centre that dispatched
+
+
+def test_extension_and_hold_are_asked_after_signing_for_the_case(world):
+    """延期 extends the handling limit, whose clock starts at 签收 (DESIGN §4, HOTLINE.md): a department that has
+    not signed has nothing to extend or pause — an extension granted then would be wiped by the signature."""
+    case = _dispatched(world)
+    t = T0 + timedelta(minutes=15)
+    for action, extra in (
+        ("extension_request", {"requested_due_at": case.due_at + timedelta(days=5)}),
+        ("hold_request", {"hold_until": case.due_at + timedelta(days=9)}),
+    ):
+        with pytest.raises(NotAllowed):
+            case_transition(case_id=case.id, action=action, actor=world.liaison, note="材料未到", now=t, **extra)
+    offered = {a["action"] for a in allowed_actions(world.liaison, case) if a["allowed"]}
+    assert "sign" in offered and not offered & {"extension_request", "hold_request"}
+    assert not case.extension_requests.exists() and not case.hold_requests.exists()
+
+    signed = case_transition(case_id=case.id, action="sign", actor=world.liaison, now=t)
+    asked = case_transition(
+        case_id=case.id,
+        action="extension_request",
+        actor=world.liaison,
+        note="材料未到",
+        requested_due_at=signed.due_at + timedelta(days=5),
+        now=t + timedelta(minutes=1),
+    )
+    assert asked.extension_requests.filter(status="pending").count() == 1
+
+
+def test_a_department_that_has_not_signed_cannot_ask_for_time_while_another_handles_the_case(world):
+    case = _dispatched(world, departments=("cgzf", "zj"))
+    t = T0 + timedelta(minutes=15)
+    case = case_transition(case_id=case.id, action="sign", actor=world.liaison, now=t)
+    assert case.status == "in_progress"
+    other = world.users["liaison_zj"]
+    offered = {a["action"] for a in allowed_actions(other, case) if a["allowed"]}
+    assert "sign" in offered and not offered & {"extension_request", "hold_request"}
+    with pytest.raises(NotAllowed):
+        case_transition(
+            case_id=case.id,
+            action="extension_request",
+            actor=other,
+            note="材料未到",
+            requested_due_at=case.due_at + timedelta(days=5),
+            now=t,
+        )

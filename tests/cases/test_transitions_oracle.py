@@ -20,17 +20,21 @@ EVERY = OPEN | {"closed", "rejected", "merged"}
 ORACLE: dict[str, tuple[set[str], str]] = {
     # reported ─accept (受理)─▶ accepted
     "accept": ({"reported"}, "accepted"),
-    # └─reject (不予受理, reason)─▶ rejected; a case that climbed arrives "accepted at level+1" without the new
-    # level having received it, so that level may still refuse it.
+    # └─reject (不予受理, reason)─▶ rejected. From accepted too: HOTLINE.md "The order's life" 2 — "退单: a unit
+    # that finds the order is not its duty returns it … The hotline's dispatcher re-dispatches": the street has
+    # accepted the 12345 order as its case, and the hotline approving its 退单 ends that case (不予受理 by the
+    # hotline's account, interop/services/decisions.py).
     "reject": ({"reported", "accepted"}, "rejected"),
     # accepted ─dispatch (派遣 …)─▶ dispatched
     "dispatch": ({"accepted"}, "dispatched"),
-    # dispatched ─sign (签收)─▶ in_progress; "department(s)": each dispatched department signs its own
-    # dispatch, the second after the first put the case in progress.
+    # dispatched ─sign (签收)─▶ in_progress. From in_progress too: "dispatch (派遣 to a grid team, a centre or
+    # department(s))" — each dispatched department signs its own dispatch (GLOSSARY 签收: "the handler confirms
+    # it received the case"), the second after the first put the case in progress.
     "sign": ({"dispatched", "in_progress"}, "in_progress"),
     # return (退单): "asked within the return window … accepted → back to the dispatcher" — the request and
-    # the refusal leave the status; the accepted return goes back to accepted. Asked by a department that has
-    # not signed while another one has (the case is then in progress) too.
+    # the refusal leave the status; the accepted return goes back to accepted. From in_progress too: the bound
+    # is the window ("asked within the return window", HOTLINE.md "returns it within the return window"), not
+    # the signature, and with "department(s)" one department may return while another has signed.
     "return_request": ({"dispatched", "in_progress"}, SAME),
     "return": ({"dispatched", "in_progress"}, "accepted"),
     "return_reject": ({"dispatched", "in_progress"}, SAME),
@@ -47,24 +51,30 @@ ORACLE: dict[str, tuple[set[str], str]] = {
     "rate": ({"closed"}, SAME),
     # closed ─reopen (unsatisfied, 重办)─▶ in_progress
     "reopen": ({"closed"}, "in_progress"),
-    # on_hold (挂账, approved) ◀─▶ resume: the handler asks, the dispatcher approves (the clock pauses from the
-    # approval); "a centre may still hold its own case directly" — a case it holds in its queue, dispatched
-    # or in progress.
-    "hold": ({"accepted", "dispatched", "in_progress"}, "on_hold"),
-    "hold_request": ({"dispatched", "in_progress"}, SAME),
-    "hold_approve": ({"dispatched", "in_progress"}, "on_hold"),
-    "hold_refuse": ({"dispatched", "in_progress"}, SAME),
+    # in_progress ◀─ on_hold (挂账, approved) ◀─▶ resume: the handler asks, the dispatcher approves ("the clock
+    # pauses from approval") — only in progress, as drawn: a dispatched department that has not signed has no
+    # handling clock to pause ("sign (签收: handling clock starts)"); it signs or returns. Issue 10: "a centre
+    # may still hold its own case directly" — the case it handles itself: in its queue (accepted) or in
+    # progress; a case dispatched and not signed for is the handler's, not the centre's own.
+    "hold": ({"accepted", "in_progress"}, "on_hold"),
+    "hold_request": ({"in_progress"}, SAME),
+    "hold_approve": ({"in_progress"}, "on_hold"),
+    "hold_refuse": ({"in_progress"}, SAME),
     "resume": ({"on_hold"}, PREVIOUS),
-    # extension (延期: asked before the due time; new due time if approved) — by a handler it was dispatched to
-    "extension_request": ({"dispatched", "in_progress"}, SAME),
-    "extension_approve": ({"dispatched", "in_progress"}, SAME),
-    "extension_refuse": ({"dispatched", "in_progress"}, SAME),
+    # extension (延期: asked before the due time; new due time if approved) — of the handling time limit, whose
+    # clock starts at 签收 ("sign (签收: handling clock starts)", HOTLINE.md "The clock starts at 签收"): in
+    # progress only; an extension granted before the signature would be wiped when signing restarts the clock.
+    "extension_request": ({"in_progress"}, SAME),
+    "extension_approve": ({"in_progress"}, SAME),
+    "extension_refuse": ({"in_progress"}, SAME),
     # any open status ─merge─▶ merged
     "merge": (OPEN, "merged"),
-    # any open status ─escalate─▶ accepted at level+1 — a case whose clock runs (on hold or resolved it is not
-    # overdue, and nobody needs to pass it up).
+    # any open status ─escalate─▶ accepted at level+1 — narrower than drawn: a case whose clock runs (DESIGN §5
+    # "time on hold (挂账) does not count", so a held case is never overdue; a resolved one waits for 核查, not
+    # for a higher level).
     "escalate": (CLOCK, "accepted"),
-    # §5: 督办 of an open case; 吹哨 by the centre holding a case it accepted or is handling
+    # §5: "a higher level puts an overdue case under supervision" (GLOSSARY 督办) — any open case; 吹哨
+    # ("street (or community) staff summon departments") by the centre holding a case it accepted or is handling
     "supervise": (OPEN, SAME),
     "whistle": ({"accepted", "in_progress"}, "in_progress"),
     # remarks change nothing, in any status

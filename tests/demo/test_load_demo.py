@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from itertools import combinations
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.core.management import call_command
 from django.db.models import Count, Q
 from django.test import Client
+from django.utils import timezone
 from shapely.geometry import shape
 
+from cases.models import Case
+from demo import escalation as escalation_demo
 from demo.governance import CATALOGUE, DEMO_ACCOUNTS, DEPARTMENTS, demo_password
 from demo.management.commands.load_demo import model_counts
 from governance.choices import DayKind, Level, RegionLevel, Role, top_level
@@ -55,6 +60,31 @@ def test_loading_the_demo_twice_changes_nothing(demo):
     call_command("load_demo", stdout=out)
 
     assert model_counts() == first
+    assert "0 added by this run" in out.getvalue()
+
+
+def test_loading_the_demo_again_after_beat_moved_its_live_objects_adds_nothing(demo):
+    """Between two ``make run``s beat sweeps: it escalates the demo's waiting whistle, climbs its ladder case to the
+    district, turns visit plans red, returns overdue wishes… The next ``load_demo`` still adds nothing: the demo
+    finds its objects by stable keys (titles, codes, external ids), never by the state the sweeps change.
+    """
+    from config.celery_app import app
+
+    app.loader.import_default_modules()
+    tasks = [app.tasks[entry["task"]] for entry in settings.CELERY_BEAT_SCHEDULE.values()]
+    start = timezone.now()
+    for minutes in (5, 10, 20, 40, 60 * 24 * 2):
+        with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+            for task in tasks:
+                task()
+    assert Case.objects.get(title=escalation_demo.LADDER_TITLE).supervised_at is not None
+    swept = model_counts()
+    with time_machine.travel(start + timedelta(days=2, minutes=5), tick=False):
+        out = io.StringIO()
+        call_command("load_demo", stdout=out)
+
+    after = model_counts()
+    assert {k: (swept[k], after[k]) for k in after if after[k] != swept[k]} == {}
     assert "0 added by this run" in out.getvalue()
 
 
@@ -220,3 +250,18 @@ def test_demo_has_disputes_in_every_state_and_the_figures_show_them(demo):
     assert c.login(username="jiedao01", password=demo_password())
     page = c.get("/mediation/figures/").content.decode()
     assert "雄关社区" in page and "关城社区" in page
+
+
+def test_demo_unit_login_sees_its_own_unit(demo):
+    from django.test import Client
+
+    from mobilisation.models import UnitAccount
+
+    account = UnitAccount.objects.get(user__username="gongdian01")
+    assert account.unit.name == "国网嘉峪关供电公司" and account.active
+    c = Client()
+    assert c.login(username="gongdian01", password=demo_password())
+    assert c.get("/").url == "/party/unit/"
+    page = c.get("/party/unit/").content.decode()
+    assert "每季度开展一次安全用电入户检查" in page and "2026-H2" in page
+    assert "提供就业岗位信息" not in page  # 酒钢集团公司's duty: another unit

@@ -131,7 +131,7 @@ def test_tricolour_uses_the_wishes_fulfilled_and_an_adjustment_needs_a_reason(wo
         services.tricolour_compute(actor=world.community_officer, community=world.community, period="2026-Q4")
     rating = services.tricolour_compute(actor=world.street_officer, community=world.community, period="2026-Q4")
     assert rating.indicators["wishes_fulfilled_rate"] == {"value": 0.5, "num": 1, "den": 2}
-    assert rating.indicators["visit_completion_rate"]["value"] is None  # not offered by the residents app yet
+    assert rating.indicators["visit_completion_rate"] == {"value": None, "num": 0, "den": 0}  # no visit was due
     assert (rating.score, rating.computed_colour, rating.colour) == (Decimal("50.0"), "yellow", "yellow")
     with pytest.raises(InvalidInput):
         services.tricolour_adjust(actor=world.street_officer, rating_id=rating.pk, colour="red", reason=" ")
@@ -143,3 +143,47 @@ def test_tricolour_uses_the_wishes_fulfilled_and_an_adjustment_needs_a_reason(wo
     assert TriColourRating.objects.count() == 1
     with pytest.raises(InvalidInput):  # nothing to weigh in 2025
         services.tricolour_compute(actor=world.street_officer, community=world.community, period="2025")
+
+
+def test_tricolour_weighs_the_visit_completion_against_a_hand_count(world):
+    """Hand-added visit plans of 2025-Q1 (today is later), grid A of 雄关社区 unless said:
+
+    | plan | due        | what happens               | (done on time, due) |
+    |------|------------|----------------------------|---------------------|
+    | P1   | 2025-02-05 | visited 02-04              | (1, 1)              |
+    | P2   | 2025-02-10 | visited 02-12 (late)       | (0, 1)              |
+    | P3   | 2025-03-01 | never visited              | (0, 1)              |
+    | P4   | 2025-04-10 | not in the period          | (0, 0)              |
+    | P5   | 2025-02-01 | grid B (关城社区), missed   | other community     |
+
+    雄关社区: (1, 3) → 1/3; with the visit figure the only weight, the score is 33.3 → red (yellow from 40).
+    """
+    from datetime import date
+
+    from residents.services import plan_add, resident_save, visit_record
+    from tests.residents.setups import build_hood, id_number
+
+    hood = build_hood(world)
+    admin = world.users["admin"]
+
+    def plan(n: int, due: date, house: str = "a202"):
+        person = resident_save(actor=admin, house=hood.houses[house], name=f"走访{n}", id_number=id_number(300 + n))
+        return plan_add(actor=admin, resident=person, reason=f"P{n}", every_days=100, due_on=due)
+
+    visit_record(actor=admin, plan=plan(1, date(2025, 2, 5)), found="正常", visited_on=date(2025, 2, 4))
+    visit_record(actor=admin, plan=plan(2, date(2025, 2, 10)), found="正常", visited_on=date(2025, 2, 12))
+    plan(3, date(2025, 3, 1))
+    plan(4, date(2025, 4, 10))
+    plan(5, date(2025, 2, 1), house="b101")
+    services.tricolour_scheme_set(
+        actor=world.street_officer,
+        street=world.street,
+        weights={"visit_completion_rate": 1},
+        blue_min=Decimal(85),
+        yellow_min=Decimal(40),
+    )
+    rating = services.tricolour_compute(actor=world.street_officer, community=world.community, period="2025-Q1")
+    assert rating.indicators["visit_completion_rate"] == {"value": pytest.approx(1 / 3), "num": 1, "den": 3}
+    assert (rating.score, rating.computed_colour) == (Decimal("33.3"), "red")
+    other = services.tricolour_compute(actor=world.street_officer, community=world.community_b, period="2025-Q1")
+    assert other.indicators["visit_completion_rate"] == {"value": 0.0, "num": 0, "den": 1}
