@@ -6,7 +6,8 @@ Who sees what in full:
 - a wish's resident (name, phone, address): staff who manage the wish's community (and admins); masked for
   everyone else (grid workers, members who claim it);
 - a member's registration phone: the member themselves (their own data: not logged) and staff who manage the
-  registration's community; masked for everyone else.
+  registration's community; masked for everyone else;
+- a unit's contact persons (their logins' names and phones): the staff who manage the unit (the units page).
 Each unmasked read of someone else's data writes one row per record shown (page, API, admin); masked reads write
 nothing.
 """
@@ -62,6 +63,21 @@ def registration_phones_read(
             path=path,
         )
     return shown
+
+
+def unit_contacts_read(*, user: Any, accounts: Iterable[Any], channel: str, path: str = "") -> int:
+    """Staff read the contact persons (name, phone) of the units they manage: one row per unit whose contact's
+    phone is shown (``UnitAccount`` rows with their ``user`` and ``unit``). Returns the rows written."""
+    units = {a.unit_id: a.unit for a in accounts if getattr(a.user, "phone", "")}
+    if not units:
+        return 0
+    return access_log_record_many(
+        user=user,
+        subject=AccessSubject.PARTY_UNIT,
+        rows=[{"object_id": pk, "street_id": unit.street_id} for pk, unit in sorted(units.items())],
+        channel=channel,
+        path=path,
+    )
 
 
 def admin_read(*, user: Any, obj: Registration | Wish | RegisteredUnit, path: str) -> None:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import InvalidInput, NotFound
+from core.exports import csv_row
 from governance.http import AuthenticatedHttpRequest
 from governance.models import User
 
@@ -274,11 +275,8 @@ def points_export(request: HttpRequest) -> HttpResponse:
     response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow([_("名次"), _("党员") if by == "member" else _("单位"), _("积分"), _("记录数")])
-    for r in rows:
-        name = r["name"]
-        if name and name[0] in "=+-@":  # a cell starting like a formula is shown as text
-            name = "'" + name
-        writer.writerow([r["rank"], name, r["total"], r["entries"]])
+    for r in rows:  # a name that would start a formula is written as text (core.exports)
+        writer.writerow(csv_row([r["rank"], r["name"], r["total"], r["entries"]]))
     return response
 
 
@@ -691,6 +689,9 @@ def units(request: HttpRequest) -> HttpResponse:
     accounts: dict[int, list] = {}
     for account in selectors.unit_accounts_for(request.user):
         accounts.setdefault(account.unit_id, []).append(account)
+    contact_log.unit_contacts_read(
+        user=request.user, accounts=[a for rows in accounts.values() for a in rows], channel="page", path=request.path
+    )
     return render(
         request,
         "mobilisation/units.html",
@@ -701,17 +702,14 @@ def units(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def unit_account_end(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        attempt(
-            request,
-            services.unit_account_end,
-            _("已停用单位账号"),
-            actor=request.user,
-            account_id=pk,
-            reason=request.POST.get("reason", ""),
-        )
-    except NotFound as exc:
-        raise _not_found(exc) from None
+    attempt(
+        request,
+        services.unit_account_end,
+        _("已停用单位账号"),
+        actor=request.user,
+        account_id=pk,
+        reason=request.POST.get("reason", ""),
+    )
     return redirect("mobilisation:units")
 
 

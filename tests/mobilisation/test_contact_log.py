@@ -110,3 +110,33 @@ def test_admin_pages_with_contacts_are_logged(world, web):
     assert rows("wish_resident") == [("admin", str(wish.pk), "admin", world.street.pk)]
     assert rows("party_unit") == [("admin", str(unit.pk), "admin", world.street.pk)]
     assert c.get("/admin/mobilisation/wish/abc/change/").status_code in (302, 404)
+
+
+def test_the_units_page_logs_the_contact_phones_it_shows(world, web):
+    unit = RegisteredUnit.objects.create(name="市供电公司党委", kind="resident_unit", street=world.street)
+    services.unit_account_create(
+        actor=world.street_officer,
+        unit=unit,
+        username="gongdian",
+        full_name="供电联络人",
+        password="a-Long-pass-9182",
+        phone="13700005678",
+    )
+    page = web("street_officer").get("/party/units/").content.decode()
+    assert "13700005678" in page
+    assert rows("party_unit") == [("jiedao01", str(unit.pk), "page", world.street.pk)]
+
+
+def test_the_points_export_writes_formulas_as_text_without_control_characters(world, web):
+    """The ranking CSV goes through core.exports like every other export (tab and CR too, control characters out)."""
+    import csv
+    import io
+
+    for username, name in (("m1", "\t=1+1"), ("m2", "+86\x01甲"), ("m3", "-乙")):
+        user = confirmed_member(world, username=username, full_name=name)
+        services.points_adjust(
+            actor=world.community_officer, member=user, delta=5, reason="测试", community=world.community
+        )
+    text = web("community_officer").get("/party/points/export.csv").content.decode("utf-8-sig")
+    names = [row[1] for row in list(csv.reader(io.StringIO(text)))[1:]]
+    assert len(names) == 3 and all(n.startswith("'") and "\x01" not in n for n in names), names
