@@ -6,6 +6,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.limits import LONG_TEXT
 from governance.models import Category, Region, User
 from grids.models import Grid
 
@@ -139,7 +140,7 @@ class PartyInputSerializer(serializers.Serializer):
 class DisputeInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=DisputeKind.choices)
-    description = serializers.CharField()
+    description = serializers.CharField(max_length=LONG_TEXT)
     parties = PartyInputSerializer(many=True)
     community = serializers.PrimaryKeyRelatedField(
         queryset=Region.objects.filter(level="community"), required=False, allow_null=True
@@ -168,9 +169,9 @@ class SessionInputSerializer(serializers.Serializer):
     place = serializers.CharField(max_length=200)
     mediators = serializers.CharField(max_length=200)
     outcome = serializers.ChoiceField(choices=Outcome.choices)
-    notes = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
     level = serializers.ChoiceField(choices=Place.choices, required=False, help_text="省略：按记录人所在层级")
-    agreement_text = serializers.CharField(required=False, allow_blank=True)
+    agreement_text = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
     signatories = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
     judicial_confirmation = serializers.BooleanField(default=False)
     confirmation_court = serializers.CharField(max_length=120, required=False, allow_blank=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from core.limits import LONG_TEXT
 from governance.models import Category, Region, User
 
 from ..choices import (
@@ -126,7 +127,7 @@ class ServiceTaskSerializer(serializers.ModelSerializer):
 class ServiceTaskInputSerializer(serializers.Serializer):
     community = serializers.PrimaryKeyRelatedField(queryset=Region.objects.filter(level="community"))
     title = serializers.CharField(max_length=120)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
     task_type = serializers.ChoiceField(choices=POSTABLE_TASK_CHOICES)
     place = serializers.CharField(max_length=200)
     starts_at = serializers.DateTimeField()
@@ -203,7 +204,7 @@ class WishSerializer(serializers.ModelSerializer):
 class WishInputSerializer(serializers.Serializer):
     community = serializers.PrimaryKeyRelatedField(queryset=Region.objects.filter(level="community"))
     title = serializers.CharField(max_length=100)
-    description = serializers.CharField()
+    description = serializers.CharField(max_length=LONG_TEXT)
     resident_name = serializers.CharField(max_length=50)
     resident_phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
     resident_address = serializers.CharField(required=False, allow_blank=True, max_length=200)
@@ -223,7 +224,7 @@ class ReviewInputSerializer(serializers.Serializer):
 
 class FulfilInputSerializer(serializers.Serializer):
     photo = serializers.ImageField()
-    note = serializers.CharField(required=False, allow_blank=True)
+    note = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
 
 
 class PointsEntrySerializer(serializers.ModelSerializer):
@@ -276,7 +277,7 @@ class DutyItemInputSerializer(serializers.Serializer):
     unit = serializers.PrimaryKeyRelatedField(queryset=RegisteredUnit.objects.all())
     place = serializers.PrimaryKeyRelatedField(queryset=Region.objects.filter(level__in=["community", "street"]))
     title = serializers.CharField(max_length=200)
-    detail = serializers.CharField(required=False, allow_blank=True)
+    detail = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
 
 
 class DutyReportSerializer(serializers.ModelSerializer):
@@ -291,8 +292,8 @@ class DutyReportInputSerializer(serializers.Serializer):
     unit = serializers.PrimaryKeyRelatedField(queryset=RegisteredUnit.objects.all())
     place = serializers.PrimaryKeyRelatedField(queryset=Region.objects.filter(level__in=["community", "street"]))
     period = serializers.CharField(max_length=7)
-    text = serializers.CharField()
-    items = serializers.DictField(child=serializers.CharField(), required=False)
+    text = serializers.CharField(max_length=LONG_TEXT)
+    items = serializers.DictField(child=serializers.CharField(max_length=LONG_TEXT), required=False)
 
 
 class AppraisalVoteSerializer(serializers.ModelSerializer):
@@ -450,7 +451,7 @@ class TopicInputSerializer(serializers.Serializer):
         queryset=Region.objects.filter(level="community"), required=False, allow_null=True
     )
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField()
+    description = serializers.CharField(max_length=LONG_TEXT)
     source = serializers.ChoiceField(choices=TopicSource.choices, default=TopicSource.OWN)
     case = serializers.IntegerField(required=False, allow_null=True)
     diary_entry_id = serializers.IntegerField(required=False, allow_null=True)
@@ -468,7 +469,7 @@ class MeetingInputSerializer(serializers.Serializer):
     attendees = serializers.ListField(child=serializers.CharField(max_length=50), min_length=1)
     decision_mode = serializers.ChoiceField(choices=DecisionMode.choices)
     options = OptionInputSerializer(many=True, required=False)
-    decision = serializers.CharField()
+    decision = serializers.CharField(max_length=LONG_TEXT)
 
 
 class FollowUpInputSerializer(serializers.Serializer):
