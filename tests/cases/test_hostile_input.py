@@ -164,3 +164,11 @@ def test_xlsx_export_never_holds_a_formula_cell_built_from_user_text(world, form
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     values = [c.value for c in cells]
     assert case.title in values and "=1+2" in values
+
+
+@pytest.mark.parametrize("path", ["/residents/", "/residents/buildings/", "/residents/plans/", "/residents/diary/"])
+def test_a_page_number_past_what_the_database_holds_is_an_empty_page_not_a_500(world, path):
+    """An OFFSET past bigint was a 500 on PostgreSQL ("bigint out of range")."""
+    client = Client(raise_request_exception=False)
+    client.force_login(world.admin)
+    assert client.get(f"{path}?page=99999999999999999999").status_code == 200
