@@ -11,7 +11,7 @@ class CasesConfig(AppConfig):
         """Hook into residents (below): the household map's open-case dots come from cases."""
         from residents.selectors import HOUSE_CASE_COUNTERS
 
-        from .services.diary import open_case_counts_by_house
+        from .selectors import open_case_counts_by_house
 
         if open_case_counts_by_house not in HOUSE_CASE_COUNTERS:
             HOUSE_CASE_COUNTERS.append(open_case_counts_by_house)

@@ -17,6 +17,7 @@ from core.roles import is_centre_staff
 from governance.choices import Level, RegionLevel, Role
 from governance.models import Category, Department, Region
 from grids.models import Grid
+from residents.models import House
 
 from . import transitions
 from .choices import Channel, RatingResult, ReturnReason, Status
@@ -191,6 +192,11 @@ class CategoryPlaceMixin(forms.Form):
         return data
 
 
+class HouseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: House) -> str:
+        return obj.address
+
+
 class CaseFileForm(CategoryPlaceMixin):
     """A grid worker (or centre staff) files a case. Grid workers choose among their own grids."""
 
@@ -202,6 +208,13 @@ class CaseFileForm(CategoryPlaceMixin):
     )
     grid = GridChoiceField(label=_("网格"), queryset=Grid.objects.none(), required=False, empty_label=_("请选择网格"))
     community = forms.ChoiceField(label=_("社区"), required=False, help_text=_("不清楚网格时可只选社区"))
+    house = HouseChoiceField(
+        label=_("房屋"),
+        queryset=House.objects.none(),
+        required=False,
+        empty_label=_("不涉及具体房屋"),
+        help_text=_("事件涉及网格内某一户时选择"),
+    )
     channel = forms.ChoiceField(label=_("来源渠道"), choices=[(c.value, c.label) for c in STAFF_CHANNELS])
     citizen_name = forms.CharField(label=_("反映人姓名"), max_length=50, required=False)
     citizen_phone = forms.CharField(
@@ -218,6 +231,7 @@ class CaseFileForm(CategoryPlaceMixin):
         "description",
         "grid",
         "community",
+        "house",
         "address",
         "lat",
         "lng",
@@ -227,13 +241,34 @@ class CaseFileForm(CategoryPlaceMixin):
         "citizen_phone",
     ]
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args, user, house: House | None = None, **kwargs) -> None:
+        """``house``: a home the user may see to file about (``?house=`` from its page): preselected, with its
+        grid and address."""
         super().__init__(*args, **kwargs)
         from grids.selectors import grids_visible_to, grids_worked_by
+        from residents.selectors import houses_visible_to
 
         self.user = user
         self._setup_categories()
         self.is_grid_worker = user.role == Role.GRID_WORKER and not user.is_admin
+        houses = houses_visible_to(user=user).order_by("building__name", "unit", "floor", "number", "id")
+        if self.is_grid_worker:
+            # A grid worker picks among the homes of their grids (some hundreds per grid).
+            self.fields["house"].queryset = houses
+        else:
+            # Centre staff reach thousands of homes: only the one they came from (or posted) is offered.
+            posted = self.data.get("house") if self.is_bound else None
+            wanted = house.pk if house is not None else posted
+            if wanted and str(wanted).isdigit():
+                self.fields["house"].queryset = houses.filter(pk=int(wanted))
+            else:
+                del self.fields["house"]
+        if "house" in self.fields:
+            self.fields["address"].help_text = _("选择了房屋时可不填，默认使用房屋地址")
+        if house is not None and not self.is_bound:
+            self.initial.setdefault("house", house.pk)
+            self.initial.setdefault("grid", house.grid_id)
+            self.initial.setdefault("address", house.address)
         if self.is_grid_worker:
             grids = grids_worked_by(user).select_related("community").defer("boundary").order_by("code")
             self.fields["grid"].queryset = grids
@@ -251,6 +286,18 @@ class CaseFileForm(CategoryPlaceMixin):
             self._offer_communities(communities)
             self.initial.setdefault("channel", Channel.HOTLINE)
 
+    def clean(self) -> dict:
+        data = super().clean()
+        house, grid = data.get("house"), data.get("grid")
+        if house is not None and grid is not None and house.grid_id != grid.id:
+            self.add_error("house", _("所选房屋不在所选网格内"))
+        address_errors = self.errors.get("address")
+        if house is not None and address_errors and [e.code for e in address_errors.as_data()] == ["required"]:
+            # A home picked and no address typed: the home's address is the case's.
+            del self.errors["address"]
+            data["address"] = house.address
+        return data
+
     def service_kwargs(self) -> dict:
         """Keyword arguments for ``services.case_file`` (without actor, files and now)."""
         d = self.cleaned_data
@@ -263,6 +310,7 @@ class CaseFileForm(CategoryPlaceMixin):
             "lat": d.get("lat"),
             "lng": d.get("lng"),
             "grid": d.get("grid"),
+            "house": d.get("house"),
         }
         if self.is_grid_worker:
             kwargs["channel"] = Channel.PATROL

@@ -87,6 +87,17 @@ class Case(models.Model):
         related_name="+",
         db_index=False,
     )
+    # The home the case is about (a grid worker's pick on filing, or the house of the diary entry it came from);
+    # in the case's grid. The household map counts open cases per house from it.
+    house = models.ForeignKey(
+        "residents.House",
+        verbose_name=_("房屋"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
     street = models.ForeignKey(
         Region, verbose_name=_("街道"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
@@ -201,6 +212,7 @@ class Case(models.Model):
             models.Index(fields=["district", "status", "-reported_at"], name="case_district_status_idx"),
             models.Index(fields=["grid", "status", "-reported_at"], name="case_grid_status_idx"),
             models.Index(fields=["-reported_at"], name="case_reported_idx"),
+            models.Index(fields=["house", "status"], name="case_house_status_idx", condition=Q(house__isnull=False)),
             models.Index(fields=["closed_at"], name="case_closed_idx", condition=Q(closed_at__isnull=False)),
             # The dashboard (counters, queue, grid map): open cases of a scope, newest first. Partial: only the
             # open few per cent of the rows, so a district's open cases are read without touching its closed ones.

@@ -15,7 +15,7 @@ from core.places import place_column
 from core.roles import is_admin, is_centre_staff
 from governance.choices import Role
 
-from .choices import CLOCK_STATUSES
+from .choices import CLOCK_STATUSES, OPEN_STATUSES
 from .lights import case_light as case_light
 from .lights import clock_light as clock_light
 from .models import Case, CaseDispatch, CaseEvent, Evidence, ExtensionRequest, HoldRequest, Rating
@@ -170,7 +170,7 @@ def case_detail_for(user, pk: int) -> Case:
     """One case in scope with its dispatches, extension requests and evidence, or NotFound (404)."""
     case = (
         case_list_queryset(user)
-        .select_related("reporter", "merged_into", "rule__category")
+        .select_related("reporter", "merged_into", "rule__category", "house")
         .prefetch_related(
             Prefetch("ratings", Rating.objects.select_related("recorded_by").order_by("round")),
             "hold_requests",
@@ -303,3 +303,17 @@ def evidence_public_url(name: str) -> str:
     from .media import public_media_url
 
     return public_media_url(name)
+
+
+def open_case_counts_by_house(house_ids: list[int]) -> dict[int, int]:
+    """house id → its open cases (``Case.house``): the household map's open-case count. Registered with residents
+    (below cases) in ``CasesConfig.ready``. One grouped query on the partial index ``case_house_status_idx``."""
+    if not house_ids:
+        return {}
+    return dict(
+        Case.objects.filter(house_id__in=house_ids, status__in=[s.value for s in OPEN_STATUSES])
+        .order_by()
+        .values("house_id")
+        .annotate(n=Count("id"))
+        .values_list("house_id", "n")
+    )

@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("assessment.api.urls")),
     path("", include("mobilisation.api.urls")),
     path("", include("mediation.api.urls")),
+    path("", include("interop.api.urls")),
 ]
 
 urlpatterns = [

@@ -6,8 +6,9 @@
   (admin → 外发消息) and are retried; start it to see them delivered;
 - **orders in different states**, filed through ``order_receive`` and moved by the real services:
   one just received (待受理), one signed for and dispatched to 市场监管所, one whose code has no mapping (in the
-  street's 待分类 queue, reason shown), one with a 退单申请 waiting at the hotline, and one closed and followed
-  up by the hotline (回访: contacted, solved, basically satisfied).
+  street's 待分类 queue, reason shown — street staff can place it), one with a 退单申请 waiting at the hotline,
+  one 特急 (emergency: the partner's 2-hour limit, first on the hotline desk) and one closed and followed up by
+  the hotline (回访: contacted, solved, basically satisfied).
 
 Idempotent by natural keys: the partner by key id, mappings by code, each order by its order id (an order
 already there is left as it is).
@@ -76,6 +77,7 @@ def _receive(partner: Partner, order_id: str, *, code: str, content: str, addres
         lng=lng,
         requester_name=kw.pop("name", "张女士"),
         requester_phone=kw.pop("phone", "13909370001"),
+        urgency=kw.pop("urgency", "normal"),
         resolution_due_at=now + timedelta(days=7),
         response_due_at=now + timedelta(hours=2),
     )
@@ -155,6 +157,20 @@ def build() -> None:
             text="新华南路 88 号院属水果湖街道辖区，请改派",
             now=at + timedelta(minutes=10),
         )
+
+    _receive(  # 特急: the partner's emergency limits (30 min to respond, 2 h to resolve) set its clock
+        partner,
+        "DEMO-12345-0006",
+        code="BJ-0205",
+        content="人行道井盖缺失，已有行人险些跌落",
+        address="雄关一网格 2 号楼东侧人行道",
+        hours_ago=0.2,
+        point=xg1,
+        request_type="help",
+        urgency="emergency",
+        name="孙先生",
+        phone="13909370006",
+    )
 
     order, created = _receive(
         partner,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from uuid import uuid4
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 
 from .choices import RegionLevel, Role
@@ -14,17 +16,60 @@ from .models import Category, Department, JurisdictionRule, Organisation, Region
 CALENDAR_CACHE_KEY = "governance:calendar-spec:v1"
 
 
+#: The rules in force change only through the admin or ``jurisdiction_rule_*`` (a new version, never an edit in
+#: place), and every filing, escalation and sign-for reads one: the answer of ``rule_for`` is cached per
+#: (category, level) under a generation that ``rules_changed`` replaces whenever a rule or a category is saved or
+#: deleted (``signals``), now and again after the commit.
+RULES_GENERATION_KEY = "governance:rules:generation"
+RULE_CACHE_SECONDS = 300
+
+
+def _rules_generation() -> str:
+    generation = cache.get(RULES_GENERATION_KEY)
+    if generation is None:
+        cache.add(RULES_GENERATION_KEY, uuid4().hex, None)
+        generation = cache.get(RULES_GENERATION_KEY) or ""
+    return generation
+
+
+def rules_changed() -> None:
+    """Forget every cached ``rule_for`` answer now and again after commit (no reader re-caches the old rule)."""
+
+    def forget() -> None:
+        cache.set(RULES_GENERATION_KEY, uuid4().hex, None)
+
+    forget()
+    transaction.on_commit(forget)
+
+
+def filing_category(code: str) -> Category | None:
+    """The active sub-category (小类) with this code, or None — what a filing names by code; cached like the
+    rules (a saved or deleted category replaces the generation)."""
+    key = f"governance:category:{_rules_generation()}:{code}"
+    hit = cache.get(key)
+    if hit is not None:
+        return hit[0]
+    category = Category.objects.filter(active=True, parent__isnull=False, code=code).first()
+    cache.set(key, (category,), RULE_CACHE_SECONDS)
+    return category
+
+
 def rule_for(*, category: Category, level: str) -> JurisdictionRule | None:
-    """The current rule for ``category`` at ``level``; else the level's default rule (category empty); else None."""
+    """The current rule for ``category`` at ``level``; else the level's default rule (category empty); else None.
+
+    Cached (see ``RULES_GENERATION_KEY``); a miss reads the rule and its category in one query."""
+    key = f"governance:rule:{_rules_generation()}:{category.id}:{level}"
+    hit = cache.get(key)
+    if hit is not None:
+        return hit[0]
     rules = list(
         JurisdictionRule.objects.filter(
             Q(category=category) | Q(category__isnull=True), level=level, valid_to=None
         ).select_related("category")
     )
-    for rule in rules:
-        if rule.category_id == category.id:
-            return rule
-    return rules[0] if rules else None
+    rule = next((r for r in rules if r.category_id == category.id), rules[0] if rules else None)
+    cache.set(key, (rule,), RULE_CACHE_SECONDS)
+    return rule
 
 
 def calendar_spec() -> CalendarSpec:

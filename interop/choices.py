@@ -18,6 +18,10 @@ class Urgency(models.TextChoices):
     EMERGENCY = "emergency", _("特急")
 
 
+#: Queue order: the most urgent first.
+URGENCY_RANK = {Urgency.EMERGENCY: 0, Urgency.URGENT: 1, Urgency.NORMAL: 2}
+
+
 class ReturnCode(models.TextChoices):
     """退单 reasons the hotline accepts."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -63,6 +64,16 @@ class Partner(models.Model):
         help_text=_("热线分类编码没有对应时，事件先按此小类立案，并进入街道的“待分类”队列"),
     )
     callback_url = models.URLField(_("回调地址"), max_length=300, blank=True)
+    # Urgency (紧急程度) limits, counted in calendar time from the order's arrival: an urgent or emergency order
+    # gets the stricter of these and the deadlines it carries (0: no limit of our own for that urgency).
+    urgent_response_minutes = models.PositiveIntegerField(_("紧急工单响应时限（分钟）"), default=120)
+    urgent_resolution_hours = models.PositiveIntegerField(_("紧急工单办结时限（小时）"), default=24)
+    emergency_response_minutes = models.PositiveIntegerField(_("特急工单响应时限（分钟）"), default=30)
+    emergency_resolution_hours = models.PositiveIntegerField(
+        _("特急工单办结时限（小时）"),
+        default=2,
+        help_text=_("按自然时间从收到工单起算；0 表示不另设，只按热线所给时限"),
+    )
     active = models.BooleanField(_("启用"), default=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -82,6 +93,14 @@ class Partner(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def urgency_limits(self, urgency: str) -> tuple[timedelta | None, timedelta | None]:
+        """(response, resolution) limits of an order of this urgency, from its arrival; None where none is set."""
+        minutes, hours = {
+            Urgency.URGENT: (self.urgent_response_minutes, self.urgent_resolution_hours),
+            Urgency.EMERGENCY: (self.emergency_response_minutes, self.emergency_resolution_hours),
+        }.get(Urgency(urgency), (0, 0))
+        return (timedelta(minutes=minutes) if minutes else None, timedelta(hours=hours) if hours else None)
 
 
 class CategoryMapping(models.Model):

@@ -16,9 +16,9 @@ from core.errors import DomainError
 from governance.http import AuthenticatedHttpRequest
 
 from . import services
-from .forms import ExtensionRequestForm, ReturnRequestForm
+from .forms import ExtensionRequestForm, PlaceForm, ReturnRequestForm
 from .selectors import order_queue_for, orders_for
-from .services.orders import triage_reason_text
+from .services.orders import PLACEABLE, triage_reason_text
 
 
 @login_required
@@ -29,7 +29,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "interop/queue.html",
-        {"triage": triage, "waiting": lists["waiting"], "recent": lists["recent"]},
+        {"urgent": lists["urgent"], "triage": triage, "waiting": lists["waiting"], "recent": lists["recent"]},
     )
 
 
@@ -40,6 +40,11 @@ def order_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if order is None:
         raise Http404
     return_form, extension_form = ReturnRequestForm(prefix="ret"), ExtensionRequestForm(prefix="ext")
+    place_form = PlaceForm(
+        prefix="place",
+        street_id=order.partner.street_id,
+        initial={"category": order.case.category_id, "grid": order.case.grid_id},
+    )
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -56,6 +61,19 @@ def order_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                         order_id=order.pk, actor=request.user, **extension_form.cleaned_data
                     )
                     messages.success(request, _("延期申请已发送给12345热线"))
+                    return redirect(reverse("interop:hotline-order", args=[order.pk]))
+            elif action == "place":
+                place_form = PlaceForm(request.POST, prefix="place", street_id=order.partner.street_id)
+                if place_form.is_valid():
+                    data = place_form.cleaned_data
+                    services.order_place(
+                        order_id=order.pk,
+                        actor=request.user,
+                        category_id=data["category"].pk,
+                        grid_id=data["grid"].pk if data["grid"] else None,
+                        remember_mapping=data["remember_mapping"],
+                    )
+                    messages.success(request, _("已完成分类，事件的办理时限已按所选小类重新计算"))
                     return redirect(reverse("interop:hotline-order", args=[order.pk]))
             elif action == "triaged":
                 services.order_triage_clear(order_id=order.pk, actor=request.user)
@@ -74,5 +92,7 @@ def order_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "decisions": order.decisions.all(),
         "return_form": return_form,
         "extension_form": extension_form,
+        "place_form": place_form,
+        "placeable": order.case.status in PLACEABLE,
     }
     return render(request, "interop/order.html", context)

@@ -17,6 +17,7 @@ urlpatterns: list = [
     path("party/tasks/<int:pk>/<slug:action>/", pages.task_act, name="task-act"),
     path("party/points/", pages.points, name="points"),
     path("party/points/export.csv", pages.points_export, name="points-export"),
+    path("party/points/export.xlsx", pages.points_export, {"fmt": "xlsx"}, name="points-export-xlsx"),
     path("party/points/member/<int:pk>/", pages.member_points, name="member-points"),
     path("party/wishes/", pages.wishes, name="wishes"),
     path("party/wishes/new/", pages.wish_new, name="wish-new"),

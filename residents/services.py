@@ -221,6 +221,60 @@ def house_create(
     return house
 
 
+BUILDING_FIELDS = {"grid", "compound", "name", "address", "floors", "units", "lat", "lng"}
+HOUSE_FIELDS = {"grid", "building", "unit", "floor", "number", "address", "use", "lat", "lng"}
+
+
+@transaction.atomic
+def building_update(*, actor: Any, building: Building, **fields: Any) -> Building:
+    """Change a building (admin, pages). Its grid changes only while it has no homes (homes and their people
+    belong to the grid; moving them is a re-registration, not an edit)."""
+    unknown = set(fields) - BUILDING_FIELDS
+    if unknown:
+        raise InvalidInput(_("未知字段：%(f)s") % {"f": ", ".join(sorted(unknown))}, code="fields")
+    building = Building.objects.select_for_update().get(pk=building.pk)
+    _reach_and_check(actor, building.grid)
+    grid = fields.get("grid", building.grid)
+    if grid.id != building.grid_id:
+        _reach_and_check(actor, grid)
+        if building.houses.exists():
+            raise NotAllowed(_("楼栋已有房屋，不能改到其他网格"), code="grid")
+    compound = fields.get("compound", building.compound)
+    if compound is not None and compound.community_id != grid.community_id:
+        raise InvalidInput(_("小区不在该网格所属社区"), code="compound")
+    for name, value in fields.items():
+        setattr(building, name, value.strip() if isinstance(value, str) else value)
+    _full_clean(building)
+    building.save()
+    return building
+
+
+@transaction.atomic
+def house_update(*, actor: Any, house: House, **fields: Any) -> House:
+    """Change a home. It stays in its building's grid; its grid changes only while nobody lives there."""
+    unknown = set(fields) - HOUSE_FIELDS
+    if unknown:
+        raise InvalidInput(_("未知字段：%(f)s") % {"f": ", ".join(sorted(unknown))}, code="fields")
+    house = House.objects.select_for_update().get(pk=house.pk)
+    _reach_and_check(actor, house.grid)
+    building = fields.get("building", house.building)
+    grid = building.grid if building is not None else fields.get("grid", house.grid)
+    if building is not None and "grid" in fields and fields["grid"] is not None and fields["grid"].id != grid.id:
+        raise InvalidInput(_("房屋的网格必须与楼栋一致"), code="grid")
+    if grid.id != house.grid_id:
+        _reach_and_check(actor, grid)
+        if house.residents.filter(status=ResidentStatus.LIVING).exists():
+            raise NotAllowed(_("房屋内有在住人员，不能改到其他网格"), code="grid")
+    if fields.get("use", house.use) not in HouseUse.values:
+        raise InvalidInput(_("未知的房屋用途"), code="use")
+    for name, value in fields.items():
+        setattr(house, name, value.strip() if isinstance(value, str) else value)
+    house.grid = grid
+    _full_clean(house)
+    house.save()
+    return house
+
+
 def _identity_fields(id_number: str, phone: str) -> dict[str, str]:
     out: dict[str, str] = {}
     if id_number is not None:
@@ -435,6 +489,45 @@ def plan_add(
         every_days=every_days,
         **_plan_dates(due_on, red_after_days),
     )
+
+
+@transaction.atomic
+def plan_update(
+    *,
+    actor: Any,
+    plan: VisitPlan,
+    reason: str | None = None,
+    every_days: int | None = None,
+    due_on: date | None = None,
+    active: bool | None = None,
+) -> VisitPlan:
+    """Change a visit plan (admin): its reason, frequency, next due date (the light starts green again and the
+    sweep turns it if that date is missed), or end it. A tag's plan may be changed only by someone who may see
+    the tag's category on that grid."""
+    plan = VisitPlan.objects.select_for_update(of=("self",)).select_related("grid", "tag").get(pk=plan.pk)
+    reach = _reach_and_check(actor, plan.grid)
+    tag = plan.tag
+    if tag is not None and not reach.everything and tag.category_id not in categories_on_grid(reach, plan.grid):
+        raise NotFound(_("没有找到该走访计划"), code="not_found")
+    if reason is not None:
+        if not reason.strip():
+            raise InvalidInput(_("请填写走访事由"), code="reason")
+        plan.reason = reason.strip()
+    if every_days is not None:
+        if every_days < 1:
+            raise InvalidInput(_("走访周期必须至少1天"), code="every_days")
+        plan.every_days = every_days
+    if due_on is not None and due_on != plan.due_on:
+        for name, value in _plan_dates(due_on, (plan.red_on - plan.due_on).days).items():
+            setattr(plan, name, value)
+        plan.light = Light.GREEN
+    if active is not None and active != plan.active:
+        if active and plan.tag_id and VisitPlan.objects.filter(tag_id=plan.tag_id, active=True).exists():
+            raise NotAllowed(_("该标签已有有效的走访计划"), code="duplicate")
+        plan.active = active
+        plan.ended_on = None if active else timezone.localdate()
+    plan.save()
+    return plan
 
 
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}

@@ -9,6 +9,16 @@ from rest_framework.test import APIClient
 from tests.factories.world import PASSWORD, World, build_world
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: a cached rule or subscription list must not outlive the test's
+    rolled-back rows (the cache is the process's LocMemCache in tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def world(db) -> World:
     return build_world()

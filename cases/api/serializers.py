@@ -18,10 +18,56 @@ from cases.models import Case, CaseDispatch, CaseEvent, Evidence, ExtensionReque
 from governance.choices import Level
 from governance.models import Category, Region
 from grids.models import Grid
+from residents.models import House
+from residents.selectors import houses_visible_to
 
 LIGHTS = ["red", "yellow", "green", ""]
 #: Grids a case may be filed in, with the region chain ``case_file`` walks (community → street → district).
 ACTIVE_GRIDS = Grid.objects.filter(active=True).select_related("community__parent__parent")
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class FilingGridField(serializers.PrimaryKeyRelatedField):
+    """An active grid by id, with its community, street and district. The queryset is made per lookup rather
+    than passed in: DRF deep-copies every declared field (and a queryset argument with it) for each request."""
+
+    def get_queryset(self):
+        return ACTIVE_GRIDS.all()
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class FilingCommunityField(serializers.PrimaryKeyRelatedField):
+    """A community (a region at the community level) by id; queryset made per lookup, as ``FilingGridField``."""
+
+    def get_queryset(self):
+        return Region.objects.filter(level="community")
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class FilingCategoryField(serializers.SlugRelatedField):
+    """An active sub-category by its code, read through ``governance.selectors.filing_category`` (cached: every
+    filing names one, and they change only in the admin)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("help_text", _("事项小类编码，如 0101"))
+        super().__init__(slug_field="code", **kwargs)
+
+    def get_queryset(self):  # the schema's and the browsable API's choices; lookups go through the cache
+        return Category.objects.filter(active=True, parent__isnull=False)
+
+    def to_internal_value(self, data):
+        from governance.selectors import filing_category
+
+        if isinstance(data, int) and not isinstance(data, bool):
+            data = str(data)
+        if not isinstance(data, str) or not data or len(data) > 64:
+            self.fail("invalid")
+        category = filing_category(data)
+        if category is None:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return category
+
+
 #: Labels of event actions that are not workflow transitions (the filing itself).
 EXTRA_ACTION_LABELS = {"report": _("登记上报")}
 
@@ -52,6 +98,21 @@ class GridRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Grid
         fields = ["id", "code", "name"]
+
+
+class HouseRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = House
+        fields = ["id", "address"]
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedHouseField(serializers.PrimaryKeyRelatedField):
+    """A home (房屋) id among those the requesting user may see; any other id reads as "does not exist"."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return houses_visible_to(user=getattr(request, "user", None))
 
 
 class RegionRefSerializer(serializers.ModelSerializer):
@@ -312,6 +373,7 @@ class CaseDetailSerializer(CaseListSerializer):
     dispatches = DispatchSerializer(many=True, read_only=True)
     extension_requests = ExtensionRequestSerializer(many=True, read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
+    house = HouseRefSerializer(read_only=True, allow_null=True)
     rating_detail = serializers.SerializerMethodField()
     ratings = RatingSerializer(many=True, read_only=True)
     hold_requests = serializers.SerializerMethodField()
@@ -322,6 +384,7 @@ class CaseDetailSerializer(CaseListSerializer):
             *CaseListSerializer.Meta.fields,
             "description",
             "district",
+            "house",
             "reporter",
             "arrived_at",
             "yellow_at",
@@ -373,6 +436,7 @@ class CaseDetailSerializer(CaseListSerializer):
         row.update(
             description=obj.description,
             district=_ref(obj.district, REGION_REF),
+            house=_ref(obj.house, ("id", "address")) if obj.house_id else None,
             reporter=obj.reporter.display_name if obj.reporter_id else None,
             merged_into=obj.merged_into.number if obj.merged_into_id else None,
             resolved_on_time=obj.resolved_on_time,
@@ -490,11 +554,7 @@ class CaseCreateSerializer(serializers.Serializer):
     """Filing a case. Place it by ``grid``, by ``lat``/``lng`` (the grid is located from the point) or by
     ``community``; a grid worker's own grid is the default when they staff exactly one."""
 
-    category = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Category.objects.filter(active=True, parent__isnull=False),
-        help_text=_("事项小类编码，如 0101"),
-    )
+    category = FilingCategoryField()
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=4000)  # the same limits as the forms (cases.forms)
     address = serializers.CharField(max_length=200)
@@ -503,9 +563,12 @@ class CaseCreateSerializer(serializers.Serializer):
     )
     lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
     lng = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
-    grid = serializers.PrimaryKeyRelatedField(queryset=ACTIVE_GRIDS, required=False, allow_null=True)
-    community = serializers.PrimaryKeyRelatedField(
-        queryset=Region.objects.filter(level="community"), required=False, allow_null=True
+    grid = FilingGridField(required=False, allow_null=True)
+    community = FilingCommunityField(required=False, allow_null=True)
+    house = ScopedHouseField(
+        required=False,
+        allow_null=True,
+        help_text=_("房屋ID（可选）：事件涉及的一户，须在事件所在网格内；不填网格时按房屋所在网格"),
     )
     citizen_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     citizen_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
@@ -515,20 +578,14 @@ class CaseCreateSerializer(serializers.Serializer):
 class PublicReportSerializer(serializers.Serializer):
     """A citizen's report (no account): where (``lat``/``lng``, ``grid`` or ``community``), what, and a call-back."""
 
-    category = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Category.objects.filter(active=True, parent__isnull=False),
-        help_text=_("事项小类编码，如 0101"),
-    )
+    category = FilingCategoryField()
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=4000)  # the same limits as the forms (cases.forms)
     address = serializers.CharField(max_length=200)
     lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
     lng = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
-    grid = serializers.PrimaryKeyRelatedField(queryset=ACTIVE_GRIDS, required=False, allow_null=True)
-    community = serializers.PrimaryKeyRelatedField(
-        queryset=Region.objects.filter(level="community"), required=False, allow_null=True
-    )
+    grid = FilingGridField(required=False, allow_null=True)
+    community = FilingCommunityField(required=False, allow_null=True)
     citizen_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     citizen_phone = serializers.RegexField(
         r"^[0-9+\- ]{5,20}$",

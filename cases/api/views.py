@@ -170,7 +170,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     def create(self, request: AuthenticatedRequest) -> Response:
         """File a case (JSON, or multipart with ``files``). Token clients default to channel "api"."""
-        form = CaseCreateSerializer(data=request.data)
+        form = CaseCreateSerializer(data=request.data, context={"request": request})
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
         if "channel" not in data:

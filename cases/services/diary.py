@@ -4,8 +4,8 @@ Why here: the conversion must call ``case_file``, and ``residents`` sits BELOW `
 residents, never the reverse). So the step lives in cases, and the link is kept on the residents side as a
 plain number (``DiaryEntry.case_id``, unique — like ``AccessLog.case_id``) written through
 ``residents.services.diary_link_case``. The case page reads the link back through
-``residents.selectors.diary_entry_for_case``. No column was added to ``Case``: both directions are served
-by the one unique column, and the case table (which other work migrates in parallel) stays as it was.
+``residents.selectors.diary_entry_for_case``. The case also gets the entry's house (``Case.house``), which is
+what the household map counts open cases by.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput, NotAllowed, NotFound
 from governance.models import Category, User
-from residents.models import DiaryEntry
 from residents.selectors import diary_visible_to
 from residents.services import diary_link_case
 
@@ -35,7 +34,7 @@ def case_file_from_diary(
     """File a case from a diary entry the actor may see: grid, house address, topic and text prefilled.
 
     Steps: (1) lock the entry row; (2) refuse if it already became a case; (3) ``case_file`` with the
-    entry's grid, address (the house's, else the place typed) and text, channel 巡查发现; (4) record the link
+    entry's grid, house, address (the house's, else the place typed) and text, channel 巡查发现; (4) record the link
     with a conditional update (a second tap, even at the same moment, gets NotAllowed and its transaction —
     with its case — rolls back). ``category`` defaults to the entry's own.
     """
@@ -75,27 +74,8 @@ def case_file_from_diary(
         lat=lat,
         lng=lng,
         grid=entry.grid,
+        house=house if house is not None and house.grid_id == entry.grid_id else None,
         now=now,
     )
     diary_link_case(entry_id=entry.pk, case_id=case.pk, case_number=case.number)
     return case
-
-
-def open_case_counts_by_house(house_ids: list[int]) -> dict[int, int]:
-    """house id → open cases made from that house's diary entries (the household map's red dot)."""
-    from django.db.models import Count
-
-    from ..choices import OPEN_STATUSES
-
-    if not house_ids:
-        return {}
-    open_ids = Case.objects.filter(
-        pk__in=DiaryEntry.objects.filter(house_id__in=house_ids, case_id__isnull=False).values("case_id"),
-        status__in=[s.value for s in OPEN_STATUSES],
-    ).values("pk")
-    return dict(
-        DiaryEntry.objects.filter(house_id__in=house_ids, case_id__in=open_ids)
-        .values("house_id")
-        .annotate(n=Count("id"))
-        .values_list("house_id", "n")
-    )

@@ -16,7 +16,8 @@ from core.roles import is_centre_staff
 from governance.choices import GRADE_LEVEL, LEVEL_ORDER, Level, Role, top_level
 from governance.models import Category, Region, User
 from grids.models import Grid
-from grids.selectors import grids_worked_by, locate_grid, point_near_grid
+from grids.selectors import grids_worked_by, locate_grid, point_near_grid, works_in_grid
+from residents.models import House
 
 from ..choices import Channel, EvidenceStage
 from ..choices import Status as S
@@ -79,6 +80,7 @@ def case_file(
     external_due_at: datetime | None = None,
     response_due_at: datetime | None = None,
     arrive_at: str | None = None,
+    house: House | None = None,
 ) -> Case:
     """File a case: check the input and files first, place it (grid from the point, or the chosen grid/community),
     number it per street and year, put it at the level its grade says (A grid, B street, C district, D city — never
@@ -89,6 +91,7 @@ def case_file(
     ``response_due_at`` are an outside party's deadlines (the 12345 hotline's): the stricter of them and the
     rule's set the clock, and ``external_due_at`` caps every later clock of the case too. ``arrive_at`` puts the
     case at that level's centre whatever its grade (a hotline order arrives at the street, its 中心站).
+    ``house`` (a home, 房屋) must lie in the case's grid; without a grid it places the case in the house's grid.
     """
     now = now or timezone.now()
     checked = check_files(files)
@@ -103,6 +106,11 @@ def case_file(
     if lat is not None and lng is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
         raise InvalidInput(_("经纬度超出范围"), code="coordinates")
 
+    if house is not None:
+        if grid is None:
+            grid = house.grid
+        elif house.grid_id != grid.id:
+            raise InvalidInput(_("所选房屋不在事件所在的网格内"), code="house")
     if grid is not None and lat is not None and lng is not None:
         _check_point_in_grid(grid, lat, lng)
     if grid is None and lat is not None and lng is not None:
@@ -115,10 +123,10 @@ def case_file(
                 raise InvalidInput(_("所填经纬度不在所选社区内，请核对位置"), code="coordinates")
             grid = grid if grid in near else None
     if actor is not None and actor.role == Role.GRID_WORKER:
-        mine = set(grids_worked_by(actor).values_list("id", flat=True))
-        if grid is None and len(mine) == 1:
-            grid = Grid.objects.get(pk=next(iter(mine)))
-        if grid is None or grid.id not in mine:
+        if grid is None:  # the grid they staff, when they staff exactly one
+            mine = list(grids_worked_by(actor).values_list("id", flat=True)[:2])
+            grid = Grid.objects.select_related("community__parent__parent").get(pk=mine[0]) if len(mine) == 1 else None
+        if grid is None or not works_in_grid(actor, grid.id):
             where = grid.name if grid else _("未知网格")
             raise InvalidInput(
                 _("该位置属于%(grid)s，不在您负责的网格内，请选择您负责的网格") % {"grid": where}, code="grid"
@@ -165,6 +173,7 @@ def case_file(
         lng=lng,
         address=address.strip(),
         grid=grid,
+        house=house,
         community=community,
         street=street,
         district=district,

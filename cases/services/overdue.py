@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from core.pgarray import pg_array
 from core.places import PLACE_COLUMN
 from governance.choices import Level
+from governance.clock import fraction_point
 from governance.models import Region
 
 from .. import transitions
@@ -37,7 +38,9 @@ def case_escalate_overdue_batch(
     2. cases already at the top level are put under supervision (督办) instead — once: the
        partial index leaves out supervised cases;
     3. one UPDATE moves the rest up a level with the new holder and the due times of the new level
-       (computed once per category and level), one UPDATE closes their active dispatches;
+       (computed once per category and level), one UPDATE closes their active dispatches; the cases with an
+       outside deadline (``external_due_at``, the 12345 hotline's) earlier than the new level's get it as
+       their due time in one more UPDATE — the stricter deadline wins, as in ``deadlines.cap_to_external``;
     4. one bulk INSERT writes the events; ``events_recorded`` lets escalation write notices in bulk.
     Exactly once per level: a row is escalated only by the sweep that holds its lock, and after
     commit it no longer matches (new level, new due time). ``district_ids`` limits the batch to those
@@ -68,6 +71,7 @@ def case_escalate_overdue_batch(
                     "due_at",
                     "handler_kind",
                     "handler_region_id",
+                    "external_due_at",
                 )[:batch_size]
             ),
         )
@@ -172,7 +176,32 @@ def _bulk_escalate(moves: list[tuple[dict[str, Any], str]], clock: Deadlines) ->
             escalation_count=F("escalation_count") + 1,
             updated_at=clock.now,
         )
+    _cap_to_external(moves, clock)
     CaseDispatch.objects.filter(case__any_of=[r["id"] for r, _n in moves], active=True).update(active=False)
+
+
+def _cap_to_external(moves: list[tuple[dict[str, Any], str]], clock: Deadlines) -> None:
+    """The set-wise ``cap_to_external``: no due time past the case's outside deadline. Only the cases whose new
+    level's due time (or sign-for time) runs past it are written — one ``bulk_update`` for the batch."""
+    capped: list[Case] = []
+    for r, nxt in moves:
+        cap = r["external_due_at"]
+        if cap is None:
+            continue
+        arrival = clock.arrival(r["category_id"], nxt)
+        due, accept = arrival["due_at"], arrival["accept_due_at"]
+        if (due is not None and due <= cap) and (accept is None or accept <= cap):
+            continue
+        row = Case(pk=r["id"], due_at=due, accept_due_at=accept, yellow_at=arrival["yellow_at"])
+        if accept is not None and accept > cap:
+            row.accept_due_at = cap
+        if due is None or due > cap:
+            start = min(clock.now, cap)
+            row.due_at = cap
+            row.yellow_at = fraction_point(start, cap, settings.YELLOW_THRESHOLD, "hours", clock.cal)
+        capped.append(row)
+    if capped:
+        Case.objects.bulk_update(capped, ["due_at", "accept_due_at", "yellow_at"], batch_size=1000)
 
 
 _EVENT_COLUMNS = (

@@ -24,6 +24,7 @@ from core.errors import InvalidInput, Refusal
 from core.pagination import capped_count, keyset_page
 from governance.choices import Level, Role
 from governance.http import AuthenticatedHttpRequest
+from residents.selectors import houses_visible_to
 
 from .. import hooks, permissions, transitions
 from ..choices import OPEN_STATUSES, EvidenceStage, HandlerKind, Status
@@ -80,6 +81,7 @@ FILE_ERROR_FIELDS = {
     "grid": "grid",
     "place": "grid",
     "coordinates": "lat",
+    "house": "house",
     "file_too_large": "photos",
     "file_empty": "photos",
     "file_type": "photos",
@@ -223,7 +225,11 @@ def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect("cases:report")
         return render(request, "cases/cannot_file.html", status=403)
     if request.method != "POST":
-        return render(request, "cases/new.html", {"form": CaseFileForm(user=user)})
+        house = None
+        wanted = request.GET.get("house", "")
+        if wanted.isdigit():
+            house = houses_visible_to(user=user).filter(pk=int(wanted)).first()
+        return render(request, "cases/new.html", {"form": CaseFileForm(user=user, house=house)})
 
     form = CaseFileForm(request.POST, request.FILES, user=user)
     context: dict = {"form": form}

@@ -7,6 +7,7 @@ from .decisions import decision_apply
 from .orders import (
     OrderIntake,
     order_extension_request,
+    order_place,
     order_receive,
     order_return_request,
     order_triage_clear,
@@ -22,6 +23,7 @@ __all__ = [
     "message_resend",
     "messages_deliver_due",
     "order_extension_request",
+    "order_place",
     "order_receive",
     "order_return_request",
     "order_triage_clear",

@@ -7,18 +7,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.choices import Channel
 from cases.choices import Status as CaseStatus
 from cases.models import Case
 from cases.services import case_file, case_transition
+from cases.services.deadlines import Deadlines, arrive_at_level, rule_ref
 from core.errors import Forbidden, InvalidInput, NotAllowed, NotFound
 from core.roles import is_centre_staff
 from governance.choices import Level
-from governance.models import User
+from governance.models import Category, User
+from grids.models import Grid
 from grids.selectors import locate_grid
 
 from ..choices import OrderRequestKind, RequestState, RequestType, ReturnCode, Urgency
@@ -75,6 +78,20 @@ def _description(intake: OrderIntake) -> str:
     return "\n".join(lines).strip()
 
 
+def urgency_deadlines(partner: Partner, intake: OrderIntake, now: datetime) -> tuple[datetime | None, datetime | None]:
+    """The order's (response, resolution) deadlines: those it carries, made stricter by the partner's limits for
+    its urgency (紧急 / 特急, counted from its arrival) — the earlier of the two wins."""
+    response, resolution = intake.response_due_at, intake.resolution_due_at
+    response_limit, resolution_limit = partner.urgency_limits(intake.urgency)
+    if response_limit is not None and (response is None or now + response_limit < response):
+        response = now + response_limit
+    if resolution_limit is not None and (resolution is None or now + resolution_limit < resolution):
+        resolution = now + resolution_limit
+    if response is not None and resolution is not None and response > resolution:
+        response = resolution
+    return response, resolution
+
+
 def order_receive(*, partner: Partner, intake: OrderIntake, payload: dict, now: datetime | None = None):
     """File the order as a case on the 12345 channel at the partner's street, once per order id.
 
@@ -109,6 +126,10 @@ def order_receive(*, partner: Partner, intake: OrderIntake, payload: dict, now: 
             grid = found
     actor = partner_ensure_user(partner=partner)
     title = intake.title.strip() or intake.content.strip().splitlines()[0][:60]
+    response_due, resolution_due = urgency_deadlines(partner, intake, now)
+    if intake.urgency != Urgency.NORMAL:  # seen in every list the case appears in, not only the hotline desk
+        with translation.override(settings.LANGUAGE_CODE):
+            title = f"【{Urgency(intake.urgency).label}】{title}"
     try:
         with transaction.atomic():
             case = case_file(
@@ -125,8 +146,8 @@ def order_receive(*, partner: Partner, intake: OrderIntake, payload: dict, now: 
                 citizen_name=intake.requester_name,
                 citizen_phone=intake.requester_phone,
                 now=now,
-                external_due_at=intake.resolution_due_at,
-                response_due_at=intake.response_due_at,
+                external_due_at=resolution_due,
+                response_due_at=response_due,
                 arrive_at=Level.STREET,
             )
             order = Order.objects.create(
@@ -136,8 +157,8 @@ def order_receive(*, partner: Partner, intake: OrderIntake, payload: dict, now: 
                 request_type=intake.request_type,
                 category_code=intake.category_code,
                 urgency=intake.urgency,
-                response_due_at=intake.response_due_at,
-                resolution_due_at=intake.resolution_due_at,
+                response_due_at=response_due,
+                resolution_due_at=resolution_due,
                 attachments=intake.attachments,
                 payload=payload,
                 triage_reasons=reasons,
@@ -278,12 +299,121 @@ def order_triage_clear(*, order_id: int, actor: User, now: datetime | None = Non
     return order
 
 
+#: The statuses in which a case can still be placed: at its centre, not yet dispatched.
+PLACEABLE = (CaseStatus.REPORTED, CaseStatus.ACCEPTED)
+
+
+@transaction.atomic
+def order_place(
+    *,
+    order_id: int,
+    actor: User,
+    category_id: int | None,
+    grid_id: int | None = None,
+    remember_mapping: bool = False,
+    now: datetime | None = None,
+) -> Order:
+    """Place a case waiting in the 待分类 queue: its 小类 (and its grid, required when the order gave none in the
+    street) chosen by the street's staff.
+
+    The case's clock follows the chosen category's rule from the case's arrival at its level (time already spent
+    counts) and stays under the hotline's deadlines (the stricter wins); its sign-for time is recomputed only
+    while it has not been accepted. An internal event records the change (before → after, the rule), and the
+    order leaves the queue. ``remember_mapping`` also maps the order's hotline code to the category for the
+    orders to come. Bad input (an inactive or unknown category, a grid outside the street) is refused and
+    nothing changes; so is a case already dispatched (re-dispatch it instead, or just clear the queue entry).
+    """
+    now = now or timezone.now()
+    order = _order_for(actor, order_id)
+    lock_order(order)
+    order.refresh_from_db(fields=["triaged_at", "triage_reasons"])
+    if not order.in_triage:
+        raise NotAllowed(_("该工单不在待分类队列中"), code="state")
+    case = Case.objects.select_related("category", "grid", "street").get(pk=order.case_id)
+    if case.status not in PLACEABLE:
+        raise NotAllowed(
+            _("事件已派遣办理，不能再重新分类；如已处理妥当，请直接移出待分类队列"),
+            code="state",
+        )
+    category = Category.objects.filter(pk=category_id).first() if category_id else None
+    if category is None or category.parent_id is None:
+        raise InvalidInput(_("请选择一个事项小类"), code="category")
+    if not category.active:
+        raise InvalidInput(
+            _("事项小类“%(name)s”已停用，请选择一个启用的小类") % {"name": category.name}, code="category"
+        )
+    grid = None
+    if grid_id:
+        grid = Grid.objects.select_related("community").filter(pk=grid_id).first()
+        if grid is None or not grid.active:
+            raise InvalidInput(_("所选网格不存在或已停用"), code="grid")
+        if grid.community.parent_id != order.partner.street_id:
+            raise InvalidInput(
+                _("网格“%(grid)s”不在%(street)s内，请选择本街道的网格")
+                % {"grid": grid.name, "street": order.partner.street.name},
+                code="grid",
+            )
+    elif case.grid_id is None:
+        raise InvalidInput(_("工单地址不在本街道的任何网格内，请选择事件所在的网格"), code="grid")
+
+    before = {"category": case.category.code, "grid": case.grid.code if case.grid is not None else None}
+    kept = (case.accept_due_at, case.response_due_at)
+    case.category, case.grade = category, category.grade
+    if grid is not None:
+        case.grid, case.community = grid, grid.community
+    clock = Deadlines(case.arrived_at or now)
+    arrive_at_level(case, case.level, clock)  # the rule's clock, capped at the hotline's deadline
+    if case.status == CaseStatus.REPORTED:
+        if order.response_due_at is not None and (
+            case.accept_due_at is None or order.response_due_at < case.accept_due_at
+        ):
+            case.accept_due_at = order.response_due_at
+        case.response_due_at = case.accept_due_at
+    else:  # already accepted: the response was measured against the limits of its time
+        case.accept_due_at, case.response_due_at = kept
+    case.updated_at = now
+    case.save()
+    if remember_mapping and order.category_code:
+        CategoryMapping.objects.update_or_create(
+            partner=order.partner, code=order.category_code, defaults={"category": category}
+        )
+    order.triaged_at = now
+    order.save(update_fields=["triaged_at"])
+    placed_grid = case.grid
+    after = {"category": category.code, "grid": placed_grid.code if placed_grid is not None else None}
+    note = _("已分类：事项小类 %(category)s%(grid)s；办理时限 %(due)s") % {
+        "category": f"{category.code} {category.name}",
+        "grid": (_("，网格 %(grid)s") % {"grid": placed_grid.name}) if placed_grid is not None else "",
+        "due": timezone.localtime(case.due_at).strftime("%Y-%m-%d %H:%M") if case.due_at else "—",
+    }
+    case_transition(
+        case_id=case.pk,
+        action="note",
+        actor=actor,
+        note=note,
+        now=now,
+        reason="placed",
+        record={
+            "hotline": "placed",
+            "before": before,
+            "after": after,
+            "rule": rule_ref(None, case.rule_id),
+            "due_at": case.due_at.isoformat() if case.due_at else None,
+            "mapping_saved": bool(remember_mapping and order.category_code),
+        },
+    )
+    log.info("12345 order %s placed by %s: %s -> %s", order.order_id, actor.pk, before, after)
+    return order
+
+
 __all__ = [
     "OrderIntake",
     "lock_order",
     "order_extension_request",
+    "order_place",
     "order_receive",
     "order_return_request",
     "order_triage_clear",
     "triage_reason_text",
+    "urgency_deadlines",
 ]

@@ -17,7 +17,9 @@ pending and due):
    (status, timeout, refused or dropped connection) is a failed attempt: back off
    ``INTEROP_BACKOFF_BASE_SECONDS × 2^(attempts−1)`` capped at ``INTEROP_BACKOFF_CAP_SECONDS``, and after
    ``INTEROP_MAX_ATTEMPTS`` the message is dead (dead letter, re-sendable from admin);
-4. every try is a ``DeliveryAttempt`` row; after a delivery the order's next message is enqueued at once.
+4. every try is a ``DeliveryAttempt`` row; after a delivery the order's next message is enqueued at once, after a
+   failed try the message's own retry is enqueued with its backoff as countdown (beat's ``deliver_due`` also
+   sends whatever is pending and due: the safety net for a lost task or a restarted worker).
 
 Nothing here runs inside a case transition: a slow or failing subscriber costs the transition one INSERT.
 """
@@ -35,6 +37,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F, Min
 from django.utils import timezone
@@ -177,8 +180,26 @@ def _hotline_messages(events: Sequence[CaseEvent]) -> list[OutboundMessage]:
     return rows
 
 
+#: Every case event asks which webhook subscriptions are active (usually none); the answer is cached until a
+#: subscription is saved or deleted (``receivers``: now and again after the commit) or for a minute at most.
+SUBSCRIPTIONS_CACHE_KEY = "interop:active-subscriptions:v1"
+
+
+def active_subscriptions() -> list[Subscription]:
+    cached = cache.get(SUBSCRIPTIONS_CACHE_KEY)
+    if cached is None:
+        cached = list(Subscription.objects.filter(active=True))
+        cache.set(SUBSCRIPTIONS_CACHE_KEY, cached, 60)
+    return cached
+
+
+def subscriptions_changed() -> None:
+    cache.delete(SUBSCRIPTIONS_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(SUBSCRIPTIONS_CACHE_KEY))
+
+
 def _webhook_messages(events: Sequence[CaseEvent]) -> list[OutboundMessage]:
-    subscriptions = list(Subscription.objects.filter(active=True))
+    subscriptions = active_subscriptions()
     if not subscriptions:
         return []
     wanted = [(e, event_type_of(e)) for e in events]
@@ -337,6 +358,9 @@ def message_deliver(*, message_id: int) -> str:
                 status=MessageStatus.DEAD if dead else MessageStatus.PENDING,
             )
             outcome = "dead" if dead else "retry"
+            if not dead:  # its own retry, at its backoff: not left to beat's interval (beat is the safety net)
+                wait = backoff(attempts).total_seconds()
+                transaction.on_commit(lambda: _enqueue_retry(message.pk, wait), robust=True)
             log.warning(
                 "outbound message %s (%s) to %s failed, attempt %s (%s): %s",
                 message.pk,
@@ -347,6 +371,16 @@ def message_deliver(*, message_id: int) -> str:
                 error,
             )
     return outcome
+
+
+def _enqueue_retry(message_id: int, wait: float) -> None:
+    """Send the failed message again after ``wait`` seconds (a countdown task). Not where tasks run eagerly (unit
+    tests, the embedded default): a countdown means nothing there and would retry at once, to the dead letter."""
+    from ..tasks import deliver
+
+    if deliver.app.conf.task_always_eager:
+        return
+    deliver.apply_async((message_id,), countdown=wait)
 
 
 def _enqueue_next(order_id: int) -> None:

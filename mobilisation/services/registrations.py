@@ -20,7 +20,7 @@ from ..choices import (
 )
 from ..models import RegisteredUnit, Registration
 from ..permissions import manages_community
-from ..selectors import get_in_scope
+from ..selectors import acting_unit, get_in_scope
 from .events import record
 
 
@@ -61,6 +61,8 @@ def registration_submit(
         raise Forbidden(_("单位报到由社区工作人员登记"), code="forbidden")
     if kind == RegistrantKind.MEMBER and member.pk != actor.pk and not staff:
         raise Forbidden(_("只能为自己报到"), code="forbidden")
+    if kind == RegistrantKind.MEMBER and acting_unit(member) is not None:
+        raise NotAllowed(_("单位账号代表单位，不能以党员身份报到"), code="unit_account")
     if kind == RegistrantKind.MEMBER:
         User.objects.select_for_update().filter(pk=member.pk).first()
         active = Registration.objects.filter(kind=RegistrantKind.MEMBER, member=member, status__in=ACTIVE_REGISTRATION)

@@ -6,13 +6,12 @@ outside the user's scope answer 404.
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordChangeView
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -21,7 +20,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import InvalidInput, NotFound
-from core.exports import csv_row
 from governance.http import AuthenticatedHttpRequest
 from governance.models import User
 
@@ -266,18 +264,19 @@ def points(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def points_export(request: HttpRequest) -> HttpResponse:
-    """The ranking as CSV (UTF-8 with BOM, opens in Excel), same filters as the page."""
+def points_export(request: HttpRequest, fmt: str = "csv") -> HttpResponse | StreamingHttpResponse:
+    """The ranking as CSV (UTF-8 with BOM, streamed) or XLSX, same filters and scope as the page, through the
+    project's export helpers (``cases.exports``: text that would start a formula is written as text)."""
+    from cases.exports import Sheet, csv_response, xlsx_response
+
     by, community, month = _ranking_args(request)
     rows = selectors.ranking(request.user, by=by, community_id=community, month=month)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="points-{by}-{timezone.localdate():%Y%m%d}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow([_("名次"), _("党员") if by == "member" else _("单位"), _("积分"), _("记录数")])
-    for r in rows:  # a name that would start a formula is written as text (core.exports)
-        writer.writerow(csv_row([r["rank"], r["name"], r["total"], r["entries"]]))
-    return response
+    header = [_("名次"), _("党员") if by == "member" else _("单位"), _("积分"), _("记录数")]
+    lines = [[r["rank"], r["name"], r["total"], r["entries"]] for r in rows]
+    name = f"points-{by}-{timezone.localdate():%Y%m%d}"
+    if fmt == "xlsx":
+        return xlsx_response(f"{name}.xlsx", [Sheet(title=_("积分排名"), header=header, rows=lines, widths={1: 24})])
+    return csv_response(f"{name}.csv", header, lines)
 
 
 @login_required

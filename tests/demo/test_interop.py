@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from cases.models import Rating
@@ -25,8 +27,12 @@ def test_the_demo_has_a_partner_and_orders_in_different_states(demo):  # noqa: F
         "DEMO-12345-0003": "reported",
         "DEMO-12345-0004": "accepted",
         "DEMO-12345-0005": "closed",
+        "DEMO-12345-0006": "reported",
     }
     assert orders["DEMO-12345-0003"].in_triage
+    emergency = orders["DEMO-12345-0006"]
+    assert emergency.urgency == "emergency" and emergency.case.title.startswith("【特急】")
+    assert emergency.case.due_at <= emergency.received_at + timedelta(hours=2)
     assert [r["code"] for r in orders["DEMO-12345-0004"].triage_reasons] == ["no_point"]
     assert OrderRequest.objects.get(order=orders["DEMO-12345-0004"]).state == "pending"
     rating = Rating.objects.get(case=orders["DEMO-12345-0005"].case)

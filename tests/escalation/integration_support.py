@@ -189,9 +189,14 @@ class CeleryCluster:
         return proc
 
     def app(self) -> Celery:
-        """A client app on the same broker (the test process itself runs tasks eagerly; this one sends)."""
+        """A client app on the same broker (the test process itself runs tasks eagerly; this one sends).
+
+        Never the *current* app: ``shared_task`` proxies (``deliver_due.delay()`` in an ``on_commit``) resolve to the
+        current app, and a client app made current would send every later task of the test process to this
+        broker (a private Redis that a test killed) under a registry without the project's tasks — the robust
+        ``on_commit`` swallows the error, and nothing reaches the next test's worker."""
         if self._app is None:
-            self._app = Celery("integration-client", broker=self.broker_url)
+            self._app = Celery("integration-client", broker=self.broker_url, set_as_current=False)
             self._app.conf.broker_connection_retry_on_startup = True
         return self._app
 

@@ -69,6 +69,28 @@ def test_inactive_subscriptions_get_nothing(world, receiver):
     assert not OutboundMessage.objects.exists()
 
 
+def test_the_cached_subscription_list_follows_every_change_at_once(world, receiver):
+    """The active subscriptions are cached (every case event asks); adding, switching off and deleting one
+    counts from the next event."""
+    file_case(world)  # caches "no subscription"
+    sub = subscribe(receiver, "*")
+    file_case(world)
+    assert OutboundMessage.objects.filter(subscription=sub).count() == 1
+    sub.active = False
+    sub.save()
+    file_case(world)
+    assert OutboundMessage.objects.filter(subscription=sub).count() == 1
+    sub.active = True
+    sub.save()
+    file_case(world)
+    assert OutboundMessage.objects.filter(subscription=sub).count() == 2
+    other = subscribe(receiver, "*")
+    OutboundMessage.objects.filter(subscription=sub).delete()
+    sub.delete()
+    file_case(world)  # the deleted subscription is not written to (it would fail the foreign key)
+    assert OutboundMessage.objects.filter(subscription=other).count() == 1
+
+
 def test_summons_steps_are_their_own_event_types(world, receiver):
     from cases.models import CaseEvent
     from interop.services.outbox import event_type_of
@@ -150,6 +172,10 @@ def test_admin_adds_a_partner_with_its_account_and_imports_mappings(world, web):
             "street": world.street.id,
             "fallback_category": world.categories["0103"].id,
             "callback_url": "https://12345.example.cn/cb",
+            "urgent_response_minutes": "120",
+            "urgent_resolution_hours": "24",
+            "emergency_response_minutes": "30",
+            "emergency_resolution_hours": "4",
             "active": "on",
             "mappings-TOTAL_FORMS": "0",
             "mappings-INITIAL_FORMS": "0",
@@ -158,6 +184,7 @@ def test_admin_adds_a_partner_with_its_account_and_imports_mappings(world, web):
     assert resp.status_code == 302, resp.content.decode()[:2000]
     partner = Partner.objects.get(key_id="qu12345")
     assert partner.user.region_id == world.street.id and not partner.user.is_active
+    assert partner.emergency_resolution_hours == 4  # the urgency limits are the partner's, set in the admin
     assert not partner.user.has_usable_password()
     page = admin.get(f"/admin/interop/partner/{partner.pk}/change/").content.decode()
     assert f"/admin/interop/partner/{partner.pk}/import-mappings/" in page

@@ -9,6 +9,7 @@ from django.test import Client
 from mobilisation import services
 from mobilisation.choices import WishStatus
 from mobilisation.models import MobilisationEvent, Wish
+from tests.cases.test_exports import read_csv, read_xlsx
 from tests.factories.world import PASSWORD
 
 from .helpers import confirmed_member, jpeg, published_wish
@@ -123,8 +124,17 @@ def test_points_export_is_csv_of_the_ranking(world, web):
     services.wish_confirm(actor=world.community_officer, wish_id=wish.pk)
     r = web("street_officer").get("/party/points/export.csv?by=member")
     assert r["Content-Type"].startswith("text/csv")
-    lines = r.content.decode("utf-8-sig").splitlines()
-    assert lines[1] == "1,党员甲,5,1"
+    assert read_csv(r)[1] == ["1", "党员甲", "5", "1"]
+    ws = read_xlsx(web("street_officer").get("/party/points/export.xlsx?by=member")).worksheets[0]
+    assert [c.value for c in next(ws.iter_rows(min_row=2, max_row=2))] == [1, "党员甲", 5, 1]
+    # a name that looks like a formula stays text in both (the shared export helpers)
+    member.full_name = "=cmd|' /C calc'!A0"
+    member.save(update_fields=["full_name"])
+    assert read_csv(web("street_officer").get("/party/points/export.csv?by=member"))[1][1] == "'" + member.full_name
+    ws = read_xlsx(web("street_officer").get("/party/points/export.xlsx?by=member")).worksheets[0]
+    assert ws.cell(row=2, column=2).data_type == "s"
+    # another street sees none of it
+    assert read_csv(web("other_street_officer").get("/party/points/export.csv?by=member"))[1:] == []
 
 
 def test_pages_come_in_english_when_chosen(world, web):

@@ -288,3 +288,13 @@ def test_the_contact_person_replaces_the_initial_password(world, units):
     done = c.post("/party/unit/password/", {"old_password": PASSWORD, "new_password1": new, "new_password2": new})
     assert done.status_code == 302 and done.url == "/party/unit/"
     assert Client().login(username="gongdian", password=new)
+
+
+def test_a_unit_login_cannot_register_as_a_party_member(world, units):
+    user_a = units[2]
+    with pytest.raises(NotAllowed):
+        services.registration_submit(actor=user_a, community=world.community, basis="work", member=user_a)
+    with pytest.raises(NotAllowed):
+        services.registration_submit(
+            actor=world.community_officer, community=world.community, basis="work", member=user_a
+        )

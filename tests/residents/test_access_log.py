@@ -144,5 +144,6 @@ def test_the_admin_page_of_a_resident_that_is_not_there_is_not_a_500(world):
 
     client = Client(raise_request_exception=False)
     client.force_login(world.admin)
-    for pk in ("abc", "1e5", "%C3%A9", "99999999999999999999"):
-        assert client.get(f"/admin/residents/resident/{pk}/change/").status_code in (302, 404), pk
+    for model in ("resident", "residenttag", "visitplan"):
+        for pk in ("abc", "1e5", "%C3%A9", "99999999999999999999"):
+            assert client.get(f"/admin/residents/{model}/{pk}/change/").status_code in (302, 404), (model, pk)
