@@ -137,6 +137,7 @@ def test_the_points_export_writes_formulas_as_text_without_control_characters(wo
         services.points_adjust(
             actor=world.community_officer, member=user, delta=5, reason="测试", community=world.community
         )
-    text = web("community_officer").get("/party/points/export.csv").content.decode("utf-8-sig")
+    response = web("community_officer").get("/party/points/export.csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     names = [row[1] for row in list(csv.reader(io.StringIO(text)))[1:]]
     assert len(names) == 3 and all(n.startswith("'") and "\x01" not in n for n in names), names
