@@ -3,8 +3,10 @@
 Rules (the issue's): every bad row is reported with its line number; if one row is bad nothing is
 imported; importing the same file twice changes nothing the second time (houses are keyed by
 grid + building + unit + number, residents by their 公民身份号码 — or, without one, by house + name);
-``progress(done, total)`` is called every ``PROGRESS_EVERY`` rows. Validation reads the whole file
-first; writing happens in one transaction with bulk inserts/updates (a few queries per 1,000 rows).
+``checked(done, total)`` is called every ``PROGRESS_EVERY`` rows while the file is checked, ``progress(done, total)``
+while it is written. Validation reads the whole file first; writing happens in one transaction with bulk
+inserts/updates (a few queries per 1,000 rows). The web import runs this as a Celery task with a progress record
+(``ImportJob``, ``residents.services.import_job_run``).
 
 Columns (first row is the header; order free; * = required):
 
@@ -199,7 +201,11 @@ Progress = Callable[[int, int], None]
 
 
 def import_houses(
-    *, actor: Any, rows: list[tuple[int, dict[str, str]]], progress: Progress | None = None
+    *,
+    actor: Any,
+    rows: list[tuple[int, dict[str, str]]],
+    progress: Progress | None = None,
+    checked: Progress | None = None,
 ) -> ImportResult:
     """Buildings (and compounds) and houses. See the module docstring for the columns and rules."""
     _check_header(rows, HOUSE_REQUIRED, HOUSE_COLUMNS)
@@ -207,7 +213,9 @@ def import_houses(
     errors: list[RowError] = []
     parsed = []
     seen: dict[tuple, int] = {}
-    for line, r in rows:
+    for i, (line, r) in enumerate(rows, start=1):
+        if checked and i % PROGRESS_EVERY == 0:
+            checked(i, len(rows))
         try:
             for col in HOUSE_REQUIRED:
                 if not r.get(col):
@@ -312,7 +320,11 @@ SAVED_RESIDENT_FIELDS = [
 
 
 def import_residents(
-    *, actor: Any, rows: list[tuple[int, dict[str, str]]], progress: Progress | None = None
+    *,
+    actor: Any,
+    rows: list[tuple[int, dict[str, str]]],
+    progress: Progress | None = None,
+    checked: Progress | None = None,
 ) -> ImportResult:
     """Residents into existing houses (import the houses first). See the module docstring."""
     _check_header(rows, RESIDENT_REQUIRED, RESIDENT_COLUMNS)
@@ -324,7 +336,9 @@ def import_residents(
     errors: list[RowError] = []
     parsed: list[tuple[int, dict]] = []
     seen_ids: dict[str, int] = {}
-    for line, r in rows:
+    for i, (line, r) in enumerate(rows, start=1):
+        if checked and i % PROGRESS_EVERY == 0:
+            checked(i, len(rows))
         try:
             for col in RESIDENT_REQUIRED:
                 if not r.get(col):

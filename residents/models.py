@@ -488,3 +488,57 @@ class DiaryEntry(models.Model):
     @property
     def address(self) -> str:
         return self.house.address if self.house_id else self.place
+
+
+class ImportJob(models.Model):
+    """One web import of a 网格采集 sheet, run by a Celery task; the page polls it for progress.
+
+    The uploaded bytes are kept only until the task has read them (then emptied): a sheet of ID numbers does not
+    stay in the database. ``errors`` holds every bad row ({"line", "message"}) of a refused file; nothing of such a
+    file is imported. ``phase`` says whether rows are being checked or written; ``done``/``total`` count them.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("导入中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("未导入")
+
+    class Phase(models.TextChoices):
+        READING = "reading", _("读取文件")
+        CHECKING = "checking", _("检查")
+        WRITING = "writing", _("写入")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("导入人"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("类型"), max_length=12)
+    file_name = models.CharField(_("文件名"), max_length=200)
+    data = models.BinaryField(editable=False, default=bytes)
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    phase = models.CharField(_("阶段"), max_length=8, choices=Phase.choices, default=Phase.READING)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="importjob_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total:
+            return 0
+        share = self.done / self.total
+        # checking is the first half, writing the second
+        return int(50 * share) if self.phase == self.Phase.CHECKING else int(50 + 50 * share)

@@ -35,6 +35,7 @@ from .models import (
     Compound,
     DiaryEntry,
     House,
+    ImportJob,
     Resident,
     ResidentTag,
     TagCategory,
@@ -814,3 +815,53 @@ def residents_anonymise_moved_away(*, today: date | None = None, batch: int = 10
                 house=None,
                 anonymised_at=timezone.now(),
             )
+
+
+# --- Web imports: a Celery task with a progress record ------------------------------------------------------
+
+
+def import_job_create(*, actor: Any, kind: str, file_name: str, data: bytes) -> ImportJob:
+    """Queue an import of an uploaded sheet; the caller starts ``residents.tasks.run_import`` once this commits."""
+    from .importers import IMPORTERS
+
+    if kind not in IMPORTERS:
+        raise InvalidInput(_("未知的导入内容"), code="kind")
+    if not data:
+        raise InvalidInput(_("文件是空的"), code="file")
+    return ImportJob.objects.create(user=actor, kind=kind, file_name=file_name[:200], data=data)
+
+
+def import_job_run(job_id: int) -> str:
+    """Run one queued import (exactly once: the queued → running step is a conditional update). The progress record
+    is updated every ``PROGRESS_EVERY`` rows while checking (committed at once, so the page sees it) and while writing
+    (the import's own transaction: it shows when that commits). A refused file stores every bad row and imports
+    nothing; the uploaded bytes are emptied either way. Returns the final status."""
+    from .importers import IMPORTERS, ImportFailed, read_rows
+
+    if not ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(status=ImportJob.Status.RUNNING):
+        return ImportJob.objects.get(pk=job_id).status
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    mark = ImportJob.objects.filter(pk=job_id)
+
+    def checking(done: int, total: int) -> None:
+        mark.update(phase=ImportJob.Phase.CHECKING, done=done, total=total)
+
+    def writing(done: int, total: int) -> None:
+        mark.update(phase=ImportJob.Phase.WRITING, done=done, total=total)
+
+    status, errors, result = ImportJob.Status.FAILED, [], {}
+    try:
+        rows = read_rows(name=job.file_name, data=bytes(job.data))
+        mark.update(phase=ImportJob.Phase.CHECKING, done=0, total=len(rows))
+        outcome = IMPORTERS[job.kind](actor=job.user, rows=rows, progress=writing, checked=checking)
+        status = ImportJob.Status.DONE
+        result = {"created": outcome.created, "updated": outcome.updated, "unchanged": outcome.unchanged}
+        result.update(outcome.extra)
+    except ImportFailed as exc:
+        errors = [{"line": e.line, "message": e.message} for e in exc.errors]
+    except Exception:
+        errors = [{"line": 0, "message": _("导入出错，未导入任何数据，请稍后重试或联系管理员")}]
+        mark.update(status=status, errors=errors, data=b"", finished_at=timezone.now())
+        raise
+    mark.update(status=status, errors=errors, result=result, data=b"", finished_at=timezone.now())
+    return status

@@ -20,3 +20,11 @@ def anonymise_moved_away() -> int:
     from .services import residents_anonymise_moved_away
 
     return residents_anonymise_moved_away()
+
+
+@shared_task(name="residents.tasks.run_import")
+def run_import(job_id: int) -> str:
+    """A web import of a 网格采集 sheet (``ImportJob``): check every row, write all or nothing, record progress."""
+    from .services import import_job_run
+
+    return import_job_run(job_id)

@@ -24,4 +24,5 @@ urlpatterns = [
     path("residents/statistics/", views.stats_page, name="stats"),
     path("residents/export.<str:fmt>", views.export, name="export"),
     path("residents/import/", views.import_page, name="import"),
+    path("residents/import/<int:pk>/", views.import_job_page, name="import-job"),
 ]

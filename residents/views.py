@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,8 +27,8 @@ from core.errors import DomainError
 from . import exports, selectors, services, statistics
 from .choices import AccessChannel, AccessSubject, Light
 from .forms import DiaryForm, ImportForm, ResidentForm, VisitForm
-from .importers import IMPORTERS, ImportFailed, read_rows
-from .models import Resident, TagCategory
+from .models import ImportJob, Resident, TagCategory
+from .tasks import run_import
 from .visibility import grids_q, may_export, may_reveal_identity, may_write_in_grid, reach_of
 
 PAGE_SIZE = 30
@@ -414,18 +415,35 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @login_required
 def import_page(request: HttpRequest) -> HttpResponse:
-    """Upload a 网格采集 sheet; bad rows are listed with their line and nothing is imported."""
+    """Upload a 网格采集 sheet: it is imported by a Celery task (``residents.tasks.run_import``) and the job's page
+    shows the progress; bad rows are listed with their line and nothing is imported."""
     reach = reach_of(request.user)
     if not (reach.everything or reach.community_ids or reach.seats):
         raise Http404
     form = ImportForm(request.POST or None, request.FILES or None)
-    errors = None
-    result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            rows = read_rows(name=upload.name, data=upload.read())
-            result = IMPORTERS[form.cleaned_data["kind"]](actor=request.user, rows=rows)
-        except ImportFailed as exc:
-            errors = exc.errors
-    return render(request, "residents/import.html", {"form": form, "errors": errors, "result": result})
+            job = services.import_job_create(
+                actor=request.user, kind=form.cleaned_data["kind"], file_name=upload.name, data=upload.read()
+            )
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+        else:
+            transaction.on_commit(lambda: run_import.delay(job.pk))
+            return redirect("residents:import-job", pk=job.pk)
+    jobs = ImportJob.objects.filter(user_id=request.user.pk or 0).defer("data")[:5]
+    return render(request, "residents/import.html", {"form": form, "jobs": jobs})
+
+
+@login_required
+def import_job_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """One import: progress while it runs (htmx polls the status block), then the result or every bad row."""
+    job = ImportJob.objects.filter(pk=pk).defer("data").first()
+    if job is None or (job.user_id != request.user.pk and not getattr(request.user, "is_admin", False)):
+        raise Http404
+    running = job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
+    context = {"job": job, "running": running, "poll_ms": 1000}
+    if request.headers.get("HX-Request"):
+        return render(request, "residents/_import_job.html", context)
+    return render(request, "residents/import_job.html", context)

@@ -100,7 +100,7 @@ def test_missing_and_unknown_columns_fail_on_line_one(world):
     assert [e.line for e in failed.value.errors] == [1, 1]
 
 
-def test_xlsx_sheets_import_like_csv_through_the_page(world, web):
+def test_xlsx_sheets_import_like_csv_through_the_page(world, web, django_capture_on_commit_callbacks):
     from openpyxl import Workbook
 
     book = Workbook()
@@ -111,10 +111,14 @@ def test_xlsx_sheets_import_like_csv_through_the_page(world, web):
     book.save(buffer)
     client = web("street_officer")
     upload = SimpleUploadedFile("sheet.xlsx", buffer.getvalue())
-    response = client.post("/residents/import/", {"kind": "houses", "file": upload})
-    assert response.status_code == 200 and "新增 3" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # the Celery task (eager) starts after the commit
+        response = client.post("/residents/import/", {"kind": "houses", "file": upload})
+    assert response.status_code == 302
+    assert "新增 3" in client.get(response["Location"]).content.decode()
     bad = SimpleUploadedFile("bad.csv", (HOUSES + "XG-01-01,,7号楼,,,,x,1,103,自住\n").encode())
-    html = client.post("/residents/import/", {"kind": "houses", "file": bad}).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/residents/import/", {"kind": "houses", "file": bad})
+    html = client.get(response["Location"]).content.decode()
     assert "第 5 行" in html and "单元应为整数" in html
     assert House.objects.count() == 3
 
