@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('residents', '0005_visit_due_and_plan_end'),
+        ('residents', '0006_import_job'),
     ]
 
     operations = [
