@@ -139,6 +139,7 @@ def grid_map_svg(
                     lines, name_size = [cell.name[:half], cell.name[half:]], two
             if name_size >= 5:  # the grid's name above its counts (the community is in the title)
                 top = cy - name_size * 0.35 - (len(lines) - 1) * name_size * 0.75
+                body: str
                 if len(lines) == 1:
                     body = escape(cell.name)
                 else:

@@ -24,7 +24,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from cases import exports
 from cases.contact_log import log_unmasked_contact_rows
@@ -297,10 +297,12 @@ def dashboard_map(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def dashboard_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Bulk accept / dispatch of the ticked cases: each case in its own transaction; the answer lists every
-    success and every refusal with its reason. htmx gets the refreshed queue; a plain form post is redirected."""
+    success and every refusal with its reason. htmx gets the refreshed queue; a plain form post is redirected.
+    A GET (a reloaded action URL) changes nothing and goes back to the dashboard."""
+    if request.method != "POST":
+        return redirect("escalation:dashboard")
     user = request.user
     if not is_admin_or_centre_staff(user):
         return _forbidden(request)

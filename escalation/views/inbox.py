@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import permissions as case_permissions
 from cases import transitions
@@ -150,11 +150,13 @@ def _next_url(request: HttpRequest, default: str) -> str:
 
 
 @login_required
-@require_POST
 def summons_act(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """Run one summons action; back to where it was pressed (inbox or summons page) with a message. When
-    refused, the summons page shows the reason and the form as filled in."""
+    refused, the summons page shows the reason and the form as filled in. A GET (a reloaded or bookmarked
+    action URL) changes nothing and leads to the summons page, not a blank 405."""
     summons = summons_get_for(request.user, pk)
+    if request.method != "POST":
+        return redirect("escalation:summons", pk=summons.pk)
     if action not in SUMMONS_FLOW:
         raise Http404
     label = SUMMONS_FLOW[action].label

@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from governance.http import AuthenticatedHttpRequest
 
@@ -33,9 +33,10 @@ def notice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def notice_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Mark one notice read; with ``open`` go on to what it is about (a local URL only)."""
+    """Mark one notice read; with ``open`` go on to what it is about (a local URL only). A GET: the notices."""
+    if request.method != "POST":
+        return redirect("escalation:notices")
     notice = notice_mark_read(user=request.user, notice_id=pk)
     if request.headers.get("HX-Request"):
         return render(request, "escalation/notices_row.html", {"n": notice})
@@ -45,8 +46,9 @@ def notice_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def notice_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if request.method != "POST":  # a reloaded action URL: back to the notices, nothing changed
+        return redirect("escalation:notices")
     changed = notice_mark_all_read(user=request.user)
     messages.success(request, _("已将 %(n)d 条通知标为已读") % {"n": changed})
     return redirect("escalation:notices")

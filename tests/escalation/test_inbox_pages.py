@@ -278,3 +278,19 @@ def test_inbox_queries_do_not_grow_with_the_number_of_summonses(world, web):
         html = c.get("/inbox/").content.decode()
     assert html.count('class="card summons') == 6
     assert len(six.captured_queries) == len(one.captured_queries)
+
+
+def test_a_get_of_an_action_url_goes_back_to_its_page_not_a_blank_405(world, web):
+    """Issue 10: no blank 405 — a bookmarked or reloaded action URL leads back to the page the action is on."""
+    _case, _w, summons = whistled_case(world)
+    sid = summons["cgzf"].id
+    liaison = web("liaison")
+    response = liaison.get(f"/inbox/summons/{sid}/report_in/")
+    assert (response.status_code, response["Location"]) == (302, f"/inbox/summons/{sid}/")
+    assert Summons.objects.get(pk=sid).status == SummonsStatus.SUMMONED  # a GET changes nothing
+    assert web("outsider").get(f"/inbox/summons/{sid}/report_in/").status_code == 404
+    for url in ("/notices/read-all/", "/notices/1/read/"):
+        response = liaison.get(url)
+        assert (response.status_code, response["Location"]) == (302, "/notices/"), url
+    response = web("street_officer").get("/dashboard/bulk/")
+    assert (response.status_code, response["Location"]) == (302, "/dashboard/")
