@@ -132,6 +132,13 @@ def pages_for(user) -> list[tuple[str, str, dict]]:
         ),
         ("queue: text search", "/dashboard/?" + urlencode({"view": "all", "q": sample}), hx),
         ("case list page 1 (/cases/)", "/cases/", {}),
+        (f"case list page {depth // 20 + 1} (/cases/, cursor)", "/cases/?" + urlencode({"cursor": api_deep}), {}),
+        ("case list last page (/cases/, cursor)", "/cases/?" + urlencode({"cursor": api_last}), {}),
+        (
+            "case list by due time, last page",
+            "/cases/?" + urlencode({"sort": "due", "cursor": api_cursor(scope.order_by("due_at", "id"), None)}),
+            {},
+        ),
         ("API cases: page 1", "/api/v1/cases/", {}),
         (f"API cases: page {deep_page} (cursor)", "/api/v1/cases/?" + urlencode({"cursor": api_deep}), {}),
         ("API cases: last page (cursor)", "/api/v1/cases/?" + urlencode({"cursor": api_last}), {}),

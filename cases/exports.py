@@ -23,7 +23,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.hostile_input import strip_control_characters
+from core.exports import csv_text, xlsx_text
 from governance.choices import Level
 
 from .choices import Channel, Status
@@ -42,32 +42,6 @@ class _Echo:
 
     def write(self, value: str) -> str:
         return value
-
-
-#: A cell starting with one of these is a formula to a spreadsheet (OWASP "CSV injection").
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_text(value: Any) -> Any:
-    """A CSV field that a spreadsheet shows as the text it is: control characters stripped, and text that
-    would start a formula prefixed with ``'`` (numbers stay numbers)."""
-    if isinstance(value, Promise):
-        value = str(value)
-    if not isinstance(value, str):
-        return value
-    if value.startswith(FORMULA_PREFIXES):
-        value = "'" + value
-    return strip_control_characters(value)
-
-
-def xlsx_text(ws: Any, value: str) -> Any:
-    """An XLSX string cell: always written as text (never a formula), without the control characters that
-    XLSX cannot hold — stored data never makes an export fail."""
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(ws, value=strip_control_characters(value))
-    cell.data_type = "s"
-    return cell
 
 
 def local(value: datetime | None) -> str:

@@ -11,8 +11,9 @@ request, and one place is easier to keep complete than a validator on each of a 
   never wanted in a title or description, and some of them (``\\x01``) are illegal in XLSX, so one stored
   character used to break every export whose rows included it.
 
-Answers under ``/api/`` are JSON ``{"detail", "code"}`` like every other API error; under ``/open311/`` an
-Open311 error document (JSON or XML by the URL's suffix); pages get the site's 404 / 400 pages.
+Answers under ``/api/`` and the 12345 exchange (``/interop/12345/orders/``) are JSON ``{"detail", "code"}`` like
+their other errors; under ``/open311/`` an Open311 error document (JSON or XML by the URL's suffix); pages get
+the site's 404 / 400 pages.
 """
 
 from __future__ import annotations
@@ -53,10 +54,14 @@ def clean_data(value: Any) -> Any:
     return value
 
 
+#: Machine channels whose errors are ``{"detail", "code"}`` JSON: the API and the 12345 exchange.
+JSON_ERROR_PREFIXES = ("/api/", "/interop/12345/orders/")
+
+
 def _error(request: HttpRequest, status: int, message: str, code: str) -> HttpResponse | None:
     """The error in the channel's own format, or None for pages (the caller raises for Django's pages)."""
     path = request.path_info
-    if path.startswith("/api/"):
+    if path.startswith(JSON_ERROR_PREFIXES):
         return JsonResponse({"detail": message, "code": code}, status=status)
     if path.startswith("/open311/"):
         if path.endswith(".xml"):

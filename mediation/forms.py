@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.limits import LONG_TEXT
 from governance.models import Category, Region, User
 from grids.models import Grid
 
@@ -19,7 +20,7 @@ PARTY_ROWS = 3
 class DisputeForm(forms.Form):
     title = forms.CharField(label=_("纠纷事由"), max_length=200)
     kind = forms.ChoiceField(label=_("纠纷类型"), choices=DisputeKind.choices)
-    description = forms.CharField(label=_("基本情况"), widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(max_length=LONG_TEXT, label=_("基本情况"), widget=forms.Textarea(attrs={"rows": 3}))
     grid = forms.ModelChoiceField(label=_("网格"), queryset=Grid.objects.none(), required=False)
     community = forms.ModelChoiceField(label=_("社区"), queryset=Region.objects.none(), required=False)
     amount = forms.DecimalField(label=_("涉及金额（元）"), min_value=0, max_digits=14, decimal_places=2, required=False)
@@ -92,9 +93,13 @@ class SessionForm(forms.Form):
     place = forms.CharField(label=_("调解地点"), max_length=200)
     mediators = forms.CharField(label=_("调解员"), max_length=200)
     level = forms.ChoiceField(label=_("调解层级"), choices=[("", _("按本人所在层级")), *Place.choices], required=False)
-    notes = forms.CharField(label=_("调解情况"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    notes = forms.CharField(
+        max_length=LONG_TEXT, label=_("调解情况"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     outcome = forms.ChoiceField(label=_("结果"), choices=Outcome.choices)
-    agreement_text = forms.CharField(label=_("协议内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    agreement_text = forms.CharField(
+        max_length=LONG_TEXT, label=_("协议内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     signatories = forms.CharField(label=_("签字人"), required=False, help_text=_("用逗号或顿号分隔，至少两人"))
     judicial_confirmation = forms.BooleanField(label=_("申请司法确认"), required=False)
     confirmation_court = forms.CharField(label=_("确认法院"), max_length=120, required=False)

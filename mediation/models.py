@@ -102,6 +102,11 @@ class Dispute(models.Model):
         return self.title
 
 
+def mask_name(name: str) -> str:
+    """张三 → 张*: the first character, the rest starred."""
+    return (name[0] + "*" * (len(name) - 1)) if name else ""
+
+
 class DisputeParty(models.Model):
     """A party to a dispute: a person or an organisation. The phone is personal data (masked like citizens')."""
 
@@ -123,8 +128,7 @@ class DisputeParty(models.Model):
     def masked_name(self) -> str:
         if self.kind == PartyKind.ORGANISATION:
             return self.name
-        n = self.name
-        return (n[0] + "*" * (len(n) - 1)) if n else ""
+        return mask_name(self.name)
 
     @property
     def masked_phone(self) -> str:
@@ -168,6 +172,11 @@ class MediationSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dispute} {self.held_at:%Y-%m-%d}"
+
+    @property
+    def masked_signatories(self) -> list[str]:
+        """The signatories are the parties (names): masked like them for those who may not see the parties."""
+        return [mask_name(name) for name in self.signatories]
 
 
 #: What each event's ``action`` means, for the timelines.

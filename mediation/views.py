@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.errors import DomainError, NotFound
+from core.errors import DomainError, Refusal
 
 from . import forms, selectors, services
 from .api.views import figure_params, log_contact_reads
@@ -20,11 +20,11 @@ from .permissions import may_manage, may_mediate
 
 
 def _attempt(request: HttpRequest, fn, success: str, **kwargs):
+    """Run a service: flash its success, or its refusal's reason. ``NotFound`` is not a refusal: it propagates and
+    ``core.middleware.DomainErrorMiddleware`` answers 404."""
     try:
         result = fn(**kwargs)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
-    except DomainError as exc:
+    except Refusal as exc:
         messages.error(request, exc.message)
         return None
     messages.success(request, success)
@@ -69,10 +69,7 @@ def dispute_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        dispute = selectors.dispute_get_for(request.user, pk)
-    except NotFound:
-        raise Http404 from None
+    dispute = selectors.dispute_get_for(request.user, pk)
     sees = bool(log_contact_reads(request, [dispute], "page"))
     return render(
         request,

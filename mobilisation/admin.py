@@ -3,8 +3,20 @@ workflow (registrations, wishes, tasks, appraisals, ratings) are read-only here 
 which write the events. Events and points entries are append-only."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 
-from . import models
+from . import contact_log, models
+
+
+class LoggedContactAdmin(admin.ModelAdmin):
+    """Opening a record that holds someone's contact writes the access log (``contact_log.admin_read``)."""
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
+        if request.method == "GET":
+            obj = self.get_object(request, object_id)  # None for an id that is not there (or not a number)
+            if obj is not None:
+                contact_log.admin_read(user=request.user, obj=obj, path=request.path)
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -30,8 +42,8 @@ class TriColourSchemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.RegisteredUnit)
-class RegisteredUnitAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "street", "contact_name")
+class RegisteredUnitAdmin(LoggedContactAdmin):
+    list_display = ("name", "kind", "street")  # the contact only on the (logged) record page
     list_filter = ("kind", "street")
     search_fields = ("name",)
 
@@ -52,7 +64,7 @@ class DutyItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Registration)
-class RegistrationAdmin(ReadOnlyAdmin):
+class RegistrationAdmin(ReadOnlyAdmin, LoggedContactAdmin):
     list_display = ("registrant_name", "kind", "community", "basis", "status", "created_at")
     list_filter = ("status", "kind", "community")
 
@@ -64,7 +76,7 @@ class ServiceTaskAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.Wish)
-class WishAdmin(ReadOnlyAdmin):
+class WishAdmin(ReadOnlyAdmin, LoggedContactAdmin):
     list_display = ("title", "community", "status", "channel", "claimed_by", "claim_due_at")
     list_filter = ("status", "channel", "community")
     exclude = ("follow_up_token",)

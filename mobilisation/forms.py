@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.limits import LONG_TEXT
 from governance.models import Category, Region, User
 
 from .choices import (
@@ -48,7 +49,9 @@ class TaskForm(forms.Form):
     place = forms.CharField(label=_("地点"), max_length=200)
     starts_at = forms.DateTimeField(label=_("开始时间"), widget=DT)
     capacity = forms.IntegerField(label=_("人数上限（0 不限）"), min_value=0, initial=0)
-    description = forms.CharField(label=_("任务说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(
+        max_length=LONG_TEXT, label=_("任务说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,7 +61,7 @@ class TaskForm(forms.Form):
 class WishForm(forms.Form):
     community = CommunityChoice(label=_("社区"), queryset=Region.objects.filter(level="community"))
     title = forms.CharField(label=_("心愿"), max_length=100, help_text=_("一句话说清想要什么，如“想要一台助行器”"))
-    description = forms.CharField(label=_("具体说明"), widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(max_length=LONG_TEXT, label=_("具体说明"), widget=forms.Textarea(attrs={"rows": 3}))
     resident_name = forms.CharField(label=_("居民姓名"), max_length=50)
     resident_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     resident_address = forms.CharField(label=_("住址"), max_length=200, required=False)
@@ -71,7 +74,9 @@ class WishForm(forms.Form):
 
 class FulfilForm(forms.Form):
     photo = forms.ImageField(label=_("完成照片"))
-    note = forms.CharField(label=_("完成情况"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(
+        max_length=LONG_TEXT, label=_("完成情况"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class RuleForm(forms.Form):
@@ -111,12 +116,12 @@ class PlaceUnitForm(forms.Form):
 
 class DutyForm(PlaceUnitForm):
     title = forms.CharField(label=_("责任事项"), max_length=200)
-    detail = forms.CharField(label=_("具体内容"), required=False)
+    detail = forms.CharField(max_length=LONG_TEXT, label=_("具体内容"), required=False)
 
 
 class ReportForm(PlaceUnitForm):
     period = forms.CharField(label=_("期间"), max_length=7, help_text=_("如 2026、2026-H2、2026-Q4"))
-    text = forms.CharField(label=_("述职内容"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(max_length=LONG_TEXT, label=_("述职内容"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class AppraisalForm(PlaceUnitForm):
@@ -150,7 +155,7 @@ class AdjustColourForm(forms.Form):
 class TopicForm(forms.Form):
     community = CommunityChoice(label=_("社区"), queryset=Region.objects.none(), required=False)
     title = forms.CharField(label=_("议题"), max_length=200)
-    description = forms.CharField(label=_("背景"), widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(max_length=LONG_TEXT, label=_("背景"), widget=forms.Textarea(attrs={"rows": 3}))
     source = forms.ChoiceField(label=_("来源"), choices=TopicSource.choices)
     case = forms.IntegerField(label=_("来源事件编号（内部编号）"), required=False, min_value=1)
     diary_entry_id = forms.IntegerField(label=_("来源民情日记编号"), required=False, min_value=1)
@@ -165,16 +170,20 @@ class MeetingForm(forms.Form):
     held_at = forms.DateTimeField(label=_("时间"), widget=DT)
     place = forms.CharField(label=_("地点"), max_length=200)
     attendees = forms.CharField(
-        label=_("参会人员"), widget=forms.Textarea(attrs={"rows": 2}), help_text=_("每行一人或用逗号分隔；不会公开")
+        max_length=LONG_TEXT,
+        label=_("参会人员"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("每行一人或用逗号分隔；不会公开"),
     )
     decision_mode = forms.ChoiceField(label=_("议决方式"), choices=DecisionMode.choices)
     options = forms.CharField(
+        max_length=LONG_TEXT,
         label=_("方案及票数"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text=_("每行一个方案，投票表决时在末尾写“:票数”，如“加装车棚:12”"),
     )
-    decision = forms.CharField(label=_("议定事项"), widget=forms.Textarea(attrs={"rows": 2}))
+    decision = forms.CharField(max_length=LONG_TEXT, label=_("议定事项"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean_attendees(self) -> list[str]:
         raw = self.cleaned_data["attendees"].replace("，", ",").replace("\n", ",")
@@ -214,7 +223,7 @@ class UnitReportForm(forms.Form):
 
     place = CommunityChoice(label=_("社区/街道"), queryset=Region.objects.none())
     period = forms.CharField(label=_("期间"), max_length=7, help_text=_("如 2026、2026-H2、2026-Q4"))
-    text = forms.CharField(label=_("述职内容"), widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(max_length=LONG_TEXT, label=_("述职内容"), widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, unit: RegisteredUnit, **kwargs):
         from .models import DutyItem

@@ -244,6 +244,11 @@ class Registration(models.Model):
     def registrant_name(self) -> str:
         return str(self.member) if self.kind == RegistrantKind.MEMBER else str(self.unit)
 
+    @property
+    def masked_phone(self) -> str:
+        p = self.phone
+        return f"{p[:3]}****{p[-4:]}" if len(p) >= 7 else ("*" * len(p))
+
 
 # --- points ---------------------------------------------------------------------------------------
 

@@ -294,7 +294,8 @@ class ResidentAdmin(ServiceAdmin):
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
         if request.method == "GET":
-            _log_tagged_read(request, self.get_queryset(request).filter(pk=object_id).first())
+            # get_object: None for an id that is not there or not a number (filter(pk="abc") was a 500)
+            _log_tagged_read(request, self.get_object(request, object_id))
         return super().change_view(request, object_id, form_url, extra_context)
 
 
@@ -361,7 +362,7 @@ class ResidentTagAdmin(ServiceAdmin):
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
         if request.method == "GET":
-            tag = self.get_queryset(request).filter(pk=object_id).first()
+            tag = self.get_object(request, object_id)  # None when not there or not a number
             _log_tagged_read(request, tag.resident if tag else None)
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -420,7 +421,7 @@ class VisitPlanAdmin(ServiceAdmin):
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
         if request.method == "GET":
-            plan = self.get_queryset(request).filter(pk=object_id).first()
+            plan = self.get_object(request, object_id)  # None when not there or not a number
             if plan is not None and plan.tag_id:
                 _log_tagged_read(request, plan.resident)
         return super().change_view(request, object_id, form_url, extra_context)

@@ -12,6 +12,9 @@ class AccessSubject(models.TextChoices):
     RESIDENT_TAG = "resident_tag", _("特殊人群标签")
     RESIDENT_IDENTITY = "resident_identity", _("身份证号/电话（明文）")
     DISPUTE_PARTY = "dispute_party", _("纠纷当事人")
+    PARTY_MEMBER = "party_member", _("党员联系电话")
+    PARTY_UNIT = "party_unit", _("报到单位联系人")
+    WISH_RESIDENT = "wish_resident", _("微心愿居民信息")
     OTHER = "other", _("其他个人信息")
 
 

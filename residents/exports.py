@@ -16,6 +16,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.exports import csv_row, xlsx_row
+
 from .choices import AccessChannel, AccessSubject, Sensitivity
 from .models import Resident
 from .selectors import visible_tags_by_resident
@@ -79,17 +81,17 @@ def residents_export(*, user: Any, qs: QuerySet[Resident], fmt: str, path: str) 
         buffer = io.StringIO()
         buffer.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
         writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow(csv_row(header))
+        writer.writerows(csv_row(row) for row in rows)  # formulas written as text (core.exports)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         from openpyxl import Workbook
 
         book = Workbook(write_only=True)
         sheet = book.create_sheet(_("实有人口"))
-        sheet.append(header)
+        sheet.append(xlsx_row(sheet, header))
         for row in rows:
-            sheet.append(row)
+            sheet.append(xlsx_row(sheet, row))  # every text a string cell, never a formula (core.exports)
         buffer_b = io.BytesIO()
         book.save(buffer_b)
         response = HttpResponse(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.limits import LONG_TEXT
 from governance.models import Category
 
 from .choices import DiaryTopic, HouseUse, Mood
@@ -45,7 +46,7 @@ class ResidentForm(forms.ModelForm):
 class VisitForm(forms.Form):
     visited_on = forms.DateField(label=_("走访日期"), widget=DateInput)
     place = forms.CharField(label=_("地点"), max_length=200, required=False)
-    found = forms.CharField(label=_("走访情况"), widget=forms.Textarea(attrs={"rows": 4}))
+    found = forms.CharField(max_length=LONG_TEXT, label=_("走访情况"), widget=forms.Textarea(attrs={"rows": 4}))
     follow_up = forms.BooleanField(label=_("需要跟进"), required=False)
     photo = forms.ImageField(label=_("照片"), required=False)
     also_diary = forms.BooleanField(label=_("同时记入民情日记"), required=False)
@@ -57,7 +58,7 @@ class DiaryForm(forms.Form):
     place = forms.CharField(label=_("地点"), max_length=200, required=False, help_text=_("没有房屋时填写地点"))
     topic = forms.ChoiceField(label=_("主题"), choices=DiaryTopic.choices)
     mood = forms.ChoiceField(label=_("情绪"), choices=Mood.choices, initial=Mood.NEUTRAL)
-    text = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 5}))
+    text = forms.CharField(max_length=LONG_TEXT, label=_("内容"), widget=forms.Textarea(attrs={"rows": 5}))
     needs_follow_up = forms.BooleanField(label=_("需要跟进"), required=False)
     category = forms.ModelChoiceField(
         label=_("事项类别"),

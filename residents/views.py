@@ -50,10 +50,15 @@ def log_tagged_reads(request: HttpRequest, rows: list[tuple[int, Any]], channel:
         )
 
 
+#: A page number past this is read as this one: its OFFSET must stay a number the database can hold
+#: (``?page=99999999999999999999`` was "bigint out of range", a 500, on PostgreSQL).
+MAX_PAGE = 1_000_000
+
+
 def _page(qs, request: HttpRequest) -> tuple[list, int, bool]:
     """An offset page without COUNT(*) (a street's list would count hundreds of thousands of rows)."""
     try:
-        number = max(1, int(request.GET.get("page", "1")))
+        number = min(max(1, int(request.GET.get("page", "1"))), MAX_PAGE)
     except ValueError:
         number = 1
     start = (number - 1) * PAGE_SIZE

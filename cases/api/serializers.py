@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases import permissions, transitions
-from cases.choices import Channel, EvidenceStage, RatingResult, ReturnReason, Status
+from cases.choices import Channel, EvidenceStage, RatingResult, RequestStatus, ReturnReason, Status
 from cases.models import Case, CaseDispatch, CaseEvent, Evidence, ExtensionRequest, Rating
 from governance.choices import Level
 from governance.models import Category, Region
@@ -146,10 +146,10 @@ class CaseListSerializer(serializers.ModelSerializer):
     """One row of a case list. Everything comes from the list query's joins and annotations."""
 
     category = CategoryRefSerializer(read_only=True)
-    grid = GridRefSerializer(read_only=True)
-    community = RegionRefSerializer(read_only=True)
+    grid = GridRefSerializer(read_only=True, allow_null=True)  # a citizen's report may come without a grid
+    community = RegionRefSerializer(read_only=True, allow_null=True)
     street = RegionRefSerializer(read_only=True)
-    handler_region = RegionRefSerializer(read_only=True)
+    handler_region = RegionRefSerializer(read_only=True, allow_null=True)  # none while no centre holds the case
     status_label = serializers.SerializerMethodField()
     level_label = serializers.SerializerMethodField()
     light = serializers.SerializerMethodField()
@@ -285,9 +285,12 @@ class CaseListSerializer(serializers.ModelSerializer):
 
 
 class DispatchSerializer(serializers.ModelSerializer):
-    department = serializers.CharField(source="department.name", default=None, read_only=True)
-    grid = serializers.CharField(source="grid.name", default=None, read_only=True)
-    region = serializers.CharField(source="region.name", default=None, read_only=True)
+    department = serializers.CharField(source="department.name", default=None, read_only=True, allow_null=True)
+    grid = serializers.CharField(source="grid.name", default=None, read_only=True, allow_null=True)
+    region = serializers.CharField(source="region.name", default=None, read_only=True, allow_null=True)
+    return_reason = serializers.ChoiceField(
+        choices=ReturnReason.choices, allow_blank=True, read_only=True
+    )  # "": not returned
 
     class Meta:
         model = CaseDispatch
@@ -332,19 +335,41 @@ class RatingSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    recorded_by = serializers.CharField(source="recorded_by.display_name", default=None, read_only=True)
+    recorded_by = serializers.CharField(
+        source="recorded_by.display_name", default=None, read_only=True, allow_null=True
+    )
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_by_citizen(self, obj: Rating) -> bool:
         return obj.recorded_by_id is None
 
 
+class HoldRequestRowSerializer(serializers.Serializer):
+    """A hold (挂账) request of the case (for the schema: the detail builds these rows directly)."""
+
+    id = serializers.IntegerField()
+    requested_at = serializers.DateTimeField()
+    expected_end = serializers.DateTimeField()
+    reason = serializers.CharField()
+    status = serializers.ChoiceField(choices=RequestStatus.choices)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decision_note = serializers.CharField()
+
+
+class ClockRuleSerializer(serializers.Serializer):
+    """The jurisdiction rule (and its version) that set the case's due times."""
+
+    id = serializers.IntegerField()
+    version = serializers.IntegerField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
+
+
 class CaseDetailSerializer(CaseListSerializer):
     """One case with its description, dispatches, extension requests, evidence and rating."""
 
     district = RegionRefSerializer(read_only=True)
-    reporter = serializers.CharField(source="reporter.display_name", default=None, read_only=True)
-    merged_into = serializers.CharField(source="merged_into.number", default=None, read_only=True)
+    reporter = serializers.CharField(source="reporter.display_name", default=None, read_only=True, allow_null=True)
+    merged_into = serializers.CharField(source="merged_into.number", default=None, read_only=True, allow_null=True)
     dispatches = DispatchSerializer(many=True, read_only=True)
     extension_requests = ExtensionRequestSerializer(many=True, read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
@@ -445,7 +470,7 @@ class CaseDetailSerializer(CaseListSerializer):
         latest = next((r for r in rows if r.latest), None)
         return RatingSerializer(latest).data if latest else None
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(HoldRequestRowSerializer(many=True))
     def get_hold_requests(self, obj: Case) -> list[dict]:
         return [
             {
@@ -460,7 +485,7 @@ class CaseDetailSerializer(CaseListSerializer):
             for r in obj.hold_requests.all()
         ]
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(ClockRuleSerializer(allow_null=True))
     def get_clock_rule(self, obj: Case) -> dict | None:
         """Which jurisdiction rule (and version) set the case's due times: ``{"id", "version", "label"}``."""
         from cases.services.deadlines import rule_ref

@@ -18,7 +18,7 @@ from ..services.notices import notice_mark_all_read, notice_mark_read, notices_f
 
 
 class NoticeSerializer(serializers.ModelSerializer):
-    case_number = serializers.CharField(source="case.number", read_only=True, default=None)
+    case_number = serializers.CharField(source="case.number", read_only=True, default=None, allow_null=True)
     read = serializers.SerializerMethodField()
 
     class Meta:

@@ -6,6 +6,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cases.choices import RequestStatus
 from governance.choices import TimeUnit
 
 from ..models import Summons, Whistle
@@ -28,7 +29,7 @@ class DepartmentRefSerializer(serializers.Serializer):
 
 class WhistleRefSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="region.name")
-    blown_by = serializers.CharField(source="blown_by.display_name", default=None)
+    blown_by = serializers.CharField(source="blown_by.display_name", default=None, allow_null=True)
 
     class Meta:
         model = Whistle
@@ -58,6 +59,8 @@ class SummonsSerializer(serializers.ModelSerializer):
 
     case = CaseRefSerializer(read_only=True)
     department = DepartmentRefSerializer(read_only=True)
+    # "" while no extension was asked for (DRF drops allow_blank from a read-only model field, so it is declared)
+    extension_status = serializers.ChoiceField(choices=RequestStatus.choices, allow_blank=True, read_only=True)
     whistle = WhistleRefSerializer(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     light = serializers.SerializerMethodField(help_text="red 超时 / yellow 已用时限 ≥80% / green 正常；无计时为空")

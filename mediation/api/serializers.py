@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.limits import LONG_TEXT
 from governance.models import Category, Region, User
 from grids.models import Grid
 
@@ -38,6 +40,10 @@ class PartySerializer(serializers.ModelSerializer):
 
 
 class SessionSerializer(serializers.ModelSerializer):
+    """The signatories (parties' names) in full only with ``context["sees_contact"]``."""
+
+    signatories = serializers.SerializerMethodField()
+
     class Meta:
         model = MediationSession
         fields = [
@@ -58,6 +64,9 @@ class SessionSerializer(serializers.ModelSerializer):
             "referred_to",
         ]
 
+    def get_signatories(self, obj: MediationSession) -> list[str]:
+        return list(obj.signatories) if self.context.get("sees_contact") else obj.masked_signatories
+
 
 class DisputeEventSerializer(serializers.ModelSerializer):
     class Meta:
@@ -69,7 +78,7 @@ class DisputeSerializer(serializers.ModelSerializer):
     community_name = serializers.CharField(source="community.name", read_only=True)
     handler_name = serializers.SerializerMethodField()
     parties = serializers.SerializerMethodField()
-    sessions = SessionSerializer(many=True, read_only=True)
+    sessions = serializers.SerializerMethodField()
     contact_masked = serializers.SerializerMethodField()
 
     class Meta:
@@ -113,6 +122,10 @@ class DisputeSerializer(serializers.ModelSerializer):
     def get_parties(self, obj: Dispute) -> list[dict]:
         return PartySerializer(obj.parties.all(), many=True, context={"sees_contact": self._sees(obj)}).data
 
+    @extend_schema_field(SessionSerializer(many=True))
+    def get_sessions(self, obj: Dispute) -> list[dict]:
+        return list(SessionSerializer(obj.sessions.all(), many=True, context={"sees_contact": self._sees(obj)}).data)
+
     def get_contact_masked(self, obj: Dispute) -> bool:
         return not self._sees(obj)
 
@@ -127,7 +140,7 @@ class PartyInputSerializer(serializers.Serializer):
 class DisputeInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=DisputeKind.choices)
-    description = serializers.CharField()
+    description = serializers.CharField(max_length=LONG_TEXT)
     parties = PartyInputSerializer(many=True)
     community = serializers.PrimaryKeyRelatedField(
         queryset=Region.objects.filter(level="community"), required=False, allow_null=True
@@ -156,9 +169,9 @@ class SessionInputSerializer(serializers.Serializer):
     place = serializers.CharField(max_length=200)
     mediators = serializers.CharField(max_length=200)
     outcome = serializers.ChoiceField(choices=Outcome.choices)
-    notes = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
     level = serializers.ChoiceField(choices=Place.choices, required=False, help_text="省略：按记录人所在层级")
-    agreement_text = serializers.CharField(required=False, allow_blank=True)
+    agreement_text = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
     signatories = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
     judicial_confirmation = serializers.BooleanField(default=False)
     confirmation_court = serializers.CharField(max_length=120, required=False, allow_blank=True)

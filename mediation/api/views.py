@@ -162,7 +162,7 @@ class DisputeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return self._act(request, pk, s.ReferInputSerializer, services.dispute_refer)
 
     @extend_schema(summary="流转记录", responses={200: s.DisputeEventSerializer(many=True), 404: ERRORS[404]})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a plain list, as the schema says
     def events(self, request: Request, pk=None) -> Response:
         dispute = selectors.dispute_get_for(request.user, _pk(pk))
         return Response(s.DisputeEventSerializer(selectors.timeline(dispute), many=True).data)

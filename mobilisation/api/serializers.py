@@ -1,10 +1,12 @@
 """API serializers of the mobilisation app: output serializers (what a row looks like) and input serializers
-(what an action takes). Personal data of a wish's resident goes only to staff who manage its community."""
+(what an action takes). Personal data of a wish's resident and a member's phone go in full only to staff who manage
+the community (and the member themselves), each such read in the access log (``mobilisation.contact_log``)."""
 
 from __future__ import annotations
 
 from rest_framework import serializers
 
+from core.limits import LONG_TEXT
 from governance.models import Category, Region, User
 
 from ..choices import (
@@ -35,7 +37,6 @@ from ..models import (
     UnitAccount,
     Wish,
 )
-from ..permissions import manages_community
 
 
 class MobilisationErrorSerializer(serializers.Serializer):
@@ -52,8 +53,12 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class RegistrationSerializer(serializers.ModelSerializer):
+    """The phone is in full only for ids in ``context["unmasked"]`` (``contact_log.registration_phones_read``,
+    which also writes the access log); masked otherwise."""
+
     registrant = serializers.CharField(source="registrant_name", read_only=True)
     community_name = serializers.CharField(source="community.name", read_only=True)
+    phone = serializers.SerializerMethodField()
 
     class Meta:
         model = Registration
@@ -74,6 +79,9 @@ class RegistrationSerializer(serializers.ModelSerializer):
             "decided_at",
             "created_at",
         ]
+
+    def get_phone(self, obj: Registration) -> str:
+        return obj.phone if obj.pk in self.context.get("unmasked", set()) else obj.masked_phone
 
 
 class RegistrationInputSerializer(serializers.Serializer):
@@ -119,7 +127,7 @@ class ServiceTaskSerializer(serializers.ModelSerializer):
 class ServiceTaskInputSerializer(serializers.Serializer):
     community = serializers.PrimaryKeyRelatedField(queryset=Region.objects.filter(level="community"))
     title = serializers.CharField(max_length=120)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
     task_type = serializers.ChoiceField(choices=POSTABLE_TASK_CHOICES)
     place = serializers.CharField(max_length=200)
     starts_at = serializers.DateTimeField()
@@ -177,8 +185,8 @@ class WishSerializer(serializers.ModelSerializer):
         ]
 
     def _full(self, obj: Wish) -> bool:
-        request = self.context.get("request")
-        return bool(request and manages_community(request.user, obj.community))
+        """In full only for ids in ``context["unmasked"]`` (``contact_log.wish_residents_read`` logs them)."""
+        return obj.pk in self.context.get("unmasked", set())
 
     def get_resident_name(self, obj: Wish) -> str:
         return obj.resident_name if self._full(obj) else obj.masked_name
@@ -196,7 +204,7 @@ class WishSerializer(serializers.ModelSerializer):
 class WishInputSerializer(serializers.Serializer):
     community = serializers.PrimaryKeyRelatedField(queryset=Region.objects.filter(level="community"))
     title = serializers.CharField(max_length=100)
-    description = serializers.CharField()
+    description = serializers.CharField(max_length=LONG_TEXT)
     resident_name = serializers.CharField(max_length=50)
     resident_phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
     resident_address = serializers.CharField(required=False, allow_blank=True, max_length=200)
@@ -216,7 +224,7 @@ class ReviewInputSerializer(serializers.Serializer):
 
 class FulfilInputSerializer(serializers.Serializer):
     photo = serializers.ImageField()
-    note = serializers.CharField(required=False, allow_blank=True)
+    note = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
 
 
 class PointsEntrySerializer(serializers.ModelSerializer):
@@ -269,7 +277,7 @@ class DutyItemInputSerializer(serializers.Serializer):
     unit = serializers.PrimaryKeyRelatedField(queryset=RegisteredUnit.objects.all())
     place = serializers.PrimaryKeyRelatedField(queryset=Region.objects.filter(level__in=["community", "street"]))
     title = serializers.CharField(max_length=200)
-    detail = serializers.CharField(required=False, allow_blank=True)
+    detail = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
 
 
 class DutyReportSerializer(serializers.ModelSerializer):
@@ -284,8 +292,8 @@ class DutyReportInputSerializer(serializers.Serializer):
     unit = serializers.PrimaryKeyRelatedField(queryset=RegisteredUnit.objects.all())
     place = serializers.PrimaryKeyRelatedField(queryset=Region.objects.filter(level__in=["community", "street"]))
     period = serializers.CharField(max_length=7)
-    text = serializers.CharField()
-    items = serializers.DictField(child=serializers.CharField(), required=False)
+    text = serializers.CharField(max_length=LONG_TEXT)
+    items = serializers.DictField(child=serializers.CharField(max_length=LONG_TEXT), required=False)
 
 
 class AppraisalVoteSerializer(serializers.ModelSerializer):
@@ -443,7 +451,7 @@ class TopicInputSerializer(serializers.Serializer):
         queryset=Region.objects.filter(level="community"), required=False, allow_null=True
     )
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField()
+    description = serializers.CharField(max_length=LONG_TEXT)
     source = serializers.ChoiceField(choices=TopicSource.choices, default=TopicSource.OWN)
     case = serializers.IntegerField(required=False, allow_null=True)
     diary_entry_id = serializers.IntegerField(required=False, allow_null=True)
@@ -461,7 +469,7 @@ class MeetingInputSerializer(serializers.Serializer):
     attendees = serializers.ListField(child=serializers.CharField(max_length=50), min_length=1)
     decision_mode = serializers.ChoiceField(choices=DecisionMode.choices)
     options = OptionInputSerializer(many=True, required=False)
-    decision = serializers.CharField()
+    decision = serializers.CharField(max_length=LONG_TEXT)
 
 
 class FollowUpInputSerializer(serializers.Serializer):

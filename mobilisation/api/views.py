@@ -23,7 +23,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from core.errors import InvalidInput, NotFound
 from governance.http import AuthenticatedRequest
 
-from .. import selectors, services
+from .. import contact_log, selectors, services
 from ..choices import TopicSource
 from ..models import PointsEntry
 from . import serializers as s
@@ -57,6 +57,15 @@ class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             raise NotFound("记录不存在")
         return obj
 
+    def with_reads(self, read, name: str, instance=None, *args, **kwargs):
+        """``get_serializer`` for rows with personal data: ``read`` (``contact_log``) says which rows the user
+        sees in full and logs them; the serializer unmasks exactly those (lists, details, answers to actions)."""
+        if instance is not None:
+            objs = list(instance) if kwargs.get("many") else [instance]
+            context = kwargs.setdefault("context", self.get_serializer_context())
+            context["unmasked"] = read(user=self.request.user, channel="api", path=self.request.path, **{name: objs})
+        return super().get_serializer(instance, *args, **kwargs)
+
     def _out(self, obj, code: int = status.HTTP_200_OK) -> Response:
         obj = self.get_queryset().filter(pk=obj.pk).first() or obj
         return Response(self.get_serializer(obj).data, status=code)
@@ -68,6 +77,9 @@ class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 )
 class RegistrationViewSet(ScopedViewSet):
     serializer_class = s.RegistrationSerializer
+
+    def get_serializer(self, *args, **kwargs):
+        return self.with_reads(contact_log.registration_phones_read, "registrations", *args, **kwargs)
 
     def get_queryset(self):
         user = self.request.user
@@ -166,6 +178,9 @@ class ServiceTaskViewSet(ScopedViewSet):
 class WishViewSet(ScopedViewSet):
     serializer_class = s.WishSerializer
 
+    def get_serializer(self, *args, **kwargs):
+        return self.with_reads(contact_log.wish_residents_read, "wishes", *args, **kwargs)
+
     def get_queryset(self):
         user = self.request.user
         return (
@@ -219,7 +234,7 @@ class WishViewSet(ScopedViewSet):
         return self._out(services.wish_confirm(actor=request.user, wish_id=_pk(pk)))
 
     @extend_schema(summary="心愿的流转记录", responses={200: s.EventSerializer(many=True), 404: ERRORS[404]})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a plain list, as the schema says
     def events(self, request: Request, pk=None) -> Response:
         wish = self._one(pk)
         return Response(s.EventSerializer(selectors.events_of("wish", wish.pk), many=True).data)

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 
-from core.errors import DomainError, NotFound
+from core.errors import Refusal
 
 from ..selectors import is_admin, staff_level
 
@@ -19,9 +19,7 @@ def attempt(request: HttpRequest, fn: Callable[..., Any], success: str, **kwargs
     and return None (a NotFound propagates: the page answers 404)."""
     try:
         result = fn(**kwargs)
-    except NotFound:
-        raise
-    except DomainError as exc:
+    except Refusal as exc:
         messages.error(request, exc.message)
         return None
     messages.success(request, success)

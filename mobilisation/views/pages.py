@@ -23,16 +23,11 @@ from core.errors import InvalidInput, NotFound
 from governance.http import AuthenticatedHttpRequest
 from governance.models import User
 
-from .. import forms, selectors, services
+from .. import contact_log, forms, selectors, services
 from ..choices import RegistrationStatus, TaskStatus, TopicStatus, WishStatus
 from ..models import Appraisal, ServiceTask, TaskSignup, Topic, Wish
 from ..permissions import manages_community, works_in_community
 from .common import attempt, is_staff_user, page_of
-
-
-def _not_found(exc: NotFound) -> Http404:
-    return Http404(exc.message)
-
 
 # --- hub -----------------------------------------------------------------------------------------------
 
@@ -68,11 +63,15 @@ def registrations(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in RegistrationStatus.values:
         qs = qs.filter(status=status)
+    page = page_of(request, qs)
     return render(
         request,
         "mobilisation/registrations.html",
         {
-            "page_obj": page_of(request, qs),
+            "page_obj": page,
+            "unmasked": contact_log.registration_phones_read(
+                user=request.user, registrations=page.object_list, channel="page", path=request.path
+            ),
             "status": status,
             "statuses": RegistrationStatus.choices,
             "reason_form": forms.ReasonForm(),
@@ -85,18 +84,15 @@ def registrations(request: HttpRequest) -> HttpResponse:
 def registration_decide(request: HttpRequest, pk: int, verdict: str) -> HttpResponse:
     if verdict not in ("confirm", "decline"):
         raise Http404
-    try:
-        attempt(
-            request,
-            services.registration_decide,
-            _("已确认报到") if verdict == "confirm" else _("已不予通过"),
-            actor=request.user,
-            registration_id=pk,
-            confirm=verdict == "confirm",
-            reason=request.POST.get("reason", ""),
-        )
-    except NotFound as exc:
-        raise _not_found(exc) from None
+    attempt(
+        request,
+        services.registration_decide,
+        _("已确认报到") if verdict == "confirm" else _("已不予通过"),
+        actor=request.user,
+        registration_id=pk,
+        confirm=verdict == "confirm",
+        reason=request.POST.get("reason", ""),
+    )
     return redirect("mobilisation:registrations")
 
 
@@ -130,10 +126,7 @@ def register(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def registration_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        attempt(request, services.registration_withdraw, _("已退出报到"), actor=request.user, registration_id=pk)
-    except NotFound as exc:
-        raise _not_found(exc) from None
+    attempt(request, services.registration_withdraw, _("已退出报到"), actor=request.user, registration_id=pk)
     return redirect("mobilisation:hub")
 
 
@@ -372,7 +365,9 @@ def wish_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "wish": wish,
             "manager": manager,
-            "sees_contact": manager,
+            "sees_contact": bool(
+                contact_log.wish_residents_read(user=user, wishes=[wish], channel="page", path=request.path)
+            ),
             "grid_team": works_in_community(user, wish.community),
             "can_claim": can_claim,
             "is_claimer": is_claimer,
@@ -483,12 +478,7 @@ def appraisal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = forms.RateForm(request.POST or None)
     if request.method == "POST":
         if request.POST.get("action") == "close":
-            try:
-                attempt(
-                    request, services.appraisal_close, _("测评已结束，结果已保存"), actor=user, appraisal_id=item.pk
-                )
-            except NotFound as exc:
-                raise _not_found(exc) from None
+            attempt(request, services.appraisal_close, _("测评已结束，结果已保存"), actor=user, appraisal_id=item.pk)
         elif form.is_valid():
             attempt(
                 request,
@@ -540,17 +530,14 @@ def tricolour(request: HttpRequest) -> HttpResponse:
 def tricolour_adjust(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AdjustColourForm(request.POST)
     if form.is_valid():
-        try:
-            attempt(
-                request,
-                services.tricolour_adjust,
-                _("研判结果已调整"),
-                actor=request.user,
-                rating_id=pk,
-                **form.cleaned_data,
-            )
-        except NotFound as exc:
-            raise _not_found(exc) from None
+        attempt(
+            request,
+            services.tricolour_adjust,
+            _("研判结果已调整"),
+            actor=request.user,
+            rating_id=pk,
+            **form.cleaned_data,
+        )
     else:
         from django.contrib import messages
 
@@ -701,6 +688,9 @@ def units(request: HttpRequest) -> HttpResponse:
     accounts: dict[int, list] = {}
     for account in selectors.unit_accounts_for(request.user):
         accounts.setdefault(account.unit_id, []).append(account)
+    contact_log.unit_contacts_read(
+        user=request.user, accounts=[a for rows in accounts.values() for a in rows], channel="page", path=request.path
+    )
     return render(
         request,
         "mobilisation/units.html",
@@ -711,17 +701,14 @@ def units(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def unit_account_end(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        attempt(
-            request,
-            services.unit_account_end,
-            _("已停用单位账号"),
-            actor=request.user,
-            account_id=pk,
-            reason=request.POST.get("reason", ""),
-        )
-    except NotFound as exc:
-        raise _not_found(exc) from None
+    attempt(
+        request,
+        services.unit_account_end,
+        _("已停用单位账号"),
+        actor=request.user,
+        account_id=pk,
+        reason=request.POST.get("reason", ""),
+    )
     return redirect("mobilisation:units")
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from core.errors import DomainError, NotFound
+from core.errors import DomainError
 from governance.models import Region
 
 from .. import forms, selectors, services
@@ -70,10 +70,7 @@ def public_wish_new(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def wish_track(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        wish = selectors.wish_by_token(token)
-    except NotFound:
-        raise Http404 from None
+    wish = selectors.wish_by_token(token)  # NotFound: the middleware answers 404
     error = ""
     if request.method == "POST":
         try:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from core.limits import LONG_TEXT
+
 from ..choices import DiaryTopic, Mood
 from ..models import Building, DiaryEntry, Resident, ResidentTag, TagCategory, Visit, VisitPlan
 
@@ -71,7 +73,7 @@ class HouseholdMapSerializer(serializers.Serializer):
 
 class VisitPlanSerializer(serializers.ModelSerializer):
     resident_name = serializers.CharField(source="resident.name", read_only=True)
-    category = serializers.CharField(source="tag.category.code", read_only=True, default=None)
+    category = serializers.CharField(source="tag.category.code", read_only=True, default=None, allow_null=True)
     light = serializers.CharField(read_only=True, help_text="green 正常 / yellow 逾期 / red 严重逾期")
 
     class Meta:
@@ -92,8 +94,8 @@ class VisitInputSerializer(serializers.Serializer):
     resident = serializers.IntegerField(required=False)
     house = serializers.IntegerField(required=False)
     visited_on = serializers.DateField(required=False)
-    place = serializers.CharField(required=False, allow_blank=True, default="")
-    found = serializers.CharField()
+    place = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    found = serializers.CharField(max_length=LONG_TEXT)
     follow_up = serializers.BooleanField(required=False, default=False)
 
 
@@ -109,9 +111,9 @@ class DiaryEntrySerializer(serializers.ModelSerializer):
 class DiaryInputSerializer(serializers.Serializer):
     grid = serializers.CharField(help_text="grid code")
     house = serializers.IntegerField(required=False)
-    place = serializers.CharField(required=False, allow_blank=True, default="")
+    place = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     topic = serializers.ChoiceField(choices=DiaryTopic.choices, default=DiaryTopic.LIVELIHOOD)
     mood = serializers.ChoiceField(choices=Mood.choices, default=Mood.NEUTRAL)
-    text = serializers.CharField()
+    text = serializers.CharField(max_length=LONG_TEXT)
     needs_follow_up = serializers.BooleanField(required=False, default=False)
     category = serializers.IntegerField(required=False)

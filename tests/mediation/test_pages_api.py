@@ -10,7 +10,7 @@ from django.core.management import call_command
 from mediation.models import Dispute, DisputeEvent
 from residents.models import AccessLog
 
-from .helpers import open_dispute, start
+from .helpers import T0, open_dispute, start
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +159,41 @@ def test_mediation_endpoints_are_in_the_schema(tmp_path):
         "/api/v1/mediation/disputes/figures/",
     ):
         assert path in paths, path
+
+
+def test_an_action_on_a_dispute_that_is_not_there_answers_404_and_a_refusal_a_message(world, web):
+    """The page actions let a service's NotFound through to core's middleware (404); refusals become messages."""
+    c = web("community_officer")
+    assert c.post("/mediation/999999/start/", {"start-track": "people", "start-mediator_body": "x"}).status_code == 404
+    d = open_dispute(world)
+    start(world, d)
+    response = c.post(f"/mediation/{d.pk}/start/", {"start-track": "people", "start-mediator_body": "x"}, follow=True)
+    assert response.status_code == 200
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+
+
+def test_signatories_are_masked_like_the_parties(world, web, api):
+    """The agreement's signatories are the parties' names: masked where the parties are, logged where shown."""
+    from mediation import services
+
+    d = open_dispute(world)
+    start(world, d)
+    services.session_record(
+        actor=world.community_officer,
+        dispute_id=d.pk,
+        held_at=T0,
+        place="雄关社区调解室",
+        mediators="王调解",
+        notes="双方到场",
+        outcome="agreement",
+        agreement_text="楼上负责维修并赔偿",
+        signatories=["张三", "李四"],
+    )
+    page = web("community_officer").get(f"/mediation/{d.pk}/").content.decode()
+    assert "张三" not in page and "张*" in page
+    body = api("community_officer").get(f"/api/v1/mediation/disputes/{d.pk}/").json()
+    assert body["sessions"][0]["signatories"] == ["张*", "李*"]
+    assert not AccessLog.objects.exists()
+    body = api("street_officer").get(f"/api/v1/mediation/disputes/{d.pk}/").json()
+    assert body["sessions"][0]["signatories"] == ["张三", "李四"]
+    assert AccessLog.objects.get().channel == "api"

@@ -145,3 +145,12 @@ def test_pages_come_in_english_when_chosen(world, web):
     body = c.get("/mediation/new/").content.decode()
     assert "Register a dispute" in body and "Type of dispute" in body
     assert "Small wishes · wish wall" in c.get("/wishes/").content.decode()
+
+
+def test_actions_on_rows_that_are_not_there_answer_404(world, web):
+    """The services' NotFound reaches core's middleware (no view converts it by hand): a plain 404."""
+    c = web("community_officer")
+    assert c.post("/party/registrations/999999/confirm/").status_code == 404
+    assert c.post("/party/registrations/999999/withdraw").status_code == 404
+    assert c.post("/party/tricolour/999999/adjust/", {"colour": "red", "reason": "测试"}).status_code == 404
+    assert Client().get("/wishes/t/not-a-token/").status_code == 404

@@ -137,3 +137,13 @@ def test_flush_wipes_the_log_and_the_guard_comes_back():
     row = access_log_record(user=None, subject="resident", object_id=2, channel="page")
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM residents_accesslog WHERE id = %s", [row.pk])
+
+
+def test_the_admin_page_of_a_resident_that_is_not_there_is_not_a_500(world):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.force_login(world.admin)
+    for model in ("resident", "residenttag", "visitplan"):
+        for pk in ("abc", "1e5", "%C3%A9", "99999999999999999999"):
+            assert client.get(f"/admin/residents/{model}/{pk}/change/").status_code in (302, 404), (model, pk)

@@ -200,3 +200,18 @@ def test_the_command_imports_with_progress_and_refuses_a_bad_file(world, tmp_pat
         call_command("import_residents", "houses", str(bad), stdout=io.StringIO(), stderr=err)
     assert "line 4" in err.getvalue()
     assert House.objects.count() == 3
+
+
+def test_exports_write_a_formula_as_text_and_drop_control_characters(world, hood, web):
+    """A name that would start a formula is text in both formats, through core.exports (OWASP CSV injection)."""
+    import openpyxl
+
+    Resident.objects.filter(pk=hood.people["corr"].pk).update(name='=HYPERLINK("http://x","点我")')
+    Resident.objects.filter(pk=hood.people["plain"].pk).update(name="@SUM(1)\x01")
+    text = web("street_officer").get("/residents/export.csv").content.decode("utf-8-sig")
+    names = {row[1] for row in csv.reader(io.StringIO(text))}
+    assert '\'=HYPERLINK("http://x","点我")' in names and "'@SUM(1)" in names
+    book = openpyxl.load_workbook(io.BytesIO(web("street_officer").get("/residents/export.xlsx").content))
+    cells = [c for row in book.active.iter_rows() for c in row]
+    assert not [c for c in cells if c.data_type == "f"]
+    assert '=HYPERLINK("http://x","点我")' in {c.value for c in cells} and "@SUM(1)" in {c.value for c in cells}

@@ -2,7 +2,7 @@
 
 ``flush`` is the owner's deliberate wipe of every table. PostgreSQL wipes with TRUNCATE, which
 fires no row trigger; SQLite wipes with ``DELETE FROM``, which the append-only triggers (the access
-log's here, the case events' in ``cases.append_only``) refuse. So on SQLite every trigger is dropped
+log's and the case events', ``core.db.append_only``) refuse. So on SQLite every trigger is dropped
 for the wipe and created again from its own stored SQL right after (also when the wipe fails); this
 command knows no app above it. Test runs that reset the database between tests (live-server,
 transactional) use it.
