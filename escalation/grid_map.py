@@ -131,13 +131,27 @@ def grid_map_svg(
                 continue
             colour = _text_colour(fill)
             name_size = min(size * 0.8, cell_w / max(len(cell.name), 1) * 0.95)
+            lines = [cell.name]
+            if name_size < 6 and len(cell.name) > 3:  # a long name in a narrow cell: two lines, not dropped
+                half = math.ceil(len(cell.name) / 2)
+                two = min(size * 0.7, cell_w / half * 0.95, cell_h / 5)
+                if two > name_size:
+                    lines, name_size = [cell.name[:half], cell.name[half:]], two
             if name_size >= 5:  # the grid's name above its counts (the community is in the title)
+                top = cy - name_size * 0.35 - (len(lines) - 1) * name_size * 0.75
+                if len(lines) == 1:
+                    body = escape(cell.name)
+                else:
+                    body = "".join(
+                        f'<tspan x="{cx:.1f}" y="{top + i * name_size * 1.1:.1f}">{escape(line)}</tspan>'
+                        for i, line in enumerate(lines)
+                    )
                 label_parts.append(
-                    f'<text x="{cx:.1f}" y="{cy - name_size * 0.35:.1f}" font-size="{name_size:.1f}" '
+                    f'<text x="{cx:.1f}" y="{top:.1f}" font-size="{name_size:.1f}" '
                     f'text-anchor="middle" fill="{colour}" pointer-events="none" class="map-name" '
-                    f'aria-hidden="true">{escape(cell.name)}</text>'
+                    f'aria-hidden="true">{body}</text>'
                 )
-                cy += size * 0.55
+                cy += size * 0.55 + (len(lines) - 1) * name_size * 0.35
             label_parts.append(
                 f'<text x="{cx:.1f}" y="{cy + size / 3:.1f}" font-size="{size:.0f}" text-anchor="middle" '
                 f'fill="{colour}" pointer-events="none" class="map-count" aria-hidden="true">{escape(text)}</text>'

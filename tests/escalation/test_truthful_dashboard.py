@@ -62,3 +62,38 @@ def test_the_map_names_grids_and_communities_with_open_and_overdue_counts(world,
     with time_machine.travel(NOW, tick=False):
         page = web("street_officer").get(f"/dashboard/?grid={world.grid_a.id}").content.decode()
     assert street["red"].number in page and street["dispatched"].number not in page  # grid B's case filtered out
+
+
+def test_a_long_grid_name_in_a_narrow_cell_is_drawn_on_two_lines_not_dropped():
+    """A street's map: ten grids side by side, some with 8-character names — each is still named (on two lines)."""
+    from types import SimpleNamespace
+
+    from escalation.grid_map import grid_map_svg
+
+    def square(i):
+        x = 98.0 + i * 0.01
+        return {
+            "type": "Polygon",
+            "coordinates": [[[x, 39.8], [x + 0.01, 39.8], [x + 0.01, 39.81], [x, 39.81], [x, 39.8]]],
+        }
+
+    names = [
+        "雄关学校专属网格",
+        "雄关一网格",
+        "雄关二网格",
+        "雄关三网格",
+        "雄关市场专属网格",
+        "雄关四网格",
+        "雄关五网格",
+        "雄关六网格",
+        "关城宗教场所网格",
+        "关城七网格",
+    ]
+    cells = [
+        SimpleNamespace(id=i, code=f"G{i}", name=n, boundary=square(i), open=1, overdue=0, community="雄关社区")
+        for i, n in enumerate(names)
+    ]
+    svg = str(grid_map_svg(cells, href=lambda c: f"/dashboard/?grid={c.id}"))
+    for name in names:
+        drawn = re.findall(r'<text[^>]*class="map-name"[^>]*>(.*?)</text>', svg)
+        assert any(re.sub(r"<[^>]+>", "", t) == name for t in drawn), name
