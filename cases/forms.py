@@ -8,6 +8,8 @@ File content (type, size) is checked by ``cases.evidence`` inside the services, 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db.models import QuerySet
@@ -252,15 +254,17 @@ class CaseFileForm(CategoryPlaceMixin):
         self._setup_categories()
         self.is_grid_worker = user.role == Role.GRID_WORKER and not user.is_admin
         houses = houses_visible_to(user=user).order_by("building__name", "unit", "floor", "number", "id")
+        house_field = self.fields["house"]
+        assert isinstance(house_field, forms.ModelChoiceField)
         if self.is_grid_worker:
             # A grid worker picks among the homes of their grids (some hundreds per grid).
-            self.fields["house"].queryset = houses
+            house_field.queryset = houses
         else:
             # Centre staff reach thousands of homes: only the one they came from (or posted) is offered.
             posted = self.data.get("house") if self.is_bound else None
             wanted = house.pk if house is not None else posted
             if wanted and str(wanted).isdigit():
-                self.fields["house"].queryset = houses.filter(pk=int(wanted))
+                house_field.queryset = houses.filter(pk=int(wanted))
             else:
                 del self.fields["house"]
         if "house" in self.fields:
@@ -287,7 +291,7 @@ class CaseFileForm(CategoryPlaceMixin):
             self.initial.setdefault("channel", Channel.HOTLINE)
 
     def clean(self) -> dict:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         house, grid = data.get("house"), data.get("grid")
         if house is not None and grid is not None and house.grid_id != grid.id:
             self.add_error("house", _("所选房屋不在所选网格内"))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound
+from core.links import reverse_pk
 from core.roles import is_centre_staff
 from governance.choices import RegionLevel
 from governance.selectors import region_descendant_ids
@@ -263,6 +264,7 @@ def household_map(*, user: Any, building: Building) -> dict:
                 tagged_ids.append(m.id)
         cell = {
             "house": h,
+            "url": reverse_pk("residents:house", h.id),
             "size": len(members),
             "head": head.name if head else "",
             "markers": sorted(markers.values(), key=lambda c: (-c.sensitivity, c.code)),

@@ -16,6 +16,7 @@ builds its tag rows from ``visible_tags_q`` — never from ``Resident.tags`` dir
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,11 +84,43 @@ class Reach:
         return sorted(ids)
 
 
+# One request's reaches (user id → Reach), set by ``ReachPerRequestMiddleware`` for the length of a request: a page
+# asks several selectors, each needing the reach (three queries). Outside a request (tasks, shell, direct service
+# calls in tests) there is no memo and every call computes afresh.
+_request_reaches: ContextVar[dict[int, Reach] | None] = ContextVar("residents_request_reaches", default=None)
+
+
+class ReachPerRequestMiddleware:
+    """Computes each user's reach at most once per request (a page's list, tags, counts and links share it)."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        token = _request_reaches.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_reaches.reset(token)
+
+
 def reach_of(user: Any) -> Reach:
     """The user's reach (three small queries: categories, their departments, the user's seats or region).
 
-    Not cached on the user object: seats and categories change, and a stale reach would show too much.
+    Not cached on the user object: seats and categories change, and a stale reach would show too much; within
+    one request it is computed once (``ReachPerRequestMiddleware``).
     """
+    memo = _request_reaches.get()
+    key = getattr(user, "pk", None)
+    if memo is not None and key is not None and key in memo:
+        return memo[key]
+    reach = _compute_reach(user)
+    if memo is not None and key is not None:
+        memo[key] = reach
+    return reach
+
+
+def _compute_reach(user: Any) -> Reach:
     reach = Reach()
     if user is not None and user.is_authenticated and user.is_active:
         categories = list(TagCategory.objects.filter(active=True).prefetch_related("departments"))

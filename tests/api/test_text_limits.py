@@ -80,3 +80,41 @@ def test_a_too_long_diary_place_is_a_400_not_a_database_error(world, api):
     response = api("grid_worker").post("/api/v1/diary-entries/", body, format="json")
     assert response.status_code == 400 and "place" in response.json()["errors"]
     assert not DiaryEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_control_characters_are_stripped_from_the_new_apps_input(world, web):
+    """The same middleware strips them on every channel: the public wish API (JSON) and the dispute form here."""
+    from rest_framework.test import APIClient
+
+    from mediation.models import Dispute
+    from mobilisation.models import Wish
+
+    body = {
+        "community": world.community.pk,
+        "title": "助行器\x01",
+        "description": "腿脚\x00不便",
+        "resident_name": "张\x1b大爷",
+    }
+    assert APIClient().post("/api/v1/public/wishes/", body, format="json").status_code == 201
+    wish = Wish.objects.get()
+    assert (wish.title, wish.description, wish.resident_name) == ("助行器", "腿脚不便", "张大爷")
+    form = {
+        "title": "漏水\x07纠纷",
+        "kind": "neighbour",
+        "description": "楼上\x01漏水",
+        "risk": "low",
+        "community": world.community.pk,
+        "party0_kind": "person",
+        "party0_role": "applicant",
+        "party0_name": "张\x02三",
+        "party1_kind": "person",
+        "party1_role": "respondent",
+        "party1_name": "李四",
+        "party2_kind": "person",
+        "party2_role": "other",
+    }
+    assert web("community_officer").post("/mediation/new/", form).status_code == 302
+    dispute = Dispute.objects.get()
+    assert (dispute.title, dispute.description) == ("漏水纠纷", "楼上漏水")
+    assert dispute.parties.order_by("id").first().name == "张三"
