@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -63,10 +66,10 @@ ROLE_HOME_URL_NAMES = {
 
 #: Higher apps' say on a user without a working role (e.g. a unit's account lands on the unit's page): each is
 #: called with the user and answers a URL or None. Registered in the app's ``AppConfig.ready()``.
-HOME_RESOLVERS: list = []
+HOME_RESOLVERS: list[Callable[[Any], str | None]] = []
 
 
-def register_home_resolver(fn) -> None:
+def register_home_resolver(fn: Callable[[Any], str | None]) -> None:
     if fn not in HOME_RESOLVERS:
         HOME_RESOLVERS.append(fn)
 

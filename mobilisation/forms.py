@@ -230,7 +230,9 @@ class UnitReportForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         places = DutyItem.objects.filter(unit=unit, active=True).values("community_id")
-        self.fields["place"].queryset = Region.objects.filter(pk__in=places).order_by("name")
+        place = self.fields["place"]
+        assert isinstance(place, forms.ModelChoiceField)
+        place.queryset = Region.objects.filter(pk__in=places).order_by("name")
 
 
 class UnitAccountForm(forms.Form):

@@ -16,6 +16,7 @@ from governance.models import Category, JurisdictionRule, Region
 from governance.selectors import calendar_spec, rule_for
 
 from ..choices import HandlerKind
+from ..choices import Status as CaseStatus
 from ..models import Case
 
 
@@ -132,6 +133,37 @@ def cap_to_external(case: Case, clock: Deadlines) -> None:
         case.due_at = cap
         start = min(clock.now, cap)
         case.yellow_at = fraction_point(start, cap, settings.YELLOW_THRESHOLD, "hours", clock.cal)
+
+
+def case_recategorise(
+    case: Case,
+    *,
+    category: Category,
+    grid: Any = None,
+    response_cap: datetime | None = None,
+    now: datetime,
+) -> None:
+    """Give a case still at its centre (not dispatched) its 小类 (and grid), and the clock that follows from them.
+
+    The clock restarts from the chosen category's rule at the case's arrival at its level (time already spent
+    counts) and stays under its outside deadline (``cap_to_external``). While the case is unaccepted its
+    sign-for time is recomputed, capped at ``response_cap`` (the hotline's response deadline); once accepted,
+    its response was measured against the limits of its time and keeps them. Saves the case; the caller records
+    the event.
+    """
+    kept = (case.accept_due_at, case.response_due_at)
+    case.category, case.grade = category, category.grade
+    if grid is not None:
+        case.grid, case.community = grid, grid.community
+    arrive_at_level(case, case.level, Deadlines(case.arrived_at or now))
+    if case.status == CaseStatus.REPORTED:
+        if response_cap is not None and (case.accept_due_at is None or response_cap < case.accept_due_at):
+            case.accept_due_at = response_cap
+        case.response_due_at = case.accept_due_at
+    else:
+        case.accept_due_at, case.response_due_at = kept
+    case.updated_at = now
+    case.save()
 
 
 def region_at_level(case: Case, level: str) -> Region | None:

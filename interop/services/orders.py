@@ -16,7 +16,7 @@ from cases.choices import Channel
 from cases.choices import Status as CaseStatus
 from cases.models import Case
 from cases.services import case_file, case_transition
-from cases.services.deadlines import Deadlines, arrive_at_level, rule_ref
+from cases.services.deadlines import case_recategorise, rule_ref
 from core.errors import Forbidden, InvalidInput, NotAllowed, NotFound
 from core.roles import is_centre_staff
 from governance.choices import Level
@@ -357,22 +357,7 @@ def order_place(
         raise InvalidInput(_("工单地址不在本街道的任何网格内，请选择事件所在的网格"), code="grid")
 
     before = {"category": case.category.code, "grid": case.grid.code if case.grid is not None else None}
-    kept = (case.accept_due_at, case.response_due_at)
-    case.category, case.grade = category, category.grade
-    if grid is not None:
-        case.grid, case.community = grid, grid.community
-    clock = Deadlines(case.arrived_at or now)
-    arrive_at_level(case, case.level, clock)  # the rule's clock, capped at the hotline's deadline
-    if case.status == CaseStatus.REPORTED:
-        if order.response_due_at is not None and (
-            case.accept_due_at is None or order.response_due_at < case.accept_due_at
-        ):
-            case.accept_due_at = order.response_due_at
-        case.response_due_at = case.accept_due_at
-    else:  # already accepted: the response was measured against the limits of its time
-        case.accept_due_at, case.response_due_at = kept
-    case.updated_at = now
-    case.save()
+    case_recategorise(case, category=category, grid=grid, response_cap=order.response_due_at, now=now)
     if remember_mapping and order.category_code:
         CategoryMapping.objects.update_or_create(
             partner=order.partner, code=order.category_code, defaults={"category": category}
