@@ -737,10 +737,8 @@ def _remind_permits(*, today: date, within_days: int, batch: int) -> int:
             picked = list(due.order_by("id").values_list("id", "grid_id", "permit_expires_on")[:batch])
             if not picked:
                 return total
-            rows = []
-            for rid, grid_id, expires in picked:  # one conditional UPDATE per expiry date in the batch
-                rows.append((rid, grid_id, expires))
-            by_date: dict[date, list[int]] = {}
+            rows = picked
+            by_date: dict[date, list[int]] = {}  # one conditional UPDATE per expiry date in the batch
             for rid, _grid, expires in rows:
                 by_date.setdefault(expires, []).append(rid)
             changed: set[int] = set()
