@@ -758,7 +758,7 @@ def hotline_figures(scope: Scope, period: Period, scheme: Scheme) -> HotlineFigu
     counts = Counts()
     hotline_cases = scope.cases.filter(channel=HOTLINE_CHANNEL)
     counts.add(hotline_cases.filter(touches_q(period)).aggregate(**_case_counts(period)))
-    ratings = scope.rows(Rating).filter(period.q("rated_at"), case__channel=HOTLINE_CHANNEL)
+    ratings = scope.rows(Rating).filter(period.q("rated_at"), channel=HOTLINE_CHANNEL)
     counts.add(ratings.filter(latest=True).aggregate(**_rating_row_counts()))
     follow_ups = ratings.filter(contacted__isnull=False, solved__isnull=False).aggregate(
         valid=Count("id"),

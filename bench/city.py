@@ -804,11 +804,11 @@ WHERE c.return_count > 0
 
 _RATING_SQL = """
 INSERT INTO cases_rating (case_id, result, comment, rated_at, recorded_by_id, grid_id, community_id, street_id,
-  district_id)
+  district_id, channel)
 SELECT id, CASE WHEN u < 0.82 THEN 'satisfied' WHEN u < 0.94 THEN 'basic' ELSE 'unsatisfied' END, '',
        LEAST(closed_at + make_interval(secs => 3600 + r * 200000), %(now)s::timestamptz), NULL,
-       grid_id, community_id, street_id, district_id
-FROM (SELECT id, closed_at, grid_id, community_id, street_id, district_id, random() AS u, random() AS r,
+       grid_id, community_id, street_id, district_id, channel
+FROM (SELECT id, closed_at, grid_id, community_id, street_id, district_id, channel, random() AS u, random() AS r,
              random() AS p FROM cases_case WHERE status = 'closed') q
 WHERE p < 0.65
 """

@@ -407,3 +407,15 @@ def test_a_new_scored_indicator_joins_the_composite_through_the_one_list(monkeyp
     assert rates.unsatisfied == pytest.approx(0.25)
     assert rates.response is None
     assert rates.composite == pytest.approx(0.65625)
+
+
+@time_machine.travel(at(2026, 11, 23, 9, 0), tick=False)
+def test_the_ranking_rows_escape_what_admins_typed(world, scenarios, web):
+    """The ranking table's rows are built in Python (not a template loop): a grid's name is still escaped."""
+    world.grid_a.name = '<img src=x onerror="alert(1)">东区'
+    world.grid_a.save(update_fields=["name"])
+    html = web("street_officer").get("/assessment/?from=2026-11-16&to=2026-11-22&by=grid").content.decode()
+    row = re.search(rf'<tr data-key="{world.grid_a.id}">(.*?)</tr>', html, re.S).group(1)
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;东区" in row
+    assert "<img src=x" not in html
+    assert _cell(html, world.grid_a.id, "received") == "3"
