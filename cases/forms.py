@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import is_centre_staff
+from core.widgets import QuickSelect
 from governance.choices import Level, RegionLevel, Role
 from governance.models import Category, Department, Region
 from grids.models import Grid
@@ -405,10 +406,13 @@ class CaseFilterForm(forms.Form):
     level = forms.ChoiceField(label=_("层级"), required=False, choices=[("", _("全部")), *Level.choices])
     light = forms.ChoiceField(label=_("红黄绿灯"), required=False, choices=LIGHT_CHOICES)
     channel = forms.ChoiceField(label=_("来源"), required=False, choices=[("", _("全部")), *Channel.choices])
+    # QuickSelect: a district's 200 grids and the catalogue's categories render in one pass (core.widgets).
     category = forms.ModelChoiceField(
-        label=_("小类"), required=False, queryset=Category.objects.none(), empty_label=_("全部")
+        label=_("小类"), required=False, queryset=Category.objects.none(), empty_label=_("全部"), widget=QuickSelect
     )
-    grid = GridChoiceField(label=_("网格"), required=False, queryset=Grid.objects.none(), empty_label=_("全部"))
+    grid = GridChoiceField(
+        label=_("网格"), required=False, queryset=Grid.objects.none(), empty_label=_("全部"), widget=QuickSelect
+    )
     sort = forms.ChoiceField(
         label=_("排序"),
         required=False,
