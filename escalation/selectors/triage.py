@@ -55,6 +55,34 @@ def counters(user, *, now: datetime | None = None) -> dict[str, int]:
     return case_queryset_for(user).filter(status__in=OPEN).aggregate(**aggs)
 
 
+GridCounts = dict[int, dict[str, int]]
+
+
+def open_counts(user, *, now: datetime | None = None) -> tuple[dict[str, int], GridCounts]:
+    """The eight counters and the map's open / overdue counts per grid in ONE grouped query: the full page needs
+    both, and a district's open cases (13,000 rows on 10,000 heap pages at 1M cases) are then read once, not
+    twice. The counters are the sums over the grids (cases without a grid included); a grid's overdue is the red
+    counter's filter. Returns ``(counters, {grid_id: {"open", "overdue"}})`` — what ``counters`` and
+    ``grid_map`` would read apart."""
+    now = now or timezone.now()
+    aggs = {v.key: Count("id", filter=v.q(now)) for v in COUNTERS}
+    totals = dict.fromkeys(aggs, 0)
+    by_grid: GridCounts = {}
+    rows = (
+        case_queryset_for(user)
+        .filter(status__in=OPEN)
+        .order_by()
+        .values("grid_id")
+        .annotate(open_cases=Count("id"), **aggs)
+    )
+    for row in rows:
+        for key in aggs:
+            totals[key] += row[key]
+        if row["grid_id"] is not None:
+            by_grid[row["grid_id"]] = {"open": row["open_cases"], "overdue": row["red"]}
+    return totals, by_grid
+
+
 # --- the queue ------------------------------------------------------------------------------------------
 
 
@@ -233,22 +261,24 @@ class MapCell:
     community: str = ""
 
 
-def grid_map(user, *, now: datetime | None = None) -> list[MapCell]:
+def grid_map(user, *, now: datetime | None = None, counts: GridCounts | None = None) -> list[MapCell]:
     """The grids in scope (as ``grids.selectors.grids_visible_to`` draws it for centre staff: every grid under the
-    user's region) with their open and overdue (red) case counts — two queries."""
+    user's region) with their open and overdue (red) case counts — two queries (one when ``counts``, from
+    ``open_counts``, are given)."""
     now = now or timezone.now()
     cells = [
         MapCell(g["id"], g["code"], g["name"], g["boundary"], community=g.get("community__name") or "")
         for g in scope_grids(user)
     ]
-    counts = {
-        r["grid_id"]: r
-        for r in case_queryset_for(user)
-        .filter(status__in=OPEN, grid__isnull=False)
-        .order_by()
-        .values("grid_id")
-        .annotate(open=Count("id"), overdue=Count("id", filter=light_filter("red", now)))
-    }
+    if counts is None:
+        counts = {
+            r["grid_id"]: r
+            for r in case_queryset_for(user)
+            .filter(status__in=OPEN, grid__isnull=False)
+            .order_by()
+            .values("grid_id")
+            .annotate(open=Count("id"), overdue=Count("id", filter=light_filter("red", now)))
+        }
     for cell in cells:
         if cell.id in counts:
             cell.open, cell.overdue = counts[cell.id]["open"], counts[cell.id]["overdue"]

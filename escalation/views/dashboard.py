@@ -151,8 +151,8 @@ def _bulk_context(user) -> dict:
     }
 
 
-def _counter_context(user, params: QueryDict, now) -> dict:
-    values = triage.counters(user, now=now)
+def _counter_context(user, params: QueryDict, now, values: dict[str, int] | None = None) -> dict:
+    values = values if values is not None else triage.counters(user, now=now)
     active = params.get("view") or ""
     return {
         "counters_qs": urlencode({"view": active}) if active else "",
@@ -165,8 +165,8 @@ def _counter_context(user, params: QueryDict, now) -> dict:
     }
 
 
-def _map_context(user, params: QueryDict, now) -> dict:
-    cells = triage.grid_map(user, now=now)
+def _map_context(user, params: QueryDict, now, counts: triage.GridCounts | None = None) -> dict:
+    cells = triage.grid_map(user, now=now, counts=counts)
     filters = _filters_only(triage.clean_params(params))
     try:
         selected = int(params.get("grid") or 0) or None
@@ -257,11 +257,12 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(
             request, "escalation/dashboard_queue.html", {**_queue_context(request, now), **_bulk_context(user)}
         )
+    totals, by_grid = triage.open_counts(user, now=now)  # the counters and the map: one pass over open cases
     context = {
-        **_counter_context(user, request.GET, now),
+        **_counter_context(user, request.GET, now, totals),
         **_queue_context(request, now),
         **_bulk_context(user),
-        **_map_context(user, request.GET, now),
+        **_map_context(user, request.GET, now, by_grid),
         **_whistle_context(user, now),
         **_filter_options(request, triage.filter_choices(user)),
         "view_choices": queue_filters.VIEW_CHOICES,

@@ -144,6 +144,20 @@ def test_district_counts_both_streets(world, street):
     assert triage.counters(world.district_officer, now=NOW)["new"] == 5
 
 
+@pytest.mark.parametrize("persona", ["street_officer", "community_officer", "community_b_officer", "district_officer"])
+def test_the_full_pages_one_pass_counts_what_the_counters_and_the_map_count_apart(world, street, persona):
+    """``open_counts`` (the full page: one grouped query) against the oracle of the two separate reads."""
+    user = getattr(world, persona)
+    user.region  # noqa: B018 - loaded with the session in a request
+    with CaptureQueriesContext(connection) as ctx:
+        totals, by_grid = triage.open_counts(user, now=NOW)
+    assert len(ctx) == 1
+    assert totals == triage.counters(user, now=NOW)
+    apart = {c.id: (c.open, c.overdue) for c in triage.grid_map(user, now=NOW)}
+    together = {c.id: (c.open, c.overdue) for c in triage.grid_map(user, now=NOW, counts=by_grid)}
+    assert together == apart and any(open_ for open_, _red in apart.values())
+
+
 # --- the queue --------------------------------------------------------------------------------------------
 
 
