@@ -82,7 +82,7 @@ def assessment_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = user.region if user.region_id else None
     shares = scheme.shares()
     total_pct = _pct(result.total_rates)
-    hotline = selectors.hotline_figures(scope, period, scheme)
+    hotline = selectors.hotline_figures(scope, period, scheme, case_counts=result.hotline_counts)
     visits = visit_completion_for_assessment(user=user, date_from=period.date_from, date_to=period.date_to)
     context = {
         "error": error,

@@ -355,9 +355,11 @@ def test_assessment_page_runs_a_constant_number_of_queries(world, web):
         file_case(world, code="0101", now=at(2026, 11, 17, 9, i))
     many = {by: queries(by) for by in DIMENSIONS}
     assert few == many
-    # 16, 3 aggregates for the 12345 channel (selectors.hotline_figures) and 10 for 走访完成率 (the viewer's reach:
-    # categories, their departments, the region tree by level; grids; two completion aggregates; seats; visits)
-    assert max(many.values()) <= 29
+    # 29 before the place counts, the indicators and the 12345 counts shared one pass over the cases
+    # (selectors.case_pass): of these, 2 for the 12345 channel's ratings (selectors.hotline_figures) and 10 for
+    # 走访完成率 (the viewer's reach: categories, their departments, the region tree by level; grids; two completion
+    # aggregates; seats; visits)
+    assert max(many.values()) <= 27
 
 
 def test_dispatches_and_ratings_carry_their_cases_place(world, scenarios):
@@ -419,3 +421,26 @@ def test_the_ranking_rows_escape_what_admins_typed(world, scenarios, web):
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;东区" in row
     assert "<img src=x" not in html
     assert _cell(html, world.grid_a.id, "received") == "3"
+
+
+@pytest.mark.parametrize("persona", ["street_officer", "community_officer", "district_officer"])
+def test_the_one_case_pass_reads_what_the_three_separate_queries_read(world, scenarios, persona):
+    """``case_pass`` (the page: one grouped query) against the oracle of the queries it replaces — the place
+    counts, the indicators (durations included) and the 12345 counts, each read on its own."""
+    from assessment.selectors import case_pass, hotline_figures, place_counts, scheme_for
+
+    scope, now = scope_for(getattr(world, persona)), at(2026, 11, 23, 9, 0)
+    with CaptureQueriesContext(connection) as ctx:
+        one = case_pass(scope, WEEK, now=now)
+    assert len(ctx) == 1
+    assert place_counts(scope, WEEK, case_counts=one.place) == place_counts(scope, WEEK)
+    apart = standard_indicators(scope, WEEK, now=now)
+    together = standard_indicators(scope, WEEK, now=now, case_totals=one.indicators)
+    assert together.counts == apart.counts and together.rates == apart.rates
+    assert [d["seconds"] for d in together.durations] == pytest.approx(
+        [d["seconds"] for d in apart.durations], abs=1e-6
+    )
+    scheme = scheme_for(user=getattr(world, persona))
+    assert hotline_figures(scope, WEEK, scheme, case_counts=one.hotline) == hotline_figures(scope, WEEK, scheme)
+    if persona != "community_officer":
+        assert sum(c.received for c in one.place.values()) > 0

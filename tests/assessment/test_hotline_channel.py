@@ -48,6 +48,10 @@ def test_the_hotline_channel_shows_both_definitions(world, web):
     period = Period.parse(today.isoformat(), today.isoformat())
     scheme = selectors.scheme_for(user=world.street_officer)
     figures = selectors.hotline_figures(scope_for(world.street_officer), period, scheme)
+    # the page reads the 12345 cases' counts in its one pass over the cases: the same figures
+    scope = scope_for(world.street_officer)
+    one = selectors.case_pass(scope, period)
+    assert selectors.hotline_figures(scope, period, scheme, case_counts=one.hotline) == figures
     assert (figures.valid, figures.contacted, figures.solved, figures.satisfied, figures.basic) == (3, 2, 1, 1, 1)
     rates = figures.hotline_rates
     assert round(rates["response"], 4) == round(2 / 3, 4)
