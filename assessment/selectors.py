@@ -699,7 +699,7 @@ def case_pass(scope: Scope, period: Period, *, now: datetime | None = None) -> C
     pages at 1M cases. Grouped by place over the union of their filters; each figure keeps its own filter, so
     each equals what its own query reads (the tests hold them against those queries)."""
     now = now or timezone.now()
-    indicator_aggs, indicator_cases = _indicator_aggregates(period, now)
+    indicator_aggs, _cases = _indicator_aggregates(period, now)
     hotline = Q(channel=HOTLINE_CHANNEL)
     aggregates: dict[str, Any] = {
         "touches": Count("id", filter=touches_q(period)),
@@ -707,7 +707,9 @@ def case_pass(scope: Scope, period: Period, *, now: datetime | None = None) -> C
         **indicator_aggs,
         **{f"hl_{name}": Count("id", filter=hotline & q) for name, q in _case_count_filters(period).items()},
     }
-    rows = scope.cases.filter(touches_q(period) | indicator_cases).order_by().values(*PLACE_KEYS).annotate(**aggregates)
+    # touches_q (reported, due or closed in the period) ∪ the indicators' cases (due, closed or resolved in it)
+    touched = touches_q(period) | period.q("resolved_at")
+    rows = scope.cases.filter(touched).order_by().values(*PLACE_KEYS).annotate(**aggregates)
     place: dict[tuple, Counts] = {}
     summed: dict[str, Any] = dict.fromkeys(indicator_aggs, 0)
     hotline_counts = Counts()
