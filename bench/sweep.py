@@ -185,7 +185,10 @@ def measure(variant: str, batch_size: int | None) -> dict:
                 for sql in LIMIT_SETUP:
                     cur.execute(sql)
     else:
+        from core.links import load_urlconf
         from escalation.services import sweep as sweep_module
+
+        load_urlconf()  # a running worker has it loaded (config/celery_app.py); not the sweep's cost per case
 
         if variant == "sweep_no_notices":
             from cases.signals import events_recorded

@@ -34,7 +34,7 @@ from django.utils.translation import gettext_noop as N_
 
 from cases.choices import HandlerKind, RatingResult, ReturnReason
 from cases.models import Case, CaseDispatch, CaseEvent, ExtensionRequest
-from core.links import reverse_pk
+from core.links import pk_link_pattern, reverse_pk
 from core.pgarray import pg_array
 from core.places import place_at
 from governance.choices import Level, Role
@@ -294,13 +294,19 @@ def case_url(case_id: int) -> str:
     return reverse_pk("cases:detail", case_id)
 
 
+def case_url_pattern() -> str:
+    """``case_url``'s ``{pk}`` pattern, for a batch's links (``core.links.pk_link_pattern``)."""
+    return pk_link_pattern("cases:detail")
+
+
 class _Translations:
     """Translated texts for one batch of events: each message is looked up once, not once per case
-    (gettext per call costs more than the rest of a notice)."""
+    (gettext per call costs more than the rest of a notice); and the case link's pattern, likewise."""
 
     def __init__(self) -> None:
         self._texts: dict[str, str] = {}
         self._levels = {str(value): str(label) for value, label in Level.choices}
+        self.case_link = case_url_pattern()
 
     def __call__(self, msgid: str) -> str:
         text = self._texts.get(msgid)
@@ -453,7 +459,7 @@ def _spec_for_event(
         body=event.note,
         targets=targets,
         case_id=case["id"],
-        url=case_url(case["id"]),
+        url=tr.case_link.format(pk=case["id"]),
         dedupe_key=_event_key(event, case),
         exclude=frozenset({event.actor_id}) if event.actor_id else frozenset(),
     )
@@ -516,6 +522,7 @@ def yellow_specs(cases: Iterable[dict[str, Any]], dispatches: dict[int, list[int
     """Yellow-light notices to each case's holder; the key (case, due time) says "once per deadline"."""
     specs = []
     template = _("【黄灯预警】%(ref)s办理时限将至（%(due)s到期），请抓紧办理")
+    link = case_url_pattern()
     for case in cases:
         due_local = timezone.localtime(case["due_at"])
         specs.append(
@@ -525,7 +532,7 @@ def yellow_specs(cases: Iterable[dict[str, Any]], dispatches: dict[int, list[int
                 % {"ref": f"{case['number']}「{case['title']}」", "due": due_local.strftime("%m-%d %H:%M")},
                 targets=holder_targets(case, dispatches.get(case["id"], ())),
                 case_id=case["id"],
-                url=case_url(case["id"]),
+                url=link.format(pk=case["id"]),
                 dedupe_key=yellow_key(case["id"], case["due_at"]),
             )
         )
