@@ -60,6 +60,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="reported_cases",
+        db_index=False,  # partial index below: citizens, the hotline and the API report without an account
     )
     citizen_name = models.CharField(_("群众姓名"), max_length=50, blank=True)
     citizen_phone = models.CharField(_("群众电话"), max_length=20, blank=True)
@@ -116,6 +117,9 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         help_text=_("由该区域的综治中心承办（或在其队列中待派遣）"),
+        # No index: no page, API or report selects cases by it (the queues go by place and status), and each
+        # escalation would write it. Deleting a region (PROTECT) scans the cases once — an admin's rare act.
+        db_index=False,
     )
     rule = models.ForeignKey(
         JurisdictionRule,
@@ -124,6 +128,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # likewise: read only through the case (``select_related``); deleting a rule scans once
     )
 
     arrived_at = models.DateTimeField(_("到达本层级时间"), default=timezone.now)
@@ -247,6 +252,8 @@ class Case(models.Model):
             models.Index(fields=["due_at"], name="case_due_idx"),
             models.Index(fields=["resolved_at"], name="case_resolved_idx", condition=Q(resolved_at__isnull=False)),
             models.Index(fields=["resolved_by"], name="case_resolved_by_idx", condition=Q(resolved_by__isnull=False)),
+            # "Reported by me" (the grid worker's tab) and SET_NULL when a user goes: only cases with a reporter.
+            models.Index(fields=["reporter"], name="case_reporter_idx", condition=Q(reporter__isnull=False)),
             models.Index(fields=["merged_into"], name="case_merged_into_idx", condition=Q(merged_into__isnull=False)),
         ]
 
