@@ -7,7 +7,8 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Case as DbCase
+from django.db.models import DateTimeField, F, OuterRef, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,7 +41,7 @@ def case_escalate_overdue_batch(
     3. one UPDATE moves the rest up a level with the new holder and the due times of the new level
        (computed once per category and level), one UPDATE closes their active dispatches; the cases with an
        outside deadline (``external_due_at``, the 12345 hotline's) earlier than the new level's get it as
-       their due time in one more UPDATE — the stricter deadline wins, as in ``deadlines.cap_to_external``;
+       their due time in that same UPDATE — the stricter deadline wins, as in ``deadlines.cap_to_external``;
     4. one bulk INSERT writes the events; ``events_recorded`` lets escalation write notices in bulk.
     Exactly once per level: a row is escalated only by the sweep that holds its lock, and after
     commit it no longer matches (new level, new due time). ``district_ids`` limits the batch to those
@@ -84,8 +85,12 @@ def case_escalate_overdue_batch(
             _("已在最高层级且超时，转入督办"),
         )
         top_ids, moves = [], []
+        next_level: dict[tuple[str, bool], str | None] = {}  # a handful of (level, has community) pairs per batch
         for r in rows:
-            nxt = next_level_for(level=r["level"], has_community=bool(r["community_id"]))
+            key = (r["level"], bool(r["community_id"]))
+            if key not in next_level:
+                next_level[key] = next_level_for(level=key[0], has_community=key[1])
+            nxt = next_level[key]
             if nxt is None or not escalate_t.allowed_from(r["status"]):
                 top_ids.append(r["id"])
             else:
@@ -151,7 +156,11 @@ def case_escalate_overdue_batch(
 
 def _bulk_escalate(moves: list[tuple[dict[str, Any], str]], clock: Deadlines) -> None:
     """Move the batch up: one UPDATE per (new level, category) — each group shares its holder column and due
-    times (computed once) — and one UPDATE closing the active dispatches. Constant values, no per-row CASE."""
+    times (computed once) — and one UPDATE closing the active dispatches. Constant values, no per-row CASE, except
+    for the few cases an outside deadline caps (``_capped``): their group's UPDATE carries their own due times
+    (a ``CASE`` over those rows only), so every case is written once — a second UPDATE of a row rewrites all of
+    the case table's indexes again."""
+    capped = _capped(moves, clock)
     groups: dict[tuple[str, int], list[int]] = {}
     for r, nxt in moves:
         groups.setdefault((nxt, r["category_id"]), []).append(r["id"])
@@ -162,28 +171,39 @@ def _bulk_escalate(moves: list[tuple[dict[str, Any], str]], clock: Deadlines) ->
             holder = F(PLACE_COLUMN[nxt])
         else:  # the city: the district's parent region (a join, not a column: one subquery)
             holder = Subquery(Region.objects.filter(pk=OuterRef("district_id")).values("parent_id")[:1])
+        clocks: dict[str, Any] = {c: arrival[c] for c in _CLOCK_COLUMNS}
+        own = {i: capped[i] for i in ids if i in capped}
+        if own:
+            clocks = {
+                c: DbCase(
+                    *[When(pk=i, then=Value(times[c], output_field=DateTimeField())) for i, times in own.items()],
+                    default=Value(arrival[c], output_field=DateTimeField()),
+                    output_field=DateTimeField(),
+                )
+                for c in _CLOCK_COLUMNS
+            }
         Case.objects.filter(pk__any_of=ids).update(
             level=nxt,
             status=S.ACCEPTED,
             handler_kind=HandlerKind.CENTRE,
             handler_region_id=holder,
             arrived_at=clock.now,
-            accept_due_at=arrival["accept_due_at"],
-            due_at=arrival["due_at"],
-            yellow_at=arrival["yellow_at"],
             rule_id=arrival["rule_id"],
             warned_yellow=False,
             escalation_count=F("escalation_count") + 1,
             updated_at=clock.now,
+            **clocks,
         )
-    _cap_to_external(moves, clock)
     CaseDispatch.objects.filter(case__any_of=[r["id"] for r, _n in moves], active=True).update(active=False)
 
 
-def _cap_to_external(moves: list[tuple[dict[str, Any], str]], clock: Deadlines) -> None:
-    """The set-wise ``cap_to_external``: no due time past the case's outside deadline. Only the cases whose new
-    level's due time (or sign-for time) runs past it are written — one ``bulk_update`` for the batch."""
-    capped: list[Case] = []
+_CLOCK_COLUMNS = ("due_at", "accept_due_at", "yellow_at")
+
+
+def _capped(moves: list[tuple[dict[str, Any], str]], clock: Deadlines) -> dict[int, dict[str, datetime | None]]:
+    """The set-wise ``cap_to_external``: no due time past the case's outside deadline. Returns the clock columns of
+    the cases whose new level's due time (or sign-for time) runs past it; the others keep their level's."""
+    capped: dict[int, dict[str, datetime | None]] = {}
     for r, nxt in moves:
         cap = r["external_due_at"]
         if cap is None:
@@ -192,16 +212,15 @@ def _cap_to_external(moves: list[tuple[dict[str, Any], str]], clock: Deadlines) 
         due, accept = arrival["due_at"], arrival["accept_due_at"]
         if (due is not None and due <= cap) and (accept is None or accept <= cap):
             continue
-        row = Case(pk=r["id"], due_at=due, accept_due_at=accept, yellow_at=arrival["yellow_at"])
+        row = {"due_at": due, "accept_due_at": accept, "yellow_at": arrival["yellow_at"]}
         if accept is not None and accept > cap:
-            row.accept_due_at = cap
+            row["accept_due_at"] = cap
         if due is None or due > cap:
             start = min(clock.now, cap)
-            row.due_at = cap
-            row.yellow_at = fraction_point(start, cap, settings.YELLOW_THRESHOLD, "hours", clock.cal)
-        capped.append(row)
-    if capped:
-        Case.objects.bulk_update(capped, ["due_at", "accept_due_at", "yellow_at"], batch_size=1000)
+            row["due_at"] = cap
+            row["yellow_at"] = fraction_point(start, cap, settings.YELLOW_THRESHOLD, "hours", clock.cal)
+        capped[r["id"]] = row
+    return capped
 
 
 _EVENT_COLUMNS = (
