@@ -12,6 +12,8 @@ What it does, step by step:
    process (so its peak RSS is the variant's own):
    - ``sweep``: ``escalation.services.sweep.sweep()`` as beat runs it — batches of
      ``case_escalate_overdue_batch`` with the notices (4 per case: grid team + community centre);
+     the measuring process loads the URLconf before its clock, as a running worker has it
+     (``config/celery_app.py``): the first ``reverse`` of a process imports every view;
    - ``sweep, no notices``: the same with the notice receiver disconnected (what the notices cost);
    - ``hand SQL``: the same writes by hand — one INSERT … SELECT of the events and one UPDATE of the
      cases — on the product's own (wide, many-indexed) tables;
