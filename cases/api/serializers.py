@@ -7,6 +7,7 @@ says so (staff of the handling street and above); everyone else gets the masked 
 
 from __future__ import annotations
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -15,6 +16,7 @@ from rest_framework import serializers
 from cases import permissions, transitions
 from cases.choices import Channel, EvidenceStage, RatingResult, RequestStatus, ReturnReason, Status
 from cases.models import Case, CaseDispatch, CaseEvent, Evidence, ExtensionRequest, Rating
+from core.db.prepared import PreparedGet
 from governance.choices import Level
 from governance.models import Category, Region
 from grids.models import Grid
@@ -24,15 +26,30 @@ from residents.selectors import houses_visible_to
 LIGHTS = ["red", "yellow", "green", ""]
 #: Grids a case may be filed in, with the region chain ``case_file`` walks (community → street → district).
 ACTIVE_GRIDS = Grid.objects.filter(active=True).select_related("community__parent__parent")
+#: ``ACTIVE_GRIDS.get(pk=…)`` with its SQL compiled once (every filing that names a grid runs it).
+ACTIVE_GRID_BY_ID = PreparedGet(ACTIVE_GRIDS, "pk")
 
 
 @extend_schema_field(OpenApiTypes.INT)
 class FilingGridField(serializers.PrimaryKeyRelatedField):
     """An active grid by id, with its community, street and district. The queryset is made per lookup rather
-    than passed in: DRF deep-copies every declared field (and a queryset argument with it) for each request."""
+    than passed in: DRF deep-copies every declared field (and a queryset argument with it) for each request.
+    The lookup itself is ``ACTIVE_GRID_BY_ID`` — the same statement and answers as ``ACTIVE_GRIDS.get(pk=…)``
+    without building the query each time."""
 
     def get_queryset(self):
         return ACTIVE_GRIDS.all()
+
+    def to_internal_value(self, data):
+        """``PrimaryKeyRelatedField.to_internal_value`` (the same errors) over the compiled lookup."""
+        try:
+            if isinstance(data, bool):
+                raise TypeError
+            return ACTIVE_GRID_BY_ID.get(data)
+        except ObjectDoesNotExist:
+            self.fail("does_not_exist", pk_value=data)
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
 
 
 @extend_schema_field(OpenApiTypes.INT)

@@ -39,6 +39,7 @@ from cases.contact_log import log_unmasked_contacts
 from cases.filters import CaseFilter
 from cases.models import Case
 from cases.throttles import CitizenReportThrottle
+from core.authentication import PreparedTokenAuthentication
 from core.errors import InvalidInput, NotFound
 from core.lockout import lockout_response
 from core.pagination import KeysetPagination
@@ -97,7 +98,7 @@ class EventPagination(KeysetPagination):
     max_page_size = 500
 
 
-AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
+AUTHENTICATION = [PreparedTokenAuthentication, SessionAuthentication]
 PARSERS = [JSONParser, MultiPartParser, FormParser]
 
 
