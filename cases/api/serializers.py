@@ -7,6 +7,8 @@ says so (staff of the handling street and above); everyone else gets the masked 
 
 from __future__ import annotations
 
+import copy
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -567,6 +569,30 @@ class FilesField(serializers.ListField):
         super().__init__(**kwargs)
 
 
+def fresh_field(field: serializers.Field) -> serializers.Field:
+    """A copy of a declared field for one serializer instance, without re-running its ``__init__``.
+
+    DRF deep-copies every declared field for each serializer (``Serializer.get_fields``): each copy re-runs the
+    field's constructor on deep-copied arguments — 0.2 ms of a filing's 13 fields. A field's state after its
+    constructor is only read while it validates, and ``bind`` sets the per-instance part (name, parent) on the
+    copy, so a shallow copy is the same field; a list field's child is copied and made the copy's child likewise.
+    Fields that hold other serializers or mappings of fields are deep-copied as DRF does."""
+    if isinstance(field, serializers.ListField) and type(field.child) in SHALLOW_CHILDREN:
+        clone = copy.copy(field)
+        clone.child = copy.copy(field.child)
+        clone.child.parent = clone  # bound as the original's child was (name "", same source): only the parent differs
+        return clone
+    if isinstance(field, (serializers.BaseSerializer, serializers.ListField, serializers.DictField)) or hasattr(
+        field, "child_relation"
+    ):
+        return copy.deepcopy(field)
+    return copy.copy(field)
+
+
+#: Children a list field may hold for ``fresh_field`` to copy it shallowly (fields without fields inside).
+SHALLOW_CHILDREN = frozenset({serializers.FileField, serializers.CharField, serializers.IntegerField})
+
+
 class CaseCreateSerializer(serializers.Serializer):
     """Filing a case. Place it by ``grid``, by ``lat``/``lng`` (the grid is located from the point) or by
     ``community``; a grid worker's own grid is the default when they staff exactly one."""
@@ -590,6 +616,10 @@ class CaseCreateSerializer(serializers.Serializer):
     citizen_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     citizen_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     files = FilesField()
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        """The declared fields through ``fresh_field`` (DRF deep-copies them)."""
+        return {name: fresh_field(field) for name, field in self._declared_fields.items()}
 
 
 class PublicReportSerializer(serializers.Serializer):

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from cases.api.serializers import CaseDetailSerializer
+from cases.api.serializers import CaseCreateSerializer, CaseDetailSerializer
 from cases.models import Case, CaseNumberSequence
 from cases.selectors import case_detail_for
 from escalation.services.notices import NOTIFYING_ACTIONS
@@ -136,3 +136,55 @@ def test_racing_filings_of_one_street_get_unique_gap_free_numbers(world):
     assert not errors, errors
     assert sorted(numbers) == [f"XG-2026-{i:06d}" for i in range(1, n + 1)]
     assert CaseNumberSequence.objects.get(street=world.street).last == n == Case.objects.count()
+
+
+class _DeepCopied(CaseCreateSerializer):
+    """The filing serializer with DRF's own field copies (the oracle of ``fresh_field``)."""
+
+    def get_fields(self):
+        from rest_framework import serializers as drf
+
+        return drf.Serializer.get_fields(self)
+
+
+def _outcome(serializer_class, data, request) -> tuple:
+    form = serializer_class(data=data, context={"request": request})
+    valid = form.is_valid()
+    values = {k: (getattr(v, "pk", v) if k != "files" else [f.name for f in v]) for k, v in form.validated_data.items()}
+    return valid, values if valid else {k: [(str(e), e.code) for e in v] for k, v in form.errors.items()}
+
+
+def test_the_filing_serializer_validates_as_with_drfs_field_copies(world, rf):
+    from django.http import QueryDict
+
+    request = rf.post(URL)
+    request.user = world.grid_worker
+    base = {"category": "0101", "title": "t", "description": "d", "address": "a"}
+    multipart = QueryDict(mutable=True)
+    multipart.update({**base, "grid": str(world.grid_a.id)})
+    multipart.setlist("files", [photo("a.jpg"), photo("b.jpg")])
+    cases = [
+        base,
+        {**base, "grid": world.grid_a.id, "lat": 39.775, "lng": 98.295, "channel": "api", "citizen_name": " 张 "},
+        {**base, "community": world.grid_a.community_id, "house": 10**9},
+        {"title": "x" * 201, "lat": "north", "grid": "z", "channel": "fax", "files": "s", "category": "9999"},
+        {**base, "grid": True, "lng": 500, "description": ""},
+        multipart,
+        {},
+    ]
+    for data in cases:
+        assert _outcome(CaseCreateSerializer, data, request) == _outcome(_DeepCopied, data, request), data
+
+
+def test_each_filing_serializer_has_its_own_bound_fields(world, rf):
+    request = rf.post(URL)
+    request.user = world.grid_worker
+    one = CaseCreateSerializer(data={}, context={"request": request})
+    two = CaseCreateSerializer(data={}, context={"request": None})
+    for name in ("title", "grid", "house", "files"):
+        assert one.fields[name] is not two.fields[name]
+        assert one.fields[name].parent is one and two.fields[name].parent is two
+        assert one.fields[name] is not CaseCreateSerializer._declared_fields[name]
+    assert one.fields["files"].child.parent is one.fields["files"]
+    assert one.fields["house"].context["request"] is request and two.fields["house"].context["request"] is None
+    assert one.fields["files"].child.context["request"] is request
