@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 
+from core.db.prepared import PreparedInsert
 from governance.choices import Grade, Level
 from governance.models import Category, Department, JurisdictionRule, Region
 from grids.models import Grid
@@ -37,7 +38,7 @@ def new_follow_up_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class Case(models.Model):
+class Case(PreparedInsert):
     """A reported matter, from report to closure and rating.
 
     ``status`` says what is happening and ``level`` who holds it; ``district``/``street``/``community``
@@ -300,7 +301,7 @@ class CaseEventQuerySet(models.QuerySet):
         raise PermissionError("CaseEvent is append-only")
 
 
-class CaseEvent(models.Model):
+class CaseEvent(PreparedInsert):
     """One line of the audit trail. Append-only: the application never updates or deletes a row.
 
     ``actor_name`` keeps who acted even if the user is later deleted; ``actor`` empty with

@@ -1,16 +1,18 @@
 """``PreparedGet`` answers exactly what ``queryset.get(field=value)`` answers — the same instances down the
-``select_related`` chain, the same errors — in one statement; token authentication over it answers as DRF's."""
+``select_related`` chain, the same errors — in one statement; token authentication over it answers as DRF's.
+``PreparedInsert`` sends the statement the ORM sends for a new row, and leaves the instance as ``save`` does."""
 
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cases.api.serializers import ACTIVE_GRIDS
-from core.db.prepared import PreparedGet
+from cases.models import Case, CaseEvent
+from core.db.prepared import PreparedGet, PreparedInsert
 from grids.models import Grid
 
 
@@ -92,3 +94,77 @@ def test_token_and_user_are_one_statement(world):
         assert user.username == world.grid_worker.username  # the user came with the token
     assert len(ctx.captured_queries) == 1
     assert auth.pk == token.pk and auth.user_id == world.grid_worker.pk
+
+
+def _event(case, **kw) -> CaseEvent:
+    values = {
+        "case": case,
+        "action": "note",
+        "actor": None,
+        "actor_name": "系统",
+        "actor_role": "系统",
+        "from_status": case.status,
+        "to_status": case.status,
+        "from_level": case.level,
+        "to_level": case.level,
+        "note": "同一条记录",
+        "data": {"k": [1, "二"]},
+        "at": case.reported_at,
+    }
+    return CaseEvent(**{**values, **kw})
+
+
+def _insert(obj, *, orm: bool, monkeypatch) -> list[str]:
+    if orm:
+        monkeypatch.setattr(PreparedInsert, "_do_insert", models.Model._do_insert)
+    with CaptureQueriesContext(connection) as ctx:
+        obj.save()
+    monkeypatch.undo()
+    return [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+
+
+def test_a_new_row_is_the_orms_statement_and_the_same_row(world, monkeypatch):
+    from tests.cases.helpers import file_case
+
+    case = file_case(world)
+    fast, slow = _event(case), _event(case)
+    fast_sql = _insert(fast, orm=False, monkeypatch=monkeypatch)
+    slow_sql = _insert(slow, orm=True, monkeypatch=monkeypatch)
+    assert len(fast_sql) == 1 and fast_sql == slow_sql  # the same SQL with the same values
+    assert fast.pk and slow.pk and fast.pk != slow.pk
+    assert not fast._state.adding and fast._state.db == "default"
+    stored = CaseEvent.objects.get(pk=fast.pk)
+    assert {f.attname: getattr(stored, f.attname) for f in CaseEvent._meta.concrete_fields if f.name != "id"} == {
+        f.attname: getattr(slow, f.attname) for f in CaseEvent._meta.concrete_fields if f.name != "id"
+    }
+
+
+def test_a_new_case_is_the_orms_statement(world, monkeypatch):
+    import time_machine
+
+    from tests.cases.helpers import file_case
+
+    def copy_of(case: Case, number: str) -> Case:
+        clone = Case.objects.get(pk=case.pk)
+        clone.pk, clone._state.adding = None, True
+        clone.number, clone.follow_up_token = number, number * 8
+        return clone
+
+    case = file_case(world)
+    with time_machine.travel(case.reported_at, tick=False):  # updated_at (auto_now) the same for both
+        fast, slow = copy_of(case, "A-01"), copy_of(case, "B-02")
+        fast_sql = _insert(fast, orm=False, monkeypatch=monkeypatch)
+        slow_sql = _insert(slow, orm=True, monkeypatch=monkeypatch)
+    assert len(fast_sql) == 1 and fast_sql == [sql.replace("B-02", "A-01") for sql in slow_sql]
+    stored = Case.objects.get(pk=fast.pk)
+    assert (stored.number, stored.updated_at, stored.follow_up_token) == ("A-01", fast.updated_at, "A-01" * 8)
+
+
+def test_an_expression_value_takes_the_orms_path(world):
+    from django.db.models.functions import Now
+
+    from tests.cases.helpers import file_case
+
+    event = _event(file_case(world), at=Now())
+    event.save()
+    assert CaseEvent.objects.get(pk=event.pk).at is not None
