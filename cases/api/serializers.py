@@ -8,6 +8,7 @@ says so (staff of the handling street and above); everyone else gets the masked 
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
@@ -580,7 +581,8 @@ def fresh_field(field: serializers.Field) -> serializers.Field:
     if isinstance(field, serializers.ListField) and type(field.child) in SHALLOW_CHILDREN:
         clone = copy.copy(field)
         clone.child = copy.copy(field.child)
-        clone.child.parent = clone  # bound as the original's child was (name "", same source): only the parent differs
+        child: Any = clone.child  # the stubs type a field's parent as a serializer; a list field is its child's
+        child.parent = clone  # bound as the original's child was (name "", same source): only the parent differs
         return clone
     if isinstance(field, (serializers.BaseSerializer, serializers.ListField, serializers.DictField)) or hasattr(
         field, "child_relation"
