@@ -15,9 +15,10 @@ The queue's filters live in ``escalation.filters``, the bulk actions in ``escala
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import QueryDict
@@ -68,12 +69,13 @@ def open_counts(user, *, now: datetime | None = None) -> tuple[dict[str, int], G
     aggs = {v.key: Count("id", filter=v.q(now)) for v in COUNTERS}
     totals = dict.fromkeys(aggs, 0)
     by_grid: GridCounts = {}
-    rows = (
+    rows = cast(
+        "Iterable[dict[str, Any]]",
         case_queryset_for(user)
         .filter(status__in=OPEN)
         .order_by()
         .values("grid_id")
-        .annotate(open_cases=Count("id"), **aggs)
+        .annotate(open_cases=Count("id"), **aggs),
     )
     for row in rows:
         for key in aggs:
@@ -272,7 +274,7 @@ def grid_map(user, *, now: datetime | None = None, counts: GridCounts | None = N
     ]
     if counts is None:
         counts = {
-            r["grid_id"]: r
+            r["grid_id"]: {"open": r["open"], "overdue": r["overdue"]}
             for r in case_queryset_for(user)
             .filter(status__in=OPEN, grid__isnull=False)
             .order_by()
