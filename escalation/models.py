@@ -138,12 +138,7 @@ class Notice(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices", db_index=False
     )
     kind = models.CharField(max_length=20, choices=NoticeKind.choices)
-    # No foreign-key constraint in the database (the index stays, and Django still deletes a case's notices with
-    # it): the sweep writes four notices per escalated case, and checking each against ``cases_case`` at commit
-    # cost a tenth of the sweep. A case is never deleted in practice — its append-only events PROTECT it.
-    case = models.ForeignKey(
-        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="notices", db_constraint=False
-    )
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="notices")
     summons = models.ForeignKey(
         Summons, null=True, blank=True, on_delete=models.CASCADE, related_name="notices", db_index=False
     )
