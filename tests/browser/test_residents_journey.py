@@ -4,6 +4,7 @@ a case (linked both ways). The day page and the household map fit a 375 px scree
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from cases.models import Case
 from residents.models import DiaryEntry, Visit, VisitPlan
@@ -64,7 +65,9 @@ def test_grid_worker_logs_a_visit_on_a_phone_then_a_diary_entry_then_a_case(live
     assert case.grid_id == world.grid_a.id and case.address == hood.houses["a101"].address
     entry.refresh_from_db()
     assert entry.case_id == case.pk
-    page.get_by_role("link", name=entry.written_at.strftime("%Y-%m-%d"), exact=False).first.click()
+    # the page shows the local date (after 16:00 UTC it is already tomorrow in Beijing)
+    written = timezone.localtime(entry.written_at).strftime("%Y-%m-%d")
+    page.get_by_role("link", name=written, exact=False).first.click()
     page.wait_for_load_state("networkidle")
     assert page.url.endswith(f"/residents/diary/{entry.pk}/")
     assert case.number in page.content()
