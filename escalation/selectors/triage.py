@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from cases.choices import OPEN_STATUSES
 from cases.models import Case, CaseDispatch
-from cases.selectors import case_queryset_for, light_filter
+from cases.selectors import case_queryset_for
 from core.errors import InvalidInput
 from core.roles import is_admin
 from governance.models import Category, Department, Region
@@ -265,22 +265,15 @@ class MapCell:
 
 def grid_map(user, *, now: datetime | None = None, counts: GridCounts | None = None) -> list[MapCell]:
     """The grids in scope (as ``grids.selectors.grids_visible_to`` draws it for centre staff: every grid under the
-    user's region) with their open and overdue (red) case counts — two queries (one when ``counts``, from
-    ``open_counts``, are given)."""
+    user's region) with their open and overdue (red) case counts (``open_counts``'s per-grid half) — two queries
+    (one when ``counts`` are given)."""
     now = now or timezone.now()
     cells = [
         MapCell(g["id"], g["code"], g["name"], g["boundary"], community=g.get("community__name") or "")
         for g in scope_grids(user)
     ]
     if counts is None:
-        counts = {
-            r["grid_id"]: {"open": r["open"], "overdue": r["overdue"]}
-            for r in case_queryset_for(user)
-            .filter(status__in=OPEN, grid__isnull=False)
-            .order_by()
-            .values("grid_id")
-            .annotate(open=Count("id"), overdue=Count("id", filter=light_filter("red", now)))
-        }
+        counts = open_counts(user, now=now)[1]
     for cell in cells:
         if cell.id in counts:
             cell.open, cell.overdue = counts[cell.id]["open"], counts[cell.id]["overdue"]
