@@ -47,6 +47,20 @@ def _shape_cached(key: str):
     return shape(json.loads(key))
 
 
+@lru_cache(maxsize=4096)
+def boundary_from_text(text: str | None) -> dict | None:
+    """A stored boundary's GeoJSON, decoded once per distinct text and kept (4,096 boundaries, the grids of a few
+    districts). Pages that draw many grids read ``boundary`` as text (``Cast(..., TextField())``) and decode it
+    here: decoding a district's 200 boundaries was a third of its dashboard's Python. The dict is shared between
+    callers: read it, never change it."""
+    if text is None:
+        return None
+    import json
+
+    value = json.loads(text)
+    return value if isinstance(value, dict) else None
+
+
 def contains(geometry: dict, lat: float, lng: float) -> bool:
     import json
 

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +32,7 @@ from cases.selectors import case_queryset_for
 from core.errors import InvalidInput
 from core.roles import is_admin
 from governance.models import Category, Department, Region
+from grids.geo import boundary_from_text
 from grids.models import Grid
 
 from ..choices import SummonsStatus
@@ -222,7 +224,9 @@ def scope_grids(user) -> list[dict]:
         ids = scope_region_ids(user)
         if ids is not None:
             qs = qs.filter(community_id__in=ids)
-        cached = list(qs.values("id", "code", "name", "boundary", "community__name"))
+        cached = list(qs.values("id", "code", "name", "community__name", boundary_text=Cast("boundary", TextField())))
+        for g in cached:  # the map's shapes: each distinct boundary decoded once per process (grids.geo)
+            g["boundary"] = boundary_from_text(g.pop("boundary_text"))
         user._dashboard_grids = cached
     return cached
 

@@ -418,6 +418,42 @@ def test_map_draws_every_grid_in_scope_coloured_by_its_cases(world, street):
     assert [c.id for c in triage.grid_map(world.community_officer, now=NOW)] == [world.grid_a.id]
 
 
+def test_the_maps_boundaries_are_what_the_grids_store_and_follow_an_edit(world, street):
+    """The map reads each boundary as text and decodes it through a per-process cache (``boundary_from_text``):
+    what it draws must be the stored GeoJSON, and a changed boundary must be drawn changed, not the cached one."""
+    from grids.models import Grid
+
+    stored = {g.id: g.boundary for g in Grid.objects.filter(pk__in=[world.grid_a.id, world.grid_b.id])}
+    assert {c.id: c.boundary for c in triage.grid_map(world.street_officer, now=NOW)} == stored
+    moved = {"type": "Polygon", "coordinates": [[[1.0, 1.0], [2.0, 1.0], [2.0, 2.0], [1.0, 2.0], [1.0, 1.0]]]}
+    grid = Grid.objects.get(pk=world.grid_a.id)
+    grid.boundary = moved
+    grid.save()
+    officer = type(world.street_officer).objects.get(pk=world.street_officer.pk)  # a new request's user
+    cells = {c.id: c for c in triage.grid_map(officer, now=NOW)}
+    assert cells[world.grid_a.id].boundary == moved
+    assert cells[world.grid_b.id].boundary == stored[world.grid_b.id]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_queue_rows_label_status_level_and_holder_as_the_models_display_does(world, street, language):
+    """The rows' labels come from the choices read once per page; they must be what ``get_FOO_display`` says, in
+    the request's language."""
+    from django.utils import translation
+
+    from escalation.views.dashboard import _present_rows
+
+    with translation.override(language):
+        _filters, page = triage.queue(world.street_officer, QueryDict("view=all"), now=NOW)
+        assert page.rows
+        _present_rows(page.rows, NOW)
+        for c in page.rows:
+            assert c.ui_status_label == c.get_status_display()
+            assert c.get_level_display() in c.ui_level_text
+            if not c.ui_departments:
+                assert c.ui_handler == c.get_handler_kind_display()
+
+
 def test_map_fill_reflects_overdue_then_open_then_nothing():
     from escalation.grid_map import cell_fill
 
