@@ -11,10 +11,12 @@ swap only the queue (``HX-Target: queue``) and push the full-page URL, so reload
 
 from __future__ import annotations
 
+from typing import cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Field
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -101,8 +103,8 @@ def _present_rows(rows, now) -> None:
     light_labels = {k: str(v) for k, v in LIGHT_LABELS.items()}
     # The choices' labels in the request's language, once per page (``get_FOO_display`` rebuilds the choices'
     # dict and translates the label again on every call — three calls a row).
-    labels = {name: {k: str(v) for k, v in Case._meta.get_field(name).flatchoices} for name in _DISPLAYED}
-    levels, statuses, handlers = labels["level"], labels["status"], labels["handler_kind"]
+    fields = [cast("Field", Case._meta.get_field(name)) for name in _DISPLAYED]
+    levels, statuses, handlers = ({k: str(v) for k, v in f.flatchoices} for f in fields)
     marker = 987654321
     case_url = reverse("cases:detail", args=[marker]).replace(str(marker), "{}")  # one reverse for the page
     for c in rows:
