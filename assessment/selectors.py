@@ -43,7 +43,22 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import CharField, Count, F, FloatField, Func, Q, QuerySet, Sum, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models import Case as DbCase
 from django.db.models.functions import Cast, Concat, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -187,10 +202,15 @@ def received_q(period: Period, prefix: str = "") -> Q:
 
 
 def responded_q(period: Period, prefix: str = "") -> Q:
+    return received_q(period, prefix) & answered_in_time_q(prefix)
+
+
+def answered_in_time_q(prefix: str = "") -> Q:
+    """Responded to, and by the response deadline when there is one (the 响应率's numerator, any period)."""
     in_time = Q(**{f"{prefix}response_due_at__isnull": True}) | Q(
         **{f"{prefix}responded_at__lte": F(f"{prefix}response_due_at")}
     )
-    return received_q(period, prefix) & Q(**{f"{prefix}responded_at__isnull": False}) & in_time
+    return Q(**{f"{prefix}responded_at__isnull": False}) & in_time
 
 
 def due_q(period: Period, prefix: str = "") -> Q:
@@ -651,32 +671,76 @@ def daily_status(scope: Scope, period: Period) -> list[dict[str, Any]]:
 def weekly_rates(scope: Scope, *, last_day: date, weeks: int, scheme: Scheme) -> list[dict[str, Any]]:
     """The 三率 of each of ``weeks`` Monday–Sunday weeks ending with the week of ``last_day``.
 
-    Two queries whatever ``weeks`` is: one aggregate with a conditional count per week and count (explicit
-    aware bounds, so the buckets are local weeks on every database), and one over ratings.
-    Returns ``[{"period": Period, "counts": Counts, "rates": Rates}]`` oldest first.
-    """
+    Two queries whatever ``weeks`` is. Each case of the weeks is read once and put in its weeks by a ``CASE`` per
+    date column (reported, due, closed: the week index, or NULL outside — explicit aware bounds, so the buckets
+    are local weeks on every database); the query groups the cases by (those three weeks, status, responded in
+    time) and counts, and the four case counts of each week are added up here from the few hundred groups by the
+    same rules as ``received_q``, ``responded_q``, ``due_q`` and ``completed_q`` (a case due in one week and
+    closed in another is due in both; due and closed in the same week, once). A district's eight weeks are
+    40,000 cases: one count per group instead of four filtered counts per week and case. The ratings likewise,
+    grouped by (week rated, result). Returns ``[{"period": Period, "counts": Counts, "rates": Rates}]`` oldest
+    first."""
     last_week = Period.week_of(last_day)
     periods = [
         Period(last_week.date_from - timedelta(weeks=i), last_week.date_to - timedelta(weeks=i))
         for i in range(weeks - 1, -1, -1)
     ]
     whole = Period(periods[0].date_from, periods[-1].date_to)
-    case_aggs: dict[str, Any] = {}
-    rating_aggs: dict[str, Any] = {}
-    for i, p in enumerate(periods):
-        case_aggs |= {f"{name}_{i}": expr for name, expr in _case_counts(p).items()}
-        rating_aggs |= {f"{name}_{i}": expr for name, expr in _rating_row_counts(p.q("rated_at")).items()}
-    found = scope.cases.filter(touches_q(whole)).aggregate(**case_aggs)
-    found |= scope.rows(Rating).filter(latest=True).filter(whole.q("rated_at")).aggregate(**rating_aggs)
-    by_week: list[dict[str, int]] = [{} for _p in periods]
-    for key, n in found.items():
-        name, _sep, index = key.rpartition("_")
-        by_week[int(index)][name] = n
+    groups = (
+        scope.cases.filter(touches_q(whole))
+        .order_by()
+        .values(
+            "status",
+            w_reported=_week_of("reported_at", periods),
+            w_due=_week_of("due_at", periods),
+            w_closed=_week_of("closed_at", periods),
+            in_time=ExpressionWrapper(answered_in_time_q(), output_field=BooleanField()),
+        )
+        .annotate(n=Count("id"))
+    )
+    by_week: list[dict[str, int]] = [
+        dict.fromkeys(("received", "responded", "due", "completed", *_rating_row_counts()), 0) for _p in periods
+    ]
+    for g in groups:
+        status, n = g["status"], g["n"]
+        if g["w_reported"] is not None and status != Status.MERGED:
+            by_week[g["w_reported"]]["received"] += n
+            if g["in_time"]:
+                by_week[g["w_reported"]]["responded"] += n
+        closed_in = g["w_closed"] if status == Status.CLOSED else None
+        if closed_in is not None:
+            by_week[closed_in]["completed"] += n
+        if status not in (Status.REJECTED, Status.MERGED):
+            for week in {g["w_due"], closed_in} - {None}:
+                by_week[week]["due"] += n
+    ratings = (
+        scope.rows(Rating)
+        .filter(latest=True)
+        .filter(whole.q("rated_at"))
+        .order_by()
+        .values("result", w_rated=_week_of("rated_at", periods))
+        .annotate(n=Count("id"))
+    )
+    for g in ratings:
+        if g["w_rated"] is None:
+            continue
+        week = by_week[g["w_rated"]]
+        week["rated"] += g["n"]
+        if g["result"] in ("satisfied", "basic", "unsatisfied"):
+            week[g["result"]] += g["n"]
     out = []
     for p, week in zip(periods, by_week, strict=True):
         counts = Counts().add(week)
         out.append({"period": p, "counts": counts, "rates": rates_for(counts, scheme)})
     return out
+
+
+def _week_of(column: str, periods: list[Period]) -> DbCase:
+    """The index of the period (consecutive, ascending) holding ``column``, NULL before, after or when empty:
+    one comparison per bound, the first that holds wins."""
+    whens = [When(**{f"{column}__lt": periods[0].start}, then=Value(None, output_field=IntegerField()))]
+    whens += [When(**{f"{column}__lt": p.end}, then=Value(i)) for i, p in enumerate(periods)]
+    return DbCase(*whens, default=Value(None, output_field=IntegerField()), output_field=IntegerField())
 
 
 # --- the page as a whole -------------------------------------------------------------------------------

@@ -444,3 +444,46 @@ def test_the_one_case_pass_reads_what_the_three_separate_queries_read(world, sce
     assert hotline_figures(scope, WEEK, scheme, case_counts=one.hotline) == hotline_figures(scope, WEEK, scheme)
     if persona != "community_officer":
         assert sum(c.received for c in one.place.values()) > 0
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_each_weeks_counts_are_what_that_week_alone_reads(world, scenarios, seed):
+    """``weekly_rates`` buckets every case by the week of its reported, due and closed times in one grouped query
+    and adds the counts up in Python; the oracle is ``totals`` of each week read on its own (its own filters).
+    Cases are scattered over the eight weeks and around them — statuses merged and rejected included, due in one
+    week and closed in another, responded late or never — and the ratings' times too."""
+    import random
+    from datetime import timedelta
+
+    from cases.models import Case
+
+    rng = random.Random(seed)
+    for i in range(14):
+        file_case(world, code="0101", title=f"散布 {i}", now=at(2026, 11, 2, 9, 0))
+    weeks_start = at(2026, 9, 28, 0, 0)  # the Monday eight weeks before the week of 11-22, minus one week
+    span = timedelta(weeks=10).total_seconds()
+
+    def moment():
+        return weeks_start + timedelta(seconds=rng.uniform(0, span)) if rng.random() > 0.1 else None
+
+    statuses = ["closed", "closed", "closed", "merged", "rejected", "in_progress", "reported", "resolved"]
+    for case in Case.objects.all():
+        reported = weeks_start + timedelta(seconds=rng.uniform(0, span))
+        responded = reported + timedelta(hours=rng.choice([1, 3, 30])) if rng.random() > 0.2 else None
+        Case.objects.filter(pk=case.pk).update(
+            status=rng.choice(statuses),
+            reported_at=reported,
+            responded_at=responded,
+            response_due_at=reported + timedelta(hours=2) if rng.random() > 0.3 else None,
+            due_at=moment(),
+            closed_at=moment(),
+        )
+    for rating in Rating.objects.all():
+        Rating.objects.filter(pk=rating.pk).update(rated_at=weeks_start + timedelta(seconds=rng.uniform(0, span)))
+    for persona in ("street_officer", "district_officer"):
+        cases = scope_for(getattr(world, persona))
+        weeks = weekly_rates(cases, last_day=date(2026, 11, 22), weeks=8, scheme=SEED)
+        assert len(weeks) == 8
+        for week in weeks:
+            assert week["counts"] == totals(cases, week["period"]), week["period"]
+        assert sum(w["counts"].received for w in weeks) > 5 and sum(w["counts"].due for w in weeks) > 3
