@@ -38,6 +38,12 @@ def new_follow_up_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+#: The columns the dashboard's counters and grid map count open cases by (``escalation.filters.COUNTERS``, the
+#: traffic lights): carried in the open-case indexes, so a district's 13,000 open cases are counted by an
+#: index-only scan instead of reading as many heap pages (1M cases: 22 → 6 ms).
+OPEN_COUNTED = ["grid_id", "status", "due_at", "yellow_at", "supervised_at", "return_count"]
+
+
 class Case(PreparedInsert):
     """A reported matter, from report to closure and rating.
 
@@ -221,21 +227,25 @@ class Case(PreparedInsert):
             models.Index(fields=["house", "status"], name="case_house_status_idx", condition=Q(house__isnull=False)),
             models.Index(fields=["closed_at"], name="case_closed_idx", condition=Q(closed_at__isnull=False)),
             # The dashboard (counters, queue, grid map): open cases of a scope, newest first. Partial: only the
-            # open few per cent of the rows, so a district's open cases are read without touching its closed ones.
+            # open few per cent of the rows, so a district's open cases are read without touching its closed ones;
+            # covering (``OPEN_COUNTED``): the counters and the map's counts are read from the index alone.
             models.Index(
                 fields=["district", "-reported_at", "-id"],
                 name="case_open_district_idx",
                 condition=Q(status__in=[s.value for s in OPEN_STATUSES]),
+                include=OPEN_COUNTED,
             ),
             models.Index(
                 fields=["street", "-reported_at", "-id"],
                 name="case_open_street_idx",
                 condition=Q(status__in=[s.value for s in OPEN_STATUSES]),
+                include=OPEN_COUNTED,
             ),
             models.Index(
                 fields=["community", "-reported_at", "-id"],
                 name="case_open_community_idx",
                 condition=Q(status__in=[s.value for s in OPEN_STATUSES]),
+                include=OPEN_COUNTED,
             ),
             # The assessment: "reported / due / closed / resolved in the period" within a street or a district.
             # Each count is a range on one date column, OR-ed (BitmapOr): with the scope leading, the scan reads
