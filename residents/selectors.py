@@ -6,7 +6,7 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +17,7 @@ from governance.choices import RegionLevel
 from governance.selectors import region_descendant_ids
 from grids.models import Grid
 
-from .choices import PopulationKind, Relation, ResidentStatus
+from .choices import Light, PopulationKind, Relation, ResidentStatus
 from .crypto import blind_index
 from .identity import normalise_id_number, normalise_phone
 from .models import AccessLog, Building, DiaryEntry, House, Resident, ResidentTag, TagCategory, Visit, VisitPlan
@@ -125,6 +125,18 @@ def filter_by_category(*, user: Any, qs: QuerySet[Resident], category_code: str)
         return qs
     tags = tags_visible_to(user=user).filter(category__code=category_code)
     return qs.filter(pk__in=tags.values("resident_id"))
+
+
+def plans_most_urgent_first(plans: QuerySet[VisitPlan]) -> QuerySet[VisitPlan]:
+    """Visit plans in the order a grid worker takes them: 严重逾期 (red), then 逾期 (yellow), then the rest, each by
+    due date. (Ordering by the light's stored value would put yellow before red: "yellow" > "red".)"""
+    urgency = Case(
+        When(light=Light.RED, then=Value(0)),
+        When(light=Light.YELLOW, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return plans.order_by(urgency, "due_on", "id")
 
 
 def plans_visible_to(*, user: Any) -> QuerySet[VisitPlan]:

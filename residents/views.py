@@ -388,7 +388,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     light = request.GET.get("light", "")
     if light in Light.values:
         qs = qs.filter(light=light)
-    rows, number, has_next = _page(qs.order_by("-light", "due_on", "id"), request)
+    rows, number, has_next = _page(selectors.plans_most_urgent_first(qs), request)
     log_tagged_reads(request, [(p.resident_id, p.resident.grid) for p in rows if p.tag_id])
     return render(request, "residents/plans.html", {"rows": rows, "page": number, "has_next": has_next, "light": light})
 

@@ -40,7 +40,7 @@ def grid_today(request: HttpRequest) -> HttpResponse:
         .filter(due_on__lte=today)
         .select_related("resident__grid__community")  # the access log's street: no query per tagged plan
     )
-    plans = list(plans_qs.order_by("-light", "due_on", "id")[:LIST_LIMIT])
+    plans = list(residents_selectors.plans_most_urgent_first(plans_qs)[:LIST_LIMIT])
     plan_count = plans_qs.count()
     cases_qs = case_queryset_for(user).filter(status__in=[s.value for s in OPEN_STATUSES])
     cases = list(cases_qs.select_related("category", "grid").order_by("due_at", "id")[:LIST_LIMIT])

@@ -107,6 +107,35 @@ def test_grid_workers_land_on_my_grid_today(world, hood, web):
     assert hood.people["corr"].name not in part.split('id="visits"', 1)[1].split("</section>", 1)[0]
 
 
+def test_the_most_overdue_visits_come_first_on_the_day_page_and_the_plan_list(world, hood, web):
+    """严重逾期 (red) before 逾期 (yellow) before the rest, each by due date — though "yellow" sorts after "red"."""
+    from residents.services import plan_add
+
+    today = timezone.localdate()
+    plans = {
+        name: plan_add(
+            actor=world.users["grid_worker"], resident=hood.people["plain"], reason=name, every_days=30, due_on=today
+        )
+        for name in ("黄一", "红一", "绿一", "红二", "黄二")
+    }
+    lights = {
+        "黄一": ("yellow", 1),
+        "红一": ("red", 40),
+        "绿一": ("green", 0),
+        "红二": ("red", 9),
+        "黄二": ("yellow", 3),
+    }
+    for name, (light, days_late) in lights.items():
+        VisitPlan.objects.filter(pk=plans[name].pk).update(light=light, due_on=today - timedelta(days=days_late))
+    expected = ["红一", "红二", "黄二", "黄一", "绿一"]  # red, yellow, then the rest; each the longest overdue first
+    client = web("grid_worker")
+    for url, part in (("/today/", 'id="visits"'), ("/residents/plans/", "<main")):
+        html = client.get(url).content.decode().split(part, 1)[1]
+        positions = [html.find(name) for name in expected]
+        assert -1 not in positions, url
+        assert positions == sorted(positions), (url, positions)
+
+
 def test_day_page_costs_the_same_queries_for_few_or_many_plans(world, hood, web):
     client = web("grid_worker")
     VisitPlan.objects.update(due_on=timezone.localdate())
