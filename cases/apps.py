@@ -8,7 +8,14 @@ class CasesConfig(AppConfig):
     verbose_name = _("事件")
 
     def ready(self) -> None:
-        """Hook into residents (below): the household map's open-case dots come from cases."""
+        """Hook into residents (below): the household map's open-case dots come from cases. And the roles an event
+        records (``services.records``: "…综治中心", "…联络员") are shown in the reader's language
+        (``core.stored_text``)."""
+        from django.utils.translation import gettext_noop as N_
+
+        from core.stored_text import register_templates
+
+        register_templates([N_("%(region)s综治中心"), N_("%(dept)s联络员")])
         from residents.selectors import HOUSE_CASE_COUNTERS
 
         from .selectors import open_case_counts_by_house

@@ -16,7 +16,8 @@ class EscalationConfig(AppConfig):
         4. the sweep's extra step: summonses late to report in or respond are supervised;
         5. residents' visit plans turning yellow/red and expiring permits become notices;
         6. a reopened case (重办) opens the round's summonses again (same signal);
-        7. the case page shows the case's whistles (``cases.hooks.register_case_panel``).
+        7. the case page shows the case's whistles (``cases.hooks.register_case_panel``);
+        8. notices and summons records are shown in the reader's language (``notice_text`` → ``core.stored_text``).
         """
         from cases.hooks import register_case_panel, register_guard
         from cases.models import Case
@@ -24,6 +25,7 @@ class EscalationConfig(AppConfig):
         from residents.models import Resident, VisitPlan
         from residents.signals import permits_expiring, visit_plans_turned
 
+        from . import notice_text
         from .case_panel import whistles_panel
         from .receivers import write_notices, write_permit_notices, write_visit_notices
         from .services.sweep import register_sweep_step
@@ -42,3 +44,4 @@ class EscalationConfig(AppConfig):
         register_guard(summons_close_guard)
         register_case_panel(whistles_panel)
         register_sweep_step(summons_escalate_overdue_batch)
+        notice_text.register()

@@ -1,15 +1,13 @@
-"""Notices in the reader's language. A notice's title and body are written once, in the language of whoever
-caused them (the sweep: Chinese), from a fixed set of message templates; here a stored text is matched back to
-its template and rendered again through gettext, with the words inside it (levels, verdicts, reasons) translated
-too. Free text typed by people (notes, case titles) stays as typed."""
+"""Notices in the reader's language: the templates a notice's title and body are made from, and those of a summons
+record's note (``services.whistles``), registered with ``core.stored_text`` by ``EscalationConfig.ready()``."""
 
 from __future__ import annotations
 
-import re
-from functools import cache
-
-from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_noop as N_
+
+from core.stored_text import localize, register_templates
+
+__all__ = ["RECORD_TEMPLATES", "TEMPLATES", "WORDS", "localize", "register", "register_templates"]
 
 #: Every template a notice title or body is made from (the same msgids as where they are written).
 TEMPLATES = [
@@ -38,51 +36,18 @@ TEMPLATES = [
     N_("吹哨报到超时，转区综治中心督办：%(why)s"),
 ]
 
-#: Parameters that are words of the application (translated), not data (kept as written).
+#: Parameters of the notice templates that are words of the application (translated), not data.
 WORDS = {"label", "from", "to", "verdict", "reason", "why"}
 
-
-def register_templates(templates: list[str], *, words: tuple[str, ...] = ()) -> None:
-    """A higher app (mobilisation, mediation) that writes notices through this outbox adds its message
-    templates (and the parameters that are words of the application) from its ``AppConfig.ready()``."""
-    for template in templates:
-        if template not in TEMPLATES:
-            TEMPLATES.append(template)
-    WORDS.update(words)
-    _patterns.cache_clear()
-
-
-@cache
-def _patterns() -> list[tuple[str, re.Pattern]]:
-    out = []
-    for template in TEMPLATES:
-        seen: set[str] = set()
-        parts, pos = [], 0
-        for m in re.finditer(r"%\((\w+)\)s", template):
-            parts.append(re.escape(template[pos : m.start()]))
-            name = m.group(1)
-            parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.+?)")
-            seen.add(name)
-            pos = m.end()
-        parts.append(re.escape(template[pos:]))
-        out.append((template, re.compile("".join(parts), re.S)))
-    return out
+#: A summons record's note (``services.whistles``): the department's name and the times are data.
+RECORD_TEMPLATES = [
+    N_("%(dept)s报到（超时报到，报到时限%(due)s）"),
+    N_("%(dept)s已报到"),
+    N_("%(dept)s反馈：%(text)s"),
+    N_("%(dept)s申请延期至%(until)s：%(reason)s"),
+    N_("%(dept)s退回召集：%(reason)s"),
+]
 
 
-def localize(text: str) -> str:
-    """``text`` in the active language when it was made from a known message; else unchanged."""
-    if not text or (get_language() or "").startswith("zh"):
-        return text
-    whole = gettext(text)
-    if whole != text:
-        return whole
-    for template, pattern in _patterns():
-        m = pattern.fullmatch(text)
-        if m is None:
-            continue
-        params = {k: (localize(v) if k in WORDS else v) for k, v in m.groupdict().items()}
-        try:
-            return gettext(template) % params
-        except (KeyError, ValueError, TypeError):
-            return text
-    return text
+def register() -> None:
+    register_templates(TEMPLATES + RECORD_TEMPLATES, words=tuple(WORDS))

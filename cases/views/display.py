@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core import durations
+from core.stored_text import localize
 from governance.choices import Level
 
 from .. import transitions
@@ -173,13 +174,14 @@ def public_actor(event: CaseEvent, case: Case) -> str:
     also when the user has since been deleted (the role recorded with the event stays)."""
     if is_system(event):
         return _("系统")
-    return event.actor_role or _("工作人员")
+    return localize(event.actor_role) or _("工作人员")
 
 
 def staff_actor(event: CaseEvent, case: Case) -> str:
     """Who acted, as staff see it: the person's name and their role (the sweep is "系统")."""
     if is_system(event):
         return _("系统")
-    if event.actor_role and event.actor_role != event.actor_name:
-        return f"{event.actor_name} · {event.actor_role}"
-    return event.actor_name
+    name, role = localize(event.actor_name), localize(event.actor_role)
+    if role and event.actor_role != event.actor_name:
+        return f"{name} · {role}"
+    return name

@@ -1,12 +1,4 @@
-"""``{{ notice.title|localized }}``: a notice's text in the reader's language (``escalation.notice_text``)."""
+"""``{{ notice.title|localized }}``: a notice's text in the reader's language (``core.stored_text``; the notice
+templates are registered by ``escalation.notice_text``)."""
 
-from django import template
-
-from ..notice_text import localize
-
-register = template.Library()
-
-
-@register.filter
-def localized(text: str) -> str:
-    return localize(text or "")
+from core.templatetags.stored_text import register  # noqa: F401 - the same ``localized`` filter, by its old name

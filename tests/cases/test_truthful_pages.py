@@ -160,6 +160,34 @@ def test_timeline_names_summons_steps_and_reasons_never_codes(world, web):
     assert "Department reported in" in en and "Department responded" in en
 
 
+def test_recorded_roles_and_summons_records_read_in_the_readers_language(world, web, client):
+    """An event stores its actor's role, and a summons record its note, as written (in Chinese, the source
+    language): read in English, the case page, the tracking page and the summons page render them again from
+    their message templates; the names inside (a street, a department) are data and stay as written."""
+    case, _whistle, by = whistled_case(world)
+    summons_report_in(summons_id=by["cgzf"].id, actor=world.liaison, now=W0 + timedelta(minutes=45))  # late
+    summons_respond(summons_id=by["cgzf"].id, actor=world.liaison, text="已责令停工", now=W0 + timedelta(hours=1))
+    citizen_case = file_case(world, citizen_name="张三", citizen_phone="13900001111")
+    case_transition(case_id=citizen_case.pk, action="accept", actor=world.street_officer)
+    roles = set(case.events.values_list("actor_role", flat=True))
+    street_centre = f"{world.street.name}综治中心"
+    assert street_centre in roles  # stored in Chinese
+    with time_machine.travel(W0 + timedelta(hours=2), tick=False):
+        staff = web("street_officer")
+        staff.cookies["django_language"] = "en"
+        page = _html(staff.get(f"/cases/{case.pk}/"))
+        liaison = web("liaison")
+        liaison.cookies["django_language"] = "en"
+        summons = _html(liaison.get(f"/inbox/summons/{by['cgzf'].pk}/"))
+    client.cookies["django_language"] = "en"
+    track = _html(client.get(f"/track/{citizen_case.follow_up_token}/"))
+    assert f"{world.street.name} governance centre" in page and street_centre not in page
+    dept = world.departments["cgzf"].name
+    assert f"{dept} reported in (late; due" in summons and "超时报到" not in summons
+    assert f"{dept} responded: 已责令停工" in summons  # the department's own words stay as typed
+    assert f"{world.street.name} governance centre" in track and street_centre not in track
+
+
 def test_countdowns_use_one_format(world):
     from cases.views.display import countdown_text
 

@@ -1,0 +1,13 @@
+"""``{{ text|localized }}``: a text the services stored from a message template, in the reader's language
+(``core.stored_text``): notices, an event's role and note, a summons record."""
+
+from django import template
+
+from core.stored_text import localize
+
+register = template.Library()
+
+
+@register.filter
+def localized(text: str) -> str:
+    return localize(text or "")
