@@ -42,13 +42,18 @@ class Deadlines:
         return self._memo[key]
 
     def _compute(self, rule: JurisdictionRule | None, start: datetime) -> dict[str, Any]:
+        """The clock columns of ``rule`` from ``start``; ``accept_due_at`` is capped at ``due_at`` (one place, so the
+        single-case ``arrive_at_level`` and the sweep's set-wise ``arrival`` agree)."""
         if rule is None:
             return {"rule_id": None, "accept_due_at": None, "due_at": None, "yellow_at": None}
         self._rules[rule.id] = rule
         due = add_working_time(start, rule.handling_limit, rule.handling_unit, self.cal)
+        # The accept/dispatch limit is a part of the level's time, never past it: a limit in working hours
+        # from a night arrival (next morning) must not end after a handling limit in clock hours (that night).
+        accept = min(add_working_time(start, rule.accept_limit, rule.accept_unit, self.cal), due)
         return {
             "rule_id": rule.id,
-            "accept_due_at": add_working_time(start, rule.accept_limit, rule.accept_unit, self.cal),
+            "accept_due_at": accept,
             "due_at": due,
             "yellow_at": fraction_point(start, due, settings.YELLOW_THRESHOLD, rule.handling_unit, self.cal),
         }
