@@ -172,16 +172,28 @@ class Row:
 
 
 def rank_rows(rows: list[Row], scheme: Scheme) -> list[Row]:
-    """Compute rates, sort by composite (best first, rows without a composite last) and rank (ties share a rank)."""
+    """Compute rates, sort by composite (best first, rows without a composite last) and rank (ties share a rank).
+
+    The bucket of cases with no unit (``key`` None: the cases outside every grid, without a community …) is not
+    a unit being assessed: it keeps its counts and rates (they add up to the totals) but gets no rank and comes
+    after every other row, so the units are ranked 1..n among themselves."""
     composite: dict[int, float | None] = {}
     for row in rows:
         row.rates = rates_for(row.counts, scheme)
         composite[id(row)] = row.rates.composite
-    rows.sort(key=lambda r: (composite[id(r)] is None, -(composite[id(r)] or 0), -r.counts.received, r.label))
+    rows.sort(
+        key=lambda r: (
+            r.key is None,
+            composite[id(r)] is None,
+            -(composite[id(r)] or 0),
+            -r.counts.received,
+            r.label,
+        )
+    )
     previous, rank = None, 0
     for i, row in enumerate(rows, start=1):
         value = composite[id(row)]
-        if value is None:
+        if value is None or row.key is None:
             row.rank = None
             continue
         if previous is None or round(value, 9) != round(previous, 9):
