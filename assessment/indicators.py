@@ -177,8 +177,8 @@ DURATION_STEPS = [
     ("report_accept", gettext_lazy("上报→受理"), "accepted_at", "reported_at"),
     ("accept_dispatch", gettext_lazy("受理→派遣"), "dispatched_at", "accepted_at"),
     ("dispatch_sign", gettext_lazy("派遣→签收"), "signed_at", "dispatched_at"),
-    ("sign_resolve", gettext_lazy("签收→办结"), "resolved_at", "signed_at"),
-    ("resolve_close", gettext_lazy("办结→结案"), "closed_at", "resolved_at"),
+    ("sign_resolve", gettext_lazy("签收→处置"), "resolved_at", "signed_at"),
+    ("resolve_close", gettext_lazy("处置→结案"), "closed_at", "resolved_at"),
 ]
 
 

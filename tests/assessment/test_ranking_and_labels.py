@@ -1,7 +1,9 @@
-"""The assessment page's ranking.
+"""The assessment page's ranking and count labels.
 
 - The bucket of cases outside every grid (（未划入网格）) is shown — its figures count in the totals — but it is not a
   grid: it gets no rank and comes after the ranked grids, which are ranked 1..n among themselves.
+- Each indicator's raw counts are worded by what they count: 及时处置率 counts cases resolved (处置) in the period,
+  not completed (办结: closed, as in the 办结率), so one word never names two counts on the page.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import re
 
 import time_machine
 
-from assessment.selectors import rows_by, totals
+from assessment.selectors import rows_by, standard_indicators, totals
 from cases.models import Case
 from cases.selectors import scope_for
 from cases.services import case_transition
@@ -68,3 +70,33 @@ def test_the_ranking_table_shows_no_rank_for_the_no_grid_bucket(world, web):
         (str(world.grid_a.id), "2", f"{world.grid_a.name}（{world.grid_a.code}）"),
         ("", "—", "（未划入网格）"),
     ]
+
+
+def _raw(html: str, key: str) -> str:
+    cell = re.search(rf'data-indicator="{key}">[^<]*</td>\s*<td class="muted small">(.*?)</td>', html, re.S)
+    return " ".join(cell.group(1).split())
+
+
+@time_machine.travel(at(2026, 11, 23, 9, 0), tick=False)
+def test_indicator_counts_are_worded_by_what_they_count(world, web):
+    build_scenarios(world)
+    counts = standard_indicators(scope_for(world.street_officer), WEEK, now=at(2026, 11, 23, 9, 0)).counts
+    assert (counts["resolved_on_time"], counts["resolved"], counts["closed"], counts["due"]) == (2, 2, 2, 2)
+    client = web("street_officer")
+
+    html = client.get(PAGE).content.decode()
+    assert _raw(html, "on_time_handling") == "按时处置 2 / 处置 2"
+    assert _raw(html, "on_time_closure") == "按期结案 2 / 应办结 2"
+    assert _raw(html, "rework") == "返工 0 / 结案 2"
+    assert _raw(html, "reopen") == "重办 0 / 结案 2"  # it had no counts at all
+    assert "按时办结" not in html
+    assert 'data-step="sign_resolve"' in html and "签收→处置" in html and "处置→结案" in html
+    assert "签收→办结" not in html and "办结→结案" not in html
+
+    client.cookies["django_language"] = "en"
+    en = client.get(PAGE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert _raw(en, "on_time_handling") == "2 resolved on time / 2 resolved"
+    assert _raw(en, "reopen") == "0 reopened / 2 closed"
+    # 办结 (the 办结率's count: closed in the period) is "completed" in English, not a second "resolved"
+    assert "2 completed / 2 due" in en
+    assert '<th class="num">Completed</th>' in en
