@@ -23,7 +23,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -291,7 +291,7 @@ def import_houses(
                         unit=p["unit"],
                         floor=p["floor"],
                         number=p["number"],
-                        address=f"{b.address} {b.name}{p['unit']}单元{p['number']}",
+                        address=b.house_address(cast(int, p["unit"]), str(p["number"])),
                         use=p["use"],
                         lat=p["lat"],
                         lng=p["lng"],

@@ -152,6 +152,13 @@ class Building(models.Model):
     def __str__(self) -> str:
         return f"{self.compound.name if self.compound_id else ''}{self.name}"
 
+    def house_address(self, unit: int, number: str) -> str:
+        """A home's address when none is given: the building's address, its name (unless the address already ends
+        with it: "…1号楼" and "1号楼" make "…1号楼", not "…1号楼 1号楼"), the unit and the door number."""
+        address, name = self.address.strip(), self.name.strip()
+        base = address if name and address.endswith(name) else " ".join(p for p in (address, name) if p)
+        return f"{base}{unit}单元{number}"
+
 
 class House(models.Model):
     """A home (房屋/户): in exactly one grid; in a building at (unit, floor, number), or standing alone (平房)."""

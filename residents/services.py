@@ -200,7 +200,7 @@ def house_create(
         if grid is not None and grid.id != building.grid_id:
             raise InvalidInput(_("房屋的网格必须与楼栋一致"), code="grid")
         grid = building.grid
-        address = address or f"{building.address} {building.name}{unit}单元{number}"
+        address = address or building.house_address(unit, number)
     if grid is None:
         raise InvalidInput(_("房屋必须属于一个网格"), code="grid")
     _reach_and_check(actor, grid)

@@ -215,3 +215,24 @@ def test_exports_write_a_formula_as_text_and_drop_control_characters(world, hood
     cells = [c for row in book.active.iter_rows() for c in row]
     assert not [c for c in cells if c.data_type == "f"]
     assert '=HYPERLINK("http://x","点我")' in {c.value for c in cells} and "@SUM(1)" in {c.value for c in cells}
+
+
+@pytest.mark.parametrize(
+    ("address", "name", "expected"),
+    [
+        ("雄关路7号", "7号楼", "雄关路7号 7号楼1单元101"),
+        ("雄关一网格1号楼", "1号楼", "雄关一网格1号楼1单元101"),  # the address names the building already
+    ],
+)
+def test_a_homes_address_names_its_building_once(world, address, name, expected):
+    """Made by hand (``house_create``) or by the import, a home without an address of its own gets its
+    building's: the building's name is not repeated when the building's address already ends with it."""
+    from residents.services import building_create, house_create
+
+    admin = world.users["admin"]
+    building = building_create(actor=admin, grid=world.grid_a, name=name, address=address, floors=6, units=2)
+    assert house_create(actor=admin, building=building, unit=1, floor=1, number="101").address == expected
+    head = "网格编码,小区,楼栋,楼栋地址,层数,单元数,单元,楼层,门牌号,用途"
+    sheet = f"{head}\n{world.grid_a.code},,{name},{address},6,2,1,1,102,自住\n"
+    import_houses(actor=admin, rows=_csv(sheet))
+    assert House.objects.get(building=building, number="102").address == expected.replace("101", "102")
