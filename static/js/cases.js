@@ -3,7 +3,8 @@
    - "use my location": fills latitude / longitude from navigator.geolocation;
    - a preview strip for chosen photos;
    - the dispatch form shows only the fields of the chosen target;
-   - a "copy link" button for the follow-up link.
+   - a "copy link" button for the follow-up link;
+   - a link to a folded action (/cases/7/#action-resolve, from the inbox) opens that action's form.
    User-facing texts come from data-* attributes rendered (and translated) by the templates. */
 (function () {
   "use strict";
@@ -154,6 +155,28 @@
     });
   }
 
+  /* --- open the folded section the URL's fragment points to ----------------------------------- */
+  function openTarget() {
+    var id = window.location.hash.slice(1);
+    if (!id) return;
+    try {
+      id = decodeURIComponent(id);
+    } catch (e) {
+      return;
+    }
+    var target = document.getElementById(id);
+    if (!target) return;
+    var opened = false;
+    for (var el = target; el; el = el.parentElement) {
+      if (el.tagName === "DETAILS" && !el.open) {
+        el.open = true;
+        opened = true;
+      }
+    }
+    // an opened action takes a line of its own, which can move it: bring it back into view
+    if (opened) target.scrollIntoView({ block: "start" });
+  }
+
   function init() {
     document.querySelectorAll("form[data-case-form]").forEach(function (form) {
       setupCategories(form);
@@ -162,6 +185,8 @@
     document.querySelectorAll("form[data-dispatch]").forEach(setupDispatch);
     setupPreviews(document);
     setupCopy(document);
+    openTarget();
+    window.addEventListener("hashchange", openTarget);
     if (window.matchMedia && window.matchMedia("(min-width: 1000px)").matches) {
       document.querySelectorAll("details.filter-card").forEach(function (d) {
         d.open = true;
