@@ -140,3 +140,12 @@ def test_street_officer_dispatches_whistles_and_sees_the_assessment_change(world
     phone.wait_for_load_state("networkidle")
     shot(phone, "assessment-02-phone-375")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375, "nothing overflows the phone's width"
+    # the 12345 and 走访 tables scroll sideways inside their wrapper instead of squeezing their text columns into
+    # a few characters a line (rows 150 px tall, grid names two characters a line)
+    for table in ("table.hotline-table", "table.visit-table"):
+        rows = phone.locator(f"{table} tbody tr").evaluate_all("rs => rs.map(r => r.getBoundingClientRect().height)")
+        assert rows and max(rows) < 70, f"{table} rows are too tall on a phone: {rows}"
+        narrowest = phone.locator(f"{table} tbody tr:first-child > :not(.num)").evaluate_all(
+            "cs => Math.min(...cs.map(c => c.getBoundingClientRect().width))"
+        )
+        assert narrowest >= 120, f"{table}'s text columns are squeezed to {narrowest}px"
