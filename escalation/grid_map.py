@@ -12,6 +12,7 @@ the real shapes and needs no library.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -61,6 +62,54 @@ def _text_colour(fill: str) -> str:
     return "#fff" if (0.299 * r + 0.587 * g + 0.114 * b) < 140 else "#1c2430"
 
 
+#: Labels are drawn at this size or larger, or not at all (the viewBox is about as wide as the map is shown, so a
+#: unit is about a CSS pixel): below it a name is unreadable. Counts are drawn up to ``MAX_COUNT``, names up to
+#: ``MAX_NAME``; a label takes at most ``FILL`` of its tile's width and height, lines are ``LINE`` em apart.
+MIN_LABEL = 9.0
+MAX_COUNT = 13.0
+MAX_NAME = 11.0
+FILL = 0.88
+LINE = 1.15
+BASELINE = 0.35  # from a line's middle down to its baseline, in em
+
+
+def text_em(text: str) -> float:
+    """The width of ``text`` in em: a CJK (wide) character is one em, anything else at most 0.65 (a digit, a
+    Latin letter, a slash — generous, so that a label said to fit does fit)."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.65 for ch in text)
+
+
+def label_layout(name: str, count: str, cell_w: float, cell_h: float) -> tuple[list[str], float, float] | None:
+    """How a tile of ``cell_w`` × ``cell_h`` units is labelled: (the name's lines, their size, the count's size).
+
+    The count (``open/overdue``) first: None when even it does not fit at ``MIN_LABEL``. Then the name, on one
+    line or split in two, only at ``MIN_LABEL`` or larger and never wider than the tile; a name that does not fit
+    is left out (no lines) — the shape's <title> and the list beside the map name every grid.
+    """
+    room_w, room_h = cell_w * FILL, cell_h * FILL
+    count_size = min(MAX_COUNT, room_w / text_em(count), room_h / LINE)
+    if count_size < MIN_LABEL:
+        return None
+    options = [[name]]
+    if len(name) >= 4:  # a long name may take two lines
+        half = math.ceil(len(name) / 2)
+        options.append([name[:half], name[half:]])
+    for lines in options:
+        name_size = min(MAX_NAME, count_size, room_w / max(text_em(line) for line in lines))
+        if name_size < MIN_LABEL:
+            continue
+        # the counts give way (down to MIN_LABEL) to make room for the name
+        size = min(count_size, (room_h / LINE) - len(lines) * name_size)
+        if size >= MIN_LABEL:
+            return lines, _floor(name_size), _floor(size)
+    return [], 0.0, _floor(count_size)
+
+
+def _floor(size: float) -> float:
+    """A size rounded down to the tenth written in the SVG, so that what fits still fits once written."""
+    return math.floor(size * 10) / 10
+
+
 def grid_map_svg(
     cells: Sequence[Any],
     *,
@@ -72,7 +121,8 @@ def grid_map_svg(
 ) -> SafeString:
     """An inline SVG with one clickable shape per grid (``cells``: objects with id, code, name, boundary, open,
     overdue). ``href(cell)`` gives each shape's link; ``selected`` outlines one grid. Grids without a
-    boundary are left out (the caller lists them). Labels (the open count) are drawn when there are few grids.
+    boundary are left out (the caller lists them). Labels (the grid's name and its open/overdue counts) are drawn
+    when there are few grids, each only where it fits its tile at a readable size (``label_layout``).
     """
     shaped = [(c, _rings(c.boundary)) for c in cells]
     shaped = [(c, rings) for c, rings in shaped if rings]
@@ -123,38 +173,32 @@ def grid_map_svg(
         if show_labels:
             xs = [project(*p)[0] for p in rings[0]]
             ys = [project(*p)[1] for p in rings[0]]
-            cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
-            cell_w, cell_h = max(xs) - min(xs), max(ys) - min(ys)
-            size = min(13.0, cell_w / 3, cell_h / 2.6)
             text = f"{cell.open}/{cell.overdue}"  # the legend's "未结/超时", zeros included
-            if size < 7:  # too small to read: the <title> still tells
+            layout = label_layout(cell.name, text, max(xs) - min(xs), max(ys) - min(ys))
+            if layout is None:  # too small to read: the <title> and the list beside the map still tell
                 continue
+            lines, name_size, count_size = layout
             colour = _text_colour(fill)
-            name_size = min(size * 0.8, cell_w / max(len(cell.name), 1) * 0.95)
-            lines = [cell.name]
-            if name_size < 6 and len(cell.name) > 3:  # a long name in a narrow cell: two lines, not dropped
-                half = math.ceil(len(cell.name) / 2)
-                two = min(size * 0.7, cell_w / half * 0.95, cell_h / 5)
-                if two > name_size:
-                    lines, name_size = [cell.name[:half], cell.name[half:]], two
-            if name_size >= 5:  # the grid's name above its counts (the community is in the title)
-                top = cy - name_size * 0.35 - (len(lines) - 1) * name_size * 0.75
+            cx = (min(xs) + max(xs)) / 2
+            top = (min(ys) + max(ys)) / 2 - (len(lines) * name_size + count_size) * LINE / 2
+            if lines:  # the grid's name above its counts (the community is in the title)
+                baselines = [top + (i + 0.5) * name_size * LINE + name_size * BASELINE for i in range(len(lines))]
                 body: str
                 if len(lines) == 1:
                     body = escape(cell.name)
                 else:
                     body = "".join(
-                        f'<tspan x="{cx:.1f}" y="{top + i * name_size * 1.1:.1f}">{escape(line)}</tspan>'
-                        for i, line in enumerate(lines)
+                        f'<tspan x="{cx:.1f}" y="{y:.1f}">{escape(line)}</tspan>'
+                        for y, line in zip(baselines, lines, strict=True)
                     )
                 label_parts.append(
-                    f'<text x="{cx:.1f}" y="{top:.1f}" font-size="{name_size:.1f}" '
+                    f'<text x="{cx:.1f}" y="{baselines[0]:.1f}" font-size="{name_size:.1f}" '
                     f'text-anchor="middle" fill="{colour}" pointer-events="none" class="map-name" '
                     f'aria-hidden="true">{body}</text>'
                 )
-                cy += size * 0.55 + (len(lines) - 1) * name_size * 0.35
+            count_y = top + len(lines) * name_size * LINE + count_size * (LINE / 2 + BASELINE)
             label_parts.append(
-                f'<text x="{cx:.1f}" y="{cy + size / 3:.1f}" font-size="{size:.0f}" text-anchor="middle" '
+                f'<text x="{cx:.1f}" y="{count_y:.1f}" font-size="{count_size:.1f}" text-anchor="middle" '
                 f'fill="{colour}" pointer-events="none" class="map-count" aria-hidden="true">{escape(text)}</text>'
             )
     if selected is not None:  # draw the selected outline on top

@@ -462,6 +462,88 @@ def test_map_fill_reflects_overdue_then_open_then_nothing():
     assert cell_fill(1, 1, 5, 1) == cell_fill(9, 1, 9, 1), "any overdue grid at the maximum is the darkest red"
 
 
+def test_map_label_layout_names_a_grid_only_at_a_readable_size_inside_its_tile():
+    from escalation.grid_map import MIN_LABEL, label_layout, text_em
+
+    # a roomy tile: the name on one line, the counts at full size
+    assert label_layout("雄关一网格", "3/1", 120, 80) == (["雄关一网格"], 11.0, 13.0)
+    # a narrow tile: the same name on two lines (never narrower than MIN_LABEL)
+    lines, name_size, count_size = label_layout("雄关一网格", "3/1", 48, 52)
+    assert lines == ["雄关一", "网格"] and name_size >= MIN_LABEL and count_size >= MIN_LABEL
+    assert max(text_em(line) for line in lines) * name_size <= 48
+    # a dedicated grid's long name does not fit that tile at a readable size: the counts only
+    assert label_layout("嘉峪关市第三中学专属网格", "0/0", 48, 52) == ([], 0.0, 13.0)
+    # a sliver: not even the counts — nothing is drawn (the <title> names it)
+    assert label_layout("雄关一网格", "13/0", 20, 52) is None
+    assert label_layout("雄关一网格", "1/0", 60, 9) is None
+    # Latin text is measured too: an English-ish name that is too wide is left out
+    assert label_layout("Xiongguan Market Dedicated Grid", "0/0", 60, 60)[0] == []
+
+
+def test_the_street_maps_labels_are_readable_and_inside_their_tiles():
+    """The demo street's shape: 4 rows of 6–7 tiles (about 45 × 50 units each), the last tile of each row a
+    dedicated grid with a long name. Every label drawn is at least MIN_LABEL and no wider than its tile; the
+    ordinary grids are named, the long names are left to the <title>, which names every grid."""
+    from types import SimpleNamespace
+
+    from escalation.grid_map import MIN_LABEL, grid_map_svg, text_em
+
+    long_names = [
+        "长城社区宗教活动场所专属网格",
+        "示范工业园企业专属网格",
+        "雄关农贸市场专属网格",
+        "嘉峪关市第三中学专属网格",
+    ]
+    cells = []
+    for row, community in enumerate(["雄关", "关城", "明珠", "长城"]):
+        for col in range(7):
+            x, y = 98.0 + col * 0.006, 39.8 + row * 0.005
+            name = long_names[row] if col == 6 else f"{community}{'一二三四五六'[col]}网格"
+            square = [[x, y], [x + 0.006, y], [x + 0.006, y + 0.005], [x, y + 0.005], [x, y]]
+            cells.append(
+                SimpleNamespace(
+                    id=len(cells),
+                    code=f"G{len(cells)}",
+                    name=name,
+                    community=community + "社区",
+                    boundary={"type": "Polygon", "coordinates": [square]},
+                    open=len(cells) % 14,
+                    overdue=col % 2,
+                )
+            )
+    svg = str(grid_map_svg(cells, href=lambda c: f"/dashboard/?grid={c.id}"))
+    tiles = {}
+    for grid_id, d in re.findall(r'data-grid="(\d+)"><path class="map-cell[^"]*" d="([^"]+)"', svg):
+        pts = [tuple(map(float, p.split(","))) for p in re.findall(r"[\d.]+,[\d.]+", d)]
+        tiles[int(grid_id)] = (
+            min(p[0] for p in pts),
+            max(p[0] for p in pts),
+            min(p[1] for p in pts),
+            max(p[1] for p in pts),
+        )
+    assert len(tiles) == len(cells)
+
+    named = set()
+    texts = re.findall(
+        r'<text x="([\d.]+)" y="([\d.]+)" font-size="([\d.]+)"[^>]*class="(map-\w+)"[^>]*>(.*?)</text>', svg
+    )
+    assert texts
+    for x, y, size, kind, body in texts:
+        x, y, size = float(x), float(y), float(size)
+        assert size >= MIN_LABEL, (body, size)
+        x0, x1, y0, y1 = next(t for t in tiles.values() if t[0] <= x <= t[1] and t[2] <= y <= t[3])
+        spans = re.findall(r'<tspan x="[\d.]+" y="([\d.]+)">(.*?)</tspan>', body) or [(y, body)]
+        lines = [line for _y, line in spans]
+        assert max(text_em(line) for line in lines) * size <= x1 - x0, (body, size, x1 - x0)
+        assert y0 <= float(spans[0][0]) - 0.8 * size and float(spans[-1][0]) <= y1, (body, size, y0, y1)
+        if kind == "map-name":
+            named.add("".join(lines))
+    assert named == {c.name for c in cells if c.name not in long_names}
+    assert len(re.findall(r'class="map-count"', svg)) == len(cells)
+    for cell in cells:
+        assert f"<title>{cell.name}（{cell.community} · {cell.code}）" in svg
+
+
 def test_whistles_in_flight_list_waiting_summonses_with_time_left(world, web):
     case = file_case(world, code="0202", now=NOW)
     case_transition(case_id=case.id, action="accept", actor=world.street_officer, now=NOW)

@@ -64,11 +64,13 @@ def test_the_map_names_grids_and_communities_with_open_and_overdue_counts(world,
     assert street["red"].number in page and street["dispatched"].number not in page  # grid B's case filtered out
 
 
-def test_a_long_grid_name_in_a_narrow_cell_is_drawn_on_two_lines_not_dropped():
-    """A street's map: ten grids side by side, some with 8-character names — each is still named (on two lines)."""
+def test_a_name_too_long_for_a_narrow_tile_is_left_to_the_title_not_drawn_unreadably_small():
+    """A street's map: ten grids side by side (tiles about 32 × 41 units), some with 8-character names. Those do
+    not fit at a readable size, so they are not drawn (they used to be squeezed to 6 units); the 5-character names
+    fit on two lines. Every tile keeps its counts, and every grid is still named in its shape's <title>."""
     from types import SimpleNamespace
 
-    from escalation.grid_map import grid_map_svg
+    from escalation.grid_map import MIN_LABEL, grid_map_svg
 
     def square(i):
         x = 98.0 + i * 0.01
@@ -90,10 +92,18 @@ def test_a_long_grid_name_in_a_narrow_cell_is_drawn_on_two_lines_not_dropped():
         "关城七网格",
     ]
     cells = [
-        SimpleNamespace(id=i, code=f"G{i}", name=n, boundary=square(i), open=1, overdue=0, community="雄关社区")
+        SimpleNamespace(id=i, code=f"G{i}", name=n, boundary=square(i), open=i, overdue=0, community="雄关社区")
         for i, n in enumerate(names)
     ]
     svg = str(grid_map_svg(cells, href=lambda c: f"/dashboard/?grid={c.id}"))
+    tile = 318 / 10  # the viewBox is 330 wide with 6 units of padding each side
+    drawn = re.findall(r'<text[^>]*font-size="([\d.]+)"[^>]*class="map-name"[^>]*>(.*?)</text>', svg)
+    lines = {re.sub(r"<[^>]+>", "", t): re.findall(r"<tspan[^>]*>(.*?)</tspan>", t) for _s, t in drawn}
+    assert lines == {n: [n[:3], n[3:]] for n in names if len(n) == 5}  # the 8-character names are left out
+    for size, _t in drawn:
+        assert MIN_LABEL <= float(size) and 3 * float(size) <= tile  # readable, and inside its tile
+    counts = re.findall(r'<text[^>]*font-size="([\d.]+)"[^>]*class="map-count"[^>]*>(.*?)</text>', svg)
+    assert sorted(t for _s, t in counts) == sorted(f"{i}/0" for i in range(10))
+    assert all(float(size) >= MIN_LABEL for size, _t in counts)
     for name in names:
-        drawn = re.findall(r'<text[^>]*class="map-name"[^>]*>(.*?)</text>', svg)
-        assert any(re.sub(r"<[^>]+>", "", t) == name for t in drawn), name
+        assert f"<title>{name}（雄关社区 · " in svg, name
