@@ -77,5 +77,11 @@ def test_grid_worker_logs_a_visit_on_a_phone_then_a_diary_entry_then_a_case(live
     worker.go(f"/residents/buildings/{hood.building_a.pk}/")
     assert page.locator(".hh-house").count() == 4
     assert _fits_the_phone(page)
+    # 101 has the open case: its red badge sits on the tile's corner, clear of the household size
+    house = page.locator(f'.hh-house[data-house="{hood.houses["a101"].pk}"]')
+    badge, size = house.locator(".hh-cases").bounding_box(), house.locator(".hh-size").bounding_box()
+    assert badge and size
+    apart = badge["x"] >= size["x"] + size["width"] or badge["y"] >= size["y"] + size["height"]
+    assert apart, f"the open-case badge {badge} covers the household size {size}"
     worker.shot("household-map")
     assert worker.errors == []
