@@ -269,6 +269,8 @@ class CaseFileForm(CategoryPlaceMixin):
             else:
                 del self.fields["house"]
         if "house" in self.fields:
+            # Address or home: neither is required alone (no asterisk), ``clean`` asks for one of the two.
+            self.fields["address"].required = False
             self.fields["address"].help_text = _("选择了房屋时可不填，默认使用房屋地址")
         if house is not None and not self.is_bound:
             self.initial.setdefault("house", house.pk)
@@ -296,11 +298,13 @@ class CaseFileForm(CategoryPlaceMixin):
         house, grid = data.get("house"), data.get("grid")
         if house is not None and grid is not None and house.grid_id != grid.id:
             self.add_error("house", _("所选房屋不在所选网格内"))
-        address_errors = self.errors.get("address")
-        if house is not None and address_errors and [e.code for e in address_errors.as_data()] == ["required"]:
-            # A home picked and no address typed: the home's address is the case's.
-            del self.errors["address"]
-            data["address"] = house.address
+        if "house" in self.fields and not data.get("address") and not self.has_error("address"):
+            if house is not None:  # a home picked and no address typed: the home's address is the case's
+                data["address"] = house.address
+            else:
+                self.add_error(
+                    "address", forms.ValidationError(_("请填写详细地址，或选择事件涉及的房屋"), code="required")
+                )
         return data
 
     def service_kwargs(self) -> dict:

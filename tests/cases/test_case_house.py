@@ -80,6 +80,47 @@ def test_a_grid_worker_picks_a_home_on_filing_and_the_map_counts_its_open_cases(
     assert 'class="hh-cases"' not in map_cell(client.get(building).content.decode(), hood.houses["a102"].pk)
 
 
+def field_div(html: str, name: str) -> str:
+    """The form_field.html block around the control named ``name``."""
+    return re.findall(rf'<div class="field[^"]*">(?:(?!<div class="field).)*?name="{name}".*?</div>', html, re.S)[0]
+
+
+def test_the_address_is_not_marked_required_when_a_home_can_stand_for_it(world, hood, web):
+    """With 房屋 on the form the address may stay empty (the help says so): no asterisk, no required attribute —
+    the rule "address or home" is the form's, and leaving both empty says so next to the address."""
+    client = web("grid_worker")
+    html = client.get("/cases/new/").content.decode()
+    address = field_div(html, "address")
+    assert "field--required" not in address and " required" not in address
+    assert "选择了房屋时可不填" in address
+    assert "field--required" in field_div(html, "description")  # a required field still shows it
+
+    response = client.post("/cases/new/", form_data(world, address="  ", file_anyway="1"))
+    assert response.status_code == 400
+    address = field_div(response.content.decode(), "address")
+    assert "field--error" in address and "请填写详细地址，或选择事件涉及的房屋" in response.content.decode()
+    assert not Case.objects.exists()
+
+    # a typed address without a home, and a home without an address, are both filed
+    assert client.post("/cases/new/", form_data(world, file_anyway="1")).status_code == 302
+    response = client.post("/cases/new/", form_data(world, house=hood.houses["a101"].pk, address="", file_anyway="1"))
+    assert response.status_code == 302
+    assert list(Case.objects.order_by("id").values_list("address", flat=True)) == [
+        "雄关路1号 3号楼",
+        hood.houses["a101"].address,
+    ]
+
+
+def test_centre_staff_without_a_home_on_the_form_still_need_the_address(world, web):
+    client = web("street_officer")
+    html = client.get("/cases/new/").content.decode()
+    assert 'name="house"' not in html
+    assert "field--required" in field_div(html, "address")
+    response = client.post("/cases/new/", form_data(world, address="", channel="hotline", file_anyway="1"))
+    assert response.status_code == 400 and "field--error" in field_div(response.content.decode(), "address")
+    assert not Case.objects.exists()
+
+
 def test_a_home_of_another_grid_is_refused_and_nothing_is_filed(world, hood, web):
     client = web("grid_worker")
     response = client.post("/cases/new/", form_data(world, house=hood.houses["b101"].pk, file_anyway="1"))
