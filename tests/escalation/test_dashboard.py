@@ -454,6 +454,48 @@ def test_queue_rows_label_status_level_and_holder_as_the_models_display_does(wor
                 assert c.ui_handler == c.get_handler_kind_display()
 
 
+def test_a_queue_rows_place_line_joins_only_the_parts_it_has(world, street, web):
+    """A 12345 order whose address places it nowhere (no grid, no community: only the street) must not read
+    "违法搭建 · B ·  · 在街道"; a case in a grid names it, one known only to its community names that."""
+    from cases.services import case_file
+
+    nowhere = case_file(
+        actor=world.street_officer,
+        category=world.categories["0202"],
+        title="无定位的12345工单",
+        description="工单未附地址定位",
+        address="工单地址无法定位",
+        street=world.street,
+        channel="hotline",
+        now=NOW - timedelta(hours=1),
+    )
+    assert (nowhere.grid_id, nowhere.community_id) == (None, None)
+    in_community = case_file(
+        actor=world.street_officer,
+        category=world.categories["0101"],
+        title="只知社区",
+        description="只知道在哪个社区",
+        address="雄关社区某处",
+        community=world.grid_a.community,
+        channel="hotline",
+        now=NOW - timedelta(hours=1),
+    )
+    with time_machine.travel(NOW, tick=False):
+        html = web("street_officer").get("/dashboard/?view=all").content.decode()
+
+    def meta(case) -> str:
+        row = html.split(f'data-case="{case.pk}"', 1)[1].split("</tr>", 1)[0]
+        text = re.search(r'<span class="muted small cell-meta">(.*?)</span></td>', row, re.S).group(1)
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", text)).strip()
+
+    def expected(case, *place) -> str:
+        return " · ".join([case.category.name, case.grade, *place, f"在{case.get_level_display()}"])
+
+    assert meta(nowhere) == expected(nowhere) == f"{world.categories['0202'].name} · {nowhere.grade} · 在街道"
+    assert meta(in_community) == expected(in_community, world.grid_a.community.name)
+    assert meta(street["new"]) == expected(street["new"], world.grid_a.name)
+
+
 def test_map_fill_reflects_overdue_then_open_then_nothing():
     from escalation.grid_map import cell_fill
 
