@@ -67,7 +67,7 @@ def _text_colour(fill: str) -> str:
 #: ``MAX_NAME``; a label takes at most ``FILL`` of its tile's width and height, lines are ``LINE`` em apart.
 MIN_LABEL = 9.0
 MAX_COUNT = 13.0
-MAX_NAME = 11.0
+MAX_NAME = 12.0
 FILL = 0.88
 LINE = 1.15
 BASELINE = 0.35  # from a line's middle down to its baseline, in em

@@ -508,7 +508,7 @@ def test_map_label_layout_names_a_grid_only_at_a_readable_size_inside_its_tile()
     from escalation.grid_map import MIN_LABEL, label_layout, text_em
 
     # a roomy tile: the name on one line, the counts at full size
-    assert label_layout("雄关一网格", "3/1", 120, 80) == (["雄关一网格"], 11.0, 13.0)
+    assert label_layout("雄关一网格", "3/1", 120, 80) == (["雄关一网格"], 12.0, 13.0)
     # a narrow tile: the same name on two lines (never narrower than MIN_LABEL)
     lines, name_size, count_size = label_layout("雄关一网格", "3/1", 48, 52)
     assert lines == ["雄关一", "网格"] and name_size >= MIN_LABEL and count_size >= MIN_LABEL
