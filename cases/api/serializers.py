@@ -602,7 +602,13 @@ class CaseCreateSerializer(serializers.Serializer):
     category = FilingCategoryField()
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=4000)  # the same limits as the forms (cases.forms)
-    address = serializers.CharField(max_length=200)
+    address = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("详细地址；给出房屋（house）时可不填，默认使用房屋地址"),
+    )
     channel = serializers.ChoiceField(
         choices=Channel.choices, required=False, help_text=_("默认：令牌（接口）客户端为 api，其余为 patrol")
     )
@@ -622,6 +628,16 @@ class CaseCreateSerializer(serializers.Serializer):
     def get_fields(self) -> dict[str, serializers.Field]:
         """The declared fields through ``fresh_field`` (DRF deep-copies them)."""
         return {name: fresh_field(field) for name, field in self._declared_fields.items()}
+
+    def validate(self, attrs: dict) -> dict:
+        """Address or home, as on the filing form: a home given and no address typed, the home's address is the
+        case's; neither, a clear error on ``address``."""
+        if not attrs.get("address", "").strip():
+            house = attrs.get("house")
+            if house is None:
+                raise serializers.ValidationError({"address": [_("请填写详细地址，或选择事件涉及的房屋")]})
+            attrs["address"] = house.address
+        return attrs
 
 
 class PublicReportSerializer(serializers.Serializer):

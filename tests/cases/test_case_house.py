@@ -182,6 +182,23 @@ def test_the_api_takes_a_home_in_scope(world, hood, api):
     assert Case.objects.count() == 1
 
 
+def test_the_api_takes_a_home_for_the_address_as_the_form_does(world, hood, api):
+    """Address or home, as on the filing form: a home alone gives the case its address; neither is a 400 on
+    ``address`` that files nothing; an address typed is kept."""
+    data = {"category": "0102", "title": "楼道堆物", "description": "堆物", "grid": world.grid_a.id}
+    client = api("grid_worker")
+    home = hood.houses["a101"]
+    response = client.post("/api/v1/cases/", {**data, "house": home.pk}, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["address"] == home.address
+    for empty in ({}, {"address": ""}, {"address": "   "}):
+        response = client.post("/api/v1/cases/", {**data, **empty}, format="json")
+        assert response.status_code == 400 and "address" in response.json()["errors"], empty
+    response = client.post("/api/v1/cases/", {**data, "address": "3号楼门口", "house": home.pk}, format="json")
+    assert response.status_code == 201 and response.json()["address"] == "3号楼门口"
+    assert Case.objects.count() == 2
+
+
 def test_the_migration_backfills_cases_made_from_a_diary_entry(world, hood):
     from importlib import import_module
 
