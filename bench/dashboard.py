@@ -12,9 +12,11 @@ Options: ``--requests 30`` (timed requests per page), ``--grids 1000 --cases 100
 What it measures, step by step:
 1. ``--setup`` creates the database if it is missing (with ``random_page_cost = 1.1``, the usual setting on SSD
    storage — the default 4.0 models spinning disks), migrates it and runs ``bench/generate_city.py``;
-2. for a street officer (``sim_s001``) and a district officer (``sim_d01``), each page is requested in-process
-   with Django's test ``Client`` (server-side time: URL routing, middleware, session, views, SQL, templates —
-   no network, no browser): 3 warm-up requests, then ``--requests`` timed ones;
+2. the process settles as a gunicorn worker does (``core.serving.settle``: code and templates loaded, the
+   survivors frozen out of the garbage collector's full sweeps); then, for a street officer (``sim_s001``) and a
+   district officer (``sim_d01``), each page is requested in-process with Django's test ``Client`` (server-side
+   time: URL routing, middleware, session, views, SQL, templates — no network, no browser): 3 warm-up requests,
+   then ``--requests`` timed ones;
 3. the SQL query count of each page is taken from one more request under ``CaptureQueriesContext``;
 4. prints p50 / p95 / max in milliseconds and the query count per page, as a Markdown table.
 """
@@ -79,6 +81,9 @@ def django_setup() -> None:
     from django.test.utils import setup_test_environment
 
     setup_test_environment()  # the test Client's host is allowed, mail stays in memory
+    from core.serving import settle
+
+    settle()  # what each gunicorn worker does when it imports config.wsgi
 
 
 def pages_for(user) -> list[tuple[str, str, dict]]:
