@@ -24,7 +24,8 @@ def settle() -> int:
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 - imports every view module
-    for folder in settings.TEMPLATES[0]["DIRS"]:
+    folders: list[str | Path] = list(settings.TEMPLATES[0]["DIRS"])
+    for folder in folders:
         root = Path(folder)
         for path in sorted(root.rglob("*.html")):
             try:
