@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 from pathlib import Path
+from typing import cast
 
 
 def settle() -> int:
@@ -24,7 +25,7 @@ def settle() -> int:
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 - imports every view module
-    folders: list[str | Path] = list(settings.TEMPLATES[0]["DIRS"])
+    folders = cast("list[str | Path]", settings.TEMPLATES[0]["DIRS"])
     for folder in folders:
         root = Path(folder)
         for path in sorted(root.rglob("*.html")):
