@@ -88,12 +88,15 @@ def active_majors() -> QuerySet[Category]:
     return Category.objects.filter(parent__isnull=True, active=True).order_by("code")
 
 
-def _subcategory_choices() -> tuple[list, dict[str, str]]:
+def _subcategory_choices(*, with_code: bool = True) -> tuple[list, dict[str, str]]:
+    """The 小类 grouped under their 大类; staff see each one's catalogue code, citizens its name only (the code's
+    first two digits are the grade band, not the 大类 — "0204" under 市容环境 means nothing to a resident)."""
     subs = Category.objects.filter(parent__isnull=False, active=True, parent__active=True).select_related("parent")
     groups: dict[int, tuple[str, list]] = {}
     major_of: dict[str, str] = {}
     for sub in subs.order_by("parent__code", "code"):
-        groups.setdefault(sub.parent_id, (sub.parent.name, []))[1].append((str(sub.id), f"{sub.code} {sub.name}"))
+        label = f"{sub.code} {sub.name}" if with_code else sub.name
+        groups.setdefault(sub.parent_id, (sub.parent.name, []))[1].append((str(sub.id), label))
         major_of[str(sub.id)] = str(sub.parent_id)
     choices = [("", _("请选择小类"))] + [(label, opts) for label, opts in groups.values()]
     return choices, major_of
@@ -123,6 +126,9 @@ def _community_choices(communities: QuerySet[Region]) -> list:
 
 class CategoryPlaceMixin(forms.Form):
     """The fields staff and citizens share: 大类/小类, address, optional coordinates, description, photos."""
+
+    #: Whether the 小类 choices show their catalogue codes (staff forms do; the citizens' form does not).
+    category_codes = True
 
     major = forms.ModelChoiceField(
         label=_("大类"), queryset=Category.objects.none(), required=False, empty_label=_("全部大类")
@@ -172,7 +178,7 @@ class CategoryPlaceMixin(forms.Form):
 
     def _setup_categories(self) -> None:
         self.fields["major"].queryset = active_majors()
-        choices, major_of = _subcategory_choices()
+        choices, major_of = _subcategory_choices(with_code=self.category_codes)
         self.fields["category"].choices = choices
         self.fields["category"].widget = SubcategorySelect(choices=choices, major_of=major_of)
         self._major_of = major_of
@@ -336,6 +342,8 @@ class CaseFileForm(CategoryPlaceMixin):
 class CitizenReportForm(CategoryPlaceMixin):
     """The public report form (no account): what, where (community + address, optional coordinates), photos,
     optional name and phone (kept private: only the handling street's staff see them)."""
+
+    category_codes = False
 
     community = forms.ChoiceField(label=_("所在街道 / 社区"), required=False)
     citizen_name = forms.CharField(label=_("您的称呼（选填）"), max_length=50, required=False)

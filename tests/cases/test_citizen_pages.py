@@ -56,6 +56,22 @@ def test_report_form_is_public(world, client):
     assert "雄关社区" in html
 
 
+def test_citizens_pick_a_matter_by_its_name_staff_see_its_code(world, client, web):
+    """The catalogue code's first two digits are the grade band, not the 大类 ("0204" sits under 市容环境): the
+    public form lists the 小类 by name only; the staff filing form keeps the codes staff work with."""
+    import re
+
+    sub = world.categories["0102"]
+
+    def option(html: str) -> str:
+        match = re.search(rf'<option value="{sub.pk}"[^>]*>([^<]*)</option>', html)
+        assert match, "the 小类 is offered"
+        return match.group(1).strip()
+
+    assert option(client.get("/report/").content.decode()) == sub.name
+    assert option(web("grid_worker").get("/cases/new/").content.decode()) == f"{sub.code} {sub.name}"
+
+
 def test_citizen_report_gives_the_number_and_a_private_link(world, client):
     response = client.post("/report/", {**_report(world), "photos": [photo()]})
     case = Case.objects.get()
