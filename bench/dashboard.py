@@ -83,7 +83,7 @@ def django_setup() -> None:
     setup_test_environment()  # the test Client's host is allowed, mail stays in memory
     from core.serving import settle
 
-    settle()  # what each gunicorn worker does when it imports config.wsgi
+    settle()  # what each gunicorn worker does before its first request (gunicorn.conf.py)
 
 
 def pages_for(user) -> list[tuple[str, str, dict]]:

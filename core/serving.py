@@ -5,8 +5,9 @@ Once its URLconf (every view module), its templates and its settings are loaded,
 the benchmark machine, paid by whichever request happens to trigger it — one request in fifteen of the dashboard
 benchmark took five times its usual time (bench/dashboard.py; 158 → 44 ms for the slowest of 160 requests with the
 freeze). ``gc.freeze()`` moves everything alive at that moment into a permanent generation the collector skips;
-what requests allocate later is collected as before. ``config.wsgi`` calls ``settle()`` once per worker (gunicorn
-imports it in each worker), and the dashboard benchmark does what a worker does.
+what requests allocate later is collected as before. gunicorn calls ``settle()`` once in each worker, after the
+application is loaded (``post_worker_init`` in ``gunicorn.conf.py``), and the dashboard benchmark does what a worker
+does. Not on import of ``config.wsgi``: the development server and the tests import it too.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from typing import cast
 def settle() -> int:
     """Load what the first requests would (the URLconf with every view, each project template compiled by the
     cached loader), collect once, freeze the survivors. Returns how many objects are now frozen."""
+    import logging
+
     from django.conf import settings
-    from django.template import TemplateDoesNotExist, TemplateSyntaxError
     from django.template.loader import get_template
     from django.urls import get_resolver
 
@@ -31,8 +33,8 @@ def settle() -> int:
         for path in sorted(root.rglob("*.html")):
             try:
                 get_template(path.relative_to(root).as_posix())
-            except (TemplateDoesNotExist, TemplateSyntaxError):  # a template only some installs render
-                continue
+            except Exception:  # a template this install cannot compile fails where it is used, not at boot
+                logging.getLogger(__name__).warning("settle: template %s not compiled", path, exc_info=True)
     gc.collect()
     gc.freeze()
     return gc.get_freeze_count()
