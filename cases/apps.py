@@ -15,7 +15,7 @@ class CasesConfig(AppConfig):
 
         from core.stored_text import register_templates
 
-        register_templates([N_("%(region)s综治中心"), N_("%(dept)s联络员")])
+        register_templates([N_("%(region)s综治中心"), N_("%(dept)s联络员")], kind="role")
         from residents.selectors import HOUSE_CASE_COUNTERS
 
         from .selectors import open_case_counts_by_house

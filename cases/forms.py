@@ -305,9 +305,7 @@ class CaseFileForm(CategoryPlaceMixin):
         if house is not None and grid is not None and house.grid_id != grid.id:
             self.add_error("house", _("所选房屋不在所选网格内"))
         if "house" in self.fields and not data.get("address") and not self.has_error("address"):
-            if house is not None:  # a home picked and no address typed: the home's address is the case's
-                data["address"] = house.address
-            else:
+            if house is None:  # a home alone is enough: case_file gives the case its address
                 self.add_error(
                     "address", forms.ValidationError(_("请填写详细地址，或选择事件涉及的房屋"), code="required")
                 )

@@ -11,26 +11,27 @@ from functools import cache
 
 from django.utils.translation import get_language, gettext
 
-#: Every registered template (the same msgids as where the texts are written).
-TEMPLATES: list[str] = []
+#: The registered templates and their words (parameters that are words of the application, translated; the
+#: others are data, kept as written), by kind: "notice" (the outbox's titles and bodies), "role" (an event's
+#: recorded role), "record" (a summons record's note). Kinds keep apart what is matched: a note a person typed
+#: that happens to end like a role ("…综治中心") is never read as one, because notes are not matched as roles.
+_REGISTRY: dict[str, tuple[list[str], set[str]]] = {}
 
-#: Parameters that are words of the application (translated), not data (kept as written).
-WORDS: set[str] = set()
 
-
-def register_templates(templates: list[str], *, words: tuple[str, ...] = ()) -> None:
-    """Add the message templates an app stores texts from (and the parameters that are words of the application)."""
+def register_templates(templates: list[str], *, words: tuple[str, ...] | set[str] = (), kind: str = "notice") -> None:
+    """Add the message templates an app stores texts of ``kind`` from (and their parameters that are words)."""
+    known, known_words = _REGISTRY.setdefault(kind, ([], set()))
     for template in templates:
-        if template not in TEMPLATES:
-            TEMPLATES.append(template)
-    WORDS.update(words)
+        if template not in known:
+            known.append(template)
+    known_words.update(words)
     _patterns.cache_clear()
 
 
 @cache
-def _patterns() -> list[tuple[str, re.Pattern[str]]]:
+def _patterns(kind: str) -> list[tuple[str, re.Pattern[str]]]:
     out = []
-    for template in TEMPLATES:
+    for template in _REGISTRY.get(kind, ([], set()))[0]:
         seen: set[str] = set()
         parts, pos = [], 0
         for m in re.finditer(r"%\((\w+)\)s", template):
@@ -44,18 +45,20 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     return out
 
 
-def localize(text: str) -> str:
-    """``text`` in the active language when it was made from a known message; else unchanged."""
+def localize(text: str, kind: str = "notice") -> str:
+    """``text`` in the active language when it is a known message, or was made from a template of ``kind``; else
+    unchanged."""
     if not text or (get_language() or "").startswith("zh"):
         return text
     whole = gettext(text)
     if whole != text:
         return whole
-    for template, pattern in _patterns():
+    words = _REGISTRY.get(kind, ([], set()))[1]
+    for template, pattern in _patterns(kind):
         m = pattern.fullmatch(text)
         if m is None:
             continue
-        params = {k: (localize(v) if k in WORDS else v) for k, v in m.groupdict().items()}
+        params = {k: (localize(v, kind) if k in words else v) for k, v in m.groupdict().items()}
         try:
             return gettext(template) % params
         except (KeyError, ValueError, TypeError):

@@ -90,6 +90,9 @@ def label_layout(name: str, count: str, cell_w: float, cell_h: float) -> tuple[l
     count_size = min(MAX_COUNT, room_w / text_em(count), room_h / LINE)
     if count_size < MIN_LABEL:
         return None
+    name = name.strip()
+    if not name:  # a grid saved without a name (admin, ORM): its counts alone
+        return [], 0.0, _floor(count_size)
     options = [[name]]
     if len(name) >= 4:  # a long name may take two lines
         half = math.ceil(len(name) / 2)

@@ -50,4 +50,5 @@ RECORD_TEMPLATES = [
 
 
 def register() -> None:
-    register_templates(TEMPLATES + RECORD_TEMPLATES, words=tuple(WORDS))
+    register_templates(TEMPLATES, words=WORDS, kind="notice")
+    register_templates(RECORD_TEMPLATES, kind="record")  # the department's name, the times and its words: data

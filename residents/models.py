@@ -156,7 +156,10 @@ class Building(models.Model):
         """A home's address when none is given: the building's address, its name (unless the address already ends
         with it: "…1号楼" and "1号楼" make "…1号楼", not "…1号楼 1号楼"), the unit and the door number."""
         address, name = self.address.strip(), self.name.strip()
-        base = address if name and address.endswith(name) else " ".join(p for p in (address, name) if p)
+        named = bool(name) and address.endswith(name)
+        if named and len(address) > len(name) and name[0].isdigit() and address[-len(name) - 1].isdigit():
+            named = False  # "建设路12号" does not name building "2号"
+        base = address if named else " ".join(p for p in (address, name) if p)
         return f"{base}{unit}单元{number}"
 
 

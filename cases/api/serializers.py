@@ -630,13 +630,10 @@ class CaseCreateSerializer(serializers.Serializer):
         return {name: fresh_field(field) for name, field in self._declared_fields.items()}
 
     def validate(self, attrs: dict) -> dict:
-        """Address or home, as on the filing form: a home given and no address typed, the home's address is the
-        case's; neither, a clear error on ``address``."""
-        if not attrs.get("address", "").strip():
-            house = attrs.get("house")
-            if house is None:
-                raise serializers.ValidationError({"address": [_("请填写详细地址，或选择事件涉及的房屋")]})
-            attrs["address"] = house.address
+        """Address or home, as on the filing form (a home alone: ``case_file`` gives the case its address); neither,
+        a clear error on ``address``."""
+        if not attrs.get("address", "").strip() and attrs.get("house") is None:
+            raise serializers.ValidationError({"address": [_("请填写详细地址，或选择事件涉及的房屋")]})
         return attrs
 
 

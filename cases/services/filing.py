@@ -91,9 +91,12 @@ def case_file(
     ``response_due_at`` are an outside party's deadlines (the 12345 hotline's): the stricter of them and the
     rule's set the clock, and ``external_due_at`` caps every later clock of the case too. ``arrive_at`` puts the
     case at that level's centre whatever its grade (a hotline order arrives at the street, its 中心站).
-    ``house`` (a home, 房屋) must lie in the case's grid; without a grid it places the case in the house's grid.
+    ``house`` (a home, 房屋) must lie in the case's grid; without a grid it places the case in the house's grid;
+    without an address, its address is the case's (the filing form and the API leave it to this one place).
     """
     now = now or timezone.now()
+    if house is not None and not (address or "").strip():
+        address = house.address
     checked = check_files(files)
     if category is None or category.parent_id is None or not category.active:
         raise InvalidInput(_("请选择一个启用的事项小类"), code="category")

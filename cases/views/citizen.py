@@ -184,6 +184,7 @@ def _render_track(request: HttpRequest, case: Case, form: CitizenRatingForm, sta
     events = list(case_timeline(case, public_only=True))
     for ev in events:
         ev.ui_actor = display.public_actor(ev, case)
+        ev.ui_note = display.event_note(ev)  # type: ignore[attr-defined]  # display attributes, as the ones around it
         ev.ui_label = display.event_label(ev)
         ev.ui_system = display.is_system(ev)
         ev.ui_reason = display.reason_label(ev.reason)

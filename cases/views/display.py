@@ -174,14 +174,24 @@ def public_actor(event: CaseEvent, case: Case) -> str:
     also when the user has since been deleted (the role recorded with the event stays)."""
     if is_system(event):
         return _("系统")
-    return localize(event.actor_role) or _("工作人员")
+    return localize(event.actor_role, "role") or _("工作人员")
+
+
+def event_note(event: CaseEvent) -> str:
+    """An event's note in the reader's language where the system wrote it — a summons record (made from a template;
+    the department's own words inside stay as typed) or an automatic step's fixed text; a person's note as typed."""
+    if (event.reason or "").startswith("summons_"):
+        return localize(event.note, "record")
+    if is_system(event):
+        return localize(event.note, "system")  # fixed messages only: no templates of that kind
+    return event.note
 
 
 def staff_actor(event: CaseEvent, case: Case) -> str:
     """Who acted, as staff see it: the person's name and their role (the sweep is "系统")."""
     if is_system(event):
         return _("系统")
-    name, role = localize(event.actor_name), localize(event.actor_role)
+    name, role = localize(event.actor_name, "role"), localize(event.actor_role, "role")
     if role and event.actor_role != event.actor_name:
         return f"{name} · {role}"
     return name

@@ -9,5 +9,6 @@ register = template.Library()
 
 
 @register.filter
-def localized(text: str) -> str:
-    return localize(text or "")
+def localized(text: str, kind: str = "notice") -> str:
+    """``{{ n.title|localized }}`` (a notice), ``{{ ev.actor_role|localized:"role" }}``, ``…|localized:"record"``."""
+    return localize(text or "", kind)

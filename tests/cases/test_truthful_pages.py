@@ -186,6 +186,22 @@ def test_recorded_roles_and_summons_records_read_in_the_readers_language(world, 
     assert f"{dept} reported in (late; due" in summons and "超时报到" not in summons
     assert f"{dept} responded: 已责令停工" in summons  # the department's own words stay as typed
     assert f"{world.street.name} governance centre" in track and street_centre not in track
+    assert f"{dept} reported in (late; due" in page  # the record on the case's own timeline too
+
+
+def test_a_note_a_person_typed_stays_as_typed_whatever_it_looks_like(world, web):
+    """Only what the system wrote is rendered again in the reader's language: a person's note that reads like a
+    recorded role or a summons record is shown exactly as typed."""
+    case = file_case(world)
+    typed = ["居民反馈：仍有积水", f"已转{world.street.name}综治中心", "城管执法已报到"]
+    for note in typed:
+        case_transition(case_id=case.pk, action="comment", actor=world.grid_worker, note=note)
+    client = web("street_officer")
+    client.cookies["django_language"] = "en"
+    page = _html(client.get(f"/cases/{case.pk}/"))
+    for note in typed:
+        assert note in page
+    assert "responded:" not in page and "governance centre</p>" not in page
 
 
 def test_countdowns_use_one_format(world):

@@ -515,6 +515,9 @@ def test_map_label_layout_names_a_grid_only_at_a_readable_size_inside_its_tile()
     assert max(text_em(line) for line in lines) * name_size <= 48
     # a dedicated grid's long name does not fit that tile at a readable size: the counts only
     assert label_layout("嘉峪关市第三中学专属网格", "0/0", 48, 52) == ([], 0.0, 13.0)
+    # a grid saved without a name: its counts alone (no division by an empty name's width)
+    assert label_layout("", "2/1", 48, 52) == ([], 0.0, 13.0)
+    assert label_layout("  ", "2/1", 48, 52) == ([], 0.0, 13.0)
     # a sliver: not even the counts — nothing is drawn (the <title> names it)
     assert label_layout("雄关一网格", "13/0", 20, 52) is None
     assert label_layout("雄关一网格", "1/0", 60, 9) is None

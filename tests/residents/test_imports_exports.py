@@ -222,6 +222,7 @@ def test_exports_write_a_formula_as_text_and_drop_control_characters(world, hood
     [
         ("雄关路7号", "7号楼", "雄关路7号 7号楼1单元101"),
         ("雄关一网格1号楼", "1号楼", "雄关一网格1号楼1单元101"),  # the address names the building already
+        ("建设路12号", "2号", "建设路12号 2号1单元101"),  # a number that only ends like the name does not
     ],
 )
 def test_a_homes_address_names_its_building_once(world, address, name, expected):
