@@ -43,6 +43,5 @@ def test_a_gunicorn_worker_loads_its_views_and_templates_then_freezes_what_it_ho
             item.append(item)  # reference cycles: only the collector frees them
         del garbage, item
         assert gc.collect() >= 100
-        assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
