@@ -121,3 +121,30 @@ class SchemeWeight(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_indicator_display()} {self.weight:g}"
+
+
+class PeriodFigures(models.Model):
+    """The raw counts of the assessment of one district-wide scope for one fixed period, kept so that its page reads
+    one row instead of a district's cases (``selectors.Figures``; refreshed by beat: ``services.figures_refresh``).
+
+    ``scope`` names the scope (``selectors.figures_key``: ``"district_id=7"``, ``"all"``); the periods are the page's
+    fixed ones (``services.fixed_periods``: this and last week, this and last month, the last 30 days). A page asks
+    for the row of its scope and period read less than ``ASSESSMENT_FIGURES_MAX_AGE`` ago, and otherwise counts
+    live. Only counts are kept — rates, ranks and composites are computed from them on every read, under whichever
+    scheme is asked for."""
+
+    scope = models.CharField(_("统计范围"), max_length=64)
+    date_from = models.DateField(_("开始日期"))
+    date_to = models.DateField(_("结束日期"))
+    computed_at = models.DateTimeField(_("统计时间"))
+    figures = models.JSONField(_("原始计数"))
+
+    class Meta:
+        verbose_name = _("考核统计快照")
+        verbose_name_plural = _("考核统计快照")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "date_from", "date_to"], name="assessment_one_figures_per_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.date_from}–{self.date_to}"

@@ -40,6 +40,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -68,6 +69,7 @@ from cases.choices import Status
 from cases.models import Case, CaseDispatch, Rating
 from cases.selectors import Scope
 from core.errors import InvalidInput
+from core.places import PLACE_COLUMN
 from escalation.choices import SummonsStatus
 from escalation.models import Summons
 from governance.choices import RegionLevel
@@ -358,10 +360,17 @@ def place_rows(
     return rank_rows(_labelled(counts, labels, none_label), scheme)
 
 
-def person_rows(scope: Scope, period: Period, scheme: Scheme) -> list[Row]:
-    """Ranked rows per person who resolved the cases (``resolved_by``); cases not resolved by anyone are left out."""
+def person_counts(scope: Scope, period: Period) -> dict[int, Counts]:
+    """Raw counts per person who resolved the cases (``resolved_by``), 2 grouped queries; cases not resolved by anyone
+    are left out."""
     grouped = _grouped(scope.cases.filter(resolved_by__isnull=False), period, ("resolved_by",))
-    counts = {k[0]: c for k, c in grouped.items()}
+    return {k[0]: c for k, c in grouped.items()}
+
+
+def person_rows(scope: Scope, period: Period, scheme: Scheme, *, counts: dict[int, Counts] | None = None) -> list[Row]:
+    """Ranked rows per person who resolved the cases (``person_counts``, or ``counts`` already read) + 1 query for
+    the names."""
+    counts = person_counts(scope, period) if counts is None else counts
     users = User.objects.filter(id__in=list(counts)).values("id", "full_name", "username")
     labels = {u["id"]: u["full_name"] or u["username"] for u in users}
     return rank_rows(_labelled(counts, labels, _("（未知）")), scheme)
@@ -491,20 +500,24 @@ def department_counts(scope: Scope, period: Period) -> dict[int, Counts]:
     return out
 
 
-def department_rows(scope: Scope, period: Period, scheme: Scheme) -> list[Row]:
-    counts = department_counts(scope, period)
+def department_rows(
+    scope: Scope, period: Period, scheme: Scheme, *, counts: dict[int, Counts] | None = None
+) -> list[Row]:
+    """Ranked rows per department (``department_counts``, or ``counts`` already read) + 1 query for the names."""
+    counts = department_counts(scope, period) if counts is None else counts
     labels = dict(Department.objects.filter(id__in=list(counts)).values_list("id", "name"))
     return rank_rows(_labelled(counts, labels, _("（未知部门）")), scheme)
 
 
-def rows_by(scope: Scope, period: Period, by: str, scheme: Scheme) -> list[Row]:
-    """The ranked table for one dimension (``DIMENSIONS``). Unknown dimension → InvalidInput."""
+def rows_by(scope: Scope, period: Period, by: str, scheme: Scheme, *, figures: Figures | None = None) -> list[Row]:
+    """The ranked table for one dimension (``DIMENSIONS``), from ``figures`` when given (only the names are read).
+    Unknown dimension → InvalidInput."""
     if by in ("grid", "community", "street"):
-        return place_rows(scope, period, by, scheme)
+        return place_rows(scope, period, by, scheme, place=figures.place if figures else None)
     if by == "department":
-        return department_rows(scope, period, scheme)
+        return department_rows(scope, period, scheme, counts=figures.departments if figures else None)
     if by == "person":
-        return person_rows(scope, period, scheme)
+        return person_rows(scope, period, scheme, counts=figures.persons if figures else None)
     raise InvalidInput(_("未知的统计维度：%(by)s") % {"by": by}, code="by")
 
 
@@ -600,19 +613,11 @@ def _indicator_aggregates(period: Period, now: datetime) -> tuple[dict[str, Any]
     return aggregates, touched
 
 
-def standard_indicators(
-    scope: Scope, period: Period, *, now: datetime | None = None, case_totals: dict[str, Any] | None = None
-) -> Indicators:
-    """Two queries: one aggregate over the cases, one over the scope's dispatch rows (dispatches and returns).
-    ``case_totals``: the case aggregates already read (``case_pass``), so only the dispatch rows are queried."""
-    now = now or timezone.now()
-    if case_totals is None:
-        aggregates, touched = _indicator_aggregates(period, now)
-        agg = scope.cases.filter(touched).aggregate(**aggregates)
-    else:
-        agg = case_totals
+def dispatch_actions(scope: Scope, period: Period) -> dict[str, int]:
+    """The dispatch and return actions of the period (``n_dispatches``, ``n_returns``), one aggregate over the scope's
+    dispatch rows."""
     sent, back = period.q("dispatched_at"), period.q("returned_at")
-    events = (
+    return (
         scope.rows(CaseDispatch)
         .filter(sent | back)
         .order_by()
@@ -621,6 +626,26 @@ def standard_indicators(
             n_returns=Count(_action_key("returned_at"), distinct=True, filter=back),
         )
     )
+
+
+def standard_indicators(
+    scope: Scope,
+    period: Period,
+    *,
+    now: datetime | None = None,
+    case_totals: dict[str, Any] | None = None,
+    actions: dict[str, int] | None = None,
+) -> Indicators:
+    """Two queries: one aggregate over the cases, one over the scope's dispatch rows (dispatches and returns).
+    ``case_totals``: the case aggregates already read (``case_pass``), ``actions``: the dispatch actions already
+    read (``dispatch_actions``) — each spares its query."""
+    now = now or timezone.now()
+    if case_totals is None:
+        aggregates, touched = _indicator_aggregates(period, now)
+        agg = _plain(scope.cases.filter(touched).aggregate(**aggregates))
+    else:
+        agg = case_totals
+    events = dispatch_actions(scope, period) if actions is None else actions
     counts = {k.removeprefix("n_"): int(v or 0) for k, v in (agg | events).items() if k.startswith("n_")}
     rates = {
         "on_time_closure": _ratio(counts["closed_on_time"], counts["due"]),
@@ -758,6 +783,20 @@ def _week_of(column: str, periods: list[Period]) -> DbCase:
 # --- the page as a whole -------------------------------------------------------------------------------
 
 
+def _plain_number(value: Any) -> int | float:
+    """An aggregate as an int or a float: PostgreSQL's ``EXTRACT(EPOCH …)`` sums come back as ``Decimal``; kept
+    figures (``PeriodFigures``) hold JSON numbers, and both must add up alike."""
+    if value is None:
+        return 0
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _plain(aggregates: dict[str, Any]) -> dict[str, Any]:
+    return {k: _plain_number(v) for k, v in aggregates.items()}
+
+
 @dataclass
 class CasePass:
     """What the page reads from the case table, in one pass: the case-dated counts per place, the indicators'
@@ -793,9 +832,115 @@ def case_pass(scope: Scope, period: Period, *, now: datetime | None = None) -> C
         if row["touches"]:  # a place whose only cases were resolved in the period has no case-dated count
             place[tuple(row[k] for k in PLACE_KEYS)] = Counts().add(row)
         for name in indicator_aggs:
-            summed[name] += row[name] or 0
+            summed[name] += _plain_number(row[name])
         hotline_counts.add({name.removeprefix("hl_"): v for name, v in row.items() if name.startswith("hl_")})
     return CasePass(place=place, indicators=summed, hotline=hotline_counts)
+
+
+@dataclass
+class Figures:
+    """Every raw count the assessment page shows for one scope and period: read live (``gather``), or kept in
+    ``models.PeriodFigures`` for the district-wide scopes and the fixed periods (``kept_figures``; written by
+    ``services.figures_refresh`` from beat). Rates are never stored: any scheme applies on read."""
+
+    place: dict[tuple, Counts]  # per (grid, community, street): case-dated counts and latest ratings
+    indicators: dict[str, Any]  # the indicators' case aggregates (``_indicator_aggregates``), summed over places
+    actions: dict[str, int]  # dispatch and return actions (``dispatch_actions``)
+    hotline_cases: Counts  # the 12345 cases' case-dated counts
+    hotline_ratings: dict[str, int]  # their latest ratings in the period (rated, satisfied, basic, unsatisfied)
+    hotline_follow_ups: dict[str, int]  # the hotline's valid follow-ups (``hotline_figures``)
+    departments: dict[int, Counts] | None = None  # None: not read (a live page of another dimension)
+    persons: dict[int, Counts] | None = None
+    computed_at: datetime | None = None  # when kept figures were read; None: live
+
+    def as_json(self) -> dict[str, Any]:
+        def by_id(counts: dict[int, Counts] | None) -> list | None:
+            return None if counts is None else [[k, c.as_dict()] for k, c in counts.items()]
+
+        return {
+            "place": [[*key, c.as_dict()] for key, c in self.place.items()],
+            "indicators": self.indicators,
+            "actions": self.actions,
+            "hotline_cases": self.hotline_cases.as_dict(),
+            "hotline_ratings": self.hotline_ratings,
+            "hotline_follow_ups": self.hotline_follow_ups,
+            "departments": by_id(self.departments),
+            "persons": by_id(self.persons),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], *, computed_at: datetime | None = None) -> Figures:
+        def by_id(rows: list | None) -> dict[int, Counts] | None:
+            return None if rows is None else {k: Counts().add(c) for k, c in rows}
+
+        return cls(
+            place={tuple(row[:-1]): Counts().add(row[-1]) for row in data["place"]},
+            indicators=data["indicators"],
+            actions=data["actions"],
+            hotline_cases=Counts().add(data["hotline_cases"]),
+            hotline_ratings=data["hotline_ratings"],
+            hotline_follow_ups=data["hotline_follow_ups"],
+            departments=by_id(data["departments"]),
+            persons=by_id(data["persons"]),
+            computed_at=computed_at,
+        )
+
+
+def gather(
+    scope: Scope, period: Period, *, now: datetime | None = None, dimensions: Iterable[str] = ("department", "person")
+) -> Figures:
+    """Read the figures live: one pass over the cases (``case_pass``), the ratings per place, the dispatch actions,
+    the hotline's ratings and follow-ups (6 queries), and the department (6) and person (2) counts when
+    ``dimensions`` asks for them."""
+    now = now or timezone.now()
+    dims = set(dimensions)
+    cases = case_pass(scope, period, now=now)
+    ratings, follow_ups = hotline_rating_counts(scope, period)
+    return Figures(
+        place=place_counts(scope, period, case_counts=cases.place),
+        indicators=cases.indicators,
+        actions=dispatch_actions(scope, period),
+        hotline_cases=cases.hotline,
+        hotline_ratings=ratings,
+        hotline_follow_ups=follow_ups,
+        departments=department_counts(scope, period) if "department" in dims else None,
+        persons=person_counts(scope, period) if "person" in dims else None,
+    )
+
+
+def kept_figures(scope: Scope, period: Period, *, now: datetime | None = None) -> Figures | None:
+    """The kept figures of ``scope`` and ``period`` if some were read less than ``ASSESSMENT_FIGURES_MAX_AGE``
+    seconds before ``now`` — else None (read live). Only the scopes ``figures_key`` names are kept."""
+    from .models import PeriodFigures
+
+    key = figures_key(scope)
+    if key is None:
+        return None
+    now = now or timezone.now()
+    max_age = timedelta(seconds=settings.ASSESSMENT_FIGURES_MAX_AGE)
+    row = (
+        PeriodFigures.objects.filter(
+            scope=key, date_from=period.date_from, date_to=period.date_to, computed_at__gt=now - max_age
+        )
+        .values("figures", "computed_at")
+        .first()
+    )
+    return None if row is None else Figures.from_json(row["figures"], computed_at=row["computed_at"])
+
+
+def figures_key(scope: Scope) -> str | None:
+    """The key of ``scope`` in ``PeriodFigures``: ``"all"`` for the admins' scope, ``"district_id=7"`` for a place at
+    one of ``ASSESSMENT_FIGURES_LEVELS`` — None for every other scope (streets and communities read live: a few
+    thousand cases; grid workers and liaisons are not places)."""
+    if scope.place is None:
+        return None
+    if not scope.place:
+        return "all"
+    if len(scope.place) != 1:
+        return None
+    ((lookup, value),) = scope.place.items()
+    kept = {PLACE_COLUMN[level] for level in settings.ASSESSMENT_FIGURES_LEVELS if level in PLACE_COLUMN}
+    return f"{lookup}={value}" if lookup in kept else None
 
 
 @dataclass
@@ -809,6 +954,7 @@ class Assessment:
     indicators: Indicators
     composites: dict[str, float | None]  # composite of the scope under every configured scheme
     hotline_counts: Counts | None = None  # the 12345 cases' case-dated counts (``hotline_figures(case_counts=…)``)
+    figures: Figures | None = None  # what it was computed from (``computed_at`` set when kept)
 
 
 def assessment(
@@ -819,34 +965,33 @@ def assessment(
     by: str,
     now: datetime | None = None,
     compare: list[Scheme] | None = None,
+    figures: Figures | None = None,
 ) -> Assessment:
     """Everything the assessment page shows, in a fixed number of queries whatever the row count: one pass over
     the cases (``case_pass``: place counts, indicators, 12345 counts) and one over the ratings (the scope's total
     is their sum, and grid / community / street rows roll up from them), the chosen dimension's rows when it is
     not a place (2–6), the names (1), the dispatch rows (1). ``compare``: the schemes whose composite of the
-    total is shown too (default: every stored scheme, 2 more queries)."""
+    total is shown too (default: every stored scheme, 2 more queries). ``figures``: the raw counts already read
+    (``kept_figures``), so only the names are queried."""
     if by not in DIMENSIONS:
         raise InvalidInput(_("未知的统计维度：%(by)s") % {"by": by}, code="by")
     now = now or timezone.now()
-    cases = case_pass(scope, period, now=now)
-    place = place_counts(scope, period, case_counts=cases.place)
+    if figures is None:
+        figures = gather(scope, period, now=now, dimensions=(by,))
     total = Counts()
-    for counts in place.values():
+    for counts in figures.place.values():
         total.add(counts)
-    if by in ("grid", "community", "street"):
-        rows = place_rows(scope, period, by, scheme, place=place)
-    else:
-        rows = rows_by(scope, period, by, scheme)
     return Assessment(
         period=period,
         scheme=scheme,
         by=by,
         total=total,
         total_rates=rates_for(total, scheme),
-        rows=rows,
-        indicators=standard_indicators(scope, period, now=now, case_totals=cases.indicators),
+        rows=rows_by(scope, period, by, scheme, figures=figures),
+        indicators=standard_indicators(scope, period, now=now, case_totals=figures.indicators, actions=figures.actions),
         composites={s.name: rates_for(total, s).composite for s in (schemes() if compare is None else compare)},
-        hotline_counts=cases.hotline,
+        hotline_counts=figures.hotline_cases,
+        figures=figures,
     )
 
 
@@ -905,21 +1050,12 @@ class HotlineFigures:
         }
 
 
-def hotline_figures(
-    scope: Scope, period: Period, scheme: Scheme, *, case_counts: Counts | None = None
-) -> HotlineFigures:
-    """3 aggregate queries: the scope's 12345 cases (received, responded, due, completed), their latest ratings
-    in the period (the street's satisfaction), and the hotline's follow-ups in the period (every round's
-    follow-up that the hotline recorded with its contacted / solved answers — those are its valid ones).
-    ``case_counts``: the 12345 cases' counts already read (``case_pass``), so only the ratings are queried."""
-    counts = Counts()
-    if case_counts is not None:
-        counts.add(case_counts)
-    else:
-        hotline_cases = scope.cases.filter(channel=HOTLINE_CHANNEL)
-        counts.add(hotline_cases.filter(touches_q(period)).aggregate(**_case_counts(period)))
+def hotline_rating_counts(scope: Scope, period: Period) -> tuple[dict[str, int], dict[str, int]]:
+    """2 aggregate queries over the scope's 12345 ratings of the period: the latest ratings' counts (the street's
+    satisfaction) and the hotline's valid follow-ups (every round's follow-up that the hotline recorded with its
+    contacted / solved answers)."""
     ratings = scope.rows(Rating).filter(period.q("rated_at"), channel=HOTLINE_CHANNEL)
-    counts.add(ratings.filter(latest=True).aggregate(**_rating_row_counts()))
+    latest = ratings.filter(latest=True).aggregate(**_rating_row_counts())
     follow_ups = ratings.filter(contacted__isnull=False, solved__isnull=False).aggregate(
         valid=Count("id"),
         contacted=Count("id", filter=Q(contacted=True)),
@@ -928,5 +1064,32 @@ def hotline_figures(
         basic=Count("id", filter=Q(result="basic")),
         unsatisfied=Count("id", filter=Q(result="unsatisfied")),
     )
+    return latest, follow_ups
+
+
+def hotline_figures(
+    scope: Scope,
+    period: Period,
+    scheme: Scheme,
+    *,
+    case_counts: Counts | None = None,
+    figures: Figures | None = None,
+) -> HotlineFigures:
+    """3 aggregate queries: the scope's 12345 cases (received, responded, due, completed), their latest ratings
+    in the period (the street's satisfaction), and the hotline's follow-ups in the period (those are its valid
+    ones). ``case_counts``: the 12345 cases' counts already read (``case_pass``), so only the ratings are
+    queried; ``figures``: everything already read, no query."""
+    counts = Counts()
+    if figures is not None:
+        counts.add(figures.hotline_cases)
+        latest, follow_ups = figures.hotline_ratings, figures.hotline_follow_ups
+    else:
+        if case_counts is not None:
+            counts.add(case_counts)
+        else:
+            hotline_cases = scope.cases.filter(channel=HOTLINE_CHANNEL)
+            counts.add(hotline_cases.filter(touches_q(period)).aggregate(**_case_counts(period)))
+        latest, follow_ups = hotline_rating_counts(scope, period)
+    counts.add(latest)
     credit = float(getattr(settings, "HOTLINE_BASIC_SATISFIED_CREDIT", 0.9))
     return HotlineFigures(counts=counts, rates=rates_for(counts, scheme), basic_credit=credit, **follow_ups)

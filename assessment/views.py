@@ -4,8 +4,9 @@ XLSX exports and its two SVG trend charts. Thin: ``selectors`` computes everythi
 
 ``?from=YYYY-MM-DD&to=YYYY-MM-DD`` (default: the current week), ``?scheme=<name>`` (a stored
 ``WeightScheme``; default: the one that applies to the user's street or district, else the default scheme),
-``?by=grid|community|street|department|person``. Bad input re-renders the page for the default period with
-the message (HTTP 400); the exports and the charts answer 400 with the message.
+``?by=grid|community|street|department|person``. A district-wide scope's fixed periods come from the figures
+beat keeps (``services``; the page says when they were counted), unless ``?live=1``. Bad input re-renders the page
+for the default period with the message (HTTP 400); the exports and the charts answer 400 with the message.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from typing import cast
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
@@ -28,7 +30,7 @@ from governance.http import AuthenticatedHttpRequest
 from governance.models import User
 from residents.statistics import visit_completion_for_assessment
 
-from . import charts, exports, selectors
+from . import charts, exports, selectors, services
 from .indicators import COUNT_LABELS, SCORED_INDICATORS, STANDARD_INDICATORS, Rates, Scheme, percent
 from .periods import Period
 from .permissions import may_assess
@@ -73,7 +75,9 @@ def assessment_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         by = selectors.default_dimension(request.user)
     all_schemes = selectors.schemes(stored)
     scope = scope_for(request.user)
-    result = selectors.assessment(scope, period=period, scheme=scheme, by=by, compare=all_schemes)
+    live = _wants_live(request)
+    figures = None if live else selectors.kept_figures(scope, period)
+    result = selectors.assessment(scope, period=period, scheme=scheme, by=by, compare=all_schemes, figures=figures)
     for row in result.rows:
         pct = _pct(row.rates)
         row.extra |= {"pct": pct, "pct_scored": [(i.key, pct[i.key]) for i in SCORED_INDICATORS]}
@@ -82,7 +86,7 @@ def assessment_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = user.region if user.region_id else None
     shares = scheme.shares()
     total_pct = _pct(result.total_rates)
-    hotline = selectors.hotline_figures(scope, period, scheme, case_counts=result.hotline_counts)
+    hotline = selectors.hotline_figures(scope, period, scheme, figures=result.figures)
     visits = visit_completion_for_assessment(user=user, date_from=period.date_from, date_to=period.date_to)
     context = {
         "error": error,
@@ -130,8 +134,28 @@ def assessment_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         "scope_name": region.name if region else _("全部辖区"),
         "prev_week": urlencode({**base, **_bounds(period.shifted(-7)), "by": by}),
         "next_week": urlencode({**base, **_bounds(period.shifted(7)), "by": by}),
+        "fixed_periods": _fixed_period_links(period, scheme, by),
+        "computed_at": figures.computed_at if figures else None,
+        "figures_every": round(settings.ASSESSMENT_FIGURES_INTERVAL / 60),
+        "live_query": urlencode({**base, "by": by, "live": "1"}),
+        "may_keep": live and selectors.figures_key(scope) is not None,
     }
     return render(request, "assessment/assessment.html", context, status=status)
+
+
+def _wants_live(request: HttpRequest) -> bool:
+    """``?live=1``: count now, not from the kept figures."""
+    return request.GET.get("live") in ("1", "true", "yes")
+
+
+def _fixed_period_links(period: Period, scheme: Scheme, by: str) -> list[dict[str, object]]:
+    """The fixed periods (this week … the last 30 days) as links keeping the scheme and dimension; the one shown
+    is marked current."""
+    out = []
+    for key, fixed in services.fixed_periods(timezone.localdate()).items():
+        query = urlencode({**_bounds(fixed), "scheme": scheme.name, "by": by})
+        out.append({"key": key, "label": services.FIXED_PERIODS[key], "query": query, "current": fixed == period})
+    return out
 
 
 def _dash(value: object) -> object:
@@ -223,11 +247,15 @@ def assessment_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     except InvalidInput as exc:
         return _bad_request(exc)
     scope = scope_for(request.user)
-    result = selectors.assessment(scope, period=period, scheme=scheme, by=by, compare=selectors.schemes(stored))
+    figures = None if _wants_live(request) else selectors.kept_figures(scope, period)
+    result = selectors.assessment(
+        scope, period=period, scheme=scheme, by=by, compare=selectors.schemes(stored), figures=figures
+    )
     if fmt == "csv":
         return exports.assessment_csv(result, dimension_label=str(selectors.DIMENSIONS[by]))
     tables = [
-        (str(label), selectors.rows_by(scope, period, key, scheme)) for key, label in selectors.DIMENSIONS.items()
+        (str(label), selectors.rows_by(scope, period, key, scheme, figures=figures))
+        for key, label in selectors.DIMENSIONS.items()
     ]
     return exports.assessment_xlsx(result, tables)
 

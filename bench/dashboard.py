@@ -17,8 +17,10 @@ What it measures, step by step:
    district officer (``sim_d01``), each page is requested in-process with Django's test ``Client`` (server-side
    time: URL routing, middleware, session, views, SQL, templates — no network, no browser): 3 warm-up requests,
    then ``--requests`` timed ones;
-3. the SQL query count of each page is taken from one more request under ``CaptureQueriesContext``;
-4. prints p50 / p95 / max in milliseconds and the query count per page, as a Markdown table.
+3. the assessment's kept figures are refreshed as beat does (``assessment.services.figures_refresh``, timed): a
+   district's fixed periods are then read from them, and the same pages are measured counted live (``live=1``);
+4. the SQL query count of each page is taken from one more request under ``CaptureQueriesContext``;
+5. prints p50 / p95 / max in milliseconds and the query count per page, as a Markdown table.
 """
 
 from __future__ import annotations
@@ -89,12 +91,18 @@ def django_setup() -> None:
 def pages_for(user) -> list[tuple[str, str, dict]]:
     """(label, url, extra headers) for one user: the dashboard parts, the queue with filters and deep pages,
     the assessment and its charts."""
+    from django.utils import timezone
+
+    from assessment.selectors import figures_key
+    from assessment.services import fixed_periods
     from cases.models import Case, CaseDispatch
-    from cases.selectors import case_queryset_for
+    from cases.selectors import case_queryset_for, scope_for
     from escalation.paging import Cursor
     from escalation.selectors.triage import scope_grids
 
     hx = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "queue"}
+    days = fixed_periods(timezone.localdate())["last_30_days"]
+    last_30 = urlencode({"from": days.date_from.isoformat(), "to": days.date_to.isoformat()})
     scope = case_queryset_for(user)
     total = scope.count()
     depth = min(1999 * 50, max(total - 50, 0))
@@ -158,10 +166,16 @@ def pages_for(user) -> list[tuple[str, str, dict]]:
         ("API summonses", "/api/v1/summonses/", {}),
         ("assessment: week, by grid", "/assessment/?by=grid", {}),
         ("assessment: week, by department", "/assessment/?by=department", {}),
-        ("assessment: 30 days, by street", "/assessment/?by=street&from=2026-10-22&to=2026-11-20", {}),
+        ("assessment: 30 days, by street", f"/assessment/?by=street&{last_30}", {}),
         ("chart: daily (30 days)", "/dashboard/charts/daily.svg?from=2026-10-22&to=2026-11-20", {}),
         ("chart: 8 weeks of 三率", "/dashboard/charts/weekly.svg", {}),
     ]
+    if figures_key(scope_for(user)) is not None:  # a district-wide scope: the same pages counted live too
+        pages += [
+            ("assessment: week, by grid (live)", "/assessment/?by=grid&live=1", {}),
+            ("assessment: week, by department (live)", "/assessment/?by=department&live=1", {}),
+            ("assessment: 30 days, by street (live)", f"/assessment/?by=street&{last_30}&live=1", {}),
+        ]
     return pages
 
 
@@ -247,7 +261,12 @@ def main() -> None:
     db = urlsplit(url).path.strip("/")
     load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"# {n_cases:,} cases in {db} (random_page_cost {rpc}); {args.requests} timed requests per page")
-    print(f"# load average before: {load} (1 / 5 / 15 min), {os.cpu_count()} cores\n")
+    print(f"# load average before: {load} (1 / 5 / 15 min), {os.cpu_count()} cores")
+    from assessment.services import figures_refresh
+
+    t = time.perf_counter()
+    rows = figures_refresh()  # what beat's "assessment-figures" task does every ASSESSMENT_FIGURES_INTERVAL
+    print(f"# kept assessment figures refreshed as beat does: {rows} rows in {time.perf_counter() - t:.1f} s\n")
     print("| user | page | p50 ms | p95 ms | max ms | queries |")
     print("|---|---|---:|---:|---:|---:|")
     worst = 0.0

@@ -2,8 +2,10 @@
 
 ``GET /api/v1/dashboard/assessment/?from=&to=&scheme=&by=`` — the chosen dimension's ranked rows with their
 raw counts and rates, the scope's totals, the total's composite under every stored scheme, and the 数字城管
-indicators. ``scheme`` describes the scheme applied: its weights (relative, per counted indicator), their
-shares of the composite, and the credit of "basically satisfied".
+indicators. ``computed_at``: when the figures were counted — a district-wide scope's fixed periods (this and last
+week, this and last month, the last 30 days) come from the figures beat keeps (``assessment.services``), others and
+``?live=1`` are counted now (``computed_at`` null). ``scheme`` describes the scheme applied: its weights
+(relative, per counted indicator), their shares of the composite, and the credit of "basically satisfied".
 
 Thin: ``assessment.selectors`` computes; bad input is a 400 (InvalidInput).
 """
@@ -41,6 +43,11 @@ class AssessmentView(APIView):
                 description="a weight scheme's name (default: the one that applies to the user's region)",
             ),
             OpenApiParameter("by", OpenApiTypes.STR, enum=list(selectors.DIMENSIONS), description="table dimension"),
+            OpenApiParameter(
+                "live",
+                OpenApiTypes.BOOL,
+                description="count now rather than from the figures kept for a district-wide scope's fixed periods",
+            ),
         ],
         responses=OpenApiTypes.OBJECT,
     )
@@ -52,8 +59,11 @@ class AssessmentView(APIView):
         period = Period.parse(g.get("from"), g.get("to"))
         scheme = selectors.scheme_for(g.get("scheme") or None, user=request.user, stored=stored)
         by = g.get("by") or selectors.default_dimension(request.user)
+        scope = scope_for(request.user)
+        live = g.get("live") in ("1", "true", "yes")
+        figures = None if live else selectors.kept_figures(scope, period)
         result = selectors.assessment(
-            scope_for(request.user), period=period, scheme=scheme, by=by, compare=selectors.schemes(stored)
+            scope, period=period, scheme=scheme, by=by, compare=selectors.schemes(stored), figures=figures
         )
         return Response(
             {
@@ -66,6 +76,7 @@ class AssessmentView(APIView):
                     "basic_weight": scheme.basic_weight,
                 },
                 "by": by,
+                "computed_at": figures.computed_at if figures else None,
                 "total": {**result.total.as_dict(), "rates": _rates(result.total_rates)},
                 "composites": result.composites,
                 "rows": list(selectors.flatten(result.rows)),

@@ -253,6 +253,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 SWEEP_INTERVAL_SECONDS = env.float("SWEEP_INTERVAL_SECONDS", default=60.0)
+# The assessment's kept figures (assessment.services): district-wide scopes, fixed periods, refreshed by beat; a page
+# uses them while younger than MAX_AGE (else it counts live). Levels: region levels whose scopes are kept.
+ASSESSMENT_FIGURES_INTERVAL = env.float("ASSESSMENT_FIGURES_INTERVAL", default=600.0)
+ASSESSMENT_FIGURES_MAX_AGE = env.float("ASSESSMENT_FIGURES_MAX_AGE", default=2 * ASSESSMENT_FIGURES_INTERVAL + 60)
+ASSESSMENT_FIGURES_LEVELS = env.list("ASSESSMENT_FIGURES_LEVELS", default=["district", "city"])
 CELERY_BEAT_SCHEDULE = {
     "contact-retention": {
         "task": "cases.tasks.anonymise_expired_contacts",
@@ -288,6 +293,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "escalation.tasks.send_pending_notices",
         "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
         "options": {"expires": SWEEP_INTERVAL_SECONDS},
+    },
+    "assessment-figures": {
+        "task": "assessment.tasks.refresh_figures",
+        "schedule": timedelta(seconds=ASSESSMENT_FIGURES_INTERVAL),
+        "options": {"expires": ASSESSMENT_FIGURES_INTERVAL},
     },
     "interop-outbox": {
         "task": "interop.tasks.deliver_due",

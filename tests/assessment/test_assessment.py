@@ -358,8 +358,9 @@ def test_assessment_page_runs_a_constant_number_of_queries(world, web):
     # 29 before the place counts, the indicators and the 12345 counts shared one pass over the cases
     # (selectors.case_pass): of these, 2 for the 12345 channel's ratings (selectors.hotline_figures) and 10 for
     # 走访完成率 (the viewer's reach: categories, their departments, the region tree by level; grids; two completion
-    # aggregates; seats; visits)
-    assert max(many.values()) <= 27
+    # aggregates; seats; visits); 1 more since the district's fixed periods can be kept (the lookup of the kept row,
+    # test_kept_figures.py, finds none here: the week asked for is not a fixed one)
+    assert max(many.values()) <= 28
 
 
 def test_dispatches_and_ratings_carry_their_cases_place(world, scenarios):

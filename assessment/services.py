@@ -1,0 +1,115 @@
+"""The assessment's one write: the kept figures of the district-wide scopes (``models.PeriodFigures``).
+
+A district's week is 4,000 cases and its 30 days 18,000: read live, its page costs more than the bar (docs/scaling.md).
+Beat runs ``figures_refresh`` every ``ASSESSMENT_FIGURES_INTERVAL`` seconds: for every scope ``selectors.figures_key``
+keeps (the admins' whole city and each region at ``ASSESSMENT_FIGURES_LEVELS``) and each fixed period of the page, it
+reads the figures live (``selectors.gather``, every dimension) and writes them in one upsert; rows of periods that are
+no longer fixed ones (last month's "this week") are deleted. The page says how old the figures are, and offers a live
+count; a scope or period without fresh kept figures is counted live.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from cases.models import Case
+from cases.selectors import Scope
+from core.places import PLACE_COLUMN
+from governance.models import Region
+
+from .models import PeriodFigures
+from .periods import Period
+from .selectors import figures_key, gather
+
+log = logging.getLogger(__name__)
+
+#: The page's fixed periods, in the order it offers them.
+FIXED_PERIODS = {
+    "this_week": gettext_lazy("本周"),
+    "last_week": gettext_lazy("上周"),
+    "this_month": gettext_lazy("本月"),
+    "last_month": gettext_lazy("上月"),
+    "last_30_days": gettext_lazy("近30天"),
+}
+
+
+def fixed_periods(today: date) -> dict[str, Period]:
+    """The fixed periods on ``today``: Monday–Sunday weeks, whole calendar months, and the 30 days ending today."""
+    week = Period.week_of(today)
+    month_start = today.replace(day=1)
+    next_month = (month_start + timedelta(days=32)).replace(day=1)
+    last_month_end = month_start - timedelta(days=1)
+    return {
+        "this_week": week,
+        "last_week": week.shifted(-7),
+        "this_month": Period(month_start, next_month - timedelta(days=1)),
+        "last_month": Period(last_month_end.replace(day=1), last_month_end),
+        "last_30_days": Period(today - timedelta(days=29), today),
+    }
+
+
+def kept_scopes() -> list[tuple[str, Scope]]:
+    """Every scope whose figures are kept, with its key: the whole city (admins) and each region at one of
+    ``ASSESSMENT_FIGURES_LEVELS``."""
+    scopes = [Scope(Case.objects.all(), {})]
+    for level in settings.ASSESSMENT_FIGURES_LEVELS:
+        lookup = PLACE_COLUMN.get(level)
+        if lookup is None:
+            continue
+        for region_id in Region.objects.filter(level=level).order_by("id").values_list("id", flat=True):
+            place = {lookup: region_id}
+            scopes.append(Scope(Case.objects.filter(**place), place))
+    out = []
+    for scope in scopes:
+        key = figures_key(scope)
+        if key is not None:
+            out.append((key, scope))
+    return out
+
+
+def figures_refresh(*, now: datetime | None = None) -> int:
+    """Read and keep the figures of every kept scope for every fixed period at ``now``; returns the rows written.
+
+    One upsert per scope (two refreshes at once both write, the later wins — each wrote what it read); rows of
+    periods no longer fixed at ``now`` are deleted."""
+    started = timezone.now()
+    now = now or started
+    periods = list(dict.fromkeys(fixed_periods(timezone.localdate(now)).values()))
+    written = 0
+    keys = []
+    for key, scope in kept_scopes():
+        keys.append(key)
+        rows = [
+            PeriodFigures(
+                scope=key,
+                date_from=period.date_from,
+                date_to=period.date_to,
+                computed_at=now,
+                figures=gather(scope, period, now=now).as_json(),
+            )
+            for period in periods
+        ]
+        PeriodFigures.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["scope", "date_from", "date_to"],
+            update_fields=["computed_at", "figures"],
+        )
+        written += len(rows)
+    # A row is kept when its scope is kept and its period is one of today's fixed periods.
+    fixed = [(p.date_from, p.date_to) for p in periods]
+    doomed = [
+        pk
+        for pk, scope, first, last in PeriodFigures.objects.values_list("id", "scope", "date_from", "date_to")
+        if scope not in keys or (first, last) not in fixed
+    ]
+    if doomed:
+        PeriodFigures.objects.filter(pk__in=doomed).delete()
+    seconds = (timezone.now() - started).total_seconds()
+    log.info("assessment figures: %d rows for %d scopes, %d deleted, %.2fs", written, len(keys), len(doomed), seconds)
+    return written

@@ -1,0 +1,214 @@
+"""The kept figures (assessment.models.PeriodFigures): a district-wide scope's fixed periods read from one row that
+beat refreshes, instead of the district's cases.
+
+The oracle is the live count (``selectors.assessment`` without ``figures``), which test_assessment.py holds against
+the hand computation of SCENARIOS §7: at the same instant, the page built from kept figures must show exactly what a
+live count shows — every dimension, every fixed period, every kept scope — and one row is checked against the hand
+table directly too.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from assessment import selectors
+from assessment.models import PeriodFigures
+from assessment.periods import Period
+from assessment.services import figures_refresh, fixed_periods, kept_scopes
+from assessment.tasks import refresh_figures
+from cases.models import Case
+from cases.selectors import Scope, scope_for
+from tests.assessment.test_assessment import BEIJING, SEED, build_scenarios
+from tests.assessment.test_hotline_channel import closed_hotline_case, follow_up
+from tests.cases.helpers import at, file_case
+from tests.interop.hotline_helpers import make_partner
+
+#: The Monday after the scenarios' week: "last week" is 2026-11-16 … 22, "this month" and "the last 30 days" hold it.
+T = at(2026, 11, 23, 9, 0)
+
+
+@pytest.fixture
+def busy(world):
+    """Scenarios 1–4, two 12345 orders with follow-ups, and a case in the other street, all in the week before T."""
+    build_scenarios(world)
+    with time_machine.travel(at(2026, 11, 19, 10, 0), tick=False):
+        partner = make_partner(world)
+        closed_hotline_case(world, partner, "H-1")
+        closed_hotline_case(world, partner, "H-2")
+        follow_up(partner, "H-1", valid=True, contacted=True, solved=True, satisfaction="satisfied")
+        follow_up(partner, "H-2", valid=True, contacted=True, solved=False, satisfaction="basic")
+    file_case(world, code="0101", now=at(2026, 11, 20, 9, 0))
+    return world
+
+
+def snapshot(result: selectors.Assessment) -> dict:
+    """What a page, an export or the API shows of an assessment."""
+    return {
+        "total": result.total.as_dict(),
+        "total_rates": (result.total_rates.values, result.total_rates.composite),
+        "rows": [
+            (r.key, r.label, r.rank, r.counts.as_dict(), r.rates.values if r.rates else None) for r in result.rows
+        ],
+        "indicators": (result.indicators.counts, result.indicators.rates, result.indicators.durations),
+        "composites": result.composites,
+    }
+
+
+def test_kept_figures_show_what_a_live_count_shows_for_every_scope_period_and_dimension(busy):
+    world = busy
+    figures_refresh(now=T)
+    scopes = {key: scope for key, scope in kept_scopes()}
+    assert set(scopes) == {"all", f"district_id={world.district.id}", f"district__parent_id={world.city.id}"}
+    assert scope_for(world.district_officer).place == scopes[f"district_id={world.district.id}"].place
+    assert scope_for(world.admin).place == scopes["all"].place
+    periods = list(fixed_periods(T.date()).values())
+    assert Period(date(2026, 11, 16), date(2026, 11, 22)) in periods
+    checked = 0
+    for key, scope in scopes.items():
+        for period in periods:
+            kept = selectors.kept_figures(scope, period, now=T)
+            assert kept is not None and kept.computed_at == T, (key, period)
+            live_hotline = selectors.hotline_figures(scope, period, SEED)
+            assert selectors.hotline_figures(scope, period, SEED, figures=kept) == live_hotline
+            for by in selectors.DIMENSIONS:
+                for scheme in (SEED, BEIJING):
+                    live = selectors.assessment(scope, period=period, scheme=scheme, by=by, now=T)
+                    from_kept = selectors.assessment(scope, period=period, scheme=scheme, by=by, now=T, figures=kept)
+                    assert snapshot(from_kept) == snapshot(live), (key, period, by, scheme.name)
+                    checked += 1
+    assert checked == 3 * 5 * 5 * 2
+    # And against the hand table (test_assessment.py's module docstring), read from the kept row alone.
+    week = Period(date(2026, 11, 16), date(2026, 11, 22))
+    district = scopes[f"district_id={world.district.id}"]
+    kept = selectors.kept_figures(district, week, now=T)
+    with CaptureQueriesContext(connection) as ctx:
+        rows = {r.label: r.counts for r in selectors.rows_by(district, week, "department", SEED, figures=kept)}
+    assert len(ctx) == 1  # the departments' names; the counts come from the row
+    assert (rows["城管执法"].received, rows["城管执法"].responded, rows["城管执法"].completed) == (1, 1, 1)
+    assert (rows["住建"].received, rows["住建"].responded, rows["住建"].basic) == (1, 0, 1)
+    grid_b = next(r for r in selectors.rows_by(district, week, "grid", SEED, figures=kept) if r.key == world.grid_b.id)
+    assert (grid_b.counts.received, grid_b.counts.responded, grid_b.counts.due, grid_b.counts.completed) == (1, 1, 0, 0)
+
+
+def test_streets_and_grid_workers_are_counted_live(busy):
+    world = busy
+    figures_refresh(now=T)
+    for persona in ("street_officer", "community_officer", "grid_worker", "liaison_scjg"):
+        assert selectors.figures_key(scope_for(world.users[persona])) is None, persona
+    assert not PeriodFigures.objects.filter(scope__startswith="street_id").exists()
+    week = Period(date(2026, 11, 16), date(2026, 11, 22))
+    assert selectors.kept_figures(scope_for(world.street_officer), week, now=T) is None
+
+
+def test_figures_older_than_their_max_age_or_of_another_period_are_not_used(busy):
+    world = busy
+    figures_refresh(now=T)
+    district = scope_for(world.district_officer)
+    week = Period(date(2026, 11, 16), date(2026, 11, 22))
+    age = timedelta(seconds=settings.ASSESSMENT_FIGURES_MAX_AGE)
+    assert selectors.kept_figures(district, week, now=T + age - timedelta(seconds=1)) is not None
+    assert selectors.kept_figures(district, week, now=T + age) is None
+    assert selectors.kept_figures(district, Period(date(2026, 11, 17), date(2026, 11, 22)), now=T) is None
+
+
+def test_a_refresh_replaces_its_rows_and_drops_periods_no_longer_fixed(busy):
+    figures_refresh(now=T)
+    count = PeriodFigures.objects.count()
+    assert count == 3 * len(set(fixed_periods(T.date()).values()))
+    later = T + timedelta(minutes=10)
+    file_case(busy, code="0101", now=later - timedelta(minutes=1))
+    assert figures_refresh(now=later) == count
+    assert PeriodFigures.objects.count() == count
+    assert set(PeriodFigures.objects.values_list("computed_at", flat=True)) == {later}
+    week = Period(date(2026, 11, 23), date(2026, 11, 29))
+    kept = selectors.kept_figures(scope_for(busy.district_officer), week, now=later)
+    assert sum(c.received for c in kept.place.values()) == 1  # the case filed in between is in the new row
+    next_week = T + timedelta(days=7)
+    figures_refresh(now=next_week)
+    periods = set(fixed_periods(next_week.date()).values())
+    assert {Period(a, b) for a, b in PeriodFigures.objects.values_list("date_from", "date_to")} == periods
+    assert Period(date(2026, 11, 16), date(2026, 11, 22)) not in periods
+
+
+def test_the_page_says_when_its_figures_were_counted_and_counts_live_on_request(busy, web):
+    world = busy
+    client = web("district_officer")
+    week = "from=2026-11-16&to=2026-11-22"
+    figures_refresh(now=T)
+    with time_machine.travel(T + timedelta(minutes=5), tick=False):
+        late = file_case(world, code="0101", now=at(2026, 11, 17, 9, 0))  # back-dated: lands in the kept week
+        kept = client.get(f"/assessment/?{week}&by=grid")
+        live = client.get(f"/assessment/?{week}&by=grid&live=1")
+        api_kept = client.get(f"/api/v1/dashboard/assessment/?{week}").json()
+        api_live = client.get(f"/api/v1/dashboard/assessment/?{week}&live=1").json()
+    assert kept.status_code == live.status_code == 200
+    text = kept.content.decode()
+    assert f'data-computed-at="{timezone.localtime(T).isoformat()}"' in text
+    assert "数据统计于 11-23 09:00（每 10 分钟更新）" in text
+    assert "live=1" in text
+    assert "data-computed-at" not in live.content.decode()
+    assert api_kept["computed_at"] is not None and api_live["computed_at"] is None
+    assert api_live["total"]["received"] == api_kept["total"]["received"] + 1
+    assert Case.objects.filter(pk=late.pk).exists()
+    # the fixed periods are offered as links, the shown one marked
+    assert 'aria-current="true">上周</a>' in text
+    for label in ("本周", "本月", "上月", "近30天"):
+        assert f">{label}</a>" in text
+
+
+def test_exports_from_kept_figures_equal_a_live_export_at_the_same_moment(busy, web):
+    client = web("district_officer")
+    figures_refresh(now=T)
+    with time_machine.travel(T, tick=False):
+        kept = client.get("/assessment/export.csv?from=2026-11-01&to=2026-11-30&by=department")
+        live = client.get("/assessment/export.csv?from=2026-11-01&to=2026-11-30&by=department&live=1")
+    assert kept.status_code == live.status_code == 200
+    kept_csv, live_csv = b"".join(kept.streaming_content), b"".join(live.streaming_content)
+    assert kept_csv == live_csv
+    assert "城管执法".encode() in kept_csv and kept_csv.count(b"\n") > 3
+
+
+def test_a_page_from_kept_figures_runs_fewer_queries_whatever_the_data(busy, web):
+    client = web("district_officer")
+    url = "/assessment/?from=2026-11-16&to=2026-11-22&by={}"
+
+    def queries(by: str, extra: str = "") -> int:
+        with time_machine.travel(T, tick=False), CaptureQueriesContext(connection) as ctx:
+            assert client.get(url.format(by) + extra).status_code == 200
+        return len(ctx)
+
+    figures_refresh(now=T)
+    kept = {by: queries(by) for by in selectors.DIMENSIONS}
+    live = {by: queries(by, "&live=1") for by in selectors.DIMENSIONS}
+    for i in range(5):
+        file_case(busy, code="0101", now=at(2026, 11, 18, 9, i))
+    figures_refresh(now=T)
+    assert {by: queries(by) for by in selectors.DIMENSIONS} == kept
+    for by in selectors.DIMENSIONS:
+        assert kept[by] < live[by], by
+    # the counts come from one row: what remains is the session, the schemes, the names and 走访完成率
+    assert max(kept.values()) <= 20
+
+
+def test_beat_refreshes_the_figures(busy):
+    entry = settings.CELERY_BEAT_SCHEDULE["assessment-figures"]
+    assert entry["task"] == refresh_figures.name
+    assert entry["schedule"] == timedelta(seconds=settings.ASSESSMENT_FIGURES_INTERVAL)
+    with time_machine.travel(T, tick=False):
+        assert refresh_figures() == PeriodFigures.objects.count() > 0
+
+
+def test_an_empty_scope_is_kept_as_zeros(world):
+    figures_refresh(now=T)
+    scope = Scope(Case.objects.filter(district_id=world.district.id), {"district_id": world.district.id})
+    kept = selectors.kept_figures(scope, Period(date(2026, 11, 16), date(2026, 11, 22)), now=T)
+    assert kept is not None and kept.place == {} and kept.departments == {} and kept.persons == {}
+    result = selectors.assessment(scope, period=Period.week_of(T.date()), scheme=SEED, by="grid", now=T)
+    assert result.total.is_empty
