@@ -26,6 +26,7 @@ from django.urls import reverse
 
 from assessment.models import SchemeWeight, WeightScheme
 from assessment.selectors import scheme_for, schemes
+from core.errors import InvalidInput
 from tests.assessment.test_assessment import BEIJING, SEED, build_scenarios
 from tests.cases.helpers import at
 
@@ -215,3 +216,9 @@ def test_with_every_scheme_gone_the_page_answers_with_the_seed_weights(world, we
     assert scheme_for(user=world.street_officer) == SEED
     response = web("street_officer").get("/assessment/", WEEK)
     assert response.status_code == 200
+    # the page's own links (periods, dimensions) carry the stand-in's name: following one is no error either
+    assert scheme_for("seed") == SEED
+    linked = web("street_officer").get("/assessment/", {**WEEK, "scheme": "seed", "by": "grid"})
+    assert linked.status_code == 200 and "未知的考核方案" not in linked.content.decode()
+    with pytest.raises(InvalidInput):
+        scheme_for("beijing")
