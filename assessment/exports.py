@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.exports import Sheet, csv_response, xlsx_response
@@ -51,6 +52,12 @@ def assessment_csv(result: Assessment, *, dimension_label: str) -> StreamingHttp
     return csv_response(name, assessment_header(result.scheme, dimension_label), rows)
 
 
+def _counted_at(result: Assessment) -> str:
+    """When the figures were counted: the kept figures' time, or "实时统计" for a live count."""
+    at = result.figures.computed_at if result.figures else None
+    return f"{timezone.localtime(at):%Y-%m-%d %H:%M}" if at else str(_("实时统计"))
+
+
 def assessment_xlsx(result: Assessment, tables: Sequence[tuple[str, list[Row]]]) -> HttpResponse:
     """A summary sheet (the scope's counts, rates and indicators), then one sheet per table."""
     p, scheme = result.period, result.scheme
@@ -58,6 +65,7 @@ def assessment_xlsx(result: Assessment, tables: Sequence[tuple[str, list[Row]]])
     summary_rows: list[list[Any]] = [
         [_("统计周期"), f"{p.date_from:%Y-%m-%d} — {p.date_to:%Y-%m-%d}"],
         [_("考核方案"), f"{scheme.label}（{shares}；{_('基本满意')} × {scheme.basic_weight:g}）"],
+        [_("统计时间"), _counted_at(result)],
     ]
     for name, value in result.total.as_dict().items():
         summary_rows.append([COUNT_LABELS.get(name, name), value])

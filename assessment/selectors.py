@@ -826,7 +826,11 @@ def case_pass(scope: Scope, period: Period, *, now: datetime | None = None) -> C
     }
     # touches_q (reported, due or closed in the period) ∪ the indicators' cases (due, closed or resolved in it)
     touched = touches_q(period) | period.q("resolved_at")
-    rows = scope.cases.filter(touched).order_by().values(*PLACE_KEYS).annotate(**aggregates)
+    # In place order: the float sums of durations add up in the same order on every read (kept or live).
+    rows = sorted(
+        scope.cases.filter(touched).order_by().values(*PLACE_KEYS).annotate(**aggregates),
+        key=lambda r: tuple((r[k] is None, r[k] or 0) for k in PLACE_KEYS),
+    )
     place: dict[tuple, Counts] = {}
     summed: dict[str, Any] = dict.fromkeys(indicator_aggs, 0)
     hotline_counts = Counts()

@@ -14,6 +14,7 @@ import logging
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -72,25 +73,42 @@ def kept_scopes() -> list[tuple[str, Scope]]:
     return out
 
 
-def figures_refresh(*, now: datetime | None = None) -> int:
-    """Read and keep the figures of every kept scope for every fixed period at ``now``; returns the rows written.
+#: The cache key that keeps two refreshes from running at once (beat's interval is shorter than a slow refresh).
+REFRESH_LOCK = "assessment:figures-refresh"
 
-    One upsert per scope (two refreshes at once both write, the later wins — each wrote what it read); rows of
-    periods no longer fixed at ``now`` are deleted."""
+
+def figures_refresh(*, now: datetime | None = None) -> int:
+    """Read and keep the figures of every kept scope for every fixed period; returns the rows written (0 when
+    another refresh holds the lock).
+
+    Each scope is counted at its own instant (``computed_at``: when its count began, so the page's "counted at"
+    never predates a case it shows) — or all at ``now`` when given (tests). One upsert per scope; rows of periods no
+    longer fixed, or of scopes no longer kept, are deleted. One refresh at a time: a cache lock (Redis in
+    production), held at most ``ASSESSMENT_FIGURES_MAX_AGE`` seconds if a worker dies holding it."""
+    if not cache.add(REFRESH_LOCK, timezone.now().isoformat(), timeout=int(settings.ASSESSMENT_FIGURES_MAX_AGE)):
+        log.info("assessment figures: another refresh is running, skipped")
+        return 0
+    try:
+        return _refresh(now)
+    finally:
+        cache.delete(REFRESH_LOCK)
+
+
+def _refresh(now: datetime | None) -> int:
     started = timezone.now()
-    now = now or started
-    periods = list(dict.fromkeys(fixed_periods(timezone.localdate(now)).values()))
+    periods = list(dict.fromkeys(fixed_periods(timezone.localdate(now or started)).values()))
     written = 0
     keys = []
     for key, scope in kept_scopes():
         keys.append(key)
+        at = now or timezone.now()
         rows = [
             PeriodFigures(
                 scope=key,
                 date_from=period.date_from,
                 date_to=period.date_to,
-                computed_at=now,
-                figures=gather(scope, period, now=now).as_json(),
+                computed_at=at,
+                figures=gather(scope, period, now=at).as_json(),
             )
             for period in periods
         ]

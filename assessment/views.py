@@ -82,6 +82,8 @@ def assessment_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         pct = _pct(row.rates)
         row.extra |= {"pct": pct, "pct_scored": [(i.key, pct[i.key]) for i in SCORED_INDICATORS]}
     base = {"from": period.date_from.isoformat(), "to": period.date_to.isoformat(), "scheme": scheme.name}
+    if live:  # the dimensions and the exports of a live page are counted live too
+        base["live"] = "1"
     user = cast(User, request.user)  # login_required
     region = user.region if user.region_id else None
     shares = scheme.shares()
@@ -138,6 +140,7 @@ def assessment_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         "computed_at": figures.computed_at if figures else None,
         "figures_every": round(settings.ASSESSMENT_FIGURES_INTERVAL / 60),
         "live_query": urlencode({**base, "by": by, "live": "1"}),
+        "kept_query": urlencode({k: v for k, v in {**base, "by": by}.items() if k != "live"}),
         "may_keep": live and selectors.figures_key(scope) is not None,
     }
     return render(request, "assessment/assessment.html", context, status=status)

@@ -12,6 +12,7 @@ Thin: ``assessment.selectors`` computes; bad input is a 400 (InvalidInput).
 
 from __future__ import annotations
 
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import PermissionDenied
@@ -76,7 +77,7 @@ class AssessmentView(APIView):
                     "basic_weight": scheme.basic_weight,
                 },
                 "by": by,
-                "computed_at": figures.computed_at if figures else None,
+                "computed_at": timezone.localtime(figures.computed_at) if figures and figures.computed_at else None,
                 "total": {**result.total.as_dict(), "rates": _rates(result.total_rates)},
                 "composites": result.composites,
                 "rows": list(selectors.flatten(result.rows)),

@@ -25,6 +25,9 @@ from assessment.services import figures_refresh, fixed_periods, kept_scopes
 from assessment.tasks import refresh_figures
 from cases.models import Case
 from cases.selectors import Scope, scope_for
+from cases.services import case_file
+from governance.choices import RegionLevel
+from governance.models import Region
 from tests.assessment.test_assessment import BEIJING, SEED, build_scenarios
 from tests.assessment.test_hotline_channel import closed_hotline_case, follow_up
 from tests.cases.helpers import at, file_case
@@ -36,7 +39,8 @@ T = at(2026, 11, 23, 9, 0)
 
 @pytest.fixture
 def busy(world):
-    """Scenarios 1–4, two 12345 orders with follow-ups, and a case in the other street, all in the week before T."""
+    """Scenarios 1–4, two 12345 orders with follow-ups, a case known only to its street (no grid: the unranked
+    bucket), and a second district with a case of its own — all in the week before T."""
     build_scenarios(world)
     with time_machine.travel(at(2026, 11, 19, 10, 0), tick=False):
         partner = make_partner(world)
@@ -45,7 +49,29 @@ def busy(world):
         follow_up(partner, "H-1", valid=True, contacted=True, solved=True, satisfaction="satisfied")
         follow_up(partner, "H-2", valid=True, contacted=True, solved=False, satisfaction="basic")
     file_case(world, code="0101", now=at(2026, 11, 20, 9, 0))
+    street_only(world, world.street)
+    world.next_district = Region.objects.create(
+        name="邻区", code="620202", level=RegionLevel.DISTRICT, parent=world.city
+    )
+    next_street = Region.objects.create(
+        name="邻区街道", code="620202001", level=RegionLevel.STREET, parent=world.next_district, case_prefix="LQ"
+    )
+    street_only(world, next_street)
+    street_only(world, next_street)
     return world
+
+
+def street_only(world, street):
+    """A case whose place is known only to its street (an outside order whose address is in no grid)."""
+    return case_file(
+        actor=None,
+        category=world.categories["0101"],
+        title="无网格事件",
+        description="地址不在任何网格内",
+        address="某路 1 号",
+        street=street,
+        now=at(2026, 11, 18, 15, 0),
+    )
 
 
 def snapshot(result: selectors.Assessment) -> dict:
@@ -65,7 +91,8 @@ def test_kept_figures_show_what_a_live_count_shows_for_every_scope_period_and_di
     world = busy
     figures_refresh(now=T)
     scopes = {key: scope for key, scope in kept_scopes()}
-    assert set(scopes) == {"all", f"district_id={world.district.id}", f"district__parent_id={world.city.id}"}
+    district_key, next_key = f"district_id={world.district.id}", f"district_id={world.next_district.id}"
+    assert set(scopes) == {"all", district_key, next_key, f"district__parent_id={world.city.id}"}
     assert scope_for(world.district_officer).place == scopes[f"district_id={world.district.id}"].place
     assert scope_for(world.admin).place == scopes["all"].place
     periods = list(fixed_periods(T.date()).values())
@@ -83,10 +110,24 @@ def test_kept_figures_show_what_a_live_count_shows_for_every_scope_period_and_di
                     from_kept = selectors.assessment(scope, period=period, scheme=scheme, by=by, now=T, figures=kept)
                     assert snapshot(from_kept) == snapshot(live), (key, period, by, scheme.name)
                     checked += 1
-    assert checked == 3 * 5 * 5 * 2
-    # And against the hand table (test_assessment.py's module docstring), read from the kept row alone.
+    assert checked == 4 * 5 * 5 * 2
+    # each scope kept its own cases: the two districts add up to the whole, the street-only cases in the unranked
+    # bucket of their own district
     week = Period(date(2026, 11, 16), date(2026, 11, 22))
-    district = scopes[f"district_id={world.district.id}"]
+
+    def received(key: str) -> int:
+        return sum(c.received for c in selectors.kept_figures(scopes[key], week, now=T).place.values())
+
+    assert (received(district_key), received(next_key)) == (8, 2)  # S1–S4, H-1, H-2, one patrol, one street-only
+    assert received("all") == received(f"district__parent_id={world.city.id}") == 10
+    nowhere = selectors.kept_figures(scopes[next_key], week, now=T).place
+    assert list(nowhere) == [(None, None, Region.objects.get(code="620202001").id)]
+    rows = selectors.rows_by(
+        scopes[district_key], week, "grid", SEED, figures=selectors.kept_figures(scopes[district_key], week, now=T)
+    )
+    assert rows[-1].key is None and rows[-1].rank is None and rows[-1].counts.received == 1
+    # And against the hand table (test_assessment.py's module docstring), read from the kept row alone.
+    district = scopes[district_key]
     kept = selectors.kept_figures(district, week, now=T)
     with CaptureQueriesContext(connection) as ctx:
         rows = {r.label: r.counts for r in selectors.rows_by(district, week, "department", SEED, figures=kept)}
@@ -121,7 +162,7 @@ def test_figures_older_than_their_max_age_or_of_another_period_are_not_used(busy
 def test_a_refresh_replaces_its_rows_and_drops_periods_no_longer_fixed(busy):
     figures_refresh(now=T)
     count = PeriodFigures.objects.count()
-    assert count == 3 * len(set(fixed_periods(T.date()).values()))
+    assert count == 4 * len(set(fixed_periods(T.date()).values()))
     later = T + timedelta(minutes=10)
     file_case(busy, code="0101", now=later - timedelta(minutes=1))
     assert figures_refresh(now=later) == count
@@ -208,7 +249,59 @@ def test_beat_refreshes_the_figures(busy):
 def test_an_empty_scope_is_kept_as_zeros(world):
     figures_refresh(now=T)
     scope = Scope(Case.objects.filter(district_id=world.district.id), {"district_id": world.district.id})
-    kept = selectors.kept_figures(scope, Period(date(2026, 11, 16), date(2026, 11, 22)), now=T)
+    week = Period(date(2026, 11, 16), date(2026, 11, 22))
+    kept = selectors.kept_figures(scope, week, now=T)
     assert kept is not None and kept.place == {} and kept.departments == {} and kept.persons == {}
-    result = selectors.assessment(scope, period=Period.week_of(T.date()), scheme=SEED, by="grid", now=T)
-    assert result.total.is_empty
+    result = selectors.assessment(scope, period=week, scheme=SEED, by="grid", now=T, figures=kept)
+    assert result.total.is_empty and result.rows == [] and result.total_rates.composite is None
+
+
+def test_one_refresh_at_a_time(busy):
+    from django.core.cache import cache
+
+    from assessment.services import REFRESH_LOCK
+
+    assert cache.add(REFRESH_LOCK, "another worker")
+    assert figures_refresh(now=T) == 0
+    assert not PeriodFigures.objects.exists()
+    cache.delete(REFRESH_LOCK)
+    assert figures_refresh(now=T) > 0
+    assert cache.get(REFRESH_LOCK) is None  # released
+
+
+def test_each_scope_is_stamped_when_its_own_count_began(busy):
+    with time_machine.travel(T, tick=True):
+        figures_refresh()
+    stamps = dict(PeriodFigures.objects.values_list("scope", "computed_at").distinct())
+    assert len(stamps) == 4 and all(T <= at_ < T + timedelta(minutes=5) for at_ in stamps.values())
+    assert len(set(PeriodFigures.objects.values_list("computed_at", flat=True))) == 4  # one instant per scope
+
+
+def test_a_live_page_keeps_live_in_its_dimension_and_export_links_and_the_workbook_says_when(busy, web):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client = web("district_officer")
+    figures_refresh(now=T)
+    with time_machine.travel(T + timedelta(minutes=1), tick=False):
+        live = client.get("/assessment/?from=2026-11-16&to=2026-11-22&by=grid&live=1").content.decode()
+        kept_book = client.get("/assessment/export.xlsx?from=2026-11-16&to=2026-11-22")
+        live_book = client.get("/assessment/export.xlsx?from=2026-11-16&to=2026-11-22&live=1")
+    assert "export.csv?from=2026-11-16&amp;to=2026-11-22&amp;scheme=seed&amp;live=1&amp;by=grid" in live
+    assert "by=department" in live and "live=1&amp;by=department" in live
+    assert "查看定时统计" in live
+
+    def counted_at(response) -> str:
+        sheet = load_workbook(BytesIO(response.content)).worksheets[0]
+        return next(row[1] for row in sheet.iter_rows(values_only=True) if row[0] == "统计时间")
+
+    assert counted_at(kept_book) == "2026-11-23 09:00"
+    assert counted_at(live_book) == "实时统计"
+
+
+def test_the_api_says_when_in_local_time(busy, api):
+    figures_refresh(now=T)
+    with time_machine.travel(T, tick=False):
+        body = api("district_officer").get("/api/v1/dashboard/assessment/?from=2026-11-16&to=2026-11-22").json()
+    assert body["computed_at"] == "2026-11-23T09:00:00+08:00"
