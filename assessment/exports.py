@@ -15,10 +15,8 @@ from django.utils.translation import gettext as _
 
 from cases.exports import Sheet, csv_response, xlsx_response
 
-from .indicators import COUNT_LABELS, SCORED_INDICATORS, STANDARD_INDICATORS, Counts, Scheme, percent
+from .indicators import COUNT_LABELS, COUNT_NAMES, SCORED_INDICATORS, STANDARD_INDICATORS, Scheme, percent
 from .selectors import Assessment, Row
-
-COUNT_NAMES = list(Counts().as_dict())
 
 
 def assessment_header(scheme: Scheme, dimension_label: str) -> list[str]:

@@ -75,6 +75,8 @@ from escalation.models import Summons
 from governance.choices import RegionLevel
 from governance.models import Department, Region, User
 from grids.models import Grid
+from residents.statistics import completion_as_json, visit_completion_for_reach
+from residents.visibility import Reach
 
 from .indicators import DURATION_STEPS, SCORED_INDICATORS, Counts, Rates, Scheme, rates_for
 from .models import SchemeWeight, WeightScheme
@@ -857,6 +859,9 @@ class Figures:
     hotline_follow_ups: dict[str, int]  # the hotline's valid follow-ups (``hotline_figures``)
     departments: dict[int, Counts] | None = None  # None: not read (a live page of another dimension)
     persons: dict[int, Counts] | None = None
+    # 走访完成率 as ``residents.statistics.completion_as_json`` (under "completion", None when no grid is reached) —
+    # kept for a region's centre staff (they all see the same) and admins; None: not read, the page counts it
+    visits: dict[str, Any] | None = None
     computed_at: datetime | None = None  # when kept figures were read; None: live
 
     def as_json(self) -> dict[str, Any]:
@@ -872,6 +877,7 @@ class Figures:
             "hotline_follow_ups": self.hotline_follow_ups,
             "departments": by_id(self.departments),
             "persons": by_id(self.persons),
+            "visits": self.visits,
         }
 
     @classmethod
@@ -888,20 +894,32 @@ class Figures:
             hotline_follow_ups=data["hotline_follow_ups"],
             departments=by_id(data["departments"]),
             persons=by_id(data["persons"]),
+            visits=data.get("visits"),
             computed_at=computed_at,
         )
 
 
 def gather(
-    scope: Scope, period: Period, *, now: datetime | None = None, dimensions: Iterable[str] = ("department", "person")
+    scope: Scope,
+    period: Period,
+    *,
+    now: datetime | None = None,
+    dimensions: Iterable[str] = ("department", "person"),
+    reach: Reach | None = None,
 ) -> Figures:
     """Read the figures live: one pass over the cases (``case_pass``), the ratings per place, the dispatch actions,
-    the hotline's ratings and follow-ups (6 queries), and the department (6) and person (2) counts when
-    ``dimensions`` asks for them."""
+    the hotline's ratings and follow-ups (6 queries), the department (6) and person (2) counts when ``dimensions``
+    asks for them, and the 走访完成率 of ``reach``'s grids when given (``residents.visibility.reach_of_region``)."""
     now = now or timezone.now()
     dims = set(dimensions)
     cases = case_pass(scope, period, now=now)
     ratings, follow_ups = hotline_rating_counts(scope, period)
+    visits = None
+    if reach is not None:
+        completion = visit_completion_for_reach(
+            reach, date_from=period.date_from, date_to=period.date_to, today=timezone.localdate(now)
+        )
+        visits = {"completion": completion_as_json(completion)}
     return Figures(
         place=place_counts(scope, period, case_counts=cases.place),
         indicators=cases.indicators,
@@ -911,6 +929,7 @@ def gather(
         hotline_follow_ups=follow_ups,
         departments=department_counts(scope, period) if "department" in dims else None,
         persons=person_counts(scope, period) if "person" in dims else None,
+        visits=visits,
     )
 
 

@@ -22,6 +22,7 @@ from cases.models import Case
 from cases.selectors import Scope
 from core.places import PLACE_COLUMN
 from governance.models import Region
+from residents.visibility import reach_of_region
 
 from .models import PeriodFigures
 from .periods import Period
@@ -54,22 +55,22 @@ def fixed_periods(today: date) -> dict[str, Period]:
     }
 
 
-def kept_scopes() -> list[tuple[str, Scope]]:
-    """Every scope whose figures are kept, with its key: the whole city (admins) and each region at one of
-    ``ASSESSMENT_FIGURES_LEVELS``."""
-    scopes = [Scope(Case.objects.all(), {})]
+def kept_scopes() -> list[tuple[str, Scope, Region | None]]:
+    """Every scope whose figures are kept, with its key and region: the whole territory (admins, region None) and
+    each region at one of ``ASSESSMENT_FIGURES_LEVELS``."""
+    scopes: list[tuple[Scope, Region | None]] = [(Scope(Case.objects.all(), {}), None)]
     for level in settings.ASSESSMENT_FIGURES_LEVELS:
         lookup = PLACE_COLUMN.get(level)
         if lookup is None:
             continue
-        for region_id in Region.objects.filter(level=level).order_by("id").values_list("id", flat=True):
-            place = {lookup: region_id}
-            scopes.append(Scope(Case.objects.filter(**place), place))
-    out = []
-    for scope in scopes:
+        for place_region in Region.objects.filter(level=level).order_by("id"):
+            place = {lookup: place_region.id}
+            scopes.append((Scope(Case.objects.filter(**place), place), place_region))
+    out: list[tuple[str, Scope, Region | None]] = []
+    for scope, region in scopes:
         key = figures_key(scope)
         if key is not None:
-            out.append((key, scope))
+            out.append((key, scope, region))
     return out
 
 
@@ -99,16 +100,17 @@ def _refresh(now: datetime | None) -> int:
     periods = list(dict.fromkeys(fixed_periods(timezone.localdate(now or started)).values()))
     written = 0
     keys = []
-    for key, scope in kept_scopes():
+    for key, scope, region in kept_scopes():
         keys.append(key)
         at = now or timezone.now()
+        reach = reach_of_region(region)  # what the scope's people see of the residents: the same for all of them
         rows = [
             PeriodFigures(
                 scope=key,
                 date_from=period.date_from,
                 date_to=period.date_to,
                 computed_at=at,
-                figures=gather(scope, period, now=at).as_json(),
+                figures=gather(scope, period, now=at, reach=reach).as_json(),
             )
             for period in periods
         ]

@@ -11,6 +11,7 @@ for the default period with the message (HTTP 400); the exports and the charts a
 
 from __future__ import annotations
 
+from html import escape as html_escape
 from typing import cast
 from urllib.parse import urlencode
 
@@ -19,7 +20,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -28,7 +28,7 @@ from cases.selectors import scope_for
 from core.errors import InvalidInput
 from governance.http import AuthenticatedHttpRequest
 from governance.models import User
-from residents.statistics import visit_completion_for_assessment
+from residents.statistics import completion_from_json, visit_completion_for_assessment
 
 from . import charts, exports, selectors, services
 from .indicators import COUNT_LABELS, SCORED_INDICATORS, STANDARD_INDICATORS, Rates, Scheme, percent
@@ -89,7 +89,10 @@ def assessment_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     shares = scheme.shares()
     total_pct = _pct(result.total_rates)
     hotline = selectors.hotline_figures(scope, period, scheme, figures=result.figures)
-    visits = visit_completion_for_assessment(user=user, date_from=period.date_from, date_to=period.date_to)
+    if result.figures is not None and result.figures.visits is not None:  # kept with the figures
+        visits = completion_from_json(result.figures.visits["completion"])
+    else:
+        visits = visit_completion_for_assessment(user=user, date_from=period.date_from, date_to=period.date_to)
     context = {
         "error": error,
         "result": result,
@@ -161,6 +164,12 @@ def _fixed_period_links(period: Period, scheme: Scheme, by: str) -> list[dict[st
     return out
 
 
+def _e(value: object) -> str:
+    """``django.utils.html.escape`` without its lazy-string wrapper (the same five characters, the same output): the
+    ranking's few thousand cells are plain strings and ints."""
+    return html_escape(str(value))
+
+
 def _dash(value: object) -> object:
     """The template's ``default_if_none:"—"``."""
     return "—" if value is None else value
@@ -173,14 +182,12 @@ def _ranking_rows_html(rows: list[selectors.Row]) -> SafeString:
     out = []
     for row in rows:
         c, pct = row.counts, row.extra["pct"]
-        scored = "".join(
-            f'<td class="num" data-rate="{escape(k)}">{escape(v)}</td>' for k, v in row.extra["pct_scored"]
-        )
+        scored = "".join(f'<td class="num" data-rate="{_e(k)}">{_e(v)}</td>' for k, v in row.extra["pct_scored"])
         out.append(
-            f'<tr data-key="{escape("" if row.key is None else row.key)}">'
-            f'<td class="num sticky-1">{escape(_dash(row.rank))}</td>'
-            f'<th scope="row" class="sticky-2">{escape(row.label)}</th>'
-            f'<td class="num" data-rate="composite"><strong>{escape(pct.get("composite", ""))}</strong></td>{scored}'
+            f'<tr data-key="{_e("" if row.key is None else row.key)}">'
+            f'<td class="num sticky-1">{_e(_dash(row.rank))}</td>'
+            f'<th scope="row" class="sticky-2">{_e(row.label)}</th>'
+            f'<td class="num" data-rate="composite"><strong>{_e(pct.get("composite", ""))}</strong></td>{scored}'
             f'<td class="num" data-count="received">{c.received:d}</td>'
             f'<td class="num" data-count="responded">{c.responded:d}</td>'
             f'<td class="num" data-count="due">{c.due:d}</td>'
@@ -197,11 +204,11 @@ def _visit_workers_html(workers: list[dict]) -> SafeString:
     """The 走访完成率 table's rows (up to 200 grid workers), built in one pass like the ranking's."""
     return mark_safe(  # every interpolated text is escaped; the rest are ints
         "".join(
-            f'<tr data-worker="{escape(w["user"].username)}"><td class="num">{escape(_dash(w["rank"]))}</td>'
-            f'<th scope="row">{escape(w["user"])}</th><td>{escape("、".join(g.name for g in w["grids"]))}</td>'
+            f'<tr data-worker="{_e(w["user"].username)}"><td class="num">{_e(_dash(w["rank"]))}</td>'
+            f'<th scope="row">{_e(w["user"])}</th><td>{_e("、".join(g.name for g in w["grids"]))}</td>'
             f'<td class="num" data-count="due">{w["due"]:d}</td>'
             f'<td class="num" data-count="on_time">{w["on_time"]:d}</td>'
-            f'<td class="num" data-rate="visit-rate">{escape(percent(w["rate"]))}</td>'
+            f'<td class="num" data-rate="visit-rate">{_e(percent(w["rate"]))}</td>'
             f'<td class="num" data-count="visits">{w["visits"]:d}</td></tr>'
             for w in workers
         )

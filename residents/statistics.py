@@ -13,7 +13,7 @@ people). ``visit_completion_by_worker`` is what the assessment shows beside the 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count, Q
 
@@ -23,7 +23,7 @@ from grids.models import Grid, GridAssignment
 from .choices import HouseUse, PopulationKind, ResidentStatus
 from .models import House, Resident, ResidentTag, Visit
 from .selectors import categories_visible_to, completion_by_grid, plans_visible_to
-from .visibility import grids_q, reach_of, visible_tags_q
+from .visibility import Reach, grids_q, reach_of, visible_tags_q
 
 COMPLETION_DAYS = 30  # the statistics page's 走访完成率 period: due dates in the last 30 days
 
@@ -128,6 +128,28 @@ def grid_statistics(*, user: Any, today: date) -> dict | None:
     }
 
 
+class Person(NamedTuple):
+    """A person as a worker's row names them (what ``User.__str__`` shows)."""
+
+    id: int
+    username: str
+    full_name: str
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+
+class GridName(NamedTuple):
+    """A grid as a worker's row names it."""
+
+    id: int
+    name: str
+    code: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
 def visit_completion_by_worker(
     *,
     user: Any,
@@ -138,20 +160,20 @@ def visit_completion_by_worker(
     by_grid: dict[int, tuple[int, int]] | None = None,
 ) -> list[dict]:
     """Per grid leader / full-time worker now seated on ``grid_ids``: visits due in [date_from, date_to] on their
-    grids (plans visible to ``user``), how many were done on time, the rate (``completion_by_grid``), and the
-    visits they recorded themselves in the period. Four queries (two fewer with ``by_grid``, the caller's
-    ``completion_by_grid`` for the same arguments)."""
-    seats = list(
+        grids (plans visible to ``user``), how many were done on time, the rate (``completion_by_grid``), and the
+        visits they recorded themselves in the period. A row's ``user`` carries the person's id, username and name only;
+    its ``grids`` are ``GridName`` values (id, name, code). Four queries (two fewer with ``by_grid``, the caller's
+        ``completion_by_grid`` for the same arguments)."""
+    seats = (
         GridAssignment.objects.filter(
             grid_id__in=grid_ids,
             ended_on__isnull=True,
             role__in=[StaffRole.GRID_LEADER, StaffRole.FULL_TIME_WORKER],
         )
-        .select_related("user", "grid")
-        # what a row shows: the person's name, the grids' names (a grid's boundary and a user's thirty columns
-        # are most of the bytes of a district's 600 seats)
-        .only("grid_id", "user_id", "role", "user__username", "user__full_name", "grid__name", "grid__code")
         .order_by("grid__code", "role")
+        # what a row shows — the person's name, the grids' names — as plain values: a district's 600 seats as
+        # model instances (seat, user, grid) were most of this function's time
+        .values_list("grid_id", "user_id", "user__username", "user__full_name", "grid__name", "grid__code")
     )
     completion = by_grid
     if completion is None:
@@ -164,15 +186,21 @@ def visit_completion_by_worker(
         .values_list("visitor_id", "n")
     )
     by_user: dict[int, dict] = {}
-    for seat in seats:
-        row = by_user.setdefault(
-            seat.user_id,
-            {"user": seat.user, "grids": [], "due": 0, "on_time": 0, "visits": visits.get(seat.user_id, 0)},
-        )
-        if seat.grid in row["grids"]:
+    for grid_id, user_id, username, full_name, grid_name, grid_code in seats:
+        row = by_user.get(user_id)
+        if row is None:
+            person = Person(user_id, username, full_name)
+            row = by_user[user_id] = {
+                "user": person,
+                "grids": [],
+                "due": 0,
+                "on_time": 0,
+                "visits": visits.get(user_id, 0),
+            }
+        if any(g.id == grid_id for g in row["grids"]):
             continue
-        row["grids"].append(seat.grid)
-        done, due = completion.get(seat.grid_id, (0, 0))
+        row["grids"].append(GridName(grid_id, grid_name, grid_code))
+        done, due = completion.get(grid_id, (0, 0))
         row["due"] += due
         row["on_time"] += done
     for row in by_user.values():
@@ -186,7 +214,14 @@ def visit_completion_for_assessment(
     """走访完成率 of the viewer's grids for the assessment page: the total (from the grids, so a grid with two
     seats counts once) and the per-worker rows ranked by rate, both scoped to what ``user`` may see. None for
     a user who reaches no grids. A constant number of queries."""
-    reach = reach_of(user)
+    return visit_completion_for_reach(reach_of(user), user=user, date_from=date_from, date_to=date_to, today=today)
+
+
+def visit_completion_for_reach(
+    reach: Reach, *, user: Any = None, date_from: date, date_to: date, today: date | None = None
+) -> dict | None:
+    """``visit_completion_for_assessment`` for a reach (``visibility.reach_of_region``: what every centre staff
+    member of a region sees, counted once for all of them)."""
     if not (reach.everything or reach.seats or reach.community_ids):
         return None
     grid_ids = list(Grid.objects.filter(grids_q(reach)).values_list("id", flat=True))
@@ -203,3 +238,18 @@ def visit_completion_for_assessment(
             rank = i + 1
         row["rank"] = rank if row["rate"] is not None else None
     return {"done": done, "due": due, "rate": (done / due) if due else None, "workers": workers}
+
+
+def completion_as_json(figures: dict | None) -> dict | None:
+    """``visit_completion_for_reach``'s result as JSON values (kept figures), read back by ``completion_from_json``."""
+    if figures is None:
+        return None
+    workers = [{**w, "user": list(w["user"]), "grids": [list(g) for g in w["grids"]]} for w in figures["workers"]]
+    return {**figures, "workers": workers}
+
+
+def completion_from_json(data: dict | None) -> dict | None:
+    if data is None:
+        return None
+    workers = [{**w, "user": Person(*w["user"]), "grids": [GridName(*g) for g in w["grids"]]} for w in data["workers"]]
+    return {**data, "workers": workers}

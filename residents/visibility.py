@@ -120,23 +120,39 @@ def reach_of(user: Any) -> Reach:
     return reach
 
 
+def _active_categories() -> list[TagCategory]:
+    categories = list(TagCategory.objects.filter(active=True).prefetch_related("departments"))
+    for c in categories:
+        c.department_ids = {d.id for d in c.departments.all()}
+    return categories
+
+
+def reach_of_region(region: Any | None) -> Reach:
+    """What every centre staff member of ``region`` reaches (the same for each of them: it depends on the region
+    alone) — or, with ``region=None``, what an admin reaches (everything). For figures counted once for all the
+    people of a region (``assessment``'s kept figures)."""
+    reach = Reach(categories=_active_categories())
+    if region is None:
+        reach.everything = True
+    else:
+        reach.community_ids = region_descendant_ids(region)
+        reach.centre_audience = CENTRE_AUDIENCE.get(region.level, "")
+    return reach
+
+
 def _compute_reach(user: Any) -> Reach:
     reach = Reach()
     if user is not None and user.is_authenticated and user.is_active:
-        categories = list(TagCategory.objects.filter(active=True).prefetch_related("departments"))
-        for c in categories:
-            c.department_ids = {d.id for d in c.departments.all()}
-        reach.categories = categories
         if user.is_admin:
-            reach.everything = True
-        elif user.role == Role.GRID_WORKER:
+            return reach_of_region(None)
+        if is_centre_staff(user):
+            return reach_of_region(user.region)
+        reach.categories = _active_categories()
+        if user.role == Role.GRID_WORKER:
             for grid_id, role in GridAssignment.objects.filter(user=user, ended_on__isnull=True).values_list(
                 "grid_id", "role"
             ):
                 reach.seats.setdefault(grid_id, set()).add(SEAT_AUDIENCE[role])
-        elif is_centre_staff(user):
-            reach.community_ids = region_descendant_ids(user.region)
-            reach.centre_audience = CENTRE_AUDIENCE.get(user.region.level, "")
         elif user.role == Role.LIAISON and user.department_id:
             reach.department_id = user.department_id
             reach.department_region_ids = region_descendant_ids(user.department.region)

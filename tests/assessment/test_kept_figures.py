@@ -90,7 +90,7 @@ def snapshot(result: selectors.Assessment) -> dict:
 def test_kept_figures_show_what_a_live_count_shows_for_every_scope_period_and_dimension(busy):
     world = busy
     figures_refresh(now=T)
-    scopes = {key: scope for key, scope in kept_scopes()}
+    scopes = {key: scope for key, scope, _region in kept_scopes()}
     district_key, next_key = f"district_id={world.district.id}", f"district_id={world.next_district.id}"
     assert set(scopes) == {"all", district_key, next_key, f"district__parent_id={world.city.id}"}
     assert scope_for(world.district_officer).place == scopes[f"district_id={world.district.id}"].place
@@ -305,3 +305,38 @@ def test_the_api_says_when_in_local_time(busy, api):
     with time_machine.travel(T, tick=False):
         body = api("district_officer").get("/api/v1/dashboard/assessment/?from=2026-11-16&to=2026-11-22").json()
     assert body["computed_at"] == "2026-11-23T09:00:00+08:00"
+
+
+def test_the_visit_completion_kept_is_what_each_of_the_scopes_people_sees(world, web):
+    """走访完成率 is kept with the figures: a region's centre staff all see the same plans (their reach depends on the
+    region alone), an admin sees every plan. The oracle: the live figure for the person, and the hand table of
+    ``tests.residents.setups.build_completion_table`` (March 2025: grid A 4 on time of 8 due, grid B 0 of 1)."""
+    from residents.statistics import completion_from_json, visit_completion_for_assessment
+    from tests.residents.setups import build_completion_table, build_hood
+
+    build_completion_table(world, build_hood(world))
+    april = at(2025, 4, 1, 9, 0)
+    figures_refresh(now=april)
+    march = Period(date(2025, 3, 1), date(2025, 3, 31))
+    assert fixed_periods(april.date())["last_month"] == march
+    # the district's staff do not see the 社区矫正 plan of grid A (its audience stops at the street): 4 of 8
+    for persona, expected in (("district_officer", (4, 8)), ("admin", (4, 9))):
+        user = world.users[persona]
+        kept = selectors.kept_figures(scope_for(user), march, now=april)
+        visits = completion_from_json(kept.visits["completion"])
+        live = visit_completion_for_assessment(
+            user=user, date_from=march.date_from, date_to=march.date_to, today=april.date()
+        )
+        assert visits == live, persona
+        assert (visits["done"], visits["due"]) == expected, persona
+    with time_machine.travel(april, tick=False):
+        kept_page = web("district_officer").get("/assessment/?from=2025-03-01&to=2025-03-31").content.decode()
+        live_page = web("district_officer").get("/assessment/?from=2025-03-01&to=2025-03-31&live=1").content.decode()
+    assert "data-computed-at" in kept_page and "按期走访 4 / 应访 8" in kept_page
+
+    def workers_table(html: str) -> str:
+        start = html.index('data-table="visit-workers"')
+        return html[start : html.index("</table>", start)]
+
+    assert workers_table(kept_page) == workers_table(live_page)
+    assert 'data-worker="wangge01"' in workers_table(kept_page)

@@ -80,5 +80,5 @@ def test_per_grid_and_per_worker_share_the_definition(world, table):
     rows = visit_completion_by_worker(
         user=world.users["admin"], grid_ids=[world.grid_a.id], date_from=MARCH[0], date_to=MARCH[1], today=TODAY
     )
-    worker = next(r for r in rows if r["user"] == world.users["grid_worker"])
+    worker = next(r for r in rows if r["user"].id == world.users["grid_worker"].id)
     assert (worker["on_time"], worker["due"], worker["rate"]) == (4, 8, 0.5)
