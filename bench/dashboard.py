@@ -225,6 +225,19 @@ def explain(client, url: str, headers: dict) -> None:
             print("\n".join(r[0] for r in cur.fetchall()))
 
 
+def calibration() -> str:
+    """The machine's single-core speed, to compare runs across machines: a pure-Python loop of 10M additions (the
+    best of three; about 0.5 s on a fast core, 1.2 s on the slower machines these figures were taken on)."""
+    best = float("inf")
+    for _ in range(3):
+        t = time.perf_counter()
+        total = 0
+        for i in range(10_000_000):
+            total += i
+        best = min(best, time.perf_counter() - t)
+    return f"calibration: 10M-addition Python loop {best:.2f} s"
+
+
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
     k = (len(values) - 1) * p
@@ -261,7 +274,7 @@ def main() -> None:
     db = urlsplit(url).path.strip("/")
     load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"# {n_cases:,} cases in {db} (random_page_cost {rpc}); {args.requests} timed requests per page")
-    print(f"# load average before: {load} (1 / 5 / 15 min), {os.cpu_count()} cores")
+    print(f"# load average before: {load} (1 / 5 / 15 min), {os.cpu_count()} cores; {calibration()}")
     from assessment.services import figures_refresh
 
     t = time.perf_counter()
