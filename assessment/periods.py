@@ -62,6 +62,21 @@ class Period:
     def shifted(self, days: int) -> Period:
         return Period(self.date_from + timedelta(days=days), self.date_to + timedelta(days=days))
 
+    @property
+    def is_month(self) -> bool:
+        """A whole calendar month (the 1st to the month's last day)."""
+        return self.date_from.day == 1 and self.date_to == _month_end(self.date_from)
+
+    def step(self, n: int) -> Period:
+        """The period ``n`` periods later (earlier when negative) — "前一周期 / 后一周期": a calendar month steps by
+        months (February after January, whatever their lengths), any other period by its own length in days (a week
+        by a week, 30 days by 30 days)."""
+        if self.is_month:
+            index = self.date_from.year * 12 + self.date_from.month - 1 + n
+            first = date(index // 12, index % 12 + 1, 1)
+            return Period(first, _month_end(first))
+        return self.shifted(n * self.days)
+
     def q(self, field_name: str) -> Q:
         """``field_name`` inside the period (index-friendly range)."""
         return Q(**{f"{field_name}__gte": self.start, f"{field_name}__lt": self.end})
@@ -79,3 +94,7 @@ def parse_day(raw: str | None) -> date | None:
     if day is None:
         raise InvalidInput(_("日期格式应为 YYYY-MM-DD，例如 2026-11-16"), code="date")
     return day
+
+
+def _month_end(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)

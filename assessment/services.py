@@ -44,13 +44,12 @@ def fixed_periods(today: date) -> dict[str, Period]:
     """The fixed periods on ``today``: Monday–Sunday weeks, whole calendar months, and the 30 days ending today."""
     week = Period.week_of(today)
     month_start = today.replace(day=1)
-    next_month = (month_start + timedelta(days=32)).replace(day=1)
-    last_month_end = month_start - timedelta(days=1)
+    this_month = Period(month_start, (month_start + timedelta(days=32)).replace(day=1) - timedelta(days=1))
     return {
         "this_week": week,
-        "last_week": week.shifted(-7),
-        "this_month": Period(month_start, next_month - timedelta(days=1)),
-        "last_month": Period(last_month_end.replace(day=1), last_month_end),
+        "last_week": week.step(-1),
+        "this_month": this_month,
+        "last_month": this_month.step(-1),
         "last_30_days": Period(today - timedelta(days=29), today),
     }
 

@@ -488,3 +488,30 @@ def test_each_weeks_counts_are_what_that_week_alone_reads(world, scenarios, seed
         for week in weeks:
             assert week["counts"] == totals(cases, week["period"]), week["period"]
         assert sum(w["counts"].received for w in weeks) > 5 and sum(w["counts"].due for w in weeks) > 3
+
+
+@pytest.mark.parametrize(
+    ("period", "before", "after"),
+    [
+        # a week steps by a week
+        (("2026-11-16", "2026-11-22"), ("2026-11-09", "2026-11-15"), ("2026-11-23", "2026-11-29")),
+        # a calendar month by calendar months, whatever their lengths (and across a year)
+        (("2026-03-01", "2026-03-31"), ("2026-02-01", "2026-02-28"), ("2026-04-01", "2026-04-30")),
+        (("2026-12-01", "2026-12-31"), ("2026-11-01", "2026-11-30"), ("2027-01-01", "2027-01-31")),
+        (("2028-01-01", "2028-01-31"), ("2027-12-01", "2027-12-31"), ("2028-02-01", "2028-02-29")),
+        # any other period by its own length: 30 days by 30 days, a day by a day, half a month by its 15 days
+        (("2026-11-02", "2026-12-01"), ("2026-10-03", "2026-11-01"), ("2026-12-02", "2026-12-31")),
+        (("2026-11-20", "2026-11-20"), ("2026-11-19", "2026-11-19"), ("2026-11-21", "2026-11-21")),
+        (("2026-11-01", "2026-11-15"), ("2026-10-17", "2026-10-31"), ("2026-11-16", "2026-11-30")),
+    ],
+)
+def test_the_previous_and_next_period_are_periods_of_the_same_kind(period, before, after):
+    p = Period(date.fromisoformat(period[0]), date.fromisoformat(period[1]))
+    assert p.step(-1) == Period(date.fromisoformat(before[0]), date.fromisoformat(before[1]))
+    assert p.step(1) == Period(date.fromisoformat(after[0]), date.fromisoformat(after[1]))
+
+
+def test_the_pages_previous_period_link_steps_by_the_periods_length(world, web):
+    html = web("street_officer").get("/assessment/?from=2026-11-02&to=2026-12-01&by=grid").content.decode()
+    assert "from=2026-10-03&amp;to=2026-11-01" in html  # ‹ 前一周期: the 30 days before
+    assert "from=2026-12-02&amp;to=2026-12-31" in html  # 后一周期 ›
