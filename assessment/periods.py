@@ -59,6 +59,11 @@ class Period:
             raise InvalidInput(_("统计周期最长 %(n)s 天") % {"n": MAX_PERIOD_DAYS}, code="date_range")
         return cls(first, last)
 
+    @classmethod
+    def month_of(cls, day: date) -> Period:
+        """The calendar month holding ``day``."""
+        return cls(day.replace(day=1), _month_end(day))
+
     def shifted(self, days: int) -> Period:
         return Period(self.date_from + timedelta(days=days), self.date_to + timedelta(days=days))
 
@@ -73,8 +78,7 @@ class Period:
         by a week, 30 days by 30 days)."""
         if self.is_month:
             index = self.date_from.year * 12 + self.date_from.month - 1 + n
-            first = date(index // 12, index % 12 + 1, 1)
-            return Period(first, _month_end(first))
+            return Period.month_of(date(index // 12, index % 12 + 1, 1))
         return self.shifted(n * self.days)
 
     def q(self, field_name: str) -> Q:

@@ -43,8 +43,7 @@ FIXED_PERIODS = {
 def fixed_periods(today: date) -> dict[str, Period]:
     """The fixed periods on ``today``: Monday–Sunday weeks, whole calendar months, and the 30 days ending today."""
     week = Period.week_of(today)
-    month_start = today.replace(day=1)
-    this_month = Period(month_start, (month_start + timedelta(days=32)).replace(day=1) - timedelta(days=1))
+    this_month = Period.month_of(today)
     return {
         "this_week": week,
         "last_week": week.step(-1),
