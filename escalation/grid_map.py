@@ -1,5 +1,6 @@
 """Server-side SVG of the dashboard's grid map: one clickable shape per grid, coloured by open and overdue cases.
-No JS, no CDN, no tiles. Pure functions: data in, SVG text out (every label escaped).
+No JS, no CDN, no tiles. Data in, SVG text out (every label escaped); the shapes of a set of boundaries, which the
+counts don't change, are drawn once per process (``shapes_for``).
 
 The map's viewBox is 330 units wide — about the width it is shown at, in the desktop side column and on a
 phone — so its labels are drawn at their reading size.
@@ -11,9 +12,12 @@ the real shapes and needs no library.
 
 from __future__ import annotations
 
+import html
 import math
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.html import escape
@@ -113,6 +117,65 @@ def _floor(size: float) -> float:
     return math.floor(size * 10) / 10
 
 
+@dataclass(frozen=True)
+class Shapes:
+    """The drawing of a set of boundaries, which does not depend on the counts: the viewBox and, per boundary that
+    has rings, its SVG path and the box of its outer ring (where its label goes)."""
+
+    boundaries: tuple[Any, ...]  # what it was drawn from — kept, so that an entry's identity key stays theirs
+    width: float
+    height: float
+    paths: tuple[tuple[int, str, tuple[float, float, float, float]] | None, ...]  # per boundary: (i, d, box) or None
+
+
+_SHAPES: OrderedDict[tuple[Any, ...], Shapes] = OrderedDict()
+_SHAPES_KEPT = 64
+
+
+def shapes_for(boundaries: Sequence[Any], width: int, max_height: int) -> Shapes:
+    """``draw_shapes``, kept per process for the last ``_SHAPES_KEPT`` sets of boundaries. The boundaries come from
+    ``grids.geo.boundary_from_text``, one shared object per distinct text, so a set is known by its objects'
+    identities: projecting and formatting a district's 200 shapes on every request was a tenth of its dashboard.
+    A changed boundary is a new object (a new text), hence a new drawing."""
+    key = (width, max_height, *map(id, boundaries))
+    hit = _SHAPES.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit.boundaries, boundaries, strict=True)):
+        _SHAPES.move_to_end(key)
+        return hit
+    drawn = draw_shapes(boundaries, width, max_height)
+    _SHAPES[key] = drawn
+    while len(_SHAPES) > _SHAPES_KEPT:
+        _SHAPES.popitem(last=False)
+    return drawn
+
+
+def draw_shapes(boundaries: Sequence[Any], width: int, max_height: int) -> Shapes:
+    """Project the boundaries into a viewBox ``width`` wide and at most ``max_height`` high (the module's
+    equirectangular projection) and write their paths."""
+    rings_of = [_rings(b) for b in boundaries]
+    points = [p for rings in rings_of for ring in rings for p in ring]
+    if not points:
+        return Shapes(tuple(boundaries), 0, 0, tuple(None for _b in boundaries))
+    lngs = [p[0] for p in points]
+    lats = [p[1] for p in points]
+    k = math.cos(math.radians((min(lats) + max(lats)) / 2))
+    x0, x1 = min(lngs) * k, max(lngs) * k
+    y0, y1 = -max(lats), -min(lats)
+    pad = 6
+    span_x, span_y = max(x1 - x0, 1e-9), max(y1 - y0, 1e-9)
+    scale = min((width - 2 * pad) / span_x, (max_height - 2 * pad) / span_y)
+    paths: list[tuple[int, str, tuple[float, float, float, float]] | None] = []
+    for i, rings in enumerate(rings_of):
+        if not rings:
+            paths.append(None)
+            continue
+        projected = [[((lng * k - x0) * scale + pad, (-lat - y0) * scale + pad) for lng, lat in ring] for ring in rings]
+        d = " ".join("M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in ring) + " Z" for ring in projected)
+        xs, ys = [x for x, _y in projected[0]], [y for _x, y in projected[0]]
+        paths.append((i, d, (min(xs), max(xs), min(ys), max(ys))))
+    return Shapes(tuple(boundaries), span_x * scale + 2 * pad, span_y * scale + 2 * pad, tuple(paths))
+
+
 def grid_map_svg(
     cells: Sequence[Any],
     *,
@@ -127,26 +190,13 @@ def grid_map_svg(
     boundary are left out (the caller lists them). Labels (the grid's name and its open/overdue counts) are drawn
     when there are few grids, each only where it fits its tile at a readable size (``label_layout``).
     """
-    shaped = [(c, _rings(c.boundary)) for c in cells]
-    shaped = [(c, rings) for c, rings in shaped if rings]
+    drawing = shapes_for([c.boundary for c in cells], width, max_height)
+    shaped = [(cells[p[0]], p[1], p[2]) for p in drawing.paths if p is not None]
     if not shaped:
         return mark_safe(f'<p class="empty">{escape(_("辖区内的网格还没有边界数据，无法绘制地图。"))}</p>')
-    lngs = [p[0] for _c, rings in shaped for ring in rings for p in ring]
-    lats = [p[1] for _c, rings in shaped for ring in rings for p in ring]
-    k = math.cos(math.radians((min(lats) + max(lats)) / 2))
-    x0, x1 = min(lngs) * k, max(lngs) * k
-    y0, y1 = -max(lats), -min(lats)
-    pad = 6
-    span_x, span_y = max(x1 - x0, 1e-9), max(y1 - y0, 1e-9)
-    scale = min((width - 2 * pad) / span_x, (max_height - 2 * pad) / span_y)
-    w = span_x * scale + 2 * pad
-    h = span_y * scale + 2 * pad
-
-    def project(lng: float, lat: float) -> tuple[float, float]:
-        return (lng * k - x0) * scale + pad, (-lat - y0) * scale + pad
-
-    max_open = max((c.open for c, _r in shaped), default=0)
-    max_overdue = max((c.overdue for c, _r in shaped), default=0)
+    w, h = drawing.width, drawing.height
+    max_open = max((c.open for c, _d, _b in shaped), default=0)
+    max_overdue = max((c.overdue for c, _d, _b in shaped), default=0)
     show_labels = len(shaped) <= 80 if labels is None else labels
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="grid-map" viewBox="0 0 {w:.0f} {h:.0f}" '
@@ -154,13 +204,11 @@ def grid_map_svg(
         f'font-family="{FONT}">'
     ]
     label_parts = []
-    for cell, rings in shaped:
-        d = " ".join(
-            "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in (project(*p) for p in ring)) + " Z" for ring in rings
-        )
+    title_text = _("%(name)s（%(community)s · %(code)s）：未结 %(open)s 件，超时 %(overdue)s 件")
+    for cell, d, (left, right, top_y, bottom_y) in shaped:
         fill = cell_fill(cell.open, cell.overdue, max_open, max_overdue)
         community = getattr(cell, "community", "") or ""
-        title = _("%(name)s（%(community)s · %(code)s）：未结 %(open)s 件，超时 %(overdue)s 件") % {
+        title = title_text % {
             "name": cell.name,
             "community": community,
             "code": cell.code,
@@ -168,22 +216,21 @@ def grid_map_svg(
             "overdue": cell.overdue,
         }
         css = "map-cell is-selected" if selected == cell.id else "map-cell"
+        title = html.escape(title)  # the standard library's: the same text as Django's, without its lazy check
         parts.append(
-            f'<a href="{escape(href(cell))}" aria-label="{escape(title)}" data-grid="{cell.id}">'
+            f'<a href="{html.escape(href(cell))}" aria-label="{title}" data-grid="{cell.id}">'
             f'<path class="{css}" d="{d}" fill="{fill}" fill-rule="evenodd" stroke="#fff" stroke-width="1">'
-            f"<title>{escape(title)}</title></path></a>"
+            f"<title>{title}</title></path></a>"
         )
         if show_labels:
-            xs = [project(*p)[0] for p in rings[0]]
-            ys = [project(*p)[1] for p in rings[0]]
             text = f"{cell.open}/{cell.overdue}"  # the legend's "未结/超时", zeros included
-            layout = label_layout(cell.name, text, max(xs) - min(xs), max(ys) - min(ys))
+            layout = label_layout(cell.name, text, right - left, bottom_y - top_y)
             if layout is None:  # too small to read: the <title> and the list beside the map still tell
                 continue
             lines, name_size, count_size = layout
             colour = _text_colour(fill)
-            cx = (min(xs) + max(xs)) / 2
-            top = (min(ys) + max(ys)) / 2 - (len(lines) * name_size + count_size) * LINE / 2
+            cx = (left + right) / 2
+            top = (top_y + bottom_y) / 2 - (len(lines) * name_size + count_size) * LINE / 2
             if lines:  # the grid's name above its counts (the community is in the title)
                 baselines = [top + (i + 0.5) * name_size * LINE + name_size * BASELINE for i in range(len(lines))]
                 body: str
@@ -205,11 +252,8 @@ def grid_map_svg(
                 f'fill="{colour}" pointer-events="none" class="map-count" aria-hidden="true">{escape(text)}</text>'
             )
     if selected is not None:  # draw the selected outline on top
-        for cell, rings in shaped:
+        for cell, d, _box in shaped:
             if cell.id == selected:
-                d = " ".join(
-                    "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in (project(*p) for p in ring)) + " Z" for ring in rings
-                )
                 parts.append(f'<path d="{d}" fill="none" stroke="#17396b" stroke-width="3" pointer-events="none"/>')
     parts.extend(label_parts)
     parts.append("</svg>")

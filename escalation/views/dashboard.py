@@ -11,6 +11,7 @@ swap only the queue (``HX-Target: queue``) and push the full-page URL, so reload
 
 from __future__ import annotations
 
+import html
 from typing import cast
 from urllib.parse import urlencode
 
@@ -22,7 +23,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -216,30 +217,21 @@ def _by_community(cells) -> list[tuple[str, list]]:
 
 def _map_list_html(groups: list[tuple[str, list]], dashboard_url: str) -> SafeString:
     """The map's text alternative: each community's grids as links with open/overdue counts (a district's 200
-    grids), built in one pass rather than by a nested template loop."""
-    return format_html_join(
-        "",
-        "<p><strong>{}</strong>：{}</p>",
-        (
-            (
-                community,
-                mark_safe(
-                    "、".join(
-                        format_html(
-                            '<a href="{}?grid={}#queue" data-grid-link="{}">{} {}/{}</a>',
-                            dashboard_url,
-                            c.id,
-                            c.id,
-                            c.name,
-                            c.open,
-                            c.overdue,
-                        )
-                        for c in cells
-                    )
-                ),
+    grids), built in one pass rather than by a nested template loop — with the standard library's ``escape`` (the
+    same text as Django's, without its per-call check for lazy strings: 1,200 calls for a district)."""
+    esc = html.escape
+    url = esc(dashboard_url)
+    return mark_safe(
+        "".join(
+            f"<p><strong>{esc(community)}</strong>："
+            + "、".join(
+                f'<a href="{url}?grid={int(c.id)}#queue" data-grid-link="{int(c.id)}">'
+                f"{esc(c.name)} {int(c.open)}/{int(c.overdue)}</a>"
+                for c in cells
             )
+            + "</p>"
             for community, cells in groups
-        ),
+        )
     )
 
 
