@@ -709,23 +709,44 @@ def daily_status(scope: Scope, period: Period) -> list[dict[str, Any]]:
     return [{"day": d, **v, "total": sum(v.values())} for d, v in sorted(days.items())]
 
 
-def weekly_rates(scope: Scope, *, last_day: date, weeks: int, scheme: Scheme) -> list[dict[str, Any]]:
-    """The 三率 of each of ``weeks`` Monday–Sunday weeks ending with the week of ``last_day``.
+def week_periods(last_day: date, weeks: int) -> list[Period]:
+    """The ``weeks`` Monday–Sunday weeks ending with the week of ``last_day``, oldest first."""
+    last_week = Period.week_of(last_day)
+    return [
+        Period(last_week.date_from - timedelta(weeks=i), last_week.date_to - timedelta(weeks=i))
+        for i in range(weeks - 1, -1, -1)
+    ]
 
-    Two queries whatever ``weeks`` is. Each case of the weeks is read once and put in its weeks by a ``CASE`` per
-    date column (reported, due, closed: the week index, or NULL outside — explicit aware bounds, so the buckets
+
+def weekly_rates(
+    scope: Scope, *, last_day: date, weeks: int, scheme: Scheme, live: bool = False, now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """The 三率 of each of ``weeks`` Monday–Sunday weeks ending with the week of ``last_day``: from the kept weekly
+    counts (``kept_week_counts``) when every week is kept and fresh and ``live`` is not asked for, else counted
+    (``week_counts``). Returns ``[{"period": Period, "counts": Counts, "rates": Rates, "computed_at": datetime |
+    None}]`` oldest first (``computed_at``: when kept counts were read; None when counted now)."""
+    periods = week_periods(last_day, weeks)
+    kept = None if live else kept_week_counts(scope, periods, now=now)
+    by_week, computed_at = kept if kept is not None else (week_counts(scope, periods), None)
+    out = []
+    for p, week in zip(periods, by_week, strict=True):
+        counts = Counts().add(week)
+        out.append({"period": p, "counts": counts, "rates": rates_for(counts, scheme), "computed_at": computed_at})
+    return out
+
+
+def week_counts(scope: Scope, periods: list[Period]) -> list[dict[str, int]]:
+    """The raw counts (received, responded, due, completed and the ratings) of each of ``periods`` — consecutive
+    Monday–Sunday weeks, oldest first.
+
+    Two queries whatever the number of weeks. Each case of the weeks is read once and put in its weeks by a ``CASE``
+    per date column (reported, due, closed: the week index, or NULL outside — explicit aware bounds, so the buckets
     are local weeks on every database); the query groups the cases by (those three weeks, status, responded in
     time) and counts, and the four case counts of each week are added up here from the few hundred groups by the
     same rules as ``received_q``, ``responded_q``, ``due_q`` and ``completed_q`` (a case due in one week and
     closed in another is due in both; due and closed in the same week, once). A district's eight weeks are
     40,000 cases: one count per group instead of four filtered counts per week and case. The ratings likewise,
-    grouped by (week rated, result). Returns ``[{"period": Period, "counts": Counts, "rates": Rates}]`` oldest
-    first."""
-    last_week = Period.week_of(last_day)
-    periods = [
-        Period(last_week.date_from - timedelta(weeks=i), last_week.date_to - timedelta(weeks=i))
-        for i in range(weeks - 1, -1, -1)
-    ]
+    grouped by (week rated, result). A week's counts do not depend on the other weeks read with it."""
     whole = Period(periods[0].date_from, periods[-1].date_to)
     groups = (
         scope.cases.filter(touches_q(whole))
@@ -769,11 +790,31 @@ def weekly_rates(scope: Scope, *, last_day: date, weeks: int, scheme: Scheme) ->
         week["rated"] += g["n"]
         if g["result"] in ("satisfied", "basic", "unsatisfied"):
             week[g["result"]] += g["n"]
-    out = []
-    for p, week in zip(periods, by_week, strict=True):
-        counts = Counts().add(week)
-        out.append({"period": p, "counts": counts, "rates": rates_for(counts, scheme)})
-    return out
+    return by_week
+
+
+def kept_week_counts(
+    scope: Scope, periods: list[Period], *, now: datetime | None = None
+) -> tuple[list[dict[str, int]], datetime] | None:
+    """The kept counts (``models.WeekFigures``) of ``periods`` for ``scope`` and the oldest of their read times —
+    None unless ``figures_key`` keeps the scope and every week was read less than ``ASSESSMENT_FIGURES_MAX_AGE``
+    seconds before ``now``."""
+    from .models import WeekFigures
+
+    key = figures_key(scope)
+    if key is None:
+        return None
+    now = now or timezone.now()
+    max_age = timedelta(seconds=settings.ASSESSMENT_FIGURES_MAX_AGE)
+    rows = {
+        r["week_from"]: r
+        for r in WeekFigures.objects.filter(
+            scope=key, week_from__in=[p.date_from for p in periods], computed_at__gt=now - max_age
+        ).values("week_from", "counts", "computed_at")
+    }
+    if len(rows) != len(periods):
+        return None
+    return [rows[p.date_from]["counts"] for p in periods], min(r["computed_at"] for r in rows.values())
 
 
 def _week_of(column: str, periods: list[Period]) -> DbCase:

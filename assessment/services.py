@@ -3,9 +3,10 @@
 A district's week is 4,000 cases and its 30 days 18,000: read live, its page costs more than the bar (docs/scaling.md).
 Beat runs ``figures_refresh`` every ``ASSESSMENT_FIGURES_INTERVAL`` seconds: for every scope ``selectors.figures_key``
 keeps (the admins' whole city and each region at ``ASSESSMENT_FIGURES_LEVELS``) and each fixed period of the page, it
-reads the figures live (``selectors.gather``, every dimension) and writes them in one upsert; rows of periods that are
-no longer fixed ones (last month's "this week") are deleted. The page says how old the figures are, and offers a live
-count; a scope or period without fresh kept figures is counted live.
+reads the figures live (``selectors.gather``, every dimension) and writes them in one upsert, and likewise the weekly
+counts of the weeks their trend charts show (``models.WeekFigures``); rows of periods that are no longer fixed ones
+(last month's "this week"), and of weeks no chart of them shows, are deleted. The page says how old the figures are,
+and offers a live count; a scope or period without fresh kept figures is counted live.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from core.places import PLACE_COLUMN
 from governance.models import Region
 from residents.visibility import reach_of_region
 
-from .models import PeriodFigures
+from .models import PeriodFigures, WeekFigures
 from .periods import Period
-from .selectors import figures_key, gather
+from .selectors import figures_key, gather, week_counts, week_periods
 
 log = logging.getLogger(__name__)
 
@@ -93,9 +94,22 @@ def figures_refresh(*, now: datetime | None = None) -> int:
         cache.delete(REFRESH_LOCK)
 
 
+#: How many weeks the assessment's trend chart shows (``views.chart_weekly``).
+CHART_WEEKS = 8
+
+
+def chart_weeks(periods: list[Period]) -> list[Period]:
+    """The weeks the charts of ``periods`` show (each: the ``CHART_WEEKS`` weeks ending with its last day's week),
+    as one run of consecutive weeks — what the refresh keeps, in one count."""
+    shown = [w for p in periods for w in week_periods(p.date_to, CHART_WEEKS)]
+    first, last = min(w.date_from for w in shown), max(w.date_from for w in shown)
+    return week_periods(last, (last - first).days // 7 + 1)
+
+
 def _refresh(now: datetime | None) -> int:
     started = timezone.now()
     periods = list(dict.fromkeys(fixed_periods(timezone.localdate(now or started)).values()))
+    weeks = chart_weeks(periods)
     written = 0
     keys = []
     for key, scope, region in kept_scopes():
@@ -118,6 +132,15 @@ def _refresh(now: datetime | None) -> int:
             unique_fields=["scope", "date_from", "date_to"],
             update_fields=["computed_at", "figures"],
         )
+        WeekFigures.objects.bulk_create(
+            [
+                WeekFigures(scope=key, week_from=week.date_from, computed_at=at, counts=counts)
+                for week, counts in zip(weeks, week_counts(scope, weeks), strict=True)
+            ],
+            update_conflicts=True,
+            unique_fields=["scope", "week_from"],
+            update_fields=["computed_at", "counts"],
+        )
         written += len(rows)
     # A row is kept when its scope is kept and its period is one of today's fixed periods.
     fixed = [(p.date_from, p.date_to) for p in periods]
@@ -128,6 +151,7 @@ def _refresh(now: datetime | None) -> int:
     ]
     if doomed:
         PeriodFigures.objects.filter(pk__in=doomed).delete()
+    WeekFigures.objects.exclude(scope__in=keys, week_from__in=[w.date_from for w in weeks]).delete()
     seconds = (timezone.now() - started).total_seconds()
     log.info("assessment figures: %d rows for %d scopes, %d deleted, %.2fs", written, len(keys), len(doomed), seconds)
     return written

@@ -311,7 +311,8 @@ def chart_daily(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def chart_weekly(request: HttpRequest) -> HttpResponse:
-    """The scored indicators and the composite of the eight weeks ending with the period's last week."""
+    """The scored indicators and the composite of the eight weeks ending with the period's last week — from the kept
+    weekly counts of a district-wide scope when fresh (the page's ``?live=1`` counts them now)."""
     if not may_assess(request.user):
         return _forbidden(request)
     try:
@@ -319,7 +320,13 @@ def chart_weekly(request: HttpRequest) -> HttpResponse:
         scheme = selectors.scheme_for(request.GET.get("scheme") or None, user=request.user)
     except InvalidInput as exc:
         return _bad_request(exc)
-    weeks = selectors.weekly_rates(scope_for(request.user), last_day=period.date_to, weeks=8, scheme=scheme)
+    weeks = selectors.weekly_rates(
+        scope_for(request.user),
+        last_day=period.date_to,
+        weeks=services.CHART_WEEKS,
+        scheme=scheme,
+        live=_wants_live(request),
+    )
     rows = [
         {"label": w["period"].date_from.strftime("%m-%d"), **w["rates"].values, "composite": w["rates"].composite}
         for w in weeks

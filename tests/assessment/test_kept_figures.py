@@ -340,3 +340,80 @@ def test_the_visit_completion_kept_is_what_each_of_the_scopes_people_sees(world,
 
     assert workers_table(kept_page) == workers_table(live_page)
     assert 'data-worker="wangge01"' in workers_table(kept_page)
+
+
+# --- the eight-week chart's kept weeks (assessment.models.WeekFigures) ------------------------------------------
+
+
+def test_kept_weeks_show_what_a_live_count_shows_for_every_scope_and_fixed_periods_chart(busy):
+    """Each fixed period's chart (the eight weeks ending with its last day's week) read from the kept weeks equals
+    the live count at the same instant — every kept scope, both schemes; the weeks hold the scenarios' cases."""
+    figures_refresh(now=T)
+    checked = 0
+    for key, scope, _region in kept_scopes():
+        for period in fixed_periods(T.date()).values():
+            for scheme in (SEED, BEIJING):
+                kept = selectors.weekly_rates(scope, last_day=period.date_to, weeks=8, scheme=scheme, now=T)
+                live = selectors.weekly_rates(scope, last_day=period.date_to, weeks=8, scheme=scheme, live=True)
+                assert {w["computed_at"] for w in kept} == {T}, key
+                assert {w["computed_at"] for w in live} == {None}
+                assert [(w["period"], w["counts"], w["rates"].values) for w in kept] == [
+                    (w["period"], w["counts"], w["rates"].values) for w in live
+                ], (key, period, scheme.name)
+                checked += 1
+    assert checked == 4 * 5 * 2
+    district = scope_for(busy.district_officer)
+    weeks = selectors.weekly_rates(district, last_day=date(2026, 11, 22), weeks=8, scheme=SEED, now=T)
+    assert weeks[-1]["counts"].received == 8  # the week of the scenarios (test_kept_figures' hand count above)
+
+
+def test_a_chart_missing_a_kept_week_or_older_than_the_max_age_is_counted_live(busy):
+    from assessment.models import WeekFigures
+
+    figures_refresh(now=T)
+    district = scope_for(busy.district_officer)
+    age = timedelta(seconds=settings.ASSESSMENT_FIGURES_MAX_AGE)
+    periods = selectors.week_periods(date(2026, 11, 22), 8)
+    assert selectors.kept_week_counts(district, periods, now=T + age - timedelta(seconds=1)) is not None
+    assert selectors.kept_week_counts(district, periods, now=T + age) is None
+    assert selectors.kept_week_counts(scope_for(busy.street_officer), periods, now=T) is None  # streets: live
+    far = selectors.week_periods(date(2025, 11, 22), 8)  # a year back: no chart of the fixed periods shows it
+    assert selectors.kept_week_counts(district, far, now=T) is None
+    WeekFigures.objects.filter(scope=f"district_id={busy.district.id}", week_from=date(2026, 10, 5)).delete()
+    assert selectors.kept_week_counts(district, periods, now=T) is None
+
+
+def test_a_refresh_keeps_exactly_the_weeks_the_fixed_periods_charts_show(busy):
+    from assessment.models import WeekFigures
+    from assessment.services import chart_weeks
+
+    figures_refresh(now=T)
+    shown = {w.date_from for p in fixed_periods(T.date()).values() for w in selectors.week_periods(p.date_to, 8)}
+    kept = set(WeekFigures.objects.values_list("week_from", flat=True))
+    assert kept == shown  # one run of weeks: no gap between the charts' windows at T
+    assert [w.date_from for w in chart_weeks(list(fixed_periods(T.date()).values()))] == sorted(shown)
+    assert WeekFigures.objects.count() == 4 * len(shown)
+    later = T + timedelta(days=35)
+    figures_refresh(now=later)
+    shown_later = {
+        w.date_from for p in fixed_periods(later.date()).values() for w in selectors.week_periods(p.date_to, 8)
+    }
+    assert set(WeekFigures.objects.values_list("week_from", flat=True)) == shown_later
+    assert set(WeekFigures.objects.values_list("computed_at", flat=True)) == {later}
+
+
+def test_the_chart_reads_the_kept_weeks_and_counts_live_on_request(busy, web):
+    world = busy
+    client = web("district_officer")
+    week = "from=2026-11-16&to=2026-11-22"
+    figures_refresh(now=T)
+    with time_machine.travel(T + timedelta(minutes=5), tick=False):
+        before = client.get(f"/dashboard/charts/weekly.svg?{week}&live=1").content
+        file_case(world, code="0101", now=at(2026, 11, 17, 9, 0))  # back-dated: lands in the kept week
+        kept = client.get(f"/dashboard/charts/weekly.svg?{week}")
+        live = client.get(f"/dashboard/charts/weekly.svg?{week}&live=1")
+        page = client.get(f"/assessment/?{week}&live=1").content.decode()
+    assert kept.status_code == live.status_code == 200
+    assert kept.content == before  # the kept weeks don't have the late case yet
+    assert live.content != before
+    assert "/charts/weekly.svg?" in page and "live=1" in page.split("/charts/weekly.svg?")[1].split('"')[0]
