@@ -257,7 +257,7 @@ SWEEP_INTERVAL_SECONDS = env.float("SWEEP_INTERVAL_SECONDS", default=60.0)
 # uses them while younger than MAX_AGE (else it counts live). Levels: region levels whose scopes are kept.
 ASSESSMENT_FIGURES_INTERVAL = env.float("ASSESSMENT_FIGURES_INTERVAL", default=600.0)
 ASSESSMENT_FIGURES_MAX_AGE = env.float("ASSESSMENT_FIGURES_MAX_AGE", default=2 * ASSESSMENT_FIGURES_INTERVAL + 60)
-ASSESSMENT_FIGURES_LEVELS = env.list("ASSESSMENT_FIGURES_LEVELS", default=["district", "city"])
+ASSESSMENT_FIGURES_LEVELS = env.list("ASSESSMENT_FIGURES_LEVELS", default=["street", "district", "city"])
 CELERY_BEAT_SCHEDULE = {
     "contact-retention": {
         "task": "cases.tasks.anonymise_expired_contacts",

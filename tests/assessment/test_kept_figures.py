@@ -92,7 +92,10 @@ def test_kept_figures_show_what_a_live_count_shows_for_every_scope_period_and_di
     figures_refresh(now=T)
     scopes = {key: scope for key, scope, _region in kept_scopes()}
     district_key, next_key = f"district_id={world.district.id}", f"district_id={world.next_district.id}"
-    assert set(scopes) == {"all", district_key, next_key, f"district__parent_id={world.city.id}"}
+    streets = {f"street_id={pk}" for pk in Region.objects.filter(level=RegionLevel.STREET).values_list("id", flat=True)}
+    assert len(streets) >= 3  # the scenarios' streets and the next district's
+    assert set(scopes) == {"all", district_key, next_key, f"district__parent_id={world.city.id}", *streets}
+    assert scope_for(world.street_officer).place == scopes[f"street_id={world.street.id}"].place
     assert scope_for(world.district_officer).place == scopes[f"district_id={world.district.id}"].place
     assert scope_for(world.admin).place == scopes["all"].place
     periods = list(fixed_periods(T.date()).values())
@@ -110,7 +113,7 @@ def test_kept_figures_show_what_a_live_count_shows_for_every_scope_period_and_di
                     from_kept = selectors.assessment(scope, period=period, scheme=scheme, by=by, now=T, figures=kept)
                     assert snapshot(from_kept) == snapshot(live), (key, period, by, scheme.name)
                     checked += 1
-    assert checked == 4 * 5 * 5 * 2
+    assert checked == len(scopes) * 5 * 5 * 2
     # each scope kept its own cases: the two districts add up to the whole, the street-only cases in the unranked
     # bucket of their own district
     week = Period(date(2026, 11, 16), date(2026, 11, 22))
@@ -138,14 +141,25 @@ def test_kept_figures_show_what_a_live_count_shows_for_every_scope_period_and_di
     assert (grid_b.counts.received, grid_b.counts.responded, grid_b.counts.due, grid_b.counts.completed) == (1, 1, 0, 0)
 
 
-def test_streets_and_grid_workers_are_counted_live(busy):
+def test_streets_are_kept_and_communities_and_grid_workers_are_counted_live(busy):
     world = busy
     figures_refresh(now=T)
-    for persona in ("street_officer", "community_officer", "grid_worker", "liaison_scjg"):
-        assert selectors.figures_key(scope_for(world.users[persona])) is None, persona
-    assert not PeriodFigures.objects.filter(scope__startswith="street_id").exists()
     week = Period(date(2026, 11, 16), date(2026, 11, 22))
-    assert selectors.kept_figures(scope_for(world.street_officer), week, now=T) is None
+    assert selectors.figures_key(scope_for(world.street_officer)) == f"street_id={world.street.id}"
+    assert selectors.kept_figures(scope_for(world.street_officer), week, now=T) is not None
+    for persona in ("community_officer", "grid_worker", "liaison_scjg"):
+        assert selectors.figures_key(scope_for(world.users[persona])) is None, persona
+    assert not PeriodFigures.objects.filter(scope__startswith="community_id").exists()
+
+
+def test_the_levels_kept_are_a_setting(busy, settings):
+    settings.ASSESSMENT_FIGURES_LEVELS = ["district", "city"]
+    figures_refresh(now=T)
+    week = Period(date(2026, 11, 16), date(2026, 11, 22))
+    assert selectors.figures_key(scope_for(busy.street_officer)) is None
+    assert selectors.kept_figures(scope_for(busy.street_officer), week, now=T) is None
+    assert not PeriodFigures.objects.filter(scope__startswith="street_id").exists()
+    assert selectors.kept_figures(scope_for(busy.district_officer), week, now=T) is not None
 
 
 def test_figures_older_than_their_max_age_or_of_another_period_are_not_used(busy):
@@ -162,7 +176,7 @@ def test_figures_older_than_their_max_age_or_of_another_period_are_not_used(busy
 def test_a_refresh_replaces_its_rows_and_drops_periods_no_longer_fixed(busy):
     figures_refresh(now=T)
     count = PeriodFigures.objects.count()
-    assert count == 4 * len(set(fixed_periods(T.date()).values()))
+    assert count == len(kept_scopes()) * len(set(fixed_periods(T.date()).values()))
     later = T + timedelta(minutes=10)
     file_case(busy, code="0101", now=later - timedelta(minutes=1))
     assert figures_refresh(now=later) == count
@@ -272,9 +286,13 @@ def test_one_refresh_at_a_time(busy):
 def test_each_scope_is_stamped_when_its_own_count_began(busy):
     with time_machine.travel(T, tick=True):
         figures_refresh()
+    from assessment.models import WeekFigures
+
+    scopes = len(kept_scopes())
     stamps = dict(PeriodFigures.objects.values_list("scope", "computed_at").distinct())
-    assert len(stamps) == 4 and all(T <= at_ < T + timedelta(minutes=5) for at_ in stamps.values())
-    assert len(set(PeriodFigures.objects.values_list("computed_at", flat=True))) == 4  # one instant per scope
+    assert len(stamps) == scopes and all(T <= at_ < T + timedelta(minutes=5) for at_ in stamps.values())
+    assert len(set(PeriodFigures.objects.values_list("computed_at", flat=True))) == scopes  # one instant per scope
+    assert dict(WeekFigures.objects.values_list("scope", "computed_at").distinct()) == stamps  # the same instant
 
 
 def test_a_live_page_keeps_live_in_its_dimension_and_export_links_and_the_workbook_says_when(busy, web):
@@ -361,7 +379,7 @@ def test_kept_weeks_show_what_a_live_count_shows_for_every_scope_and_fixed_perio
                     (w["period"], w["counts"], w["rates"].values) for w in live
                 ], (key, period, scheme.name)
                 checked += 1
-    assert checked == 4 * 5 * 2
+    assert checked == len(kept_scopes()) * 5 * 2
     district = scope_for(busy.district_officer)
     weeks = selectors.weekly_rates(district, last_day=date(2026, 11, 22), weeks=8, scheme=SEED, now=T)
     assert weeks[-1]["counts"].received == 8  # the week of the scenarios (test_kept_figures' hand count above)
@@ -376,7 +394,7 @@ def test_a_chart_missing_a_kept_week_or_older_than_the_max_age_is_counted_live(b
     periods = selectors.week_periods(date(2026, 11, 22), 8)
     assert selectors.kept_week_counts(district, periods, now=T + age - timedelta(seconds=1)) is not None
     assert selectors.kept_week_counts(district, periods, now=T + age) is None
-    assert selectors.kept_week_counts(scope_for(busy.street_officer), periods, now=T) is None  # streets: live
+    assert selectors.kept_week_counts(scope_for(busy.community_officer), periods, now=T) is None  # live
     far = selectors.week_periods(date(2025, 11, 22), 8)  # a year back: no chart of the fixed periods shows it
     assert selectors.kept_week_counts(district, far, now=T) is None
     WeekFigures.objects.filter(scope=f"district_id={busy.district.id}", week_from=date(2026, 10, 5)).delete()
@@ -392,7 +410,7 @@ def test_a_refresh_keeps_exactly_the_weeks_the_fixed_periods_charts_show(busy):
     kept = set(WeekFigures.objects.values_list("week_from", flat=True))
     assert kept == shown  # one run of weeks: no gap between the charts' windows at T
     assert [w.date_from for w in chart_weeks(list(fixed_periods(T.date()).values()))] == sorted(shown)
-    assert WeekFigures.objects.count() == 4 * len(shown)
+    assert WeekFigures.objects.count() == len(kept_scopes()) * len(shown)
     later = T + timedelta(days=35)
     figures_refresh(now=later)
     shown_later = {
