@@ -412,11 +412,18 @@ class CaseFilterForm(forms.Form):
         max_length=100,
         widget=forms.SearchInput(attrs={"placeholder": _("编号、标题或地址")}),
     )
-    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *Status.choices])
-    level = forms.ChoiceField(label=_("层级"), required=False, choices=[("", _("全部")), *Level.choices])
-    light = forms.ChoiceField(label=_("红黄绿灯"), required=False, choices=LIGHT_CHOICES)
-    channel = forms.ChoiceField(label=_("来源"), required=False, choices=[("", _("全部")), *Channel.choices])
-    # QuickSelect: a district's 200 grids and the catalogue's categories render in one pass (core.widgets).
+    # QuickSelect: every select renders its options in one pass (core.widgets) — a district's 200 grids and the
+    # catalogue's categories, and the short lists too (through Django's per-option templates they cost 10 ms a page).
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部")), *Status.choices], widget=QuickSelect
+    )
+    level = forms.ChoiceField(
+        label=_("层级"), required=False, choices=[("", _("全部")), *Level.choices], widget=QuickSelect
+    )
+    light = forms.ChoiceField(label=_("红黄绿灯"), required=False, choices=LIGHT_CHOICES, widget=QuickSelect)
+    channel = forms.ChoiceField(
+        label=_("来源"), required=False, choices=[("", _("全部")), *Channel.choices], widget=QuickSelect
+    )
     category = forms.ModelChoiceField(
         label=_("小类"), required=False, queryset=Category.objects.none(), empty_label=_("全部"), widget=QuickSelect
     )
@@ -427,6 +434,7 @@ class CaseFilterForm(forms.Form):
         label=_("排序"),
         required=False,
         choices=[("", _("最新上报在前")), ("reported", _("最早上报在前")), ("due", _("时限最近在前"))],
+        widget=QuickSelect,
     )
 
     #: The list's order for each ``sort`` choice: each served by a (place, column) index of the case table, and

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.utils.translation import gettext_lazy
+
 from .choices import CLOCK_STATUSES
+
+#: A light's badge words, as ``includes/light.html`` says them (list rows and the dashboard's queue print these).
+LIGHT_LABELS = {
+    "red": gettext_lazy("红灯·超时"),
+    "yellow": gettext_lazy("黄灯·临期"),
+    "green": gettext_lazy("绿灯·正常"),
+}
 
 
 def clock_light(*, now: datetime, due_at: datetime, yellow_at: datetime | None) -> str:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import InvalidInput, Refusal
+from core.links import pk_link_pattern
 from core.pagination import capped_count, keyset_page
 from governance.choices import Level, Role
 from governance.http import AuthenticatedHttpRequest
@@ -30,6 +31,7 @@ from .. import hooks, permissions, transitions
 from ..choices import OPEN_STATUSES, EvidenceStage, HandlerKind, Status
 from ..contact_log import log_unmasked_contacts
 from ..forms import ActionForm, CaseFileForm, CaseFilterForm
+from ..lights import LIGHT_LABELS
 from ..models import Case
 from ..selectors import (
     allowed_actions,
@@ -89,11 +91,25 @@ FILE_ERROR_FIELDS = {
 
 
 def _decorate(cases, now) -> list[Case]:
-    """Attach what a list row shows (light, the due time that matters) without further queries."""
+    """Attach what a list row shows (``cases/_case_row.html``) without further queries, worked out once per page
+    where it can be: the link from one pattern, the status and level labels and the light's words translated once
+    (``get_FOO_display`` rebuilds its choices on every call), the local report time formatted here — the template
+    only prints. A page of 20 rows cost 25 ms of template tags at 1M cases."""
     rows = list(cases)
+    tz = timezone.get_current_timezone()
+    link = pk_link_pattern("cases:detail")
+    statuses = {k: str(v) for k, v in Status.choices}
+    levels = {k: _("%(level)s级") % {"level": v} for k, v in Level.choices}
+    lights = {k: str(v) for k, v in LIGHT_LABELS.items()}
     for c in rows:
         c.ui_light = c.light(now)
+        c.ui_light_label = lights.get(c.ui_light, "")
         c.ui_due = display.primary_due(c, now)
+        c.ui_url = link.format(pk=c.pk)
+        c.ui_status_label = statuses.get(c.status, c.status)
+        c.ui_level_label = levels.get(c.level, c.level)
+        reported = c.reported_at.astimezone(tz)
+        c.ui_reported_iso, c.ui_reported_short = reported.isoformat(), reported.strftime("%m-%d %H:%M")
     return rows
 
 

@@ -26,11 +26,11 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from cases import exports
 from cases.contact_log import log_unmasked_contact_rows
+from cases.lights import LIGHT_LABELS
 from cases.models import Case
 from cases.selectors import case_queryset_for
 from core import durations
@@ -87,14 +87,6 @@ def _with(params: QueryDict, **extra) -> str:
         if value is not None:
             q[key] = str(value)
     return q.urlencode()
-
-
-#: A queue row's light badge, as ``includes/light.html`` words it.
-LIGHT_LABELS = {
-    "red": gettext_lazy("红灯·超时"),
-    "yellow": gettext_lazy("黄灯·临期"),
-    "green": gettext_lazy("绿灯·正常"),
-}
 
 
 def _present_rows(rows, now) -> None:
