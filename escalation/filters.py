@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from cases.choices import OPEN_STATUSES, Status
+from cases.choices import CLOCK_STATUSES, OPEN_STATUSES, Status
 from cases.filters import CaseFilter
 from cases.models import CaseDispatch
 from cases.selectors import light_filter
@@ -24,41 +24,56 @@ OPEN = [s.value for s in OPEN_STATUSES]
 CASE_NUMBER = re.compile(r"[A-Za-z0-9]{1,8}-\d{4}-\d{6}")
 
 
+#: The conditions a counter adds to its statuses (``View.flag``); the open-case indexes carry their columns
+#: (``cases.models.OPEN_COUNTED``).
+FLAGS = {
+    "yellow": lambda now: light_filter("yellow", now),
+    "red": lambda now: light_filter("red", now),
+    "supervised": lambda now: Q(supervised_at__isnull=False),
+    "returned": lambda now: Q(return_count__gt=0),
+}
+
+
 @dataclass(frozen=True)
 class View:
-    """A named slice of the open cases: one counter on the dashboard, one preset of the queue."""
+    """A named slice of the open cases: one counter on the dashboard, one preset of the queue — the cases in one
+    of ``statuses`` that meet ``flag`` (``FLAGS``; none when empty). Said as data, so that the queue's filter
+    (``q``) and the dashboard's grouped count (``triage.open_counts``: one count per grid and status and flag,
+    summed here) are the same rule."""
 
     key: str
     label: Any
     css: str = ""
+    statuses: tuple[str, ...] = tuple(OPEN)
+    flag: str = ""
 
     def q(self, now: datetime) -> Q:
-        return VIEW_FILTERS[self.key](now)
+        q = Q(status__in=list(self.statuses))
+        return q & FLAGS[self.flag](now) if self.flag else q
+
+    def count(self, by_status: dict[str, dict[str, int]]) -> int:
+        """This counter from one grid's counts (``{status: {"n": …, <flag>: …}}``)."""
+        column = self.flag or "n"
+        return sum(counts[column] for status, counts in by_status.items() if status in self.statuses)
 
 
+S = Status
+CLOCK = tuple(s.value for s in CLOCK_STATUSES)
+COUNTERS = [
+    View("new", gettext_lazy("新上报"), "blue", (S.REPORTED,)),
+    View("awaiting_dispatch", gettext_lazy("待派遣"), "blue", (S.ACCEPTED,)),
+    View("in_progress", gettext_lazy("处置中"), "purple", (S.DISPATCHED, S.IN_PROGRESS)),
+    View("yellow", gettext_lazy("黄灯"), "yellow", CLOCK, "yellow"),
+    View("red", gettext_lazy("红灯·超时"), "red", CLOCK, "red"),
+    View("supervised", gettext_lazy("督办中"), "red", tuple(OPEN), "supervised"),
+    View("returned", gettext_lazy("被退单"), "grey", (S.ACCEPTED,), "returned"),
+    View("awaiting_verification", gettext_lazy("待核查"), "green", (S.RESOLVED,)),
+]
 VIEW_FILTERS = {
     "open": lambda now: Q(status__in=OPEN),
-    "new": lambda now: Q(status=Status.REPORTED),
-    "awaiting_dispatch": lambda now: Q(status=Status.ACCEPTED),
-    "in_progress": lambda now: Q(status__in=[Status.DISPATCHED, Status.IN_PROGRESS]),
-    "yellow": lambda now: light_filter("yellow", now),
-    "red": lambda now: light_filter("red", now),
-    "supervised": lambda now: Q(status__in=OPEN, supervised_at__isnull=False),
-    "returned": lambda now: Q(status=Status.ACCEPTED, return_count__gt=0),
-    "awaiting_verification": lambda now: Q(status=Status.RESOLVED),
+    **{v.key: v.q for v in COUNTERS},
     "all": lambda now: Q(),
 }
-
-COUNTERS = [
-    View("new", gettext_lazy("新上报"), "blue"),
-    View("awaiting_dispatch", gettext_lazy("待派遣"), "blue"),
-    View("in_progress", gettext_lazy("处置中"), "purple"),
-    View("yellow", gettext_lazy("黄灯"), "yellow"),
-    View("red", gettext_lazy("红灯·超时"), "red"),
-    View("supervised", gettext_lazy("督办中"), "red"),
-    View("returned", gettext_lazy("被退单"), "grey"),
-    View("awaiting_verification", gettext_lazy("待核查"), "green"),
-]
 VIEW_CHOICES = [
     ("open", gettext_lazy("全部未结")),
     *[(v.key, v.label) for v in COUNTERS],

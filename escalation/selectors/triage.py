@@ -37,7 +37,7 @@ from grids.models import Grid
 
 from ..choices import SummonsStatus
 from ..display import left_text
-from ..filters import COUNTERS, DEFAULT_SORT, SORTS, QueueFilter
+from ..filters import COUNTERS, DEFAULT_SORT, FLAGS, SORTS, QueueFilter
 from ..models import Summons
 from ..paging import Cursor, order_by_key, seek_after
 from . import summons_countdowns, summons_queryset_for
@@ -52,42 +52,41 @@ COUNT_CAP = 10_000
 
 
 def counters(user, *, now: datetime | None = None) -> dict[str, int]:
-    """The eight counters in ONE aggregate query over the open cases in the user's scope."""
-    now = now or timezone.now()
-    aggs = {v.key: Count("id", filter=v.q(now)) for v in COUNTERS}
-    return case_queryset_for(user).filter(status__in=OPEN).aggregate(**aggs)
+    """The eight counters of the open cases in the user's scope (``open_counts``' first half: one grouped query)."""
+    return open_counts(user, now=now)[0]
 
 
 GridCounts = dict[int, dict[str, int]]
 
 
-def open_counts(
-    user, *, now: datetime | None = None, only: tuple[str, ...] | None = None
-) -> tuple[dict[str, int], GridCounts]:
+def open_counts(user, *, now: datetime | None = None) -> tuple[dict[str, int], GridCounts]:
     """The eight counters and the map's open / overdue counts per grid in ONE grouped query: the full page needs
-    both, and a district's open cases (13,000 rows on 10,000 heap pages at 1M cases) are then read once, not
-    twice. The counters are the sums over the grids (cases without a grid included); a grid's overdue is the red
-    counter's filter. Returns ``(counters, {grid_id: {"open", "overdue"}})`` — what ``counters`` and
-    ``grid_map`` would read apart. ``only``: count just these counters (and "red", the map's overdue) — the map
-    alone reads two counts per grid, not nine."""
+    both, and a district's open cases (13,000 at 1M cases) are read once, by an index-only scan of the open-case
+    index. The query counts per (grid, status): the cases, and those meeting each counter's flag (``FLAGS``: four
+    filtered counts instead of one per counter — 16 → 9 ms for a district); each counter is then the sum over its
+    statuses (``View.count``), the totals the sum over the grids (cases without a grid included), a grid's overdue
+    its red counter. Returns ``(counters, {grid_id: {"open", "overdue"}})``."""
     now = now or timezone.now()
-    keys = None if only is None else {*only, "red"}
-    aggs = {v.key: Count("id", filter=v.q(now)) for v in COUNTERS if keys is None or v.key in keys}
-    totals = dict.fromkeys(aggs, 0)
-    by_grid: GridCounts = {}
+    flags = sorted({v.flag for v in COUNTERS if v.flag})
     rows = cast(
         "Iterable[dict[str, Any]]",
         case_queryset_for(user)
         .filter(status__in=OPEN)
         .order_by()
-        .values("grid_id")
-        .annotate(open_cases=Count("id"), **aggs),
+        .values("grid_id", "status")
+        .annotate(n=Count("id"), **{flag: Count("id", filter=FLAGS[flag](now)) for flag in flags}),
     )
+    grids: dict[int | None, dict[str, dict[str, int]]] = {}
     for row in rows:
-        for key in aggs:
-            totals[key] += row[key]
-        if row["grid_id"] is not None:
-            by_grid[row["grid_id"]] = {"open": row["open_cases"], "overdue": row["red"]}
+        grids.setdefault(row["grid_id"], {})[row["status"]] = row
+    totals = dict.fromkeys((v.key for v in COUNTERS), 0)
+    by_grid: GridCounts = {}
+    red = next(v for v in COUNTERS if v.key == "red")
+    for grid_id, by_status in grids.items():
+        for v in COUNTERS:
+            totals[v.key] += v.count(by_status)
+        if grid_id is not None:
+            by_grid[grid_id] = {"open": sum(c["n"] for c in by_status.values()), "overdue": red.count(by_status)}
     return totals, by_grid
 
 
@@ -313,7 +312,7 @@ def grid_map(user, *, now: datetime | None = None, counts: GridCounts | None = N
         for g in scope_grids(user)
     ]
     if counts is None:
-        counts = open_counts(user, now=now, only=())[1]
+        counts = open_counts(user, now=now)[1]
     for cell in cells:
         if cell.id in counts:
             cell.open, cell.overdue = counts[cell.id]["open"], counts[cell.id]["overdue"]

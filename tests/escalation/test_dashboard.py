@@ -144,18 +144,62 @@ def test_district_counts_both_streets(world, street):
     assert triage.counters(world.district_officer, now=NOW)["new"] == 5
 
 
+#: Each counter's rule in Python, case by case — the oracle of the grouped SQL count (written apart from
+#: ``escalation.filters.COUNTERS``; the light is ``Case.light``, the Python form of the light rule).
+COUNTER_ORACLE = {
+    "new": lambda c, now: c.status == "reported",
+    "awaiting_dispatch": lambda c, now: c.status == "accepted",
+    "in_progress": lambda c, now: c.status in ("dispatched", "in_progress"),
+    "yellow": lambda c, now: c.light(now) == "yellow",
+    "red": lambda c, now: c.light(now) == "red",
+    "supervised": lambda c, now: c.supervised_at is not None,
+    "returned": lambda c, now: c.status == "accepted" and c.return_count > 0,
+    "awaiting_verification": lambda c, now: c.status == "resolved",
+}
+
+
+@pytest.mark.parametrize("seed", [1, 2])
 @pytest.mark.parametrize("persona", ["street_officer", "community_officer", "community_b_officer", "district_officer"])
-def test_the_full_pages_one_pass_counts_what_the_counters_and_the_map_count_apart(world, street, persona):
-    """``open_counts`` (the full page: one grouped query) against the oracle of the two separate reads."""
+def test_the_counters_and_the_map_count_what_each_case_is(world, street, persona, seed):
+    """``open_counts`` (one grouped query: per grid and status, one count per flag) against the oracle of every
+    open case in scope classified in Python — statuses, lights, supervision and returns scattered at random."""
+    import random
+
+    from cases.choices import OPEN_STATUSES
+    from cases.models import Case
+    from cases.selectors import case_queryset_for
+
+    rng = random.Random(seed)
+    for i in range(24):  # more cases, in both of the street's grids, for every rule to meet cases on both sides
+        in_b = {"grid": world.grid_b, "actor": world.outsider} if i % 3 == 0 else {}
+        file_case(world, title=f"散布 {i}", now=NOW - timedelta(days=1), **in_b)
+    for case in Case.objects.all():
+        due = NOW + timedelta(hours=rng.choice([-5, -1, 1, 5])) if rng.random() > 0.15 else None
+        Case.objects.filter(pk=case.pk).update(
+            status=rng.choice(["reported", "accepted", "dispatched", "in_progress", "on_hold", "resolved", "closed"]),
+            due_at=due,
+            yellow_at=due - timedelta(hours=rng.choice([2, 4])) if due and rng.random() > 0.2 else None,
+            supervised_at=NOW if rng.random() < 0.3 else None,
+            return_count=rng.choice([0, 0, 1, 2]),
+        )
     user = getattr(world, persona)
     user.region  # noqa: B018 - loaded with the session in a request
     with CaptureQueriesContext(connection) as ctx:
         totals, by_grid = triage.open_counts(user, now=NOW)
     assert len(ctx) == 1
-    assert totals == triage.counters(user, now=NOW)
-    apart = {c.id: (c.open, c.overdue) for c in triage.grid_map(user, now=NOW)}
-    together = {c.id: (c.open, c.overdue) for c in triage.grid_map(user, now=NOW, counts=by_grid)}
-    assert together == apart and any(open_ for open_, _red in apart.values())
+    open_cases = [c for c in case_queryset_for(user) if c.status in {s.value for s in OPEN_STATUSES}]
+    assert totals == {key: sum(rule(c, NOW) for c in open_cases) for key, rule in COUNTER_ORACLE.items()}
+    assert triage.counters(user, now=NOW) == totals
+    grids = {c.grid_id for c in open_cases} - {None}
+    assert by_grid == {
+        g: {
+            "open": sum(c.grid_id == g for c in open_cases),
+            "overdue": sum(c.grid_id == g and c.light(NOW) == "red" for c in open_cases),
+        }
+        for g in grids
+    }
+    if persona == "street_officer":  # each rule met by some open cases and not by others: the check can fail
+        assert all(0 < value < len(open_cases) for value in totals.values()), totals
 
 
 # --- the queue --------------------------------------------------------------------------------------------
