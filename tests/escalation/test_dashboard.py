@@ -12,7 +12,7 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from cases.models import Case
+from cases.models import Case, CaseDispatch
 from cases.services import case_transition
 from core.errors import InvalidInput
 from escalation.selectors import triage
@@ -496,6 +496,9 @@ def test_queue_rows_label_status_level_and_holder_as_the_models_display_does(wor
             assert c.get_level_display() in c.ui_level_text
             if not c.ui_departments:
                 assert c.ui_handler == c.get_handler_kind_display()
+            active = CaseDispatch.objects.filter(case=c, active=True, department__isnull=False).order_by("id")
+            assert c.ui_departments == [d.department.name for d in active]
+        assert any(c.ui_departments for c in page.rows)
 
 
 def test_a_queue_rows_place_line_joins_only_the_parts_it_has(world, street, web):
