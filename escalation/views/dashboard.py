@@ -35,6 +35,7 @@ from cases.models import Case
 from cases.selectors import case_queryset_for
 from core import durations
 from core.errors import InvalidInput
+from core.links import pk_link_pattern
 from core.roles import is_admin_or_centre_staff
 from governance.http import AuthenticatedHttpRequest
 
@@ -98,11 +99,10 @@ def _present_rows(rows, now) -> None:
     # dict and translates the label again on every call — three calls a row).
     fields = [cast("Field", Case._meta.get_field(name)) for name in _DISPLAYED]
     levels, statuses, handlers = ({k: str(v) for k, v in f.flatchoices} for f in fields)
-    marker = 987654321
-    case_url = reverse("cases:detail", args=[marker]).replace(str(marker), "{}")  # one reverse for the page
+    case_url = pk_link_pattern("cases:detail")  # one reverse for the page, as the case lists do
     for c in rows:
         reported = c.reported_at.astimezone(tz)
-        c.ui_url = case_url.format(c.pk)
+        c.ui_url = case_url.format(pk=c.pk)
         c.ui_select_label = _("选择 %(n)s") % {"n": c.number}
         c.ui_reported_iso, c.ui_reported_short = reported.isoformat(), reported.strftime("%m-%d %H:%M")
         c.ui_level_text = _("在%(level)s") % {"level": levels.get(c.level, c.level)}
