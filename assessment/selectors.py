@@ -793,6 +793,11 @@ def week_counts(scope: Scope, periods: list[Period]) -> list[dict[str, int]]:
     return by_week
 
 
+def _fresh_since(now: datetime | None) -> datetime:
+    """Kept figures read after this instant are fresh: ``ASSESSMENT_FIGURES_MAX_AGE`` seconds before ``now``."""
+    return (now or timezone.now()) - timedelta(seconds=settings.ASSESSMENT_FIGURES_MAX_AGE)
+
+
 def kept_week_counts(
     scope: Scope, periods: list[Period], *, now: datetime | None = None
 ) -> tuple[list[dict[str, int]], datetime] | None:
@@ -804,12 +809,10 @@ def kept_week_counts(
     key = figures_key(scope)
     if key is None:
         return None
-    now = now or timezone.now()
-    max_age = timedelta(seconds=settings.ASSESSMENT_FIGURES_MAX_AGE)
     rows = {
         r["week_from"]: r
         for r in WeekFigures.objects.filter(
-            scope=key, week_from__in=[p.date_from for p in periods], computed_at__gt=now - max_age
+            scope=key, week_from__in=[p.date_from for p in periods], computed_at__gt=_fresh_since(now)
         ).values("week_from", "counts", "computed_at")
     }
     if len(rows) != len(periods):
@@ -982,11 +985,9 @@ def kept_figures(scope: Scope, period: Period, *, now: datetime | None = None) -
     key = figures_key(scope)
     if key is None:
         return None
-    now = now or timezone.now()
-    max_age = timedelta(seconds=settings.ASSESSMENT_FIGURES_MAX_AGE)
     row = (
         PeriodFigures.objects.filter(
-            scope=key, date_from=period.date_from, date_to=period.date_to, computed_at__gt=now - max_age
+            scope=key, date_from=period.date_from, date_to=period.date_to, computed_at__gt=_fresh_since(now)
         )
         .values("figures", "computed_at")
         .first()
