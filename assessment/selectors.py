@@ -696,7 +696,7 @@ def daily_status(scope: Scope, period: Period) -> list[dict[str, Any]]:
         .order_by()
         .annotate(day=TruncDate("reported_at", tzinfo=tz))
         .values("day", "status")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))  # not count(id): the scope's report-time index carries the status, not the id
     )
     empty = {key: 0 for key, _l, _s in STATUS_GROUPS}
     days = {period.date_from + timedelta(days=i): dict(empty) for i in range(period.days)}

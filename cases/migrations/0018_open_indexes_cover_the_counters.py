@@ -2,41 +2,28 @@
 
 from django.db import migrations, models
 
+from core.db.swap_index import swap_index
+
 OPEN = ["reported", "accepted", "dispatched", "in_progress", "on_hold", "resolved"]
 COUNTED = ("grid_id", "status", "due_at", "yellow_at", "supervised_at", "return_count")
 SCOPES = ("district", "street", "community")
 
 
-def _index(scope: str, *, covering: bool, name: str | None = None) -> models.Index:
+def _index(scope: str, *, covering: bool) -> models.Index:
     return models.Index(
         condition=models.Q(("status__in", OPEN)),
         fields=[scope, "-reported_at", "-id"],
         include=COUNTED if covering else (),
-        name=name or f"case_open_{scope}_idx",
+        name=f"case_open_{scope}_idx",
     )
 
 
 def _swap(apps, schema_editor, *, covering: bool) -> None:
-    """Replace each open-case index by its ``covering`` (or plain) form. On PostgreSQL without blocking the table:
-    the new index is built ``CONCURRENTLY`` under a temporary name, the old one dropped ``CONCURRENTLY``, the new
-    one renamed — reads and writes of cases go on meanwhile (a plain DROP + CREATE would hold an exclusive lock on
-    the table through three builds, each reading the whole table: minutes of outage at a province's 10M cases).
-    Elsewhere (SQLite) a plain drop and create."""
+    """Replace each open-case index by its ``covering`` (or plain) form, without blocking the table on PostgreSQL
+    (``core.db.swap_index``: built concurrently under a temporary name, the old one dropped, the new renamed)."""
     model = apps.get_model("cases", "Case")
-    postgres = schema_editor.connection.vendor == "postgresql"
     for scope in SCOPES:
-        name = f"case_open_{scope}_idx"
-        if not postgres:
-            schema_editor.remove_index(model, _index(scope, covering=not covering))
-            schema_editor.add_index(model, _index(scope, covering=covering))
-            continue
-        temporary = f"{name}_new"
-        schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{temporary}"')  # a build an earlier run left
-        schema_editor.execute(
-            _index(scope, covering=covering, name=temporary).create_sql(model, schema_editor, concurrently=True)
-        )
-        schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{name}"')
-        schema_editor.execute(f'ALTER INDEX "{temporary}" RENAME TO "{name}"')
+        swap_index(schema_editor, model, _index(scope, covering=not covering), _index(scope, covering=covering))
 
 
 def cover(apps, schema_editor) -> None:
