@@ -27,7 +27,9 @@ PAGES = [
     ("sim_d01", "district queue, all", "/dashboard/?view=all", {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "queue"}),
     ("sim_s001", "street /cases/", "/cases/", {}),
     ("sim_d01", "district /cases/", "/cases/", {}),
+    ("sim_d01", "district queue, red", "/dashboard/?view=red", {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "queue"}),
     ("sim_d01", "district 8-week chart", "/dashboard/charts/weekly.svg", {}),
+    ("sim_d01", "district daily chart", "/dashboard/charts/daily.svg?from=2026-10-22&to=2026-11-20", {}),
     ("sim_s001", "street assessment by department", "/assessment/?by=department", {}),
 ]
 

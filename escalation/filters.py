@@ -16,19 +16,21 @@ from django.utils.translation import gettext_lazy
 from cases.choices import CLOCK_STATUSES, OPEN_STATUSES, Status
 from cases.filters import CaseFilter
 from cases.models import CaseDispatch
-from cases.selectors import light_filter
+from cases.selectors import light_clock_filter, light_filter
 
 from .paging import order_by_key
 
 OPEN = [s.value for s in OPEN_STATUSES]
+CLOCK = tuple(s.value for s in CLOCK_STATUSES)
 CASE_NUMBER = re.compile(r"[A-Za-z0-9]{1,8}-\d{4}-\d{6}")
 
 
 #: The conditions a counter adds to its statuses (``View.flag``); the open-case indexes carry their columns
-#: (``cases.models.OPEN_COUNTED``).
+#: (``cases.models.OPEN_COUNTED``). The lights' without their status condition: their views keep to the clock's
+#: statuses already (``CLOCK``), and a status condition said twice misleads the planner (``light_clock_filter``).
 FLAGS = {
-    "yellow": lambda now: light_filter("yellow", now),
-    "red": lambda now: light_filter("red", now),
+    "yellow": lambda now: light_clock_filter("yellow", now),
+    "red": lambda now: light_clock_filter("red", now),
     "supervised": lambda now: Q(supervised_at__isnull=False),
     "returned": lambda now: Q(return_count__gt=0),
 }
@@ -47,6 +49,10 @@ class View:
     statuses: tuple[str, ...] = tuple(OPEN)
     flag: str = ""
 
+    def __post_init__(self) -> None:
+        if self.flag in ("yellow", "red") and not set(self.statuses) <= set(CLOCK):
+            raise ValueError(f"a {self.flag} light runs only in the clock's statuses: {self.statuses}")
+
     def q(self, now: datetime) -> Q:
         q = Q(status__in=list(self.statuses))
         return q & FLAGS[self.flag](now) if self.flag else q
@@ -58,7 +64,6 @@ class View:
 
 
 S = Status
-CLOCK = tuple(s.value for s in CLOCK_STATUSES)
 COUNTERS = [
     View("new", gettext_lazy("新上报"), "blue", (S.REPORTED,)),
     View("awaiting_dispatch", gettext_lazy("待派遣"), "blue", (S.ACCEPTED,)),
@@ -121,8 +126,11 @@ class QueueFilter(CaseFilter):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        if not self.form.cleaned_data.get("view") and "status" not in self.data:
-            queryset = queryset.filter(status__in=OPEN)  # the queue shows open cases unless told otherwise
+        data = self.form.cleaned_data
+        if not data.get("view") and "status" not in self.data and not data.get("light"):
+            # The queue shows open cases unless told otherwise (a light keeps to the clock's statuses, all open:
+            # not said twice, which would mislead the planner — ``cases.selectors.light_clock_filter``).
+            queryset = queryset.filter(status__in=OPEN)
         return queryset
 
     def filter_light(self, queryset, name, value):

@@ -200,6 +200,15 @@ def test_the_counters_and_the_map_count_what_each_case_is(world, street, persona
     }
     if persona == "street_officer":  # each rule met by some open cases and not by others: the check can fail
         assert all(0 < value < len(open_cases) for value in totals.values()), totals
+    # Each counter's queue lists what it counts, and the light filter what each case's light is (among all cases
+    # in scope, closed ones too: a light keeps to the clock's statuses by itself).
+    for key, rule in COUNTER_ORACLE.items():
+        _fs, page = triage.queue(user, q(view=key), now=NOW, page_size=200)
+        assert sorted(c.pk for c in page.rows) == sorted(c.pk for c in open_cases if rule(c, NOW)), key
+    for light in ("red", "yellow", "green"):
+        _fs, page = triage.queue(user, q(light=light), now=NOW, page_size=200)
+        in_scope = case_queryset_for(user)
+        assert sorted(c.pk for c in page.rows) == sorted(c.pk for c in in_scope if c.light(NOW) == light), light
 
 
 # --- the queue --------------------------------------------------------------------------------------------
@@ -718,3 +727,11 @@ def test_pages_run_a_constant_number_of_queries(world, web):
     many = [count(u) for u in urls] + [count("/dashboard/", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="queue")]
     assert few == many
     assert many[0] <= 16
+
+
+def test_a_light_view_keeps_to_the_clock_statuses():
+    from escalation.filters import View
+
+    with pytest.raises(ValueError, match="clock's statuses"):
+        View("late_on_hold", "x", "red", ("on_hold",), "red")
+    assert View("late", "x", "red", ("accepted",), "red").flag == "red"
