@@ -63,31 +63,42 @@ def open_counts(user, *, now: datetime | None = None) -> tuple[dict[str, int], G
     """The eight counters and the map's open / overdue counts per grid in ONE grouped query: the full page needs
     both, and a district's open cases (13,000 at 1M cases) are read once, by an index-only scan of the open-case
     index. The query counts per (grid, status): the cases, and those meeting each counter's flag (``FLAGS``: four
-    filtered counts instead of one per counter — 16 → 9 ms for a district); each counter is then the sum over its
-    statuses (``View.count``), the totals the sum over the grids (cases without a grid included), a grid's overdue
-    its red counter. Returns ``(counters, {grid_id: {"open", "overdue"}})``."""
+    filtered counts instead of one per counter — 16 → 9 ms for a district). Its rows (a district's 1,200) are added
+    up once in Python: per status over all grids (cases without a grid included), then each counter is the sum over
+    its statuses (``View.count``); a grid's open cases are the sum of its rows, its overdue its red counter's
+    statuses' red counts. Returns ``(counters, {grid_id: {"open", "overdue"}})``."""
     now = now or timezone.now()
     flags = sorted({v.flag for v in COUNTERS if v.flag})
     rows = cast(
-        "Iterable[dict[str, Any]]",
+        "Iterable[tuple[Any, ...]]",
         case_queryset_for(user)
         .filter(status__in=OPEN)
         .order_by()
         .values("grid_id", "status")
-        .annotate(n=Count("id"), **{flag: Count("id", filter=FLAGS[flag](now)) for flag in flags}),
+        .annotate(n=Count("id"), **{flag: Count("id", filter=FLAGS[flag](now)) for flag in flags})
+        .values_list("grid_id", "status", "n", *flags),
     )
-    grids: dict[int | None, dict[str, dict[str, int]]] = {}
-    for row in rows:
-        grids.setdefault(row["grid_id"], {})[row["status"]] = row
-    totals = dict.fromkeys((v.key for v in COUNTERS), 0)
-    by_grid: GridCounts = {}
+    columns = ("n", *flags)
     red = next(v for v in COUNTERS if v.key == "red")
-    for grid_id, by_status in grids.items():
-        for v in COUNTERS:
-            totals[v.key] += v.count(by_status)
+    red_at, red_statuses = columns.index("red"), frozenset(red.statuses)
+    by_status: dict[str, list[int]] = {}
+    by_grid: GridCounts = {}
+    for grid_id, status, *counts in rows:
+        summed = by_status.get(status)
+        if summed is None:
+            by_status[status] = list(counts)
+        else:
+            for i, value in enumerate(counts):
+                summed[i] += value
         if grid_id is not None:
-            by_grid[grid_id] = {"open": sum(c["n"] for c in by_status.values()), "overdue": red.count(by_status)}
-    return totals, by_grid
+            cell = by_grid.get(grid_id)
+            if cell is None:
+                cell = by_grid[grid_id] = {"open": 0, "overdue": 0}
+            cell["open"] += counts[0]
+            if status in red_statuses:
+                cell["overdue"] += counts[red_at]
+    named = {status: dict(zip(columns, counts, strict=True)) for status, counts in by_status.items()}
+    return {v.key: v.count(named) for v in COUNTERS}, by_grid
 
 
 # --- the queue ------------------------------------------------------------------------------------------
