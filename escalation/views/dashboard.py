@@ -120,6 +120,52 @@ def _present_rows(rows, now) -> None:
 _DISPLAYED = ("level", "status", "handler_kind")
 
 
+def _queue_rows_html(rows, supervised_label: str) -> SafeString:
+    """The queue's ``<tr>`` rows from what ``_present_rows`` worked out, built in one pass with the standard
+    library's ``escape`` (the same text as Django's): a district's 50 rows were 1,500 template variable lookups,
+    about a tenth of the page's time. ``tests/escalation/test_queue_rows.py`` holds it to the template loop it
+    replaces."""
+    esc = html.escape
+    out = []
+    for c in rows:
+        light = esc(c.ui_light or "")
+        place = c.grid.name if c.grid is not None else (c.community.name if c.community is not None else "")
+        meta = esc(c.category.name) + f' · <span class="grade">{esc(c.grade)}</span>'
+        if place:
+            meta += f" · {esc(place)}"
+        if c.ui_level_text:
+            meta += f" · {esc(c.ui_level_text)}"
+        badges = f'<span class="badge status-{esc(c.status)}">{esc(c.ui_status_label)}</span> '
+        if light:
+            badges += f'<span class="badge light-{light}">{esc(c.ui_light_label)}</span>'
+        badges += " "
+        if c.supervised_at:
+            badges += f'<span class="badge status-supervised">{esc(supervised_label)}</span>'
+        badges += " "
+        if c.ui_returns_text:
+            badges += f'<span class="badge status-overdue">{esc(c.ui_returns_text)}</span>'
+        if c.ui_due_iso:
+            due = (
+                f'<time datetime="{esc(c.ui_due_iso)}">{esc(c.ui_due_short)}</time> '
+                f'<span class="small">{esc(c.ui_left_text)}</span>'
+            )
+        else:
+            due = '<span class="muted">—</span>'
+        pk, url = int(c.pk), esc(c.ui_url)
+        out.append(
+            f'<tr class="{f"row--{light}" if light else ""}" data-case="{pk}">'
+            f'<td class="cell-check"><input type="checkbox" name="ids" value="{pk}" aria-label="'
+            f'{esc(c.ui_select_label)}"></td>'
+            f'<td class="cell-number"><a class="mono" href="{url}">{esc(c.number)}</a> '
+            f'<time class="muted small" datetime="{esc(c.ui_reported_iso)}">{esc(c.ui_reported_short)}</time></td>'
+            f'<td class="cell-title"><a href="{url}">{esc(c.title)}</a> <span class="muted small cell-meta">{meta}'
+            f'</span></td><td class="cell-status"> {badges} </td>'
+            f'<td class="cell-due{" is-overdue" if c.ui_light == "red" else ""}">{due}</td>'
+            f'<td class="cell-handler small">{esc(c.ui_handler)}</td></tr>'
+        )
+    return mark_safe("\n".join(out))
+
+
 def _queue_context(request: HttpRequest, now) -> dict:
     params = triage.clean_params(request.GET)
     error = None
@@ -142,7 +188,7 @@ def _queue_context(request: HttpRequest, now) -> dict:
         "sort_links": sort_links,
         "current_view": params.get("view") or ("open" if "status" not in params else ""),
         "poll_seconds": POLL_SECONDS,
-        "supervised_label": _("督办"),
+        "queue_rows": _queue_rows_html(page.rows, _("督办")),
     }
 
 
