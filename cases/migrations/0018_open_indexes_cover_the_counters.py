@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from core.db.swap_index import swap_index
+from core.db.swap_index import swap_indexes
 
 OPEN = ["reported", "accepted", "dispatched", "in_progress", "on_hold", "resolved"]
 COUNTED = ("grid_id", "status", "due_at", "yellow_at", "supervised_at", "return_count")
@@ -18,27 +18,12 @@ def _index(scope: str, *, covering: bool) -> models.Index:
     )
 
 
-def _swap(apps, schema_editor, *, covering: bool) -> None:
-    """Replace each open-case index by its ``covering`` (or plain) form, without blocking the table on PostgreSQL
-    (``core.db.swap_index``: built concurrently under a temporary name, the old one dropped, the new renamed)."""
-    model = apps.get_model("cases", "Case")
-    for scope in SCOPES:
-        swap_index(schema_editor, model, _index(scope, covering=not covering), _index(scope, covering=covering))
-
-
-def cover(apps, schema_editor) -> None:
-    _swap(apps, schema_editor, covering=True)
-
-
-def uncover(apps, schema_editor) -> None:
-    _swap(apps, schema_editor, covering=False)
-
-
 class Migration(migrations.Migration):
     """The open-case indexes (district, street, community) carry the columns the dashboard's counters and grid map
     count by (``cases.models.OPEN_COUNTED``): the counts become index-only scans. Same keys, same predicate, so the
     queue's ordering by report time reads them as before; no index is added. Not atomic: on PostgreSQL each index
-    is rebuilt concurrently (``_swap``) while the site keeps working; a build reads the whole table once."""
+    is rebuilt concurrently (``core.db.swap_index.swap_indexes``) while the site keeps working; a build reads the
+    whole table once."""
 
     atomic = False
 
@@ -47,11 +32,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                *[migrations.RemoveIndex(model_name="case", name=f"case_open_{scope}_idx") for scope in SCOPES],
-                *[migrations.AddIndex(model_name="case", index=_index(scope, covering=True)) for scope in SCOPES],
-            ],
-            database_operations=[migrations.RunPython(cover, uncover)],
+        swap_indexes(
+            "cases",
+            "case",
+            [_index(scope, covering=False) for scope in SCOPES],
+            [_index(scope, covering=True) for scope in SCOPES],
         ),
     ]

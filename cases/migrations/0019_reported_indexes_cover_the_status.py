@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from core.db.swap_index import swap_index
+from core.db.swap_index import swap_indexes
 
 SCOPES = ("district", "street")
 
@@ -13,20 +13,6 @@ def _index(scope: str, *, covering: bool) -> models.Index:
         include=("status",) if covering else (),
         name=f"case_{scope}_reported_idx",
     )
-
-
-def _swap(apps, schema_editor, *, covering: bool) -> None:
-    model = apps.get_model("cases", "Case")
-    for scope in SCOPES:
-        swap_index(schema_editor, model, _index(scope, covering=not covering), _index(scope, covering=covering))
-
-
-def cover(apps, schema_editor) -> None:
-    _swap(apps, schema_editor, covering=True)
-
-
-def uncover(apps, schema_editor) -> None:
-    _swap(apps, schema_editor, covering=False)
 
 
 class Migration(migrations.Migration):
@@ -42,11 +28,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                *[migrations.RemoveIndex(model_name="case", name=f"case_{scope}_reported_idx") for scope in SCOPES],
-                *[migrations.AddIndex(model_name="case", index=_index(scope, covering=True)) for scope in SCOPES],
-            ],
-            database_operations=[migrations.RunPython(cover, uncover)],
+        swap_indexes(
+            "cases",
+            "case",
+            [_index(scope, covering=False) for scope in SCOPES],
+            [_index(scope, covering=True) for scope in SCOPES],
         ),
     ]

@@ -6,15 +6,16 @@ through a build that reads the whole table: minutes of outage at a province's 10
 interrupted run left behind (``CREATE INDEX CONCURRENTLY`` leaves an invalid index when it fails) is dropped first,
 so the migration can simply be run again. Elsewhere (SQLite) a plain drop and create.
 
-For migrations with ``atomic = False`` (PostgreSQL refuses ``CONCURRENTLY`` inside a transaction), from a
-``RunPython`` function, with the historical model.
+For migrations with ``atomic = False`` (PostgreSQL refuses ``CONCURRENTLY`` inside a transaction): ``swap_indexes``
+is the whole operation (state and database, both ways); ``swap_index`` the database step for one index.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from django.db import models
+from django.db import migrations, models
 
 
 def swap_index(schema_editor: Any, model: type[models.Model], old: models.Index, new: models.Index) -> None:
@@ -33,3 +34,26 @@ def swap_index(schema_editor: Any, model: type[models.Model], old: models.Index,
     schema_editor.execute(built.create_sql(model, schema_editor, concurrently=True))
     schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{name}"')
     schema_editor.execute(f'ALTER INDEX "{temporary}" RENAME TO "{name}"')
+
+
+def swap_indexes(
+    app_label: str, model_name: str, old: list[models.Index], new: list[models.Index]
+) -> migrations.SeparateDatabaseAndState:
+    """The migration operation that replaces each of ``old`` by the index of the same name in ``new`` (in order):
+    in the migration state a RemoveIndex and an AddIndex each, in the database ``swap_index`` one after another —
+    and back again when the migration is reversed. The migration needs ``atomic = False``."""
+
+    def run(apps: Any, schema_editor: Any, *, forward: bool) -> None:
+        model = apps.get_model(app_label, model_name)
+        for before, after in zip(old, new, strict=True):
+            swap_index(schema_editor, model, *((before, after) if forward else (after, before)))
+
+    return migrations.SeparateDatabaseAndState(
+        state_operations=[
+            *[migrations.RemoveIndex(model_name=model_name, name=index.name) for index in old],
+            *[migrations.AddIndex(model_name=model_name, index=index) for index in new],
+        ],
+        database_operations=[
+            migrations.RunPython(partial(run, forward=True), partial(run, forward=False)),
+        ],
+    )

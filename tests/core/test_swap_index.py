@@ -59,3 +59,24 @@ def test_a_build_an_interrupted_run_left_is_cleared_first():
 def test_the_name_is_kept():
     with pytest.raises(ValueError, match="keeps the name"):
         swap_index(None, Case, PLAIN, models.Index(fields=["district"], name="other_idx"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_operation_swaps_in_the_state_and_both_ways_in_the_database():
+    from django.apps import apps
+
+    from core.db.swap_index import swap_indexes
+
+    operation = swap_indexes("cases", "case", [COVERING], [PLAIN])
+    assert [type(op).__name__ for op in operation.state_operations] == ["RemoveIndex", "AddIndex"]
+    assert operation.state_operations[1].index is PLAIN
+    (run,) = operation.database_operations
+    covering = connection.features.supports_covering_indexes
+    try:
+        with connection.schema_editor(atomic=False) as editor:
+            run.code(apps, editor)  # forward: COVERING → PLAIN
+        assert list(_indexes()) == [NAME] and "INCLUDE" not in _indexes()[NAME]
+    finally:
+        with connection.schema_editor(atomic=False) as editor:
+            run.reverse_code(apps, editor)  # back: PLAIN → COVERING
+    assert list(_indexes()) == [NAME] and ("INCLUDE (status)" in _indexes()[NAME]) is covering
