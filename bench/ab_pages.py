@@ -42,9 +42,17 @@ def main() -> None:
     args = parser.parse_args()
     tree = Path(args.tree).resolve()
     sys.path[:0] = [str(tree / "bench"), str(tree)]  # the tree's code first, and its bench/dashboard.py
+    # … and the tree as the working directory: Celery's Django fix-up puts the working directory first on the path
+    # when the app is created, so run from another checkout every module imported after it came from that checkout
+    # (found 2026-12-01: before this, a "before" tree ran the current checkout's views and selectors).
+    os.chdir(tree)
     from dashboard import django_setup, measure, pct  # type: ignore[import-not-found]
 
     django_setup()
+    import escalation.selectors.triage
+
+    if not Path(escalation.selectors.triage.__file__).resolve().is_relative_to(tree):
+        sys.exit(f"the code imported is not the tree's: {escalation.selectors.triage.__file__}")
     from django.test import Client
 
     from governance.models import User
