@@ -185,10 +185,12 @@ def test_the_counters_and_the_map_count_what_each_case_is(world, street, persona
     user = getattr(world, persona)
     user.region  # noqa: B018 - loaded with the session in a request
     with CaptureQueriesContext(connection) as ctx:
-        totals, by_grid = triage.open_counts(user, now=NOW)
+        counts = triage.open_counts(user, now=NOW)
     assert len(ctx) == 1
+    totals, by_grid = counts.counters, counts.by_grid
     open_cases = [c for c in case_queryset_for(user) if c.status in {s.value for s in OPEN_STATUSES}]
     assert totals == {key: sum(rule(c, NOW) for c in open_cases) for key, rule in COUNTER_ORACLE.items()}
+    assert counts.open == len(open_cases)
     assert triage.counters(user, now=NOW) == totals
     grids = {c.grid_id for c in open_cases} - {None}
     assert by_grid == {
@@ -202,13 +204,37 @@ def test_the_counters_and_the_map_count_what_each_case_is(world, street, persona
         assert all(0 < value < len(open_cases) for value in totals.values()), totals
     # Each counter's queue lists what it counts, and the light filter what each case's light is (among all cases
     # in scope, closed ones too: a light keeps to the clock's statuses by itself).
+    # … and the full page's queue, which takes its total from these counts, shows the total its own count gives.
     for key, rule in COUNTER_ORACLE.items():
         _fs, page = triage.queue(user, q(view=key), now=NOW, page_size=200)
         assert sorted(c.pk for c in page.rows) == sorted(c.pk for c in open_cases if rule(c, NOW)), key
+        _fs, counted = triage.queue(user, q(view=key), now=NOW, page_size=200, counted=counts.view_totals())
+        assert counted.total == page.total == len(page.rows), key
+    for params in ({}, {"view": "open"}, {"view": "open", "sort": "due_at"}):
+        with CaptureQueriesContext(connection) as ctx:
+            _fs, counted = triage.queue(user, q(**params), now=NOW, page_size=200, counted=counts.view_totals())
+        assert counted.total == len(open_cases) == len(counted.rows), params
+        assert not any("COUNT(" in x["sql"] for x in ctx.captured_queries), params
     for light in ("red", "yellow", "green"):
         _fs, page = triage.queue(user, q(light=light), now=NOW, page_size=200)
         in_scope = case_queryset_for(user)
         assert sorted(c.pk for c in page.rows) == sorted(c.pk for c in in_scope if c.light(NOW) == light), light
+
+
+def test_a_queue_filtered_beyond_its_view_counts_its_own_total(world, street):
+    """The counters' totals stand in for the queue's count only when nothing but the view (and the page) is
+    chosen: a grid, a status, a text or a bad value each count again."""
+    wrong = {"open": 999_999, "red": 999_999, "new": 999_999}
+    officer = world.street_officer
+    _fs, plain = triage.queue(officer, q(), now=NOW)
+    _fs, trusted = triage.queue(officer, q(sort="due_at"), now=NOW, counted=wrong)
+    assert (trusted.total, trusted.total_capped) == (triage.COUNT_CAP, True)  # taken as given, capped as counted
+    for params in ({"grid": world.grid_a.pk}, {"status": "reported"}, {"q": "超时"}, {"view": "new", "level": "grid"}):
+        _fs, page = triage.queue(officer, q(**params), now=NOW, counted=wrong)
+        _fs, counted_again = triage.queue(officer, q(**params), now=NOW)
+        assert page.total == counted_again.total < triage.COUNT_CAP, params
+    _fs, bad = triage.queue(officer, q(view="nonsense"), now=NOW, counted=wrong)
+    assert bad.total == plain.total
 
 
 # --- the queue --------------------------------------------------------------------------------------------

@@ -64,3 +64,31 @@ def test_the_rows_are_the_template_loops_markup(world, street, language):  # noq
     assert "&lt;b&gt;&quot;引号&quot; &amp; &#x27;单引号&#x27;&lt;/b&gt;" in built
     assert squash(built) == squash(oracle)
     assert built.count("<tr ") == len(rows) > 8
+
+
+def test_the_filter_selects_options_are_what_format_html_wrote():
+    """``_options`` against the ``format_html_join`` it replaced (the oracle): markup and quotes in labels and
+    values escaped, the chosen value marked, codes in front of the category names."""
+    from django.utils.html import format_html_join
+    from django.utils.safestring import mark_safe
+
+    from escalation.views.dashboard import _options
+
+    def oracle(choices, selected, with_code=False):
+        chosen = mark_safe(" selected")
+        return format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (v, chosen if str(v) == (selected or "") else "", f"{v} {label}" if with_code else label)
+                for v, label in choices
+            ),
+        )
+
+    choices = [(1, "第一网格（G1）"), (22, "<b>\"引号\" & '单引号'</b>"), ("0101", "<script>x</script>"), ('a"b', "值")]
+    for selected in (None, "", "22", "0101", 'a"b', "nonsense"):
+        for with_code in (False, True):
+            built = _options(choices, selected, with_code=with_code)
+            assert built == oracle(choices, selected, with_code), (selected, with_code)
+    assert str(_options(choices, "22")).count(" selected") == 1
+    assert "<script>" not in _options(choices, None)
