@@ -204,8 +204,11 @@ def _int_param(params, name: str, default: int) -> int:
     return int(raw)
 
 
-#: Query keys that choose the page, not the cases: with nothing else but ``view``, the total is a counter's.
-PAGE_KEYS = frozenset({"view", "sort", "after", "before", "page", "pn"})
+#: Query keys that choose a page of the queue (cursors, an offset page, the page number shown) …
+PAGING = ("after", "before", "page", "pn")
+#: … and with the view and the sort, every key that leaves the cases alone: with nothing else, the total is a
+#: counter's (``queue(counted=…)``).
+PAGE_KEYS = frozenset({*PAGING, "view", "sort"})
 
 
 def queue(
@@ -245,8 +248,8 @@ def queue(
         raise InvalidInput(
             _("只能直接跳转到前 %(n)s 页；更后面的请用“下一页”或缩小筛选范围") % {"n": MAX_OFFSET_PAGE}, code="page"
         )
-    view = params.get("view") or ("open" if "status" not in params else "")
-    if counted is not None and view in counted and set(params) <= PAGE_KEYS and not fs.errors:
+    view = params.get("view") or "open"  # nothing but the page's keys: no status or light to say otherwise
+    if counted is not None and set(params) <= PAGE_KEYS and view in counted:
         total = counted[view]
     else:
         total = qs.order_by()[: COUNT_CAP + 1].count()

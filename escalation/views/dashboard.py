@@ -36,6 +36,7 @@ from core import durations
 from core.errors import InvalidInput
 from core.links import pk_link_pattern
 from core.roles import is_admin_or_centre_staff
+from core.widgets import option_tags
 from governance.http import AuthenticatedHttpRequest
 
 from .. import filters as queue_filters
@@ -43,23 +44,15 @@ from .. import grid_map
 from ..selectors import triage
 from ..services import bulk
 
-PAGING = ("after", "before", "page", "pn")
 POLL_SECONDS = 15
 
 
 def _options(choices, selected: str | None, *, with_code: bool = False) -> SafeString:
-    """``<option>`` elements for a filter select (the district's 200 grids, its departments …), built in one
-    pass with the standard library's ``escape`` (the same text as Django's ``escape``; ``format_html`` per option
-    cost a district's page ≈ 2 ms): the same markup the template loop wrote. The labels are names from the
-    database, never marked safe, so every one is escaped (``tests/escalation/test_queue_rows.py``)."""
-    esc = html.escape
-    selected = selected or ""
-    out = []
-    for value, label in choices:
-        value = str(value)
-        text = f"{value} {label}" if with_code else str(label)
-        out.append(f'<option value="{esc(value)}"{" selected" if value == selected else ""}>{esc(text)}</option>')
-    return mark_safe("".join(out))
+    """``<option>`` elements for a filter select (the district's 200 grids, its departments …; the category's code
+    before its name): ``core.widgets.option_tags``."""
+    if with_code:
+        choices = ((value, f"{value} {label}") for value, label in choices)
+    return option_tags(choices, {selected} if selected else ())
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
@@ -73,7 +66,7 @@ def _forbidden(request: HttpRequest) -> HttpResponse:
 
 def _filters_only(params: QueryDict) -> QueryDict:
     q = params.copy()
-    for key in PAGING:
+    for key in triage.PAGING:
         q.pop(key, None)
     return q
 
