@@ -12,8 +12,11 @@ What it does, step by step:
    process (so its peak RSS is the variant's own):
    - ``sweep``: ``escalation.services.sweep.sweep()`` as beat runs it — batches of
      ``case_escalate_overdue_batch`` with the notices (4 per case: grid team + community centre);
-     the measuring process loads the URLconf before its clock, as a running worker has it
-     (``config/celery_app.py``): the first ``reverse`` of a process imports every view;
+     the measuring process settles before its clock as a worker process does when it starts
+     (``core.serving.settle``): the URLconf loaded (the first ``reverse`` imports every view) and the
+     startup heap frozen (``gc.freeze``);
+   - ``sweep, heap not frozen`` (only when asked for, ``--variants sweep,sweep_unfrozen``): the same without
+     ``gc.freeze`` — what full collections walking the startup heap cost;
    - ``sweep, no notices``: the same with the notice receiver disconnected (what the notices cost);
    - ``hand SQL``: the same writes by hand — one INSERT … SELECT of the events and one UPDATE of the
      cases — on the product's own (wide, many-indexed) tables;
@@ -48,8 +51,10 @@ _NAME = urlsplit(os.environ.get("DATABASE_URL", "")).path.strip("/")
 TEMPLATE_DB = f"{_NAME}_sweep" if _NAME else "gridcase_bench"
 RUN_DB = f"{TEMPLATE_DB}_run"
 VARIANTS = ("sweep", "sweep_no_notices", "hand_sql", "limit")
+EXTRA_VARIANTS = ("sweep_unfrozen",)  # not run unless named in --variants
 LABELS = {
     "sweep": "sweep()",
+    "sweep_unfrozen": "sweep(), heap not frozen",
     "sweep_no_notices": "sweep(), no notices",
     "hand_sql": "hand SQL, wide table",
     "limit": "limit (narrow table)",
@@ -188,9 +193,13 @@ def measure(variant: str, batch_size: int | None) -> dict:
                     cur.execute(sql)
     else:
         from core.links import load_urlconf
+        from core.serving import settle
         from escalation.services import sweep as sweep_module
 
-        load_urlconf()  # a running worker has it loaded (config/celery_app.py); not the sweep's cost per case
+        if variant == "sweep_unfrozen":
+            load_urlconf()
+        else:
+            settle(templates=False)  # as a worker process starts (config/celery_app.py): URLconf loaded, heap frozen
 
         if variant == "sweep_no_notices":
             from cases.signals import events_recorded
@@ -309,7 +318,7 @@ def main() -> None:
     parser.add_argument("--overdue-share", type=float, default=0.1)
     parser.add_argument("--batch-size", type=int, default=None, help="sweep batch (default SWEEP_BATCH_SIZE)")
     parser.add_argument("--variants", default=",".join(VARIANTS))
-    parser.add_argument("--measure", choices=VARIANTS, help=argparse.SUPPRESS)
+    parser.add_argument("--measure", choices=VARIANTS + EXTRA_VARIANTS, help=argparse.SUPPRESS)
     parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     base_url()
@@ -338,11 +347,12 @@ def main() -> None:
             ok = r["escalated"] == r["overdue"] == r["events"] and r["left_overdue"] == 0
             results[variant] = r
             rows.append((size, variant, r, ok))
-            print(f"  {LABELS[variant]:<22} {r['seconds']:7.2f}s  {'ok' if ok else 'MISMATCH'}", flush=True)
+            print(f"  {LABELS[variant]:<24} {r['seconds']:7.2f}s  {'ok' if ok else 'MISMATCH'}", flush=True)
         reference = "limit" if "limit" in results else "hand_sql" if "hand_sql" in results else None
-        if reference:
-            for variant in results:
-                results[variant]["vs_sql"] = results[variant]["seconds"] / results[reference]["seconds"]
+        if reference:  # every run of this size, a variant named twice included
+            for row_size, _variant, r, _ok in rows:
+                if row_size == size:
+                    r["vs_sql"] = r["seconds"] / results[reference]["seconds"]
     admin_sql(f"DROP DATABASE IF EXISTS {TEMPLATE_DB}")
 
     print()
@@ -350,7 +360,7 @@ def main() -> None:
     print(f"PostgreSQL, {os.cpu_count()} cores, load average {load}; batch {args.batch_size or 'SWEEP_BATCH_SIZE'}")
     print("× limit: seconds over the limit variant's (same N, same run); the bar is the full sweep ≤ 5×")
     head = (
-        f"| {'open cases':>10} | {'overdue':>8} | {'variant':<22} | {'seconds':>8} | {'cases/s':>8} | "
+        f"| {'open cases':>10} | {'overdue':>8} | {'variant':<24} | {'seconds':>8} | {'cases/s':>8} | "
         f"{'× limit':>7} | {'notices':>8} | {'peak RSS':>9} | {'growth':>8} | check |"
     )
     print(head)
@@ -360,7 +370,7 @@ def main() -> None:
         ratio = f"{r['vs_sql']:.1f}" if "vs_sql" in r else "—"
         ratio = f"{ratio:>7}"
         print(
-            f"| {size:>10,} | {r['overdue']:>8,} | {LABELS[variant]:<22} | {r['seconds']:>8.2f} | {rate:>8,.0f} | "
+            f"| {size:>10,} | {r['overdue']:>8,} | {LABELS[variant]:<24} | {r['seconds']:>8.2f} | {rate:>8,.0f} | "
             f"{ratio} | {r['notices']:>8,} | {r['rss_peak_mb']:>6.0f} MB | "
             f"{r['rss_peak_mb'] - r['rss_before_mb']:>5.0f} MB | {'ok' if ok else 'FAIL':<5} |"
         )

@@ -14,9 +14,10 @@ app.autodiscover_tasks()
 
 @worker_process_init.connect  # each prefork child
 @worker_ready.connect  # the solo and thread pools run tasks in the main process
-def load_urlconf(**kwargs) -> None:
-    """Load the URLconf when a worker starts, not in its first sweep: the sweep's notices carry links, and the
-    first ``reverse`` imports every view module (about 1.5 s) — once per process, in the middle of a batch."""
-    from core.links import load_urlconf as load
+def settle(**kwargs) -> None:
+    """Ready the process when it starts, not in its first task: the URLconf loaded (the sweep's notices carry links,
+    and the first ``reverse`` imports every view module), then the startup heap frozen out of the garbage
+    collector's full sweeps (``core.serving``)."""
+    from core.serving import settle as settle_process
 
-    load()
+    settle_process(templates=False)

@@ -1,6 +1,6 @@
 """A gunicorn worker settles before its first request (``gunicorn.conf.py`` → ``core.serving.settle``): its views
-and templates loaded, then frozen out of the garbage collector's full sweeps. Importing ``config.wsgi`` (the
-development server, the tests) does not."""
+and templates loaded, then frozen out of the garbage collector's full sweeps; a Celery worker process settles when
+it starts, without the templates. Importing ``config.wsgi`` (the development server, the tests) does not."""
 
 from __future__ import annotations
 
@@ -8,10 +8,15 @@ import gc
 import importlib
 import runpy
 import sys
+import weakref
 from pathlib import Path
 
+from celery.signals import worker_process_init
 from django.conf import settings
 from django.template import engines
+from django.urls import clear_url_caches, get_resolver
+
+import config.celery_app  # noqa: F401  # connects the worker's start-up receivers
 
 CONF = Path(settings.BASE_DIR) / "gunicorn.conf.py"
 
@@ -43,5 +48,30 @@ def test_a_gunicorn_worker_loads_its_views_and_templates_then_freezes_what_it_ho
             item.append(item)  # reference cycles: only the collector frees them
         del garbage, item
         assert gc.collect() >= 100
+    finally:
+        gc.unfreeze()
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self  # a reference cycle: only the collector frees it
+
+
+def test_a_celery_worker_process_starting_loads_the_urlconf_and_freezes_its_startup_heap():
+    gc.unfreeze()
+    clear_url_caches()
+    try:
+        assert not get_resolver()._populated
+        alive_at_start = _Cycle()
+
+        worker_process_init.send(sender=None)  # what Celery sends in each worker process as it starts
+
+        assert get_resolver()._populated  # the reverse index built: a task's first ``reverse`` imports nothing
+        assert gc.get_freeze_count() > 10_000
+        frozen, allocated_later = weakref.ref(alive_at_start), weakref.ref(_Cycle())
+        del alive_at_start
+        gc.collect()
+        assert frozen() is not None  # what the process held when it settled is left alone …
+        assert allocated_later() is None  # … what a task allocates afterwards is collected as before
     finally:
         gc.unfreeze()
