@@ -9,7 +9,10 @@ request, and one place is easier to keep complete than a validator on each of a 
 - Submitted text (urlencoded and multipart forms, JSON bodies) has its control characters **stripped**:
   C0 controls other than tab, line feed and carriage return, DEL, and the C1 range. They are invisible,
   never wanted in a title or description, and some of them (``\\x01``) are illegal in XLSX, so one stored
-  character used to break every export whose rows included it.
+  character used to break every export whose rows included it. A cleaned JSON body keeps the bytes as sent
+  (``body_as_sent``): a signature covers what the sender signed, not what was kept (the 12345 exchange).
+- A JSON body with a lone surrogate escape (``"\\ud800"``: half a character, which no UTF-8 text can hold) is
+  malformed text: **400**. PostgreSQL refused it on save, so before this it was a 500.
 
 Answers under ``/api/`` and the 12345 exchange (``/interop/12345/orders/``) are JSON ``{"detail", "code"}`` like
 their other errors; under ``/open311/`` an Open311 error document (JSON or XML by the URL's suffix); pages get
@@ -32,6 +35,8 @@ from django.utils.translation import gettext as _
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: The same set as JSON escapes (\u0000-\u0008, \u000b, \u000c, \u000e-\u001f, \u007f-\u009f), any case.
 _JSON_ESCAPED_CONTROL = re.compile(rb"\\u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])")
+#: A surrogate escape (\ud800-\udfff): one half of a pair, or alone — which only the parsed text can tell.
+_JSON_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def has_control_characters(text: str) -> bool:
@@ -41,6 +46,28 @@ def has_control_characters(text: str) -> bool:
 def strip_control_characters(text: str) -> str:
     """``text`` without the characters of ``CONTROL_CHARACTERS`` (tab and newlines stay)."""
     return CONTROL_CHARACTERS.sub("", text)
+
+
+def has_lone_surrogates(value: Any) -> bool:
+    """Whether a string inside a parsed JSON value (keys too) holds half a surrogate pair: text UTF-8 cannot encode."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, list):
+        return any(has_lone_surrogates(v) for v in value)
+    if isinstance(value, dict):
+        return any(has_lone_surrogates(k) or has_lone_surrogates(v) for k, v in value.items())
+    return False
+
+
+def body_as_sent(request: Any) -> bytes:
+    """The request body exactly as the client sent it, even when the middleware cleaned its text: what a signature
+    covers. (A Django request or DRF's, which passes unknown attributes through to it.)"""
+    sent = getattr(request, "body_as_sent", None)
+    return sent if isinstance(sent, bytes) else request.body
 
 
 def clean_data(value: Any) -> Any:
@@ -99,10 +126,13 @@ class HostileInputMiddleware:
                 raise SuspiciousOperation(message)
             return response
         if request.method in ("POST", "PUT", "PATCH"):
-            self._clean_body(request)
+            refused = self._clean_body(request)
+            if refused is not None:
+                return refused
         return self.get_response(request)
 
-    def _clean_body(self, request: HttpRequest) -> None:
+    def _clean_body(self, request: HttpRequest) -> HttpResponse | None:
+        """Strip control characters from the submitted text in place; a refusal (400) for text no database holds."""
         content_type = request.content_type or ""
         if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
             post = request.POST  # parsed once here; Django's forms and DRF both read this copy
@@ -114,12 +144,23 @@ class HostileInputMiddleware:
                 setattr(request, "POST", cleaned)  # noqa: B010 (the stubs type POST as immutable)
         elif content_type == "application/json" or content_type.endswith("+json"):
             body = request.body
-            if _JSON_ESCAPED_CONTROL.search(body):  # raw control characters in a JSON string are invalid JSON
+            control = _JSON_ESCAPED_CONTROL.search(body)  # raw control characters in a JSON string are invalid JSON
+            surrogate = _JSON_ESCAPED_SURROGATE.search(body)
+            if control or surrogate:
                 try:
                     data = json.loads(body)
                 except ValueError:
-                    return  # malformed JSON: the parser answers 400 with its own message
-                request._body = json.dumps(clean_data(data), ensure_ascii=False).encode()
+                    return None  # malformed JSON: the parser answers 400 with its own message
+                if surrogate and has_lone_surrogates(data):
+                    message = _("请求体含有无效的 Unicode 字符（不成对的代理项）")
+                    response = _error(request, 400, message, "invalid")
+                    if response is None:
+                        raise SuspiciousOperation(message)
+                    return response
+                if control:
+                    setattr(request, "body_as_sent", body)  # noqa: B010 (not an attribute HttpRequest declares)
+                    request._body = json.dumps(clean_data(data), ensure_ascii=False).encode()
+        return None
 
 
 class PermissionsPolicyMiddleware:

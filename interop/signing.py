@@ -48,7 +48,8 @@ def verify(
     *, secret: str, method: str, path: str, timestamp: str, signature: str, body: bytes, now: float | None = None
 ) -> str | None:
     """None when the signature is good and fresh; else why not (for the log line, never for the caller)."""
-    if not timestamp or not timestamp.isdigit():
+    # ASCII digits only, and a plausible length: ``str.isdigit`` also accepts "²" and other digits ``int`` refuses.
+    if not timestamp or not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > 12:
         return "timestamp missing or not whole seconds"
     if abs((now if now is not None else time.time()) - int(timestamp)) > WINDOW:
         return "timestamp outside the window"

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import DomainError
+from core.hostile_input import body_as_sent
 
 from .. import signing
 from ..models import Partner
@@ -78,7 +79,7 @@ class SignedView(APIView):
                 path=request.get_full_path(),
                 timestamp=request.headers.get(signing.TIMESTAMP_HEADER, ""),
                 signature=request.headers.get(signing.SIGNATURE_HEADER, ""),
-                body=request.body,
+                body=body_as_sent(request),  # the bytes the hotline signed, before any text was cleaned
             )
         if why:
             log.warning(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import openpyxl
 import pytest
@@ -118,6 +119,25 @@ def test_control_characters_are_stripped_from_the_staff_api(world, api):
     assert response.status_code == 201, response.json()
     case = Case.objects.get()
     assert (case.title, case.description, case.address) == ("路边垃圾", CLEAN, "东门")
+
+
+def test_a_lone_surrogate_in_a_json_body_is_400_and_a_whole_pair_is_kept(world, api):
+    data = {
+        "category": "0101",
+        "title": "路边垃圾",
+        "description": "坏\ud800字",
+        "grid": world.grid_a.id,
+        "address": "东门",
+    }
+    client = api("grid_worker")
+    body = json.dumps(data)  # ASCII, the escape "\\ud800" as a broken sender writes it
+    response = client.post("/api/v1/cases/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid" and "Unicode" in response.json()["detail"]
+    assert not Case.objects.exists()
+    response = client.post("/api/v1/cases/", {**data, "description": "表情\U0001f600"}, format="json")
+    assert response.status_code == 201, response.json()  # a pair (\ud83d\ude00) is one character: kept
+    assert Case.objects.get().description == "表情\U0001f600"
 
 
 def test_control_characters_are_stripped_from_open311_posts(world):

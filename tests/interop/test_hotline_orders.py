@@ -119,6 +119,59 @@ def test_a_body_changed_after_signing_is_refused(world, partner):
     assert not Case.objects.exists()
 
 
+def test_an_order_with_control_characters_is_verified_on_the_bytes_signed_and_stored_clean(world, partner):
+    # Word's soft line break (\u000b) and a stray \u0001: the middleware strips them from the text it keeps, but
+    # the signature covers the bytes the hotline sent — before, such an order was 401 on every retry (lost).
+    resp = signed_post(Client(), URL, order(content="第一行\u000b第二行\u0001"), partner)
+    assert resp.status_code == 201, resp.content
+    case = Case.objects.get()
+    assert "第一行第二行" in case.description and "\x0b" not in case.description and "\x01" not in case.description
+    assert (
+        signed_post(Client(), URL, order(content="第一行\u000b第二行\u0001"), partner).status_code == 200
+    )  # the same order
+
+
+def test_a_changed_body_with_control_characters_is_still_refused(world, partner):
+    import json
+
+    from interop import signing
+
+    body = json.dumps(order(content="甲\u000b乙")).encode()
+    headers = signing.signed_headers(key_id=partner.key_id, secret=partner.secret, method="POST", path=URL, body=body)
+    meta = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()}
+    tampered = body.replace(b"BJ-0001", b"BJ-0002")
+    assert Client().post(URL, tampered, content_type="application/json", **meta).status_code == 401
+    assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize("timestamp", ["\xb2", "1" * 5000, "١٢٣"], ids=["superscript two", "5000 digits", "arabic"])
+def test_a_timestamp_of_digits_int_refuses_is_401_not_500(world, partner, timestamp):
+    resp = Client(raise_request_exception=False).post(
+        URL,
+        b"{}",
+        content_type="application/json",
+        HTTP_X_GC_KEY_ID=partner.key_id,
+        HTTP_X_GC_TIMESTAMP=timestamp,
+        HTTP_X_GC_SIGNATURE="00",
+    )
+    assert resp.status_code == 401
+    assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize("where", ["content", "extra"])
+def test_a_lone_surrogate_in_a_signed_order_is_400_and_stores_nothing(world, partner, where):
+    import json
+
+    payload = order() if where == "extra" else order(content="半个字\ud800")
+    if where == "extra":
+        payload["extra"] = "\udfff"
+    body = json.dumps(payload).encode()  # ASCII with \ud800 escapes: what a broken sender really sends
+    resp = signed_post(Client(raise_request_exception=False), URL, body, partner)
+    assert resp.status_code == 400
+    assert resp.json()["code"] == "invalid" and "Unicode" in resp.json()["detail"]
+    assert not Case.objects.exists() and not Order.objects.exists()
+
+
 def test_malformed_json_is_400_and_stores_nothing(world, partner):
     resp = signed_post(Client(), URL, b'{"order_id": "X-1", ', partner)
     assert resp.status_code == 400

@@ -35,4 +35,6 @@ def test_verify_accepts_a_fresh_good_signature_and_says_why_it_refuses_others():
     assert signing.verify(**{**good, "method": "PUT"}, now=1000) == "signature mismatch"
     assert signing.verify(**{**good, "secret": "other"}, now=1000) == "signature mismatch"
     assert signing.verify(**{**good, "timestamp": "10e2"}, now=1000) == "timestamp missing or not whole seconds"
+    assert signing.verify(**{**good, "timestamp": "\xb2"}, now=1000) == "timestamp missing or not whole seconds"
+    assert signing.verify(**{**good, "timestamp": "9" * 13}, now=1000) == "timestamp missing or not whole seconds"
     assert signing.verify(**{**good, "signature": sig.upper()}, now=1000) is None  # hex is case-insensitive
