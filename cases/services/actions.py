@@ -35,6 +35,7 @@ from ..selectors import case_queryset_for
 from .deadlines import (
     Deadlines,
     arrive_at_level,
+    cap_to_external,
     next_level_for,
     region_at_level,
     restart_handling_clock,
@@ -405,6 +406,7 @@ def _apply_resume(*, case: Case, now: datetime, **_kw: Any) -> dict[str, Any]:
     case.yellow_at = _shift(case.yellow_at, held, now, unit, cal)
     case.accept_due_at = _shift(case.accept_due_at, held, now, unit, cal)
     case.held_at = case.hold_until = None
+    cap_to_external(case, Deadlines(now))  # the hotline's deadline does not move for our hold: only it extends it
     return {"held_seconds": int((now - held).total_seconds())}
 
 
@@ -446,6 +448,8 @@ def _apply_extension_approve(
     req = _pending_request(case)
     new_due = _parse_when(data["due_at"]) if data.get("due_at") else req.requested_due_at
     old = case.due_at
+    if new_due <= now or (old is not None and new_due <= old):  # an "extension" that shortens is not one
+        raise InvalidInput(_("延期后的时限必须晚于当前时限和现在"), code="datetime")
     cal = calendar_spec()
     unit = case.rule.handling_unit if case.rule else "hours"
     if case.external_due_at is not None and data.get("external"):

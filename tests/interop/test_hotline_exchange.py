@@ -210,6 +210,51 @@ def test_extension_asked_of_the_hotline_and_approved_moves_both_deadlines(world,
     assert event.actor_id == partner.user_id
 
 
+@pytest.mark.parametrize("when", ["before the current deadline", "in the past"])
+def test_an_extension_approved_with_an_earlier_due_time_is_400_and_changes_nothing(world, partner, hotline_case, when):
+    officer = world.street_officer
+    case_transition(case_id=hotline_case.id, action="accept", actor=officer)
+    case_transition(case_id=hotline_case.id, action="dispatch", actor=officer, region=world.street.id)
+    case_transition(case_id=hotline_case.id, action="sign", actor=officer)
+    case = Case.objects.get()
+    before = (case.due_at, case.external_due_at, case.extension_count)
+    order_extension_request(
+        order_id=Order.objects.get().pk, actor=officer, requested_due_at=case.due_at + timedelta(days=5), text="协调"
+    )
+    due = case.due_at - timedelta(hours=1) if when != "in the past" else timezone.now() - timedelta(days=1)
+
+    resp = decide(partner, "BJ-0001", decision_id="D-6", kind="extension_approved", due_at=due.isoformat())
+
+    assert resp.status_code == 400, resp.content
+    case.refresh_from_db()
+    assert (case.due_at, case.external_due_at, case.extension_count) == before
+    assert OrderRequest.objects.get().state == "pending"  # the hotline can still answer it properly
+    from interop.models import InboundDecision
+
+    assert not InboundDecision.objects.exists()
+    later = case.due_at + timedelta(days=3)
+    ok = decide(partner, "BJ-0001", decision_id="D-6", kind="extension_approved", due_at=later.isoformat())
+    assert ok.status_code == 201, ok.content  # the same decision id, sent again right, applies
+    case.refresh_from_db()
+    assert case.due_at == later
+
+
+def test_a_hold_resumed_later_keeps_the_due_time_within_the_hotline_deadline(world, partner):
+    now = timezone.now().replace(microsecond=0)
+    limit = now + timedelta(days=1)
+    assert signed_post(Client(), URL, order(resolution_due_at=limit.isoformat()), partner).status_code == 201
+    case = Case.objects.get()
+    officer = world.street_officer
+    case_transition(case_id=case.id, action="accept", actor=officer, now=now)
+    case_transition(case_id=case.id, action="hold", actor=officer, note="等待产权单位", now=now)
+    case_transition(case_id=case.id, action="resume", actor=officer, now=now + timedelta(hours=3))
+
+    case.refresh_from_db()
+    assert case.external_due_at == limit
+    assert case.due_at == limit  # three hours on hold moved our clock, not the hotline's deadline
+    assert case.yellow_at is not None and case.yellow_at < limit
+
+
 def test_follow_up_needs_a_closed_case_then_stores_the_rating_with_the_hotlines_answers(world, partner, hotline_case):
     officer = world.street_officer
     case_transition(case_id=hotline_case.id, action="accept", actor=officer)
