@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import F, Min
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, Evidence
@@ -261,21 +261,22 @@ def _enqueue_due() -> None:
 
 def messages_deliver_due(*, now: datetime | None = None, limit: int = 200, inline: bool = False) -> int:
     """Enqueue (or, ``inline``, send here) the pending messages that are due — for an order only its first
-    undelivered one. Returns how many were handed on."""
+    undelivered one. Returns how many were handed on.
+
+    "First undelivered" is part of the query (no earlier message of the order that is not delivered), so the
+    ``limit`` oldest messages that can go are chosen: messages waiting behind a dead one, however many and however
+    old, never crowd out the ones that can be sent (an hour of a callback being down used to leave hundreds of
+    them at the head of the queue, and every later message of every order behind them)."""
     now = now or timezone.now()
-    due = OutboundMessage.objects.filter(status=MessageStatus.PENDING, next_attempt_at__lte=now)
-    heads = (
-        OutboundMessage.objects.exclude(status=MessageStatus.DELIVERED)
-        .filter(order__isnull=False)
-        .values("order_id")
-        .annotate(first=Min("sequence"))
+    waiting = OutboundMessage.objects.filter(order_id=OuterRef("order_id"), sequence__lt=OuterRef("sequence")).exclude(
+        status=MessageStatus.DELIVERED
     )
-    first_of = {h["order_id"]: h["first"] for h in heads.filter(order_id__in=due.values("order_id"))}
-    ids = [
-        m["id"]
-        for m in due.order_by("next_attempt_at", "id").values("id", "order_id", "sequence")[: limit * 4]
-        if m["order_id"] is None or first_of.get(m["order_id"]) == m["sequence"]
-    ][:limit]
+    ids = list(
+        OutboundMessage.objects.filter(status=MessageStatus.PENDING, next_attempt_at__lte=now)
+        .filter(Q(order__isnull=True) | ~Exists(waiting))
+        .order_by("next_attempt_at", "id")
+        .values_list("id", flat=True)[:limit]
+    )
     for message_id in ids:
         if inline:
             message_deliver(message_id=message_id)

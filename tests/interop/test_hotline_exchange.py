@@ -137,6 +137,27 @@ def test_a_dead_message_holds_back_the_later_ones_of_its_order(world, hotline_ca
     assert [m["type"] for m in sim.messages] == ["signed", "return_requested"]
 
 
+def test_messages_waiting_behind_dead_ones_never_crowd_out_those_that_can_go(world, partner, sim):
+    officer = world.street_officer
+    for i in range(4):  # four orders whose first message died (a callback down for an hour), each with one behind it
+        assert signed_post(Client(), URL, order(f"BLK-{i}"), partner).status_code == 201
+        case = Case.objects.get(hotline_order__order_id=f"BLK-{i}")
+        case_transition(case_id=case.id, action="accept", actor=officer)
+        order_return_request(order_id=case.hotline_order.pk, actor=officer, reason_code="wrong_area", text="不在本街道")
+    OutboundMessage.objects.filter(sequence=1).update(status="dead")
+    assert OutboundMessage.objects.filter(status="pending").count() == 4
+    assert signed_post(Client(), URL, order("FRESH"), partner).status_code == 201
+    fresh = Case.objects.get(hotline_order__order_id="FRESH")
+    case_transition(case_id=fresh.id, action="accept", actor=officer)
+    message = OutboundMessage.objects.get(order__case=fresh)
+
+    handed_on = messages_deliver_due(inline=True, limit=1, now=timezone.now() + timedelta(seconds=5))
+
+    message.refresh_from_db()
+    assert (handed_on, message.status) == (1, "delivered")  # the four older, blocked ones were not even candidates
+    assert OutboundMessage.objects.filter(status="pending").count() == 4
+
+
 def test_return_request_approved_by_the_hotline_rejects_the_case_as_the_hotline(world, partner, hotline_case, sim):
     req = order_return_request(
         order_id=Order.objects.get().pk, actor=world.street_officer, reason_code="unclear_ownership", text="权属不清"
