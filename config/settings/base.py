@@ -155,7 +155,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", "blob:"],  # blob: the photo previews of a form (static/js/cases.js)
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "worker-src": ["'self'", "blob:"],
