@@ -115,7 +115,26 @@ def keep_original(checked: CheckedFile, original: bytes) -> None:
 
 
 def check_file(upload: UploadedFile) -> CheckedFile:
-    """Read, size-check and type-check one upload; InvalidInput names the file and the reason."""
+    """Read, size-check and type-check one upload, images re-encoded; InvalidInput names the file and the reason."""
+    name, content, content_type = screen_file(upload)
+    original = content
+    if content_type in IMAGE_TYPES.values():
+        try:
+            content = _reencode(content, content_type)
+        except Exception as exc:  # Pillow read the header but cannot decode the pixels: not an image we keep
+            raise InvalidInput(_("文件“%(name)s”不是有效的图片") % {"name": name}, code="file_type") from exc
+    checked = CheckedFile(
+        name=name, content=content, content_type=content_type, sha256=hashlib.sha256(content).hexdigest()
+    )
+    if content is not original and settings.EVIDENCE_KEEP_ORIGINALS:
+        keep_original(checked, original)
+    return checked
+
+
+def screen_file(upload: UploadedFile) -> tuple[str, bytes, str]:
+    """The cheap checks of ``check_file`` — size, emptiness, type by content — without decoding or writing anything:
+    (name, bytes, content type), or InvalidInput. A form runs them with its other fields, so that a person hears
+    of every problem at once, before any other question (a nearby duplicate), and picks the photo again once."""
     name = (upload.name or "file").rsplit("/", 1)[-1][:200]
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size is not None and upload.size > limit:
@@ -143,18 +162,8 @@ def check_file(upload: UploadedFile) -> CheckedFile:
             % {"name": name},
             code="file_type",
         )
-    original = content
-    if content_type in IMAGE_TYPES.values():
-        try:
-            content = _reencode(content, content_type)
-        except Exception as exc:  # Pillow read the header but cannot decode the pixels: not an image we keep
-            raise InvalidInput(_("文件“%(name)s”不是有效的图片") % {"name": name}, code="file_type") from exc
-    checked = CheckedFile(
-        name=name, content=content, content_type=content_type, sha256=hashlib.sha256(content).hexdigest()
-    )
-    if content is not original and settings.EVIDENCE_KEEP_ORIGINALS:
-        keep_original(checked, original)
-    return checked
+    upload.seek(0)
+    return name, content, content_type
 
 
 def check_files(uploads) -> list[CheckedFile]:

@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import InvalidInput
 from core.roles import is_centre_staff
 from core.widgets import QuickSelect
 from governance.choices import Level, RegionLevel, Role
@@ -24,6 +25,7 @@ from residents.models import House
 
 from . import transitions
 from .choices import Channel, RatingResult, ReturnReason, Status
+from .evidence import screen_file
 
 #: At most this many files per upload field (a phone can pick many at once; the service checks each one).
 MAX_FILES = 9
@@ -43,7 +45,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files in one input; cleans to a list (possibly empty). Content is checked by the service."""
+    """Several files in one input; cleans to a list (possibly empty). Size and type by content are checked here,
+    with the form's other fields (``evidence.screen_file``); the service checks again and re-encodes images."""
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
@@ -56,7 +59,13 @@ class MultipleFileField(forms.FileField):
             raise forms.ValidationError(self.error_messages["required"], code="required")
         if len(files) > MAX_FILES:
             raise forms.ValidationError(_("一次最多上传 %(n)s 个文件") % {"n": MAX_FILES}, code="too_many")
-        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+        cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
+        for upload in cleaned:
+            try:
+                screen_file(upload)
+            except InvalidInput as exc:
+                raise forms.ValidationError(exc.message, code=exc.code) from exc
+        return cleaned
 
 
 class SubcategorySelect(forms.Select):

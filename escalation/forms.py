@@ -5,34 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms import MultipleFileField, MultipleFileInput
 from governance.choices import TimeUnit
 from governance.models import Department
 
 from .selectors import whistleable_departments
 from .services.whistles import MAX_REPORT_IN_MINUTES, MAX_RESPONSE_LIMIT
 
-#: At most this many files with one response (the service checks each file's type and size).
-MAX_FILES = 9
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; cleans to a list (possibly empty)."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None) -> list:
-        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if len(files) > MAX_FILES:
-            raise forms.ValidationError(_("一次最多上传 %(n)s 个文件") % {"n": MAX_FILES}, code="too_many")
-        return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
 class DepartmentChoices(forms.ModelMultipleChoiceField):
@@ -80,7 +60,9 @@ class RespondForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("处置情况、结论或下一步安排"),
     )
-    files = MultipleFileField(label=_("照片或材料（可多选）"))
+    files = MultipleFileField(
+        label=_("照片或材料（可多选）"), widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf"})
+    )
 
 
 class ExtensionForm(forms.Form):

@@ -209,3 +209,16 @@ def test_public_timeline_shows_the_citizen_as_qunzhong_and_the_sweep_as_system(w
     html = client.get(f"/track/{case.follow_up_token}/").content.decode()
     assert "群众" in html and "系统" in html
     assert ">system<" not in html and "system ·" not in html
+
+
+def test_a_report_with_a_bad_phone_and_a_fake_photo_hears_of_both_at_once(world, client):
+    fake = SimpleUploadedFile("现场.jpg", b"this is not a picture", content_type="image/jpeg")
+
+    response = client.post("/report/", {**_report(world, citizen_phone="123"), "photos": [fake]})
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "现场.jpg" in html and "类型不被接受" in html  # the photo's problem …
+    assert "请输入有效的电话号码" in html  # … and the phone's, in one answer
+    assert 'value="新华南路 18 号"' in html
+    assert not Case.objects.exists()

@@ -197,6 +197,21 @@ def test_nearby_open_duplicate_is_offered_before_saving(world, web):
     assert 'value="小区门口暴露垃圾"' in html  # the form keeps its values
 
 
+def test_a_photo_too_large_is_said_at_once_before_the_nearby_duplicate_question(world, web, settings):
+    existing = file_case(world, title="北门垃圾")
+    settings.EVIDENCE_MAX_BYTES = 1024
+    big = SimpleUploadedFile("现场.png", photo().read() + b"\0" * 4096, content_type="image/png")
+
+    response = web("grid_worker").post("/cases/new/", {**_file_form(world), "photos": [big]})
+
+    html = _html(response)
+    assert response.status_code == 400
+    assert "现场.png" in html and "过大" in html  # the file's problem, named, with the form's other errors
+    assert 'name="duplicate_of"' not in html  # not the duplicate question first, then the file error after a re-pick
+    assert 'value="小区门口暴露垃圾"' in html  # everything typed is kept
+    assert Case.objects.count() == 1 and not existing.events.filter(action="comment").exists()
+
+
 def test_same_case_adds_my_information_as_a_comment(world, web):
     existing = file_case(world, title="北门垃圾")
     data = {**_file_form(world), "duplicate_of": str(existing.pk), "photos": [photo()]}
