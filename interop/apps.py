@@ -9,10 +9,14 @@ class InteropConfig(AppConfig):
 
     def ready(self) -> None:
         """Connect the receiver that writes outbox messages (12345 callbacks, webhooks) for case events, and show a
-        hotline case's order (urgency, the hotline's deadlines, 待分类) on the case page (``cases.hooks``)."""
-        from cases.hooks import register_case_panel
+        hotline case's order (urgency, the hotline's deadlines, 待分类) on the case page, and keep 不予受理 of an order
+        the hotline's decision, applicable when it comes (``cases.hooks``, ``interop.guards``)."""
+        from cases.hooks import register_case_panel, register_guard
 
         from . import receivers  # noqa: F401
         from .case_panel import hotline_panel
+        from .guards import hotline_decides_rejection, return_pending_holds_the_case
 
         register_case_panel(hotline_panel)
+        register_guard(hotline_decides_rejection)
+        register_guard(return_pending_holds_the_case)

@@ -191,6 +191,55 @@ def test_return_refused_is_final_and_the_street_cannot_return_again(world, partn
         order_return_request(order_id=pk, actor=world.street_officer, reason_code="wrong_area", text="再退")
 
 
+@pytest.mark.parametrize("ruled", [False, True], ids=["before any ruling", "after the final ruling"])
+def test_the_street_cannot_reject_a_hotline_order_by_itself(world, partner, hotline_case, ruled):
+    officer = world.street_officer
+    if ruled:
+        order_return_request(
+            order_id=Order.objects.get().pk, actor=officer, reason_code="wrong_area", text="不在本街道"
+        )
+        assert decide(partner, "BJ-0001", decision_id="D-1", kind="return_refused").status_code == 201
+    from core.errors import NotAllowed
+
+    with pytest.raises(NotAllowed, match="申请退单"):
+        case_transition(case_id=hotline_case.id, action="reject", actor=officer, note="不归我们管")
+
+    hotline_case.refresh_from_db()
+    assert hotline_case.status != "rejected"
+    assert not hotline_case.events.filter(action="reject").exists()
+
+
+def test_while_a_return_waits_for_the_hotline_the_case_is_not_dispatched_and_the_approval_applies(
+    world, partner, hotline_case
+):
+    officer = world.street_officer
+    case_transition(case_id=hotline_case.id, action="accept", actor=officer)
+    order_return_request(order_id=Order.objects.get().pk, actor=officer, reason_code="wrong_area", text="不在本街道")
+    from core.errors import NotAllowed
+
+    with pytest.raises(NotAllowed, match="等待热线答复"):
+        case_transition(case_id=hotline_case.id, action="dispatch", actor=officer, to_grid=True)
+    case_transition(case_id=hotline_case.id, action="note", actor=officer, note="已电话联系热线")  # notes still go
+
+    resp = decide(partner, "BJ-0001", decision_id="D-1", kind="return_approved")
+
+    assert resp.status_code == 201, resp.content
+    hotline_case.refresh_from_db()
+    assert hotline_case.status == "rejected" and OrderRequest.objects.get().state == "approved"
+
+
+def test_once_the_hotline_refused_the_return_the_street_dispatches_as_usual(world, partner, hotline_case):
+    officer = world.street_officer
+    case_transition(case_id=hotline_case.id, action="accept", actor=officer)
+    order_return_request(order_id=Order.objects.get().pk, actor=officer, reason_code="wrong_area", text="不在本街道")
+    assert decide(partner, "BJ-0001", decision_id="D-1", kind="return_refused").status_code == 201
+
+    case_transition(case_id=hotline_case.id, action="dispatch", actor=officer, to_grid=True)
+
+    hotline_case.refresh_from_db()
+    assert hotline_case.status == "dispatched"
+
+
 def test_only_the_partner_streets_staff_may_ask_the_hotline(world, partner, hotline_case):
     from core.errors import Forbidden
 

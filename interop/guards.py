@@ -1,0 +1,40 @@
+"""What the street may not do to a 12345 order by itself (``cases.hooks`` guards, checked under the case's lock)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from cases import transitions
+
+from .choices import OrderRequestKind, RequestState
+from .models import Order, OrderRequest
+
+
+def hotline_decides_rejection(*, case, action: str, actor, data: dict) -> str | None:
+    """不予受理 of a hotline case is the hotline's decision, not the street's: the street asks for a 退单
+    (``order_return_request``) and the hotline, approving it, rejects the case as itself (its platform account). A
+    street that could reject the order directly would drop it behind the hotline's back — also after the hotline's
+    final ruling (终审) that the order is the street's (HOTLINE.md, "The order's life" 2)."""
+    if action != "reject":
+        return None
+    partner_user = Order.objects.filter(case_id=case.pk).values_list("partner__user_id", flat=True).first()
+    if partner_user is None or (actor is not None and actor.pk == partner_user):
+        return None
+    return _("12345 工单不能由本单位自行不予受理：请向 12345 热线申请退单，由热线决定")
+
+
+def return_pending_holds_the_case(*, case, action: str, actor, data: dict) -> str | None:
+    """While a 退单 asked of the hotline waits for its answer, the case stays where the hotline's approval can take
+    it (不予受理 needs it 待受理 or 已受理): dispatching, handling or holding it first would leave an approval that
+    can never be applied — the hotline's answer refused on every retry."""
+    if action == "reject" or case.status not in transitions.get("reject").sources:
+        return None
+    target = transitions.target_status(transitions.get(action), case.status, case.held_from_status)
+    if target in transitions.get("reject").sources:
+        return None  # a note, a comment, an escalation: still where the answer applies
+    pending = OrderRequest.objects.filter(
+        order__case_id=case.pk, kind=OrderRequestKind.RETURN, state=RequestState.PENDING
+    ).exists()
+    if not pending:
+        return None
+    return _("已向 12345 热线申请退单，请等待热线答复后再办理")
