@@ -15,8 +15,15 @@ class InteropConfig(AppConfig):
 
         from . import receivers  # noqa: F401
         from .case_panel import hotline_panel
-        from .guards import hotline_decides_rejection, return_pending_holds_the_case
+        from .guards import (
+            hotline_decides_its_extension,
+            hotline_decides_rejection,
+            hotline_follows_up,
+            return_pending_holds_the_case,
+        )
 
         register_case_panel(hotline_panel)
         register_guard(hotline_decides_rejection)
         register_guard(return_pending_holds_the_case)
+        register_guard(hotline_decides_its_extension)
+        register_guard(hotline_follows_up)

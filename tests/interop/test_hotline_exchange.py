@@ -342,6 +342,46 @@ def test_follow_up_needs_a_closed_case_then_stores_the_rating_with_the_hotlines_
     assert rating.result == "unsatisfied" and rating.recorded_by_id == partner.user_id
 
 
+def test_staff_cannot_take_the_hotlines_follow_up_by_rating_first(world, partner, hotline_case):
+    officer = world.street_officer
+    for action, extra in (
+        ("accept", {}),
+        ("dispatch", {"region": world.street.id}),
+        ("sign", {}),
+        ("resolve", {"note": "已清运"}),
+        ("close", {}),
+    ):
+        case_transition(case_id=hotline_case.id, action=action, actor=officer, **extra)
+    from core.errors import NotAllowed
+
+    with pytest.raises(NotAllowed, match="热线进行"):
+        case_transition(case_id=hotline_case.id, action="rate", actor=officer, result="satisfied")
+    assert not Rating.objects.exists()
+
+    payload = {"kind": "follow_up", "contacted": True, "solved": True, "satisfaction": "satisfied"}
+    assert decide(partner, "BJ-0001", decision_id="D-8", **payload).status_code == 201
+    assert Rating.objects.get(case=hotline_case).recorded_by_id == partner.user_id
+
+
+def test_an_extension_asked_of_the_hotline_is_not_decided_by_a_colleague(world, partner, hotline_case):
+    officer = world.street_officer
+    case_transition(case_id=hotline_case.id, action="accept", actor=officer)
+    case_transition(case_id=hotline_case.id, action="dispatch", actor=officer, region=world.street.id)
+    case_transition(case_id=hotline_case.id, action="sign", actor=officer)
+    case = Case.objects.get()
+    wanted = case.due_at + timedelta(hours=2)
+    order_extension_request(order_id=Order.objects.get().pk, actor=officer, requested_due_at=wanted, text="协调")
+    from core.errors import NotAllowed
+
+    for action in ("extension_approve", "extension_refuse"):
+        with pytest.raises(NotAllowed, match="由热线决定"):
+            case_transition(case_id=case.id, action=action, actor=world.street_officer_2, note="同意")
+
+    assert decide(partner, "BJ-0001", decision_id="D-9", kind="extension_approved").status_code == 201
+    case.refresh_from_db()
+    assert case.due_at == wanted and OrderRequest.objects.get().state == "approved"
+
+
 def test_an_invalid_follow_up_is_only_a_note(world, partner, hotline_case):
     resp = decide(partner, "BJ-0001", decision_id="D-7", kind="follow_up", valid=False, note="电话未接通")
     assert resp.status_code == 201
