@@ -216,6 +216,13 @@ class Case(PreparedInsert):
                 name="case_sweep_due_idx",
                 condition=Q(status__in=[s.value for s in CLOCK_STATUSES], supervised_at__isnull=True),
             ),
+            # … and the supervised ones (督办 by a higher centre or after an overdue summons) below the top level, which
+            # still climb when overdue: few rows, so few entries; ``cases.services.overdue``.
+            models.Index(
+                fields=["due_at"],
+                name="case_sweep_supervised_idx",
+                condition=Q(status__in=[s.value for s in CLOCK_STATUSES], supervised_at__isnull=False),
+            ),
             models.Index(
                 fields=["yellow_at"],
                 name="case_sweep_yellow_idx",

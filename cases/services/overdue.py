@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.pgarray import pg_array
 from core.places import PLACE_COLUMN
-from governance.choices import Level
+from governance.choices import Level, top_level
 from governance.clock import fraction_point
 from governance.models import Region
 
@@ -29,7 +29,11 @@ from .records import SYSTEM
 
 
 def case_escalate_overdue_batch(
-    *, now: datetime | None = None, batch_size: int | None = None, district_ids: list[int] | None = None
+    *,
+    now: datetime | None = None,
+    batch_size: int | None = None,
+    district_ids: list[int] | None = None,
+    supervised: bool = False,
 ) -> dict[str, int]:
     """Escalate one batch of overdue cases set-wise; returns counts {"escalated", "supervised"}.
 
@@ -46,14 +50,21 @@ def case_escalate_overdue_batch(
     Exactly once per level: a row is escalated only by the sweep that holds its lock, and after
     commit it no longer matches (new level, new due time). ``district_ids`` limits the batch to those
     districts (a shard of the sweep; shards are disjoint, and SKIP LOCKED would keep them so anyway).
+
+    ``supervised``: the batch takes the supervised cases instead (督办 by a higher centre, or after an overdue
+    summons) below the top level — supervision does not stop a case from climbing when its level's time is up;
+    only at the top, where there is nowhere to climb, is a supervised case left where it is. They are few, and
+    the sweep reaches them through their own partial index (``case_sweep_supervised_idx``).
     """
     now = now or timezone.now()
     batch_size = batch_size or settings.SWEEP_BATCH_SIZE
     escalate_t = transitions.get("escalate")
     with transaction.atomic():
         qs = Case.objects.filter(
-            status__in=[s.value for s in CLOCK_STATUSES], supervised_at__isnull=True, due_at__lte=now
+            status__in=[s.value for s in CLOCK_STATUSES], supervised_at__isnull=not supervised, due_at__lte=now
         ).order_by("due_at")
+        if supervised:  # below the top only: a supervised case at the top has nowhere to climb and stays
+            qs = qs.exclude(level=top_level())
         if district_ids is not None:  # one shard of a sharded sweep (escalation.services.sweep)
             qs = qs.filter(district_id__in=district_ids)
         from django.db import connection
