@@ -534,7 +534,7 @@ class ActionForm(forms.Form):
         "extension_approve": ["due_at", "note"],
         "extension_refuse": ["note"],
         "merge": ["into", "note"],
-        "escalate": ["note"],
+        "escalate": ["from_level", "note"],
         "comment": ["visibility", "note"],
         "note": ["visibility", "note"],
     }
@@ -571,6 +571,8 @@ class ActionForm(forms.Form):
         label=_("预计恢复办理时间"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+    # The level the page showed: a second press, or a press after the sweep moved the case, climbs nothing.
+    from_level = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
     visibility = forms.ChoiceField(
         label=_("谁能看到"),
         choices=[
@@ -613,6 +615,8 @@ class ActionForm(forms.Form):
             self.fields["hold_until"].help_text = _("选填：挂账期间时限暂停计算")
         if action == "rate":
             self.fields["note"].label = _("回访意见（电话回访时记录反映人的原话）")
+        if action == "escalate":
+            self.fields["from_level"].initial = case.level
 
     def clean(self) -> dict:
         data = super().clean()
@@ -657,6 +661,8 @@ class ActionForm(forms.Form):
             kwargs["solved"] = d.get("solved", False)
         elif self.action == "escalate":
             kwargs["reason"] = "manual"
+            if d.get("from_level"):
+                kwargs["from_level"] = d["from_level"]
         return kwargs
 
 

@@ -682,6 +682,7 @@ TRANSITION_DATA_FIELDS = (
     "contacted",
     "solved",
     "dispatch",
+    "from_level",
 )
 
 
@@ -694,7 +695,8 @@ class TransitionInputSerializer(serializers.Serializer):
     ``final_ruling``; hold / hold_request: ``hold_until`` (required to request); rate: ``contacted``/``solved``;
     dispatch: one of ``departments`` / ``to_grid`` / ``region``, and ``final_ruling``;
     rate: ``result`` (+ ``note`` as comment); extension_request: ``requested_due_at``;
-    extension_approve: optional ``due_at``; merge: ``into`` (id or number); escalate: optional ``reason``.
+    extension_approve: optional ``due_at``; merge: ``into`` (id or number); escalate: optional ``reason`` and
+    ``from_level`` (the level the client saw: refused with 409 ``stale`` when the case is no longer there).
     """
 
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
@@ -714,6 +716,11 @@ class TransitionInputSerializer(serializers.Serializer):
     solved = serializers.BooleanField(required=False, help_text=_("评价（回访）：反映人是否认为已解决"))
     dispatch = serializers.IntegerField(
         required=False, min_value=1, help_text=_("同意/驳回退单：只处理这一条派遣的申请（默认全部待审批的）")
+    )
+    from_level = serializers.ChoiceField(
+        choices=Level.choices,
+        required=False,
+        help_text=_("上报：客户端看到的层级；事件已不在此层级（他人或系统已上报）时拒绝（409），不会重复上报"),
     )
     files = FilesField()
 

@@ -489,6 +489,15 @@ def _apply_merge(*, case: Case, actor: User | None, now: datetime, data: dict[st
 
 
 def _apply_escalate(*, case: Case, now: datetime, data: dict[str, Any], **_kw: Any) -> dict[str, Any]:
+    """Up one level. ``from_level`` (the level the page or client saw) makes it once per level: a second press, or
+    a press after a colleague or the sweep already moved the case, is refused instead of climbing another level."""
+    seen = data.get("from_level")
+    if seen and seen != case.level:
+        level = Level(case.level).label if case.level in Level.values else case.level
+        raise NotAllowed(
+            _("事件已在%(level)s层级（已有人或系统上报），本次上报未执行，请刷新后再看") % {"level": level},
+            code="stale",
+        )
     nxt = next_level_for(level=case.level, has_community=bool(case.community_id))
     if nxt is None:
         raise NotAllowed(_("事件已在最高层级，不能再上报"), code="top")

@@ -265,3 +265,18 @@ def test_duplicates_need_a_category_and_a_place(api, world):
     assert client.get(f"{URL}duplicates/?lat=39.7&lng=98.2").status_code == 400
     assert client.get(f"{URL}duplicates/?category=0101").status_code == 400
     assert client.get(f"{URL}duplicates/?category=0101&lat=39.7").status_code == 400
+
+
+def test_an_escalation_from_a_level_the_case_has_left_is_409_stale_and_climbs_nothing(api, world):
+    case = file_case(world)
+    officer = api("community_officer")
+    body = {"note": "网格无法处置", "from_level": "grid"}
+    assert officer.post(tr(case, "escalate"), body, format="json").status_code == 200
+
+    again = officer.post(tr(case, "escalate"), body, format="json")
+
+    assert again.status_code == 409 and again.json()["code"] == "stale"
+    case.refresh_from_db()
+    assert (case.level, case.escalation_count) == ("community", 1)
+    without = officer.post(tr(case, "escalate"), {"note": "社区也无法处置"}, format="json")
+    assert without.status_code == 200  # a client that says nothing keeps the old behaviour

@@ -274,6 +274,23 @@ def test_action_button_posts_and_changes_the_case(world, web):
     assert "已受理" in page and case.number in page
 
 
+def test_pressing_escalate_twice_climbs_one_level_the_second_press_says_why(world, web):
+    case = file_case(world)  # grid level
+    client = web("community_officer")
+    page = _html(client.get(f"/cases/{case.pk}/"))
+    assert 'name="escalate-from_level" value="grid"' in page  # the level the page shows travels with the form
+    data = {"escalate-from_level": "grid", "escalate-note": "网格无法处置"}
+
+    first = client.post(f"/cases/{case.pk}/act/escalate/", data)
+    second = client.post(f"/cases/{case.pk}/act/escalate/", data, follow=True)  # a double press, same page
+
+    assert first.status_code == 302
+    case.refresh_from_db()
+    assert (case.level, case.escalation_count) == ("community", 1)
+    assert case.events.filter(action="escalate").count() == 1
+    assert "本次上报未执行" in _html(second)
+
+
 def test_dispatch_form_sends_the_chosen_departments(world, web):
     case = file_case(world, code="0202")
     case_transition(case_id=case.pk, action="accept", actor=world.street_officer)
