@@ -27,7 +27,7 @@ from governance.clock import (
 from governance.models import Department, JurisdictionRule, Region, User
 from governance.selectors import calendar_spec
 
-from ..choices import EvidenceStage, HandlerKind, RatingResult, ReturnReason
+from ..choices import EvidenceStage, HandlerKind, RatingResult, RequestStatus, ReturnReason
 from ..choices import Status as S
 from ..conditions import actor_dispatches, pending_returns
 from ..models import Case, CaseDispatch, ExtensionRequest, HoldRequest, Rating
@@ -67,9 +67,27 @@ def _apply_accept(*, case: Case, now: datetime, **_kw: Any) -> dict[str, Any]:
     return {}
 
 
+def lapse_side_requests(*, case_ids: Iterable[int], now: datetime) -> int:
+    """The pending 延期 and 挂账 requests of cases that left their requester's hands (escalated, returned to the
+    dispatcher, merged, rejected, closed) lapse: refused by nobody, with the reason. They were the old handler's,
+    to be decided by the level that dispatched to it — left pending, a new handler could ask nothing (one pending
+    request per case) and the new level could approve the old handler's hold. Returns how many lapsed."""
+    ids = list(case_ids)
+    if not ids:
+        return 0
+    note = _("事件已上报、退回或办结，原申请人不再承办，申请失效")
+    lapsed = 0
+    for model in (ExtensionRequest, HoldRequest):
+        lapsed += model.objects.filter(case__any_of=ids, status=RequestStatus.PENDING).update(
+            status=RequestStatus.REFUSED, decided_by=None, decided_at=now, decision_note=note
+        )
+    return lapsed
+
+
 def _apply_reject(*, case: Case, now: datetime, **_kw: Any) -> dict[str, Any]:
     case.closed_at = now
     _mark_response(case, now)
+    lapse_side_requests(case_ids=[case.pk], now=now)
     return {}
 
 
@@ -234,6 +252,7 @@ def _apply_return(
     if CaseDispatch.objects.filter(case=case, active=True).exists():
         outcome["_status"] = case.status  # others still hold it
         return outcome
+    lapse_side_requests(case_ids=[case.pk], now=now)  # back with the dispatcher: its handler's requests lapse
     back_to = mine[0].dispatcher_region
     if back_to is not None and back_to.level != case.level and back_to.level in Level.values:
         arrive_at_level(case, back_to.level, Deadlines(now))
@@ -280,6 +299,7 @@ def _apply_close(*, case: Case, now: datetime, **_kw: Any) -> dict[str, Any]:
     active = CaseDispatch.objects.filter(case=case, active=True)
     handlers = list(active.values_list("id", flat=True))
     active.update(active=False)
+    lapse_side_requests(case_ids=[case.pk], now=now)
     return {"round_dispatches": handlers} if handlers else {}
 
 
@@ -485,6 +505,7 @@ def _apply_merge(*, case: Case, actor: User | None, now: datetime, data: dict[st
     case.merged_into = target
     case.closed_at = now
     CaseDispatch.objects.filter(case=case, active=True).update(active=False)
+    lapse_side_requests(case_ids=[case.pk], now=now)
     return {"into": target.number}
 
 
@@ -505,6 +526,7 @@ def _apply_escalate(*, case: Case, now: datetime, data: dict[str, Any], **_kw: A
     departments = active.values_list("department_id", flat=True)
     from_handler = holder_record(case.handler_kind, case.handler_region_id, departments)
     active.update(active=False)
+    lapse_side_requests(case_ids=[case.pk], now=now)
     old_due = case.due_at
     arrive_at_level(case, nxt, Deadlines(now))
     case.escalation_count += 1

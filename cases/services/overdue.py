@@ -23,7 +23,7 @@ from ..choices import CLOCK_STATUSES, HandlerKind
 from ..choices import Status as S
 from ..models import Case, CaseDispatch, CaseEvent
 from ..signals import events_recorded
-from .actions import holder_record
+from .actions import holder_record, lapse_side_requests
 from .deadlines import Deadlines, next_level_for
 from .records import SYSTEM
 
@@ -205,7 +205,9 @@ def _bulk_escalate(moves: list[tuple[dict[str, Any], str]], clock: Deadlines) ->
             updated_at=clock.now,
             **clocks,
         )
-    CaseDispatch.objects.filter(case__any_of=[r["id"] for r, _n in moves], active=True).update(active=False)
+    moved = [r["id"] for r, _n in moves]
+    CaseDispatch.objects.filter(case__any_of=moved, active=True).update(active=False)
+    lapse_side_requests(case_ids=moved, now=clock.now)  # the old handler's pending 延期 / 挂账 requests
 
 
 _CLOCK_COLUMNS = ("due_at", "accept_due_at", "yellow_at")
