@@ -40,7 +40,7 @@ from governance.clock import add_working_time
 from governance.models import Department, User
 from governance.selectors import calendar_spec
 
-from ..choices import NoticeKind, SummonsStatus
+from ..choices import OPEN_SUMMONS, NoticeKind, SummonsStatus
 from ..models import Summons, Supervision, Whistle
 from ..permissions import PREDICATES, decide, state_refusal
 from ..selectors import WAITING, overdue_summons_q, summons_get_for
@@ -629,11 +629,20 @@ def summons_close_guard(*, case, action: str, actor, data: dict) -> str | None:
     return None
 
 
+#: Transitions that end a case without its handling finishing (合并, 不予受理): every summons still open ends with it.
+ENDING_ACTIONS = ("merge", "reject")
+
+
 def finish_summonses_on_close(sender, events, actor=None, batch=False, **kwargs) -> None:
-    """When a case closes, its responded summonses are done (same transaction as the close event)."""
-    closing = [(ev.case_id, ev.at) for ev in events if ev.action in CLOSING_ACTIONS]
-    for case_id, at in closing:
-        Summons.objects.filter(case_id=case_id, status=S.RESPONDED).update(status=S.DONE, done_at=at)
+    """When a case closes, its responded summonses are done (same transaction as the close event); when it is
+    merged or rejected, every summons still open is done too — a finished case leaves no department summoned, no
+    light in an inbox, no report-in the sweep would supervise. What each department did (reported in, responded,
+    late) stays on the summons for the assessment."""
+    for ev in events:
+        if ev.action in CLOSING_ACTIONS:
+            Summons.objects.filter(case_id=ev.case_id, status=S.RESPONDED).update(status=S.DONE, done_at=ev.at)
+        elif ev.action in ENDING_ACTIONS:
+            Summons.objects.filter(case_id=ev.case_id, status__in=OPEN_SUMMONS).update(status=S.DONE, done_at=ev.at)
 
 
 def reopen_summonses(sender, events, actor=None, batch=False, **kwargs) -> None:

@@ -335,3 +335,31 @@ def test_case_cannot_close_while_a_summons_is_open(world, summoned):
         "cgzf": SummonsStatus.DONE,
         "zj": SummonsStatus.RETURNED,
     }
+
+
+def test_merging_a_whistled_case_ends_its_open_summonses_and_clears_the_inboxes(world):
+    from datetime import timedelta
+
+    from escalation.selectors import inbox_for
+    from escalation.services.sweep import sweep
+
+    case, _whistle, summonses = whistled_case(world)
+    from escalation.services.whistles import summons_report_in
+
+    summons_report_in(summons_id=summonses["cgzf"].id, actor=world.liaison, now=T0 + timedelta(minutes=5))
+    target = file_case(world, code="0202", now=T0, title="同一处违法搭建", description="楼顶")
+
+    case_transition(
+        case_id=case.id, action="merge", actor=world.street_officer, into=target.number, now=T0 + timedelta(minutes=10)
+    )
+
+    states = dict(Summons.objects.filter(case=case).values_list("department__code", "status"))
+    assert states == {"cgzf": SummonsStatus.DONE, "zj": SummonsStatus.DONE}
+    cgzf = Summons.objects.get(case=case, department__code="cgzf")
+    assert cgzf.reported_in_at is not None  # what the department did stays for the assessment
+    later = T0 + timedelta(hours=2)
+    inbox = inbox_for(world.liaison, now=later)
+    assert all(row.summons.case_id != case.id for row in [*inbox.waiting, *inbox.awaiting_centre])
+    counts = sweep(now=later)  # the report-in time is long past: nothing to supervise on a merged case
+    case.refresh_from_db()
+    assert counts.get("summons_escalate_overdue", 0) == 0 and case.supervised_at is None
