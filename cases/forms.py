@@ -572,7 +572,7 @@ class ActionForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     # The level the page showed: a second press, or a press after the sweep moved the case, climbs nothing.
-    from_level = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    from_level = forms.ChoiceField(choices=Level.choices, required=False, widget=forms.HiddenInput)
     visibility = forms.ChoiceField(
         label=_("谁能看到"),
         choices=[

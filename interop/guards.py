@@ -15,6 +15,13 @@ def _partner_user(case) -> int | None:
     return Order.objects.filter(case_id=case.pk).values_list("partner__user_id", flat=True).first()
 
 
+def _unless_the_hotline(partner_user: int | None, actor, refusal: str) -> str | None:
+    """``refusal`` when the case has a hotline (``partner_user``) and someone else acts; None otherwise."""
+    if partner_user is None or (actor is not None and actor.pk == partner_user):
+        return None
+    return refusal
+
+
 def hotline_decides_rejection(*, case, action: str, actor, data: dict) -> str | None:
     """不予受理 of a hotline case is the hotline's decision, not the street's: the street asks for a 退单
     (``order_return_request``) and the hotline, approving it, rejects the case as itself (its platform account). A
@@ -22,10 +29,9 @@ def hotline_decides_rejection(*, case, action: str, actor, data: dict) -> str | 
     final ruling (终审) that the order is the street's (HOTLINE.md, "The order's life" 2)."""
     if action != "reject":
         return None
-    partner_user = _partner_user(case)
-    if partner_user is None or (actor is not None and actor.pk == partner_user):
-        return None
-    return _("12345 工单不能由本单位自行不予受理：请向 12345 热线申请退单，由热线决定")
+    return _unless_the_hotline(
+        _partner_user(case), actor, _("12345 工单不能由本单位自行不予受理：请向 12345 热线申请退单，由热线决定")
+    )
 
 
 def hotline_decides_its_extension(*, case, action: str, actor, data: dict) -> str | None:
@@ -37,10 +43,7 @@ def hotline_decides_its_extension(*, case, action: str, actor, data: dict) -> st
     asked = OrderRequest.objects.filter(
         order__case_id=case.pk, kind=OrderRequestKind.EXTENSION, state=RequestState.PENDING
     ).values_list("order__partner__user_id", flat=True)
-    partner_user = asked.first()
-    if partner_user is None or (actor is not None and actor.pk == partner_user):
-        return None
-    return _("该延期申请已提交 12345 热线审核，由热线决定")
+    return _unless_the_hotline(asked.first(), actor, _("该延期申请已提交 12345 热线审核，由热线决定"))
 
 
 def hotline_follows_up(*, case, action: str, actor, data: dict) -> str | None:
@@ -48,20 +51,17 @@ def hotline_follows_up(*, case, action: str, actor, data: dict) -> str | None:
     one first would take the round's only rating and refuse the hotline's follow-up for good."""
     if action != "rate" or actor is None:  # a citizen's own rating through the follow-up link stays theirs
         return None
-    partner_user = _partner_user(case)
-    if partner_user is None or actor.pk == partner_user:
-        return None
-    return _("12345 工单的回访评价由 12345 热线进行")
+    return _unless_the_hotline(_partner_user(case), actor, _("12345 工单的回访评价由 12345 热线进行"))
 
 
 def return_pending_holds_the_case(*, case, action: str, actor, data: dict) -> str | None:
     """While a 退单 asked of the hotline waits for its answer, the case stays where the hotline's approval can take
     it (不予受理 needs it 待受理 or 已受理): dispatching, handling or holding it first would leave an approval that
     can never be applied — the hotline's answer refused on every retry."""
-    if action == "reject" or case.status not in transitions.get("reject").sources:
+    rejectable = transitions.get("reject").sources
+    if action == "reject" or case.status not in rejectable:
         return None
-    target = transitions.target_status(transitions.get(action), case.status, case.held_from_status)
-    if target in transitions.get("reject").sources:
+    if transitions.target_status(transitions.get(action), case.status, case.held_from_status) in rejectable:
         return None  # a note, a comment, an escalation: still where the answer applies
     pending = OrderRequest.objects.filter(
         order__case_id=case.pk, kind=OrderRequestKind.RETURN, state=RequestState.PENDING

@@ -514,9 +514,9 @@ def _apply_escalate(*, case: Case, now: datetime, data: dict[str, Any], **_kw: A
     a press after a colleague or the sweep already moved the case, is refused instead of climbing another level."""
     seen = data.get("from_level")
     if seen and seen != case.level:
-        level = Level(case.level).label if case.level in Level.values else case.level
         raise NotAllowed(
-            _("事件已在%(level)s层级（已有人或系统上报），本次上报未执行，请刷新后再看") % {"level": level},
+            _("事件已在%(level)s层级（已有人或系统上报），本次上报未执行，请刷新后再看")
+            % {"level": case.get_level_display()},
             code="stale",
         )
     nxt = next_level_for(level=case.level, has_community=bool(case.community_id))

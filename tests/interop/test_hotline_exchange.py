@@ -50,6 +50,13 @@ def decide(partner, order_id: str, **payload):
     return signed_post(Client(), f"/interop/12345/orders/{order_id}/decisions/", payload, partner)
 
 
+def in_hand(case, officer, world) -> None:
+    """The street accepts the order, dispatches it to its own centre and signs for it: the case is being handled."""
+    case_transition(case_id=case.id, action="accept", actor=officer)
+    case_transition(case_id=case.id, action="dispatch", actor=officer, region=world.street.id)
+    case_transition(case_id=case.id, action="sign", actor=officer)
+
+
 def deliver_all() -> None:
     for _round in range(10):
         if not messages_deliver_due(inline=True):
@@ -261,9 +268,7 @@ def test_a_decision_without_a_pending_request_is_409_and_not_stored(world, partn
 
 def test_extension_asked_of_the_hotline_and_approved_moves_both_deadlines(world, partner, hotline_case, sim):
     officer = world.street_officer
-    case_transition(case_id=hotline_case.id, action="accept", actor=officer)
-    case_transition(case_id=hotline_case.id, action="dispatch", actor=officer, region=world.street.id)
-    case_transition(case_id=hotline_case.id, action="sign", actor=officer)
+    in_hand(hotline_case, officer, world)
     case = Case.objects.get()
     wanted = case.due_at + timedelta(days=5)
     order_extension_request(
@@ -283,9 +288,7 @@ def test_extension_asked_of_the_hotline_and_approved_moves_both_deadlines(world,
 @pytest.mark.parametrize("when", ["before the current deadline", "in the past"])
 def test_an_extension_approved_with_an_earlier_due_time_is_400_and_changes_nothing(world, partner, hotline_case, when):
     officer = world.street_officer
-    case_transition(case_id=hotline_case.id, action="accept", actor=officer)
-    case_transition(case_id=hotline_case.id, action="dispatch", actor=officer, region=world.street.id)
-    case_transition(case_id=hotline_case.id, action="sign", actor=officer)
+    in_hand(hotline_case, officer, world)
     case = Case.objects.get()
     before = (case.due_at, case.external_due_at, case.extension_count)
     order_extension_request(
@@ -327,9 +330,7 @@ def test_a_hold_resumed_later_keeps_the_due_time_within_the_hotline_deadline(wor
 
 def test_follow_up_needs_a_closed_case_then_stores_the_rating_with_the_hotlines_answers(world, partner, hotline_case):
     officer = world.street_officer
-    case_transition(case_id=hotline_case.id, action="accept", actor=officer)
-    case_transition(case_id=hotline_case.id, action="dispatch", actor=officer, region=world.street.id)
-    case_transition(case_id=hotline_case.id, action="sign", actor=officer)
+    in_hand(hotline_case, officer, world)
     case_transition(case_id=hotline_case.id, action="resolve", actor=officer, note="已清运")
     payload = {"kind": "follow_up", "contacted": True, "solved": False, "satisfaction": "unsatisfied"}
     assert decide(partner, "BJ-0001", decision_id="D-6", **payload).status_code == 409  # not closed yet
@@ -344,14 +345,9 @@ def test_follow_up_needs_a_closed_case_then_stores_the_rating_with_the_hotlines_
 
 def test_staff_cannot_take_the_hotlines_follow_up_by_rating_first(world, partner, hotline_case):
     officer = world.street_officer
-    for action, extra in (
-        ("accept", {}),
-        ("dispatch", {"region": world.street.id}),
-        ("sign", {}),
-        ("resolve", {"note": "已清运"}),
-        ("close", {}),
-    ):
-        case_transition(case_id=hotline_case.id, action=action, actor=officer, **extra)
+    in_hand(hotline_case, officer, world)
+    case_transition(case_id=hotline_case.id, action="resolve", actor=officer, note="已清运")
+    case_transition(case_id=hotline_case.id, action="close", actor=officer)
     from core.errors import NotAllowed
 
     with pytest.raises(NotAllowed, match="热线进行"):
@@ -365,9 +361,7 @@ def test_staff_cannot_take_the_hotlines_follow_up_by_rating_first(world, partner
 
 def test_an_extension_asked_of_the_hotline_is_not_decided_by_a_colleague(world, partner, hotline_case):
     officer = world.street_officer
-    case_transition(case_id=hotline_case.id, action="accept", actor=officer)
-    case_transition(case_id=hotline_case.id, action="dispatch", actor=officer, region=world.street.id)
-    case_transition(case_id=hotline_case.id, action="sign", actor=officer)
+    in_hand(hotline_case, officer, world)
     case = Case.objects.get()
     wanted = case.due_at + timedelta(hours=2)
     order_extension_request(order_id=Order.objects.get().pk, actor=officer, requested_due_at=wanted, text="协调")
