@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from django.conf import settings
+from django.db import OperationalError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -495,18 +496,30 @@ def _apply_extension_refuse(*, case: Case, actor: User | None, now: datetime, no
 def _apply_merge(*, case: Case, actor: User | None, now: datetime, data: dict[str, Any], **_kw: Any) -> dict[str, Any]:
     into_ref = data.get("into")
     scope = case_queryset_for(actor) if actor is not None else Case.objects.all()
-    target = scope.filter(Q(pk=into_ref) if str(into_ref).isdigit() else Q(number=into_ref)).first()
-    if target is None:
+    found = scope.filter(Q(pk=into_ref) if str(into_ref).isdigit() else Q(number=into_ref)).values("pk").first()
+    if found is None:
         raise InvalidInput(_("找不到要合并到的事件"), code="into")
-    if target.pk == case.pk or target.merged_into_id == case.pk:
+    target = _lock_target(found["pk"]) if found["pk"] != case.pk else case
+    if target.pk == case.pk:
         raise InvalidInput(_("不能把事件合并到它自己"), code="into")
-    if not target.is_open:
+    if not target.is_open:  # a merged case is closed: no chain, no cycle
         raise NotAllowed(_("只能合并到未办结的事件"), code="into_closed")
     case.merged_into = target
     case.closed_at = now
     CaseDispatch.objects.filter(case=case, active=True).update(active=False)
     lapse_side_requests(case_ids=[case.pk], now=now)
     return {"into": target.number}
+
+
+def _lock_target(pk: int) -> Case:
+    """The merge target, locked and read afresh: two merges crossing (A into B while B goes into A) would each
+    see the other still open and make a cycle. Without waiting (``NOWAIT``, in a savepoint): two crossing merges
+    would otherwise wait on each other; whichever finds the other's case busy is refused and may try again."""
+    try:
+        with transaction.atomic():
+            return Case.objects.select_for_update(nowait=True).get(pk=pk)
+    except OperationalError:
+        raise NotAllowed(_("要合并到的事件正在被他人办理，请稍后再试"), code="busy") from None
 
 
 def _apply_escalate(*, case: Case, now: datetime, data: dict[str, Any], **_kw: Any) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from cases.choices import RatingResult
+from cases.models import Case
 from cases.services import case_transition
 from core.errors import InvalidInput, NotAllowed, NotFound
 
@@ -174,6 +175,28 @@ def _follow_up(*, order, actor, note, data, now) -> None:
     for flag in ("contacted", "solved"):
         if not isinstance(data.get(flag), bool):
             raise InvalidInput(_("%(field)s 须为 true 或 false") % {"field": flag}, code=flag)
+    merged_into = Case.objects.filter(pk=order.case_id).values_list("merged_into__number", flat=True).first()
+    if merged_into is not None:
+        # The order was merged into another case, which answered for it: the requester's answers are kept on the
+        # merged case, as a note (its handling was the other case's, rated by that case's own requester).
+        label = RatingResult(satisfaction).label
+        text = _("12345热线回访（本工单已并入%(into)s）：%(result)s") % {"into": merged_into, "result": label}
+        case_transition(
+            case_id=order.case_id,
+            action="note",
+            actor=actor,
+            note=text + (f"；{note}" if note else ""),
+            now=now,
+            record={
+                "hotline": "follow_up",
+                "valid": True,
+                "satisfaction": satisfaction,
+                "contacted": data["contacted"],
+                "solved": data["solved"],
+                "merged_into": merged_into,
+            },
+        )
+        return
     case_transition(
         case_id=order.case_id,
         action="rate",

@@ -101,11 +101,13 @@ def _hotline_data(kind: str, event: CaseEvent, case: dict[str, Any], evidence: l
         return {"targets": record.get("targets", [])}
     if kind == "escalated":
         return {"level": event.to_level}
+    if kind == "merged":  # the case that answers for this order from now on
+        return {"into": record.get("into"), **({"note": event.note} if event.public else {})}
     return {"note": event.note} if event.public else {}
 
 
 #: The case columns a message shows (read in one query for a batch of events).
-CASE_FIELDS = ("id", "number", "status", "level", "channel", "category__code", "street_id", "due_at")
+CASE_FIELDS = ("id", "number", "status", "level", "channel", "category__code", "street_id", "due_at", "merged_into_id")
 
 
 def _cases(case_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
@@ -141,42 +143,69 @@ def _evidence_urls(events: Iterable[CaseEvent]) -> dict[int, list[str]]:
     return urls
 
 
+#: The answers a merged order still owes its hotline: the case it was merged into answers for it.
+ANSWERS_FOR_MERGED = frozenset({"resolved", "closed"})
+
+
 def _hotline_messages(events: Sequence[CaseEvent]) -> list[OutboundMessage]:
+    """The hotline's messages for the events: one per event of an order's case, and — for the answers
+    (``resolved``, ``closed``) of a case that other orders were merged into — one per merged order, naming the
+    case that answered (``merged_into``): a merged order is answered when its target is, not left open at the
+    hotline for ever."""
     typed = [(e, t) for e in events if (t := hotline_message_type(e))]
     if not typed:
         return []
-    orders = {
-        o.case_id: o
-        for o in Order.objects.select_for_update(of=("self",))
+    answering = {e.case_id for e, t in typed if t in ANSWERS_FOR_MERGED}
+    own = Q(case__any_of=list({e.case_id for e, _t in typed}))
+    query = own | Q(case__merged_into__in=answering) if answering else own
+    orders = list(
+        Order.objects.select_for_update(of=("self",))
         .select_related("partner")
-        .filter(case__any_of=list({e.case_id for e, _t in typed}), partner__active=True)
+        .filter(query, partner__active=True)
         .exclude(partner__callback_url="")
-    }
-    wanted = [(e, t) for e, t in typed if e.case_id in orders and e.actor_id != orders[e.case_id].partner.user_id]
+        .order_by("id")
+    )
+    if not orders:
+        return []
+    by_case = {o.case_id: o for o in orders}
+    merged: dict[int, list[Order]] = {}  # target case id → the orders merged into it
+    cases = _cases([o.case_id for o in orders] + [e.case_id for e, _t in typed])
+    for order in orders:
+        target = cases[order.case_id]["merged_into_id"]
+        if target in answering:
+            merged.setdefault(target, []).append(order)
+    wanted: list[tuple[CaseEvent, str, Order]] = []
+    for event, kind in typed:
+        targets = [by_case[event.case_id]] if event.case_id in by_case else []
+        if kind in ANSWERS_FOR_MERGED:
+            targets += merged.get(event.case_id, [])
+        wanted += [(event, kind, o) for o in targets if event.actor_id != o.partner.user_id]
     if not wanted:
         return []
-    cases = _cases(e.case_id for e, _t in wanted)
-    evidence = _evidence_urls(e for e, t in wanted if t == "resolved")
+    evidence = _evidence_urls(e for e, t, _o in wanted if t == "resolved")
     rows = []
-    for event, kind in wanted:
-        order, case = orders[event.case_id], cases[event.case_id]
+    for event, kind, order in wanted:
+        case = cases[order.case_id]
         sequence = order.next_sequence
         order.next_sequence += 1
         message = OutboundMessage(partner=order.partner, order=order, sequence=sequence, event_type=kind)
+        data = _hotline_data(kind, event, cases[event.case_id], evidence.get(event.pk, []))
+        if order.case_id != event.case_id:  # the answer of the case this order was merged into
+            data["merged_into"] = cases[event.case_id]["number"]
         body = {
             "message_id": str(message.idempotency_key),
             "type": kind,
             "order_id": order.order_id,
             "sequence": sequence,
             "case_number": case["number"],
-            "status": event.to_status or case["status"],
+            "status": event.to_status if order.case_id == event.case_id and event.to_status else case["status"],
             "occurred_at": _iso(event.at),
-            "data": _hotline_data(kind, event, case, evidence.get(event.pk, [])),
+            "data": data,
         }
         message.body = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
         message.created_at = event.at
         rows.append(message)
-    Order.objects.bulk_update(list(orders.values()), ["next_sequence"], batch_size=2000)
+    Order.objects.bulk_update(orders, ["next_sequence"], batch_size=2000)
     return rows
 
 

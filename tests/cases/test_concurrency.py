@@ -136,3 +136,86 @@ def test_two_api_dispatches_at_once_one_200_one_409(world):
     loser = next(body for code, body in answers.values() if code == 409)
     assert loser["code"] == "state" and "无需重复操作" in loser["detail"]
     assert CaseEvent.objects.filter(case_id=case.id, action="dispatch").count() == 1
+
+
+def test_two_merges_crossing_make_no_cycle(world):
+    """A into B while B goes into A: B's merge holds both rows (its own and its target's) until it commits; A's
+    merge waits for its own row, then reads B afresh — merged, so closed — and is refused. Before the target was
+    locked, A's merge read B as still open and both committed: A merged into B and B into A, a cycle that no case
+    page or assessment could follow to an open case."""
+    p = home(world)
+    a, b = SETUPS["a_reported"](p), SETUPS["a_reported"](p)
+    b_holds = threading.Event()
+    release_b = threading.Event()
+    results: dict[str, object] = {}
+
+    def merge_b_into_a() -> None:
+        try:
+            with transaction.atomic():
+                case_transition(case_id=b.id, action="merge", actor=p.worker, into=a.number)
+                b_holds.set()
+                assert release_b.wait(15)
+            results["b"] = "merged"
+        except Exception as exc:
+            results["b"] = exc
+            b_holds.set()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=merge_b_into_a)
+    thread.start()
+    try:
+        assert b_holds.wait(15)
+        threading.Timer(0.5, release_b.set).start()  # B commits while A's merge waits (or, unlocked, has finished)
+        try:
+            case_transition(case_id=a.id, action="merge", actor=p.worker, into=b.number)
+            results["a"] = "merged"
+        except NotAllowed as exc:
+            results["a"] = exc
+    finally:
+        release_b.set()
+        thread.join(30)
+    assert results["b"] == "merged", results["b"]
+    refusal = results["a"]
+    assert isinstance(refusal, NotAllowed) and refusal.code == "into_closed", refusal
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.status, a.merged_into_id) == ("reported", None)
+    assert (b.status, b.merged_into_id) == ("merged", a.id)
+
+
+def test_a_merge_into_a_case_being_changed_is_refused_and_changes_nothing(world):
+    """Two merges crossing at the same instant each hold their own row and would wait on the other's: the target
+    is locked without waiting, so the merge that finds it busy answers 409 "try again" instead of deadlocking."""
+    p = home(world)
+    a, b = SETUPS["a_reported"](p), SETUPS["a_reported"](p)
+    held = threading.Event()
+    release = threading.Event()
+
+    def hold_b() -> None:
+        try:
+            with transaction.atomic():
+                list(Case.objects.select_for_update().filter(pk=b.id))
+                held.set()
+                release.wait(15)
+        finally:
+            held.set()
+            connections.close_all()
+
+    thread = threading.Thread(target=hold_b)
+    thread.start()
+    try:
+        assert held.wait(15)
+        with pytest.raises(NotAllowed) as refused:
+            case_transition(case_id=a.id, action="merge", actor=p.worker, into=b.number)
+    finally:
+        release.set()
+        thread.join(30)
+    assert refused.value.code == "busy"
+    a.refresh_from_db()
+    assert (a.status, a.merged_into_id) == ("reported", None)
+    assert not CaseEvent.objects.filter(case_id=a.id, action="merge").exists()
+    # once the other change has committed, the same merge goes through
+    case_transition(case_id=a.id, action="merge", actor=p.worker, into=b.number)
+    a.refresh_from_db()
+    assert (a.status, a.merged_into_id) == ("merged", b.id)

@@ -23,7 +23,7 @@ from interop.services import (
 )
 from interop.simulator import HotlineSimulator
 
-from .hotline_helpers import make_partner, order, signed_post
+from .hotline_helpers import IN_A, make_partner, order, signed_post
 
 URL = "/interop/12345/orders/"
 
@@ -453,3 +453,67 @@ def test_a_sweep_batch_writes_its_messages_in_a_constant_number_of_queries(world
     assert escalated.count() == 7 and OutboundMessage.objects.filter(event_type="case.escalate").count() == 7
     body = json.loads(escalated.filter(order__order_id="SW-12").get().body)
     assert body["data"] == {"level": "district"} and body["status"] == "accepted"
+
+
+def test_a_merged_order_is_answered_when_the_case_it_was_merged_into_is(world, partner, sim):
+    """退单 is not the only way an order leaves the street's hands: merged into a duplicate, it is told which case
+    answers for it (``merged``, ``into``), and when that case is resolved and closed the merged order gets the same
+    answers, naming the case (``merged_into``). It used to get nothing after ``merged``, open at the hotline for
+    ever."""
+    officer = world.street_officer
+    for order_id in ("BJ-0001", "BJ-0002"):
+        assert signed_post(Client(), URL, order(order_id), partner).status_code == 201
+    dup = Order.objects.get(order_id="BJ-0001").case
+    kept = Order.objects.get(order_id="BJ-0002").case
+    case_transition(case_id=dup.id, action="accept", actor=officer)
+    case_transition(case_id=dup.id, action="merge", actor=officer, into=kept.number)
+    for action, extra in [
+        ("accept", {}),
+        ("dispatch", {"region": world.street.id}),
+        ("sign", {}),
+        ("resolve", {"note": "已清运"}),
+        ("close", {}),
+    ]:
+        case_transition(case_id=kept.id, action=action, actor=officer, **extra)
+    deliver_all()
+    mine = [m for m in sim.messages if m["order_id"] == "BJ-0001"]
+    assert [(m["type"], m["sequence"]) for m in mine] == [("signed", 1), ("merged", 2), ("resolved", 3), ("closed", 4)]
+    assert mine[1]["data"]["into"] == kept.number
+    resolved, closed = mine[2], mine[3]
+    assert resolved["case_number"] == dup.number and resolved["status"] == "merged"
+    assert resolved["data"]["result"] == "已清运" and resolved["data"]["merged_into"] == kept.number
+    assert closed["data"]["merged_into"] == kept.number
+    theirs = [m["type"] for m in sim.messages if m["order_id"] == "BJ-0002"]
+    assert theirs == ["signed", "dispatched", "resolved", "closed"]
+
+    # The hotline's follow-up of the merged order is kept on it (not refused, not lost).
+    resp = decide(
+        partner, "BJ-0001", decision_id="F-1", kind="follow_up", satisfaction="satisfied", contacted=True, solved=True
+    )
+    assert resp.status_code == 201, resp.content
+    note = CaseEvent.objects.get(case=dup, action="note", data__hotline="follow_up")
+    assert note.data["satisfaction"] == "satisfied" and note.data["merged_into"] == kept.number
+    assert kept.number in note.note and not Rating.objects.filter(case=dup).exists()
+
+
+def test_a_case_merged_into_an_order_gives_that_order_no_extra_messages(world, partner, hotline_case, sim):
+    """Only orders merged away are answered through their target: a street case merged into an order's case sends
+    the hotline nothing of its own, and the order's answers go out once."""
+    officer = world.street_officer
+    other = case_transition(case_id=hotline_case.id, action="accept", actor=officer)
+    from cases.services import case_file
+
+    street_case = case_file(
+        actor=world.grid_worker,
+        category=world.categories["0101"],
+        title="东门垃圾",
+        description="东门垃圾堆放",
+        address="雄关一网格东门",
+        lat=IN_A["lat"],
+        lng=IN_A["lng"],
+    )
+    case_transition(case_id=street_case.id, action="merge", actor=world.grid_worker, into=other.number)
+    for action, extra in [("dispatch", {"region": world.street.id}), ("sign", {}), ("resolve", {"note": "已清运"})]:
+        case_transition(case_id=hotline_case.id, action=action, actor=officer, **extra)
+    deliver_all()
+    assert [m["type"] for m in sim.messages] == ["signed", "dispatched", "resolved"]
