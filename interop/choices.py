@@ -39,6 +39,7 @@ class RequestState(models.TextChoices):
     PENDING = "pending", _("待热线审核")
     APPROVED = "approved", _("热线已同意")
     REFUSED = "refused", _("热线已驳回")
+    WITHDRAWN = "withdrawn", _("已失效（申请人不再承办）")
 
 
 class MessageStatus(models.TextChoices):

@@ -41,13 +41,15 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from cases.models import Case, CaseEvent, Evidence
+from cases.choices import RequestStatus
+from cases.models import Case, CaseEvent, Evidence, ExtensionRequest
 from cases.selectors import evidence_public_url
 
 from .. import signing
-from ..choices import HOTLINE_MESSAGES, MessageStatus
-from ..models import DeliveryAttempt, Order, OutboundMessage, Subscription
+from ..choices import HOTLINE_MESSAGES, MessageStatus, OrderRequestKind, RequestState
+from ..models import DeliveryAttempt, Order, OrderRequest, OutboundMessage, Subscription
 
 log = logging.getLogger("interop.outbox")
 
@@ -128,6 +130,7 @@ def messages_for_events(*, events: Sequence[CaseEvent]) -> int:
         return 0
     rows: list[OutboundMessage] = []
     rows += _hotline_messages(events)
+    rows += _withdrawn_requests(events)
     rows += _webhook_messages(events)
     if not rows:
         return 0
@@ -186,27 +189,82 @@ def _hotline_messages(events: Sequence[CaseEvent]) -> list[OutboundMessage]:
     rows = []
     for event, kind, order in wanted:
         case = cases[order.case_id]
-        sequence = order.next_sequence
-        order.next_sequence += 1
-        message = OutboundMessage(partner=order.partner, order=order, sequence=sequence, event_type=kind)
         data = _hotline_data(kind, event, cases[event.case_id], evidence.get(event.pk, []))
+        status = case["status"]
         if order.case_id != event.case_id:  # the answer of the case this order was merged into
             data["merged_into"] = cases[event.case_id]["number"]
-        body = {
-            "message_id": str(message.idempotency_key),
-            "type": kind,
-            "order_id": order.order_id,
-            "sequence": sequence,
-            "case_number": case["number"],
-            "status": event.to_status if order.case_id == event.case_id and event.to_status else case["status"],
-            "occurred_at": _iso(event.at),
-            "data": data,
-        }
-        message.body = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-        message.created_at = event.at
-        rows.append(message)
+        elif event.to_status:
+            status = event.to_status
+        rows.append(_hotline_message(order, kind, case["number"], status, event.at, data))
     Order.objects.bulk_update(orders, ["next_sequence"], batch_size=2000)
     return rows
+
+
+#: The case events that end the case's pending side requests (``cases.services.actions.lapse_side_requests``).
+LAPSING_ACTIONS = frozenset({"escalate", "return", "merge", "reject", "verify_ok", "close"})
+
+
+def _withdrawn_requests(events: Sequence[CaseEvent]) -> list[OutboundMessage]:
+    """An extension asked of the hotline is withdrawn when the case's own request lapsed (the case was escalated,
+    returned to its dispatcher, merged, rejected or closed: the one who asked no longer handles it). The request
+    is marked withdrawn and the hotline is told (``extension_withdrawn``) — left pending, it would hold the next
+    handler's extension requests to the hotline's answer (``guards.hotline_decides_its_extension``) and the
+    hotline's approval could never apply. One query for a batch of events, none for events that lapse nothing."""
+    ids = list({e.case_id for e in events if e.action in LAPSING_ACTIONS})
+    if not ids:
+        return []
+    stale = list(
+        OrderRequest.objects.select_for_update(of=("self",))
+        .filter(order__case__any_of=ids, kind=OrderRequestKind.EXTENSION, state=RequestState.PENDING)
+        .exclude(
+            Exists(ExtensionRequest.objects.filter(case_id=OuterRef("order__case_id"), status=RequestStatus.PENDING))
+        )
+    )
+    if not stale:
+        return []
+    at = max(e.at for e in events)
+    reason = _("事件已上报、退回或办结，原申请人不再承办，申请失效")
+    for request in stale:
+        request.state, request.decided_at, request.decision_note = RequestState.WITHDRAWN, at, reason
+    OrderRequest.objects.bulk_update(stale, ["state", "decided_at", "decision_note"])
+    orders = {
+        o.pk: o
+        for o in Order.objects.select_for_update(of=("self",))
+        .select_related("partner", "case")
+        .filter(pk__in=[r.order_id for r in stale], partner__active=True)
+        .exclude(partner__callback_url="")
+    }
+    rows = []
+    for request in stale:
+        order = orders.get(request.order_id)
+        if order is None:
+            continue
+        data = {"requested_due_at": _iso(request.requested_due_at), "reason": reason}
+        rows.append(_hotline_message(order, "extension_withdrawn", order.case.number, order.case.status, at, data))
+    Order.objects.bulk_update(list(orders.values()), ["next_sequence"])
+    return rows
+
+
+def _hotline_message(
+    order: Order, kind: str, case_number: str, status: str, at: datetime, data: dict[str, Any]
+) -> OutboundMessage:
+    """The order's next message (its ``sequence`` taken from the locked order; the caller saves the order)."""
+    sequence = order.next_sequence
+    order.next_sequence += 1
+    message = OutboundMessage(partner=order.partner, order=order, sequence=sequence, event_type=kind)
+    body = {
+        "message_id": str(message.idempotency_key),
+        "type": kind,
+        "order_id": order.order_id,
+        "sequence": sequence,
+        "case_number": case_number,
+        "status": status,
+        "occurred_at": _iso(at),
+        "data": data,
+    }
+    message.body = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    message.created_at = at
+    return message
 
 
 #: Every case event asks which webhook subscriptions are active (usually none); the answer is cached until a

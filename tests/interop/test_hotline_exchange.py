@@ -517,3 +517,55 @@ def test_a_case_merged_into_an_order_gives_that_order_no_extra_messages(world, p
         case_transition(case_id=hotline_case.id, action=action, actor=officer, **extra)
     deliver_all()
     assert [m["type"] for m in sim.messages] == ["signed", "dispatched", "resolved"]
+
+
+@pytest.mark.parametrize("how", ["the sweep", "by hand", "returned"])
+def test_an_extension_asked_of_the_hotline_is_withdrawn_when_the_case_leaves_its_handler(
+    world, partner, hotline_case, sim, how
+):
+    """The street asked the hotline for more time, then the case climbed (the sweep, or an officer) or its handler
+    returned it: the case's own request lapsed, so the hotline's request is withdrawn and the hotline is told. It
+    used to stay pending: the hotline's approval answered 409 on every retry, and the next handler's extension
+    requests were held for the hotline's answer."""
+    from cases.services.overdue import case_escalate_overdue_batch
+    from interop import guards
+
+    officer = world.street_officer
+    case_transition(case_id=hotline_case.id, action="accept", actor=officer)
+    if how == "returned":  # a department asks, through the street, and then returns the case
+        cgzf = world.departments["cgzf"]
+        case_transition(case_id=hotline_case.id, action="dispatch", actor=officer, departments=[cgzf.id])
+        case_transition(case_id=hotline_case.id, action="sign", actor=world.liaison)
+    else:
+        case_transition(case_id=hotline_case.id, action="dispatch", actor=officer, region=world.street.id)
+        case_transition(case_id=hotline_case.id, action="sign", actor=officer)
+    case = Case.objects.get()
+    wanted = case.due_at + timedelta(days=2)
+    asker = world.liaison if how == "returned" else officer
+    if how == "returned":
+        case_transition(
+            case_id=case.id, action="extension_request", actor=asker, note="需协调", requested_due_at=wanted
+        )
+        OrderRequest.objects.create(
+            order=Order.objects.get(), kind="extension", text="需协调", requested_due_at=wanted, requested_by=officer
+        )
+        case_transition(case_id=case.id, action="return_request", actor=world.liaison, note="非本部门职责")
+        case_transition(case_id=case.id, action="return", actor=officer, note="同意退回")
+    else:
+        order_extension_request(order_id=Order.objects.get().pk, actor=officer, requested_due_at=wanted, text="需协调")
+        if how == "the sweep":
+            assert case_escalate_overdue_batch(now=case.due_at + timedelta(minutes=1))["escalated"] == 1
+        else:
+            case_transition(case_id=case.id, action="escalate", actor=officer, note="需区级协调")
+    request = OrderRequest.objects.get(kind="extension")
+    assert request.state == "withdrawn" and request.decided_at is not None
+    deliver_all()
+    last = sim.messages[-1]
+    assert last["type"] == "extension_withdrawn" and last["order_id"] == "BJ-0001"
+    assert last["data"]["requested_due_at"] is not None and "申请失效" in last["data"]["reason"]
+    assert [m["sequence"] for m in sim.messages] == list(range(1, len(sim.messages) + 1))
+    # the hotline's answer to a withdrawn request is refused and not stored; nothing holds the next request
+    assert decide(partner, "BJ-0001", decision_id="D-W", kind="extension_approved").status_code == 409
+    case.refresh_from_db()
+    assert case.due_at != wanted
+    assert guards.hotline_decides_its_extension(case=case, action="extension_approve", actor=officer, data={}) is None
