@@ -455,13 +455,14 @@ def summons_department_counts(scope: Scope, period: Period) -> dict[int, Counts]
     base = Summons.objects.filter(case__in=scope.cases.values("pk")).order_by()
     sent = (
         base.filter(period.q("whistle__blown_at"))
+        .exclude(status=SummonsStatus.WITHDRAWN)  # called off by the centre: never the department's to answer
         .values("department_id")
         .annotate(
             received=Count("id"),
             responded=Count("id", filter=Q(reported_in_at__isnull=False, reported_in_at__lte=F("report_in_due_at"))),
         )
     )
-    kept = base.exclude(status=SummonsStatus.RETURNED)
+    kept = base.exclude(status__in=[SummonsStatus.RETURNED, SummonsStatus.WITHDRAWN])
     due = (
         kept.filter(in_period("case__", period, "due_at") | in_period("case__", period, "closed_at"))
         .values("department_id")

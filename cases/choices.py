@@ -59,6 +59,11 @@ class ReturnReason(models.TextChoices):
     INSUFFICIENT_INFO = "insufficient_info", _("信息不全")
     DUPLICATE = "duplicate", _("重复派遣")
     OTHER = "other", _("其他")
+    RECALLED = "recalled", _("派遣方撤回")  # the dispatcher took the dispatch back before it was signed for (recall)
+
+
+#: The reasons a handler may give for a 退单 (the dispatcher's own recall is not one of them).
+HANDLER_RETURN_REASONS = [(value, label) for value, label in ReturnReason.choices if value != ReturnReason.RECALLED]
 
 
 class RequestStatus(models.TextChoices):

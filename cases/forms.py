@@ -24,7 +24,7 @@ from grids.models import Grid
 from residents.models import House
 
 from . import transitions
-from .choices import Channel, RatingResult, ReturnReason, Status
+from .choices import HANDLER_RETURN_REASONS, Channel, RatingResult, Status
 from .evidence import screen_file
 
 #: At most this many files per upload field (a phone can pick many at once; the service checks each one).
@@ -514,6 +514,7 @@ class ActionForm(forms.Form):
         "accept": ["note"],
         "reject": ["note"],
         "dispatch": ["target", "departments", "region", "final_ruling", "note"],
+        "recall": ["note"],
         "sign": ["note"],
         "return_request": ["reason", "note"],
         "return": ["note"],
@@ -551,7 +552,7 @@ class ActionForm(forms.Form):
     )
     region = forms.ChoiceField(label=_("综治中心"), required=False)
     final_ruling = forms.BooleanField(label=_("终局裁定（承办方不得再退单）"), required=False)
-    reason = forms.ChoiceField(label=_("退单原因"), choices=ReturnReason.choices)
+    reason = forms.ChoiceField(label=_("退单原因"), choices=HANDLER_RETURN_REASONS)
     files = MultipleFileField(label=_("照片或材料"), widget=MultipleFileInput(attrs=EVIDENCE_ATTRS))
     requested_due_at = forms.DateTimeField(
         label=_("申请延至"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

@@ -52,6 +52,17 @@ TRANSITIONS: dict[str, Transition] = {
             "reject", _("不予受理"), frozenset({S.REPORTED, S.ACCEPTED}), S.REJECTED, "may_manage", needs_note=True
         ),
         Transition("dispatch", _("派遣"), frozenset({S.ACCEPTED}), S.DISPATCHED, "may_manage"),
+        # 撤回派遣: before anyone signed for it, the dispatcher takes it back to its queue (sent to the wrong place).
+        Transition(
+            "recall",
+            _("撤回派遣"),
+            frozenset({S.DISPATCHED}),
+            S.ACCEPTED,
+            "may_decide",
+            needs_note=True,
+            public=False,
+            staff_only=True,
+        ),
         Transition("sign", _("签收"), frozenset({S.DISPATCHED, S.IN_PROGRESS}), S.IN_PROGRESS, "may_handle"),
         # 退单: the handler asks within the return window; the dispatcher accepts ("return": back to its queue,
         # counted) or rejects it (the case stays with the handler, clock running).
@@ -172,6 +183,7 @@ DECISION_ACTIONS = [
 PAGE_ACTIONS = [
     "accept",
     "dispatch",
+    "recall",
     "sign",
     "self_handle",
     "resolve",

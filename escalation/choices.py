@@ -10,6 +10,7 @@ class SummonsStatus(models.TextChoices):
     RESPONDED = "responded", _("已反馈")
     DONE = "done", _("已完成")
     RETURNED = "returned", _("已退回")
+    WITHDRAWN = "withdrawn", _("已撤回")  # the whistling centre called the department off (not the department's doing)
 
 
 OPEN_SUMMONS = (SummonsStatus.SUMMONED, SummonsStatus.REPORTED_IN, SummonsStatus.RESPONDED)

@@ -79,6 +79,15 @@ class ReturnForm(forms.Form):
     )
 
 
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("撤回理由"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("例如：召集错了部门，或已无需该部门到场；部门联络员会收到通知"),
+    )
+
+
 class DecideExtensionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("审批意见"),
@@ -104,4 +113,5 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
     "return": ReturnForm,
     "complete": EmptyForm,
     "decide_extension": DecideExtensionForm,
+    "withdraw": WithdrawForm,
 }

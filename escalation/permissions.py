@@ -11,6 +11,7 @@ user may see it at all is ``selectors.summons_queryset_for`` (outside it: 404).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +23,9 @@ from governance.choices import Role
 
 from .choices import SummonsStatus
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 S = SummonsStatus
 
 
@@ -30,7 +34,7 @@ class SummonsStep:
     """One summons action: where it may start from, where it leads, which side takes it."""
 
     action: str
-    label: str
+    label: StrPromise  # a lazy translation
     sources: frozenset[str]
     target: str | None  # None: the status stays (extension request / decision)
     side: str  # "department" or "centre"
@@ -62,13 +66,17 @@ SUMMONS_FLOW: dict[str, SummonsStep] = {
             "centre",
         ),
         SummonsStep("complete", gettext_lazy("确认完成"), frozenset({S.RESPONDED}), S.DONE, "centre"),
+        # 撤回召集: the centre summoned the wrong department (or no longer needs it) — before it has responded.
+        SummonsStep(
+            "withdraw", gettext_lazy("撤回召集"), frozenset({S.SUMMONED, S.REPORTED_IN}), S.WITHDRAWN, "centre"
+        ),
     ]
 }
 
 #: Actions a department liaison sees as buttons, in this order.
 DEPARTMENT_ACTIONS = ["report_in", "respond", "extension", "return"]
 #: Actions the whistling centre sees as buttons, in this order.
-CENTRE_ACTIONS = ["complete", "decide_extension"]
+CENTRE_ACTIONS = ["complete", "decide_extension", "withdraw"]
 
 
 def is_liaison_of(user, department_id: int | None) -> bool:
@@ -124,6 +132,10 @@ def can_decide_extension(user, summons) -> Decision:
     return _centre_side(user, summons)
 
 
+def can_withdraw(user, summons) -> Decision:
+    return _centre_side(user, summons)
+
+
 PREDICATES = {
     "report_in": can_report_in,
     "respond": can_respond,
@@ -131,6 +143,7 @@ PREDICATES = {
     "return": can_return,
     "complete": can_complete,
     "decide_extension": can_decide_extension,
+    "withdraw": can_withdraw,
 }
 
 

@@ -17,7 +17,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases import permissions, transitions
-from cases.choices import Channel, EvidenceStage, RatingResult, RequestStatus, ReturnReason, Status
+from cases.choices import (
+    HANDLER_RETURN_REASONS,
+    Channel,
+    EvidenceStage,
+    RatingResult,
+    RequestStatus,
+    ReturnReason,
+    Status,
+)
 from cases.models import Case, CaseDispatch, CaseEvent, Evidence, ExtensionRequest, Rating
 from core.db.prepared import PreparedGet
 from governance.choices import Level
@@ -689,7 +697,7 @@ TRANSITION_DATA_FIELDS = (
 class TransitionInputSerializer(serializers.Serializer):
     """Body of ``POST /cases/{id}/transitions/{action}/``. Which fields an action reads:
 
-    reject/return_request/return_reject/resolve/self_handle/verify_failed/reopen/hold/hold_request/hold_refuse/
+    reject/recall/return_request/return_reject/resolve/self_handle/verify_failed/reopen/hold/hold_request/hold_refuse/
     extension_request/extension_refuse/escalate/supervise/comment/note: ``note`` (required for those);
     return_request: ``reason`` (退单原因); return / return_reject: optional ``dispatch``, return_reject: optional
     ``final_ruling``; hold / hold_request: ``hold_until`` (required to request); rate: ``contacted``/``solved``;
@@ -701,7 +709,9 @@ class TransitionInputSerializer(serializers.Serializer):
 
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
     reason = serializers.CharField(
-        required=False, max_length=40, help_text=_("退单原因编码：%s") % ", ".join(ReturnReason.values)
+        required=False,
+        max_length=40,
+        help_text=_("退单原因编码：%s") % ", ".join(v for v, _label in HANDLER_RETURN_REASONS),
     )
     departments = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
     to_grid = serializers.BooleanField(required=False)

@@ -198,7 +198,7 @@ def _apply_return_request(
 ) -> dict[str, Any]:
     """申请退单: the handler asks (reason code + note) within the return window; the dispatcher decides."""
     code = data.get("reason") or ReturnReason.OTHER
-    if code not in ReturnReason.values:
+    if code not in ReturnReason.values or code == ReturnReason.RECALLED:
         raise InvalidInput(_("未知的退单原因"), code="reason")
     mine = list(actor_dispatches(case, actor).select_related("department"))
     for d in mine:
@@ -259,6 +259,34 @@ def _apply_return(
         arrive_at_level(case, back_to.level, Deadlines(now))
     case.handler_kind, case.handler_region = HandlerKind.CENTRE, back_to or region_at_level(case, case.level)
     return outcome
+
+
+def _apply_recall(*, case: Case, actor: User | None, now: datetime, note: str, **_kw: Any) -> dict[str, Any]:
+    """撤回派遣: the dispatcher takes back a dispatch nobody has signed for yet (sent to the wrong department, or
+    the wrong level) and the case is back in its queue, to dispatch again. The dispatches end as returned with the
+    reason "recalled" — for the assessment a wrong dispatch of the dispatcher (准确派遣率), not the department's
+    (it is not charged with the case, and its dispatch counts as answered)."""
+    recalled = list(
+        CaseDispatch.objects.filter(case=case, active=True).select_related(
+            "department", "grid", "region", "dispatcher_region"
+        )
+    )
+    for d in recalled:
+        d.active, d.returned_at, d.return_reason, d.return_note = False, now, ReturnReason.RECALLED, note
+    CaseDispatch.objects.bulk_update(recalled, ["active", "returned_at", "return_reason", "return_note"])
+    lapse_side_requests(case_ids=[case.pk], now=now)
+    back_to = recalled[0].dispatcher_region if recalled else None
+    if back_to is not None and back_to.level != case.level and back_to.level in Level.values:
+        arrive_at_level(case, back_to.level, Deadlines(now))
+    case.handler_kind, case.handler_region = HandlerKind.CENTRE, back_to or region_at_level(case, case.level)
+    return {
+        "_reason": ReturnReason.RECALLED,
+        "recalled": [d.target_name for d in recalled],
+        "dispatches": [d.id for d in recalled],
+        "department_ids": [d.department_id for d in recalled if d.department_id],
+        "grid_ids": [d.grid_id for d in recalled if d.grid_id],
+        "region_ids": [d.region_id for d in recalled if d.region_id],
+    }
 
 
 def _apply_return_reject(
@@ -588,6 +616,7 @@ APPLY: dict[str, Apply] = {
     "sign": _apply_sign,
     "return_request": _apply_return_request,
     "return": _apply_return,
+    "recall": _apply_recall,
     "return_reject": _apply_return_reject,
     "resolve": _apply_resolve,
     "self_handle": _apply_self_handle,

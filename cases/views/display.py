@@ -36,6 +36,7 @@ SUMMONS_STEP_LABELS = {
     "summons_decide_extension": pgettext_lazy("timeline", "审批部门延期"),
     "summons_return": pgettext_lazy("timeline", "部门退回召集"),
     "summons_complete": pgettext_lazy("timeline", "确认部门完成"),
+    "summons_withdraw": pgettext_lazy("timeline", "撤回召集"),
 }
 
 
@@ -135,6 +136,8 @@ def event_facts(event: CaseEvent, *, public: bool = False) -> list[str]:
         facts.append(_("来源：%(c)s") % {"c": Channel(data["channel"]).label})
     if data.get("targets") and not public:
         facts.append(_("派往：%(t)s") % {"t": "、".join(data["targets"])})
+    if data.get("recalled") and not public:
+        facts.append(_("撤回：%(t)s") % {"t": "、".join(data["recalled"])})
     if data.get("departments") and not public:
         facts.append(_("部门：%(t)s") % {"t": "、".join(data["departments"])})
     if data.get("final_ruling"):

@@ -66,6 +66,7 @@ QUIET_ACTIONS = frozenset(
         "reject",
         "return_request",
         "return_reject",
+        "recall",
         "verify_failed",
         "escalate",
         "merge",

@@ -131,6 +131,16 @@ class SummonsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         whistles.summons_return(summons_id=_pk(pk), actor=request.user, reason=inp.validated_data["reason"])
         return self._done(request, pk)
 
+    @extend_schema(
+        summary="撤回召集（吹哨中心）", request=ReturnInputSerializer, responses={200: SummonsSerializer, **ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: AuthenticatedRequest, pk=None) -> Response:
+        inp = ReturnInputSerializer(data=request.data)
+        inp.is_valid(raise_exception=True)
+        whistles.summons_withdraw(summons_id=_pk(pk), actor=request.user, reason=inp.validated_data["reason"])
+        return self._done(request, pk)
+
     @extend_schema(summary="确认完成（吹哨中心）", request=None, responses={200: SummonsSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def complete(self, request: AuthenticatedRequest, pk=None) -> Response:

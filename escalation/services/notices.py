@@ -264,6 +264,7 @@ NOTIFYING_ACTIONS = frozenset(
         "return_request",
         "return",
         "return_reject",
+        "recall",
         "hold_request",
         "hold_approve",
         "hold_refuse",
@@ -409,6 +410,14 @@ def _spec_for_event(
             targets.append(centre(case["handler_region_id"]))
         reason = ReturnReason(event.reason).label if event.reason in ReturnReason.values else event.reason
         head = tr(N_("【退单】%(ref)s已退回（%(reason)s），请重新派遣")) % {"ref": ref, "reason": reason}
+    elif action == "recall":  # the recalled targets stop work on it: it is no longer theirs
+        kind = NoticeKind.RETURNED
+        targets = [
+            *(department(d) for d in data.get("department_ids") or ()),
+            *(grid_team(g) for g in data.get("grid_ids") or ()),
+            *(centre(r) for r in data.get("region_ids") or ()),
+        ]
+        head = tr(N_("【撤回派遣】%(ref)s的派遣已被派遣方撤回，无需签收办理")) % {"ref": ref}
     elif action == "return_reject":
         kind = NoticeKind.RETURNED
         targets = [department(d) for d in data.get("department_ids") or ()]

@@ -480,6 +480,37 @@ def summons_return(*, summons_id: int, actor: User, reason: str, now: datetime |
     return summons
 
 
+def summons_withdraw(*, summons_id: int, actor: User, reason: str, now: datetime | None = None) -> Summons:
+    """撤回召集: the whistling centre calls a department off before it has responded (summoned the wrong one, or no
+    longer needs it), with a reason; the department's liaisons are told to stand down. Not the department's doing:
+    the assessment counts the summons neither as received nor as the department's case."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    summons = _precheck(summons_id=summons_id, actor=actor, action="withdraw")
+    if not reason:
+        raise InvalidInput(_("请填写撤回理由"), code="reason")
+    note = _("撤回对%(dept)s的召集：%(reason)s") % {"dept": summons.department.name, "reason": reason}
+    with transaction.atomic():
+        _record(summons, actor=actor, action="withdraw", public=False, note=note, now=now)
+        summons = _lock(summons, actor=actor, action="withdraw")
+        summons.status, summons.returned_at, summons.return_reason = S.WITHDRAWN, now, reason
+        if summons.extension_status == RequestStatus.PENDING:
+            summons.extension_status = RequestStatus.REFUSED
+        summons.save(update_fields=["status", "returned_at", "return_reason", "extension_status"])
+        _notify(
+            summons=summons,
+            targets=[notices.department(summons.department_id)],
+            actor=actor,
+            kind=NoticeKind.WHISTLE,
+            title=_("【撤回召集】%(region)s已撤回对您部门的召集（%(number)s），无需报到")
+            % {"region": summons.whistle.region.name, "number": summons.case.number},
+            body=reason,
+            key=f"summons:{summons.pk}:withdraw",
+            now=now,
+        )
+    return summons
+
+
 def summons_complete(*, summons_id: int, actor: User, now: datetime | None = None) -> Summons:
     """The whistling centre confirms a department's response: the summons is done."""
     now = now or timezone.now()

@@ -32,7 +32,7 @@ from ..selectors import inbox_for, summons_countdowns, summons_get_for, summons_
 from ..services import whistles
 
 #: Actions whose form opens inline (the others are one tap).
-FORM_ACTIONS = {"respond", "extension", "return", "decide_extension"}
+FORM_ACTIONS = {"respond", "extension", "return", "decide_extension", "withdraw"}
 
 
 def _case_url(case_id: int) -> str:
@@ -137,6 +137,8 @@ def _run(action: str, *, summons_id: int, actor, form: forms.Form):
         return whistles.summons_return(summons_id=summons_id, actor=actor, reason=d["reason"])
     if action == "complete":
         return whistles.summons_complete(summons_id=summons_id, actor=actor)
+    if action == "withdraw":
+        return whistles.summons_withdraw(summons_id=summons_id, actor=actor, reason=d["reason"])
     return whistles.summons_decide_extension(
         summons_id=summons_id, actor=actor, approve=d["decision"] == "approve", note=d["note"], due_at=d["due_at"]
     )

@@ -94,6 +94,8 @@ ROWS = [
     ),
     # 签收 / 退单 / 处置反馈 / 申请延期: the current handler — the dispatched department's liaison.
     R("sign", "b_dispatched", {"liaison"} | ADMIN),
+    # 撤回派遣: the centre that dispatched (or one above it), before anyone signed.
+    R("recall", "b_dispatched", {"street_officer", "district_officer"} | ADMIN, **NOTE),
     R("return_request", "b_dispatched", {"liaison"} | ADMIN, reason="not_in_remit", note="不属本单位职责"),
     R("return_request", "b_in_progress", {"liaison"} | ADMIN, reason="not_in_remit", note="不属本单位职责"),
     # 同意 / 驳回退单, 批准 / 驳回挂账: the centre that dispatched (the street) or one above it.
@@ -221,7 +223,7 @@ def test_matrix_covers_every_action_and_persona():
 
     assert {r.action for r in ROWS} == set(TRANSITIONS)
     cells = len(ROWS) * 2 * len(PERSONAS)
-    assert cells == 39 * 2 * 12  # the size quoted in the report; update both when rows change
+    assert cells == 40 * 2 * 12  # the size quoted in the report; update both when rows change
     # Every persona is entitled somewhere and refused somewhere (the matrix is not all-200 or all-404).
     for persona in PERSONAS:
         codes = {expected_status(persona, r, s) for r in ROWS for s in ("home", "far")}

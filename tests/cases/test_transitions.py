@@ -32,6 +32,9 @@ STEPS = [
     Step("accept", "b_reported", "street_officer", ("reported", "street"), ("accepted", "street")),
     Step("reject", "b_reported", "street_officer", ("reported", "street"), ("rejected", "street"), {"note": "重复"}),
     Step("dispatch", "b_accepted", "street_officer", ("accepted", "street"), ("dispatched", "street"), {"dept": 1}),
+    Step(
+        "recall", "b_dispatched", "street_officer", ("dispatched", "street"), ("accepted", "street"), {"note": "派错"}
+    ),
     Step("sign", "b_dispatched", "liaison", ("dispatched", "street"), ("in_progress", "street")),
     Step(
         "return_request",

@@ -38,6 +38,11 @@ ORACLE: dict[str, tuple[set[str], str]] = {
     "return_request": ({"dispatched", "in_progress"}, SAME),
     "return": ({"dispatched", "in_progress"}, "accepted"),
     "return_reject": ({"dispatched", "in_progress"}, SAME),
+    # recall (撤回派遣): the same edge "dispatched └─return (退单, reason code)─▶ accepted (back to the dispatcher;
+    # counted)" taken by the dispatcher itself (reason code "recalled") — only while dispatched: once a handler
+    # signed, the return is the handler's to ask for ("asked by the handler and decided by the level that
+    # dispatched").
+    "recall": ({"dispatched"}, "accepted"),
     # in_progress ─resolve (处理反馈 + evidence)─▶ resolved
     "resolve": ({"in_progress"}, "resolved"),
     # reported ─self_handle (grid worker, grade A, on the spot)─▶ resolved

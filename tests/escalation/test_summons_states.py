@@ -17,6 +17,7 @@ from escalation.services.whistles import (
     summons_request_extension,
     summons_respond,
     summons_return,
+    summons_withdraw,
     whistle_blow,
 )
 from tests.cases.helpers import at, file_case
@@ -190,10 +191,11 @@ def test_only_the_whistling_centre_completes_a_responded_summons(world, summoned
 def test_buttons_follow_state_and_side(world, summoned):
     _case, cg, _zj = summoned
     assert [a for a, _l in available_actions(world.liaison, cg, now=T0)] == ["report_in", "extension", "return"]
-    assert available_actions(world.street_officer, cg, now=T0) == []
+    assert [a for a, _l in available_actions(world.street_officer, cg, now=T0)] == ["withdraw"]
     summons_report_in(summons_id=cg.id, actor=world.liaison, now=T1)
     cg.refresh_from_db()
     assert [a for a, _l in available_actions(world.liaison, cg, now=T1)] == ["respond", "extension", "return"]
+    assert [a for a, _l in available_actions(world.street_officer, cg, now=T1)] == ["withdraw"]
     # 延期 is asked before the response deadline: after it, no button (the service would refuse, 409)
     late = cg.respond_due_at
     assert [a for a, _l in available_actions(world.liaison, cg, now=late)] == ["respond", "return"]
@@ -201,6 +203,68 @@ def test_buttons_follow_state_and_side(world, summoned):
     cg.refresh_from_db()
     assert available_actions(world.liaison, cg) == []
     assert [a for a, _l in available_actions(world.street_officer, cg)] == ["complete"]
+
+
+def test_the_whistling_centre_withdraws_a_summons_and_the_department_is_told_to_stand_down(world, summoned):
+    """撤回召集: summoned the wrong department — the centre calls it off with a reason (before it responded); the
+    department's liaisons are told, its pending extension request ends, and it can take no further step."""
+    case, cg, zj = summoned
+    summons_request_extension(summons_id=cg.id, actor=world.liaison, until=at(2026, 11, 21, 10), reason="材料", now=T1)
+    before = events(case)
+    with pytest.raises(InvalidInput):
+        summons_withdraw(summons_id=cg.id, actor=world.street_officer, reason="  ", now=T1)
+    with pytest.raises(Forbidden):
+        summons_withdraw(summons_id=cg.id, actor=world.liaison, reason="不想来", now=T1)
+    assert events(case) == before and Summons.objects.get(pk=cg.pk).status == SummonsStatus.SUMMONED
+    s = summons_withdraw(summons_id=cg.id, actor=world.street_officer, reason="召集错部门，应为住建", now=T1)
+    assert (s.status, s.return_reason, s.returned_at, s.extension_status) == (
+        SummonsStatus.WITHDRAWN,
+        "召集错部门，应为住建",
+        T1,
+        "refused",
+    )
+    told = Notice.objects.get(recipient=world.liaison, summons=cg, title__contains="撤回召集")
+    assert "无需报到" in told.title and told.body == "召集错部门，应为住建"
+    ev = case.events.get(reason="summons_withdraw")
+    assert (ev.action, ev.public, ev.actor_id) == ("note", False, world.street_officer.id)
+    with pytest.raises(NotAllowed):
+        summons_report_in(summons_id=cg.id, actor=world.liaison, now=T2)
+    assert available_actions(world.liaison, s) == [] and available_actions(world.street_officer, s) == []
+    # a summons that has responded is not withdrawn: the centre confirms it (complete)
+    summons_report_in(summons_id=zj.id, actor=world.liaison_zj, now=T1)
+    summons_respond(summons_id=zj.id, actor=world.liaison_zj, text="已到场", now=T2)
+    with pytest.raises(NotAllowed):
+        summons_withdraw(summons_id=zj.id, actor=world.street_officer, reason="x", now=T2)
+
+
+def test_a_withdrawn_summons_is_not_counted_against_the_department(world, summoned):
+    from datetime import date
+
+    from assessment.periods import Period
+    from assessment.selectors import summons_department_counts
+    from cases.selectors import scope_for
+
+    _case, cg, zj = summoned
+    summons_withdraw(summons_id=cg.id, actor=world.street_officer, reason="召集错部门", now=T1)
+    counts = summons_department_counts(scope_for(world.street_officer), Period(date(2026, 11, 16), date(2026, 11, 22)))
+    assert cg.department_id not in counts or counts[cg.department_id].received == 0
+    assert counts[zj.department_id].received == 1
+
+
+def test_the_api_withdraws_a_summons_for_the_centre_only(world, summoned):
+    from rest_framework.test import APIClient
+
+    _case, cg, _zj = summoned
+    liaison, centre = APIClient(), APIClient()
+    liaison.force_authenticate(world.liaison)
+    centre.force_authenticate(world.street_officer)
+    url = f"/api/v1/summonses/{cg.id}/withdraw/"
+    assert liaison.post(url, {"reason": "x"}, format="json").status_code == 403
+    assert centre.post(url, {"reason": ""}, format="json").status_code == 400
+    resp = centre.post(url, {"reason": "召集错部门"}, format="json")
+    assert resp.status_code == 200, resp.content
+    assert resp.json()["status"] == "withdrawn"
+    assert centre.post(url, {"reason": "again"}, format="json").status_code == 409
 
 
 # --- the whistle itself -----------------------------------------------------------------------------------
