@@ -105,7 +105,11 @@ def _return_approved(*, order, actor, note, data, now) -> None:
     request = _pending(order, OrderRequestKind.RETURN)
     _answer(request, RequestState.APPROVED, note, now)
     text = _("12345热线同意退单，工单由热线改派") + (f"：{note}" if note else "")
-    case_transition(case_id=order.case_id, action="reject", actor=actor, note=text, now=now)
+    # The order is the hotline's: approving the 退单 it takes the order away wherever the case now is — also after
+    # the sweep moved it above the street while the hotline was deciding (the street could not act on it meanwhile,
+    # ``guards.return_pending_holds_the_case``). Refused by the district's level check, the approval answered 403
+    # on every retry while the hotline had already re-dispatched the order. The state check and guards still apply.
+    case_transition(case_id=order.case_id, action="reject", actor=actor, note=text, now=now, system=True)
 
 
 def _return_refused(*, order, actor, note, data, now) -> None:

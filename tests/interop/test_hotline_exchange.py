@@ -569,3 +569,25 @@ def test_an_extension_asked_of_the_hotline_is_withdrawn_when_the_case_leaves_its
     case.refresh_from_db()
     assert case.due_at != wanted
     assert guards.hotline_decides_its_extension(case=case, action="extension_approve", actor=officer, data={}) is None
+
+
+def test_a_return_approved_after_the_sweep_moved_the_case_up_still_takes_the_order_away(world, partner, hotline_case):
+    """The street asked the hotline to take the order back; while the hotline decided, the street could not act on
+    the case and the sweep moved it up to the district. The hotline's approval used to answer 403 on every retry
+    (the district's case, not the street's to reject) although the hotline had re-dispatched the order."""
+    from cases.services.overdue import case_escalate_overdue_batch
+
+    officer = world.street_officer
+    case_transition(case_id=hotline_case.id, action="accept", actor=officer)
+    order_return_request(order_id=Order.objects.get().pk, actor=officer, reason_code="wrong_area", text="属水果湖街道")
+    case = Case.objects.get()
+    assert case_escalate_overdue_batch(now=case.due_at + timedelta(minutes=1))["escalated"] == 1
+    case.refresh_from_db()
+    assert (case.level, case.status) == ("district", "accepted")
+    resp = decide(partner, "BJ-0001", decision_id="D-R", kind="return_approved", note="改派水果湖街道")
+    assert resp.status_code == 201, resp.content
+    case.refresh_from_db()
+    assert case.status == "rejected"
+    event = case.events.get(action="reject")
+    assert event.actor_id == partner.user_id and "改派水果湖街道" in event.note
+    assert OrderRequest.objects.get(kind="return").state == "approved"
