@@ -103,6 +103,14 @@ def _return_decision(case: Case, user, now: datetime) -> Condition | None:
     return None
 
 
+def _recall(case: Case, user, now: datetime) -> Condition | None:
+    """A handler that asked for a 退单 is answered first: approving it (同意退单) takes the case back too, and keeps
+    the handler's reason on the dispatch — a recall would overwrite it with the dispatcher's."""
+    if pending_returns(case).exists():
+        return Condition(_("承办方已申请退单，请先审批退单申请（同意即收回）"), "return_pending")
+    return None
+
+
 def _extension_request(case: Case, user, now: datetime) -> Condition | None:
     if refused := _needs_my_signature(case, user):
         return refused
@@ -153,6 +161,7 @@ CHECKS = {
     "sign": _sign,
     "return_request": _return_request,
     "return": _return_decision,
+    "recall": _recall,
     "return_reject": _return_decision,
     "extension_request": _extension_request,
     "extension_approve": _extension_decision,

@@ -77,6 +77,7 @@ HOTLINE_MESSAGES = {
     "close": "closed",
     "reject": "rejected",
     "merge": "merged",
+    "recall": "dispatch_recalled",  # 撤回派遣: the targets of the last ``dispatched`` no longer have it
     "reopen": "reopened",
     "escalate": "escalated",
 }

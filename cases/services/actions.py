@@ -536,6 +536,12 @@ def _apply_merge(*, case: Case, actor: User | None, now: datetime, data: dict[st
     case.closed_at = now
     CaseDispatch.objects.filter(case=case, active=True).update(active=False)
     lapse_side_requests(case_ids=[case.pk], now=now)
+    # The cases merged into this one are answered by the target from now on: no chains to follow (their 12345
+    # orders are told the new case, ``carried``).
+    carried = list(Case.objects.filter(merged_into=case).values_list("pk", flat=True))
+    if carried:
+        Case.objects.filter(pk__in=carried).update(merged_into=target)
+        return {"into": target.number, "carried": carried}
     return {"into": target.number}
 
 

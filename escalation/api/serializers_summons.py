@@ -66,7 +66,9 @@ class SummonsSerializer(serializers.ModelSerializer):
     light = serializers.SerializerMethodField(help_text="red 超时 / yellow 已用时限 ≥80% / green 正常；无计时为空")
     countdowns = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField(
-        help_text="当前用户现在可以进行的操作：report_in, respond, extension, return, complete, decide_extension"
+        help_text=(
+            "当前用户现在可以进行的操作：report_in, respond, extension, return, complete, decide_extension, withdraw"
+        )
     )
 
     class Meta:

@@ -26,6 +26,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from cases.choices import RatingResult
+from cases.choices import Status as CaseStatus
 from cases.models import Case
 from cases.services import case_transition
 from core.errors import InvalidInput, NotAllowed, NotFound
@@ -179,7 +180,13 @@ def _follow_up(*, order, actor, note, data, now) -> None:
     for flag in ("contacted", "solved"):
         if not isinstance(data.get(flag), bool):
             raise InvalidInput(_("%(field)s 须为 true 或 false") % {"field": flag}, code=flag)
-    merged_into = Case.objects.filter(pk=order.case_id).values_list("merged_into__number", flat=True).first()
+    merged_into, answering_status = (
+        Case.objects.filter(pk=order.case_id).values_list("merged_into__number", "merged_into__status").get()
+    )
+    if merged_into is not None and answering_status != CaseStatus.CLOSED:
+        raise NotAllowed(
+            _("本工单已并入%(into)s，该事件尚未结案，结案后再回访") % {"into": merged_into}, code="not_closed"
+        )
     if merged_into is not None:
         # The order was merged into another case, which answered for it: the requester's answers are kept on the
         # merged case, as a note (its handling was the other case's, rated by that case's own requester).

@@ -101,6 +101,8 @@ def _hotline_data(kind: str, event: CaseEvent, case: dict[str, Any], evidence: l
         return {"result": event.note, "evidence": evidence, "on_time": record.get("on_time")}
     if kind == "dispatched":
         return {"targets": record.get("targets", [])}
+    if kind == "dispatch_recalled":
+        return {"targets": record.get("recalled", [])}
     if kind == "escalated":
         return {"level": event.to_level}
     if kind == "merged":  # the case that answers for this order from now on
@@ -146,54 +148,69 @@ def _evidence_urls(events: Iterable[CaseEvent]) -> dict[int, list[str]]:
     return urls
 
 
-#: The answers a merged order still owes its hotline: the case it was merged into answers for it.
-ANSWERS_FOR_MERGED = frozenset({"resolved", "closed"})
+#: What a merged order still hears of the case that answers for it: its answers (办结反馈, 结案, 不予受理) and the
+#: steps that take them back (返工, 重办) — the order's life at the hotline follows the case that does the work.
+ANSWERS_FOR_MERGED = frozenset({"resolved", "closed", "rejected", "rework", "reopened"})
 
 
 def _hotline_messages(events: Sequence[CaseEvent]) -> list[OutboundMessage]:
-    """The hotline's messages for the events: one per event of an order's case, and — for the answers
-    (``resolved``, ``closed``) of a case that other orders were merged into — one per merged order, naming the
-    case that answered (``merged_into``): a merged order is answered when its target is, not left open at the
-    hotline for ever."""
+    """The hotline's messages for the events: one per event of an order's case; for the answers of a case other
+    orders were merged into, one per merged order too, naming the case that answers (``merged_into``); and when a
+    case with merged orders is itself merged on, its merged orders are told the new case (``merged``, ``into``) —
+    ``cases`` moves them onto it (the merge event's ``carried``). A merged order is answered when the case that
+    answers for it is, never left open at the hotline.
+
+    Two indexed reads find the orders (the merged cases through their partial ``merged_into`` index, then the
+    orders by case id) — an OR of the two in one query made PostgreSQL join both whole tables."""
     typed = [(e, t) for e in events if (t := hotline_message_type(e))]
     if not typed:
         return []
     answering = {e.case_id for e, t in typed if t in ANSWERS_FOR_MERGED}
-    own = Q(case__any_of=list({e.case_id for e, _t in typed}))
-    query = own | Q(case__merged_into__in=answering) if answering else own
+    merged_into: dict[int, int] = {}  # merged case id → the case answering for it
+    if answering:
+        merged_into = dict(Case.objects.filter(merged_into__in=answering).values_list("pk", "merged_into_id"))
+    carried = {c: e.case_id for e, t in typed if t == "merged" for c in (e.data or {}).get("carried") or ()}
+    case_ids = {e.case_id for e, _t in typed} | set(merged_into) | set(carried)
     orders = list(
         Order.objects.select_for_update(of=("self",))
         .select_related("partner")
-        .filter(query, partner__active=True)
+        .filter(case__any_of=list(case_ids), partner__active=True)
         .exclude(partner__callback_url="")
         .order_by("id")
     )
     if not orders:
         return []
     by_case = {o.case_id: o for o in orders}
-    merged: dict[int, list[Order]] = {}  # target case id → the orders merged into it
-    cases = _cases([o.case_id for o in orders] + [e.case_id for e, _t in typed])
+    hearing: dict[int, list[Order]] = {}  # case id → the merged orders that hear of its answers
+    moved: dict[int, list[Order]] = {}  # case id merged on → the merged orders it carried along
     for order in orders:
-        target = cases[order.case_id]["merged_into_id"]
-        if target in answering:
-            merged.setdefault(target, []).append(order)
+        if order.case_id in merged_into:
+            hearing.setdefault(merged_into[order.case_id], []).append(order)
+        if order.case_id in carried:
+            moved.setdefault(carried[order.case_id], []).append(order)
     wanted: list[tuple[CaseEvent, str, Order]] = []
     for event, kind in typed:
         targets = [by_case[event.case_id]] if event.case_id in by_case else []
         if kind in ANSWERS_FOR_MERGED:
-            targets += merged.get(event.case_id, [])
-        wanted += [(event, kind, o) for o in targets if event.actor_id != o.partner.user_id]
+            targets += hearing.get(event.case_id, [])
+        elif kind == "merged":
+            targets += moved.get(event.case_id, [])
+        # The hotline's own acts on an order are not echoed to it; the orders merged into that case still hear them.
+        wanted += [
+            (event, kind, o) for o in targets if o.case_id != event.case_id or event.actor_id != o.partner.user_id
+        ]
     if not wanted:
         return []
+    cases = _cases([o.case_id for _e, _k, o in wanted] + [e.case_id for e, _k, _o in wanted])
     evidence = _evidence_urls(e for e, t, _o in wanted if t == "resolved")
     rows = []
     for event, kind, order in wanted:
         case = cases[order.case_id]
         data = _hotline_data(kind, event, cases[event.case_id], evidence.get(event.pk, []))
         status = case["status"]
-        if order.case_id != event.case_id:  # the answer of the case this order was merged into
+        if order.case_id != event.case_id and kind != "merged":  # the answer of the case this order went into
             data["merged_into"] = cases[event.case_id]["number"]
-        elif event.to_status:
+        elif order.case_id == event.case_id and event.to_status:
             status = event.to_status
         rows.append(_hotline_message(order, kind, case["number"], status, event.at, data))
     Order.objects.bulk_update(orders, ["next_sequence"], batch_size=2000)
@@ -201,7 +218,7 @@ def _hotline_messages(events: Sequence[CaseEvent]) -> list[OutboundMessage]:
 
 
 #: The case events that end the case's pending side requests (``cases.services.actions.lapse_side_requests``).
-LAPSING_ACTIONS = frozenset({"escalate", "return", "merge", "reject", "verify_ok", "close"})
+LAPSING_ACTIONS = frozenset({"escalate", "return", "recall", "merge", "reject", "verify_ok", "close"})
 
 
 def _withdrawn_requests(events: Sequence[CaseEvent]) -> list[OutboundMessage]:

@@ -113,3 +113,20 @@ def test_the_case_page_offers_the_recall_to_the_dispatcher_and_posts_it(world, w
     assert Case.objects.get(pk=case.pk).status == Status.ACCEPTED
     liaison_page = web("liaison").get(f"/cases/{case.pk}/").content.decode()
     assert f'action="/cases/{case.pk}/act/recall/"' not in liaison_page
+
+
+def test_a_recall_waits_for_the_handlers_return_request_to_be_decided(world):
+    """The department asked for a 退单 before the dispatcher noticed its mistake: approving the return takes the case
+    back and keeps the department's reason — a recall would overwrite it, so it is refused until then."""
+    case = _dispatched(world)
+    case_transition(
+        case_id=case.id, action="return_request", actor=world.liaison, note="不属本部门", reason="not_in_remit"
+    )
+    with pytest.raises(NotAllowed) as refused:
+        case_transition(case_id=case.id, action="recall", actor=world.street_officer, note="派错")
+    assert refused.value.code == "return_pending"
+    row = CaseDispatch.objects.get(case=case)
+    assert (row.active, row.return_reason, row.return_note) == (True, "not_in_remit", "不属本部门")
+    case_transition(case_id=case.id, action="return", actor=world.street_officer)
+    row.refresh_from_db()
+    assert (row.active, row.return_reason) == (False, "not_in_remit")

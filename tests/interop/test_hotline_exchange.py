@@ -591,3 +591,57 @@ def test_a_return_approved_after_the_sweep_moved_the_case_up_still_takes_the_ord
     event = case.events.get(action="reject")
     assert event.actor_id == partner.user_id and "改派水果湖街道" in event.note
     assert OrderRequest.objects.get(kind="return").state == "approved"
+
+
+def test_merged_orders_move_along_when_their_case_is_merged_on_and_hear_its_end(world, partner, sim):
+    """A into B, then B into C: A's order is told C answers for it now (and the cases point at C, no chain to
+    follow); C is rejected — both merged orders hear it. A follow-up of a merged order waits for a closed case."""
+    officer = world.street_officer
+    for order_id in ("BJ-A", "BJ-B", "BJ-C"):
+        assert signed_post(Client(), URL, order(order_id), partner).status_code == 201
+    a, b, c = (Order.objects.get(order_id=f"BJ-{x}").case for x in "ABC")
+    case_transition(case_id=a.id, action="merge", actor=officer, into=b.number)
+    case_transition(case_id=b.id, action="merge", actor=officer, into=c.number)
+    assert set(Case.objects.filter(merged_into=c).values_list("pk", flat=True)) == {a.id, b.id}
+    resp = decide(
+        partner, "BJ-A", decision_id="F-0", kind="follow_up", satisfaction="basic", contacted=True, solved=False
+    )
+    assert resp.status_code == 409 and c.number in resp.json()["detail"]
+    case_transition(case_id=c.id, action="reject", actor=partner.user, note="改派")  # the hotline's own account
+    case_transition(case_id=c.id, action="comment", actor=officer, note="已告知")
+    deliver_all()
+    got = {oid: [(m["type"], m["data"]) for m in sim.messages if m["order_id"] == oid] for oid in ("BJ-A", "BJ-B")}
+    # C's rejection was the hotline's act on BJ-C (not echoed there); the orders merged into C hear it
+    assert [t for t, _d in got["BJ-A"]] == ["merged", "merged", "rejected"]
+    assert got["BJ-A"][0][1]["into"] == b.number and got["BJ-A"][1][1]["into"] == c.number
+    assert got["BJ-A"][2][1]["merged_into"] == c.number
+    assert [t for t, _d in got["BJ-B"]] == ["merged", "rejected"] and got["BJ-B"][0][1]["into"] == c.number
+    assert not [m for m in sim.messages if m["order_id"] == "BJ-C"]
+
+
+def test_a_merged_order_hears_when_the_case_answering_for_it_is_rejected(world, partner, sim):
+    officer = world.street_officer
+    for order_id in ("BJ-A", "BJ-B"):
+        assert signed_post(Client(), URL, order(order_id), partner).status_code == 201
+    a, b = (Order.objects.get(order_id=f"BJ-{x}").case for x in "AB")
+    case_transition(case_id=a.id, action="merge", actor=officer, into=b.number)
+    order_return_request(
+        order_id=Order.objects.get(order_id="BJ-B").pk, actor=officer, reason_code="wrong_area", text="x"
+    )
+    assert decide(partner, "BJ-B", decision_id="R-1", kind="return_approved").status_code == 201
+    # the rejection was the hotline's act on BJ-B (not echoed there) — but BJ-A's order has to hear it
+    deliver_all()
+    mine = [m for m in sim.messages if m["order_id"] == "BJ-A"]
+    assert [m["type"] for m in mine] == ["merged", "rejected"]
+    assert mine[1]["data"]["merged_into"] == b.number and mine[1]["status"] == "merged"
+
+
+def test_a_recalled_dispatch_is_told_to_the_hotline(world, partner, hotline_case, sim):
+    officer = world.street_officer
+    case_transition(case_id=hotline_case.id, action="accept", actor=officer)
+    cgzf = world.departments["cgzf"]
+    case_transition(case_id=hotline_case.id, action="dispatch", actor=officer, departments=[cgzf.id])
+    case_transition(case_id=hotline_case.id, action="recall", actor=officer, note="派错部门")
+    deliver_all()
+    assert [m["type"] for m in sim.messages] == ["signed", "dispatched", "dispatch_recalled"]
+    assert sim.messages[-1]["data"] == {"targets": [cgzf.name]} and sim.messages[-1]["status"] == "accepted"
