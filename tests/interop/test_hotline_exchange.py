@@ -645,3 +645,35 @@ def test_a_recalled_dispatch_is_told_to_the_hotline(world, partner, hotline_case
     deliver_all()
     assert [m["type"] for m in sim.messages] == ["signed", "dispatched", "dispatch_recalled"]
     assert sim.messages[-1]["data"] == {"targets": [cgzf.name]} and sim.messages[-1]["status"] == "accepted"
+
+
+def test_the_migration_withdraws_requests_left_pending_before_withdrawal_existed(world, partner, sim):
+    """interop 0005: an extension request whose case-side request lapsed before 0004 is withdrawn and the hotline
+    told, in the order's sequence; one still pending on the case is left alone; running it again does nothing."""
+    import importlib
+
+    from django.apps import apps
+
+    from cases.models import ExtensionRequest
+
+    migration = importlib.import_module("interop.migrations.0005_withdraw_stale_extension_requests")
+    officer = world.street_officer
+    for order_id in ("BJ-S", "BJ-P"):
+        assert signed_post(Client(), URL, order(order_id), partner).status_code == 201
+        case = Order.objects.get(order_id=order_id).case
+        in_hand(case, officer, world)
+        case.refresh_from_db()
+        wanted = case.due_at + timedelta(days=1)
+        order_extension_request(
+            order_id=Order.objects.get(order_id=order_id).pk, actor=officer, requested_due_at=wanted, text="协调"
+        )
+    stuck = Order.objects.get(order_id="BJ-S")
+    ExtensionRequest.objects.filter(case_id=stuck.case_id).update(status="refused")  # lapsed the old way
+    assert migration.withdraw_stale(apps, None) == 1
+    assert migration.withdraw_stale(apps, None) == 0
+    states = dict(OrderRequest.objects.values_list("order__order_id", "state"))
+    assert states == {"BJ-S": "withdrawn", "BJ-P": "pending"}
+    deliver_all()
+    mine = [m for m in sim.messages if m["order_id"] == "BJ-S"]
+    assert [m["type"] for m in mine] == ["signed", "dispatched", "extension_requested", "extension_withdrawn"]
+    assert [m["sequence"] for m in mine] == [1, 2, 3, 4] and mine[-1]["data"]["requested_due_at"] is not None
