@@ -253,12 +253,18 @@ def _apply_return(
     if CaseDispatch.objects.filter(case=case, active=True).exists():
         outcome["_status"] = case.status  # others still hold it
         return outcome
-    lapse_side_requests(case_ids=[case.pk], now=now)  # back with the dispatcher: its handler's requests lapse
-    back_to = mine[0].dispatcher_region
-    if back_to is not None and back_to.level != case.level and back_to.level in Level.values:
-        arrive_at_level(case, back_to.level, Deadlines(now))
-    case.handler_kind, case.handler_region = HandlerKind.CENTRE, back_to or region_at_level(case, case.level)
+    _back_to_dispatcher(case, mine[0].dispatcher_region, now)
     return outcome
+
+
+def _back_to_dispatcher(case: Case, dispatcher: Region | None, now: datetime) -> None:
+    """No handler holds the case any more (returned, recalled): it is back in the queue of the centre that
+    dispatched it, at that centre's level (its clock restarting there when the dispatch had moved the case), and its
+    handler's pending requests lapse."""
+    lapse_side_requests(case_ids=[case.pk], now=now)
+    if dispatcher is not None and dispatcher.level != case.level and dispatcher.level in Level.values:
+        arrive_at_level(case, dispatcher.level, Deadlines(now))
+    case.handler_kind, case.handler_region = HandlerKind.CENTRE, dispatcher or region_at_level(case, case.level)
 
 
 def _apply_recall(*, case: Case, actor: User | None, now: datetime, note: str, **_kw: Any) -> dict[str, Any]:
@@ -274,11 +280,7 @@ def _apply_recall(*, case: Case, actor: User | None, now: datetime, note: str, *
     for d in recalled:
         d.active, d.returned_at, d.return_reason, d.return_note = False, now, ReturnReason.RECALLED, note
     CaseDispatch.objects.bulk_update(recalled, ["active", "returned_at", "return_reason", "return_note"])
-    lapse_side_requests(case_ids=[case.pk], now=now)
-    back_to = recalled[0].dispatcher_region if recalled else None
-    if back_to is not None and back_to.level != case.level and back_to.level in Level.values:
-        arrive_at_level(case, back_to.level, Deadlines(now))
-    case.handler_kind, case.handler_region = HandlerKind.CENTRE, back_to or region_at_level(case, case.level)
+    _back_to_dispatcher(case, recalled[0].dispatcher_region if recalled else None, now)
     return {
         "_reason": ReturnReason.RECALLED,
         "recalled": [d.target_name for d in recalled],
@@ -527,9 +529,9 @@ def _apply_merge(*, case: Case, actor: User | None, now: datetime, data: dict[st
     found = scope.filter(Q(pk=into_ref) if str(into_ref).isdigit() else Q(number=into_ref)).values("pk").first()
     if found is None:
         raise InvalidInput(_("找不到要合并到的事件"), code="into")
-    target = _lock_target(found["pk"]) if found["pk"] != case.pk else case
-    if target.pk == case.pk:
+    if found["pk"] == case.pk:
         raise InvalidInput(_("不能把事件合并到它自己"), code="into")
+    target = _lock_target(found["pk"])
     if not target.is_open:  # a merged case is closed: no chain, no cycle
         raise NotAllowed(_("只能合并到未办结的事件"), code="into_closed")
     case.merged_into = target

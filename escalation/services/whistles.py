@@ -460,24 +460,18 @@ def summons_return(*, summons_id: int, actor: User, reason: str, now: datetime |
     if not reason:
         raise InvalidInput(_("请填写退回理由"), code="reason")
     note = _("%(dept)s退回召集：%(reason)s") % {"dept": summons.department.name, "reason": reason}
-    with transaction.atomic():
-        _record(summons, actor=actor, action="return", public=False, note=note, now=now)
-        summons = _lock(summons, actor=actor, action="return")
-        summons.status, summons.returned_at, summons.return_reason = S.RETURNED, now, reason
-        if summons.extension_status == RequestStatus.PENDING:
-            summons.extension_status = RequestStatus.REFUSED
-        summons.save(update_fields=["status", "returned_at", "return_reason", "extension_status"])
-        _notify(
-            summons=summons,
-            targets=_whistling_centre(summons.whistle),
-            actor=actor,
-            kind=NoticeKind.RETURNED,
-            title=note[:150] + f"（{summons.case.number}）",
-            body=reason,
-            key=f"summons:{summons.pk}:return",
-            now=now,
-        )
-    return summons
+    return _end_unanswered(
+        summons,
+        actor=actor,
+        action="return",
+        status=S.RETURNED,
+        reason=reason,
+        note=note,
+        now=now,
+        told=_whistling_centre(summons.whistle),
+        kind=NoticeKind.RETURNED,
+        title=note[:150] + f"（{summons.case.number}）",
+    )
 
 
 def summons_withdraw(*, summons_id: int, actor: User, reason: str, now: datetime | None = None) -> Summons:
@@ -489,23 +483,52 @@ def summons_withdraw(*, summons_id: int, actor: User, reason: str, now: datetime
     summons = _precheck(summons_id=summons_id, actor=actor, action="withdraw")
     if not reason:
         raise InvalidInput(_("请填写撤回理由"), code="reason")
-    note = _("撤回对%(dept)s的召集：%(reason)s") % {"dept": summons.department.name, "reason": reason}
+    return _end_unanswered(
+        summons,
+        actor=actor,
+        action="withdraw",
+        status=S.WITHDRAWN,
+        reason=reason,
+        note=_("撤回对%(dept)s的召集：%(reason)s") % {"dept": summons.department.name, "reason": reason},
+        now=now,
+        told=[notices.department(summons.department_id)],
+        kind=NoticeKind.WHISTLE,
+        title=_("【撤回召集】%(region)s已撤回对您部门的召集（%(number)s），无需报到")
+        % {"region": summons.whistle.region.name, "number": summons.case.number},
+    )
+
+
+def _end_unanswered(
+    summons: Summons,
+    *,
+    actor: User,
+    action: str,
+    status: str,
+    reason: str,
+    note: str,
+    now: datetime,
+    told: list[notices.Target],
+    kind: str,
+    title: str,
+) -> Summons:
+    """A summons ends before its response — returned by the department or withdrawn by the centre: the step on the
+    case's timeline (internal), the status with its time and reason, a pending extension request refused, and the
+    other side told."""
     with transaction.atomic():
-        _record(summons, actor=actor, action="withdraw", public=False, note=note, now=now)
-        summons = _lock(summons, actor=actor, action="withdraw")
-        summons.status, summons.returned_at, summons.return_reason = S.WITHDRAWN, now, reason
+        _record(summons, actor=actor, action=action, public=False, note=note, now=now)
+        summons = _lock(summons, actor=actor, action=action)
+        summons.status, summons.returned_at, summons.return_reason = status, now, reason
         if summons.extension_status == RequestStatus.PENDING:
             summons.extension_status = RequestStatus.REFUSED
         summons.save(update_fields=["status", "returned_at", "return_reason", "extension_status"])
         _notify(
             summons=summons,
-            targets=[notices.department(summons.department_id)],
+            targets=told,
             actor=actor,
-            kind=NoticeKind.WHISTLE,
-            title=_("【撤回召集】%(region)s已撤回对您部门的召集（%(number)s），无需报到")
-            % {"region": summons.whistle.region.name, "number": summons.case.number},
+            kind=kind,
+            title=title,
             body=reason,
-            key=f"summons:{summons.pk}:withdraw",
+            key=f"summons:{summons.pk}:{action}",
             now=now,
         )
     return summons

@@ -23,7 +23,7 @@ from interop.services import (
 )
 from interop.simulator import HotlineSimulator
 
-from .hotline_helpers import IN_A, make_partner, order, signed_post
+from .hotline_helpers import make_partner, order, signed_post
 
 URL = "/interop/12345/orders/"
 
@@ -55,6 +55,13 @@ def in_hand(case, officer, world) -> None:
     case_transition(case_id=case.id, action="accept", actor=officer)
     case_transition(case_id=case.id, action="dispatch", actor=officer, region=world.street.id)
     case_transition(case_id=case.id, action="sign", actor=officer)
+
+
+def closed_by_street(case, officer, world) -> None:
+    """In hand (``in_hand``), then resolved ("已清运") and closed by the same officer."""
+    in_hand(case, officer, world)
+    case_transition(case_id=case.id, action="resolve", actor=officer, note="已清运")
+    case_transition(case_id=case.id, action="close", actor=officer)
 
 
 def deliver_all() -> None:
@@ -385,14 +392,7 @@ def test_an_invalid_follow_up_is_only_a_note(world, partner, hotline_case):
 
 def test_reopen_order_re_handles_with_the_new_hotline_deadline(world, partner, hotline_case, sim):
     officer = world.street_officer
-    for action, extra in [
-        ("accept", {}),
-        ("dispatch", {"region": world.street.id}),
-        ("sign", {}),
-        ("resolve", {"note": "已清运"}),
-        ("close", {}),
-    ]:
-        case_transition(case_id=hotline_case.id, action=action, actor=officer, **extra)
+    closed_by_street(hotline_case, officer, world)
     new_due = (timezone.now() + timedelta(days=3)).replace(microsecond=0)
     resp = decide(partner, "BJ-0001", decision_id="D-8", kind="reopen", resolution_due_at=new_due.isoformat())
     assert resp.status_code == 201, resp.content
@@ -467,14 +467,7 @@ def test_a_merged_order_is_answered_when_the_case_it_was_merged_into_is(world, p
     kept = Order.objects.get(order_id="BJ-0002").case
     case_transition(case_id=dup.id, action="accept", actor=officer)
     case_transition(case_id=dup.id, action="merge", actor=officer, into=kept.number)
-    for action, extra in [
-        ("accept", {}),
-        ("dispatch", {"region": world.street.id}),
-        ("sign", {}),
-        ("resolve", {"note": "已清运"}),
-        ("close", {}),
-    ]:
-        case_transition(case_id=kept.id, action=action, actor=officer, **extra)
+    closed_by_street(kept, officer, world)
     deliver_all()
     mine = [m for m in sim.messages if m["order_id"] == "BJ-0001"]
     assert [(m["type"], m["sequence"]) for m in mine] == [("signed", 1), ("merged", 2), ("resolved", 3), ("closed", 4)]
@@ -501,17 +494,9 @@ def test_a_case_merged_into_an_order_gives_that_order_no_extra_messages(world, p
     the hotline nothing of its own, and the order's answers go out once."""
     officer = world.street_officer
     other = case_transition(case_id=hotline_case.id, action="accept", actor=officer)
-    from cases.services import case_file
+    from tests.cases.helpers import file_case
 
-    street_case = case_file(
-        actor=world.grid_worker,
-        category=world.categories["0101"],
-        title="东门垃圾",
-        description="东门垃圾堆放",
-        address="雄关一网格东门",
-        lat=IN_A["lat"],
-        lng=IN_A["lng"],
-    )
+    street_case = file_case(world, code="0101", description="东门垃圾堆放")
     case_transition(case_id=street_case.id, action="merge", actor=world.grid_worker, into=other.number)
     for action, extra in [("dispatch", {"region": world.street.id}), ("sign", {}), ("resolve", {"note": "已清运"})]:
         case_transition(case_id=hotline_case.id, action=action, actor=officer, **extra)
