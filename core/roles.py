@@ -33,3 +33,10 @@ def is_centre_staff(user: Any) -> bool:
 def is_admin_or_centre_staff(user: Any) -> bool:
     """The command centre's audience: admins, and centre staff with a region."""
     return is_admin(user) or is_centre_staff(user)
+
+
+def staff_level(user: Any) -> str | None:
+    """The level of the user's centre (community / street / district / city), or None for anyone else."""
+    if is_centre_staff(user):
+        return str(user.region.level)
+    return None

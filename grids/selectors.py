@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connections, router
 from django.db.models import Count, Q, QuerySet
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from guardian.models import GroupObjectPermission, UserObjectPermission
 from guardian.shortcuts import get_objects_for_user
 
-from core.roles import is_centre_staff
+from core.roles import is_admin, is_centre_staff, staff_level
 from governance.choices import RegionLevel, Role
 from governance.models import Region, User
 from governance.selectors import region_descendant_ids
@@ -86,6 +87,28 @@ _WORKS_IN_GRID_SQL = (
     f"OR EXISTS (SELECT 1 FROM {{gop}} o JOIN {{ug}} ug ON ug.group_id = o.group_id WHERE o.permission_id = "
     f"{_PERMISSION} AND ug.user_id = %s AND o.object_pk = %s)"
 )
+
+
+def communities_for(user: Any) -> QuerySet[Region]:
+    """The communities in ``user``'s scope, the cases' rule: admins all; centre staff those under their region (or
+    their own community); grid workers the communities of the grids they staff; anyone else none."""
+    qs = Region.objects.filter(level=RegionLevel.COMMUNITY)
+    if not (user and user.is_authenticated):
+        return qs.none()
+    if is_admin(user):
+        return qs
+    level = staff_level(user)
+    if level == RegionLevel.COMMUNITY:
+        return qs.filter(pk=user.region_id)
+    if level == RegionLevel.STREET:
+        return qs.filter(parent_id=user.region_id)
+    if level == RegionLevel.DISTRICT:
+        return qs.filter(parent__parent_id=user.region_id)
+    if level == RegionLevel.CITY:
+        return qs.filter(parent__parent__parent_id=user.region_id)
+    if user.role == Role.GRID_WORKER:
+        return qs.filter(pk__in=grids_worked_by(user).values("community_id"))
+    return qs.none()
 
 
 def grids_visible_to(user: User) -> QuerySet[Grid]:

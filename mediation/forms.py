@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from core.limits import LONG_TEXT
 from governance.models import Category, Region, User
 from grids.models import Grid
+from grids.selectors import communities_for
 
 from .choices import DisputeKind, Outcome, PartyKind, PartyRole, Place, Risk, Track
-from .selectors import communities_for
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 PARTY_ROWS = 3

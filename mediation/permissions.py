@@ -8,8 +8,9 @@ staff of the dispute's street and above — masked for everyone else, like citiz
 
 from __future__ import annotations
 
+from core.roles import is_admin, staff_level
+
 from .models import Dispute
-from .selectors import is_admin, staff_level
 
 
 def covers(user, dispute: Dispute) -> bool:

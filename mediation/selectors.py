@@ -14,42 +14,13 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound
-from core.roles import is_admin, is_centre_staff
+from core.roles import is_admin
 from governance.choices import Role
 from governance.models import Region
+from grids.selectors import communities_for
 
 from .choices import Place, Status
 from .models import Dispute, DisputeEvent, TrackLimit
-
-
-def staff_level(user) -> str | None:
-    """The level of the user's centre (community / street / district / city) or None."""
-    if is_centre_staff(user):
-        return user.region.level
-    return None
-
-
-def communities_for(user) -> QuerySet[Region]:
-    """The communities in ``user``'s scope (the same rule as the cases' scope)."""
-    qs = Region.objects.filter(level="community")
-    if not (user and user.is_authenticated):
-        return qs.none()
-    if is_admin(user):
-        return qs
-    level = staff_level(user)
-    if level == "community":
-        return qs.filter(pk=user.region_id)
-    if level == "street":
-        return qs.filter(parent_id=user.region_id)
-    if level == "district":
-        return qs.filter(parent__parent_id=user.region_id)
-    if level == "city":
-        return qs.filter(parent__parent__parent_id=user.region_id)
-    if user.role == Role.GRID_WORKER:
-        from grids.selectors import grids_worked_by
-
-        return qs.filter(pk__in=grids_worked_by(user).values("community_id"))
-    return qs.none()
 
 
 def disputes_for(user) -> QuerySet[Dispute]:

@@ -20,12 +20,13 @@ from django.utils.translation import gettext as _
 from core.errors import Forbidden, InvalidInput, NotAllowed, NotFound
 from governance.models import Category, Region, User
 from grids.models import Grid
+from grids.selectors import communities_for
 
 from .choices import DisputeKind, Outcome, PartyKind, PartyRole, Place, Risk, Status, Track
 from .models import Dispute, DisputeEvent, DisputeParty, MediationSession
 from .notices import dispute_overdue_notices
 from .permissions import level_of, may_manage, may_mediate
-from .selectors import communities_for, disputes_for, track_days
+from .selectors import disputes_for, track_days
 
 SYSTEM = "system"
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.limits import LONG_TEXT
 from governance.models import Category, Region, User
+from grids.selectors import communities_for
 
 from .choices import (
     POSTABLE_TASK_CHOICES,
@@ -19,7 +20,7 @@ from .choices import (
     TopicSource,
 )
 from .models import RegisteredUnit
-from .selectors import communities_for, units_for
+from .selectors import units_for
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 

@@ -3,10 +3,9 @@ these answer "is this person entitled to act", and the services ask them under t
 
 from __future__ import annotations
 
+from core.roles import is_admin, staff_level
 from governance.choices import Role
 from governance.models import Region
-
-from .selectors import is_admin, staff_level
 
 
 def manages_community(user, community: Region) -> bool:

@@ -14,9 +14,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound
-from core.roles import is_admin, is_centre_staff
-from governance.choices import Role
+from core.roles import is_admin, staff_level
 from governance.models import Region
+from grids.selectors import communities_for
 
 from .choices import RegistrantKind, RegistrationStatus, WishStatus
 from .models import (
@@ -34,37 +34,6 @@ from .models import (
     UnitAccount,
     Wish,
 )
-
-
-def staff_level(user) -> str | None:
-    """The level of the user's centre (community / street / district / city) or None."""
-    if is_centre_staff(user):
-        return user.region.level
-    return None
-
-
-def communities_for(user) -> QuerySet[Region]:
-    """The communities in ``user``'s scope: admins all; centre staff those under their region (or their own
-    community); grid workers the communities of the grids they staff; anyone else none."""
-    qs = Region.objects.filter(level="community")
-    if not (user and user.is_authenticated):
-        return qs.none()
-    if is_admin(user):
-        return qs
-    level = staff_level(user)
-    if level == "community":
-        return qs.filter(pk=user.region_id)
-    if level == "street":
-        return qs.filter(parent_id=user.region_id)
-    if level == "district":
-        return qs.filter(parent__parent_id=user.region_id)
-    if level == "city":
-        return qs.filter(parent__parent__parent_id=user.region_id)
-    if user.role == Role.GRID_WORKER:
-        from grids.selectors import grids_worked_by
-
-        return qs.filter(pk__in=grids_worked_by(user).values("community_id"))
-    return qs.none()
 
 
 def place_q(user, field: str = "community") -> Q:

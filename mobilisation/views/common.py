@@ -10,8 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest
 
 from core.errors import Refusal
-
-from ..selectors import is_admin, staff_level
+from core.roles import is_admin, staff_level
 
 
 def attempt(request: HttpRequest, fn: Callable[..., Any], success: str, **kwargs) -> Any | None:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.errors import InvalidInput, NotFound
 from governance.http import AuthenticatedHttpRequest
 from governance.models import User
+from grids.selectors import communities_for
 
 from .. import contact_log, forms, selectors, services
 from ..choices import RegistrationStatus, TaskStatus, TopicStatus, WishStatus
@@ -255,7 +256,7 @@ def points(request: HttpRequest) -> HttpResponse:
             "by": by,
             "community": community,
             "month": month.strftime("%Y-%m") if month else "",
-            "communities": selectors.communities_for(user),
+            "communities": communities_for(user),
             "rules": rules,
             "rule_form": rule_form if streets else None,
             "history": selectors.points_history(user)[:50],
