@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from cases.services import case_transition
 from core.errors import NotAllowed
@@ -19,6 +16,7 @@ from escalation.services.whistles import (
     summons_return,
 )
 from tests.cases.helpers import at
+from tests.concurrency import run_at_once
 
 from .whistle_helpers import whistled_case
 
@@ -88,36 +86,14 @@ def test_batch_size_bounds_one_batch_and_the_next_call_takes_the_rest(world):
 # --- concurrency (two real connections) ----------------------------------------------------------------------
 
 
-def _run_at_once(*calls):
-    """Run each call in its own thread (own connection), released together; returns results/exceptions."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, fn):
-        try:
-            barrier.wait()
-            results[i] = fn()
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_the_same_moment_supervise_each_summons_once(world):
     for _ in range(5):
         whistled_case(world, codes=("cgzf", "zj"))
     now = at(2026, 11, 18, 10, 31)
-    results = _run_at_once(
-        lambda: summons_escalate_overdue_batch(now=now), lambda: summons_escalate_overdue_batch(now=now)
+    results = run_at_once(
+        lambda: summons_escalate_overdue_batch(now=now), lambda: summons_escalate_overdue_batch(now=now), capture=True
     )
     assert all(isinstance(r, int) for r in results), results
     assert sum(results) == 10
@@ -131,9 +107,10 @@ def test_two_report_ins_at_the_same_moment_record_one(world):
     case, _whistle, summons = whistled_case(world, codes=("cgzf",))
     cg = summons["cgzf"]
     now = at(2026, 11, 18, 10, 12)
-    results = _run_at_once(
+    results = run_at_once(
         lambda: summons_report_in(summons_id=cg.id, actor=world.liaison, now=now),
         lambda: summons_report_in(summons_id=cg.id, actor=world.liaison, now=now),
+        capture=True,
     )
     assert sum(isinstance(r, Summons) for r in results) == 1
     assert sum(isinstance(r, NotAllowed) for r in results) == 1
@@ -147,9 +124,10 @@ def test_sweep_and_report_in_at_the_same_moment_do_not_deadlock(world):
     _case, _whistle, summons = whistled_case(world, codes=("zj",))
     zj = summons["zj"]
     now = at(2026, 11, 18, 10, 31)
-    results = _run_at_once(
+    results = run_at_once(
         lambda: summons_escalate_overdue_batch(now=now),
         lambda: summons_report_in(summons_id=zj.id, actor=world.liaison_zj, now=now),
+        capture=True,
     )
     assert not any(isinstance(r, Exception) for r in results), results
     zj.refresh_from_db()

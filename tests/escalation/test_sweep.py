@@ -11,7 +11,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 
 from cases.choices import HandlerKind, Status
 from cases.models import Case, CaseEvent
@@ -22,6 +22,7 @@ from escalation.models import Notice
 from escalation.services.sweep import SWEEP_STEPS, register_sweep_step, sweep, warn_yellow_batch
 from governance.choices import Level
 from tests.cases.helpers import at, file_case
+from tests.concurrency import run_at_once
 
 T0 = at(2026, 11, 16, 9, 0)  # Monday
 
@@ -172,25 +173,7 @@ def threads_running_steps(at_once: int = 1):
 def test_two_sweeps_at_once_escalate_each_overdue_case_exactly_once(world):
     same_cases(world, 300)
     now = at(2026, 11, 30, 9, 0)
-    results: list[dict] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(2)
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            results.append(sweep(now=now, batch_size=20))
-        except BaseException as exc:  # surfaced below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
+    results = run_at_once(lambda: sweep(now=now, batch_size=20), lambda: sweep(now=now, batch_size=20))
     assert sum(r["escalated"] for r in results) == 300
     per_case = Counter(CaseEvent.objects.filter(action="escalate").values_list("case_id", flat=True))
     assert len(per_case) == 300 and set(per_case.values()) == {1}
@@ -226,23 +209,13 @@ def test_a_sweep_inside_a_transaction_keeps_to_its_own_connection(world):
 def test_two_yellow_sweeps_at_once_warn_each_case_once(world):
     cases = [file_case(world, code="0102", now=T0, title=f"堆物{i}") for i in range(40)]
     now = cases[0].yellow_at + timedelta(minutes=1)
-    results: list[int] = []
-    barrier = threading.Barrier(2)
 
-    def run() -> None:
-        try:
-            barrier.wait()
-            total = 0
-            while n := warn_yellow_batch(now=now, batch_size=5):
-                total += n
-            results.append(total)
-        finally:
-            connection.close()
+    def warn_all() -> int:
+        total = 0
+        while n := warn_yellow_batch(now=now, batch_size=5):
+            total += n
+        return total
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = run_at_once(warn_all, warn_all)
     assert sum(results) == 40
     assert Notice.objects.filter(kind=NoticeKind.YELLOW).count() == 40 * 3  # the grid team, once per case

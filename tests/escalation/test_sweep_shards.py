@@ -4,11 +4,9 @@ the fan-out task; a shard swept twice at once is still exactly once (SKIP LOCKED
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection
 
 from cases.models import Case, CaseEvent
 from escalation import tasks
@@ -16,6 +14,7 @@ from escalation.services.sweep import shard_districts, sweep
 from governance.choices import Level, RegionLevel
 from governance.models import Region
 from tests.cases.helpers import at
+from tests.concurrency import run_at_once
 
 from .test_sweep import same_cases
 
@@ -36,29 +35,6 @@ def eight_districts(world, cases: list[Case]) -> list[Region]:
     return districts
 
 
-def run_at_once(jobs) -> list:
-    results: list = [None] * len(jobs)
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(len(jobs))
-
-    def run(i: int, job) -> None:
-        try:
-            barrier.wait()
-            results[i] = job()
-        except BaseException as exc:  # surfaced below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    assert not errors, errors
-    return results
-
-
 def test_shards_deal_every_district_to_exactly_one_shard(world, db):
     Region.objects.create(name="二区", code="620299", level=RegionLevel.DISTRICT, parent=world.district.parent)
     every = set(Region.objects.filter(level=RegionLevel.DISTRICT).values_list("id", flat=True))
@@ -74,7 +50,7 @@ def test_four_workers_each_sweep_their_districts_and_escalate_each_case_once(wor
     same_cases(world, 240)
     districts = eight_districts(world, list(Case.objects.all()))
     by_district = Counter(Case.objects.values_list("district_id", flat=True))
-    results = run_at_once([lambda i=i: sweep(now=NOW, batch_size=10, workers=1, shard=(i, 4)) for i in range(4)])
+    results = run_at_once(*[lambda i=i: sweep(now=NOW, batch_size=10, workers=1, shard=(i, 4)) for i in range(4)])
     per_case = Counter(CaseEvent.objects.filter(action="escalate").values_list("case_id", flat=True))
     assert len(per_case) == 240 and set(per_case.values()) == {1}
     assert set(Case.objects.values_list("level", "escalation_count").distinct()) == {(Level.COMMUNITY, 1)}
@@ -91,7 +67,7 @@ def test_one_shard_swept_twice_at_once_still_escalates_each_case_once(world):
     same_cases(world, 120)
     eight_districts(world, list(Case.objects.all()))
     mine = Case.objects.filter(district_id__in=shard_districts(1, 4)).count()
-    results = run_at_once([lambda: sweep(now=NOW, batch_size=5, workers=1, shard=(1, 4)) for _ in range(2)])
+    results = run_at_once(*[lambda: sweep(now=NOW, batch_size=5, workers=1, shard=(1, 4)) for _ in range(2)])
     assert sum(r["escalated"] for r in results) == mine > 0
     per_case = Counter(CaseEvent.objects.filter(action="escalate").values_list("case_id", flat=True))
     assert len(per_case) == mine and set(per_case.values()) == {1}

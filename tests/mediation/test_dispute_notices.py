@@ -3,18 +3,17 @@ through the notice outbox, once per track run — also with two sweeps at once o
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import translation
 
 from escalation.models import Notice
 from escalation.notice_text import localize
 from mediation import services
 from mediation.models import Dispute
+from tests.concurrency import run_at_once
 
 from .helpers import T0, open_dispute, start
 
@@ -72,25 +71,10 @@ def test_two_sweeps_at_once_tell_each_recipient_once(world):
     template.refresh_from_db()
     fields = [f.attname for f in Dispute._meta.concrete_fields if f.attname != "id"]
     Dispute.objects.bulk_create(Dispute(**{f: getattr(template, f) for f in fields}) for _ in range(149))
-    results: list[int] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(2)
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            results.append(services.disputes_flag_overdue(now=T0 + timedelta(days=40), batch_size=15))
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
+    results = run_at_once(
+        lambda: services.disputes_flag_overdue(now=T0 + timedelta(days=40), batch_size=15),
+        lambda: services.disputes_flag_overdue(now=T0 + timedelta(days=40), batch_size=15),
+    )
     assert sum(results) == 150
     keys = Counter(
         Notice.objects.filter(dedupe_key__startswith="dispute-overdue:").values_list("dedupe_key", flat=True)

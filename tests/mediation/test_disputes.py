@@ -3,13 +3,11 @@ mediation to a case or a referral; the parties' contact masked; the track deadli
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from cases.models import Case
 from core.errors import Forbidden, InvalidInput, NotAllowed, NotFound
@@ -18,6 +16,7 @@ from mediation.choices import Status
 from mediation.models import Dispute, DisputeEvent, TrackLimit
 from mediation.permissions import sees_party_contact
 from mediation.selectors import disputes_for, figures
+from tests.concurrency import run_at_once
 
 from .helpers import T0, open_dispute, start
 
@@ -266,25 +265,10 @@ def test_two_sweeps_at_once_flag_each_overdue_dispute_exactly_once(world):
     template = start(world, open_dispute(world), now=T0)
     fields = [f.attname for f in Dispute._meta.concrete_fields if f.attname != "id"]
     Dispute.objects.bulk_create(Dispute(**{f: getattr(template, f) for f in fields}) for _ in range(199))
-    results: list[int] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(2)
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            results.append(services.disputes_flag_overdue(now=T0 + timedelta(days=40), batch_size=15))
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
+    results = run_at_once(
+        lambda: services.disputes_flag_overdue(now=T0 + timedelta(days=40), batch_size=15),
+        lambda: services.disputes_flag_overdue(now=T0 + timedelta(days=40), batch_size=15),
+    )
     assert sum(results) == 200
     per = Counter(DisputeEvent.objects.filter(action="overdue").values_list("dispute_id", flat=True))
     assert len(per) == 200 and set(per.values()) == {1}

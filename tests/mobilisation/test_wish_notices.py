@@ -4,18 +4,17 @@ with two sweeps at once on PostgreSQL; texts in Chinese, shown in English to an 
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import translation
 
 from escalation.models import Notice
 from escalation.notice_text import localize
 from mobilisation import services
 from mobilisation.models import MobilisationEvent, Wish
+from tests.concurrency import run_at_once
 
 from .helpers import at, confirmed_member, jpeg, published_wish
 
@@ -127,31 +126,12 @@ def test_two_sweeps_at_once_warn_and_return_each_wish_exactly_once(world):
     Wish.objects.bulk_create(
         Wish(**{f: getattr(template, f) for f in fields}, follow_up_token=f"t-{i}") for i in range(199)
     )
-    errors: list[BaseException] = []
 
     def both(fn, now) -> list[int]:
-        results: list[int] = []
-        barrier = threading.Barrier(2)
-
-        def run() -> None:
-            try:
-                barrier.wait()
-                results.append(fn(now=now, batch_size=15))
-            except BaseException as exc:
-                errors.append(exc)
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=run) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        return results
+        return run_at_once(lambda: fn(now=now, batch_size=15), lambda: fn(now=now, batch_size=15))
 
     assert sum(both(services.wishes_warn_due, T0 + timedelta(days=1, hours=1))) == 200
     assert sum(both(services.wishes_return_overdue, T0 + timedelta(days=3))) == 200
-    assert not errors, errors
     warned = Counter(Notice.objects.filter(dedupe_key__startswith="wish-warn:").values_list("dedupe_key", flat=True))
     assert len(warned) == 200 and set(warned.values()) == {1}
     returned = Counter(

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 
 from core.errors import Forbidden, InvalidInput, NotAllowed, NotFound
 from mobilisation import services
 from mobilisation.choices import WishStatus
 from mobilisation.models import MobilisationEvent, PointsEntry, Wish
+from tests.concurrency import run_at_once
 
 from .helpers import at, confirmed_member, jpeg, published_wish, unit
 
@@ -140,25 +139,10 @@ def test_two_sweeps_at_once_return_each_overdue_wish_exactly_once(world):
         Wish(**{f: getattr(template, f) for f in fields}, follow_up_token=f"t-{i}") for i in range(299)
     )
     assert Wish.objects.filter(status=WishStatus.CLAIMED).count() == 300
-    results: list[int] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(2)
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            results.append(services.wishes_return_overdue(now=T0 + timedelta(days=5), batch_size=20))
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
+    results = run_at_once(
+        lambda: services.wishes_return_overdue(now=T0 + timedelta(days=5), batch_size=20),
+        lambda: services.wishes_return_overdue(now=T0 + timedelta(days=5), batch_size=20),
+    )
     assert sum(results) == 300 and len(results) == 2
     per_wish = Counter(
         MobilisationEvent.objects.filter(subject="wish", action="return").values_list("object_id", flat=True)

@@ -4,12 +4,10 @@ a visit moves the plan on. Expiring permits become the grid worker's task the sa
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from escalation.models import Notice
@@ -17,6 +15,7 @@ from residents.choices import Light, PopulationKind
 from residents.models import Resident, VisitPlan
 from residents.services import plan_add, visit_record, visits_sweep
 from residents.tasks import visits_sweep as visits_sweep_task
+from tests.concurrency import run_at_once
 
 TODAY = date(2026, 11, 30)
 
@@ -124,24 +123,7 @@ def test_two_sweeps_at_once_turn_each_plan_exactly_once(world):
     VisitPlan.objects.bulk_create(VisitPlan(**{f: getattr(template, f) for f in fields}) for _ in range(299))
     VisitPlan.objects.update(yellow_on=TODAY - timedelta(days=1), red_on=TODAY + timedelta(days=5))
     total = VisitPlan.objects.count()
-    results, errors = [], []
-    barrier = threading.Barrier(2)
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            results.append(visits_sweep(today=TODAY, batch=7))
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
+    results = run_at_once(lambda: visits_sweep(today=TODAY, batch=7), lambda: visits_sweep(today=TODAY, batch=7))
     assert sum(r.yellow for r in results) == total == 305
     assert set(VisitPlan.objects.values_list("light", flat=True)) == {Light.YELLOW}
     per_plan = Counter(
