@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import InvalidInput
+from core.hostile_input import whole_number
 from core.roles import is_centre_staff
 from core.widgets import QuickSelect
 from governance.choices import Level, RegionLevel, Role
@@ -278,9 +279,9 @@ class CaseFileForm(CategoryPlaceMixin):
         else:
             # Centre staff reach thousands of homes: only the one they came from (or posted) is offered.
             posted = self.data.get("house") if self.is_bound else None
-            wanted = house.pk if house is not None else posted
-            if wanted and str(wanted).isdigit():
-                house_field.queryset = houses.filter(pk=int(wanted))
+            wanted = house.pk if house is not None else whole_number(posted)
+            if wanted:
+                house_field.queryset = houses.filter(pk=wanted)
             else:
                 del self.fields["house"]
         if "house" in self.fields:

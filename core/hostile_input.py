@@ -39,6 +39,23 @@ _JSON_ESCAPED_CONTROL = re.compile(rb"\\u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF]|
 _JSON_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
+#: A whole number as people and URLs write it: ASCII digits only, at most 18 (a bigint holds 19).
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")
+
+
+def whole_number(raw: Any) -> int | None:
+    """``raw`` (a query value, a URL part, a JSON value) as a non-negative int, or None when it is not one.
+
+    ``str.isdigit()`` is no test: it accepts "²", "١" and "൧", which ``int()`` refuses (a 500) or reads as
+    another digit; and 30 digits pass it but no id column holds them. Booleans are not numbers here."""
+    if isinstance(raw, bool):
+        return None
+    text = str(raw) if isinstance(raw, int) else raw
+    if not isinstance(text, str) or not _WHOLE_NUMBER.fullmatch(text.strip()):
+        return None
+    return int(text)
+
+
 def has_control_characters(text: str) -> bool:
     return CONTROL_CHARACTERS.search(text) is not None
 

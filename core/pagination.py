@@ -42,6 +42,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from core.errors import InvalidInput
+from core.hostile_input import whole_number
 
 #: Rows a count reads at most; above it the list says "more than this" (and PostgreSQL's estimate).
 DEFAULT_COUNT_CAP = 1000
@@ -270,9 +271,10 @@ class KeysetPagination(BasePagination):
         raw = (request.query_params.get(self.page_size_query_param) or "").strip()
         if not raw:
             return self.page_size
-        if not raw.isdigit() or int(raw) < 1:
+        size = whole_number(raw)
+        if size is None or size < 1:
             raise InvalidInput(_("每页条数必须是正整数"), code="page_size")
-        return min(int(raw), self.max_page_size)
+        return min(size, self.max_page_size)
 
     # --- the page ----------------------------------------------------------------------------------------
 

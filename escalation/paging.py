@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case
 from core.errors import InvalidInput
+from core.hostile_input import whole_number
 
 
 @dataclass
@@ -33,14 +34,15 @@ class Cursor:
         if not raw:
             return None
         value, sep, pk = raw.rpartition("~")
-        if not sep or not pk.isdigit():
+        last_pk = whole_number(pk)
+        if not sep or last_pk is None:
             raise InvalidInput(_("翻页参数无效，请回到第一页"), code="cursor")
         if value == "null":
-            return cls(None, int(pk))
+            return cls(None, last_pk)
         when = parse_datetime(value)
         if when is None:
             raise InvalidInput(_("翻页参数无效，请回到第一页"), code="cursor")
-        return cls(when if timezone.is_aware(when) else timezone.make_aware(when), int(pk))
+        return cls(when if timezone.is_aware(when) else timezone.make_aware(when), last_pk)
 
 
 def is_nullable(field_name: str) -> bool:

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.hostile_input import whole_number
 from governance.choices import RegionLevel, Role
 from governance.importers import (
     PROGRESS_EVERY,
@@ -235,10 +236,11 @@ def _grid_values(feature: Feature, communities: dict[str, Region]) -> tuple[dict
         raw = props.get(name, 0)
         if raw in (None, ""):
             raw = 0
-        if isinstance(raw, bool) or not isinstance(raw, int | str) or not str(raw).strip().isdigit():
+        number = whole_number(raw)
+        if number is None or number > 2**31 - 1:  # the column's range (PositiveIntegerField)
             problems.append(_("%(name)s 必须是不小于 0 的整数，而不是 %(value)r") % {"name": name, "value": raw})
         else:
-            values[name] = int(raw)
+            values[name] = number
     try:
         values["boundary"] = validate_boundary(data.get("geometry"))
     except GeometryError as exc:

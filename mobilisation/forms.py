@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.hostile_input import whole_number
 from core.limits import LONG_TEXT
 from governance.models import Category, Region, User
 from grids.selectors import communities_for
@@ -197,8 +198,8 @@ class MeetingForm(forms.Form):
             if not line:
                 continue
             text, sep, votes = line.replace("：", ":").rpartition(":")
-            if sep and votes.strip().isdigit():
-                out.append((text.strip(), int(votes)))
+            if sep and (count := whole_number(votes)) is not None:
+                out.append((text.strip(), count))
             else:
                 out.append((line, 0))
         return out

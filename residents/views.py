@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.hostile_input import whole_number
 
 from . import exports, selectors, services, statistics
 from .choices import AccessChannel, AccessSubject, Light
@@ -73,11 +74,11 @@ def resident_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.residents_visible_to(user=user).select_related("grid__community")
     q = request.GET.get("q", "").strip()
     category = request.GET.get("tag", "").strip()
-    grid_id = request.GET.get("grid", "").strip()
+    grid_id = whole_number(request.GET.get("grid", ""))
     qs = selectors.search_residents(user=user, text=q, qs=qs)
     qs = selectors.filter_by_category(user=user, qs=qs, category_code=category)
-    if grid_id.isdigit():
-        qs = qs.filter(grid_id=int(grid_id))
+    if grid_id is not None:
+        qs = qs.filter(grid_id=grid_id)
     rows, number, has_next = _page(qs.order_by("grid_id", "name", "id"), request)
     tags = selectors.visible_tags_by_resident(user=user, resident_ids=[r.id for r in rows])
     for r in rows:
@@ -278,17 +279,18 @@ def visit_new(request: HttpRequest) -> HttpResponse:
     """Log a visit: for a plan (?plan=), a person (?resident=) or a house (?house=). Phone first."""
     user = request.user
     plan = resident = house = None
-    if request.GET.get("plan", "").isdigit():
-        plan = selectors.plans_visible_to(user=user).filter(pk=int(request.GET["plan"])).first()
+    plan_id, resident_id, house_id = (whole_number(request.GET.get(k, "")) for k in ("plan", "resident", "house"))
+    if plan_id is not None:
+        plan = selectors.plans_visible_to(user=user).filter(pk=plan_id).first()
         if plan is None:
             raise Http404
         resident = plan.resident
-    elif request.GET.get("resident", "").isdigit():
-        resident = selectors.residents_visible_to(user=user).filter(pk=int(request.GET["resident"])).first()
+    elif resident_id is not None:
+        resident = selectors.residents_visible_to(user=user).filter(pk=resident_id).first()
         if resident is None:
             raise Http404
-    elif request.GET.get("house", "").isdigit():
-        house = selectors.houses_visible_to(user=user).filter(pk=int(request.GET["house"])).first()
+    elif house_id is not None:
+        house = selectors.houses_visible_to(user=user).filter(pk=house_id).first()
         if house is None:
             raise Http404
     else:
@@ -341,12 +343,12 @@ def diary_new(request: HttpRequest) -> HttpResponse:
     houses = selectors.houses_visible_to(user=user).order_by("address")
     initial: dict[str, Any] = {}
     visit = None
-    if request.GET.get("visit", "").isdigit():
-        visit = selectors.visits_visible_to(user=user).filter(pk=int(request.GET["visit"])).first()
+    if (visit_id := whole_number(request.GET.get("visit", ""))) is not None:
+        visit = selectors.visits_visible_to(user=user).filter(pk=visit_id).first()
         if visit is not None:
             initial = {"grid": visit.grid_id, "house": visit.house_id, "place": visit.place, "text": visit.found}
-    if request.GET.get("house", "").isdigit():
-        house = houses.filter(pk=int(request.GET["house"])).first()
+    if (house_id := whole_number(request.GET.get("house", ""))) is not None:
+        house = houses.filter(pk=house_id).first()
         if house is not None:
             initial |= {"grid": house.grid_id, "house": house.pk}
     form = DiaryForm(request.POST or None, grids=grids, houses=houses, initial=initial)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from core.errors import InvalidInput, NotAllowed
+from core.hostile_input import whole_number
 from core.roles import is_centre_staff
 from governance.choices import Level, Role
 from governance.clock import (
@@ -526,7 +527,8 @@ def _apply_extension_refuse(*, case: Case, actor: User | None, now: datetime, no
 def _apply_merge(*, case: Case, actor: User | None, now: datetime, data: dict[str, Any], **_kw: Any) -> dict[str, Any]:
     into_ref = data.get("into")
     scope = case_queryset_for(actor) if actor is not None else Case.objects.all()
-    found = scope.filter(Q(pk=into_ref) if str(into_ref).isdigit() else Q(number=into_ref)).values("pk").first()
+    into_pk = whole_number(into_ref)
+    found = scope.filter(Q(pk=into_pk) if into_pk is not None else Q(number=into_ref)).values("pk").first()
     if found is None:
         raise InvalidInput(_("找不到要合并到的事件"), code="into")
     if found["pk"] == case.pk:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Refusal
+from core.hostile_input import whole_number
 from governance.http import AuthenticatedHttpRequest
 from governance.models import Category
 from residents import selectors as residents_selectors
@@ -88,8 +89,8 @@ def case_from_diary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     categories = Category.objects.filter(parent__isnull=False, active=True).select_related("parent")
     if request.method == "POST":
         chosen = None
-        if request.POST.get("category", "").isdigit():
-            chosen = categories.filter(pk=int(request.POST["category"])).first()
+        if (category_id := whole_number(request.POST.get("category", ""))) is not None:
+            chosen = categories.filter(pk=category_id).first()
         if chosen is None and entry.category_id is None:
             return render(request, "cases/from_diary.html", {"entry": entry, "categories": categories})
         try:

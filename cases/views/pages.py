@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import InvalidInput, Refusal
+from core.hostile_input import whole_number
 from core.links import pk_link_pattern
 from core.pagination import capped_count, keyset_page
 from governance.choices import Level, Role
@@ -229,7 +230,7 @@ def _scoped_duplicates(user, *, category_id, lat, lng, grid_id) -> list[Case]:
 
 def _dup_seen(request: HttpRequest) -> set[int]:
     raw = request.POST.get("dup_seen", "")
-    return {int(x) for x in raw.split(",") if x.strip().isdigit()}
+    return {n for x in raw.split(",") if (n := whole_number(x)) is not None}
 
 
 @login_required
@@ -243,9 +244,9 @@ def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(request, "cases/cannot_file.html", status=403)
     if request.method != "POST":
         house = None
-        wanted = request.GET.get("house", "")
-        if wanted.isdigit():
-            house = houses_visible_to(user=user).filter(pk=int(wanted)).first()
+        wanted = whole_number(request.GET.get("house", ""))
+        if wanted is not None:
+            house = houses_visible_to(user=user).filter(pk=wanted).first()
         return render(request, "cases/new.html", {"form": CaseFileForm(user=user, house=house)})
 
     form = CaseFileForm(request.POST, request.FILES, user=user)
@@ -256,9 +257,9 @@ def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     kwargs = form.service_kwargs()
     files = form.cleaned_data["photos"]
 
-    dup_of = request.POST.get("duplicate_of", "")
-    if dup_of.isdigit():
-        return _add_to_duplicate(request, form, int(dup_of), files)
+    dup_of = whole_number(request.POST.get("duplicate_of", ""))
+    if dup_of is not None:
+        return _add_to_duplicate(request, form, dup_of, files)
 
     grid = kwargs.get("grid")
     duplicates = _scoped_duplicates(
@@ -299,18 +300,12 @@ def _add_to_duplicate(request: AuthenticatedHttpRequest, form: CaseFileForm, cas
 @require_GET
 def duplicates(request: AuthenticatedHttpRequest) -> HttpResponse:
     """htmx partial for the filing form: open cases of the chosen category near the point or in the grid."""
-    cat = request.GET.get("category", "")
-    grid = request.GET.get("grid", "")
+    cat = whole_number(request.GET.get("category", ""))
+    grid = whole_number(request.GET.get("grid", ""))
     lat, lng = _float(request.GET.get("lat")), _float(request.GET.get("lng"))
     found = []
-    if cat.isdigit() and (grid.isdigit() or (lat is not None and lng is not None)):
-        found = _scoped_duplicates(
-            request.user,
-            category_id=int(cat),
-            lat=lat,
-            lng=lng,
-            grid_id=int(grid) if grid.isdigit() else None,
-        )
+    if cat is not None and (grid is not None or (lat is not None and lng is not None)):
+        found = _scoped_duplicates(request.user, category_id=cat, lat=lat, lng=lng, grid_id=grid)
     return render(request, "cases/_duplicates.html", {"duplicates": found})
 
 

@@ -10,6 +10,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.hostile_input import whole_number
 from core.pagination import KeysetPagination
 from governance.http import AuthenticatedRequest
 
@@ -60,7 +61,7 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=None, responses=NoticeSerializer)
     @action(detail=True, methods=["post"])
     def read(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
-        notice = notice_mark_read(user=request.user, notice_id=int(pk) if str(pk).isdigit() else 0)
+        notice = notice_mark_read(user=request.user, notice_id=whole_number(pk) or 0)
         return Response(NoticeSerializer(notice).data)
 
     @extend_schema(request=None, responses=inline_serializer("NoticesReadAll", {"marked": serializers.IntegerField()}))

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import NotFound
+from core.hostile_input import whole_number
 from core.pagination import KeysetPagination
 from governance.http import AuthenticatedRequest
 
@@ -59,9 +60,10 @@ class SummonsPagination(KeysetPagination):
 
 
 def _pk(value) -> int:
-    if not str(value).isdigit():
+    pk = whole_number(value)
+    if pk is None:
         raise NotFound("部门报到记录不存在")
-    return int(value)
+    return pk
 
 
 @extend_schema_view(

@@ -31,6 +31,7 @@ from cases.choices import OPEN_STATUSES
 from cases.models import Case, CaseDispatch
 from cases.selectors import case_queryset_for
 from core.errors import InvalidInput
+from core.hostile_input import whole_number
 from core.roles import is_admin
 from governance.models import Category, Department, Region
 from grids.geo import boundary_from_text
@@ -199,9 +200,10 @@ def _int_param(params, name: str, default: int) -> int:
     raw = (params.get(name) or "").strip()
     if not raw:
         return default
-    if not raw.isdigit():
+    number = whole_number(raw)
+    if number is None:
         raise InvalidInput(_("页码必须是正整数"), code="page")
-    return int(raw)
+    return number
 
 
 #: Query keys that choose a page of the queue (cursors, an offset page, the page number shown) …

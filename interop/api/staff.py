@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.errors import NotFound
+from core.hostile_input import whole_number
 
 from ..selectors import orders_for
 from ..services import order_place
@@ -95,7 +96,8 @@ class HotlineOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     )
     @action(detail=True, methods=["post"])
     def place(self, request: Request, pk=None) -> Response:
-        if not str(pk).isdigit() or not orders_for(request.user).filter(pk=int(pk)).exists():
+        order_id = whole_number(pk)
+        if order_id is None or not orders_for(request.user).filter(pk=order_id).exists():
             raise NotFound(_("工单不存在"))
         inp = PlaceInputSerializer(data=request.data)
         inp.is_valid(raise_exception=True)

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.errors import InvalidInput, NotFound
+from core.hostile_input import whole_number
 from governance.http import AuthenticatedRequest
 
 from .. import selectors, services
@@ -30,9 +31,10 @@ ERRORS = {
 
 
 def _pk(value) -> int:
-    if not str(value).isdigit():
+    pk = whole_number(value)
+    if pk is None:
         raise NotFound("纠纷不存在")
-    return int(value)
+    return pk
 
 
 def log_contact_reads(request, disputes: list[Dispute], channel: str) -> set[int]:

@@ -21,6 +21,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from core.errors import InvalidInput, NotFound
+from core.hostile_input import whole_number
 from governance.http import AuthenticatedRequest
 
 from .. import contact_log, selectors, services
@@ -37,9 +38,10 @@ ERRORS = {
 
 
 def _pk(value) -> int:
-    if not str(value).isdigit():
+    pk = whole_number(value)
+    if pk is None:
         raise NotFound("记录不存在")
-    return int(value)
+    return pk
 
 
 def _valid(serializer_class, request: Request) -> dict:
@@ -268,7 +270,7 @@ class PublicWishViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         community = self.request.query_params.get("community")
-        return selectors.public_wishes(community_id=int(community) if str(community).isdigit() else None)
+        return selectors.public_wishes(community_id=whole_number(community))
 
     @extend_schema(
         summary="居民提交心愿",
@@ -349,7 +351,7 @@ def ranking_params(params) -> tuple[str, int | None, date | None]:
             month = date(year, mon, 1)
         except ValueError:
             raise InvalidInput("月份格式应为 YYYY-MM", code="month") from None
-    return by, int(community) if str(community).isdigit() else None, month
+    return by, whole_number(community), month
 
 
 @extend_schema_view(list=extend_schema(summary="大党委成员单位责任清单"))
@@ -515,9 +517,7 @@ class PublicTopicViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         community = self.request.query_params.get("community")
-        return selectors.public_topics(community_id=int(community) if str(community).isdigit() else None).order_by(
-            "-published_at"
-        )
+        return selectors.public_topics(community_id=whole_number(community)).order_by("-published_at")
 
 
 @extend_schema_view(

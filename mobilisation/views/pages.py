@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import InvalidInput, NotFound
+from core.hostile_input import whole_number
 from governance.http import AuthenticatedHttpRequest
 from governance.models import User
 from grids.selectors import communities_for
@@ -193,7 +194,7 @@ def task_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     elif action == "withdraw":
         attempt(request, services.task_withdraw, _("已退出报名"), actor=request.user, task_id=task.pk)
     elif action == "attendance":
-        ids = [int(i) for i in request.POST.getlist("attended") if i.isdigit()]
+        ids = [n for i in request.POST.getlist("attended") if (n := whole_number(i)) is not None]
         attempt(
             request,
             services.task_record_attendance,

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.errors import DomainError
+from core.hostile_input import whole_number
 from governance.models import Region
 
 from .. import forms, selectors, services
@@ -36,7 +37,7 @@ def _over_limit(request: HttpRequest) -> bool:
 
 def public_wishes(request: HttpRequest) -> HttpResponse:
     community = request.GET.get("community", "")
-    qs = selectors.public_wishes(community_id=int(community) if community.isdigit() else None)
+    qs = selectors.public_wishes(community_id=whole_number(community))
     return render(
         request,
         "mobilisation/public_wishes.html",
@@ -94,7 +95,7 @@ def wish_track(request: HttpRequest, token: str) -> HttpResponse:
 
 def public_topics(request: HttpRequest) -> HttpResponse:
     community = request.GET.get("community", "")
-    qs = selectors.public_topics(community_id=int(community) if community.isdigit() else None).order_by("-published_at")
+    qs = selectors.public_topics(community_id=whole_number(community)).order_by("-published_at")
     return render(
         request,
         "mobilisation/public_topics.html",

@@ -115,6 +115,18 @@ def test_changed_properties_are_updates(regions, tmp_path):
     assert Grid.objects.get(code="XG-01-02").households == 999
 
 
+@pytest.mark.parametrize("households", ["²", "3000000000", "١٢", -5, True, "12.5"])
+def test_a_household_count_that_is_no_whole_number_the_column_holds_is_refused(regions, tmp_path, households):
+    data = json.loads((GRIDS / "grids_sample.geojson").read_text(encoding="utf-8"))
+    data["features"][1]["properties"]["households"] = households
+    path = tmp_path / "bad.geojson"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(CommandError) as exc:
+        run("import_grids", path)
+    assert "households 必须是不小于 0 的整数" in str(exc.value)
+    assert Grid.objects.count() == 0
+
+
 def test_grid_import_prints_progress(regions, tmp_path):
     features = [
         {
