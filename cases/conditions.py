@@ -16,11 +16,13 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.roles import is_admin
 from governance.choices import Role
 
 from .choices import HandlerKind
 from .choices import Status as S
 from .models import Case, CaseDispatch, ExtensionRequest, HoldRequest, Rating
+from .permissions import _rank, centre_level, dispatching_level
 
 
 @dataclass(frozen=True)
@@ -145,9 +147,16 @@ def _hold_decision(case: Case, user, now: datetime) -> Condition | None:
 
 
 def _hold(case: Case, user, now: datetime) -> Condition | None:
-    """A centre holds its own case directly; a case with departments at work is held on their request."""
-    if CaseDispatch.objects.filter(case=case, active=True, department__isnull=False).exists():
+    """A centre holds its own case directly; a case dispatched to a handler is held on the handler's request,
+    decided by the dispatcher (DESIGN §4): departments at work, and a grid team or community centre the street (or
+    district) dispatched the case down to — they ask (申请挂账), the dispatching centre or one above holds."""
+    dispatches = CaseDispatch.objects.filter(case=case, active=True)
+    if dispatches.filter(department__isnull=False).exists():
         return Condition(_("事件已派遣给职能部门，须由承办部门申请挂账"), "dispatched", hidden=True)
+    if dispatches.exists() and not is_admin(user):
+        level = centre_level(user)
+        if level is None or _rank(level) < _rank(dispatching_level(case)):
+            return Condition(_("事件由上级派遣，须申请挂账，由派遣方审批"), "dispatched", hidden=True)
     return None
 
 

@@ -181,8 +181,15 @@ def may_rate(user, case) -> Decision:
 
 
 def may_reopen(user, case) -> Decision:
-    if is_admin(user) or (centre_level(user) and centre_region_covers(user, case)):
+    """重办 restarts the handling at the level that closed the case: its centre or one above (as ``may_manage``) — a
+    community centre does not reopen what the street handled and closed."""
+    if is_admin(user):
         return YES
+    level = centre_level(user)
+    if level and centre_region_covers(user, case):
+        if _rank(level) >= _rank(case.level):
+            return YES
+        return no(_("事件由%(level)s级办结，需由%(level)s综治中心重办") % {"level": Level(case.level).label})
     return no(_("只有综治中心可以重办"))
 
 

@@ -28,6 +28,7 @@ from cases.choices import (
 )
 from cases.models import Case, CaseDispatch, CaseEvent, Evidence, ExtensionRequest, Rating
 from core.db.prepared import PreparedGet
+from core.errors import InvalidInput
 from governance.choices import Level
 from governance.models import Category, Region
 from grids.models import Grid
@@ -703,15 +704,19 @@ class TransitionInputSerializer(serializers.Serializer):
     ``final_ruling``; hold / hold_request: ``hold_until`` (required to request); rate: ``contacted``/``solved``;
     dispatch: one of ``departments`` / ``to_grid`` / ``region``, and ``final_ruling``;
     rate: ``result`` (+ ``note`` as comment); extension_request: ``requested_due_at``;
-    extension_approve: optional ``due_at``; merge: ``into`` (id or number); escalate: optional ``reason`` and
-    ``from_level`` (the level the client saw: refused with 409 ``stale`` when the case is no longer there).
+    extension_approve: optional ``due_at``; merge: ``into`` (id or number); escalate: optional ``from_level`` (the
+    level the client saw: refused with 409 ``stale`` when the case is no longer there).
+    ``reason`` is the 退单 reason code and nothing else: an event's reason code is the system's to set (the sweep's
+    "overdue", a summons step's "summons_report_in" …) — sent with any other action it is refused (400), so no client
+    tags its comment as a department's report-in or its escalation as the sweep's.
     """
 
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
-    reason = serializers.CharField(
+    reason = serializers.ChoiceField(
+        choices=HANDLER_RETURN_REASONS,
         required=False,
-        max_length=40,
-        help_text=_("退单原因编码：%s") % ", ".join(v for v, _label in HANDLER_RETURN_REASONS),
+        help_text=_("申请退单：退单原因编码（%s）；其他操作不接受")
+        % ", ".join(v for v, _label in HANDLER_RETURN_REASONS),
     )
     departments = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
     to_grid = serializers.BooleanField(required=False)
@@ -734,9 +739,11 @@ class TransitionInputSerializer(serializers.Serializer):
     )
     files = FilesField()
 
-    def service_data(self) -> dict:
+    def service_data(self, action: str) -> dict:
         """The kwargs for ``case_transition`` beyond note and files (only the fields the client sent)."""
         data = self.validated_data
+        if "reason" in data and action != "return_request":
+            raise InvalidInput(str(_("reason（退单原因）只用于申请退单")), code="reason")
         return {k: data[k] for k in TRANSITION_DATA_FIELDS if k in data}
 
 

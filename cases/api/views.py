@@ -123,7 +123,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filterset_class = CaseFilter
     pagination_class = CasePagination
     serializer_class = CaseListSerializer
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[0-9]+"  # ASCII digits: "\d" matches "١" too
     queryset = Case.objects.none()  # for the schema; get_queryset is the scope gate
 
     def get_queryset(self) -> QuerySet[Case]:
@@ -214,7 +214,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             actor=request.user,
             note=form.validated_data["note"],
             files=form.validated_data.get("files") or (),
-            **form.service_data(),
+            **form.service_data(transition),
         )
         return self._detail(case)
 

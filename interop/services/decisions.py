@@ -137,8 +137,18 @@ def _extension_approved(*, order, actor, note, data, now) -> None:
     request = _pending_or_none(order, OrderRequestKind.EXTENSION)
     due = _when(data.get("due_at"), "due_at") or (request.requested_due_at if request else None)
     extra = {"due_at": due} if due else {}
+    # The hotline decides wherever the case now is: after the sweep moved it above the street, the district's level
+    # check refused the approval (403 on every retry) while the district could not grant it either (past the
+    # hotline's deadline). As with the 退单 approval: no permission check, the state and the request still apply.
     case = case_transition(
-        case_id=order.case_id, action="extension_approve", actor=actor, note=note, now=now, external=True, **extra
+        case_id=order.case_id,
+        action="extension_approve",
+        actor=actor,
+        note=note,
+        now=now,
+        system=True,
+        external=True,
+        **extra,
     )
     if request is not None:
         _answer(request, RequestState.APPROVED, note, now)
@@ -155,6 +165,7 @@ def _extension_refused(*, order, actor, note, data, now) -> None:
         actor=actor,
         note=note or _("12345热线驳回延期申请"),
         now=now,
+        system=True,  # wherever the case now is, as the approval
     )
     if request is not None:
         _answer(request, RequestState.REFUSED, note, now)
@@ -229,6 +240,7 @@ def _reopen(*, order, actor, note, data, now) -> None:
         actor=actor,
         note=note or _("12345热线回访不满意，要求重办"),
         now=now,
+        system=True,  # the hotline's order: reopened wherever the case was closed (the district too)
         external_due_at=due,
     )
     order.resolution_due_at = due

@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import transaction
 from django.test import Client, override_settings
 from django.utils import timezone
@@ -22,6 +23,7 @@ from interop.services import (
     order_return_request,
 )
 from interop.simulator import HotlineSimulator
+from tests.cases.helpers import at
 
 from .hotline_helpers import make_partner, order, signed_post
 
@@ -319,6 +321,7 @@ def test_an_extension_approved_with_an_earlier_due_time_is_400_and_changes_nothi
     assert case.due_at == later
 
 
+@time_machine.travel(at(2026, 11, 18, 9, 0))  # office hours: three hours on hold are three working hours
 def test_a_hold_resumed_later_keeps_the_due_time_within_the_hotline_deadline(world, partner):
     now = timezone.now().replace(microsecond=0)
     limit = now + timedelta(days=1)
@@ -552,7 +555,8 @@ def test_an_extension_asked_of_the_hotline_is_withdrawn_when_the_case_leaves_its
     # the hotline's answer to a withdrawn request is refused and not stored; nothing holds the next request
     assert decide(partner, "BJ-0001", decision_id="D-W", kind="extension_approved").status_code == 409
     case.refresh_from_db()
-    assert case.due_at != wanted
+    # nothing extended (the new level's own due time may fall on ``wanted`` by the calendar: not the measure)
+    assert case.extension_count == 0 and not case.events.filter(action="extension_approve").exists()
     assert guards.hotline_decides_its_extension(case=case, action="extension_approve", actor=officer, data={}) is None
 
 
@@ -662,3 +666,48 @@ def test_the_migration_withdraws_requests_left_pending_before_withdrawal_existed
     mine = [m for m in sim.messages if m["order_id"] == "BJ-S"]
     assert [m["type"] for m in mine] == ["signed", "dispatched", "extension_requested", "extension_withdrawn"]
     assert [m["sequence"] for m in mine] == [1, 2, 3, 4] and mine[-1]["data"]["requested_due_at"] is not None
+
+
+@pytest.mark.parametrize("kind", ["extension_approved", "extension_refused"])
+def test_the_hotline_decides_an_extension_asked_after_the_sweep_moved_the_order_to_the_district(world, partner, kind):
+    """The street let a 12345 order run out; the sweep moved it to the district, which dispatched it to 城管执法.
+    城管 asks for time past the hotline's deadline — only the hotline can grant that. Its answer applies wherever the
+    case now is (as an approved 退单 does); it used to answer 403 on every retry (the district dispatched, the
+    hotline's account is the street's), and the district could not grant it either (409: past the hotline's)."""
+    from cases.services.overdue import case_escalate_overdue_batch
+
+    hotline_due = timezone.now() + timedelta(days=40)
+    assert signed_post(Client(), URL, order(resolution_due_at=hotline_due.isoformat()), partner).status_code == 201
+    case = Case.objects.get()
+    case_transition(case_id=case.id, action="accept", actor=world.street_officer)
+    case.refresh_from_db()
+    while case.level != "district":
+        case_escalate_overdue_batch(now=max(case.due_at, case.updated_at) + timedelta(minutes=1))
+        case.refresh_from_db()
+    t = case.updated_at + timedelta(minutes=1)
+    cgzf = world.departments["cgzf"]
+    case_transition(case_id=case.id, action="dispatch", actor=world.district_officer, departments=[cgzf.id], now=t)
+    case_transition(case_id=case.id, action="sign", actor=world.liaison, now=t + timedelta(minutes=5))
+    case.refresh_from_db()
+    due_before = case.due_at
+    wanted = hotline_due + timedelta(days=5)
+    case_transition(
+        case_id=case.id,
+        action="extension_request",
+        actor=world.liaison,
+        note="需协调产权单位",
+        requested_due_at=wanted,
+        now=t + timedelta(minutes=10),
+    )
+    extra = {"due_at": wanted.isoformat()} if kind == "extension_approved" else {}
+    resp = decide(partner, "BJ-0001", decision_id="D-X", kind=kind, note="热线答复", **extra)
+    assert resp.status_code == 201, resp.content.decode()
+    case.refresh_from_db()
+    request = case.extension_requests.get()
+    if kind == "extension_approved":
+        assert (case.due_at, case.external_due_at, request.status) == (wanted, wanted, "approved")
+        assert Order.objects.get().resolution_due_at == wanted
+    else:
+        assert (case.due_at, request.status) == (due_before, "refused")
+    event = case.events.get(action=kind.replace("approved", "approve").replace("refused", "refuse"))
+    assert event.actor_id == partner.user_id
