@@ -605,7 +605,9 @@ class ActionForm(forms.Form):
             self.fields["region"].choices = [(str(r.id), _("%(r)s综治中心") % {"r": r.name}) for r in regions]
             if not case.grid_id:
                 self.fields["target"].choices = [c for c in DISPATCH_TARGETS if c[0] != "grid"]
-            suggested = _rule_departments(case)
+            from .selectors import rule_departments
+
+            suggested = rule_departments(case)
             if suggested:
                 self.fields["departments"].initial = suggested
                 self.fields["departments"].help_text = _("已按权责清单预选承办部门，可调整")
@@ -666,21 +668,6 @@ class ActionForm(forms.Form):
             if d.get("from_level"):
                 kwargs["from_level"] = d["from_level"]
         return kwargs
-
-
-def _rule_departments(case) -> list[int]:
-    """The departments the jurisdiction list names for the case's category at its level (pre-ticked)."""
-    from governance.choices import HandlerKind as RuleHandler
-    from governance.selectors import rule_for
-
-    rule = (
-        case.rule
-        if case.rule_id and case.rule.level == case.level
-        else rule_for(category=case.category, level=case.level)
-    )
-    if rule is None or rule.handler_kind != RuleHandler.DEPARTMENTS:
-        return []
-    return [d.id for d in rule.departments.filter(active=True)]
 
 
 NOTE_LABELS = {

@@ -286,9 +286,11 @@ def allowed_actions(user, case: Case, actions: list[str] | None = None) -> list[
 
     Returns ``[{"action", "label", "allowed": bool, "reason": str}]`` in ``transitions.PAGE_ACTIONS`` order
     (or the order of ``actions``). Actions the status does not allow are left out: they are not refused,
-    they simply do not apply now. ``case_transition`` re-checks everything under the row lock.
+    they simply do not apply now. The other apps' guards (``cases.hooks``) count too — none reads the request's
+    data — so a button the guard would refuse shows disabled with the guard's reason instead of answering 409.
+    ``case_transition`` re-checks everything under the row lock.
     """
-    from . import conditions, permissions, transitions
+    from . import conditions, hooks, permissions, transitions
 
     out = []
     now = timezone.now()
@@ -303,6 +305,8 @@ def allowed_actions(user, case: Case, actions: list[str] | None = None) -> list[
         decision = permissions.decide(user, case, action)
         if decision and condition is not None:
             decision = permissions.no(condition.reason)
+        if decision and (guarded := hooks.refusal(case=case, action=action, actor=user, data={})):
+            decision = permissions.no(guarded)  # another app's rule (a 退单 awaiting 12345, summonses still open …)
         out.append({"action": action, "label": str(t.label), "allowed": decision.allowed, "reason": decision.reason})
     return out
 
@@ -326,3 +330,16 @@ def open_case_counts_by_house(house_ids: list[int]) -> dict[int, int]:
         .annotate(n=Count("id"))
         .values_list("house_id", "n")
     )
+
+
+def rule_departments(case: Case) -> list[int]:
+    """The departments the jurisdiction list names for the case's category at its level: pre-ticked when the case
+    is dispatched (派遣) or departments are summoned (吹哨)."""
+    from governance.choices import HandlerKind as RuleHandler
+    from governance.selectors import rule_for
+
+    rule = case.rule if case.rule is not None and case.rule.level == case.level else None
+    rule = rule or rule_for(category=case.category, level=case.level)
+    if rule is None or rule.handler_kind != RuleHandler.DEPARTMENTS:
+        return []
+    return [d.id for d in rule.departments.filter(active=True)]

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import MultipleFileField, MultipleFileInput
+from cases.selectors import rule_departments
 from governance.choices import TimeUnit
 from governance.models import Department
 
@@ -38,9 +39,11 @@ class WhistleForm(forms.Form):
     response_limit = forms.IntegerField(label=_("反馈时限"), initial=1, min_value=1, max_value=MAX_RESPONSE_LIMIT)
     response_unit = forms.ChoiceField(label=_("反馈时限单位"), choices=TimeUnit.choices, initial=TimeUnit.WORKING_DAYS)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, case=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["departments"].queryset = whistleable_departments()
+        if case is not None:  # the departments the jurisdiction list names for the matter, as the dispatch form
+            self.fields["departments"].initial = rule_departments(case)
 
     def service_kwargs(self) -> dict:
         d = self.cleaned_data

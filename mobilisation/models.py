@@ -21,6 +21,7 @@ from .choices import (
     DecisionMode,
     EventSubject,
     FollowUpKind,
+    Indicator,
     MeetingFormat,
     PointsSource,
     Rating,
@@ -623,6 +624,12 @@ class TriColourRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.community} {self.period} {self.colour}"
+
+    def indicator_rows(self) -> list[tuple[str, dict]]:
+        """The indicators as (name in words, figures), in the order they were computed; a key no ``Indicator``
+        names any more shows as stored."""
+        labels = dict(Indicator.choices)
+        return [(str(labels.get(k, k)), v) for k, v in self.indicators.items() if k != "_weights"]
 
 
 # --- 居民议事 --------------------------------------------------------------------------------------

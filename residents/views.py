@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -322,23 +322,30 @@ def visit_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _diary_grids(user) -> QuerySet | None:
+    """The grids ``user`` may write a diary entry in, or None for a department's liaison or a user with none."""
+    from grids.models import Grid
+
+    reach = reach_of(user)
+    grids = Grid.objects.filter(grids_q(reach), active=True).order_by("code")
+    return None if reach.department_id or not grids.exists() else grids
+
+
 @login_required
 def diary_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.diary_visible_to(user=request.user)
     if request.GET.get("follow") == "1":
         qs = qs.filter(needs_follow_up=True, case_id__isnull=True)
     rows, number, has_next = _page(qs, request)
-    return render(request, "residents/diary_list.html", {"rows": rows, "page": number, "has_next": has_next})
+    context = {"rows": rows, "page": number, "has_next": has_next, "can_write": _diary_grids(request.user) is not None}
+    return render(request, "residents/diary_list.html", context)
 
 
 @login_required
 def diary_new(request: HttpRequest) -> HttpResponse:
     user = request.user
-    reach = reach_of(user)
-    from grids.models import Grid
-
-    grids = Grid.objects.filter(grids_q(reach), active=True).order_by("code")
-    if reach.department_id or not grids.exists():
+    grids = _diary_grids(user)
+    if grids is None:
         raise Http404
     houses = selectors.houses_visible_to(user=user).order_by("address")
     initial: dict[str, Any] = {}

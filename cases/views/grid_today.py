@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import Refusal
 from core.hostile_input import whole_number
+from governance.choices import Role
 from governance.http import AuthenticatedHttpRequest
 from governance.models import Category
 from residents import selectors as residents_selectors
@@ -32,8 +33,12 @@ LIST_LIMIT = 10
 
 @login_required
 def grid_today(request: HttpRequest) -> HttpResponse:
-    """Constant queries: plans (due/overdue), cases, permits, diary — each one LIMITed query plus its counts."""
+    """Constant queries: plans (due/overdue), cases, permits, diary — each one LIMITed query plus its counts.
+    The grid worker's page: anyone else is sent to their own daily page (a liaison found links here to pages that
+    are not theirs — writing a diary, filing from a grid)."""
     user = request.user
+    if getattr(user, "role", None) != Role.GRID_WORKER:
+        return redirect("core:home")
     today = timezone.localdate()
     now = timezone.now()
     plans_qs = (

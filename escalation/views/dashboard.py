@@ -371,7 +371,9 @@ def dashboard_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
             {**_counter_context(user, request.GET, now), "oob": True},
             request=request,
         )
-        return HttpResponse(queue_html + counters_html, status=400 if error else 200)
+        # 200 with the error in the fragment: htmx swaps no 4xx answer, so a 400 left the officer looking at an
+        # unchanged queue with no word of why (the fragment's ``bulk_error`` line never showed).
+        return HttpResponse(queue_html + counters_html)
     if error:
         messages.error(request, error)
     elif result:

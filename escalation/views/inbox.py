@@ -204,7 +204,7 @@ def whistle_form(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """吹哨: street or community centre staff summon departments to the case (GET the form, POST to whistle)."""
     case = case_get_for(request.user, pk)
     refusal = _whistle_refusal(request.user, case)
-    form = WhistleForm(request.POST or None)
+    form = WhistleForm(request.POST or None, case=case)
     status = 200
     if refusal is not None:
         status = 409 if refusal.code == "state" else 403

@@ -311,3 +311,13 @@ def test_no_template_comment_leaks_onto_a_page(world, web, client):
         _html(client.get(f"/track/{case.follow_up_token}/")),
     ):
         assert "{#" not in html and "#}" not in html
+
+
+def test_the_grade_reads_as_a_phrase_in_either_language(world, web):
+    case = file_case(world, code="0101")
+    zh = web("street_officer").get(f"/cases/{case.pk}/").content.decode()
+    client = web("street_officer")
+    client.cookies["django_language"] = "en"
+    en = client.get(f"/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<span class="grade">A</span>级' in zh
+    assert 'grade <span class="grade">A</span>' in en and "</span>level" not in en  # was "Alevel"

@@ -419,6 +419,29 @@ def test_bulk_post_with_htmx_returns_the_queue_with_the_outcomes(world, street, 
     assert new.status == "accepted"
 
 
+@pytest.mark.parametrize(
+    "body,message",
+    [
+        ({"action": "accept"}, "请先勾选要处理的案件"),
+        ({"action": "dispatch", "target": "departments", "ids": ["accepted"]}, None),  # no department ticked
+    ],
+)
+def test_a_refused_bulk_post_with_htmx_shows_why_in_the_queue_it_swaps_in(world, street, web, body, message):
+    """htmx swaps no 4xx answer: answered 400, the refusal's line never showed and the officer saw nothing happen."""
+    body = {**body, "back": ""}
+    if "ids" in body:
+        body["ids"] = [street[k].id for k in body["ids"]]
+    response = web("street_officer").post("/dashboard/bulk/", body, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    alert = re.search(r'<div class="message message--error" role="alert">([^<]+)</div>', html)
+    assert alert, html[:500]
+    if message:
+        assert message in alert.group(1)
+    street["accepted"].refresh_from_db()
+    assert street["accepted"].status == "accepted"
+
+
 def test_bulk_post_without_htmx_redirects_with_messages(world, street, web):
     client = web("street_officer")
     response = client.post(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import time_machine
 from django.urls import reverse
 
@@ -209,6 +211,10 @@ def test_street_officer_whistles_from_the_form_and_lands_on_the_case_page(world,
     page = c.get(f"/cases/{case.id}/whistle/")
     html = page.content.decode()
     assert page.status_code == 200 and "城管执法" in html and 'value="30"' in html
+    # the jurisdiction list's departments for the matter are pre-ticked, as on the dispatch form
+    ticked = set(re.findall(r'<input type="checkbox" name="departments" value="(\d+)"[^>]*checked', html))
+    expected = {str(d.id) for d in case.rule.departments.all()} if case.rule else set()
+    assert ticked == expected and len(expected) == 2  # 城管执法, 住建
     with time_machine.travel(at(2026, 11, 18, 10, 1), tick=False):
         resp = c.post(
             f"/cases/{case.id}/whistle/",

@@ -236,6 +236,16 @@ def test_while_a_return_waits_for_the_hotline_the_case_is_not_dispatched_and_the
     with pytest.raises(NotAllowed, match="等待热线答复"):
         case_transition(case_id=hotline_case.id, action="dispatch", actor=officer, to_grid=True)
     case_transition(case_id=hotline_case.id, action="note", actor=officer, note="已电话联系热线")  # notes still go
+    # the page says so before anyone presses: the refused buttons are disabled with the reason, not offered
+    from cases.selectors import allowed_actions
+
+    buttons = {a["action"]: a for a in allowed_actions(officer, Case.objects.get(pk=hotline_case.pk))}
+    for action in ("dispatch", "hold"):
+        assert not buttons[action]["allowed"] and "等待热线答复" in buttons[action]["reason"], buttons[action]
+    assert buttons["escalate"]["allowed"]  # still where the answer applies
+    page = Client()
+    page.force_login(officer)
+    assert "请等待热线答复后再办理" in page.get(f"/cases/{hotline_case.pk}/").content.decode()
 
     resp = decide(partner, "BJ-0001", decision_id="D-1", kind="return_approved")
 

@@ -187,3 +187,30 @@ def test_tricolour_weighs_the_visit_completion_against_a_hand_count(world):
     assert (rating.score, rating.computed_colour) == (Decimal("33.3"), "red")
     other = services.tricolour_compute(actor=world.street_officer, community=world.community_b, period="2025-Q1")
     assert other.indicators["visit_completion_rate"] == {"value": 0.0, "num": 0, "den": 1}
+
+
+def test_the_tricolour_page_names_each_indicator_in_words(world, client):
+    from datetime import date
+
+    figures = {"value": 0.84, "num": 21, "den": 25}
+    TriColourRating.objects.create(
+        community=world.community,
+        period="2026-Q4",
+        date_from=date(2026, 10, 1),
+        date_to=date(2026, 12, 31),
+        indicators={
+            "response_rate": figures,
+            "completion_rate": figures,
+            "satisfaction_rate": {"value": None, "num": 0, "den": 0},
+            "on_time_rate": figures,
+            "_weights": {"response_rate": 1},
+        },
+        score=Decimal("84.0"),
+        computed_colour="blue",
+        colour="blue",
+    )
+    client.force_login(world.street_officer)
+    html = client.get("/party/tricolour/").content.decode()
+    assert "响应率：" in html and "办结率：" in html and "满意率：" in html
+    for key in ("response_rate", "completion_rate", "satisfaction_rate", "on_time_rate", "_weights"):
+        assert key not in html, key

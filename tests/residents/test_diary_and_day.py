@@ -168,3 +168,17 @@ def test_household_map_costs_the_same_queries_for_a_small_or_large_building(worl
     with CaptureQueriesContext(connection) as large:
         assert client.get(f"/residents/buildings/{hood.building_a.pk}/").status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_a_liaison_is_not_sent_to_the_grid_workers_pages(world, hood, web):
+    """/today/ and the residents' pages showed a department's liaison links to writing a diary, filing from a grid
+    and the grid statistics — all 404 or 403 for them."""
+    liaison = web("liaison")
+    response = liaison.get("/today/")
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert liaison.get("/", follow=True).redirect_chain[-1][0] == "/inbox/"
+    html = liaison.get("/residents/diary/").content.decode()
+    assert "/residents/diary/new/" not in html and "/residents/statistics/" not in html
+    assert liaison.get("/residents/diary/new/").status_code == 404
+    worker = web("grid_worker").get("/residents/diary/").content.decode()
+    assert "/residents/diary/new/" in worker and "/residents/statistics/" in worker
