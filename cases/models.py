@@ -154,6 +154,9 @@ class Case(PreparedInsert):
     held_at = models.DateTimeField(_("挂账时间"), null=True, blank=True)
     held_from_status = models.CharField(max_length=16, blank=True, editable=False)
     hold_until = models.DateTimeField(_("预计恢复办理时间"), null=True, blank=True)
+    # When the sweep told the handler and the deciding centre that ``hold_until`` had passed (once per hold:
+    # cleared when a hold starts and at resume). The mark takes the case out of the sweep's partial index.
+    hold_due_warned_at = models.DateTimeField(_("挂账到期提醒时间"), null=True, blank=True, editable=False)
     supervised_at = models.DateTimeField(_("督办时间"), null=True, blank=True)
     return_blocked = models.BooleanField(_("终局裁定（不得再退单）"), default=False)
 
@@ -227,6 +230,13 @@ class Case(PreparedInsert):
                 fields=["yellow_at"],
                 name="case_sweep_yellow_idx",
                 condition=Q(status__in=[s.value for s in CLOCK_STATUSES], warned_yellow=False),
+            ),
+            # Holds whose expected end the sweep has not yet announced (``escalation.services.sweep``): held cases
+            # only, so the sweep's other writes gain no entries.
+            models.Index(
+                fields=["hold_until"],
+                name="case_sweep_hold_due_idx",
+                condition=Q(status=Status.ON_HOLD, hold_until__isnull=False, hold_due_warned_at__isnull=True),
             ),
             models.Index(fields=["street", "status", "-reported_at"], name="case_street_status_idx"),
             models.Index(fields=["community", "status", "-reported_at"], name="case_community_status_idx"),

@@ -13,7 +13,8 @@ class EscalationConfig(AppConfig):
         1. notices for case events: ``receivers.write_notices`` listens to ``cases.signals.events_recorded``;
         2. a closing case finishes its responded summonses (same signal, same transaction);
         3. the close guard: no closing while a summons still waits for its department (``cases.hooks``);
-        4. the sweep's extra step: summonses late to report in or respond are supervised;
+        4. the sweep's extra steps: summonses late to report in or respond are supervised; holds past their expected
+           end are announced to the handler and the deciding centre (not resumed: ``warn_hold_due_batch``);
         5. residents' visit plans turning yellow/red and expiring permits become notices;
         6. a reopened case (重办) opens the round's summonses again (same signal);
         7. the case page shows the case's whistles (``cases.hooks.register_case_panel``);
@@ -28,7 +29,7 @@ class EscalationConfig(AppConfig):
         from . import notice_text
         from .case_panel import whistles_panel
         from .receivers import write_notices, write_permit_notices, write_visit_notices
-        from .services.sweep import register_sweep_step
+        from .services.sweep import register_sweep_step, warn_hold_due_batch
         from .services.whistles import (
             finish_summonses_on_close,
             reopen_summonses,
@@ -44,4 +45,5 @@ class EscalationConfig(AppConfig):
         register_guard(summons_close_guard)
         register_case_panel(whistles_panel)
         register_sweep_step(summons_escalate_overdue_batch)
+        register_sweep_step(warn_hold_due_batch)
         notice_text.register()

@@ -7,14 +7,14 @@ atomically; anything leaving the process waits for commit).
 
 The package, by job: ``filing`` (case_file), ``workflow`` (case_transition), ``actions`` (what each
 action does), ``deadlines`` (due times, the next level), ``records`` (events and evidence),
-``citizens`` (the follow-up link), ``overdue`` (the sweep's batch escalation and its yellow-warning mark).
+``citizens`` (the follow-up link), ``overdue`` (the sweep's batch escalation, its yellow-warning and hold-due marks).
 """
 
 from .actions import APPLY, grant_department
 from .citizens import case_rate_by_citizen
 from .deadlines import Deadlines, next_level_for
 from .filing import case_file
-from .overdue import case_escalate_overdue_batch, case_mark_yellow_warned
+from .overdue import case_escalate_overdue_batch, case_mark_hold_due_warned, case_mark_yellow_warned
 from .records import SYSTEM
 from .workflow import case_transition
 
@@ -24,6 +24,7 @@ __all__ = [
     "Deadlines",
     "case_escalate_overdue_batch",
     "case_file",
+    "case_mark_hold_due_warned",
     "case_mark_yellow_warned",
     "case_rate_by_citizen",
     "case_transition",

@@ -402,6 +402,7 @@ def _apply_hold(*, case: Case, now: datetime, data: dict[str, Any], **_kw: Any) 
     if until is not None and until <= now:
         raise InvalidInput(_("预计恢复办理时间必须晚于现在"), code="hold_until")
     case.held_at, case.held_from_status, case.hold_until = now, case.status, until
+    case.hold_due_warned_at = None  # a new hold: its expected end is announced when it passes
     return {"hold_until": until.isoformat()} if until else {}
 
 
@@ -428,6 +429,7 @@ def _apply_hold_approve(*, case: Case, actor: User | None, now: datetime, note: 
     req = _pending_hold(case)
     req.decide(approved=True, actor=actor, now=now, note=note)
     case.held_at, case.held_from_status, case.hold_until = now, case.status, req.expected_end
+    case.hold_due_warned_at = None  # a new hold: its expected end is announced when it passes
     return {"request": req.id, "hold_until": req.expected_end.isoformat()}
 
 
@@ -457,7 +459,7 @@ def _apply_resume(*, case: Case, now: datetime, **_kw: Any) -> dict[str, Any]:
     case.due_at = _shift(case.due_at, held, now, unit, cal)
     case.yellow_at = _shift(case.yellow_at, held, now, unit, cal)
     case.accept_due_at = _shift(case.accept_due_at, held, now, unit, cal)
-    case.held_at = case.hold_until = None
+    case.held_at = case.hold_until = case.hold_due_warned_at = None
     cap_to_external(case, Deadlines(now))  # the hotline's deadline does not move for our hold: only it extends it
     return {"held_seconds": int((now - held).total_seconds())}
 

@@ -308,3 +308,13 @@ def case_mark_yellow_warned(*, case_ids: list[int]) -> int:
     of two sweeps only the first counts a case. Returns how many were marked. The caller holds the rows' locks
     (the sweep's yellow batch); ``deadlines`` clears the mark when a clock restarts."""
     return Case.objects.filter(pk__in=case_ids, warned_yellow=False).update(warned_yellow=True)
+
+
+def case_mark_hold_due_warned(*, case_ids: list[int], now: datetime) -> int:
+    """Mark that the sweep announced the passed expected end of the cases' holds, once: a conditional UPDATE
+    (``… AND status = on_hold AND hold_due_warned_at IS NULL``), so of two sweeps only the first counts a case.
+    Returns how many were marked. The caller holds the rows' locks (the sweep's hold-due step); a new hold and a
+    resume clear the mark (``actions``)."""
+    return Case.objects.filter(pk__in=case_ids, status=S.ON_HOLD, hold_due_warned_at__isnull=True).update(
+        hold_due_warned_at=now
+    )

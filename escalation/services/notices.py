@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, transaction
@@ -543,6 +543,46 @@ def yellow_specs(cases: Iterable[dict[str, Any]], dispatches: dict[int, list[int
                 case_id=case["id"],
                 url=link.format(pk=case["id"]),
                 dedupe_key=yellow_key(case["id"], case["due_at"]),
+            )
+        )
+    return specs
+
+
+def hold_due_key(case_id: int, hold_until: datetime) -> str:
+    """``hold-due:<case>:<hold_until in UTC, ISO 8601>`` — once per expected end, whatever zone it was read in."""
+    return f"hold-due:{case_id}:{hold_until.astimezone(UTC).isoformat()}"
+
+
+def hold_due_specs(
+    cases: Iterable[dict[str, Any]], departments: dict[int, list[int]], deciders: dict[int, set[int]]
+) -> list[NoticeSpec]:
+    """Notices that a hold's expected end (``hold_until``) has passed: to the case's handler (``holder_targets``,
+    with its dispatched ``departments``) and to the centre that decides the hold and its resume — the dispatcher
+    of the active dispatches (``deciders``: who approved the handler's 申请挂账), else the centre holding the case
+    (a hold it placed itself). Keyed by (case, hold_until): once per expected end; a new hold is told again."""
+    specs = []
+    template = _("【挂账到期】%(ref)s预计恢复办理时间（%(until)s）已过，请恢复办理或延长挂账")
+    body = _(
+        "挂账期间时限暂停计算，到期不会自动恢复：挂账所等待的资金、判决等外部事项是否已有结果，系统无从得知。"
+        "已有结果的，请恢复办理；仍需等待的，请恢复办理后重新挂账（或申请挂账），填写新的预计恢复办理时间。"
+    )
+    link = case_url_pattern()
+    for case in cases:
+        until = case["hold_until"]
+        centres = [centre(r) for r in sorted(deciders.get(case["id"], ()))] or _handling_centre(case)
+        specs.append(
+            NoticeSpec(
+                kind=NoticeKind.OTHER,
+                title=template
+                % {
+                    "ref": f"{case['number']}「{case['title']}」",
+                    "until": timezone.localtime(until).strftime("%m-%d %H:%M"),
+                },
+                body=body,
+                targets=[*holder_targets(case, departments.get(case["id"], ())), *centres],
+                case_id=case["id"],
+                url=link.format(pk=case["id"]),
+                dedupe_key=hold_due_key(case["id"], until),
             )
         )
     return specs

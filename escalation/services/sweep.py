@@ -11,7 +11,8 @@ Order of one run, all at the same ``now``:
    (督办 by a higher centre, or after an overdue summons), which climb like the others;
 2. yellow: ``warn_yellow_batch`` until empty — a notice to the holder of each case that has used
    80 % of its time, once per due time;
-3. the registered extra steps (``SWEEP_STEPS``), e.g. the whistle module's overdue summonses.
+3. the registered extra steps (``SWEEP_STEPS``): the whistle module's overdue summonses, and the holds whose
+   expected end has passed (``warn_hold_due_batch``).
 Exactly once: every batch locks its rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL) and changes
 them so that they no longer match, so two sweeps at once take disjoint rows. The same property lets
 one sweep work on ``SWEEP_WORKERS`` connections at once (threads, each repeating the step until it
@@ -31,13 +32,13 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cases.choices import CLOCK_STATUSES, HandlerKind
+from cases.choices import CLOCK_STATUSES, HandlerKind, Status
 from cases.models import Case, CaseDispatch
-from cases.services import case_escalate_overdue_batch, case_mark_yellow_warned
+from cases.services import case_escalate_overdue_batch, case_mark_hold_due_warned, case_mark_yellow_warned
 from governance.choices import RegionLevel
 from governance.models import Region
 
-from .notices import CASE_NOTICE_FIELDS, notices_write, yellow_specs
+from .notices import CASE_NOTICE_FIELDS, hold_due_specs, notices_write, yellow_specs
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,50 @@ def warn_yellow_batch(
             ).values_list("case_id", "department_id"):
                 dispatches.setdefault(cid, []).append(dept)
         notices_write(specs=yellow_specs(rows, dispatches), now=now)
+    return marked
+
+
+def warn_hold_due_batch(*, now: datetime | None = None, batch_size: int | None = None) -> int:
+    """Announce one batch of holds past their expected end; returns how many cases were announced.
+
+    A hold (挂账) waits on something outside the system — funds to be granted, a court's ruling, another body's
+    works — and ``hold_until`` is only the requester's estimate of when it ends. The system cannot know whether
+    the wait is over, so a passed ``hold_until`` does not resume the case: resuming would restart a clock against
+    a handler still waiting, and escalate the case for a delay nobody below can shorten. It tells the people who
+    know and decide instead: the case's handler, and the centre that decided the hold (it resumes it — 恢复办理 —
+    or, resuming and holding again, extends it with a new expected end). Once per expected end: a new hold with a
+    new ``hold_until`` is announced again when that one passes; a resumed case leaves the query.
+
+    1. lock up to ``batch_size`` held cases whose ``hold_until`` has passed and that were not announced for this
+       hold (the partial index ``case_sweep_hold_due_idx``), SKIP LOCKED;
+    2. one conditional UPDATE ``SET hold_due_warned_at = now WHERE id IN (…) AND hold_due_warned_at IS NULL``
+       through ``cases.services.case_mark_hold_due_warned``, so they no longer match;
+    3. one query for their active dispatches (the departments at work, the centres that dispatched them), and one
+       bulk INSERT of notices keyed ``hold-due:<case>:<hold_until>`` (``notices.hold_due_specs``).
+    """
+    now = now or timezone.now()
+    batch_size = batch_size or settings.SWEEP_BATCH_SIZE
+    with transaction.atomic():
+        qs = Case.objects.filter(
+            status=Status.ON_HOLD, hold_until__isnull=False, hold_due_warned_at__isnull=True, hold_until__lte=now
+        ).order_by("hold_until")
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True, of=("self",))
+        rows = list(qs.values(*CASE_NOTICE_FIELDS, "hold_until")[:batch_size])
+        if not rows:
+            return 0
+        ids = [r["id"] for r in rows]
+        marked = case_mark_hold_due_warned(case_ids=ids, now=now)
+        departments: dict[int, list[int]] = {}
+        deciders: dict[int, set[int]] = {}
+        for cid, dept, dispatcher in CaseDispatch.objects.filter(case_id__in=ids, active=True).values_list(
+            "case_id", "department_id", "dispatcher_region_id"
+        ):
+            if dept is not None:
+                departments.setdefault(cid, []).append(dept)
+            if dispatcher is not None:
+                deciders.setdefault(cid, set()).add(dispatcher)
+        notices_write(specs=hold_due_specs(rows, departments, deciders), now=now)
     return marked
 
 

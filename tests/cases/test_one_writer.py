@@ -1,4 +1,5 @@
-"""Only ``cases/services`` writes a case's status, level or clock (due times, the yellow point and its warning).
+"""Only ``cases/services`` writes a case's status, level or clock (due times, the yellow point and its warning, the
+hold-due warning).
 
 An AST scan of every app (migrations aside): an assignment ``<case>.status = …``, a ``setattr(<case>, …)``, or
 an ``.update(…)`` / ``.create(…)`` / ``.bulk_update(…)`` with one of those fields on ``Case.objects…`` or on a
@@ -15,7 +16,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-GUARDED = {"status", "level", "accept_due_at", "due_at", "response_due_at", "yellow_at", "warned_yellow"}
+GUARDED = {
+    "status",
+    "level",
+    "accept_due_at",
+    "due_at",
+    "response_due_at",
+    "yellow_at",
+    "warned_yellow",
+    "hold_due_warned_at",
+}
 WRITE_CALLS = {"update", "create", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}
 THE_WRITER = ROOT / "cases" / "services"
 
