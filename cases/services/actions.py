@@ -603,14 +603,27 @@ def _apply_supervise(*, case: Case, now: datetime, **_kw: Any) -> dict[str, Any]
 def _apply_whistle(
     *, case: Case, actor: User | None, now: datetime, data: dict[str, Any], **_kw: Any
 ) -> dict[str, Any]:
-    """The whistling centre holds the case while the summoned departments report in (rows made by escalation)."""
+    """吹哨 summons departments to *help* with the case (一人吹哨、众人响应; 有关部门协同解决 — seed 000); the summonses
+    (rows made by escalation) run beside whoever handles it:
+
+    - a case in the centre's own queue (accepted), or one it works on itself: the whistling centre holds the case
+      while the summoned departments report in, and its handling clock starts;
+    - a case a handler signed for and works on (in progress with an active dispatch — departments, a grid team, a
+      lower centre): the handler keeps it — its dispatch, its clock, its 办结 and its 退单/延期/挂账 requests.
+      Making the centre the handler here left the department's dispatch active but the department unable to act,
+      and the centre unable to hold a case "dispatched to departments": nobody could pause or extend it.
+    """
+    departments = list(data.get("department_names") or [])
+    if case.status == S.IN_PROGRESS and CaseDispatch.objects.filter(case=case, active=True).exists():
+        _mark_response(case, now)
+        return {"departments": departments, "handler_kept": True}
     region = actor.region if actor is not None and actor.region_id else region_at_level(case, case.level)
     if case.status == S.ACCEPTED:
         case.signed_at = case.signed_at or now
         restart_handling_clock(case, Deadlines(now))
     case.handler_kind, case.handler_region = HandlerKind.CENTRE, region
     _mark_response(case, now)
-    return {"departments": list(data.get("department_names") or [])}
+    return {"departments": departments}
 
 
 class Apply(Protocol):

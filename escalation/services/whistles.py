@@ -35,6 +35,7 @@ from cases.models import Case
 from cases.services import case_transition, grant_department
 from core.errors import Forbidden, InvalidInput, NotAllowed
 from core.links import reverse_pk
+from core.roles import is_centre_staff
 from governance.choices import TimeUnit
 from governance.clock import add_working_time
 from governance.models import Department, User
@@ -153,8 +154,9 @@ def whistle_blow(
 
     1. check the input (departments: at least one, no duplicates, all active; reason; positive limits);
     2. ``case_transition(action="whistle")`` locks the case, checks scope, state and permission (street or
-       community centre staff holding the case) and writes the "whistle" event; the case is in progress at
-       the whistling centre;
+       community centre staff holding the case) and writes the "whistle" event; the case is in progress — at
+       the whistling centre, or still with the handler that signed for it (the summonses help, they don't take
+       the case away: ``cases.services.actions._apply_whistle``);
     3. refuse if one of the departments still owes a report-in or response on this case;
     4. create the whistle and one summons per department (report-in due: now + minutes, calendar time;
        response due: now + the limit in the work calendar), grant each department view of the case, and
@@ -196,10 +198,13 @@ def whistle_blow(
             raise NotAllowed(
                 _("%(depts)s已被召集，尚未完成报到/反馈，无需重复吹哨") % {"depts": "、".join(busy)}, code="summoned"
             )
+        # The whistling centre is the actor's: the case may stay with the department the street dispatched (its
+        # handler region is the dispatcher's, not necessarily the whistler's) or with a grid team (none).
+        whistling = actor.region if is_centre_staff(actor) else None
         whistle = Whistle.objects.create(
             case=case,
             blown_by=actor,
-            region=case.handler_region or case.street,
+            region=whistling or case.handler_region or case.street,
             reason=reason,
             report_in_minutes=minutes,
             response_limit=limit,
