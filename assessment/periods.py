@@ -14,6 +14,9 @@ from core.errors import InvalidInput
 
 #: A period longer than this is refused (the daily chart and the queries stay bounded).
 MAX_PERIOD_DAYS = 366
+#: Years a period may name: at the edge of the calendar (0001-01-01, 9999-12-31) the next midnight, the previous
+#: period or the aware instants overflow (a 500 on the pages, the API, the export and the chart).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,7 @@ class Period:
 
 
 def parse_day(raw: str | None) -> date | None:
-    """One ``YYYY-MM-DD`` day, ``None`` when empty; anything else → InvalidInput."""
+    """One ``YYYY-MM-DD`` day in ``FIRST_YEAR`` … ``LAST_YEAR``, ``None`` when empty; anything else → InvalidInput."""
     raw = (raw or "").strip()
     if not raw:
         return None
@@ -97,6 +100,9 @@ def parse_day(raw: str | None) -> date | None:
         day = None
     if day is None:
         raise InvalidInput(_("日期格式应为 YYYY-MM-DD，例如 2026-11-16"), code="date")
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        years = {"first": FIRST_YEAR, "last": LAST_YEAR}
+        raise InvalidInput(_("日期须在 %(first)s 年至 %(last)s 年之间") % years, code="date")
     return day
 
 

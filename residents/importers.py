@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
 
-from django.db import transaction
+from django.db import models, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils.translation import gettext as _
 
 from grids.models import Grid
@@ -152,25 +153,44 @@ def _check_header(rows: list[tuple[int, dict[str, str]]], required: list[str], k
         raise ImportFailed(errors)
 
 
-def _int(text: str, label: str, *, minimum: int | None = None, default: int | None = None) -> int:
+def _text(row: dict[str, str], label: str, column: models.Field) -> str:
+    """The text of column ``label``, refused when longer than the model's ``column`` holds: PostgreSQL failed the
+    whole import on it (a DataError, no line), SQLite kept what no form accepts."""
+    text = row.get(label, "")
+    if column.max_length is not None and len(text) > column.max_length:
+        raise ValueError(_("%(label)s过长（最多 %(n)s 个字符）") % {"label": label, "n": column.max_length})
+    return text
+
+
+def _int(text: str, label: str, *, column: models.Field, minimum: int | None = None, default: int | None = None) -> int:
+    """A whole number within ``minimum`` and the range of the model's integer ``column`` (the same on every
+    database: SQLite would keep 99999 in a smallint that PostgreSQL refuses)."""
     if text == "" and default is not None:
         return default
     try:
         value = int(text)
     except ValueError:
         raise ValueError(_("%(label)s应为整数：%(v)s") % {"label": label, "v": text}) from None
-    if minimum is not None and value < minimum:
-        raise ValueError(_("%(label)s不能小于%(m)s") % {"label": label, "m": minimum})
+    low, high = BaseDatabaseOperations.integer_field_ranges[column.get_internal_type()]
+    low = low if minimum is None else max(low, minimum)
+    if value < low:
+        raise ValueError(_("%(label)s不能小于%(m)s") % {"label": label, "m": low})
+    if value > high:
+        raise ValueError(_("%(label)s不能大于%(m)s") % {"label": label, "m": high})
     return value
 
 
-def _float(text: str, label: str) -> float | None:
+def _float(text: str, label: str, *, limit: int) -> float | None:
+    """A number within ±``limit`` (90 for a latitude, 180 for a longitude); NaN and infinity are refused too."""
     if not text:
         return None
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
         raise ValueError(_("%(label)s应为数字：%(v)s") % {"label": label, "v": text}) from None
+    if not -limit <= value <= limit:
+        raise ValueError(_("%(label)s应在 %(lo)s 到 %(hi)s 之间") % {"label": label, "lo": -limit, "hi": limit})
+    return value
 
 
 def _date(text: str, label: str) -> date | None:
@@ -210,6 +230,10 @@ def import_houses(
     """Buildings (and compounds) and houses. See the module docstring for the columns and rules."""
     _check_header(rows, HOUSE_REQUIRED, HOUSE_COLUMNS)
     grids = _scoped_grids(actor, {r["网格编码"] for _l, r in rows})
+    # A home's address is made from its building's (``Building.house_address``): checked against the column with
+    # the building it will be in — the one already kept, else the one this file makes (from the building's first row).
+    buildings_of_homes = {(b.grid_id, b.name): b for b in Building.objects.filter(grid__in=list(grids.values()))}
+    house_address = House._meta.get_field("address")
     errors: list[RowError] = []
     parsed = []
     seen: dict[tuple, int] = {}
@@ -223,20 +247,33 @@ def import_houses(
             grid = grids.get(r["网格编码"])
             if grid is None:
                 raise ValueError(_("网格“%(c)s”不存在或不在您的范围内") % {"c": r["网格编码"]})
-            item = {
+            item: dict[str, Any] = {
                 "grid": grid,
-                "compound": r.get("小区", ""),
-                "building": r["楼栋"],
-                "building_address": r.get("楼栋地址", ""),
-                "floors": _int(r.get("层数", ""), "层数", minimum=1, default=1),
-                "units": _int(r.get("单元数", ""), "单元数", minimum=1, default=1),
-                "unit": _int(r["单元"], "单元", minimum=1),
-                "floor": _int(r["楼层"], "楼层"),
-                "number": r["门牌号"],
+                "compound": _text(r, "小区", Compound._meta.get_field("name")),
+                "building": _text(r, "楼栋", Building._meta.get_field("name")),
+                "building_address": _text(r, "楼栋地址", Building._meta.get_field("address")),
+                "floors": _int(
+                    r.get("层数", ""), "层数", column=Building._meta.get_field("floors"), minimum=1, default=1
+                ),
+                "units": _int(
+                    r.get("单元数", ""), "单元数", column=Building._meta.get_field("units"), minimum=1, default=1
+                ),
+                "unit": _int(r["单元"], "单元", column=House._meta.get_field("unit"), minimum=1),
+                "floor": _int(r["楼层"], "楼层", column=House._meta.get_field("floor")),
+                "number": _text(r, "门牌号", House._meta.get_field("number")),
                 "use": _choice(r.get("用途", ""), HouseUse, "用途", HouseUse.OWNER),
-                "lat": _float(r.get("纬度", ""), "纬度"),
-                "lng": _float(r.get("经度", ""), "经度"),
+                "lat": _float(r.get("纬度", ""), "纬度", limit=90),
+                "lng": _float(r.get("经度", ""), "经度", limit=180),
             }
+            where = (grid.id, item["building"])
+            if where not in buildings_of_homes:
+                made = item["building_address"] or f"{item['compound']}{item['building']}"
+                buildings_of_homes[where] = Building(name=item["building"], address=made)
+            address = buildings_of_homes[where].house_address(item["unit"], item["number"])
+            if len(address) > cast(int, house_address.max_length):
+                raise ValueError(
+                    _("房屋地址过长（最多 %(n)s 个字符），请缩短楼栋地址或楼栋") % {"n": house_address.max_length}
+                )
             key = (grid.id, item["building"], item["unit"], item["number"])
             if key in seen:
                 raise ValueError(_("与第%(l)s行重复") % {"l": seen[key]})
@@ -346,7 +383,7 @@ def import_residents(
             grid = grids.get(r["网格编码"])
             if grid is None:
                 raise ValueError(_("网格“%(c)s”不存在或不在您的范围内") % {"c": r["网格编码"]})
-            unit = _int(r["单元"], "单元", minimum=1)
+            unit = _int(r["单元"], "单元", column=House._meta.get_field("unit"), minimum=1)
             house = houses.get((grid.id, r["楼栋"], unit, r["门牌号"]))
             if house is None:
                 raise ValueError(
@@ -381,18 +418,18 @@ def import_residents(
             if consistent not in ("", "是", "否"):
                 raise ValueError(_("人户一致应填“是”或“否”"))
             data = {
-                "name": r["姓名"][:50],
+                "name": _text(r, "姓名", Resident._meta.get_field("name")),
                 "sex": sex,
                 "birth_date": born,
-                "ethnicity": r.get("民族", "") or "汉族",
+                "ethnicity": _text(r, "民族", Resident._meta.get_field("ethnicity")) or "汉族",
                 "kind": kind,
-                "hukou_place": r.get("户籍地", ""),
-                "hukou_address": r.get("户籍详址", ""),
-                "household_number": r.get("户号", ""),
+                "hukou_place": _text(r, "户籍地", Resident._meta.get_field("hukou_place")),
+                "hukou_address": _text(r, "户籍详址", Resident._meta.get_field("hukou_address")),
+                "household_number": _text(r, "户号", Resident._meta.get_field("household_number")),
                 "relation": _choice(r.get("与户主关系", ""), Relation, "与户主关系", Relation.HEAD),
                 "hukou_matches": consistent != "否",
                 "inflow_reason": _choice(r.get("流入原因", ""), InflowReason, "流入原因") if floating else "",
-                "permit_type": r.get("办证类型", "") if floating else "",
+                "permit_type": _text(r, "办证类型", Resident._meta.get_field("permit_type")) if floating else "",
                 "registered_on": _date(r.get("登记日期", ""), "登记日期") if floating else None,
                 "permit_expires_on": _date(r.get("证件到期日期", ""), "证件到期日期") if floating else None,
                 "residence_type": _choice(r.get("住所类型", ""), ResidenceType, "住所类型") if floating else "",

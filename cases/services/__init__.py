@@ -12,7 +12,7 @@ action does), ``deadlines`` (due times, the next level), ``records`` (events and
 
 from .actions import APPLY, grant_department
 from .citizens import case_rate_by_citizen
-from .deadlines import Deadlines, next_level_for
+from .deadlines import Deadlines, next_level_for, within_due_horizon
 from .filing import case_file
 from .overdue import case_escalate_overdue_batch, case_mark_hold_due_warned, case_mark_yellow_warned
 from .records import SYSTEM
@@ -30,4 +30,5 @@ __all__ = [
     "case_transition",
     "grant_department",
     "next_level_for",
+    "within_due_horizon",
 ]

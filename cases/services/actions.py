@@ -42,6 +42,7 @@ from .deadlines import (
     region_at_level,
     restart_handling_clock,
     rule_ref,
+    within_due_horizon,
 )
 
 
@@ -381,7 +382,8 @@ def _apply_reopen(*, case: Case, now: datetime, data: dict[str, Any], **_kw: Any
     case.closed_at = case.resolved_at = case.resolved_on_time = case.resolved_by = None
     if case.external_due_at is not None or data.get("external_due_at"):
         # The outside deadline of the last round is spent: the re-handling has the one sent with it, if any.
-        case.external_due_at = _parse_when(data["external_due_at"]) if data.get("external_due_at") else None
+        external = data.get("external_due_at")
+        case.external_due_at = _parse_when(external, now=now) if external else None
     last_close = case.events.filter(action__in=("verify_ok", "close")).order_by("-at", "-id").first()
     ids = list((last_close.data or {}).get("round_dispatches") or []) if last_close else []
     back = list(CaseDispatch.objects.filter(case=case, pk__in=ids).select_related("department"))
@@ -398,7 +400,7 @@ def _apply_reopen(*, case: Case, now: datetime, data: dict[str, Any], **_kw: Any
 
 def _apply_hold(*, case: Case, now: datetime, data: dict[str, Any], **_kw: Any) -> dict[str, Any]:
     """挂账 by the centre holding the case: the clock pauses now (an expected resume time is optional)."""
-    until = _parse_when(data["hold_until"]) if data.get("hold_until") else None
+    until = _parse_when(data["hold_until"], now=now, code="hold_until") if data.get("hold_until") else None
     if until is not None and until <= now:
         raise InvalidInput(_("预计恢复办理时间必须晚于现在"), code="hold_until")
     case.held_at, case.held_from_status, case.hold_until = now, case.status, until
@@ -410,7 +412,7 @@ def _apply_hold_request(
     *, case: Case, actor: User | None, now: datetime, note: str, data: dict[str, Any], **_kw: Any
 ) -> dict[str, Any]:
     """申请挂账: the handler asks with a reason and an expected resume time; the dispatching centre decides."""
-    until = _parse_when(data.get("hold_until"))
+    until = _parse_when(data.get("hold_until"), now=now, code="hold_until")
     if until <= now:
         raise InvalidInput(_("预计恢复办理时间必须晚于现在"), code="hold_until")
     req = HoldRequest.objects.create(case=case, requested_by=actor, requested_at=now, expected_end=until, reason=note)
@@ -464,19 +466,21 @@ def _apply_resume(*, case: Case, now: datetime, **_kw: Any) -> dict[str, Any]:
     return {"held_seconds": int((now - held).total_seconds())}
 
 
-def _parse_when(value: Any) -> datetime:
+def _parse_when(value: Any, *, now: datetime, code: str = "datetime") -> datetime:
+    """A time asked for (aware; a naive one is local time), at most ``MAX_DUE_HORIZON_DAYS`` ahead
+    (``within_due_horizon``); anything else → InvalidInput with ``code``."""
     when = value if isinstance(value, datetime) else parse_datetime(str(value or ""))
     if when is None:
-        raise InvalidInput(_("请填写有效的日期时间"), code="datetime")
+        raise InvalidInput(_("请填写有效的日期时间"), code=code)
     if timezone.is_naive(when):
         when = timezone.make_aware(when)
-    return when
+    return within_due_horizon(when, now=now, code=code)
 
 
 def _apply_extension_request(
     *, case: Case, actor: User | None, now: datetime, note: str, data: dict[str, Any], **_kw: Any
 ) -> dict[str, Any]:
-    wanted = _parse_when(data.get("requested_due_at"))
+    wanted = _parse_when(data.get("requested_due_at"), now=now)
     if case.due_at and wanted <= case.due_at:
         raise InvalidInput(_("申请延期的时间必须晚于当前时限"), code="datetime")
     if ExtensionRequest.pending_for(case) is not None:
@@ -500,7 +504,9 @@ def _apply_extension_approve(
     *, case: Case, actor: User | None, now: datetime, note: str, data: dict[str, Any], **_kw: Any
 ) -> dict[str, Any]:
     req = _pending_request(case)
-    new_due = _parse_when(data["due_at"]) if data.get("due_at") else req.requested_due_at
+    # The time asked may predate the horizon check (kept from before it): checked again here, so the approval
+    # refuses it with a reason instead of failing in the clock.
+    new_due = _parse_when(data["due_at"] if data.get("due_at") else req.requested_due_at, now=now)
     old = case.due_at
     if new_due <= now or (old is not None and new_due <= old):  # an "extension" that shortens is not one
         raise InvalidInput(_("延期后的时限必须晚于当前时限和现在"), code="datetime")
@@ -510,11 +516,14 @@ def _apply_extension_approve(
         case.external_due_at = max(case.external_due_at, new_due)  # the outside party moved its own deadline
     elif case.external_due_at is not None and new_due > case.external_due_at:
         raise NotAllowed(_("延期不能超过外部（12345）办结时限，须由外部平台批准"), code="external_due")
+    start = case.arrived_at if not case.signed_at else case.signed_at
+    try:
+        yellow = fraction_point(start, new_due, settings.YELLOW_THRESHOLD, unit, cal)
+    except ValueError:  # the work calendar has no working time that far ahead: a refusal, not a 500 on every try
+        raise InvalidInput(_("工作日历中找不到该时限前的工作时间，请选择更早的时间"), code="datetime") from None
     req.decide(approved=True, actor=actor, now=now, note=note)
     case.due_at = new_due
-    case.yellow_at = fraction_point(
-        case.arrived_at if not case.signed_at else case.signed_at, new_due, settings.YELLOW_THRESHOLD, unit, cal
-    )
+    case.yellow_at = yellow
     case.warned_yellow = False
     case.extension_count += 1
     return {"request": req.id, "from": old.isoformat() if old else None, "to": new_due.isoformat()}

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core.errors import InvalidInput
 from governance.choices import LEVEL_ORDER, Level, top_level
 from governance.clock import (
     add_working_time,
@@ -80,6 +83,24 @@ class Deadlines:
         if rule.return_limit:
             return add_working_time(start, rule.return_limit, rule.return_unit, self.cal)
         return add_working_time(start, rule.accept_limit, rule.accept_unit, self.cal)
+
+
+def within_due_horizon(when: datetime, *, now: datetime, code: str) -> datetime:
+    """``when`` if it lies at most ``MAX_DUE_HORIZON_DAYS`` after ``now``; later → InvalidInput (``code``).
+
+    For every deadline or expected time someone asks for (an extension, a hold's expected end, the hotline's
+    ``due_at`` and ``resolution_due_at``): the working-time clock looks at most ten years ahead
+    (``governance.clock``), so a request to 2045 or 9999 was accepted and then made its approval fail on every
+    try, the request pending for ever. Refused when asked, before anything is written.
+    """
+    limit = now + timedelta(days=settings.MAX_DUE_HORIZON_DAYS)
+    if when > limit:
+        raise InvalidInput(
+            _("时间不能晚于 %(limit)s（至多 %(days)s 天之后）")
+            % {"limit": timezone.localtime(limit).strftime("%Y-%m-%d %H:%M"), "days": settings.MAX_DUE_HORIZON_DAYS},
+            code=code,
+        )
+    return when
 
 
 def rule_ref(

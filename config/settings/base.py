@@ -308,6 +308,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Product knobs ----------------------------------------------------------------------------
 YELLOW_THRESHOLD = env.float("YELLOW_THRESHOLD", default=0.8)  # share of the time used before a case turns yellow
+# A deadline or expected time asked for (extension, hold, the hotline's due times) may lie at most this many days
+# ahead: the working-time clock looks ten years ahead at most, and a date in 2045 or 9999 made the approval fail.
+MAX_DUE_HORIZON_DAYS = env.int("MAX_DUE_HORIZON_DAYS", default=366)
 TOP_LEVEL = env.str("TOP_LEVEL", default="district")  # district, or city where the city centre takes part
 SWEEP_BATCH_SIZE = env.int("SWEEP_BATCH_SIZE", default=5000)
 # Connections a sweep works on at once (PostgreSQL; its batches lock disjoint rows). 1: one after another.

@@ -30,6 +30,8 @@ from .selectors import STATUS_GROUPS, open311_status
 
 #: The spec's longest search window, and the default one (the most recent 90 days).
 WINDOW = timedelta(days=90)
+#: Years a search date may name: a window reaching year 1 or 9999 overflowed the date arithmetic (a 500).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 #: Files one request may carry in ``media`` (multipart extension).
 MAX_MEDIA = 5
 TITLE_LENGTH = 50
@@ -316,6 +318,10 @@ class RequestsQuery(serializers.Serializer):
             example = "2026-11-18T10:00:00+08:00"
             raise serializers.ValidationError(
                 {field: _("日期时间格式应为 W3C（ISO 8601），如 %(example)s") % {"example": example}}
+            )
+        if not FIRST_YEAR <= when.year <= LAST_YEAR:
+            raise serializers.ValidationError(
+                {field: _("日期须在 %(first)s 年至 %(last)s 年之间") % {"first": FIRST_YEAR, "last": LAST_YEAR}}
             )
         return when
 

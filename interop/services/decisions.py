@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from cases.choices import RatingResult
 from cases.choices import Status as CaseStatus
 from cases.models import Case
-from cases.services import case_transition
+from cases.services import case_transition, within_due_horizon
 from core.errors import InvalidInput, NotAllowed, NotFound
 
 from ..choices import Decision, OrderRequestKind, RequestState
@@ -52,13 +52,18 @@ def _pending(order: Order, kind: str) -> OrderRequest:
     return request
 
 
-def _when(value: Any, field: str) -> datetime | None:
+def _when(value: Any, field: str, *, now: datetime) -> datetime | None:
+    """The hotline's time ``field`` (aware ISO 8601), at most ``MAX_DUE_HORIZON_DAYS`` after ``now``: a later one
+    (2045, 9999) is refused with ``field`` as the code — it made the case's clock fail, a 500 on every retry."""
     if value in (None, ""):
         return None
-    when = value if isinstance(value, datetime) else parse_datetime(str(value))
+    try:  # well-formed but impossible ("2026-13-45") raises ValueError
+        when = value if isinstance(value, datetime) else parse_datetime(str(value))
+    except ValueError:
+        when = None
     if when is None or timezone.is_naive(when):
         raise InvalidInput(_("%(field)s 须为带时区的 ISO 8601 时间") % {"field": field}, code=field)
-    return when
+    return within_due_horizon(when, now=now, code=field)
 
 
 def decision_apply(
@@ -135,7 +140,7 @@ def _extension_approved(*, order, actor, note, data, now) -> None:
     """The case's pending extension request (asked by whoever handles it: the street through its page, or a
     department) is approved by the hotline; without one the transition refuses (409)."""
     request = _pending_or_none(order, OrderRequestKind.EXTENSION)
-    due = _when(data.get("due_at"), "due_at") or (request.requested_due_at if request else None)
+    due = _when(data.get("due_at"), "due_at", now=now) or (request.requested_due_at if request else None)
     extra = {"due_at": due} if due else {}
     # The hotline decides wherever the case now is: after the sweep moved it above the street, the district's level
     # check refused the approval (403 on every retry) while the district could not grant it either (past the
@@ -233,7 +238,7 @@ def _follow_up(*, order, actor, note, data, now) -> None:
 
 
 def _reopen(*, order, actor, note, data, now) -> None:
-    due = _when(data.get("resolution_due_at"), "resolution_due_at")
+    due = _when(data.get("resolution_due_at"), "resolution_due_at", now=now)
     case_transition(
         case_id=order.case_id,
         action="reopen",

@@ -2,7 +2,9 @@
 
 NUL and other control characters in paths and query strings answer 404 / 400 (PostgreSQL refuses NUL in a
 string literal: these were 500s there); control characters in submitted text are stripped on every channel;
-exports of stored data never fail and never carry a formula built from user text.
+exports of stored data never fail and never carry a formula built from user text; a deadline or expected time
+asked for more than ``MAX_DUE_HORIZON_DAYS`` ahead (2045, 9999) is refused when asked, and an approval the work
+calendar cannot place is a 400 that keeps the request pending (it was a 500 on every try).
 """
 
 from __future__ import annotations
@@ -10,19 +12,22 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import timedelta
 
 import openpyxl
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from cases import exports
-from cases.models import Case
+from cases.models import Case, CaseEvent, ExtensionRequest, HoldRequest
 from cases.selectors import case_queryset_for
 from core.hostile_input import strip_control_characters
 
 from .helpers import file_case
+from .setups import SETUPS, home
 
 
 @pytest.fixture(autouse=True)
@@ -192,3 +197,108 @@ def test_a_page_number_past_what_the_database_holds_is_an_empty_page_not_a_500(w
     client = Client(raise_request_exception=False)
     client.force_login(world.admin)
     assert client.get(f"{path}?page=99999999999999999999").status_code == 200
+
+
+# --- dates beyond the horizon ------------------------------------------------------------------------------------
+
+FAR_FUTURE = ["2045-01-01T10:00:00+08:00", "9999-12-31T10:00:00+08:00"]
+
+
+def _transition(user, case, action: str, body: dict):
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(user=user)
+    return client.post(f"/api/v1/cases/{case.id}/transitions/{action}/", body, format="json")
+
+
+def _events(case) -> list[str]:
+    return list(CaseEvent.objects.filter(case=case).order_by("id").values_list("action", flat=True))
+
+
+@pytest.mark.parametrize("when", FAR_FUTURE)
+def test_an_extension_to_a_far_future_date_is_refused_when_asked_and_nothing_is_written(world, when):
+    case = SETUPS["b_in_progress"](home(world))  # 违法搭建: a handling limit in working days
+    events = _events(case)
+    resp = _transition(world.liaison, case, "extension_request", {"note": "需要更多时间", "requested_due_at": when})
+    assert resp.status_code == 400, resp.content
+    assert resp.json()["code"] == "datetime"
+    assert not ExtensionRequest.objects.filter(case=case).exists()
+    assert _events(case) == events
+    assert Case.objects.get(pk=case.pk).due_at == case.due_at
+
+
+def test_an_extension_within_the_horizon_is_asked_and_approved(world):
+    case = SETUPS["b_in_progress"](home(world))
+    wanted = timezone.now() + timedelta(days=300)
+    asked = _transition(world.liaison, case, "extension_request", {"note": "需要更多时间", "requested_due_at": wanted})
+    assert asked.status_code == 200, asked.content
+    approved = _transition(world.street_officer, case, "extension_approve", {"note": "同意"})
+    assert approved.status_code == 200, approved.content
+    assert Case.objects.get(pk=case.pk).due_at == wanted
+    assert ExtensionRequest.objects.get(case=case).status == "approved"
+
+
+@pytest.mark.parametrize("when", FAR_FUTURE)
+def test_an_approval_to_a_far_future_date_is_refused_and_the_request_stays_pending(world, when):
+    case = SETUPS["b_ext_pending"](home(world))
+    resp = _transition(world.street_officer, case, "extension_approve", {"note": "同意", "due_at": when})
+    assert resp.status_code == 400, resp.content
+    assert resp.json()["code"] == "datetime"
+    assert ExtensionRequest.objects.get(case=case).status == "pending"
+    assert Case.objects.get(pk=case.pk).due_at == case.due_at
+
+
+def _request_kept_from_before_the_horizon(case, world) -> ExtensionRequest:
+    """A pending request to 2045, as one asked before the horizon was checked is kept."""
+    return ExtensionRequest.objects.create(
+        case=case,
+        requested_by=world.liaison,
+        requested_at=timezone.now(),
+        requested_due_at=timezone.now().replace(year=2045),
+        reason="需要更多时间",
+    )
+
+
+def test_approving_a_kept_request_beyond_the_horizon_is_a_400_that_keeps_it_pending(world):
+    case = SETUPS["b_in_progress"](home(world))
+    request = _request_kept_from_before_the_horizon(case, world)
+    resp = _transition(world.street_officer, case, "extension_approve", {"note": "同意"})
+    assert resp.status_code == 400, resp.content
+    assert resp.json()["code"] == "datetime"
+    request.refresh_from_db()
+    assert request.status == "pending"
+    refused = _transition(world.street_officer, case, "extension_refuse", {"note": "时间过长，请重新申请"})
+    assert refused.status_code == 200, refused.content  # the officer can still answer it
+
+
+def test_an_approval_the_work_calendar_cannot_place_is_a_400_not_a_500(world, settings):
+    """Past the horizon check (set wide here), the clock's "no working time in ten years" is a refusal."""
+    settings.MAX_DUE_HORIZON_DAYS = 100_000
+    case = SETUPS["b_in_progress"](home(world))
+    request = _request_kept_from_before_the_horizon(case, world)
+    resp = _transition(world.street_officer, case, "extension_approve", {"note": "同意"})
+    assert resp.status_code == 400, resp.content
+    assert resp.json()["code"] == "datetime"
+    request.refresh_from_db()
+    assert request.status == "pending"
+    assert Case.objects.get(pk=case.pk).due_at == case.due_at
+
+
+@pytest.mark.parametrize("when", FAR_FUTURE)
+def test_a_hold_until_a_far_future_date_is_refused_when_asked(world, when):
+    case = SETUPS["b_accepted"](home(world))
+    resp = _transition(world.street_officer, case, "hold", {"note": "等资金", "hold_until": when})
+    assert resp.status_code == 400, resp.content
+    assert resp.json()["code"] == "hold_until"
+    case.refresh_from_db()
+    assert (case.status, case.held_at, case.hold_until) == ("accepted", None, None)
+
+
+@pytest.mark.parametrize("when", FAR_FUTURE)
+def test_a_hold_request_until_a_far_future_date_is_refused_when_asked(world, when):
+    case = SETUPS["b_in_progress"](home(world))
+    events = _events(case)
+    resp = _transition(world.liaison, case, "hold_request", {"note": "等资金", "hold_until": when})
+    assert resp.status_code == 400, resp.content
+    assert resp.json()["code"] == "hold_until"
+    assert not HoldRequest.objects.filter(case=case).exists()
+    assert _events(case) == events
