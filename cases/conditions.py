@@ -16,13 +16,13 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.roles import is_admin
+from core.roles import is_admin, staff_level
 from governance.choices import Role
 
 from .choices import HandlerKind
 from .choices import Status as S
 from .models import Case, CaseDispatch, ExtensionRequest, HoldRequest, Rating
-from .permissions import _rank, centre_level, dispatching_level
+from .permissions import _rank, dispatching_level
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,7 @@ def _hold(case: Case, user, now: datetime) -> Condition | None:
     if dispatches.filter(department__isnull=False).exists():
         return Condition(_("事件已派遣给职能部门，须由承办部门申请挂账"), "dispatched", hidden=True)
     if dispatches.exists() and not is_admin(user):
-        level = centre_level(user)
+        level = staff_level(user)
         if level is None or _rank(level) < _rank(dispatching_level(case)):
             return Condition(_("事件由上级派遣，须申请挂账，由派遣方审批"), "dispatched", hidden=True)
     return None

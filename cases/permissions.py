@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from core.roles import is_admin, is_centre_staff
+from core.roles import is_admin, is_centre_staff, staff_level
 from governance.choices import LEVEL_ORDER, Grade, Level, Role
 
 from .choices import HandlerKind
@@ -46,13 +46,6 @@ def centre_region_covers(user, case) -> bool:
     if rid in (case.community_id, case.street_id, case.district_id):
         return True
     return case.district.parent_id == rid
-
-
-def centre_level(user) -> str | None:
-    """The level of the user's centre ("community", "street", "district", "city"), or None."""
-    if is_centre_staff(user):
-        return user.region.level
-    return None
 
 
 def works_in_grid(user, case) -> bool:
@@ -96,7 +89,7 @@ def may_manage(user, case) -> Decision:
     """
     if is_admin(user):
         return YES
-    level = centre_level(user)
+    level = staff_level(user)
     if level and centre_region_covers(user, case):
         if _rank(level) >= _rank(case.level):
             return YES
@@ -121,7 +114,7 @@ def may_handle(user, case) -> Decision:
         if works_in_grid(user, case):
             return YES
         return no(_("只有本网格的网格员可以进行此操作"))
-    level = centre_level(user)
+    level = staff_level(user)
     if level and centre_region_covers(user, case) and _rank(level) >= _rank(case.level):
         return YES
     return no(_("只有承办该事件的综治中心可以进行此操作"))
@@ -142,7 +135,7 @@ def may_decide(user, case) -> Decision:
     """Decide a side request (延期、挂账、退单): the centre that dispatched the handler, or one above it."""
     if is_admin(user):
         return YES
-    level = centre_level(user)
+    level = staff_level(user)
     if level and centre_region_covers(user, case):
         needed = dispatching_level(case)
         if _rank(level) >= _rank(needed):
@@ -175,7 +168,7 @@ def may_rate(user, case) -> Decision:
         return no(_("请通过回访链接评价"))
     if case.reporter_id and case.reporter_id == user.id:
         return YES
-    if is_admin(user) or (centre_level(user) and centre_region_covers(user, case)):
+    if is_admin(user) or (staff_level(user) and centre_region_covers(user, case)):
         return YES
     return no(_("只有上报人或回访人员可以评价"))
 
@@ -185,7 +178,7 @@ def may_reopen(user, case) -> Decision:
     community centre does not reopen what the street handled and closed."""
     if is_admin(user):
         return YES
-    level = centre_level(user)
+    level = staff_level(user)
     if level and centre_region_covers(user, case):
         if _rank(level) >= _rank(case.level):
             return YES
@@ -203,7 +196,7 @@ def may_escalate(user, case) -> Decision:
 
 
 def may_supervise(user, case) -> Decision:
-    level = centre_level(user)
+    level = staff_level(user)
     if is_admin(user) or (level and centre_region_covers(user, case) and _rank(level) > _rank(case.level)):
         return YES
     return no(_("只有上级综治中心可以督办"))
@@ -211,7 +204,7 @@ def may_supervise(user, case) -> Decision:
 
 def may_whistle(user, case) -> Decision:
     """吹哨: street centre staff (or community centre: 社区呼叫) holding the case."""
-    level = centre_level(user)
+    level = staff_level(user)
     if is_admin(user):
         return YES
     if level in (Level.STREET, Level.COMMUNITY) and centre_region_covers(user, case):
@@ -241,5 +234,5 @@ def can_see_citizen_contact(user, case) -> bool:
     """Citizen name and phone: staff of the handling street and above (and admins); masked for everyone else."""
     if is_admin(user):
         return True
-    level = centre_level(user)
+    level = staff_level(user)
     return bool(level in (Level.STREET, Level.DISTRICT, Level.CITY) and centre_region_covers(user, case))
