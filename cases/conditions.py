@@ -150,12 +150,12 @@ def _hold(case: Case, user, now: datetime) -> Condition | None:
     """A centre holds its own case directly; a case dispatched to a handler is held on the handler's request,
     decided by the dispatcher (DESIGN §4): departments at work, and a grid team or community centre the street (or
     district) dispatched the case down to — they ask (申请挂账), the dispatching centre or one above holds."""
-    dispatches = CaseDispatch.objects.filter(case=case, active=True)
-    if dispatches.filter(department__isnull=False).exists():
+    active = list(CaseDispatch.objects.filter(case=case, active=True).select_related("dispatcher_region"))
+    if any(d.department_id for d in active):
         return Condition(_("事件已派遣给职能部门，须由承办部门申请挂账"), "dispatched", hidden=True)
-    if dispatches.exists() and not is_admin(user):
+    if active and not is_admin(user):
         level = staff_level(user)
-        if level is None or _rank(level) < _rank(dispatching_level(case)):
+        if level is None or _rank(level) < _rank(dispatching_level(case, active)):
             return Condition(_("事件由上级派遣，须申请挂账，由派遣方审批"), "dispatched", hidden=True)
     return None
 

@@ -120,12 +120,15 @@ def may_handle(user, case) -> Decision:
     return no(_("只有承办该事件的综治中心可以进行此操作"))
 
 
-def dispatching_level(case) -> str:
+def dispatching_level(case, active=None) -> str:
     """The level that dispatched the case's current handler (the one that decides its side requests): the
-    dispatcher's centre on the active dispatches, else the case's own level."""
+    dispatcher's centre on the active dispatches (``active``: already read, with their ``dispatcher_region``),
+    else the case's own level."""
+    if active is None:
+        active = case.dispatches.filter(active=True).select_related("dispatcher_region")
     levels = [
         d.dispatcher_region.level
-        for d in case.dispatches.filter(active=True).select_related("dispatcher_region")
+        for d in active
         if d.dispatcher_region_id and d.dispatcher_region.level in Level.values
     ]
     return max(levels, key=_rank) if levels else case.level
