@@ -129,7 +129,7 @@ def build() -> None:
             signatories=["李女士", "张先生"],
             judicial_confirmation=True,
             confirmation_court="示范区人民法院",
-            confirmation_date=(now - timedelta(hours=2)).date(),
+            confirmation_date=timezone.localdate(now - timedelta(hours=2)),
         )
     d = dispute(
         "旅游团费退款纠纷",

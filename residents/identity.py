@@ -9,10 +9,12 @@ Pure functions, no database.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
+_CHINA = ZoneInfo("Asia/Shanghai")  # a birth date is a date where the person was born, not in UTC
 _SHAPE = re.compile(r"^\d{17}[\dX]$")
 
 
@@ -51,7 +53,7 @@ def birth_date_of(number: str) -> date | None:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         return None
-    return born if date(1850, 1, 1) <= born <= datetime.now(UTC).date() else None
+    return born if date(1850, 1, 1) <= born <= datetime.now(_CHINA).date() else None
 
 
 def sex_of(number: str) -> str:

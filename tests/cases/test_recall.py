@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from assessment.periods import Period
 from assessment.selectors import dispatch_actions
@@ -88,7 +89,7 @@ def test_a_recall_from_a_lower_level_brings_the_case_back_to_the_dispatchers_lev
 def test_the_assessment_counts_a_recall_as_the_dispatchers_wrong_dispatch(world):
     case = _dispatched(world)
     case_transition(case_id=case.id, action="recall", actor=world.street_officer, note="派错")
-    today = CaseDispatch.objects.get(case=case).dispatched_at.date()
+    today = timezone.localdate(CaseDispatch.objects.get(case=case).dispatched_at)
     counts = dispatch_actions(scope_for(world.street_officer), Period(date(today.year, 1, 1), today))
     assert counts == {"n_dispatches": 1, "n_returns": 1}
 
