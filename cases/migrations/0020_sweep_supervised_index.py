@@ -1,32 +1,15 @@
-# The database side builds without blocking on PostgreSQL (CREATE INDEX CONCURRENTLY).
-
-from typing import Any
+# The database side builds without blocking on PostgreSQL (core.db.swap_index.add_index).
 
 from django.db import migrations, models
 from django.db.models import Q
+
+from core.db.swap_index import add_index
 
 INDEX = models.Index(
     fields=["due_at"],
     name="case_sweep_supervised_idx",
     condition=Q(status__in=["reported", "accepted", "dispatched", "in_progress"], supervised_at__isnull=False),
 )
-
-
-def build(apps: Any, schema_editor: Any) -> None:
-    model = apps.get_model("cases", "case")
-    if schema_editor.connection.vendor != "postgresql":
-        schema_editor.add_index(model, INDEX)
-        return
-    schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{INDEX.name}"')  # an interrupted build is invalid
-    schema_editor.execute(INDEX.create_sql(model, schema_editor, concurrently=True))
-
-
-def drop(apps: Any, schema_editor: Any) -> None:
-    model = apps.get_model("cases", "case")
-    if schema_editor.connection.vendor != "postgresql":
-        schema_editor.remove_index(model, INDEX)
-        return
-    schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{INDEX.name}"')
 
 
 class Migration(migrations.Migration):
@@ -41,8 +24,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            state_operations=[migrations.AddIndex(model_name="case", index=INDEX)],
-            database_operations=[migrations.RunPython(build, drop)],
-        ),
+        add_index("cases", "case", INDEX),
     ]

@@ -1,32 +1,15 @@
-# The database side of the index builds without blocking on PostgreSQL (CREATE INDEX CONCURRENTLY).
-
-from typing import Any
+# The index builds without blocking on PostgreSQL (core.db.swap_index.add_index).
 
 from django.db import migrations, models
 from django.db.models import Q
+
+from core.db.swap_index import add_index
 
 INDEX = models.Index(
     fields=["hold_until"],
     name="case_sweep_hold_due_idx",
     condition=Q(status="on_hold", hold_until__isnull=False, hold_due_warned_at__isnull=True),
 )
-
-
-def build(apps: Any, schema_editor: Any) -> None:
-    model = apps.get_model("cases", "case")
-    if schema_editor.connection.vendor != "postgresql":
-        schema_editor.add_index(model, INDEX)
-        return
-    schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{INDEX.name}"')  # an interrupted build is invalid
-    schema_editor.execute(INDEX.create_sql(model, schema_editor, concurrently=True))
-
-
-def drop(apps: Any, schema_editor: Any) -> None:
-    model = apps.get_model("cases", "case")
-    if schema_editor.connection.vendor != "postgresql":
-        schema_editor.remove_index(model, INDEX)
-        return
-    schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{INDEX.name}"')
 
 
 class Migration(migrations.Migration):
@@ -47,8 +30,5 @@ class Migration(migrations.Migration):
             name="hold_due_warned_at",
             field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="挂账到期提醒时间"),
         ),
-        migrations.SeparateDatabaseAndState(
-            state_operations=[migrations.AddIndex(model_name="case", index=INDEX)],
-            database_operations=[migrations.RunPython(build, drop)],
-        ),
+        add_index("cases", "case", INDEX),
     ]

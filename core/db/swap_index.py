@@ -7,7 +7,9 @@ interrupted run left behind (``CREATE INDEX CONCURRENTLY`` leaves an invalid ind
 so the migration can simply be run again. Elsewhere (SQLite) a plain drop and create.
 
 For migrations with ``atomic = False`` (PostgreSQL refuses ``CONCURRENTLY`` inside a transaction): ``swap_indexes``
-is the whole operation (state and database, both ways); ``swap_index`` the database step for one index.
+is the whole operation (state and database, both ways); ``swap_index`` the database step for one index;
+``add_index`` the operation that adds a new index the same way (Django's own ``AddIndexConcurrently`` is
+PostgreSQL's only, and does not clear an interrupted build).
 """
 
 from __future__ import annotations
@@ -56,4 +58,31 @@ def swap_indexes(
         database_operations=[
             migrations.RunPython(partial(run, forward=True), partial(run, forward=False)),
         ],
+    )
+
+
+def add_index(app_label: str, model_name: str, index: models.Index) -> migrations.SeparateDatabaseAndState:
+    """The migration operation that adds ``index``: an AddIndex in the migration state; in the database, on
+    PostgreSQL, ``CREATE INDEX CONCURRENTLY`` after dropping what an interrupted earlier build left under the name
+    (reversed: ``DROP INDEX CONCURRENTLY``), elsewhere a plain create (and drop). The migration needs
+    ``atomic = False``."""
+
+    def build(apps: Any, schema_editor: Any) -> None:
+        model = apps.get_model(app_label, model_name)
+        if schema_editor.connection.vendor != "postgresql":
+            schema_editor.add_index(model, index)
+            return
+        schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{index.name}"')
+        schema_editor.execute(index.create_sql(model, schema_editor, concurrently=True))
+
+    def drop(apps: Any, schema_editor: Any) -> None:
+        model = apps.get_model(app_label, model_name)
+        if schema_editor.connection.vendor != "postgresql":
+            schema_editor.remove_index(model, index)
+            return
+        schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{index.name}"')
+
+    return migrations.SeparateDatabaseAndState(
+        state_operations=[migrations.AddIndex(model_name=model_name, index=index)],
+        database_operations=[migrations.RunPython(build, drop)],
     )

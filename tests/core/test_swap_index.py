@@ -80,3 +80,41 @@ def test_the_operation_swaps_in_the_state_and_both_ways_in_the_database():
         with connection.schema_editor(atomic=False) as editor:
             run.reverse_code(apps, editor)  # back: PLAIN → COVERING
     assert list(_indexes()) == [NAME] and ("INCLUDE (status)" in _indexes()[NAME]) is covering
+
+
+ADDED = models.Index(fields=["due_at"], name="case_added_concurrently_idx", condition=models.Q(status="on_hold"))
+
+
+def _added() -> dict[str, str]:
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'cases_case'")
+        else:
+            cur.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases_case'")
+        return {name: sql for name, sql in cur.fetchall() if name == ADDED.name}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_add_index_adds_in_the_state_and_builds_and_drops_in_the_database():
+    """The operation of migrations 0020 and 0022: forward builds the partial index (on PostgreSQL after clearing what
+    an interrupted build left under its name — here a different index), backward drops it."""
+    from django.apps import apps
+
+    from core.db.swap_index import add_index
+
+    operation = add_index("cases", "case", ADDED)
+    assert [type(op).__name__ for op in operation.state_operations] == ["AddIndex"]
+    assert operation.state_operations[0].index is ADDED
+    (run,) = operation.database_operations
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:  # a leftover under the name, not the index asked for
+            cur.execute(f'CREATE INDEX "{ADDED.name}" ON cases_case (id)')
+    try:
+        with connection.schema_editor(atomic=False) as editor:
+            run.code(apps, editor)
+        (definition,) = _added().values()
+        assert "due_at" in definition and "on_hold" in definition
+    finally:
+        with connection.schema_editor(atomic=False) as editor:
+            run.reverse_code(apps, editor)
+    assert _added() == {}
