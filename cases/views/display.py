@@ -75,7 +75,10 @@ def case_dues(case: Case, now: datetime) -> list[Due]:
 
 
 def primary_due(case: Case, now: datetime) -> Due | None:
-    """The deadline a list row shows: the level's handling limit while the clock runs."""
+    """The deadline a list row shows: the level's handling limit while the clock runs; on hold, the expected end of
+    the hold (overdue once it has passed — the centre resumes the case or holds it longer)."""
+    if case.status == Status.ON_HOLD:
+        return due(_("预计恢复办理"), case.hold_until, now)
     dues = case_dues(case, now)
     return dues[-1] if dues else None
 

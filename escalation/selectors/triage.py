@@ -162,6 +162,7 @@ QUEUE_ROW_FIELDS = (
     "supervised_at",
     "return_count",
     "handler_kind",
+    "hold_until",
     "category",
     "category__name",
     "grid",

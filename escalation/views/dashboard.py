@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cases import exports
+from cases.choices import Status
 from cases.contact_log import log_unmasked_contact_rows
 from cases.lights import LIGHT_LABELS
 from cases.models import Case
@@ -99,6 +100,9 @@ def _present_rows(rows, now) -> None:
         c.ui_status_label = statuses.get(c.status, c.status)
         c.ui_light_label = light_labels.get(c.ui_light, "")
         c.ui_returns_text = _("退单 %(n)s") % {"n": c.return_count} if c.return_count and c.status == "accepted" else ""
+        # a hold past its expected end: the centre resumes the case or holds it longer
+        hold_due = c.status == Status.ON_HOLD and c.hold_until is not None and c.hold_until <= now
+        c.ui_hold_due_text = _("挂账已过预计恢复时间") if hold_due else ""
         if c.due_at and c.ui_light:
             due = c.due_at.astimezone(tz)
             c.ui_due_iso, c.ui_due_short = due.isoformat(), due.strftime("%m-%d %H:%M")
@@ -134,6 +138,8 @@ def _queue_rows_html(rows, supervised_label: str) -> SafeString:
         badges += " "
         if c.ui_returns_text:
             badges += f'<span class="badge status-overdue">{esc(c.ui_returns_text)}</span>'
+        if c.ui_hold_due_text:
+            badges += f'<span class="badge status-overdue" data-hold-due>{esc(c.ui_hold_due_text)}</span>'
         if c.ui_due_iso:
             due = (
                 f'<time datetime="{esc(c.ui_due_iso)}">{esc(c.ui_due_short)}</time> '

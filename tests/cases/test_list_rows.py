@@ -38,7 +38,7 @@ TAGGED_ROW = """{% load i18n %}<li class="case-row{% if c.ui_light %} case-row--
       <span><time datetime="{{ c.reported_at|date:'c' }}">{{ c.reported_at|date:"m-d H:i" }}</time></span>
     </span>
     {% if c.ui_due %}
-      <span class="case-row__due small{% if c.ui_due.overdue %} is-overdue{% endif %}">{% translate "时限" %} {{ c.ui_due.at|date:"m-d H:i" }} · {{ c.ui_due.text }}</span>
+      <span class="case-row__due small{% if c.ui_due.overdue %} is-overdue{% endif %}">{% if c.status == "on_hold" %}{{ c.ui_due.label }}{% else %}{% translate "时限" %}{% endif %} {{ c.ui_due.at|date:"m-d H:i" }} · {{ c.ui_due.text }}</span>
     {% endif %}
   </a>
 </li>"""
@@ -66,6 +66,8 @@ def varied(world):
     Case.objects.filter(pk=cases[2].pk).update(status="closed", closed_at=NOW)
     Case.objects.filter(pk=cases[3].pk).update(supervised_at=NOW, level="street")
     Case.objects.filter(pk=cases[4].pk).update(level="district", status="dispatched")
+    # on hold, its expected end an hour ago: the row shows that end, overdue
+    Case.objects.filter(pk=cases[5].pk).update(status="on_hold", held_at=NOW, hold_until=NOW - timedelta(hours=1))
     return world
 
 
@@ -89,6 +91,9 @@ def test_rows_print_what_the_tags_printed(varied, web, language, path):
     assert {"red", "yellow", "green", ""} <= set(lights.values())
     for html, pk in zip(shown, ids, strict=True):
         assert squash(html) == expected[pk], pk
+    (held,) = [html for html in shown if "status-on_hold" in html]
+    due = squash(re.search(r'<span class="case-row__due.*?</span>', held, re.S).group())
+    assert "is-overdue" in due and ("预计恢复办理" if language == "zh-hans" else "Expected") in due
 
 
 def test_the_filter_forms_selects_are_djangos_select_markup(world):

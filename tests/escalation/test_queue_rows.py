@@ -7,6 +7,7 @@ both languages."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -14,6 +15,7 @@ from django.template import Context, Template
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cases.services import case_transition
 from escalation.selectors import triage
 from escalation.views.dashboard import _present_rows, _queue_rows_html
 from tests.cases.helpers import file_case
@@ -34,12 +36,27 @@ TAGGED_ROWS = """{% load i18n %}
                 {% if c.ui_light %}<span class="badge light-{{ c.ui_light }}">{{ c.ui_light_label }}</span>{% endif %}
                 {% if c.supervised_at %}<span class="badge status-supervised">{{ supervised_label }}</span>{% endif %}
                 {% if c.ui_returns_text %}<span class="badge status-overdue">{{ c.ui_returns_text }}</span>{% endif %}
+                {% if c.ui_hold_due_text %}<span class="badge status-overdue" data-hold-due>{{ c.ui_hold_due_text }}</span>{% endif %}
               </td>
               <td class="cell-due{% if c.ui_light == 'red' %} is-overdue{% endif %}">{% if c.ui_due_iso %}<time datetime="{{ c.ui_due_iso }}">{{ c.ui_due_short }}</time> <span class="small">{{ c.ui_left_text }}</span>{% else %}<span class="muted">—</span>{% endif %}</td>
               <td class="cell-handler small">{{ c.ui_handler }}</td>
             </tr>
           {% endfor %}
 """
+
+
+def _held_past_its_expected_end(world) -> None:
+    """A case the district holds (挂账) until an hour before NOW: the queue marks it."""
+    case = file_case(world, code="0301", title="挂账过期", now=NOW - timedelta(hours=5))
+    case_transition(case_id=case.pk, action="accept", actor=world.district_officer, now=NOW - timedelta(hours=4))
+    case_transition(
+        case_id=case.pk,
+        action="hold",
+        actor=world.district_officer,
+        note="等待资金",
+        hold_until=(NOW - timedelta(hours=1)).isoformat(),
+        now=NOW - timedelta(hours=3),
+    )
 
 
 def squash(text: str) -> str:
@@ -50,6 +67,7 @@ def squash(text: str) -> str:
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_the_rows_are_the_template_loops_markup(world, street, language):  # noqa: F811
     file_case(world, code="0101", title="<b>\"引号\" & '单引号'</b>", now=NOW, address="<script>")
+    _held_past_its_expected_end(world)
     with translation.override(language), time_machine.travel(NOW, tick=False):
         _fs, page = triage.queue(world.district_officer, q(view="all"), now=NOW, page_size=100)
         _present_rows(page.rows, NOW)
@@ -59,6 +77,7 @@ def test_the_rows_are_the_template_loops_markup(world, street, language):  # noq
     # the cases cover every branch of a row
     assert {c.ui_light for c in rows} >= {"red", "yellow", ""}
     assert any(c.supervised_at for c in rows) and any(c.ui_returns_text for c in rows)
+    assert [c.title for c in rows if c.ui_hold_due_text] == ["挂账过期"]
     assert any(c.ui_departments for c in rows) and any(c.grid is None for c in rows)
     assert any(not c.ui_due_iso for c in rows) and any(c.ui_due_iso for c in rows)
     assert "&lt;b&gt;&quot;引号&quot; &amp; &#x27;单引号&#x27;&lt;/b&gt;" in built
