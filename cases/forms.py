@@ -385,7 +385,14 @@ class CitizenReportForm(CategoryPlaceMixin):
 
     def clean(self) -> dict:
         data = super().clean()
-        if not data.get("community") and data.get("lat") is None and not self.errors:
+        # Told together with the form's other errors (not only once they are fixed); but not when the coordinates
+        # were given and refused — their own error says what to mend.
+        if (
+            not data.get("community")
+            and data.get("lat") is None
+            and not self.has_error("lat")
+            and not self.has_error("lng")
+        ):
             self.add_error("community", _("请选择所在社区，或使用您的位置"))
         return data
 

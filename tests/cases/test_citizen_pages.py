@@ -211,6 +211,22 @@ def test_public_timeline_shows_the_citizen_as_qunzhong_and_the_sweep_as_system(w
     assert ">system<" not in html and "system ·" not in html
 
 
+def test_a_report_without_a_place_and_a_description_hears_of_both_at_once(world, client):
+    response = client.post("/report/", _report(world, community="", description="", citizen_phone="123"))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "请选择所在社区" in html and "请输入有效的电话号码" in html and "该字段是必填项" in html
+    assert not Case.objects.exists()
+
+
+def test_refused_coordinates_are_the_only_place_error(world, client):
+    response = client.post("/report/", _report(world, community="", lat="999", lng="98.295"))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "请选择所在社区" not in html
+    assert not Case.objects.exists()
+
+
 def test_a_report_with_a_bad_phone_and_a_fake_photo_hears_of_both_at_once(world, client):
     fake = SimpleUploadedFile("现场.jpg", b"this is not a picture", content_type="image/jpeg")
 
