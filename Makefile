@@ -76,10 +76,10 @@ format: install ## ruff format + the safe ruff fixes
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-messages: install ## regenerate locale/en .po from the code and templates, and compile the .mo (needs gettext)
+messages: install ## regenerate locale/en .po from the code and templates, compile both catalogues (zh_Hans: third-party words, by hand)
 	$(MANAGE) makemessages --locale en --domain django --extension html,txt,py \
 		--ignore 'var/*' --ignore 'static/*' --ignore 'tests/*' --ignore 'bench/*' --no-obsolete
-	$(MANAGE) compilemessages --locale en --ignore '.venv' --ignore 'var'
+	$(MANAGE) compilemessages --locale en --locale zh_Hans --ignore '.venv' --ignore 'var'
 
 # Benchmarks need PostgreSQL: DATABASE_URL defaults to the local server (each script makes its own databases).
 BENCH ?=

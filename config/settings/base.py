@@ -37,7 +37,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
-    "axes",
+    "core.lockout.AxesConfig",  # django-axes, named in the admin in the reader's language
     "csp",
     "core",
     "governance",

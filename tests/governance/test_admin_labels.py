@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.contrib.admin.sites import site
@@ -195,3 +196,34 @@ def test_the_walk_sees_an_untranslated_label():
         "<tbody><tr><td>雄关街道</td></tr></tbody></table></html>"
     )
     assert chinese_chrome(html, data={"雄关街道"}) == ["<label> 网格名称:", "<th> 状态"]
+
+
+def test_the_login_lockout_pages_read_chinese_in_chinese(demo):
+    """django-axes ships no Chinese: its admin (the attempts, failures and logs an administrator deletes to unlock a
+    user) is translated in ``locale/zh_Hans``. The oracle is axes' own list of words, read from one of its catalogues:
+    none of them may be left in a page's title, heading, label or column header."""
+    import axes
+
+    from tests.core.test_shell import _po_entries
+
+    axes_words = set(_po_entries(Path(axes.__file__).parent / "locale" / "de" / "LC_MESSAGES" / "django.po"))
+    assert {"access attempts", "IP Address", "Attempt Time"} <= axes_words
+    words = re.compile("|".join(rf"\b{re.escape(w)}\b" for w in sorted(axes_words, key=len, reverse=True)), re.I)
+    client = Client()
+    client.force_login(User.objects.get(username="admin"))
+    client.cookies["django_language"] = "zh-hans"
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "登录锁定" in index and ">Axes<" not in index
+    visited = 0
+    for model in [m for m in site._registry if m._meta.app_label == "axes"]:
+        for view in ("changelist", "add"):
+            response = client.get(reverse(f"admin:axes_{model._meta.model_name}_{view}"))
+            if response.status_code == 403:
+                continue
+            assert response.status_code == 200
+            visited += 1
+            parser = _Chrome()
+            parser.feed(response.content.decode())
+            left = {text for _tag, text in parser.texts if words.search(text)}
+            assert left == set(), (model._meta.label, view)
+    assert visited >= 3
