@@ -266,6 +266,7 @@ def household_map(*, user: Any, building: Building) -> dict:
     counts = house_case_counts(ids)
     floors: dict[int, dict[int, list[dict]]] = {}
     tagged_ids: list[int] = []
+    shown: dict[int, TagCategory] = {}
     for h in houses:
         members = by_house.get(h.id, [])
         head = next((m for m in members if m.relation == Relation.HEAD), members[0] if members else None)
@@ -274,6 +275,7 @@ def household_map(*, user: Any, building: Building) -> dict:
             for c in tags.get(m.id, []):
                 markers.setdefault(c.id, c)
                 tagged_ids.append(m.id)
+        shown.update(markers)
         cell = {
             "house": h,
             "url": reverse_pk("residents:house", h.id),
@@ -285,7 +287,16 @@ def household_map(*, user: Any, building: Building) -> dict:
         floors.setdefault(h.floor, {}).setdefault(h.unit, []).append(cell)
     units = list(range(1, max([building.units, *[h.unit for h in houses]]) + 1)) if houses else [1]
     rows = [{"floor": f, "units": [floors[f].get(u, []) for u in units]} for f in sorted(floors, reverse=True)]
-    return {"building": building, "units": units, "rows": rows, "tagged_resident_ids": sorted(set(tagged_ids))}
+    # the key to the dots (``shown``): each tag on this page once — a dot's name is otherwise only a hover title,
+    # which a phone never shows
+    legend = sorted(shown.values(), key=lambda c: (-c.sensitivity, c.code))
+    return {
+        "building": building,
+        "units": units,
+        "rows": rows,
+        "tag_legend": legend,
+        "tagged_resident_ids": sorted(set(tagged_ids)),
+    }
 
 
 # A higher app (cases) may register a function: house ids → {house id: open cases}. Residents cannot import cases.

@@ -182,3 +182,19 @@ def test_a_liaison_is_not_sent_to_the_grid_workers_pages(world, hood, web):
     assert liaison.get("/residents/diary/new/").status_code == 404
     worker = web("grid_worker").get("/residents/diary/").content.decode()
     assert "/residents/diary/new/" in worker and "/residents/statistics/" in worker
+
+
+def test_the_household_maps_dots_have_a_key_on_the_page(world, hood, web):
+    """A dot's name was only its hover title — nothing on a phone. The key lists each tag shown on the map once,
+    and only those (the visibility matrix holds the dots themselves to the viewer's rights)."""
+    import re
+
+    html = web("grid_worker").get(f"/residents/buildings/{hood.building_a.pk}/").content.decode()
+    table = html.split('<table class="hh-map"', 1)[1]
+    dots = set(re.findall(r'class="hh-marker"[^>]*data-tag="([^"]+)"', table))
+    key = html.split('class="hh-legend hh-tag-legend', 1)[1].split("</ul>", 1)[0]
+    listed = re.findall(r'<li data-tag="([^"]+)">', key)
+    assert dots and sorted(listed) == sorted(dots)
+    for code in dots:
+        name = next(t.category.name for t in hood.tags.values() if t.category.code == code)
+        assert name in key
