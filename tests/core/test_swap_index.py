@@ -14,14 +14,14 @@ PLAIN = models.Index(fields=["district", "reported_at"], name=NAME)
 COVERING = models.Index(fields=["district", "reported_at"], include=["status"], name=NAME)
 
 
-def _indexes() -> dict[str, str]:
-    """Index name → its definition as the database states it (the case table's ``…reported_idx*``)."""
+def _indexes(prefix: str = NAME) -> dict[str, str]:
+    """Index name → its definition as the database states it (the case table's ``…reported_idx*`` by default)."""
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'cases_case'")
         else:
             cur.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases_case'")
-        return {name: sql for name, sql in cur.fetchall() if name.startswith(NAME)}
+        return {name: sql for name, sql in cur.fetchall() if name.startswith(prefix)}
 
 
 def _swap(old: models.Index, new: models.Index) -> None:
@@ -85,15 +85,6 @@ def test_the_operation_swaps_in_the_state_and_both_ways_in_the_database():
 ADDED = models.Index(fields=["due_at"], name="case_added_concurrently_idx", condition=models.Q(status="on_hold"))
 
 
-def _added() -> dict[str, str]:
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'cases_case'")
-        else:
-            cur.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases_case'")
-        return {name: sql for name, sql in cur.fetchall() if name == ADDED.name}
-
-
 @pytest.mark.django_db(transaction=True)
 def test_add_index_adds_in_the_state_and_builds_and_drops_in_the_database():
     """The operation of migrations 0020 and 0022: forward builds the partial index (on PostgreSQL after clearing what
@@ -112,9 +103,9 @@ def test_add_index_adds_in_the_state_and_builds_and_drops_in_the_database():
     try:
         with connection.schema_editor(atomic=False) as editor:
             run.code(apps, editor)
-        (definition,) = _added().values()
+        (definition,) = _indexes(ADDED.name).values()
         assert "due_at" in definition and "on_hold" in definition
     finally:
         with connection.schema_editor(atomic=False) as editor:
             run.reverse_code(apps, editor)
-    assert _added() == {}
+    assert _indexes(ADDED.name) == {}
