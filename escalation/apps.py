@@ -16,7 +16,8 @@ class EscalationConfig(AppConfig):
         4. the sweep's extra steps: summonses late to report in or respond are supervised; holds past their expected
            end are announced to the handler and the deciding centre (not resumed: ``warn_hold_due_batch``);
         5. residents' visit plans turning yellow/red and expiring permits become notices;
-        6. a reopened case (重办) opens the round's summonses again (same signal);
+        6. a reopened case (重办) opens the round's summonses again, and a resumed one (恢复办理) moves their clocks on
+           by the held time (same signal);
         7. the case page shows the case's whistles (``cases.hooks.register_case_panel``);
         8. notices and summons records are shown in the reader's language (``notice_text`` → ``core.stored_text``).
         """
@@ -33,6 +34,7 @@ class EscalationConfig(AppConfig):
         from .services.whistles import (
             finish_summonses_on_close,
             reopen_summonses,
+            resume_summonses,
             summons_close_guard,
             summons_escalate_overdue_batch,
         )
@@ -42,6 +44,7 @@ class EscalationConfig(AppConfig):
         visit_plans_turned.connect(write_visit_notices, sender=VisitPlan, dispatch_uid="escalation.visit_plan_notices")
         permits_expiring.connect(write_permit_notices, sender=Resident, dispatch_uid="escalation.permit_notices")
         events_recorded.connect(reopen_summonses, dispatch_uid="escalation.whistles.reopen_summonses")
+        events_recorded.connect(resume_summonses, dispatch_uid="escalation.whistles.resume_summonses")
         register_guard(summons_close_guard)
         register_case_panel(whistles_panel)
         register_sweep_step(summons_escalate_overdue_batch)

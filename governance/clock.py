@@ -1,8 +1,8 @@
 """The clock: deadlines in calendar time or in working time, following a work calendar.
 
 Pure functions over a frozen ``CalendarSpec`` (no database): they are tested on their own and
-used by cases (due times) and escalation (warnings). Time on hold is handled by the callers
-(they re-add the remaining working time on resume).
+used by cases (due times) and escalation (warnings). Time on hold is handled by the callers: on resume
+they move each deadline on by the held time (``shift_past_pause``).
 
 Conventions, the ones street centres use:
 - ``minutes`` / ``hours`` are calendar time: the clock never stops.
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -193,3 +193,31 @@ def fraction_point(start: datetime, due: datetime, fraction: float, unit: str, c
     if total <= 0:
         return start + (due - start) * fraction
     return add_working_seconds(next_working_instant(start, cal), total * fraction, cal)
+
+
+@overload
+def shift_past_pause(
+    moment: datetime, paused_at: datetime, resumed_at: datetime, unit: str, cal: CalendarSpec
+) -> datetime: ...
+@overload
+def shift_past_pause(moment: None, paused_at: datetime, resumed_at: datetime, unit: str, cal: CalendarSpec) -> None: ...
+@overload
+def shift_past_pause(
+    moment: datetime | None, paused_at: datetime, resumed_at: datetime, unit: str, cal: CalendarSpec
+) -> datetime | None: ...
+def shift_past_pause(
+    moment: datetime | None, paused_at: datetime, resumed_at: datetime, unit: str, cal: CalendarSpec
+) -> datetime | None:
+    """Where a deadline ends when its clock was paused from ``paused_at`` to ``resumed_at`` (挂账: time on hold does
+    not count). In working units the working time left at the pause is added again from the first working instant
+    after the resume (a hold over a weekend costs no working day twice); in calendar units the held span is added.
+    A deadline already passed at the pause moves on by the held span too (the caller decides whether to move it).
+    """
+    if moment is None:
+        return None
+    if moment <= paused_at:
+        return moment + (resumed_at - paused_at)
+    if is_working_unit(unit):
+        remaining = working_seconds_between(paused_at, moment, cal)
+        return add_working_seconds(next_working_instant(resumed_at, cal), remaining, cal)
+    return resumed_at + (moment - paused_at)

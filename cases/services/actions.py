@@ -18,14 +18,7 @@ from core.errors import InvalidInput, NotAllowed
 from core.hostile_input import whole_number
 from core.roles import is_centre_staff
 from governance.choices import Level, Role
-from governance.clock import (
-    CalendarSpec,
-    add_working_seconds,
-    fraction_point,
-    is_working_unit,
-    next_working_instant,
-    working_seconds_between,
-)
+from governance.clock import fraction_point, shift_past_pause
 from governance.models import Department, JurisdictionRule, Region, User
 from governance.selectors import calendar_spec
 
@@ -441,29 +434,18 @@ def _apply_hold_refuse(*, case: Case, actor: User | None, now: datetime, note: s
     return {"request": req.id}
 
 
-def _shift(moment: datetime | None, held_at: datetime, now: datetime, unit: str, cal: CalendarSpec) -> datetime | None:
-    """Move a deadline by the time the case was on hold (working time for working units)."""
-    if moment is None:
-        return None
-    if moment <= held_at:
-        return moment + (now - held_at)
-    if is_working_unit(unit):
-        remaining = working_seconds_between(held_at, moment, cal)
-        return add_working_seconds(next_working_instant(now, cal), remaining, cal)
-    return now + (moment - held_at)
-
-
 def _apply_resume(*, case: Case, now: datetime, **_kw: Any) -> dict[str, Any]:
-    """Time on hold does not count: the deadlines move by the held (working) time."""
+    """Time on hold does not count: the deadlines move by the held (working) time. The event keeps when the hold
+    began (``held_at``): the escalation app moves the case's summonses' clocks on by the same pause."""
     cal = calendar_spec()
     unit = case.rule.handling_unit if case.rule else "hours"
     held = case.held_at or now
-    case.due_at = _shift(case.due_at, held, now, unit, cal)
-    case.yellow_at = _shift(case.yellow_at, held, now, unit, cal)
-    case.accept_due_at = _shift(case.accept_due_at, held, now, unit, cal)
+    case.due_at = shift_past_pause(case.due_at, held, now, unit, cal)
+    case.yellow_at = shift_past_pause(case.yellow_at, held, now, unit, cal)
+    case.accept_due_at = shift_past_pause(case.accept_due_at, held, now, unit, cal)
     case.held_at = case.hold_until = case.hold_due_warned_at = None
     cap_to_external(case, Deadlines(now))  # the hotline's deadline does not move for our hold: only it extends it
-    return {"held_seconds": int((now - held).total_seconds())}
+    return {"held_seconds": int((now - held).total_seconds()), "held_at": held.isoformat()}
 
 
 def _parse_when(value: Any, *, now: datetime, code: str = "datetime") -> datetime:

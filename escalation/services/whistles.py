@@ -31,13 +31,14 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from cases.choices import OPEN_STATUSES, EvidenceStage, RequestStatus
+from cases.choices import Status as CaseStatus
 from cases.models import Case
 from cases.services import case_transition, grant_department
 from core.errors import Forbidden, InvalidInput, NotAllowed
 from core.links import reverse_pk
 from core.roles import is_centre_staff
 from governance.choices import TimeUnit
-from governance.clock import add_working_time
+from governance.clock import add_working_time, shift_past_pause
 from governance.models import Department, User
 from governance.selectors import calendar_spec
 
@@ -569,7 +570,9 @@ def summons_escalate_overdue_batch(*, now: datetime | None = None, batch_size: i
     """Put one batch of overdue summonses under district supervision (督办); returns how many.
 
     Overdue: still summoned after ``report_in_due_at``, or not responded after ``respond_due_at``;
-    ``overdue_at`` empty (each summons is supervised exactly once). Step by step:
+    ``overdue_at`` empty (each summons is supervised exactly once); never while its case is on hold (挂账: the
+    clock pauses from approval, DESIGN §4 — ``resume_summonses`` moves the clocks on when the case resumes).
+    Step by step:
     1. read the cases that have such summonses (oldest case first, at most ``batch_size``);
     2. lock those case rows with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two sweeps take disjoint cases
        and the lock order stays case → summons, as in every other whistle transaction (SQLite serialises
@@ -585,7 +588,7 @@ def summons_escalate_overdue_batch(*, now: datetime | None = None, batch_size: i
     with transaction.atomic():
         overdue = Summons.objects.filter(
             overdue_summons_q(now), overdue_at__isnull=True, case__status__in=open_statuses
-        )
+        ).exclude(case__status=CaseStatus.ON_HOLD)  # a held case's summons clocks pause with its own (挂账)
         case_ids = list(overdue.order_by("case_id").values_list("case_id", flat=True).distinct()[:batch_size])
         if not case_ids:
             return 0
@@ -718,3 +721,36 @@ def reopen_summonses(sender, events, actor=None, batch=False, **kwargs) -> None:
             summons.status, summons.done_at, summons.overdue_at = S.REPORTED_IN, None, None
             summons.respond_due_at = add_working_time(ev.at, w.response_limit, w.response_unit, cal)
             summons.save(update_fields=["status", "done_at", "overdue_at", "respond_due_at"])
+
+
+def resume_summonses(sender, events, actor=None, batch=False, **kwargs) -> None:
+    """恢复办理: the summonses still waiting for their department get back the time the hold took from them — time on
+    hold does not count (DESIGN §4, §5), for the departments summoned to the case as for its handler. A clock still
+    running when the hold began (report-in in calendar minutes, response in the whistle's unit) moves on by the
+    held time (``governance.clock.shift_past_pause``, as the case's own due times); one that had already run out
+    stays where it was — that department was late before the hold, and the next sweep supervises it.
+    Connected to ``cases.signals.events_recorded`` in ``EscalationConfig.ready``."""
+    cal = None
+    for ev in events:
+        held_at = (ev.data or {}).get("held_at") if ev.action == "resume" else None
+        if not held_at:
+            continue
+        paused = parse_datetime(held_at)
+        if paused is None:
+            continue
+        cal = cal or calendar_spec()
+        waiting = Summons.objects.filter(case_id=ev.case_id, status__in=WAITING, overdue_at__isnull=True)
+        for summons in waiting.select_related("whistle"):
+            fields = []
+            if summons.status == S.SUMMONED and summons.report_in_due_at > paused:
+                summons.report_in_due_at = shift_past_pause(
+                    summons.report_in_due_at, paused, ev.at, TimeUnit.MINUTES, cal
+                )
+                fields.append("report_in_due_at")
+            if summons.respond_due_at > paused:
+                summons.respond_due_at = shift_past_pause(
+                    summons.respond_due_at, paused, ev.at, summons.whistle.response_unit, cal
+                )
+                fields.append("respond_due_at")
+            if fields:
+                summons.save(update_fields=fields)

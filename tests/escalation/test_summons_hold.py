@@ -1,0 +1,85 @@
+"""A whistled case on hold (挂账): the summonses' clocks pause with the case's (DESIGN §4: "the clock pauses from
+approval"; §5: "time on hold does not count"). While held, no summons is overdue and the sweep puts nothing under
+district supervision for it; on resume, the report-in and response times still ahead when the hold began move on by
+the held time, as the case's own due times do."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from cases.choices import Status
+from cases.services import case_transition
+from escalation.choices import NoticeKind, SummonsStatus
+from escalation.models import Notice, Summons, Supervision
+from escalation.services.sweep import sweep
+from escalation.services.whistles import summons_escalate_overdue_batch, summons_report_in
+from tests.cases.helpers import at
+
+from .whistle_helpers import T0, whistled_case
+
+pytestmark = pytest.mark.django_db
+
+HELD_AT = T0 + timedelta(minutes=5)  # Wednesday 10:05, 25 minutes before the report-in time (10:30)
+RESUMED_AT = at(2026, 11, 19, 10)  # Thursday 10:00
+
+
+def _held_whistled_case(world):
+    case, _whistle, summonses = whistled_case(world)
+    case_transition(case_id=case.id, action="hold", actor=world.street_officer, note="等待资金批复", now=HELD_AT)
+    case.refresh_from_db()
+    assert case.status == Status.ON_HOLD
+    return case, summonses
+
+
+def test_no_summons_of_a_held_case_is_supervised_while_the_hold_lasts(world):
+    case, _summonses = _held_whistled_case(world)
+
+    assert summons_escalate_overdue_batch(now=T0 + timedelta(minutes=31)) == 0
+    assert summons_escalate_overdue_batch(now=at(2026, 11, 25, 10)) == 0  # a week on, past the response time too
+
+    assert not Supervision.objects.exists()
+    assert not case.events.filter(action="supervise").exists()
+    assert not Notice.objects.filter(kind=NoticeKind.SUMMONS_OVERDUE).exists()
+    case.refresh_from_db()
+    assert case.supervised_at is None
+    assert set(Summons.objects.values_list("overdue_at", flat=True)) == {None}
+
+
+def test_on_resume_the_summons_clocks_move_on_by_the_held_time(world):
+    case, summonses = _held_whistled_case(world)
+    summons_report_in(summons_id=summonses["cgzf"].id, actor=world.liaison, now=T0 + timedelta(minutes=2))
+    before = {s.pk: (s.report_in_due_at, s.respond_due_at) for s in Summons.objects.all()}
+
+    case_transition(case_id=case.id, action="resume", actor=world.street_officer, now=RESUMED_AT)
+
+    zj = Summons.objects.get(pk=summonses["zj"].id)
+    cg = Summons.objects.get(pk=summonses["cgzf"].id)
+    # 住建 had 25 minutes left to report in when the hold began: it has them again from the resume.
+    assert zj.report_in_due_at == RESUMED_AT + timedelta(minutes=25)
+    # The response time (1 working day from Wednesday 10:00, Thursday 10:00) had 6 h 55 min of working time left
+    # at 10:05 on Wednesday: from Thursday 10:00 that ends on Friday 09:55 (08:30 + 1 h 25 min).
+    assert zj.respond_due_at == at(2026, 11, 20, 9, 55)
+    assert cg.respond_due_at == at(2026, 11, 20, 9, 55)
+    assert cg.report_in_due_at == before[cg.pk][0]  # reported in before the hold: that clock had stopped already
+
+    assert summons_escalate_overdue_batch(now=RESUMED_AT + timedelta(minutes=24)) == 0
+    assert summons_escalate_overdue_batch(now=RESUMED_AT + timedelta(minutes=26)) == 1  # 住建, late to report in
+    assert Supervision.objects.get().summons_id == zj.pk
+
+
+def test_a_summons_already_late_when_the_hold_began_is_still_late_after_it(world):
+    case, _whistle, _summonses = whistled_case(world, codes=("zj",))
+    late_hold = T0 + timedelta(minutes=30, seconds=30)  # report-in time passed, the sweep not yet run
+    case_transition(case_id=case.id, action="hold", actor=world.street_officer, note="等待资金批复", now=late_hold)
+    assert sweep(now=T0 + timedelta(minutes=31))["summons_escalate_overdue"] == 0
+    zj = Summons.objects.get()
+    due = zj.report_in_due_at
+
+    case_transition(case_id=case.id, action="resume", actor=world.street_officer, now=RESUMED_AT)
+
+    zj.refresh_from_db()
+    assert zj.report_in_due_at == due  # its clock had run out before the hold: nothing to pause
+    assert zj.status == SummonsStatus.SUMMONED
+    assert summons_escalate_overdue_batch(now=RESUMED_AT + timedelta(minutes=1)) == 1
