@@ -8,7 +8,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Case as DbCase
-from django.db.models import DateTimeField, F, OuterRef, Subquery, Value, When
+from django.db.models import DateTimeField, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,9 +52,11 @@ def case_escalate_overdue_batch(
     districts (a shard of the sweep; shards are disjoint, and SKIP LOCKED would keep them so anyway).
 
     ``supervised``: the batch takes the supervised cases instead (督办 by a higher centre, or after an overdue
-    summons) below the top level — supervision does not stop a case from climbing when its level's time is up;
-    only at the top, where there is nowhere to climb, is a supervised case left where it is. They are few, and
-    the sweep reaches them through their own partial index (``case_sweep_supervised_idx``).
+    summons) below the top level — supervision does not stop a case from climbing when its level's time is up —
+    and those at the top that were supervised before they arrived there: overdue at the top, they are supervised
+    by the top (``supervised_at`` moves to now) and its centre told, once per arrival; the ones supervised there
+    stay where they are. They are few, and the sweep reaches them through their own partial index
+    (``case_sweep_supervised_idx``).
     """
     now = now or timezone.now()
     batch_size = batch_size or settings.SWEEP_BATCH_SIZE
@@ -63,8 +65,12 @@ def case_escalate_overdue_batch(
         qs = Case.objects.filter(
             status__in=[s.value for s in CLOCK_STATUSES], supervised_at__isnull=not supervised, due_at__lte=now
         ).order_by("due_at")
-        if supervised:  # below the top only: a supervised case at the top has nowhere to climb and stays
-            qs = qs.exclude(level=top_level())
+        if supervised:
+            # Below the top they climb. At the top only those supervised before they arrived there (by a lower
+            # or a higher centre, or after an overdue summons, while the case was below): the top supervises
+            # them and its centre is told, like any case overdue at the top (DESIGN §5) — once per arrival, as
+            # marking them (``supervised_at = now``, after ``arrived_at``) takes them out of this query.
+            qs = qs.filter(~Q(level=top_level()) | Q(supervised_at__lt=F("arrived_at")))
         if district_ids is not None:  # one shard of a sharded sweep (escalation.services.sweep)
             qs = qs.filter(district_id__in=district_ids)
         from django.db import connection

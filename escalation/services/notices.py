@@ -476,7 +476,10 @@ def _spec_for_event(
 
 def _event_key(event: CaseEvent, case: dict[str, Any]) -> str | None:
     if event.action == "supervise" and event.actor_id is None:
-        return f"supervised:{case['id']}"  # the sweep supervises a case once, whatever its later sweeps do
+        # The sweep supervises a case at the top once per arrival there (whatever its later sweeps do); a case sent
+        # down and climbing back has a new due time, and is supervised — and told — again when that one passes.
+        overdue = (event.data or {}).get("overdue_due_at") or ""
+        return f"supervised:{case['id']}:{overdue}" if overdue else f"supervised:{case['id']}"
     return None
 
 

@@ -8,7 +8,8 @@ Order of one run, all at the same ``now``:
 1. red: ``cases.services.case_escalate_overdue_batch`` until a batch comes back empty — each
    overdue case climbs one level (its notices come from the escalate events), or is put under
    supervision (督办) at the top, once; then the same for the cases under supervision below the top
-   (督办 by a higher centre, or after an overdue summons), which climb like the others;
+   (督办 by a higher centre, or after an overdue summons), which climb like the others, and for those supervised
+   below that ran out of time at the top (supervised there, once per arrival);
 2. yellow: ``warn_yellow_batch`` until empty — a notice to the holder of each case that has used
    80 % of its time, once per due time;
 3. the registered extra steps (``SWEEP_STEPS``): the whistle module's overdue summonses, and the holds whose
@@ -207,9 +208,11 @@ def sweep(
     scope = {} if shard is None else {"district_ids": shard_districts(*shard)}
     red = _repeat_parallel(case_escalate_overdue_batch, workers, now=now, batch_size=batch_size, **scope)
     counts = {"escalated": 0, "supervised": 0, **(red if isinstance(red, dict) else {})}
-    # supervised cases below the top climb too (few: one after another is enough)
+    # supervised cases below the top climb too, and those supervised below that ran out of time at the top are
+    # supervised there (few: one after another is enough)
     watched = _repeat(case_escalate_overdue_batch, now=now, batch_size=batch_size, supervised=True, **scope)
-    counts["escalated"] += watched.get("escalated", 0) if isinstance(watched, dict) else 0
+    for key in ("escalated", "supervised"):
+        counts[key] += watched.get(key, 0) if isinstance(watched, dict) else 0
     yellow = _repeat_parallel(warn_yellow_batch, workers, now=now, batch_size=batch_size, **scope)
     counts["yellow"] = yellow if isinstance(yellow, int) else sum(yellow.values())
     for step in list(SWEEP_STEPS) if shard is None or shard[0] == 0 else []:
