@@ -165,6 +165,38 @@ def may_verify(user, case) -> Decision:
     return decision if decision else no(_("只有本网格网格员或综治中心可以核查"))
 
 
+def own_resolution(user, case) -> bool:
+    """``user`` is the grid worker who resolved the case's current round (自行处置, or 处置反馈 for the grid team)."""
+    return bool(
+        user is not None
+        and getattr(user, "role", None) == Role.GRID_WORKER
+        and case.resolved_by_id is not None
+        and case.resolved_by_id == user.pk
+    )
+
+
+def _own_resolution_refusal() -> Decision:
+    return no(_("您本人处置的事件须由他人核查结案（本网格其他网格员或综治中心）"))
+
+
+def may_verify_ok(user, case) -> Decision:
+    """核查通过 closes the case: as ``may_verify``, but never by the grid worker whose own resolution it is — grid
+    workers verify on site that *others'* work is really done (DESIGN §1; scenario 1: the community officer
+    verifies what a grid worker handled on the spot). Otherwise the same hand that reported "done" signs it off,
+    and the case counts as completed unchecked."""
+    if own_resolution(user, case):
+        return _own_resolution_refusal()
+    return may_verify(user, case)
+
+
+def may_close(user, case) -> Decision:
+    """结案 without a separate 核查: as ``may_manage`` (at grid level the grid team manages its cases), but not by the
+    grid worker whose own resolution it is — else 结案 would be the way round ``may_verify_ok``."""
+    if own_resolution(user, case):
+        return _own_resolution_refusal()
+    return may_manage(user, case)
+
+
 def may_rate(user, case) -> Decision:
     """The reporter (a user), or centre staff recording a follow-up call (回访). Citizens rate through their link."""
     if user is None:

@@ -89,7 +89,8 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "self_handle", _("自行处置"), frozenset({S.REPORTED}), S.RESOLVED, "may_self_handle", needs_note=True
         ),
-        Transition("verify_ok", _("核查通过"), frozenset({S.RESOLVED}), S.CLOSED, "may_verify"),
+        # Closing a resolved case: never by the grid worker whose own resolution it is (``may_verify_ok``).
+        Transition("verify_ok", _("核查通过"), frozenset({S.RESOLVED}), S.CLOSED, "may_verify_ok"),
         Transition(
             "verify_failed",
             _("核查不通过（返工）"),
@@ -98,7 +99,7 @@ TRANSITIONS: dict[str, Transition] = {
             "may_verify",
             needs_note=True,
         ),
-        Transition("close", _("结案"), frozenset({S.RESOLVED}), S.CLOSED, "may_manage"),
+        Transition("close", _("结案"), frozenset({S.RESOLVED}), S.CLOSED, "may_close"),
         Transition("rate", _("评价"), frozenset({S.CLOSED}), SAME, "may_rate"),
         Transition("reopen", _("重办"), frozenset({S.CLOSED}), S.IN_PROGRESS, "may_reopen", needs_note=True),
         # 挂账: a centre holds its own case directly (in its queue, or handling it); a handler that signed asks and

@@ -110,12 +110,14 @@ ROWS = [
     R("self_handle", "a_reported", GRID_TEAM, "grid workers on the spot", **NOTE),
     R("self_handle", "b_reported", set(), "grade B is never self-handled", **NOTE),
     # 核查: the grid team (on site, at any level) or a centre managing the case's level.
-    R("verify_ok", "a_resolved", GRID_TEAM | CENTRES | ADMIN),
+    # a_resolved was handled on the spot by grid_worker: a teammate or a centre signs it off, never the handler
+    # (DESIGN §1: grid workers verify that others' work is done; scenario 1: the community officer verifies).
+    R("verify_ok", "a_resolved", {"part_timer"} | CENTRES | ADMIN, "not the self-handler"),
     R("verify_ok", "b_resolved", GRID_TEAM | {"street_officer", "district_officer"} | ADMIN, "community is below"),
     R("verify_failed", "a_resolved", GRID_TEAM | CENTRES | ADMIN, **NOTE),
     R("verify_failed", "b_resolved", GRID_TEAM | {"street_officer", "district_officer"} | ADMIN, **NOTE),
     # 结案: manage.
-    R("close", "a_resolved", GRID_TEAM | CENTRES | ADMIN),
+    R("close", "a_resolved", {"part_timer"} | CENTRES | ADMIN, "not the self-handler"),
     R("close", "b_resolved", {"street_officer", "district_officer"} | ADMIN),
     # 评价: the reporting user (grid_worker filed it) or a centre recording a follow-up call; 重办: centres.
     R("rate", "a_closed", {"grid_worker"} | CENTRES | ADMIN, "reporter or 回访", result="satisfied"),
