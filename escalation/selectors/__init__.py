@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.choices import OPEN_STATUSES
+from cases.choices import Status as CaseStatus
 from cases.models import CaseDispatch
 from cases.selectors import allowed_actions, case_queryset_for, clock_light
 from core.durations import countdown_text
@@ -126,9 +127,10 @@ def _countdown(kind: str, label: str, start: datetime, due: datetime, unit: str,
 
 
 def summons_countdowns(summons: Summons, now: datetime | None = None, cal=None) -> list[Countdown]:
-    """The clocks still running: report-in while summoned; response while summoned or reported in."""
+    """The clocks still running: report-in while summoned; response while summoned or reported in — none while the
+    case is on hold (挂账: they pause with the case's own, and move on by the held time when it resumes)."""
     now = now or timezone.now()
-    if summons.status not in WAITING:
+    if summons.status not in WAITING or summons.case.status == CaseStatus.ON_HOLD:
         return []
     cal = cal or calendar_spec()
     start = summons.whistle.blown_at

@@ -83,3 +83,20 @@ def test_a_summons_already_late_when_the_hold_began_is_still_late_after_it(world
     assert zj.report_in_due_at == due  # its clock had run out before the hold: nothing to pause
     assert zj.status == SummonsStatus.SUMMONED
     assert summons_escalate_overdue_batch(now=RESUMED_AT + timedelta(minutes=1)) == 1
+
+
+def test_the_inbox_and_the_summons_page_show_the_clocks_paused_not_red(world, web):
+    """Days into the hold, past both clocks: the liaison's inbox and the summons page say the clocks are paused — no
+    red countdown for a time the sweep no longer counts — and the API gives no clock and no light."""
+    import time_machine
+
+    _case, summonses = _held_whistled_case(world)
+    client = web("liaison")
+    with time_machine.travel(at(2026, 11, 25, 10), tick=False):
+        inbox = client.get("/inbox/").content.decode()
+        page = client.get(f"/inbox/summons/{summonses['cgzf'].pk}/").content.decode()
+        api = client.get(f"/api/v1/summonses/{summonses['cgzf'].pk}/").json()
+    card = inbox.split(f'id="summons-{summonses["cgzf"].pk}-title"', 1)[1].split("</article>", 1)[0]
+    for html in (card, page):
+        assert "data-paused" in html and "countdown--red" not in html
+    assert api["countdowns"] == [] and api["light"] == ""
