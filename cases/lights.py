@@ -8,10 +8,14 @@ with ``clock_light``; ``case_light`` adds the case's rule that only a running cl
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.utils.translation import gettext_lazy
 
-from .choices import CLOCK_STATUSES
+from .choices import CLOCK_STATUSES, Status
+
+#: Statuses in which the 受理/派遣 clock (``accept_due_at``) runs.
+ACCEPT_STATUSES = (Status.REPORTED, Status.ACCEPTED)
 
 #: A light's badge words, as ``includes/light.html`` says them (list rows and the dashboard's queue print these).
 LIGHT_LABELS = {
@@ -35,3 +39,11 @@ def case_light(*, status: str, due_at: datetime | None, yellow_at: datetime | No
     if status not in CLOCK_STATUSES or due_at is None:
         return ""
     return clock_light(now=now, due_at=due_at, yellow_at=yellow_at)
+
+
+def accept_late(case: Any, now: datetime) -> bool:
+    """The case still waits to be accepted or dispatched (受理/派遣) and that deadline has passed. Not a light: the
+    light is the level's handling clock, which escalates; this one counts against the response rate (响应率), and
+    lists mark it beside the light."""
+    due = case.accept_due_at
+    return case.status in ACCEPT_STATUSES and due is not None and due <= now

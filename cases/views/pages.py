@@ -32,7 +32,7 @@ from .. import hooks, permissions, transitions
 from ..choices import OPEN_STATUSES, EvidenceStage, HandlerKind, Status
 from ..contact_log import log_unmasked_contacts
 from ..forms import ActionForm, CaseFileForm, CaseFilterForm
-from ..lights import LIGHT_LABELS
+from ..lights import LIGHT_LABELS, accept_late
 from ..models import Case
 from ..selectors import (
     allowed_actions,
@@ -107,6 +107,7 @@ def _decorate(cases, now) -> list[Case]:
         c.ui_light = c.light(now)
         c.ui_light_label = lights.get(c.ui_light, "")
         c.ui_due = display.primary_due(c, now)
+        c.ui_accept_late = accept_late(c, now)
         c.ui_url = link.format(pk=c.pk)
         c.ui_status_label = statuses.get(c.status, c.status)
         c.ui_level_label = levels.get(c.level, c.level)

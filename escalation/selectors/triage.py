@@ -163,6 +163,7 @@ QUEUE_ROW_FIELDS = (
     "return_count",
     "handler_kind",
     "hold_until",
+    "accept_due_at",
     "category",
     "category__name",
     "grid",

@@ -30,7 +30,7 @@ from django.views.decorators.http import require_GET
 from cases import exports
 from cases.choices import Status
 from cases.contact_log import log_unmasked_contact_rows
-from cases.lights import LIGHT_LABELS
+from cases.lights import LIGHT_LABELS, accept_late
 from cases.models import Case
 from cases.selectors import case_queryset_for
 from core import durations
@@ -103,6 +103,8 @@ def _present_rows(rows, now) -> None:
         # a hold past its expected end: the centre resumes the case or holds it longer
         hold_due = c.status == Status.ON_HOLD and c.hold_until is not None and c.hold_until <= now
         c.ui_hold_due_text = _("挂账已过预计恢复时间") if hold_due else ""
+        # not accepted or dispatched in time: the light follows the level's handling clock, this the 受理/派遣 one
+        c.ui_accept_late_text = _("受理/派遣超时") if accept_late(c, now) else ""
         if c.due_at and c.ui_light:
             due = c.due_at.astimezone(tz)
             c.ui_due_iso, c.ui_due_short = due.isoformat(), due.strftime("%m-%d %H:%M")
@@ -138,6 +140,8 @@ def _queue_rows_html(rows, supervised_label: str) -> SafeString:
         badges += " "
         if c.ui_returns_text:
             badges += f'<span class="badge status-overdue">{esc(c.ui_returns_text)}</span>'
+        if c.ui_accept_late_text:
+            badges += f'<span class="badge status-overdue" data-accept-late>{esc(c.ui_accept_late_text)}</span>'
         if c.ui_hold_due_text:
             badges += f'<span class="badge status-overdue" data-hold-due>{esc(c.ui_hold_due_text)}</span>'
         if c.ui_due_iso:

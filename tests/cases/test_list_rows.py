@@ -29,6 +29,7 @@ TAGGED_ROW = """{% load i18n %}<li class="case-row{% if c.ui_light %} case-row--
       <span class="badge status-{{ c.status }}">{{ c.get_status_display }}</span>
       {% if c.ui_light %}{% include "includes/light.html" with light=c.ui_light %}{% endif %}
       {% if c.supervised_at %}<span class="badge status-supervised">{% translate "督办" %}</span>{% endif %}
+      {% if c.status == "reported" or c.status == "accepted" %}{% if c.accept_due_at and c.accept_due_at <= now %}<span class="badge status-overdue">{% translate "受理/派遣超时" %}</span>{% endif %}{% endif %}
     </span>
     <span class="case-row__title">{{ c.title }}</span>
     <span class="case-row__meta muted small">
@@ -86,11 +87,13 @@ def test_rows_print_what_the_tags_printed(varied, web, language, path):
             rows = _decorate(
                 Case.objects.filter(pk__in=ids).select_related("category", "grid", "community", "street"), NOW
             )
-            expected = {c.pk: squash(tagged.render(Context({"c": c}))) for c in rows}
+            expected = {c.pk: squash(tagged.render(Context({"c": c, "now": NOW}))) for c in rows}
     lights = {c.pk: c.ui_light for c in rows}
     assert {"red", "yellow", "green", ""} <= set(lights.values())
     for html, pk in zip(shown, ids, strict=True):
         assert squash(html) == expected[pk], pk
+    late = [html for html in shown if ("受理/派遣超时" if language == "zh-hans" else "Late to accept") in html]
+    assert late and all("status-reported" in html or "status-accepted" in html for html in late)
     (held,) = [html for html in shown if "status-on_hold" in html]
     due = squash(re.search(r'<span class="case-row__due.*?</span>', held, re.S).group())
     assert "is-overdue" in due and ("预计恢复办理" if language == "zh-hans" else "Expected") in due

@@ -36,6 +36,7 @@ TAGGED_ROWS = """{% load i18n %}
                 {% if c.ui_light %}<span class="badge light-{{ c.ui_light }}">{{ c.ui_light_label }}</span>{% endif %}
                 {% if c.supervised_at %}<span class="badge status-supervised">{{ supervised_label }}</span>{% endif %}
                 {% if c.ui_returns_text %}<span class="badge status-overdue">{{ c.ui_returns_text }}</span>{% endif %}
+                {% if c.ui_accept_late_text %}<span class="badge status-overdue" data-accept-late>{{ c.ui_accept_late_text }}</span>{% endif %}
                 {% if c.ui_hold_due_text %}<span class="badge status-overdue" data-hold-due>{{ c.ui_hold_due_text }}</span>{% endif %}
               </td>
               <td class="cell-due{% if c.ui_light == 'red' %} is-overdue{% endif %}">{% if c.ui_due_iso %}<time datetime="{{ c.ui_due_iso }}">{{ c.ui_due_short }}</time> <span class="small">{{ c.ui_left_text }}</span>{% else %}<span class="muted">—</span>{% endif %}</td>
@@ -78,6 +79,10 @@ def test_the_rows_are_the_template_loops_markup(world, street, language):  # noq
     assert {c.ui_light for c in rows} >= {"red", "yellow", ""}
     assert any(c.supervised_at for c in rows) and any(c.ui_returns_text for c in rows)
     assert [c.title for c in rows if c.ui_hold_due_text] == ["挂账过期"]
+    late = [c for c in rows if c.ui_accept_late_text]
+    assert late and all(c.status in ("reported", "accepted") and c.accept_due_at <= NOW for c in late)
+    assert not [c for c in rows if not c.ui_accept_late_text and c.status in ("reported", "accepted")
+                and c.accept_due_at and c.accept_due_at <= NOW]  # fmt: skip
     assert any(c.ui_departments for c in rows) and any(c.grid is None for c in rows)
     assert any(not c.ui_due_iso for c in rows) and any(c.ui_due_iso for c in rows)
     assert "&lt;b&gt;&quot;引号&quot; &amp; &#x27;单引号&#x27;&lt;/b&gt;" in built
