@@ -44,3 +44,12 @@ def test_a_visit_refused_with_a_photo_asks_for_the_file_again(world, hood, web):
     html = response.content.decode()
     assert FILE_AGAIN in html and "field--error" in html
     assert not Visit.objects.filter(resident=person).exists()
+
+
+def test_the_english_notice_says_it_once(world, client):
+    """The photos' notice read twice in English: its translation had a stale second sentence glued to it."""
+    client.cookies["django_language"] = "en"
+    response = client.post("/report/", {"description": "", "photos": [photo()]}, HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert html.count("Choose the photos again") == 1 and "Please choose the photos again" not in html
