@@ -198,3 +198,15 @@ def test_the_household_maps_dots_have_a_key_on_the_page(world, hood, web):
     for code in dots:
         name = next(t.category.name for t in hood.tags.values() if t.category.code == code)
         assert name in key
+
+
+def test_a_case_without_a_light_on_the_day_page_says_its_status(world, hood, web):
+    """A case whose clock is stopped (resolved, waiting for the grid worker's check on site) has no light: its row
+    said nothing of it — now its status."""
+    from tests.cases.setups import SETUPS, home
+
+    case = SETUPS["b_resolved"](home(world))
+    html = web("grid_worker").get("/today/").content.decode()
+    cases = html.split('id="cases"', 1)[1].split("</section>", 1)[0]
+    row = cases.split(f"/cases/{case.pk}/", 1)[0].rsplit("<li>", 1)[1]
+    assert "light-" not in row and f'class="badge status-{case.status}">待核查</span>' in row
