@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import CLOCK_STATUSES, OPEN_STATUSES, Status
 
@@ -49,7 +50,12 @@ TRANSITIONS: dict[str, Transition] = {
     for t in [
         Transition("accept", _("受理"), frozenset({S.REPORTED}), S.ACCEPTED, "may_manage"),
         Transition(
-            "reject", _("不予受理"), frozenset({S.REPORTED, S.ACCEPTED}), S.REJECTED, "may_manage", needs_note=True
+            "reject",
+            pgettext_lazy("action", "不予受理"),  # the button's verb (Reject), not the status (Rejected)
+            frozenset({S.REPORTED, S.ACCEPTED}),
+            S.REJECTED,
+            "may_manage",
+            needs_note=True,
         ),
         Transition("dispatch", _("派遣"), frozenset({S.ACCEPTED}), S.DISPATCHED, "may_manage"),
         # 撤回派遣: before anyone signed for it, the dispatcher takes it back to its queue (sent to the wrong place).
@@ -106,7 +112,7 @@ TRANSITIONS: dict[str, Transition] = {
         # the dispatcher decides — before 签收 there is no handling clock to pause (DESIGN §4).
         Transition(
             "hold",
-            _("挂账"),
+            pgettext_lazy("action", "挂账"),
             frozenset({S.ACCEPTED, S.IN_PROGRESS}),
             S.ON_HOLD,
             "may_manage",
@@ -160,7 +166,7 @@ TRANSITIONS: dict[str, Transition] = {
             public=False,
         ),
         Transition("merge", _("合并"), OPEN, S.MERGED, "may_manage", needs_note=False),
-        Transition("escalate", _("上报"), ACTIVE, S.ACCEPTED, "may_escalate", needs_note=True),
+        Transition("escalate", pgettext_lazy("action", "上报"), ACTIVE, S.ACCEPTED, "may_escalate", needs_note=True),
         Transition("supervise", _("督办"), OPEN, SAME, "may_supervise", needs_note=True),
         Transition(
             "whistle", _("吹哨"), frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.IN_PROGRESS, "may_whistle", needs_note=True

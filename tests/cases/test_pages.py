@@ -540,3 +540,27 @@ def test_events_rows_never_change_when_a_page_action_is_refused(world, web):
     before = list(CaseEvent.objects.values_list("id", "action"))
     web("grid_worker").post(f"/cases/{case.pk}/act/verify_ok/", {})
     assert list(CaseEvent.objects.values_list("id", "action")) == before
+
+
+def test_action_buttons_read_as_verbs_in_english(world, web):
+    """不予受理 and 挂账 are both a status and a button: in English the buttons read 'Rejected' and 'On hold' (the
+    status), 上报 read 'Report' beside 'Report resolution'. The buttons now say what they do; the status is kept."""
+    import re
+
+    from cases.choices import Status
+    from tests.cases.setups import SETUPS, home
+
+    reported = SETUPS["b_reported"](home(world))
+    accepted = SETUPS["b_accepted"](home(world))
+    client = web("street_officer")
+    client.cookies["django_language"] = "en"
+    buttons = set()
+    for case in (reported, accepted):
+        html = client.get(f"/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        buttons |= {b.strip() for b in re.findall(r"<summary class=\"btn[^\"]*\">([^<]*)</summary>", html)}
+    assert {"Reject", "Put on hold", "Escalate"} <= buttons, buttons
+    assert not {"Rejected", "On hold", "Report"} & buttons
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert (Status.REJECTED.label, Status.ON_HOLD.label) == ("Rejected", "On hold")
