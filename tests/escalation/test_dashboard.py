@@ -784,3 +784,13 @@ def test_a_light_view_keeps_to_the_clock_statuses():
     with pytest.raises(ValueError, match="clock's statuses"):
         View("late_on_hold", "x", "red", ("on_hold",), "red")
     assert View("late", "x", "red", ("accepted",), "red").flag == "red"
+
+
+def test_the_queue_counts_its_cases_in_english_plurals(world, street, web):
+    """The queue's total read '25 case in all' in English (the singular of a plural entry): it counts now."""
+    client = web("street_officer")
+    client.cookies["django_language"] = "en"
+    html = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    total = re.search(r'data-total="(\d+)">([^<]*)<', html)
+    assert total is not None and int(total.group(1)) > 1
+    assert total.group(2) == f"{total.group(1)} cases in all"
