@@ -30,11 +30,14 @@ FIRST_COMMUNITY = "620201001001"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 USES = [HouseUse.OWNER, HouseUse.OWNER, HouseUse.RENTED, HouseUse.OWNER, HouseUse.VACANT, HouseUse.OWNER]
 LOCAL_CATEGORIES = [
-    # code, name, sensitivity, audience, visit every days
+    # code, name, sensitivity, audience, visit every days, the household map's dot (each its own: the map's key
+    # names every dot by its colour — with the model's one default, three tags shared a dot)
     ("elderly_alone", "独居老人", 1,
-     ["grid_leader", "full_time_worker", "part_time_worker", "community_staff", "street_staff", "district_staff"], 30),
-    ("petitioner", "重点上访人员", 2, ["grid_leader", "full_time_worker", "street_staff"], 30),
-    ("disabled", "残疾人", 1, ["grid_leader", "full_time_worker", "part_time_worker", "community_staff"], 90),
+     ["grid_leader", "full_time_worker", "part_time_worker", "community_staff", "street_staff", "district_staff"], 30,
+     "#15803d"),
+    ("petitioner", "重点上访人员", 2, ["grid_leader", "full_time_worker", "street_staff"], 30, "#ca8a04"),
+    ("disabled", "残疾人", 1, ["grid_leader", "full_time_worker", "part_time_worker", "community_staff"], 90,
+     "#4b5563"),
 ]  # fmt: skip
 DEPARTMENT_LINKS = {"corrections": "sfs", "released": "sfs", "drugs": "pcs"}
 # In the first grid (wangge01's): person index → (category, days the first visit is overdue; negative = due later)
@@ -66,11 +69,11 @@ def _id(n: int) -> str:
 
 def _categories() -> dict[str, TagCategory]:
     builtin_categories_ensure(TagCategory)
-    for code, name, sensitivity, audience, every in LOCAL_CATEGORIES:
+    for code, name, sensitivity, audience, every, colour in LOCAL_CATEGORIES:
         TagCategory.objects.get_or_create(
             code=code,
             defaults={"name": name, "group": "local", "sensitivity": sensitivity, "audience": audience,
-                      "visit_every_days": every},
+                      "visit_every_days": every, "colour": colour},
         )  # fmt: skip
     cats = {c.code: c for c in TagCategory.objects.all()}
     for category, dept_code in DEPARTMENT_LINKS.items():

@@ -52,3 +52,12 @@ def test_demo_has_overdue_visits_and_a_diary_entry_that_became_a_case(demo):
 
     assert Case.objects.get(pk=converted.case_id).number == converted.case_number
     assert DiaryEntry.objects.filter(case_id=None).count() >= 3
+
+
+def test_each_tag_on_the_household_map_has_its_own_colour(demo):
+    """The map's key names each dot by its colour: the demo's own tags (独居老人, 重点上访人员, 残疾人) took the model's
+    one default colour, so three entries of the key had the same dot."""
+    from residents.models import TagCategory
+
+    colours = dict(TagCategory.objects.values_list("code", "colour"))
+    assert len(set(colours.values())) == len(colours), colours
