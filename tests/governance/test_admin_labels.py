@@ -209,6 +209,11 @@ def test_the_login_lockout_pages_read_chinese_in_chinese(demo):
     axes_words = set(_po_entries(Path(axes.__file__).parent / "locale" / "de" / "LC_MESSAGES" / "django.po"))
     assert {"access attempts", "IP Address", "Attempt Time"} <= axes_words
     words = re.compile("|".join(rf"\b{re.escape(w)}\b" for w in sorted(axes_words, key=len, reverse=True)), re.I)
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.create(  # a record, so the lists show their columns and a row
+        username="nosuchuser", ip_address="10.0.0.1", user_agent="test", failures_since_start=2, path_info="/login/"
+    )
     client = Client()
     client.force_login(User.objects.get(username="admin"))
     client.cookies["django_language"] = "zh-hans"
@@ -227,3 +232,5 @@ def test_the_login_lockout_pages_read_chinese_in_chinese(demo):
             left = {text for _tag, text in parser.texts if words.search(text)}
             assert left == set(), (model._meta.label, view)
     assert visited >= 3
+    attempts = client.get(reverse("admin:axes_accessattempt_changelist")).content.decode()
+    assert "状态" in attempts and "剩余 3 次" in attempts  # five allowed, two used
