@@ -18,22 +18,23 @@ PHOTOS_AGAIN = "请重新选择照片"
 FILE_AGAIN = "请重新选择文件"
 
 
-def test_a_case_action_refused_with_a_photo_asks_for_the_photo_again(world, web):
+def test_a_case_action_refused_with_a_file_asks_for_the_file_again(world, web):
+    """The evidence field takes photos, PDFs and videos: it asks for the file (文件), not the photo."""
     case = SETUPS["b_in_progress"](home(world))
     client = web("liaison")
-    assert PHOTOS_AGAIN not in client.get(f"/cases/{case.pk}/").content.decode()
+    assert FILE_AGAIN not in client.get(f"/cases/{case.pk}/").content.decode()
     response = client.post(f"/cases/{case.pk}/act/resolve/", {"resolve-note": "", "resolve-files": [photo()]})
     html = response.content.decode()
     assert response.status_code == 400
     form = html.split('id="action-resolve"', 1)[1].split("</details>", 1)[0]
-    assert PHOTOS_AGAIN in form and html.count(PHOTOS_AGAIN) == 1
+    assert FILE_AGAIN in form and html.count(FILE_AGAIN) == 1 and PHOTOS_AGAIN not in html
     assert Case.objects.get(pk=case.pk).status == "in_progress" and not Evidence.objects.filter(case=case).exists()
 
 
 def test_a_case_action_refused_without_a_photo_says_nothing_of_photos(world, web):
     case = SETUPS["b_in_progress"](home(world))
     response = web("liaison").post(f"/cases/{case.pk}/act/resolve/", {"resolve-note": ""})
-    assert response.status_code == 400 and PHOTOS_AGAIN not in response.content.decode()
+    assert response.status_code == 400 and FILE_AGAIN not in response.content.decode()
 
 
 def test_a_visit_refused_with_a_photo_asks_for_the_file_again(world, hood, web):  # noqa: F811 (the fixture)
