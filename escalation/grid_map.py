@@ -97,10 +97,14 @@ def label_layout(name: str, count: str, cell_w: float, cell_h: float) -> tuple[l
     name = name.strip()
     if not name:  # a grid saved without a name (admin, ORM): its counts alone
         return [], 0.0, _floor(count_size)
-    options = [[name]]
-    if len(name) >= 4:  # a long name may take two lines
-        half = math.ceil(len(name) / 2)
-        options.append([name[:half], name[half:]])
+    options = []
+    # a long name may take two lines; a dedicated grid's (嘉峪关市第三中学专属网格) rarely fits even so, and is then
+    # named without the words every tile shares (嘉峪关市 / 第三中学): the <title> keeps the full name
+    for text in dict.fromkeys([name, short_name(name)]):
+        options.append([text])
+        if len(text) >= 4:
+            half = math.ceil(len(text) / 2)
+            options.append([text[:half], text[half:]])
     for lines in options:
         name_size = min(MAX_NAME, count_size, room_w / max(text_em(line) for line in lines))
         if name_size < MIN_LABEL:
@@ -110,6 +114,18 @@ def label_layout(name: str, count: str, cell_w: float, cell_h: float) -> tuple[l
         if size >= MIN_LABEL:
             return lines, _floor(name_size), _floor(size)
     return [], 0.0, _floor(count_size)
+
+
+#: The endings a grid's name may drop on the map, longest first (a tile is a grid: "网格" adds nothing there).
+GRID_NAME_ENDINGS = ("专属网格", "网格")
+
+
+def short_name(name: str) -> str:
+    """``name`` without its ending "专属网格" / "网格" (unchanged when that would leave nothing)."""
+    for ending in GRID_NAME_ENDINGS:
+        if name.endswith(ending) and len(name) > len(ending):
+            return name[: -len(ending)]
+    return name
 
 
 def _floor(size: float) -> float:

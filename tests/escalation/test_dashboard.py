@@ -618,8 +618,10 @@ def test_map_label_layout_names_a_grid_only_at_a_readable_size_inside_its_tile()
     lines, name_size, count_size = label_layout("雄关一网格", "3/1", 48, 52)
     assert lines == ["雄关一", "网格"] and name_size >= MIN_LABEL and count_size >= MIN_LABEL
     assert max(text_em(line) for line in lines) * name_size <= 48
-    # a dedicated grid's long name does not fit that tile at a readable size: the counts only
-    assert label_layout("嘉峪关市第三中学专属网格", "0/0", 48, 52) == ([], 0.0, 13.0)
+    # a dedicated grid's long name does not fit that tile at a readable size: it is named without "专属网格"
+    assert label_layout("嘉峪关市第三中学专属网格", "0/0", 48, 52) == (["嘉峪关市", "第三中学"], 10.5, 13.0)
+    # … and when even that is too wide, the counts only
+    assert label_layout("长城社区宗教活动场所专属网格", "0/0", 48, 52) == ([], 0.0, 13.0)
     # a grid saved without a name: its counts alone (no division by an empty name's width)
     assert label_layout("", "2/1", 48, 52) == ([], 0.0, 13.0)
     assert label_layout("  ", "2/1", 48, 52) == ([], 0.0, 13.0)
@@ -633,7 +635,8 @@ def test_map_label_layout_names_a_grid_only_at_a_readable_size_inside_its_tile()
 def test_the_street_maps_labels_are_readable_and_inside_their_tiles():
     """The demo street's shape: 4 rows of 6–7 tiles (about 45 × 50 units each), the last tile of each row a
     dedicated grid with a long name. Every label drawn is at least MIN_LABEL and no wider than its tile; the
-    ordinary grids are named, the long names are left to the <title>, which names every grid."""
+    ordinary grids are named, the dedicated ones without "专属网格" where that fits, the rest left to the <title>,
+    which names every grid."""
     from types import SimpleNamespace
 
     from escalation.grid_map import MIN_LABEL, grid_map_svg, text_em
@@ -688,7 +691,12 @@ def test_the_street_maps_labels_are_readable_and_inside_their_tiles():
         assert y0 <= float(spans[0][0]) - 0.8 * size and float(spans[-1][0]) <= y1, (body, size, y0, y1)
         if kind == "map-name":
             named.add("".join(lines))
-    assert named == {c.name for c in cells if c.name not in long_names}
+    # the dedicated grids by their short names where those fit; the longest by its <title> only
+    assert named == {c.name for c in cells if c.name not in long_names} | {
+        "示范工业园企业",
+        "雄关农贸市场",
+        "嘉峪关市第三中学",
+    }
     assert len(re.findall(r'class="map-count"', svg)) == len(cells)
     for cell in cells:
         assert f"<title>{cell.name}（{cell.community} · {cell.code}）" in svg
