@@ -106,13 +106,15 @@ def label_layout(name: str, count: str, cell_w: float, cell_h: float) -> tuple[l
             half = math.ceil(len(text) / 2)
             options.append([text[:half], text[half:]])
     for lines in options:
-        name_size = min(MAX_NAME, count_size, room_w / max(text_em(line) for line in lines))
+        # as wide as the tile allows, and small enough that the counts keep MIN_LABEL below it
+        widest = room_w / max(text_em(line) for line in lines)
+        name_size = min(MAX_NAME, count_size, widest, (room_h / LINE - MIN_LABEL) / len(lines))
         if name_size < MIN_LABEL:
             continue
         # the counts give way (down to MIN_LABEL) to make room for the name
-        size = min(count_size, (room_h / LINE) - len(lines) * name_size)
-        if size >= MIN_LABEL:
-            return lines, _floor(name_size), _floor(size)
+        size = _floor(min(count_size, (room_h / LINE) - len(lines) * name_size))
+        if size >= MIN_LABEL:  # (a rounding below it is the only way it is not)
+            return lines, _floor(name_size), size
     return [], 0.0, _floor(count_size)
 
 

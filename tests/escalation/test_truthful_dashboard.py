@@ -66,8 +66,9 @@ def test_the_map_names_grids_and_communities_with_open_and_overdue_counts(world,
 
 def test_a_name_too_long_for_a_narrow_tile_is_left_to_the_title_not_drawn_unreadably_small():
     """A street's map: ten grids side by side (tiles about 32 × 41 units), some with 8-character names. Those do
-    not fit at a readable size, so they are not drawn (they used to be squeezed to 6 units); the 5-character names
-    fit on two lines. Every tile keeps its counts, and every grid is still named in its shape's <title>."""
+    not fit at a readable size, so they are never squeezed (they used to be drawn at 6 units): they are named
+    without "(专属)网格" where that fits; the 5-character names fit on two lines. Every tile keeps its counts, and
+    every grid is still named in full in its shape's <title>."""
     from types import SimpleNamespace
 
     from escalation.grid_map import MIN_LABEL, grid_map_svg
@@ -99,9 +100,15 @@ def test_a_name_too_long_for_a_narrow_tile_is_left_to_the_title_not_drawn_unread
     tile = 318 / 10  # the viewBox is 330 wide with 6 units of padding each side
     drawn = re.findall(r'<text[^>]*font-size="([\d.]+)"[^>]*class="map-name"[^>]*>(.*?)</text>', svg)
     lines = {re.sub(r"<[^>]+>", "", t): re.findall(r"<tspan[^>]*>(.*?)</tspan>", t) for _s, t in drawn}
-    assert lines == {n: [n[:3], n[3:]] for n in names if len(n) == 5}  # the 8-character names are left out
-    for size, _t in drawn:
-        assert MIN_LABEL <= float(size) and 3 * float(size) <= tile  # readable, and inside its tile
+    # the 5-character names on two lines; the 8-character ones do not fit, but their short names do (雄关 / 学校)
+    assert lines == {n: [n[:3], n[3:]] for n in names if len(n) == 5} | {
+        "雄关学校": ["雄关", "学校"],
+        "雄关市场": ["雄关", "市场"],
+        "关城宗教场所": ["关城宗", "教场所"],
+    }
+    for size, text in drawn:
+        widest = max(len(line) for line in re.findall(r"<tspan[^>]*>(.*?)</tspan>", text))
+        assert MIN_LABEL <= float(size) and widest * float(size) <= tile  # readable, and inside its tile
     counts = re.findall(r'<text[^>]*font-size="([\d.]+)"[^>]*class="map-count"[^>]*>(.*?)</text>', svg)
     assert sorted(t for _s, t in counts) == sorted(f"{i}/0" for i in range(10))
     assert all(float(size) >= MIN_LABEL for size, _t in counts)
