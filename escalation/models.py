@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import RequestStatus
+from cases.choices import Status as CaseStatus
 from cases.models import Case
 from governance.choices import TimeUnit
 from governance.models import Department, Region
@@ -99,6 +100,14 @@ class Summons(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_SUMMONS
+
+    @property
+    def clocks_paused(self) -> bool:
+        """Still waiting for the department, but its case is on hold (挂账): the report-in and response clocks wait
+        with the case's own, and move on by the held time when it resumes."""
+        return self.status in (SummonsStatus.SUMMONED, SummonsStatus.REPORTED_IN) and (
+            self.case.status == CaseStatus.ON_HOLD
+        )
 
 
 class Supervision(models.Model):

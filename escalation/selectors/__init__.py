@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.choices import OPEN_STATUSES
-from cases.choices import Status as CaseStatus
 from cases.models import CaseDispatch
 from cases.selectors import allowed_actions, case_queryset_for, clock_light
 from core.durations import countdown_text
@@ -130,7 +129,7 @@ def summons_countdowns(summons: Summons, now: datetime | None = None, cal=None) 
     """The clocks still running: report-in while summoned; response while summoned or reported in — none while the
     case is on hold (挂账: they pause with the case's own, and move on by the held time when it resumes)."""
     now = now or timezone.now()
-    if summons.status not in WAITING or summons.case.status == CaseStatus.ON_HOLD:
+    if summons.status not in WAITING or summons.clocks_paused:
         return []
     cal = cal or calendar_spec()
     start = summons.whistle.blown_at
