@@ -47,3 +47,10 @@ def accept_late(case: Any, now: datetime) -> bool:
     lists mark it beside the light."""
     due = case.accept_due_at
     return case.status in ACCEPT_STATUSES and due is not None and due <= now
+
+
+def hold_past_end(case: Any, now: datetime) -> bool:
+    """The case is on hold (挂账) past its expected end (``hold_until``): its centre resumes it or holds it longer
+    (the sweep announces it once: ``warn_hold_due_batch``)."""
+    until = case.hold_until
+    return case.status == Status.ON_HOLD and until is not None and until <= now

@@ -14,6 +14,8 @@ class SummonsStatus(models.TextChoices):
 
 
 OPEN_SUMMONS = (SummonsStatus.SUMMONED, SummonsStatus.REPORTED_IN, SummonsStatus.RESPONDED)
+#: Summonses still waiting for the department (report-in or response): their clocks run.
+WAITING_SUMMONS = (SummonsStatus.SUMMONED, SummonsStatus.REPORTED_IN)
 
 
 class NoticeKind(models.TextChoices):

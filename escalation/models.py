@@ -14,7 +14,7 @@ from cases.models import Case
 from governance.choices import TimeUnit
 from governance.models import Department, Region
 
-from .choices import OPEN_SUMMONS, DeliveryStatus, NoticeKind, SummonsStatus
+from .choices import OPEN_SUMMONS, WAITING_SUMMONS, DeliveryStatus, NoticeKind, SummonsStatus
 
 
 class Whistle(models.Model):
@@ -105,9 +105,7 @@ class Summons(models.Model):
     def clocks_paused(self) -> bool:
         """Still waiting for the department, but its case is on hold (挂账): the report-in and response clocks wait
         with the case's own, and move on by the held time when it resumes."""
-        return self.status in (SummonsStatus.SUMMONED, SummonsStatus.REPORTED_IN) and (
-            self.case.status == CaseStatus.ON_HOLD
-        )
+        return self.status in WAITING_SUMMONS and self.case.status == CaseStatus.ON_HOLD
 
 
 class Supervision(models.Model):

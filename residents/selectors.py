@@ -247,6 +247,11 @@ def permits_expiring(*, user: Any, today: date, within_days: int) -> QuerySet[Re
     )
 
 
+def _dot_order(category: TagCategory) -> tuple[int, str]:
+    """A house's dots and the map's key: the most sensitive tags first, then by code."""
+    return (-category.sensitivity, category.code)
+
+
 def household_map(*, user: Any, building: Building) -> dict:
     """The 电子装户图 of one building: floors (top first) × units × houses, each house with its head of household,
     household size, use, open-case count (filled in by a higher app through ``house_case_counts``) and the
@@ -281,7 +286,7 @@ def household_map(*, user: Any, building: Building) -> dict:
             "url": reverse_pk("residents:house", h.id),
             "size": len(members),
             "head": head.name if head else "",
-            "markers": sorted(markers.values(), key=lambda c: (-c.sensitivity, c.code)),
+            "markers": sorted(markers.values(), key=_dot_order),
             "open_cases": counts.get(h.id, 0),
         }
         floors.setdefault(h.floor, {}).setdefault(h.unit, []).append(cell)
@@ -289,7 +294,7 @@ def household_map(*, user: Any, building: Building) -> dict:
     rows = [{"floor": f, "units": [floors[f].get(u, []) for u in units]} for f in sorted(floors, reverse=True)]
     # the key to the dots (``shown``): each tag on this page once — a dot's name is otherwise only a hover title,
     # which a phone never shows
-    legend = sorted(shown.values(), key=lambda c: (-c.sensitivity, c.code))
+    legend = sorted(shown.values(), key=_dot_order)
     return {
         "building": building,
         "units": units,

@@ -15,6 +15,7 @@ from governance.choices import Level
 
 from .. import transitions
 from ..choices import Channel, RatingResult, ReturnReason, Status
+from ..lights import ACCEPT_STATUSES
 from ..models import Case, CaseEvent
 
 EXTRA_LABELS = {
@@ -65,7 +66,7 @@ def due(label: str, at: datetime | None, now: datetime) -> Due | None:
 def case_dues(case: Case, now: datetime) -> list[Due]:
     """The deadlines that matter in the case's current status (none once it is finished or on hold)."""
     out = []
-    if case.status in (Status.REPORTED, Status.ACCEPTED):
+    if case.status in ACCEPT_STATUSES:
         row = due(_("受理/派遣时限"), case.accept_due_at, now)
         out.append(replace(row, light="red" if row.overdue else "") if row else None)
     if case.status in (Status.REPORTED, Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS):

@@ -67,22 +67,17 @@ def add_index(app_label: str, model_name: str, index: models.Index) -> migration
     (reversed: ``DROP INDEX CONCURRENTLY``), elsewhere a plain create (and drop). The migration needs
     ``atomic = False``."""
 
-    def build(apps: Any, schema_editor: Any) -> None:
+    def run(apps: Any, schema_editor: Any, *, forward: bool) -> None:
         model = apps.get_model(app_label, model_name)
         if schema_editor.connection.vendor != "postgresql":
-            schema_editor.add_index(model, index)
+            (schema_editor.add_index if forward else schema_editor.remove_index)(model, index)
             return
+        # backward the drop itself; forward it clears what an interrupted build left under the name
         schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{index.name}"')
-        schema_editor.execute(index.create_sql(model, schema_editor, concurrently=True))
-
-    def drop(apps: Any, schema_editor: Any) -> None:
-        model = apps.get_model(app_label, model_name)
-        if schema_editor.connection.vendor != "postgresql":
-            schema_editor.remove_index(model, index)
-            return
-        schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{index.name}"')
+        if forward:
+            schema_editor.execute(index.create_sql(model, schema_editor, concurrently=True))
 
     return migrations.SeparateDatabaseAndState(
         state_operations=[migrations.AddIndex(model_name=model_name, index=index)],
-        database_operations=[migrations.RunPython(build, drop)],
+        database_operations=[migrations.RunPython(partial(run, forward=True), partial(run, forward=False))],
     )

@@ -24,12 +24,11 @@ from governance.clock import fraction_point
 from governance.models import Department, User
 from governance.selectors import calendar_spec
 
-from ..choices import SummonsStatus
+from ..choices import WAITING_SUMMONS, SummonsStatus
 from ..models import Summons, Whistle
 
 S = SummonsStatus
-#: Summonses still waiting for the department (report-in or response).
-WAITING = (S.SUMMONED, S.REPORTED_IN)
+WAITING = WAITING_SUMMONS
 #: Case actions a liaison takes on a dispatched case, offered from the inbox (they post to the case page).
 DISPATCH_ACTIONS = ["sign", "resolve", "extension_request", "hold_request", "return_request"]
 

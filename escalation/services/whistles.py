@@ -584,11 +584,10 @@ def summons_escalate_overdue_batch(*, now: datetime | None = None, batch_size: i
        department's liaisons (keyed per summons: at most once).
     """
     now = now or timezone.now()
-    open_statuses = [s.value for s in OPEN_STATUSES]
+    # an open case's summonses, but not a held one's: their clocks pause with the case's (挂账, Summons.clocks_paused)
+    running = [s.value for s in OPEN_STATUSES if s != CaseStatus.ON_HOLD]
     with transaction.atomic():
-        overdue = Summons.objects.filter(
-            overdue_summons_q(now), overdue_at__isnull=True, case__status__in=open_statuses
-        ).exclude(case__status=CaseStatus.ON_HOLD)  # a held case's summons clocks pause with its own (挂账)
+        overdue = Summons.objects.filter(overdue_summons_q(now), overdue_at__isnull=True, case__status__in=running)
         case_ids = list(overdue.order_by("case_id").values_list("case_id", flat=True).distinct()[:batch_size])
         if not case_ids:
             return 0

@@ -28,9 +28,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cases import exports
-from cases.choices import Status
 from cases.contact_log import log_unmasked_contact_rows
-from cases.lights import LIGHT_LABELS, accept_late
+from cases.lights import LIGHT_LABELS, accept_late, hold_past_end
 from cases.models import Case
 from cases.selectors import case_queryset_for
 from core import durations
@@ -100,9 +99,7 @@ def _present_rows(rows, now) -> None:
         c.ui_status_label = statuses.get(c.status, c.status)
         c.ui_light_label = light_labels.get(c.ui_light, "")
         c.ui_returns_text = _("退单 %(n)s") % {"n": c.return_count} if c.return_count and c.status == "accepted" else ""
-        # a hold past its expected end: the centre resumes the case or holds it longer
-        hold_due = c.status == Status.ON_HOLD and c.hold_until is not None and c.hold_until <= now
-        c.ui_hold_due_text = _("挂账已过预计恢复时间") if hold_due else ""
+        c.ui_hold_due_text = _("挂账已过预计恢复时间") if hold_past_end(c, now) else ""
         # not accepted or dispatched in time: the light follows the level's handling clock, this the 受理/派遣 one
         c.ui_accept_late_text = _("受理/派遣超时") if accept_late(c, now) else ""
         if c.due_at and c.ui_light:
