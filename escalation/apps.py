@@ -33,6 +33,7 @@ class EscalationConfig(AppConfig):
         from .services.sweep import register_sweep_step, warn_hold_due_batch
         from .services.whistles import (
             finish_summonses_on_close,
+            hold_summonses,
             reopen_summonses,
             resume_summonses,
             summons_close_guard,
@@ -45,6 +46,7 @@ class EscalationConfig(AppConfig):
         permits_expiring.connect(write_permit_notices, sender=Resident, dispatch_uid="escalation.permit_notices")
         events_recorded.connect(reopen_summonses, dispatch_uid="escalation.whistles.reopen_summonses")
         events_recorded.connect(resume_summonses, dispatch_uid="escalation.whistles.resume_summonses")
+        events_recorded.connect(hold_summonses, dispatch_uid="escalation.whistles.hold_summonses")
         register_guard(summons_close_guard)
         register_case_panel(whistles_panel)
         register_sweep_step(summons_escalate_overdue_batch)

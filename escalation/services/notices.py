@@ -268,6 +268,7 @@ NOTIFYING_ACTIONS = frozenset(
         "hold_request",
         "hold_approve",
         "hold_refuse",
+        "resume",
         "resolve",
         "self_handle",
         "verify_failed",
@@ -288,6 +289,7 @@ _NEEDS_DISPATCHES = {
     "extension_refuse",
     "hold_approve",
     "hold_refuse",
+    "resume",
 }
 
 
@@ -431,6 +433,17 @@ def _spec_for_event(
         targets = holder_targets(case, active_depts)
         verdict = tr(N_("已批准")) if action == "hold_approve" else tr(N_("被驳回"))
         head = tr(N_("【挂账】%(ref)s的挂账申请%(verdict)s")) % {"ref": ref, "verdict": verdict}
+    elif action == "resume":  # the holder's clock runs again, its due time moved on by the held time
+        kind = NoticeKind.OTHER
+        targets = holder_targets(case, active_depts)
+        due = case["due_at"]
+        if due is not None:
+            head = tr(N_("【恢复办理】%(ref)s已恢复办理，办理时限顺延至%(due)s")) % {
+                "ref": ref,
+                "due": timezone.localtime(due).strftime("%m-%d %H:%M"),
+            }
+        else:
+            head = tr(N_("【恢复办理】%(ref)s已恢复办理，请继续办理")) % {"ref": ref}
     elif action in ("resolve", "self_handle"):
         kind = NoticeKind.RESOLVED
         if action == "resolve" and case["grid_id"]:

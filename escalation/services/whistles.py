@@ -739,7 +739,7 @@ def resume_summonses(sender, events, actor=None, batch=False, **kwargs) -> None:
             continue
         cal = cal or calendar_spec()
         waiting = Summons.objects.filter(case_id=ev.case_id, status__in=WAITING, overdue_at__isnull=True)
-        for summons in waiting.select_related("whistle"):
+        for summons in waiting.select_related("whistle", "case"):
             fields = []
             if summons.status == S.SUMMONED and summons.report_in_due_at > paused:
                 summons.report_in_due_at = shift_past_pause(
@@ -751,5 +751,44 @@ def resume_summonses(sender, events, actor=None, batch=False, **kwargs) -> None:
                     summons.respond_due_at, paused, ev.at, summons.whistle.response_unit, cal
                 )
                 fields.append("respond_due_at")
-            if fields:
-                summons.save(update_fields=fields)
+            if not fields:
+                continue
+            summons.save(update_fields=fields)
+            # the department's deadlines moved: it hears the new ones (its inbox showed the clocks paused)
+            if summons.status == S.SUMMONED:
+                title = _("【恢复办理】%(number)s已恢复办理，报到时限顺延至%(due)s")
+                due = summons.report_in_due_at
+            else:
+                title = _("【恢复办理】%(number)s已恢复办理，反馈时限顺延至%(due)s")
+                due = summons.respond_due_at
+            _notify(
+                summons=summons,
+                targets=[notices.department(summons.department_id)],
+                actor=actor,
+                kind=NoticeKind.WHISTLE,
+                title=title % {"number": summons.case.number, "due": _local(due)},
+                key=f"summons:{summons.pk}:resume:{ev.pk}",
+                now=ev.at,
+            )
+
+
+def hold_summonses(sender, events, actor=None, batch=False, **kwargs) -> None:
+    """挂账 (by the centre, or its approval of a request): the departments still owing the case a report-in or a
+    response are told that their clocks pause with the case's (``Summons.clocks_paused``) and move on when it
+    resumes (``resume_summonses``) — their inbox stops counting down, and they know why.
+    Connected to ``cases.signals.events_recorded`` in ``EscalationConfig.ready``."""
+    for ev in events:
+        if ev.action not in ("hold", "hold_approve"):
+            continue
+        waiting = Summons.objects.filter(case_id=ev.case_id, status__in=WAITING, overdue_at__isnull=True)
+        for summons in waiting.select_related("case"):
+            _notify(
+                summons=summons,
+                targets=[notices.department(summons.department_id)],
+                actor=actor,
+                kind=NoticeKind.WHISTLE,
+                title=_("【挂账】%(number)s已挂账，报到和反馈时限暂停计时，恢复办理后顺延")
+                % {"number": summons.case.number},
+                key=f"summons:{summons.pk}:hold:{ev.pk}",
+                now=ev.at,
+            )

@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cases.models import CaseEvent
 from cases.services import case_escalate_overdue_batch, case_rate_by_citizen, case_transition
@@ -87,6 +88,29 @@ def test_overdue_escalation_from_departments_tells_their_liaisons_and_both_centr
         "departments": [world.departments["cgzf"].id],
     }
     assert told(case, NoticeKind.ESCALATED) == {"jiedao01", "jiedao02", "chengguan01", "qu01"}
+
+
+def test_the_resume_tells_the_department_holding_the_case_its_moved_due_time(world):
+    """The department asked for a hold and the street approved it (it heard that); when the street resumes the case,
+    the department hears that its clock runs again, to the due time moved on by the held time."""
+    case = street_case(world)
+    dispatched_to(world, case, "cgzf")
+    case_transition(case_id=case.id, action="sign", actor=world.liaison, now=T0)
+    until = (T0 + timedelta(days=3)).isoformat()
+    case_transition(
+        case_id=case.id, action="hold_request", actor=world.liaison, note="等待资金批复", now=T0, hold_until=until
+    )
+    case_transition(case_id=case.id, action="hold_approve", actor=world.street_officer, now=T0)
+    case.refresh_from_db()
+    due_before = case.due_at
+
+    case_transition(case_id=case.id, action="resume", actor=world.street_officer, now=T0 + timedelta(days=1))
+    case.refresh_from_db()
+    resumed = Notice.objects.get(case=case, title__contains="恢复办理")
+    assert resumed.recipient == world.liaison  # the holder, not the street officer who resumed it
+    due = timezone.localtime(case.due_at).strftime("%m-%d %H:%M")
+    assert resumed.title.endswith(f"办理时限顺延至{due}")
+    assert case.due_at > due_before  # the due time the notice names is the moved one
 
 
 def test_a_return_tells_the_dispatching_centre(world):

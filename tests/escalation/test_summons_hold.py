@@ -69,6 +69,24 @@ def test_on_resume_the_summons_clocks_move_on_by_the_held_time(world):
     assert Supervision.objects.get().summons_id == zj.pk
 
 
+def test_the_summoned_departments_hear_of_the_hold_and_of_their_moved_deadlines_on_resume(world):
+    """Their inbox stops counting down while the case is held: the liaisons are told why, and on resume each hears
+    its own new deadline — 住建 its report-in time, 城管 (reported in) its response time."""
+    case, summonses = _held_whistled_case(world)  # the hold began before either department reported in
+    zj_liaisons = set(world.departments["zj"].liaisons.values_list("username", flat=True))
+    paused = Notice.objects.filter(case=case, title__contains="已挂账", kind=NoticeKind.WHISTLE)
+    assert {n.summons_id for n in paused} == {summonses["zj"].id, summonses["cgzf"].id}
+    assert {n.recipient.username for n in paused if n.summons_id == summonses["zj"].id} == zj_liaisons
+    assert all("暂停计时" in n.title for n in paused)
+    summons_report_in(summons_id=summonses["cgzf"].id, actor=world.liaison, now=HELD_AT + timedelta(minutes=1))
+
+    case_transition(case_id=case.id, action="resume", actor=world.street_officer, now=RESUMED_AT)
+
+    moved = {n.summons_id: n.title for n in Notice.objects.filter(case=case, title__contains="恢复办理，")}
+    assert moved[summonses["zj"].id].endswith("报到时限顺延至11-19 10:25")
+    assert moved[summonses["cgzf"].id].endswith("反馈时限顺延至11-20 09:55")
+
+
 def test_a_summons_already_late_when_the_hold_began_is_still_late_after_it(world):
     case, _whistle, _summonses = whistled_case(world, codes=("zj",))
     late_hold = T0 + timedelta(minutes=30, seconds=30)  # report-in time passed, the sweep not yet run
