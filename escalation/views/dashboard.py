@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cases import exports
+from cases.choices import Status
 from cases.contact_log import log_unmasked_contact_rows
 from cases.lights import LIGHT_LABELS, accept_late, hold_past_end
 from cases.models import Case
@@ -41,6 +42,7 @@ from governance.http import AuthenticatedHttpRequest
 
 from .. import filters as queue_filters
 from .. import grid_map
+from ..display import left_text
 from ..selectors import triage
 from ..services import bulk
 
@@ -90,6 +92,7 @@ def _present_rows(rows, now) -> None:
     fields = [cast("Field", Case._meta.get_field(name)) for name in _DISPLAYED]
     levels, statuses, handlers = ({k: str(v) for k, v in f.flatchoices} for f in fields)
     case_url = pk_link_pattern("cases:detail")  # one reverse for the page, as the case lists do
+    resume_label = _("预计恢复办理")
     for c in rows:
         reported = c.reported_at.astimezone(tz)
         c.ui_url = case_url.format(pk=c.pk)
@@ -105,6 +108,10 @@ def _present_rows(rows, now) -> None:
         if c.due_at and c.ui_light:
             due = c.due_at.astimezone(tz)
             c.ui_due_iso, c.ui_due_short = due.isoformat(), due.strftime("%m-%d %H:%M")
+        elif c.status == Status.ON_HOLD and c.hold_until:  # its clock paused: the hold's expected end, as the case list
+            until = c.hold_until.astimezone(tz)
+            c.ui_due_iso, c.ui_due_short = until.isoformat(), until.strftime("%m-%d %H:%M")
+            c.ui_left_text = f"{resume_label} · {left_text((c.hold_until - now).total_seconds())}"
         else:
             c.ui_due_iso = c.ui_due_short = ""
         c.ui_handler = "、".join(c.ui_departments) if c.ui_departments else handlers.get(c.handler_kind, c.handler_kind)

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.template import Context, Template
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.services import case_transition
@@ -74,11 +74,15 @@ def test_the_rows_are_the_template_loops_markup(world, street, language):  # noq
         _present_rows(page.rows, NOW)
         built = _queue_rows_html(page.rows, _("督办"))
         oracle = Template(TAGGED_ROWS).render(Context({"page": page, "supervised_label": _("督办")}))
+        resume_label = _("预计恢复办理")
     rows = page.rows
     # the cases cover every branch of a row
     assert {c.ui_light for c in rows} >= {"red", "yellow", ""}
     assert any(c.supervised_at for c in rows) and any(c.ui_returns_text for c in rows)
     assert [c.title for c in rows if c.ui_hold_due_text] == ["挂账过期"]
+    held = next(c for c in rows if c.status == "on_hold")  # its due column: the hold's expected end, not "—"
+    assert held.ui_due_short == timezone.localtime(NOW - timedelta(hours=1)).strftime("%m-%d %H:%M")
+    assert held.ui_left_text.startswith(f"{resume_label} · ") and held.ui_light == ""
     late = [c for c in rows if c.ui_accept_late_text]
     assert late and all(c.status in ("reported", "accepted") and c.accept_due_at <= NOW for c in late)
     assert not [c for c in rows if not c.ui_accept_late_text and c.status in ("reported", "accepted")
