@@ -79,3 +79,23 @@ def test_a_liaison_sees_the_tagged_person_but_not_their_housemates(world, hood):
     assert hood.people["corr"].name in html and "社区矫正人员" in html
     assert hood.people["corr_wife"].name not in html
     assert client.get(f"/residents/people/{hood.people['corr_wife'].pk}/").status_code == 404
+
+
+def test_a_visit_that_comes_back_says_at_the_top_what_to_correct_and_keeps_the_words(world, hood, web):
+    """On a phone the form runs past the screen: the summary at the top names each field to correct and links to
+    it; what the worker wrote stays in its field."""
+    from residents.models import Visit
+
+    client = web("grid_worker")
+    plan = hood.tags["corr"].plans.get()
+    html = client.post(
+        f"/residents/visits/new/?plan={plan.pk}", {"visited_on": "昨天", "found": "在家，情绪稳定"}
+    ).content.decode()
+    summary = html.split("data-error-summary", 1)[1].split("</div>", 1)[0]
+    assert '<a href="#id_visited_on">走访日期</a>' in summary and "走访情况" not in summary
+    assert "在家，情绪稳定" in html.split("data-error-summary", 1)[1]
+    assert not Visit.objects.exists()
+
+
+def test_a_form_without_errors_has_no_summary(world, hood, web):
+    assert "data-error-summary" not in web("grid_worker").get("/residents/diary/new/").content.decode()
