@@ -98,7 +98,10 @@ def test_grid_workers_land_on_my_grid_today(world, hood, web):
     html = client.get("/today/").content.decode()
     visits = html.split('id="visits"', 1)[1].split("</section>", 1)[0]
     assert hood.people["corr"].name in visits and "light-yellow" in visits
-    assert hood.people["youth"].name in html.split('id="permits"', 1)[1].split("</section>", 1)[0]
+    permits = html.split('id="permits"', 1)[1].split("</section>", 1)[0]
+    expires = (timezone.localdate() + timedelta(5)).isoformat()
+    # the expiry date in the page's one numeric form, with what it is (not the locale's long "2026年12月4日")
+    assert hood.people["youth"].name in permits and f'有效期至 <time datetime="{expires}">{expires}</time>' in permits
     assert "楼道里堆满杂物" in html.split('id="diary"', 1)[1]
     for link in ("/residents/plans/", "/residents/diary/new/", "/cases/new/"):
         assert f'href="{link}"' in html
