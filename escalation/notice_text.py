@@ -34,6 +34,15 @@ TEMPLATES = [
     N_("%(dept)s未按时报到（报到时限%(due)s）"),
     N_("%(dept)s未按时反馈（反馈时限%(due)s）"),
     N_("吹哨报到超时，转区综治中心督办：%(why)s"),
+    N_("【恢复办理】%(ref)s已恢复办理，办理时限顺延至%(due)s"),
+    N_("【恢复办理】%(ref)s已恢复办理，请继续办理"),
+    N_("【挂账】%(number)s已挂账，报到和反馈时限暂停计时，恢复办理后顺延"),
+    N_("【恢复办理】%(number)s已恢复办理，报到时限顺延至%(due)s"),
+    N_("【恢复办理】%(number)s已恢复办理，反馈时限顺延至%(due)s"),
+    # residents' tasks (``receivers``): the dates are data
+    N_("走访逾期：应走访日期 %(date)s"),
+    N_("走访严重逾期：应走访日期 %(date)s"),
+    N_("居住证即将到期：%(date)s"),
 ]
 
 #: Parameters of the notice templates that are words of the application (translated), not data.

@@ -26,12 +26,12 @@ def write_notices(sender, *, events, actor=None, batch: bool = False, **kwargs) 
 def write_visit_notices(sender, *, light: str, rows, **kwargs) -> None:
     """A visit plan turned yellow (overdue) or red (seriously overdue): tell the people residents named (the
     seats that may see the plan's tag), once per plan, light and due date (also the dedupe key)."""
-    title = (_("走访逾期") if light == "yellow" else _("走访严重逾期")) + "：" + _("应走访日期") + " "
+    title = _("走访逾期：应走访日期 %(date)s") if light == "yellow" else _("走访严重逾期：应走访日期 %(date)s")
     notices_write(
         specs=[
             NoticeSpec(
                 kind=NoticeKind.OTHER,
-                title=title + due_on.isoformat(),
+                title=title % {"date": due_on.isoformat()},
                 targets=[person(uid) for uid in user_ids],
                 dedupe_key=f"visit:{plan_id}:{light}:{due_on:%Y%m%d}",
                 url=reverse_pk("residents:detail", resident_id),
@@ -48,7 +48,7 @@ def write_permit_notices(sender, *, rows, **kwargs) -> None:
         specs=[
             NoticeSpec(
                 kind=NoticeKind.OTHER,
-                title=f"{_('居住证即将到期')}：{expires:%Y-%m-%d}",
+                title=_("居住证即将到期：%(date)s") % {"date": f"{expires:%Y-%m-%d}"},
                 targets=[grid_team(grid_id)],
                 dedupe_key=f"permit:{resident_id}:{expires:%Y%m%d}",
                 url=reverse_pk("residents:detail", resident_id),

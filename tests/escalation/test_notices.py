@@ -11,13 +11,14 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.models import CaseEvent
 from cases.services import case_escalate_overdue_batch, case_rate_by_citizen, case_transition
 from escalation import tasks
 from escalation.choices import DeliveryStatus, NoticeKind
 from escalation.models import Notice
+from escalation.notice_text import localize
 from escalation.services.notices import NoticeSpec, centre, notices_write
 from escalation.services.outbox import LEASE, MAX_ATTEMPTS, _claim, backoff, notices_send_pending
 from escalation.services.sweep import sweep
@@ -110,6 +111,8 @@ def test_the_resume_tells_the_department_holding_the_case_its_moved_due_time(wor
     assert resumed.recipient == world.liaison  # the holder, not the street officer who resumed it
     due = timezone.localtime(case.due_at).strftime("%m-%d %H:%M")
     assert resumed.title.endswith(f"办理时限顺延至{due}")
+    with translation.override("en"):
+        assert localize(resumed.title).endswith(f"is being handled again: the due time moves on to {due}")
     assert case.due_at > due_before  # the due time the notice names is the moved one
 
 

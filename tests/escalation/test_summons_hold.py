@@ -8,11 +8,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.utils import translation
 
 from cases.choices import Status
 from cases.services import case_transition
 from escalation.choices import NoticeKind, SummonsStatus
 from escalation.models import Notice, Summons, Supervision
+from escalation.notice_text import localize
 from escalation.services.sweep import sweep
 from escalation.services.whistles import summons_escalate_overdue_batch, summons_report_in
 from tests.cases.helpers import at
@@ -85,6 +87,11 @@ def test_the_summoned_departments_hear_of_the_hold_and_of_their_moved_deadlines_
     moved = {n.summons_id: n.title for n in Notice.objects.filter(case=case, title__contains="恢复办理，")}
     assert moved[summonses["zj"].id].endswith("报到时限顺延至11-19 10:25")
     assert moved[summonses["cgzf"].id].endswith("反馈时限顺延至11-20 09:55")
+    with translation.override("en"):  # stored as written, read in the reader's language
+        assert localize(moved[summonses["zj"].id]) == (
+            f"[Resumed] {case.number} is being handled again: your report-in time moves on to 11-19 10:25"
+        )
+        assert localize(paused[0].title).startswith(f"[On hold] {case.number} is on hold")
 
 
 def test_a_summons_already_late_when_the_hold_began_is_still_late_after_it(world):

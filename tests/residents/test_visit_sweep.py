@@ -96,6 +96,28 @@ def test_expiring_permit_becomes_a_task_once_per_expiry_date(world, hood):
     assert visits_sweep(today=TODAY).permits == 1
 
 
+def test_the_grid_workers_tasks_read_in_the_readers_language(world, hood):
+    """Visit and permit notices are stored as written (Chinese, by the beat sweep) and shown in the reader's
+    language, as the case notices are (``escalation.notice_text``): an English reader saw them in Chinese."""
+    from django.utils import translation
+
+    from escalation.notice_text import localize
+
+    VisitPlan.objects.update(due_on=TODAY - timedelta(days=3), yellow_on=TODAY - timedelta(days=2),
+                             red_on=TODAY - timedelta(days=1))  # fmt: skip
+    Resident.objects.filter(pk=hood.people["youth"].pk).update(
+        kind=PopulationKind.FLOATING, permit_expires_on=TODAY + timedelta(10)
+    )
+    visits_sweep(today=TODAY)
+    titles = set(Notice.objects.values_list("title", flat=True))
+    assert titles == {"走访严重逾期：应走访日期 2026-11-27", "居住证即将到期：2026-12-10"}  # as written, unchanged
+    with translation.override("en"):
+        assert {localize(t) for t in titles} == {
+            "Visit seriously overdue: due 2026-11-27",
+            "Residence permit expires 2026-12-10",
+        }
+
+
 def test_the_beat_task_runs_the_sweep(world, hood):
     VisitPlan.objects.update(yellow_on=timezone.localdate() - timedelta(days=1))
     assert visits_sweep_task.delay().get()["yellow"] == 5
