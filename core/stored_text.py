@@ -17,6 +17,11 @@ from django.utils.translation import get_language, gettext
 #: that happens to end like a role ("…综治中心") is never read as one, because notes are not matched as roles.
 _REGISTRY: dict[str, tuple[list[str], set[str]]] = {}
 
+#: Parameters whose values have a known shape, matched by it rather than by "anything": a case number holds no
+#: full-width bracket, so in "【报到超时督办】%(why)s（%(number)s）" the number is the last bracket's content
+#: and ``why`` keeps its own brackets ("住建未按时报到（报到时限12-02 04:38）").
+SHAPES = {"number": r"[^（）]+"}
+
 
 def register_templates(templates: list[str], *, words: tuple[str, ...] | set[str] = (), kind: str = "notice") -> None:
     """Add the message templates an app stores texts of ``kind`` from (and their parameters that are words)."""
@@ -37,7 +42,7 @@ def _patterns(kind: str) -> list[tuple[str, re.Pattern[str]]]:
         for m in re.finditer(r"%\((\w+)\)s", template):
             parts.append(re.escape(template[pos : m.start()]))
             name = m.group(1)
-            parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.+?)")
+            parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>{SHAPES.get(name, '.+?')})")
             seen.add(name)
             pos = m.end()
         parts.append(re.escape(template[pos:]))

@@ -39,6 +39,17 @@ TEMPLATES = [
     N_("【挂账】%(number)s已挂账，报到和反馈时限暂停计时，恢复办理后顺延"),
     N_("【恢复办理】%(number)s已恢复办理，报到时限顺延至%(due)s"),
     N_("【恢复办理】%(number)s已恢复办理，反馈时限顺延至%(due)s"),
+    N_("【挂账到期】%(ref)s预计恢复办理时间（%(until)s）已过，请恢复办理或延长挂账"),
+    N_("【撤回召集】%(region)s已撤回对您部门的召集（%(number)s），无需报到"),
+    N_("事件：%(title)s\n事由：%(reason)s\n反馈时限：%(respond)s"),
+    # a summons record's note with the case's number (``services.whistles``)
+    N_("%(dept)s已报到（%(number)s）"),
+    N_("%(dept)s报到（超时报到，报到时限%(due)s）（%(number)s）"),
+    N_("%(dept)s退回召集：%(reason)s（%(number)s）"),
+    N_("%(dept)s申请延期至%(until)s：%(reason)s（%(number)s）"),
+    N_("批准%(dept)s延期，反馈时限延至%(due)s：%(note)s（%(number)s）"),  # before the one without a note
+    N_("批准%(dept)s延期，反馈时限延至%(due)s（%(number)s）"),
+    N_("驳回%(dept)s的延期申请：%(note)s（%(number)s）"),
     # residents' tasks (``receivers``): the dates are data
     N_("走访逾期：应走访日期 %(date)s"),
     N_("走访严重逾期：应走访日期 %(date)s"),
@@ -55,6 +66,11 @@ RECORD_TEMPLATES = [
     N_("%(dept)s反馈：%(text)s"),
     N_("%(dept)s申请延期至%(until)s：%(reason)s"),
     N_("%(dept)s退回召集：%(reason)s"),
+    N_("批准%(dept)s延期，反馈时限延至%(due)s：%(note)s"),  # before the one without a note
+    N_("批准%(dept)s延期，反馈时限延至%(due)s"),
+    N_("驳回%(dept)s的延期申请：%(note)s"),
+    N_("撤回对%(dept)s的召集：%(reason)s"),
+    N_("确认%(dept)s的反馈，报到事项完成"),
 ]
 
 
