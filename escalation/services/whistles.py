@@ -95,6 +95,11 @@ def _notify(
     )
 
 
+def _tell_department(summons: Summons, **notice: Any) -> None:
+    """A notice about ``summons`` to its department's liaisons (``_notify``'s other arguments)."""
+    _notify(summons=summons, targets=[notices.department(summons.department_id)], **notice)
+
+
 def _whistling_centre(whistle: Whistle) -> list[notices.Target]:
     """The whistling centre: its staff, and whoever blew the whistle."""
     targets = [notices.centre(whistle.region_id)]
@@ -446,9 +451,8 @@ def summons_decide_extension(
         else:
             summons.extension_status = RequestStatus.REFUSED
         summons.save(update_fields=fields)
-        _notify(
-            summons=summons,
-            targets=[notices.department(summons.department_id)],
+        _tell_department(
+            summons,
             actor=actor,
             kind=NoticeKind.EXTENSION,
             title=text[:150] + f"（{summons.case.number}）",
@@ -550,9 +554,8 @@ def summons_complete(*, summons_id: int, actor: User, now: datetime | None = Non
         summons = _lock(summons, actor=actor, action="complete")
         summons.status, summons.done_at = S.DONE, now
         summons.save(update_fields=["status", "done_at"])
-        _notify(
-            summons=summons,
-            targets=[notices.department(summons.department_id)],
+        _tell_department(
+            summons,
             actor=actor,
             kind=NoticeKind.WHISTLE,
             title=_("%(region)s已确认您部门的反馈（%(number)s）")
@@ -761,9 +764,8 @@ def resume_summonses(sender, events, actor=None, batch=False, **kwargs) -> None:
             else:
                 title = _("【恢复办理】%(number)s已恢复办理，反馈时限顺延至%(due)s")
                 due = summons.respond_due_at
-            _notify(
-                summons=summons,
-                targets=[notices.department(summons.department_id)],
+            _tell_department(
+                summons,
                 actor=actor,
                 kind=NoticeKind.WHISTLE,
                 title=title % {"number": summons.case.number, "due": _local(due)},
@@ -782,9 +784,8 @@ def hold_summonses(sender, events, actor=None, batch=False, **kwargs) -> None:
             continue
         waiting = Summons.objects.filter(case_id=ev.case_id, status__in=WAITING, overdue_at__isnull=True)
         for summons in waiting.select_related("case"):
-            _notify(
-                summons=summons,
-                targets=[notices.department(summons.department_id)],
+            _tell_department(
+                summons,
                 actor=actor,
                 kind=NoticeKind.WHISTLE,
                 title=_("【挂账】%(number)s已挂账，报到和反馈时限暂停计时，恢复办理后顺延")
