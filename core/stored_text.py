@@ -1,15 +1,40 @@
-"""Texts the services stored in the language of whoever caused them, shown in the reader's language. A notice's
-title, an event's role ("…综治中心", "…联络员") or a summons record's note is written once, from a fixed set of message
-templates; here a stored text is matched back to its template and rendered again through gettext, with the words
-inside it (levels, verdicts, reasons) translated too. Free text typed by people (notes, case titles) stays as
-typed. Each app registers the templates it writes from its ``AppConfig.ready()`` (``register_templates``)."""
+"""Texts the services keep in the database, shown in the reader's language. A notice's title, an event's role
+("…综治中心", "…联络员") or a summons record's note is written once, from a fixed set of message templates, in the
+language of the message ids (``kept``), whoever's request wrote it; here a kept text is matched back to its template
+and rendered again through gettext, with the words inside it (levels, verdicts, reasons) translated too. Free text
+typed by people (notes, case titles) stays as typed. Each app registers the templates it writes from its
+``AppConfig.ready()`` (``register_templates``)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
-from django.utils.translation import get_language, gettext
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext, pgettext
+
+#: The language of the message ids, in which texts are kept: ``localize`` matches a kept text to its template
+#: and shows it in any other language. A text written in a reader's language (an English liaison's report-in kept
+#: as "城管执法 reported in…") would be shown in English to everybody else.
+SOURCE_LANGUAGE = "zh-hans"
+
+
+@contextmanager
+def source_language() -> Iterator[None]:
+    """Compose texts to keep under this (a block or, as ``@source_language()``, a function): ``_()`` and lazy
+    labels then give the message ids' language, whatever language the request runs in."""
+    with translation.override(SOURCE_LANGUAGE):
+        yield
+
+
+def kept(message: str | Promise) -> str:
+    """``message`` (a message id, or a lazy label such as a choice's) as a text to keep: in ``SOURCE_LANGUAGE``."""
+    with translation.override(SOURCE_LANGUAGE):
+        return str(message) if isinstance(message, Promise) else gettext(message)
+
 
 #: The registered templates and their words (parameters that are words of the application, translated; the
 #: others are data, kept as written), by kind: "notice" (the outbox's titles and bodies), "role" (an event's
@@ -63,9 +88,17 @@ def localize(text: str, kind: str = "notice") -> str:
         m = pattern.fullmatch(text)
         if m is None:
             continue
-        params = {k: (localize(v, kind) if k in words else v) for k, v in m.groupdict().items()}
+        params = {k: (_word(v, kind) if k in words else v) for k, v in m.groupdict().items()}
         try:
             return gettext(template) % params
         except (KeyError, ValueError, TypeError):
             return text
     return text
+
+
+def _word(value: str, kind: str) -> str:
+    """A word inside a kept text, in the active language: as the word of that kind of text (context "<kind> word":
+    上报 as a notice's label is "Escalated", not the event's "Report"; a verdict reads "approved" mid-sentence), else
+    as a text of its own."""
+    text = pgettext(f"{kind} word", value)
+    return text if text != value else localize(value, kind)

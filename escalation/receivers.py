@@ -7,9 +7,8 @@ commit (see ``services.notices.schedule_delivery``).
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
-
 from core.links import reverse_pk
+from core.stored_text import kept
 
 from .choices import NoticeKind
 from .services.notices import NoticeSpec, grid_team, notices_for_events, notices_write, person
@@ -26,7 +25,7 @@ def write_notices(sender, *, events, actor=None, batch: bool = False, **kwargs) 
 def write_visit_notices(sender, *, light: str, rows, **kwargs) -> None:
     """A visit plan turned yellow (overdue) or red (seriously overdue): tell the people residents named (the
     seats that may see the plan's tag), once per plan, light and due date (also the dedupe key)."""
-    title = _("走访逾期：应走访日期 %(date)s") if light == "yellow" else _("走访严重逾期：应走访日期 %(date)s")
+    title = kept("走访逾期：应走访日期 %(date)s") if light == "yellow" else kept("走访严重逾期：应走访日期 %(date)s")
     notices_write(
         specs=[
             NoticeSpec(
@@ -48,7 +47,7 @@ def write_permit_notices(sender, *, rows, **kwargs) -> None:
         specs=[
             NoticeSpec(
                 kind=NoticeKind.OTHER,
-                title=_("居住证即将到期：%(date)s") % {"date": f"{expires:%Y-%m-%d}"},
+                title=kept("居住证即将到期：%(date)s") % {"date": f"{expires:%Y-%m-%d}"},
                 targets=[grid_team(grid_id)],
                 dedupe_key=f"permit:{resident_id}:{expires:%Y%m%d}",
                 url=reverse_pk("residents:detail", resident_id),

@@ -10,12 +10,12 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from core.links import reverse_pk
+from core.stored_text import source_language
 from escalation.choices import NoticeKind
 from escalation.services.notices import NoticeSpec, centre, notices_write, person
 
@@ -30,7 +30,7 @@ WORDS = ("track",)
 
 def dispute_overdue_notices(rows: Iterable[tuple[Any, ...]], *, now: datetime) -> int:
     """Rows of (dispute id, title, track, due at, handler id, community id, street id)."""
-    with translation.override(settings.LANGUAGE_CODE):
+    with source_language():
         text = _(DISPUTE_OVERDUE)
         tracks = {str(v): str(label) for v, label in Track.choices}
         specs = []

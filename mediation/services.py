@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Forbidden, InvalidInput, NotAllowed, NotFound
+from core.stored_text import kept
 from governance.models import Category, Region, User
 from grids.models import Grid
 from grids.selectors import communities_for
@@ -343,9 +344,9 @@ def dispute_to_case(*, actor: User, dispute_id: int, category: Category | None, 
     case = case_file(
         actor=actor,
         category=category,
-        title=_("调解不成：%(title)s") % {"title": dispute.title},
-        description=_("%(kind)s，调解未达成协议。%(desc)s")
-        % {"kind": dispute.get_kind_display(), "desc": dispute.description},
+        title=kept("调解不成：%(title)s") % {"title": dispute.title},  # the case's texts are kept (core.stored_text)
+        description=kept("%(kind)s，调解未达成协议。%(desc)s")
+        % {"kind": kept(dispute.get_kind_display()), "desc": dispute.description},
         address=dispute.grid.name if dispute.grid else dispute.community.name,
         channel=Channel.WALK_IN,
         grid=dispute.grid,
@@ -411,7 +412,7 @@ def disputes_flag_overdue(*, now: datetime | None = None, batch_size: int = 500)
                     action="overdue",
                     actor=None,
                     actor_name=SYSTEM,
-                    note=_("已超过调解期限"),
+                    note=kept("已超过调解期限"),
                     data={"track": track, "due": due.isoformat()},
                     at=now,
                 )

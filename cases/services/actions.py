@@ -17,6 +17,7 @@ from guardian.shortcuts import assign_perm
 from core.errors import InvalidInput, NotAllowed
 from core.hostile_input import whole_number
 from core.roles import is_centre_staff
+from core.stored_text import kept
 from governance.choices import Level, Role
 from governance.clock import fraction_point, shift_past_pause
 from governance.models import Department, JurisdictionRule, Region, User
@@ -71,7 +72,7 @@ def lapse_side_requests(*, case_ids: Iterable[int], now: datetime) -> int:
     ids = list(case_ids)
     if not ids:
         return 0
-    note = _("事件已上报、退回或办结，原申请人不再承办，申请失效")
+    note = kept("事件已上报、退回或办结，原申请人不再承办，申请失效")
     lapsed = 0
     for model in (ExtensionRequest, HoldRequest):
         lapsed += model.objects.filter(case__any_of=ids, status=RequestStatus.PENDING).update(
@@ -154,7 +155,7 @@ def _apply_dispatch(
         if region.level != case.level:
             arrive_at_level(case, region.level, Deadlines(now))
         case.handler_kind, case.handler_region = HandlerKind.CENTRE, region
-        targets.append(_("%(region)s综治中心") % {"region": region.name})
+        targets.append(kept("%(region)s综治中心") % {"region": region.name})
     case.dispatch_count += 1
     case.dispatched_at = now
     case.return_blocked = bool(data.get("final_ruling"))

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound
+from core.stored_text import kept
 
 from ..choices import RatingResult
 from ..models import Case
@@ -27,6 +28,11 @@ def case_rate_by_citizen(*, token: str, result: str, comment: str = "", now: dat
         )
         if result == RatingResult.UNSATISFIED and settings.REOPEN_ON_UNSATISFIED:
             case = case_transition(
-                case_id=case.pk, action="reopen", actor=None, system=True, now=now, note=_("群众评价不满意，自动重办")
+                case_id=case.pk,
+                action="reopen",
+                actor=None,
+                system=True,
+                now=now,
+                note=kept("群众评价不满意，自动重办"),
             )
     return case

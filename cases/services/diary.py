@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput, NotAllowed, NotFound
+from core.stored_text import kept
 from governance.models import Category, User
 from residents.selectors import diary_visible_to
 from residents.services import diary_link_case
@@ -49,11 +50,12 @@ def case_file_from_diary(
     if category is None:
         raise InvalidInput(_("请选择事项类别"), code="category")
     address = entry.address or entry.grid.name
-    title = f"{entry.get_topic_display()}：{entry.text.strip().splitlines()[0][:TITLE_LENGTH]}"
+    # the case's title and description are kept: in the message ids' language, whoever converts the entry
+    title = f"{kept(entry.get_topic_display())}：{entry.text.strip().splitlines()[0][:TITLE_LENGTH]}"
     description = (
         entry.text.strip()
         + "\n\n"
-        + _("（来源：民情日记 %(date)s，%(author)s）")
+        + kept("（来源：民情日记 %(date)s，%(author)s）")
         % {
             "date": f"{entry.written_at:%Y-%m-%d}",
             "author": entry.author.display_name if entry.author is not None else "",

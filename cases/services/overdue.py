@@ -10,10 +10,10 @@ from django.db import transaction
 from django.db.models import Case as DbCase
 from django.db.models import DateTimeField, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from core.pgarray import pg_array
 from core.places import PLACE_COLUMN
+from core.stored_text import kept
 from governance.choices import Level, top_level
 from governance.clock import fraction_point
 from governance.models import Region
@@ -97,9 +97,9 @@ def case_escalate_overdue_batch(
             return {"escalated": 0, "supervised": 0}
         clock = Deadlines(now)
         system_role, escalate_note, supervise_note = (
-            _("系统"),
-            _("超过本级办理时限，系统自动上报"),
-            _("已在最高层级且超时，转入督办"),
+            kept("系统"),
+            kept("超过本级办理时限，系统自动上报"),
+            kept("已在最高层级且超时，转入督办"),
         )
         top_ids, moves = [], []
         next_level: dict[tuple[str, bool], str | None] = {}  # a handful of (level, has community) pairs per batch

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from core.roles import is_centre_staff
+from core.stored_text import kept, source_language
 from governance.choices import Role
 from governance.models import User
 
@@ -23,7 +24,9 @@ def _actor_name(actor: User | None) -> str:
     return actor.display_name if actor else SYSTEM
 
 
+@source_language()
 def _actor_role(actor: User | None) -> str:
+    """Kept in the message ids' language (``core.stored_text``), shown in the reader's."""
     if actor is None:
         return _("系统")
     if is_centre_staff(actor) and actor.region is not None:
@@ -79,8 +82,8 @@ def record_event(
         case=case,
         action=action,
         actor=actor,
-        actor_name=_("群众") if citizen else _actor_name(actor),
-        actor_role=_("群众") if citizen else _actor_role(actor),
+        actor_name=kept("群众") if citizen else _actor_name(actor),
+        actor_role=kept("群众") if citizen else _actor_role(actor),
         from_status=before[0],
         to_status=case.status,
         from_level=before[1],

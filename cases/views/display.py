@@ -138,10 +138,10 @@ def event_facts(event: CaseEvent, *, public: bool = False) -> list[str]:
         facts.append(_("层级：%(a)s → %(b)s") % {"a": a, "b": b})
     if event.action == "report" and data.get("channel") in Channel.values:
         facts.append(_("来源：%(c)s") % {"c": Channel(data["channel"]).label})
-    if data.get("targets") and not public:
-        facts.append(_("派往：%(t)s") % {"t": "、".join(data["targets"])})
+    if data.get("targets") and not public:  # names, and centres kept as "…综治中心" (a role's template)
+        facts.append(_("派往：%(t)s") % {"t": "、".join(localize(t, "role") for t in data["targets"])})
     if data.get("recalled") and not public:
-        facts.append(_("撤回：%(t)s") % {"t": "、".join(data["recalled"])})
+        facts.append(_("撤回：%(t)s") % {"t": "、".join(localize(t, "role") for t in data["recalled"])})
     if data.get("departments") and not public:
         facts.append(_("部门：%(t)s") % {"t": "、".join(data["departments"])})
     if data.get("final_ruling"):

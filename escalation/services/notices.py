@@ -37,6 +37,7 @@ from cases.models import Case, CaseDispatch, CaseEvent, ExtensionRequest
 from core.links import pk_link_pattern, reverse_pk
 from core.pgarray import pg_array
 from core.places import place_at
+from core.stored_text import kept
 from governance.choices import Level, Role
 from governance.models import User
 from grids.models import GridAssignment
@@ -308,13 +309,14 @@ class _Translations:
 
     def __init__(self) -> None:
         self._texts: dict[str, str] = {}
-        self._levels = {str(value): str(label) for value, label in Level.choices}
+        self._levels = {str(value): kept(label) for value, label in Level.choices}
         self.case_link = case_url_pattern()
 
     def __call__(self, msgid: str) -> str:
+        """The notice's text to keep, in the message ids' language (``core.stored_text.kept``)."""
         text = self._texts.get(msgid)
         if text is None:
-            text = self._texts[msgid] = _(msgid)
+            text = self._texts[msgid] = kept(msgid)
         return text
 
     def level(self, level: str) -> str:
@@ -403,14 +405,14 @@ def _spec_for_event(
     elif action == "return_request":
         kind = NoticeKind.RETURNED
         targets = _handling_centre(case)
-        reason = ReturnReason(event.reason).label if event.reason in ReturnReason.values else event.reason
+        reason = kept(ReturnReason(event.reason).label) if event.reason in ReturnReason.values else event.reason
         head = tr(N_("【退单申请】%(ref)s申请退单（%(reason)s），请审批")) % {"ref": ref, "reason": reason}
     elif action == "return":
         kind = NoticeKind.RETURNED
         targets = [department(d) for d in data.get("department_ids") or ()]
         if case["handler_region_id"]:
             targets.append(centre(case["handler_region_id"]))
-        reason = ReturnReason(event.reason).label if event.reason in ReturnReason.values else event.reason
+        reason = kept(ReturnReason(event.reason).label) if event.reason in ReturnReason.values else event.reason
         head = tr(N_("【退单】%(ref)s已退回（%(reason)s），请重新派遣")) % {"ref": ref, "reason": reason}
     elif action == "recall":  # the recalled targets stop work on it: it is no longer theirs
         kind = NoticeKind.RETURNED
@@ -546,7 +548,7 @@ def yellow_key(case_id: int, due_at: datetime) -> str:
 def yellow_specs(cases: Iterable[dict[str, Any]], dispatches: dict[int, list[int]]) -> list[NoticeSpec]:
     """Yellow-light notices to each case's holder; the key (case, due time) says "once per deadline"."""
     specs = []
-    template = _("【黄灯预警】%(ref)s办理时限将至（%(due)s到期），请抓紧办理")
+    template = kept("【黄灯预警】%(ref)s办理时限将至（%(due)s到期），请抓紧办理")
     link = case_url_pattern()
     for case in cases:
         due_local = timezone.localtime(case["due_at"])
@@ -577,8 +579,8 @@ def hold_due_specs(
     of the active dispatches (``deciders``: who approved the handler's 申请挂账), else the centre holding the case
     (a hold it placed itself). Keyed by (case, hold_until): once per expected end; a new hold is told again."""
     specs = []
-    template = _("【挂账到期】%(ref)s预计恢复办理时间（%(until)s）已过，请恢复办理或延长挂账")
-    body = _(
+    template = kept("【挂账到期】%(ref)s预计恢复办理时间（%(until)s）已过，请恢复办理或延长挂账")
+    body = kept(
         "挂账期间时限暂停计算，到期不会自动恢复：挂账所等待的资金、判决等外部事项是否已有结果，系统无从得知。"
         "已有结果的，请恢复办理；仍需等待的，请恢复办理后重新挂账（或申请挂账），填写新的预计恢复办理时间。"
     )

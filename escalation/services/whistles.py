@@ -37,6 +37,7 @@ from cases.services import case_transition, grant_department
 from core.errors import Forbidden, InvalidInput, NotAllowed
 from core.links import reverse_pk
 from core.roles import is_centre_staff
+from core.stored_text import kept
 from governance.choices import TimeUnit
 from governance.clock import add_working_time, shift_past_pause
 from governance.models import Department, User
@@ -231,9 +232,9 @@ def whistle_blow(
                 targets=[notices.department(dept.id)],
                 actor=actor,
                 kind=NoticeKind.WHISTLE,
-                title=_("%(region)s吹哨：请于%(due)s前报到（%(number)s）")
+                title=kept("%(region)s吹哨：请于%(due)s前报到（%(number)s）")
                 % {"region": whistle.region.name, "due": _local(report_due), "number": case.number},
-                body=_("事件：%(title)s\n事由：%(reason)s\n反馈时限：%(respond)s")
+                body=kept("事件：%(title)s\n事由：%(reason)s\n反馈时限：%(respond)s")
                 % {"title": case.title, "reason": reason, "respond": _local(respond_due)},
                 key=f"whistle:{summons.id}",
                 now=now,
@@ -300,12 +301,12 @@ def summons_report_in(*, summons_id: int, actor: User, now: datetime | None = No
     summons = _precheck(summons_id=summons_id, actor=actor, action="report_in")
     late = now > summons.report_in_due_at
     if late:
-        note = _("%(dept)s报到（超时报到，报到时限%(due)s）") % {
+        note = kept("%(dept)s报到（超时报到，报到时限%(due)s）") % {
             "dept": summons.department.name,
             "due": _local(summons.report_in_due_at),
         }
     else:
-        note = _("%(dept)s已报到") % {"dept": summons.department.name}
+        note = kept("%(dept)s已报到") % {"dept": summons.department.name}
     with transaction.atomic():
         _record(summons, actor=actor, action="report_in", public=True, note=note, now=now, extra={"late": late})
         summons = _lock(summons, actor=actor, action="report_in")
@@ -333,7 +334,7 @@ def summons_respond(
     summons = _precheck(summons_id=summons_id, actor=actor, action="respond")
     if not text:
         raise InvalidInput(_("请填写反馈内容"), code="text")
-    note = _("%(dept)s反馈：%(text)s") % {"dept": summons.department.name, "text": text}
+    note = kept("%(dept)s反馈：%(text)s") % {"dept": summons.department.name, "text": text}
     with transaction.atomic():
         _record(summons, actor=actor, action="respond", public=True, note=note, now=now, files=files)
         summons = _lock(summons, actor=actor, action="respond")
@@ -344,7 +345,7 @@ def summons_respond(
             targets=_whistling_centre(summons.whistle),
             actor=actor,
             kind=NoticeKind.WHISTLE,
-            title=_("%(dept)s已反馈，请确认（%(number)s）")
+            title=kept("%(dept)s已反馈，请确认（%(number)s）")
             % {"dept": summons.department.name, "number": summons.case.number},
             body=text,
             key=f"summons:{summons.pk}:respond",
@@ -373,7 +374,7 @@ def summons_request_extension(
         raise InvalidInput(
             _("申请延期的时间必须晚于当前反馈时限（%(due)s）") % {"due": _local(summons.respond_due_at)}, code="until"
         )
-    note = _("%(dept)s申请延期至%(until)s：%(reason)s") % {
+    note = kept("%(dept)s申请延期至%(until)s：%(reason)s") % {
         "dept": summons.department.name,
         "until": _local(wanted),
         "reason": reason,
@@ -426,11 +427,11 @@ def summons_decide_extension(
         new_due = _when(due_at, code="due_at") if due_at else summons.extension_until
         if new_due is None or new_due <= summons.respond_due_at:
             raise InvalidInput(_("延期后的时限必须晚于当前反馈时限"), code="due_at")
-        text = _("批准%(dept)s延期，反馈时限延至%(due)s") % {"dept": summons.department.name, "due": _local(new_due)}
+        text = kept("批准%(dept)s延期，反馈时限延至%(due)s") % {"dept": summons.department.name, "due": _local(new_due)}
     else:
         if not note:
             raise InvalidInput(_("请填写驳回延期的理由"), code="note")
-        text = _("驳回%(dept)s的延期申请") % {"dept": summons.department.name}
+        text = kept("驳回%(dept)s的延期申请") % {"dept": summons.department.name}
     if note:
         text = f"{text}：{note}"
     with transaction.atomic():
@@ -469,7 +470,7 @@ def summons_return(*, summons_id: int, actor: User, reason: str, now: datetime |
     summons = _precheck(summons_id=summons_id, actor=actor, action="return")
     if not reason:
         raise InvalidInput(_("请填写退回理由"), code="reason")
-    note = _("%(dept)s退回召集：%(reason)s") % {"dept": summons.department.name, "reason": reason}
+    note = kept("%(dept)s退回召集：%(reason)s") % {"dept": summons.department.name, "reason": reason}
     return _end_unanswered(
         summons,
         actor=actor,
@@ -499,11 +500,11 @@ def summons_withdraw(*, summons_id: int, actor: User, reason: str, now: datetime
         action="withdraw",
         status=S.WITHDRAWN,
         reason=reason,
-        note=_("撤回对%(dept)s的召集：%(reason)s") % {"dept": summons.department.name, "reason": reason},
+        note=kept("撤回对%(dept)s的召集：%(reason)s") % {"dept": summons.department.name, "reason": reason},
         now=now,
         told=[notices.department(summons.department_id)],
         kind=NoticeKind.WHISTLE,
-        title=_("【撤回召集】%(region)s已撤回对您部门的召集（%(number)s），无需报到")
+        title=kept("【撤回召集】%(region)s已撤回对您部门的召集（%(number)s），无需报到")
         % {"region": summons.whistle.region.name, "number": summons.case.number},
     )
 
@@ -548,7 +549,7 @@ def summons_complete(*, summons_id: int, actor: User, now: datetime | None = Non
     """The whistling centre confirms a department's response: the summons is done."""
     now = now or timezone.now()
     summons = _precheck(summons_id=summons_id, actor=actor, action="complete")
-    note = _("确认%(dept)s的反馈，报到事项完成") % {"dept": summons.department.name}
+    note = kept("确认%(dept)s的反馈，报到事项完成") % {"dept": summons.department.name}
     with transaction.atomic():
         _record(summons, actor=actor, action="complete", public=False, note=note, now=now)
         summons = _lock(summons, actor=actor, action="complete")
@@ -558,7 +559,7 @@ def summons_complete(*, summons_id: int, actor: User, now: datetime | None = Non
             summons,
             actor=actor,
             kind=NoticeKind.WHISTLE,
-            title=_("%(region)s已确认您部门的反馈（%(number)s）")
+            title=kept("%(region)s已确认您部门的反馈（%(number)s）")
             % {"region": summons.whistle.region.name, "number": summons.case.number},
             key=f"summons:{summons.pk}:done",
             now=now,
@@ -624,12 +625,12 @@ def summons_escalate_overdue_batch(*, now: datetime | None = None, batch_size: i
         supervisions = []
         for r in rows:
             if r["status"] == S.SUMMONED and r["report_in_due_at"] <= now:
-                r["why"] = _("%(dept)s未按时报到（报到时限%(due)s）") % {
+                r["why"] = kept("%(dept)s未按时报到（报到时限%(due)s）") % {
                     "dept": r["department__name"],
                     "due": _local(r["report_in_due_at"]),
                 }
             else:
-                r["why"] = _("%(dept)s未按时反馈（反馈时限%(due)s）") % {
+                r["why"] = kept("%(dept)s未按时反馈（反馈时限%(due)s）") % {
                     "dept": r["department__name"],
                     "due": _local(r["respond_due_at"]),
                 }
@@ -651,7 +652,7 @@ def summons_escalate_overdue_batch(*, now: datetime | None = None, batch_size: i
                 actor=None,
                 system=True,
                 now=now,
-                note=_("吹哨报到超时，转区综治中心督办：%(why)s") % {"why": "；".join(r["why"] for r in case_rows)},
+                note=kept("吹哨报到超时，转区综治中心督办：%(why)s") % {"why": "；".join(r["why"] for r in case_rows)},
                 reason="summons_overdue",
             )
 
@@ -659,7 +660,8 @@ def summons_escalate_overdue_batch(*, now: datetime | None = None, batch_size: i
             specs=[
                 notices.NoticeSpec(
                     kind=NoticeKind.SUMMONS_OVERDUE,
-                    title=_("【报到超时督办】%(why)s（%(number)s）") % {"why": r["why"], "number": r["case__number"]},
+                    title=kept("【报到超时督办】%(why)s（%(number)s）")
+                    % {"why": r["why"], "number": r["case__number"]},
                     targets=[notices.centre(r["case__district_id"]), notices.department(r["department_id"])],
                     dedupe_key=f"summons-overdue:{r['id']}",
                     case_id=r["case_id"],
@@ -759,10 +761,10 @@ def resume_summonses(sender, events, actor=None, batch=False, **kwargs) -> None:
             summons.save(update_fields=fields)
             # the department's deadlines moved: it hears the new ones (its inbox showed the clocks paused)
             if summons.status == S.SUMMONED:
-                title = _("【恢复办理】%(number)s已恢复办理，报到时限顺延至%(due)s")
+                title = kept("【恢复办理】%(number)s已恢复办理，报到时限顺延至%(due)s")
                 due = summons.report_in_due_at
             else:
-                title = _("【恢复办理】%(number)s已恢复办理，反馈时限顺延至%(due)s")
+                title = kept("【恢复办理】%(number)s已恢复办理，反馈时限顺延至%(due)s")
                 due = summons.respond_due_at
             _tell_department(
                 summons,
@@ -788,7 +790,7 @@ def hold_summonses(sender, events, actor=None, batch=False, **kwargs) -> None:
                 summons,
                 actor=actor,
                 kind=NoticeKind.WHISTLE,
-                title=_("【挂账】%(number)s已挂账，报到和反馈时限暂停计时，恢复办理后顺延")
+                title=kept("【挂账】%(number)s已挂账，报到和反馈时限暂停计时，恢复办理后顺延")
                 % {"number": summons.case.number},
                 key=f"summons:{summons.pk}:hold:{ev.pk}",
                 now=ev.at,

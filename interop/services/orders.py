@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.choices import Channel
@@ -19,6 +18,7 @@ from cases.services import case_file, case_transition
 from cases.services.deadlines import case_recategorise, rule_ref
 from core.errors import Forbidden, InvalidInput, NotAllowed, NotFound
 from core.roles import is_centre_staff
+from core.stored_text import kept, source_language
 from governance.choices import Level
 from governance.models import Category, User
 from grids.models import Grid
@@ -64,6 +64,7 @@ class OrderIntake:
     attachments: list[dict[str, str]] = field(default_factory=list)
 
 
+@source_language()  # the case's description is kept: in the message ids' language, whatever the request's
 def _description(intake: OrderIntake) -> str:
     lines = [
         intake.content.strip(),
@@ -128,8 +129,7 @@ def order_receive(*, partner: Partner, intake: OrderIntake, payload: dict, now: 
     title = intake.title.strip() or intake.content.strip().splitlines()[0][:60]
     response_due, resolution_due = urgency_deadlines(partner, intake, now)
     if intake.urgency != Urgency.NORMAL:  # seen in every list the case appears in, not only the hotline desk
-        with translation.override(settings.LANGUAGE_CODE):
-            title = f"【{Urgency(intake.urgency).label}】{title}"
+        title = f"【{kept(Urgency(intake.urgency).label)}】{title}"
     try:
         with transaction.atomic():
             case = case_file(
@@ -235,7 +235,7 @@ def order_return_request(*, order_id: int, actor: User, reason_code: str, text: 
         case_id=order.case_id,
         action="note",
         actor=actor,
-        note=_("向12345热线申请退单（%(reason)s）：%(text)s") % {"reason": label, "text": text},
+        note=kept("向12345热线申请退单（%(reason)s）：%(text)s") % {"reason": kept(label), "text": text},
         now=now,
         reason=reason_code,
         record={"hotline": "return_request", "request": request.pk, "reason_code": reason_code, "text": text},
@@ -292,7 +292,7 @@ def order_triage_clear(*, order_id: int, actor: User, now: datetime | None = Non
         case_id=order.case_id,
         action="note",
         actor=actor,
-        note=_("已完成分类，移出待分类队列"),
+        note=kept("已完成分类，移出待分类队列"),
         now=order.triaged_at,
         record={"hotline": "triaged"},
     )
@@ -366,9 +366,9 @@ def order_place(
     order.save(update_fields=["triaged_at"])
     placed_grid = case.grid
     after = {"category": category.code, "grid": placed_grid.code if placed_grid is not None else None}
-    note = _("已分类：事项小类 %(category)s%(grid)s；办理时限 %(due)s") % {
+    note = kept("已分类：事项小类 %(category)s%(grid)s；办理时限 %(due)s") % {
         "category": f"{category.code} {category.name}",
-        "grid": (_("，网格 %(grid)s") % {"grid": placed_grid.name}) if placed_grid is not None else "",
+        "grid": (kept("，网格 %(grid)s") % {"grid": placed_grid.name}) if placed_grid is not None else "",
         "due": timezone.localtime(case.due_at).strftime("%Y-%m-%d %H:%M") if case.due_at else "—",
     }
     case_transition(

@@ -41,11 +41,11 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from cases.choices import RequestStatus
 from cases.models import Case, CaseEvent, Evidence, ExtensionRequest
 from cases.selectors import evidence_public_url
+from core.stored_text import kept
 
 from .. import signing
 from ..choices import HOTLINE_MESSAGES, MessageStatus, OrderRequestKind, RequestState
@@ -240,7 +240,7 @@ def _withdrawn_requests(events: Sequence[CaseEvent]) -> list[OutboundMessage]:
     if not stale:
         return []
     at = max(e.at for e in events)
-    reason = _("事件已上报、退回或办结，原申请人不再承办，申请失效")
+    reason = kept("事件已上报、退回或办结，原申请人不再承办，申请失效")
     for request in stale:
         request.state, request.decided_at, request.decision_note = RequestState.WITHDRAWN, at, reason
     OrderRequest.objects.bulk_update(stale, ["state", "decided_at", "decision_note"])

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput
+from core.stored_text import kept
 from governance.choices import Role
 from governance.models import Category, User
 
@@ -26,7 +27,7 @@ def partner_ensure_user(*, partner: Partner) -> User:
     if user is None:
         user = User(username=f"hotline-{partner.key_id}"[:150], role=Role.CENTRE_STAFF, is_active=False)
         user.set_unusable_password()
-    user.full_name = (_("12345热线（%(name)s）") % {"name": partner.name})[:50]
+    user.full_name = (kept("12345热线（%(name)s）") % {"name": partner.name})[:50]
     user.region = partner.street
     user.role = Role.CENTRE_STAFF
     user.is_active = False

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Forbidden, InvalidInput, NotAllowed, NotFound
+from core.stored_text import kept
 from governance.models import Category, Region, User
 
 from ..choices import DecisionMode, FollowUpKind, MeetingFormat, TopicSource, TopicStatus
@@ -202,7 +203,7 @@ def followup_create(
             actor=actor,
             category=category,
             title=title.strip(),
-            description=_("居民议事“%(topic)s”议定：%(decision)s")
+            description=kept("居民议事“%(topic)s”议定：%(decision)s")
             % {"topic": topic.title, "decision": meeting.decision},
             address=address or topic.community.name,
             channel=Channel.WALK_IN,

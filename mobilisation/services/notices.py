@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from core.links import reverse_pk
+from core.stored_text import source_language
 from escalation.choices import NoticeKind
 from escalation.services.notices import NoticeSpec, centre, notices_write, person
 
@@ -38,7 +38,7 @@ def _stamp(moment: datetime) -> int:
 
 def wish_warn_notices(rows: Iterable[tuple[Any, ...]], *, now: datetime) -> int:
     """Rows of (wish id, title, claimer id, claimed at, due at): the claimer is warned, once per claim."""
-    with translation.override(settings.LANGUAGE_CODE):
+    with source_language():
         text = _(WISH_WARN)
         specs = [
             NoticeSpec(
@@ -57,7 +57,7 @@ def wish_warn_notices(rows: Iterable[tuple[Any, ...]], *, now: datetime) -> int:
 def wish_returned_notices(rows: Iterable[tuple[Any, ...]], *, now: datetime) -> int:
     """Rows of (wish id, title, community id, claimer id, due at): the claimer and the community's staff are told
     the wish went back to the pool, once per missed deadline."""
-    with translation.override(settings.LANGUAGE_CODE):
+    with source_language():
         to_claimer, to_community = _(WISH_RETURNED_CLAIMER), _(WISH_RETURNED_COMMUNITY)
         specs = []
         for wid, title, cid, uid, due in rows:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Forbidden, InvalidInput
+from core.stored_text import kept
 from governance.models import Region, User
 
 from ..choices import PointsSource, TaskType
@@ -81,7 +82,7 @@ def points_award(
         requested=requested,
         points=points,
         month=month,
-        reason="" if rule else _("本街道未设置该类型的积分规则"),
+        reason="" if rule else kept("本街道未设置该类型的积分规则"),
         created_by=actor,
         at=now,
     )

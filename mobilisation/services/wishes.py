@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Forbidden, InvalidInput, NotAllowed, NotFound
+from core.stored_text import kept
 from governance.models import Region, User
 from grids.models import Grid
 
@@ -263,7 +264,7 @@ def wish_confirm(*, wish_id: int, actor: User | None = None, token: str = "", no
         action="confirm",
         actor=actor,
         name=None if actor else RESIDENT,
-        note="" if actor is None else _("代居民确认"),
+        note="" if actor is None else kept("代居民确认"),
         at=now,
     )
     points_award(
@@ -322,7 +323,7 @@ def wishes_return_overdue(*, now: datetime | None = None, batch_size: int = 500)
                     action="return",
                     actor=None,
                     actor_name=SYSTEM,
-                    note=_("认领后逾期未完成，退回待认领"),
+                    note=kept("认领后逾期未完成，退回待认领"),
                     data={"claimed_by": uid, "due": due.isoformat()},
                     at=now,
                 )
@@ -367,7 +368,7 @@ def wishes_warn_due(*, now: datetime | None = None, batch_size: int = 500) -> in
                     action="warn",
                     actor=None,
                     actor_name=SYSTEM,
-                    note=_("临近完成期限，已提醒认领人"),
+                    note=kept("临近完成期限，已提醒认领人"),
                     data={"claimed_by": uid, "due": due.isoformat() if due else None},
                     at=now,
                 )
