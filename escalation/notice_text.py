@@ -4,6 +4,7 @@ record's note (``services.whistles``), registered with ``core.stored_text`` by `
 from __future__ import annotations
 
 from django.utils.translation import gettext_noop as N_
+from django.utils.translation import pgettext_lazy
 
 from core.stored_text import localize, register_templates
 
@@ -58,6 +59,13 @@ TEMPLATES = [
 
 #: Parameters of the notice templates that are words of the application (translated), not data.
 WORDS = {"label", "from", "to", "verdict", "reason", "why"}
+
+#: Words that read otherwise inside a notice than on their own (``core.stored_text``: context "notice word").
+NOTICE_WORDS = [
+    pgettext_lazy("notice word", "上报"),  # the label of a manual escalation: "Escalated", not the event "Report"
+    pgettext_lazy("notice word", "已批准"),  # a verdict, mid-sentence
+    pgettext_lazy("notice word", "被驳回"),
+]
 
 #: A summons record's note (``services.whistles``): the department's name and the times are data.
 RECORD_TEMPLATES = [

@@ -735,6 +735,30 @@ def test_countdown_text():
     assert countdown_text(27 * 3600) == "剩 1 天 3 小时"
 
 
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_pages_tickers_count_down_in_the_pages_language(world, street, web, language):
+    """The dashboard's tickers (static/js/countdown.js) rewrite the server's countdown every minute from the patterns
+    on their script tag: those are the server's own wording, in the page's language. Written as template literals
+    they never translated, and an English page's "1 min left" turned into "剩 1 分钟" a minute after loading."""
+    from django.utils import translation
+
+    from core.durations import countdown_text, countdown_words
+
+    client = web("street_officer")
+    client.cookies["django_language"] = language
+    html = client.get("/dashboard/").content.decode()
+    tag = re.search(r'<script src="[^"]*countdown\.js"[^>]*>', html)
+    assert tag is not None
+    patterns = dict(re.findall(r'data-(\w+)="([^"]*)"', tag.group(0)))
+    with translation.override(language):
+        assert patterns == countdown_words()
+        # what the ticker writes for 27 hours left is what the server wrote
+        span = patterns["dh"].replace("%(d)s", "1").replace("%(h)s", "3")
+        assert patterns["left"].replace("%(span)s", span) == countdown_text(27 * 3600)
+    if language == "en":
+        assert not re.search(r"[\u4e00-\u9fff]", "".join(patterns.values()))
+
+
 def test_charts_are_svg_with_one_bar_per_day(world, street, web):
     client = web("street_officer")
     response = client.get("/dashboard/charts/daily.svg?from=2026-11-16&to=2026-11-22")
