@@ -9,6 +9,7 @@ project's exception handler: 400 bad input, 403 not yours to do, 404 outside sco
 from __future__ import annotations
 
 import django_filters
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -62,7 +63,7 @@ class SummonsPagination(KeysetPagination):
 def _pk(value) -> int:
     pk = whole_number(value)
     if pk is None:
-        raise NotFound("部门报到记录不存在")
+        raise NotFound(_("部门报到记录不存在"))
     return pk
 
 

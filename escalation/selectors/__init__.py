@@ -61,7 +61,7 @@ def summons_get_for(user, pk: int) -> Summons:
     """One summons in the user's scope, or NotFound (never 403: existence must not leak)."""
     summons = summons_queryset_for(user).filter(pk=pk).first()
     if summons is None:
-        raise NotFound("部门报到记录不存在")
+        raise NotFound(_("部门报到记录不存在"))
     return summons
 
 

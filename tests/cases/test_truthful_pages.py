@@ -4,6 +4,7 @@ internal codes, the note's visibility, the citizen's link kept from staff, and t
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import time_machine
@@ -133,6 +134,20 @@ def test_the_case_page_shows_its_whistles(world, web):
     assert "城管执法" in html and "住建" in html
     assert "报到时限" in html and "反馈时限" in html and "迟报到" in html
     assert html.count("data-summons=") == 2
+
+
+def test_a_liaison_on_the_case_page_is_linked_to_its_own_summons_only(world, web):
+    """Every department summoned shows in the table; the name links to the summons only where the viewer may open
+    it: a liaison reaches their own department's, not another's (that link led to a 404)."""
+    case, _whistle, by = whistled_case(world)
+    liaison = web("liaison")  # 城管执法
+    html = _html(liaison.get(f"/cases/{case.pk}/"))
+    assert html.count("data-summons=") == 2 and "住建" in html
+    links = re.findall(r'href="(/inbox/summons/\d+/)"', html)
+    assert links == [f"/inbox/summons/{by['cgzf'].pk}/"]
+    assert all(liaison.get(link).status_code == 200 for link in links)
+    officer_html = _html(web("street_officer").get(f"/cases/{case.pk}/"))
+    assert sorted(re.findall(r'href="/inbox/summons/(\d+)/"', officer_html)) == sorted(str(s.pk) for s in by.values())
 
 
 # --- human labels, both languages ---------------------------------------------------------------------------
