@@ -69,6 +69,7 @@ from cases.choices import Status
 from cases.models import Case, CaseDispatch, Rating
 from cases.selectors import Scope
 from core.errors import InvalidInput
+from core.labels import name_within
 from core.places import PLACE_COLUMN
 from escalation.choices import SummonsStatus
 from escalation.models import Summons
@@ -356,7 +357,7 @@ def place_rows(
     ids = [k for k in counts if k is not None]
     if by == "grid":
         grids = Grid.objects.filter(id__in=ids).values("id", "name", "code")
-        labels = {g["id"]: f"{g['name']}（{g['code']}）" for g in grids}
+        labels = {g["id"]: name_within(g["name"], g["code"]) for g in grids}
         none_label = _("（未划入网格）")
     else:
         labels = dict(Region.objects.filter(id__in=ids).values_list("id", "name"))

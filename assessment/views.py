@@ -205,7 +205,7 @@ def _visit_workers_html(workers: list[dict]) -> SafeString:
     return mark_safe(  # every interpolated text is escaped; the rest are ints
         "".join(
             f'<tr data-worker="{_e(w["user"].username)}"><td class="num">{_e(_dash(w["rank"]))}</td>'
-            f'<th scope="row">{_e(w["user"])}</th><td>{_e("、".join(g.name for g in w["grids"]))}</td>'
+            f'<th scope="row">{_e(w["user"])}</th><td>{_e(_("、").join(g.name for g in w["grids"]))}</td>'
             f'<td class="num" data-count="due">{w["due"]:d}</td>'
             f'<td class="num" data-count="on_time">{w["on_time"]:d}</td>'
             f'<td class="num" data-rate="visit-rate">{_e(percent(w["rate"]))}</td>'
@@ -304,7 +304,7 @@ def chart_daily(request: HttpRequest) -> HttpResponse:
     series = [charts.Series(key, str(label), DAILY_COLOURS[key]) for key, label, _s in selectors.STATUS_GROUPS]
     rows = [{**d, "label": d["day"].strftime("%m-%d")} for d in days]
     title = _("每日上报案件（按当前状态）")
-    desc = "；".join(f"{r['label']}：{r['total']}" for r in rows)
+    desc = _("；").join(f"{r['label']}{_('：')}{r['total']}" for r in rows)
     return _svg(charts.stacked_bars_svg(rows, series, label_key="label", title=title, desc=desc))
 
 
@@ -337,5 +337,5 @@ def chart_weekly(request: HttpRequest) -> HttpResponse:
     ]
     series.append(charts.Series("composite", _("综合"), COMPOSITE_COLOUR, dashed=True))
     title = _("近八周三率（%(scheme)s）") % {"scheme": scheme.label}
-    desc = "；".join(f"{r['label']}：" + "/".join(percent(r[i.key]) for i in SCORED_INDICATORS) for r in rows)
+    desc = _("；").join(f"{r['label']}{_('：')}" + "/".join(percent(r[i.key]) for i in SCORED_INDICATORS) for r in rows)
     return _svg(charts.lines_svg(rows, series, label_key="label", title=title, desc=desc))

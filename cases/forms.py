@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import InvalidInput
 from core.hostile_input import whole_number
+from core.labels import name_within
 from core.roles import is_centre_staff
 from core.widgets import QuickSelect
 from governance.choices import Level, RegionLevel, Role
@@ -86,7 +87,7 @@ class SubcategorySelect(forms.Select):
 
 class GridChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Grid) -> str:
-        return f"{obj.name}（{obj.community.name}）"
+        return name_within(obj.name, obj.community.name)
 
 
 class DepartmentsField(forms.ModelMultipleChoiceField):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import MultipleFileField, MultipleFileInput
 from cases.selectors import rule_departments
+from core.labels import name_within
 from governance.choices import TimeUnit
 from governance.models import Department
 
@@ -18,7 +19,7 @@ DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="
 
 class DepartmentChoices(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Department) -> str:
-        return f"{obj.name}（{obj.region.name}）"
+        return name_within(obj.name, obj.region.name)
 
 
 class WhistleForm(forms.Form):

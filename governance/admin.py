@@ -124,7 +124,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("联络员"))
     def liaison_names(self, obj: Department) -> str:
-        return "、".join(u.display_name for u in obj.liaisons.all()) or "—"
+        return _("、").join(u.display_name for u in obj.liaisons.all()) or "—"
 
 
 class SubcategoryInline(admin.TabularInline):
@@ -227,7 +227,7 @@ class JurisdictionRuleAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("承办部门"))
     def department_names(self, obj: JurisdictionRule) -> str:
-        return "、".join(d.name for d in obj.departments.all()) or "—"
+        return _("、").join(d.name for d in obj.departments.all()) or "—"
 
     def save_form(self, request, form, change):
         data = form.cleaned_data
@@ -300,7 +300,7 @@ class WorkCalendarAdmin(admin.ModelAdmin):
     @admin.display(description=_("工作日"))
     def weekday_names(self, obj: WorkCalendar) -> str:
         names = dict(WEEKDAY_CHOICES)
-        return "、".join(str(names[d]) for d in obj.weekdays if d in names) or "—"
+        return _("、").join(str(names[d]) for d in obj.weekdays if d in names) or "—"
 
 
 @admin.register(OfficePeriod)

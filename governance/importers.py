@@ -114,7 +114,7 @@ def read_csv(source: str | Path | IO[str], *, required: Iterable[str], optional:
         if unknown:
             parts.append(_("未知列：%(cols)s") % {"cols": ", ".join(unknown)})
         expected = ", ".join([*required, *(f"[{c}]" for c in optional)])
-        raise ImportRejected([RowError(1, "；".join(parts) + _("（应为：%(cols)s）") % {"cols": expected})])
+        raise ImportRejected([RowError(1, _("；").join(parts) + _("（应为：%(cols)s）") % {"cols": expected})])
     rows = []
     start = reader.line_num + 1
     for record in reader:

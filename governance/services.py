@@ -45,7 +45,7 @@ def _validated(obj: Any) -> None:
     try:
         obj.full_clean()
     except ValidationError as exc:
-        raise InvalidInput("；".join(exc.messages)) from exc
+        raise InvalidInput(_("；").join(exc.messages)) from exc
 
 
 # --- Departments and their liaisons ------------------------------------------------------------
@@ -227,7 +227,7 @@ def jurisdiction_rule_revise(
     try:
         revised.full_clean(validate_constraints=False)
     except ValidationError as exc:
-        raise InvalidInput("；".join(exc.messages)) from exc
+        raise InvalidInput(_("；").join(exc.messages)) from exc
 
     current.valid_to = now
     current.save(update_fields=["valid_to"])

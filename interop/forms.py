@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.labels import name_within
 from governance.models import Category
 from grids.models import Grid
 
@@ -47,4 +48,4 @@ class PlaceForm(forms.Form):
         category.label_from_instance = lambda c: f"{c.code} {c.name}"  # type: ignore[method-assign,assignment]
         grids = Grid.objects.filter(community__parent_id=street_id, active=True)
         grid.queryset = grids.select_related("community").order_by("code")
-        grid.label_from_instance = lambda g: f"{g.name}（{g.community.name}）"  # type: ignore[method-assign,assignment]
+        grid.label_from_instance = lambda g: name_within(g.name, g.community.name)  # type: ignore[method-assign,assignment]

@@ -113,7 +113,7 @@ def dispute_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
+            messages.error(request, f"{label}{_('：')}{_('；').join(errors)}" if label else _("；").join(errors))
         return redirect("mediation:detail", pk=pk)
     data = dict(form.cleaned_data)
     if action == "session" and not data.get("level"):

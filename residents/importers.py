@@ -144,9 +144,9 @@ def _check_header(rows: list[tuple[int, dict[str, str]]], required: list[str], k
     unknown = sorted(present - set(known))
     errors = []
     if missing:
-        errors.append(RowError(1, _("缺少列：%(c)s") % {"c": "、".join(missing)}))
+        errors.append(RowError(1, _("缺少列：%(c)s") % {"c": _("、").join(missing)}))
     if unknown:
-        errors.append(RowError(1, _("未知的列：%(c)s") % {"c": "、".join(unknown)}))
+        errors.append(RowError(1, _("未知的列：%(c)s") % {"c": _("、").join(unknown)}))
     if not rows:
         errors.append(RowError(1, _("文件中没有数据行")))
     if errors:

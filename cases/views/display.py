@@ -139,11 +139,11 @@ def event_facts(event: CaseEvent, *, public: bool = False) -> list[str]:
     if event.action == "report" and data.get("channel") in Channel.values:
         facts.append(_("来源：%(c)s") % {"c": Channel(data["channel"]).label})
     if data.get("targets") and not public:  # names, and centres kept as "…综治中心" (a role's template)
-        facts.append(_("派往：%(t)s") % {"t": "、".join(localize(t, "role") for t in data["targets"])})
+        facts.append(_("派往：%(t)s") % {"t": _("、").join(localize(t, "role") for t in data["targets"])})
     if data.get("recalled") and not public:
-        facts.append(_("撤回：%(t)s") % {"t": "、".join(localize(t, "role") for t in data["recalled"])})
+        facts.append(_("撤回：%(t)s") % {"t": _("、").join(localize(t, "role") for t in data["recalled"])})
     if data.get("departments") and not public:
-        facts.append(_("部门：%(t)s") % {"t": "、".join(data["departments"])})
+        facts.append(_("部门：%(t)s") % {"t": _("、").join(data["departments"])})
     if data.get("final_ruling"):
         facts.append(_("终局裁定：不得再退单"))
     if event.action == "extension_request" and data.get("requested_due_at"):

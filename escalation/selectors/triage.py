@@ -32,6 +32,7 @@ from cases.models import Case, CaseDispatch
 from cases.selectors import case_queryset_for
 from core.errors import InvalidInput
 from core.hostile_input import whole_number
+from core.labels import name_within
 from core.roles import is_admin
 from governance.models import Category, Department, Region
 from grids.geo import boundary_from_text
@@ -430,7 +431,7 @@ def filter_choices(user) -> dict[str, list]:
         Category.objects.filter(parent__isnull=False, active=True).order_by("code").values_list("code", "name")
     )
     return {
-        "grids": [(g["id"], f"{g['name']}（{g['code']}）") for g in grids],
+        "grids": [(g["id"], name_within(g["name"], g["code"])) for g in grids],
         "communities": list(communities.values_list("id", "name")[:2000]),
         "categories": categories,
         "departments": department_choices(user),

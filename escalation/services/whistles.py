@@ -203,7 +203,7 @@ def whistle_blow(
         )
         if busy:
             raise NotAllowed(
-                _("%(depts)s已被召集，尚未完成报到/反馈，无需重复吹哨") % {"depts": "、".join(busy)}, code="summoned"
+                _("%(depts)s已被召集，尚未完成报到/反馈，无需重复吹哨") % {"depts": _("、").join(busy)}, code="summoned"
             )
         # The whistling centre is the actor's: the case may stay with the department the street dispatched (its
         # handler region is the dispatcher's, not necessarily the whistler's) or with a grid team (none).
@@ -691,7 +691,7 @@ def summons_close_guard(*, case, action: str, actor, data: dict) -> str | None:
         .values_list("department__name", flat=True)
     )
     if waiting:
-        return _("仍有部门未完成报到/反馈：%(depts)s") % {"depts": "、".join(dict.fromkeys(waiting))}
+        return _("仍有部门未完成报到/反馈：%(depts)s") % {"depts": _("、").join(dict.fromkeys(waiting))}
     return None
 
 

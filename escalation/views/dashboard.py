@@ -114,7 +114,9 @@ def _present_rows(rows, now) -> None:
             c.ui_left_text = f"{resume_label} · {left_text((c.hold_until - now).total_seconds())}"
         else:
             c.ui_due_iso = c.ui_due_short = ""
-        c.ui_handler = "、".join(c.ui_departments) if c.ui_departments else handlers.get(c.handler_kind, c.handler_kind)
+        c.ui_handler = (
+            _("、").join(c.ui_departments) if c.ui_departments else handlers.get(c.handler_kind, c.handler_kind)
+        )
 
 
 _DISPLAYED = ("level", "status", "handler_kind")
@@ -266,7 +268,7 @@ def _map_list_html(groups: list[tuple[str, list]], dashboard_url: str) -> SafeSt
     return mark_safe(
         "".join(
             f"<p><strong>{esc(community)}</strong>："
-            + "、".join(
+            + _("、").join(
                 f'<a href="{url}?grid={int(c.id)}#queue" data-grid-link="{int(c.id)}">'
                 f"{esc(c.name)} {int(c.open)}/{int(c.overdue)}</a>"
                 for c in cells
@@ -398,7 +400,7 @@ def dashboard_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
                 % {
                     "action": bulk.BULK_ACTIONS[result.action],
                     "n": len(result.succeeded),
-                    "numbers": "、".join(o.number for o in result.succeeded),
+                    "numbers": _("、").join(o.number for o in result.succeeded),
                 },
             )
         for o in result.refused:

@@ -221,7 +221,7 @@ def whistle_form(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     request,
                     _("已吹哨：召集%(depts)s，报到时限%(due)s")
                     % {
-                        "depts": "、".join(s.department.name for s in summonses),
+                        "depts": _("、").join(s.department.name for s in summonses),
                         "due": timezone.localtime(summonses[0].report_in_due_at).strftime("%m-%d %H:%M"),
                     },
                 )

@@ -67,7 +67,7 @@ def mappings_import_csv(*, partner: Partner, text: str) -> dict[str, int]:
         else:
             parsed[code] = (categories[cat_code], name[:100])
     if errors:
-        raise InvalidInput("；".join(errors), code="mapping_csv")
+        raise InvalidInput(_("；").join(errors), code="mapping_csv")
     existing = {m.code: m for m in CategoryMapping.objects.filter(partner=partner, code__in=parsed)}
     created = updated = 0
     for code, (category, name) in parsed.items():

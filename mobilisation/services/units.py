@@ -58,7 +58,7 @@ def unit_account_create(
     try:
         validate_password(password or "", user)
     except ValidationError as exc:
-        raise InvalidInput("；".join(exc.messages), code="password") from None
+        raise InvalidInput(_("；").join(exc.messages), code="password") from None
     user.set_password(password)
     user.save()
     account = UnitAccount.objects.create(user=user, unit=unit, created_by=actor, created_at=now)
