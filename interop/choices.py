@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RequestType(models.TextChoices):
@@ -80,4 +81,20 @@ HOTLINE_MESSAGES = {
     "recall": "dispatch_recalled",  # 撤回派遣: the targets of the last ``dispatched`` no longer have it
     "reopen": "reopened",
     "escalate": "escalated",
+}
+
+#: What each message to the hotline says, for the people who read the order's outbox (the wire value is shown too).
+HOTLINE_MESSAGE_LABELS = {
+    "signed": _("签收"),
+    "extension_requested": _("延期申请"),
+    "return_requested": _("退单申请"),
+    "dispatched": _("派遣"),
+    "resolved": _("办结反馈"),
+    "rework": _("核查未通过，返工"),
+    "closed": _("核查通过，办结"),
+    "rejected": _("不予受理"),
+    "merged": _("合并"),
+    "dispatch_recalled": _("撤回派遣"),
+    "reopened": _("重办"),
+    "escalated": pgettext_lazy("action", "上报"),
 }

@@ -23,6 +23,7 @@ from cases.models import Case
 from governance.models import Category, Region
 
 from .choices import (
+    HOTLINE_MESSAGE_LABELS,
     Decision,
     MessageStatus,
     OrderRequestKind,
@@ -286,6 +287,12 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} #{self.pk}"
+
+    @property
+    def event_label(self) -> str:
+        """What the message says, in words (a 12345 message's type), else its type as sent (a webhook's)."""
+        label = HOTLINE_MESSAGE_LABELS.get(self.event_type) if self.partner_id else None
+        return str(label) if label is not None else self.event_type
 
     @property
     def target_url(self) -> str:

@@ -4,6 +4,7 @@ the street's requests, and the hotline's decisions applied through the case tran
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -721,3 +722,16 @@ def test_the_hotline_decides_an_extension_asked_after_the_sweep_moved_the_order_
         assert (case.due_at, request.status) == (due_before, "refused")
     event = case.events.get(action=kind.replace("approved", "approve").replace("refused", "refuse"))
     assert event.actor_id == partner.user_id
+
+
+def test_the_order_page_names_each_message_to_the_hotline_in_words(world, hotline_case, web):
+    """The street reads the order's outbox as what was said (签收, 派遣), with the wire value beside it."""
+    officer = world.street_officer
+    case_transition(case_id=hotline_case.id, action="accept", actor=officer)
+    case_transition(case_id=hotline_case.id, action="dispatch", actor=officer, region=world.street.id)
+    page = web("street_officer").get(f"/interop/12345/order/{Order.objects.get().pk}/").content.decode()
+    rows = re.findall(r"<tr><td>(\d+)</td><td>(.*?)</td>", page)
+    assert rows == [
+        ("1", '签收 <span class="small muted">signed</span>'),
+        ("2", '派遣 <span class="small muted">dispatched</span>'),
+    ]
