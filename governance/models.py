@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.labels import name_within
 from core.roles import is_admin
 
 from .choices import (
@@ -168,7 +169,7 @@ class CoOptedMember(models.Model):
         constraints = [models.UniqueConstraint(fields=["committee", "unit_name"], name="co_opted_unit_unique")]
 
     def __str__(self) -> str:
-        return f"{self.unit_name}（{self.representative}）"
+        return name_within(self.unit_name, self.representative)
 
 
 class Department(models.Model):
