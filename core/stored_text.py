@@ -75,14 +75,16 @@ def _patterns(kind: str) -> list[tuple[str, re.Pattern[str]]]:
     return out
 
 
-def localize(text: str, kind: str = "notice") -> str:
+def localize(text: str, kind: str = "notice", *, whole: bool = True) -> str:
     """``text`` in the active language when it is a known message, or was made from a template of ``kind``; else
-    unchanged."""
+    unchanged. ``whole=False``: templates only — a note a person typed that happens to be a message ("已处理") is
+    theirs, as typed."""
     if not text or (get_language() or "").startswith("zh"):
         return text
-    whole = gettext(text)
-    if whole != text:
-        return whole
+    if whole:
+        translated = gettext(text)
+        if translated != text:
+            return translated
     words = _REGISTRY.get(kind, ([], set()))[1]
     for template, pattern in _patterns(kind):
         m = pattern.fullmatch(text)

@@ -216,10 +216,11 @@ def grid_map_svg(
     max_open = max((c.open for c, _d, _b in shaped), default=0)
     max_overdue = max((c.overdue for c, _d, _b in shaped), default=0)
     show_labels = len(shaped) <= 80 if labels is None else labels
+    # the message outside the f-string, where makemessages (xgettext) finds it
+    label = escape(_("网格地图：颜色表示未结和超时案件数，点击网格筛选队列"))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="grid-map" viewBox="0 0 {w:.0f} {h:.0f}" '
-        f'role="group" aria-label="{escape(_("网格地图：颜色表示未结和超时案件数，点击网格筛选队列"))}" '
-        f'font-family="{FONT}">'
+        f'role="group" aria-label="{label}" font-family="{FONT}">'
     ]
     label_parts = []
     title_text = _("%(name)s（%(community)s · %(code)s）：未结 %(open)s 件，超时 %(overdue)s 件")

@@ -23,6 +23,7 @@ TEMPLATES = [
     N_("【督办】%(ref)s已超过办理时限，列入督办"),
     N_("【返工】%(ref)s核查未通过，请重新处置"),
     N_("【退单】%(ref)s已退回（%(reason)s），请重新派遣"),
+    N_("【撤回派遣】%(ref)s的派遣已被派遣方撤回，无需签收办理"),
     N_("【退单】%(ref)s被退回（%(reason)s），请重新派遣"),
     N_("【退单】%(ref)s的退单申请被驳回，请继续办理"),
     N_("【退单申请】%(ref)s申请退单（%(reason)s），请审批"),
@@ -79,9 +80,14 @@ RECORD_TEMPLATES = [
     N_("驳回%(dept)s的延期申请：%(note)s"),
     N_("撤回对%(dept)s的召集：%(reason)s"),
     N_("确认%(dept)s的反馈，报到事项完成"),
+    # the case's note when the sweep supervises it for an overdue summons; ``why`` is one of the two below
+    N_("吹哨报到超时，转区综治中心督办：%(why)s"),
+    N_("%(dept)s未按时报到（报到时限%(due)s）"),
+    N_("%(dept)s未按时反馈（反馈时限%(due)s）"),
 ]
 
 
 def register() -> None:
     register_templates(TEMPLATES, words=WORDS, kind="notice")
-    register_templates(RECORD_TEMPLATES, kind="record")  # the department's name, the times and its words: data
+    # the department's name, the times and its words are data; ``why`` is a record of its own
+    register_templates(RECORD_TEMPLATES, words={"why"}, kind="record")

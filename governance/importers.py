@@ -45,7 +45,7 @@ class RowError:
             object.__setattr__(self, "where", _("第 %(line)d 行") % {"line": self.line})
 
     def __str__(self) -> str:
-        return f"{self.where}：{self.reason}"
+        return f"{self.where}{_('：')}{self.reason}"
 
 
 class ImportRejected(InvalidInput):

@@ -12,8 +12,9 @@ class InteropConfig(AppConfig):
         hotline case's order (urgency, the hotline's deadlines, 待分类) on the case page, and keep 不予受理 of an order
         the hotline's decision, applicable when it comes (``cases.hooks``, ``interop.guards``)."""
         from cases.hooks import register_case_panel, register_guard
+        from core.stored_text import register_templates
 
-        from . import receivers  # noqa: F401
+        from . import receivers, texts  # noqa: F401
         from .case_panel import hotline_panel
         from .guards import (
             hotline_decides_its_extension,
@@ -22,6 +23,8 @@ class InteropConfig(AppConfig):
             return_pending_holds_the_case,
         )
 
+        register_templates(texts.NOTE_TEMPLATES, words=texts.NOTE_WORDS, kind="note")
+        register_templates([texts.HOTLINE_ACCOUNT], kind="role")
         register_case_panel(hotline_panel)
         register_guard(hotline_decides_rejection)
         register_guard(return_pending_holds_the_case)

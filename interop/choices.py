@@ -2,7 +2,6 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class RequestType(models.TextChoices):
@@ -87,6 +86,7 @@ HOTLINE_MESSAGES = {
 HOTLINE_MESSAGE_LABELS = {
     "signed": _("签收"),
     "extension_requested": _("延期申请"),
+    "extension_withdrawn": _("延期申请失效"),
     "return_requested": _("退单申请"),
     "dispatched": _("派遣"),
     "resolved": _("办结反馈"),
@@ -96,5 +96,5 @@ HOTLINE_MESSAGE_LABELS = {
     "merged": _("合并"),
     "dispatch_recalled": _("撤回派遣"),
     "reopened": _("重办"),
-    "escalated": pgettext_lazy("action", "上报"),
+    "escalated": _("已上报上级"),
 }

@@ -346,7 +346,7 @@ def dispute_to_case(*, actor: User, dispute_id: int, category: Category | None, 
         category=category,
         title=kept("调解不成：%(title)s") % {"title": dispute.title},  # the case's texts are kept (core.stored_text)
         description=kept("%(kind)s，调解未达成协议。%(desc)s")
-        % {"kind": kept(dispute.get_kind_display()), "desc": dispute.description},
+        % {"kind": kept(DisputeKind(dispute.kind).label), "desc": dispute.description},
         address=dispute.grid.name if dispute.grid else dispute.community.name,
         channel=Channel.WALK_IN,
         grid=dispute.grid,

@@ -12,6 +12,8 @@ import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext_noop as N_
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 _CHINA = ZoneInfo("Asia/Shanghai")  # a birth date is a date where the person was born, not in UTC
@@ -25,7 +27,7 @@ class InvalidIdNumber(ValueError):
 def check_char(first17: str) -> str:
     """The GB 11643 check character of the first 17 digits."""
     if not re.fullmatch(r"\d{17}", first17):
-        raise InvalidIdNumber("需要17位数字")
+        raise InvalidIdNumber(N_("需要17位数字"))
     total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
     return CHECK_CHARS[total % 11]
 
@@ -39,12 +41,12 @@ def validate_id_number(text: str) -> str:
     """The normalised number if it is a valid 18-character 公民身份号码; else ``InvalidIdNumber`` with the reason."""
     number = normalise_id_number(text)
     if not _SHAPE.match(number):
-        raise InvalidIdNumber("公民身份号码应为18位：17位数字加1位数字或X")
+        raise InvalidIdNumber(N_("公民身份号码应为18位：17位数字加1位数字或X"))
     birth = birth_date_of(number)
     if birth is None:
-        raise InvalidIdNumber("公民身份号码中的出生日期无效")
+        raise InvalidIdNumber(N_("公民身份号码中的出生日期无效"))
     if check_char(number[:17]) != number[17]:
-        raise InvalidIdNumber("公民身份号码校验位错误")
+        raise InvalidIdNumber(N_("公民身份号码校验位错误"))
     return number
 
 
@@ -81,7 +83,7 @@ def normalise_phone(text: str) -> str:
 def validate_phone(text: str) -> str:
     phone = normalise_phone(text)
     if phone and not re.fullmatch(r"\+?\d{5,15}", phone):
-        raise ValueError("电话号码格式不正确")
+        raise ValueError(N_("电话号码格式不正确"))
     return phone
 
 

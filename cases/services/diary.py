@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from core.errors import InvalidInput, NotAllowed, NotFound
 from core.stored_text import kept
 from governance.models import Category, User
+from residents.choices import DiaryTopic
 from residents.selectors import diary_visible_to
 from residents.services import diary_link_case
 
@@ -51,7 +52,7 @@ def case_file_from_diary(
         raise InvalidInput(_("请选择事项类别"), code="category")
     address = entry.address or entry.grid.name
     # the case's title and description are kept: in the message ids' language, whoever converts the entry
-    title = f"{kept(entry.get_topic_display())}：{entry.text.strip().splitlines()[0][:TITLE_LENGTH]}"
+    title = f"{kept(DiaryTopic(entry.topic).label)}：{entry.text.strip().splitlines()[0][:TITLE_LENGTH]}"
     description = (
         entry.text.strip()
         + "\n\n"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Forbidden, InvalidInput, NotAllowed, NotFound
+from core.stored_text import localize
 from governance.models import User
 
 from .. import conditions, hooks, permissions, transitions
@@ -22,7 +23,7 @@ from ..selectors import case_queryset_for
 from ..signals import events_recorded
 from .actions import APPLY, apply_nothing
 from .deadlines import rule_ref
-from .records import record_event, store_evidence
+from .records import SYSTEM, record_event, store_evidence
 
 
 def _state_refusal(case: Case, t: transitions.Transition) -> str:
@@ -31,7 +32,7 @@ def _state_refusal(case: Case, t: transitions.Transition) -> str:
         last = case.events.filter(action=t.action).order_by("-at", "-id").first()
         if last:
             return _("该事件已由%(who)s于%(when)s%(action)s，无需重复操作") % {
-                "who": last.actor_name,
+                "who": localize(last.actor_name, "role") if last.actor_name != SYSTEM else _("系统"),
                 "when": timezone.localtime(last.at).strftime("%m-%d %H:%M"),
                 "action": t.label,
             }

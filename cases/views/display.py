@@ -186,12 +186,13 @@ def public_actor(event: CaseEvent, case: Case) -> str:
 
 def event_note(event: CaseEvent) -> str:
     """An event's note in the reader's language where the system wrote it — a summons record (made from a template;
-    the department's own words inside stay as typed) or an automatic step's fixed text; a person's note as typed."""
+    the department's own words inside stay as typed) or an automatic step's fixed text; a person's note as typed,
+    unless a page wrote it for them from a template of kind "note" (the 12345 desk's: ``interop.texts``)."""
     if (event.reason or "").startswith("summons_"):
         return localize(event.note, "record")
     if is_system(event):
         return localize(event.note, "system")  # fixed messages only: no templates of that kind
-    return event.note
+    return localize(event.note, "note", whole=False)
 
 
 def staff_actor(event: CaseEvent, case: Case) -> str:

@@ -264,10 +264,10 @@ def _map_list_html(groups: list[tuple[str, list]], dashboard_url: str) -> SafeSt
     grids), built in one pass rather than by a nested template loop — with the standard library's ``escape`` (the
     same text as Django's, without its per-call check for lazy strings: 1,200 calls for a district)."""
     esc = html.escape
-    url = esc(dashboard_url)
+    url, colon = esc(dashboard_url), esc(_("："))
     return mark_safe(
         "".join(
-            f"<p><strong>{esc(community)}</strong>："
+            f"<p><strong>{esc(community)}</strong>{colon}"
             + _("、").join(
                 f'<a href="{url}?grid={int(c.id)}#queue" data-grid-link="{int(c.id)}">'
                 f"{esc(c.name)} {int(c.open)}/{int(c.overdue)}</a>"

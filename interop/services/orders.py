@@ -10,6 +10,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from cases.choices import Channel
 from cases.choices import Status as CaseStatus
@@ -24,6 +25,7 @@ from governance.models import Category, User
 from grids.models import Grid
 from grids.selectors import locate_grid
 
+from .. import texts
 from ..choices import OrderRequestKind, RequestState, RequestType, ReturnCode, Urgency
 from ..models import CategoryMapping, Order, OrderRequest, Partner
 from .partners import partner_ensure_user
@@ -32,10 +34,10 @@ log = logging.getLogger("interop.hotline")
 
 #: Why an order waits in the street's 待分类 queue (shown to staff; stored as codes on the order).
 TRIAGE_REASONS = {
-    "unmapped_code": "热线分类编码“%(code)s”没有对应的事项小类",
-    "no_point": "工单没有坐标，无法确定网格",
-    "outside_grids": "坐标不在任何网格内",
-    "other_street": "坐标落在其他街道的网格内",
+    "unmapped_code": N_("热线分类编码“%(code)s”没有对应的事项小类"),
+    "no_point": N_("工单没有坐标，无法确定网格"),
+    "outside_grids": N_("坐标不在任何网格内"),
+    "other_street": N_("坐标落在其他街道的网格内"),
 }
 
 
@@ -235,7 +237,7 @@ def order_return_request(*, order_id: int, actor: User, reason_code: str, text: 
         case_id=order.case_id,
         action="note",
         actor=actor,
-        note=kept("向12345热线申请退单（%(reason)s）：%(text)s") % {"reason": kept(label), "text": text},
+        note=kept(texts.RETURN_ASKED) % {"reason": kept(label), "text": text},
         now=now,
         reason=reason_code,
         record={"hotline": "return_request", "request": request.pk, "reason_code": reason_code, "text": text},
@@ -292,7 +294,7 @@ def order_triage_clear(*, order_id: int, actor: User, now: datetime | None = Non
         case_id=order.case_id,
         action="note",
         actor=actor,
-        note=kept("已完成分类，移出待分类队列"),
+        note=kept(texts.TRIAGED),
         now=order.triaged_at,
         record={"hotline": "triaged"},
     )
@@ -366,9 +368,9 @@ def order_place(
     order.save(update_fields=["triaged_at"])
     placed_grid = case.grid
     after = {"category": category.code, "grid": placed_grid.code if placed_grid is not None else None}
-    note = kept("已分类：事项小类 %(category)s%(grid)s；办理时限 %(due)s") % {
+    note = kept(texts.PLACED) % {
         "category": f"{category.code} {category.name}",
-        "grid": (kept("，网格 %(grid)s") % {"grid": placed_grid.name}) if placed_grid is not None else "",
+        "grid": (kept(texts.PLACED_IN_GRID) % {"grid": placed_grid.name}) if placed_grid is not None else "",
         "due": timezone.localtime(case.due_at).strftime("%Y-%m-%d %H:%M") if case.due_at else "—",
     }
     case_transition(

@@ -13,6 +13,7 @@ from core.stored_text import kept
 from governance.choices import Role
 from governance.models import Category, User
 
+from .. import texts
 from ..models import CategoryMapping, Partner
 
 
@@ -27,7 +28,7 @@ def partner_ensure_user(*, partner: Partner) -> User:
     if user is None:
         user = User(username=f"hotline-{partner.key_id}"[:150], role=Role.CENTRE_STAFF, is_active=False)
         user.set_unusable_password()
-    user.full_name = (kept("12345热线（%(name)s）") % {"name": partner.name})[:50]
+    user.full_name = (kept(texts.HOTLINE_ACCOUNT) % {"name": partner.name})[:50]
     user.region = partner.street
     user.role = Role.CENTRE_STAFF
     user.is_active = False

@@ -111,3 +111,16 @@ def test_the_words_inside_a_notice_read_as_that_notices_words(world):
     assert f"[Extension] the extension request of {case.number}「{case.title}」 was approved" in english
     assert f"[Hold] the hold request for {case.number}「{case.title}」 was approved" in english
     assert not [t for t in english if "was was" in t or " Approved" in t or "[Report]" in t]
+
+
+def test_a_case_made_from_a_diary_entry_keeps_its_title_and_description_in_the_sites_language(world):
+    """The entry's topic opens the case's title: the label is kept, not the reader's ("Environment and sanitation：…"
+    was kept when an English grid worker converted an entry)."""
+    from cases.services.diary import case_file_from_diary
+    from residents.services import diary_write
+
+    worker = world.users["grid_worker"]
+    with translation.override("en"):
+        entry = diary_write(actor=worker, grid=world.grid_a, text="楼道堆物", category=world.categories["0102"])
+        case = case_file_from_diary(actor=worker, entry_id=entry.pk)
+    assert not LATIN.search(case.title + case.description), (case.title, case.description)

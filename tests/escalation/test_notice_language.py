@@ -74,3 +74,35 @@ def test_every_whistle_notice_reads_in_english(world):
             if CJK.search(english):
                 left[text] = english
     assert left == {}
+
+
+def test_every_notice_template_the_code_writes_is_registered():
+    """``localize`` reads back only registered templates: a notice written from one left out (【撤回派遣】 was) reads
+    in Chinese to everyone. The oracle is the source: each template literal escalation writes a notice or a record
+    from (``kept("…%(x)s…")``, ``tr(N_("…"))``) is registered, or is the head of one that appends a typed note."""
+    from pathlib import Path
+
+    from escalation.notice_text import RECORD_TEMPLATES, TEMPLATES
+
+    root = Path(__file__).resolve().parents[2] / "escalation"
+    source = "".join(p.read_text() for p in [*root.glob("services/*.py"), root / "receivers.py"])
+    found = re.findall(r'(?:kept|tr)\((?:N_\()?\s*"([^"]*%\(\w+\)s[^"]*)"', source)
+    written = {t.replace("\\n", "\n") for t in found}  # the source spells a line break \n
+    assert len(written) >= 30
+    known = TEMPLATES + RECORD_TEMPLATES
+    missing = {t for t in written if not any(k == t or k.startswith(t + "：") for k in known)}
+    assert missing == set()
+
+
+def test_the_case_note_of_a_supervision_for_a_late_department_reads_in_english(world):
+    """The sweep supervises a case whose department did not report in; the case's note says why, read back in the
+    reader's language (its template and the reason inside it are records of their own)."""
+    from cases.models import CaseEvent
+    from cases.views.display import event_note
+
+    case, _whistle = _whistle_life(world)
+    event = CaseEvent.objects.get(case=case, action="supervise", reason="summons_overdue")
+    assert event.note.startswith("吹哨报到超时，转区综治中心督办：住建未按时报到（报到时限")
+    with translation.override("en"):
+        english = event_note(event)
+    assert not CJK.search(english.replace(world.departments["zj"].name, "")), english

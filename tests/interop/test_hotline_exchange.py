@@ -520,7 +520,7 @@ def test_a_case_merged_into_an_order_gives_that_order_no_extra_messages(world, p
 
 @pytest.mark.parametrize("how", ["the sweep", "by hand", "returned"])
 def test_an_extension_asked_of_the_hotline_is_withdrawn_when_the_case_leaves_its_handler(
-    world, partner, hotline_case, sim, how
+    world, partner, hotline_case, sim, how, web
 ):
     """The street asked the hotline for more time, then the case climbed (the sweep, or an officer) or its handler
     returned it: the case's own request lapsed, so the hotline's request is withdrawn and the hotline is told. It
@@ -569,6 +569,11 @@ def test_an_extension_asked_of_the_hotline_is_withdrawn_when_the_case_leaves_its
     # nothing extended (the new level's own due time may fall on ``wanted`` by the calendar: not the measure)
     assert case.extension_count == 0 and not case.events.filter(action="extension_approve").exists()
     assert guards.hotline_decides_its_extension(case=case, action="extension_approve", actor=officer, data={}) is None
+    if how == "by hand":  # the order page says so in words, in the reader's language
+        page = web("street_officer")
+        page.cookies["django_language"] = "en"
+        html = page.get(f"/interop/12345/order/{Order.objects.get().pk}/").content.decode()
+        assert "Extension request lapsed" in html and "the request lapsed" in html and "申请失效" not in html
 
 
 def test_a_return_approved_after_the_sweep_moved_the_case_up_still_takes_the_order_away(world, partner, hotline_case):
@@ -735,3 +740,27 @@ def test_the_order_page_names_each_message_to_the_hotline_in_words(world, hotlin
         ("1", '签收 <span class="small muted">signed</span>'),
         ("2", '派遣 <span class="small muted">dispatched</span>'),
     ]
+
+
+def test_the_desks_notes_and_the_hotline_read_in_each_readers_language(world, hotline_case, partner, web):
+    """An English officer asks the hotline to take the order back; the hotline refuses. The note the desk wrote is
+    kept in Chinese (``interop.texts``) and each reader sees it in their own language, as they see the hotline's
+    account on the timeline."""
+    from django.utils import translation
+
+    officer = world.street_officer
+    with translation.override("en"):
+        case_transition(case_id=hotline_case.id, action="accept", actor=officer)
+        order_return_request(
+            order_id=Order.objects.get().pk, actor=officer, reason_code="wrong_area", text="不在本街道"
+        )
+    note = CaseEvent.objects.get(case=hotline_case, data__hotline="return_request").note
+    assert note == "向12345热线申请退单（属地不符）：不在本街道"
+    assert decide(partner, "BJ-0001", decision_id="D-9", kind="return_refused", note="属本街道").status_code == 201
+    client = web("street_officer")
+    chinese = client.get(f"/cases/{hotline_case.pk}/").content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/cases/{hotline_case.pk}/").content.decode()
+    assert note in chinese and "12345热线（" in chinese
+    assert "Asked the 12345 hotline to take the order back (Not our area): 不在本街道" in english
+    assert f"12345 hotline ({partner.name})" in english and "12345热线（" not in english

@@ -3,6 +3,7 @@ mediation to a case or a referral; the parties' contact masked; the track deadli
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
@@ -272,3 +273,19 @@ def test_two_sweeps_at_once_flag_each_overdue_dispute_exactly_once(world):
     assert sum(results) == 200
     per = Counter(DisputeEvent.objects.filter(action="overdue").values_list("dispute_id", flat=True))
     assert len(per) == 200 and set(per.values()) == {1}
+
+
+@pytest.mark.django_db
+def test_a_failed_mediation_made_into_a_case_by_an_english_officer_keeps_chinese_texts(world):
+    """The case's title and description are kept in the site's language (``core.stored_text.kept``), the dispute's
+    kind among them — an English officer's request kept "Neighbour dispute，调解未达成协议。…"."""
+    from django.utils import translation
+
+    d = start(world, open_dispute(world))
+    services.session_record(actor=world.community_officer, dispute_id=d.pk, held_at=T0, place="调解室",
+                            mediators="王调解", outcome="no_agreement", notes="双方分歧大", now=T0)  # fmt: skip
+    with translation.override("en"):
+        d = services.dispute_to_case(actor=world.community_officer, dispute_id=d.pk, category=world.categories["0101"])
+    case = Case.objects.get(pk=d.result_case_id)
+    assert case.title.startswith("调解不成：")
+    assert not re.search(r"[A-Za-z]", case.title + case.description), (case.title, case.description)

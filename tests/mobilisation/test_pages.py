@@ -154,3 +154,22 @@ def test_actions_on_rows_that_are_not_there_answer_404(world, web):
     assert c.post("/party/registrations/999999/withdraw").status_code == 404
     assert c.post("/party/tricolour/999999/adjust/", {"colour": "red", "reason": "测试"}).status_code == 404
     assert Client().get("/wishes/t/not-a-token/").status_code == 404
+
+
+def test_a_confirmation_on_a_residents_behalf_reads_in_each_readers_language(world, web):
+    """The note the community's staff leave when they confirm for a resident is kept in Chinese, whoever confirmed,
+    and shown in the reader's language on the wish's page."""
+    from django.utils import translation
+
+    member = confirmed_member(world)
+    wish = published_wish(world)
+    services.wish_claim(actor=member, wish_id=wish.pk)
+    services.wish_fulfil(actor=member, wish_id=wish.pk, photo=jpeg())
+    with translation.override("en"):
+        services.wish_confirm(actor=world.community_officer, wish_id=wish.pk)
+    assert MobilisationEvent.objects.get(subject="wish", object_id=wish.pk, action="confirm").note == "代居民确认"
+    client = web("community_officer")
+    assert "代居民确认" in client.get(f"/party/wishes/{wish.pk}/").content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/party/wishes/{wish.pk}/").content.decode()
+    assert "Confirmed on the resident&#x27;s behalf" in english and "代居民确认" not in english
