@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RequestType(models.TextChoices):
@@ -84,17 +85,17 @@ HOTLINE_MESSAGES = {
 
 #: What each message to the hotline says, for the people who read the order's outbox (the wire value is shown too).
 HOTLINE_MESSAGE_LABELS = {
-    "signed": _("签收"),
-    "extension_requested": _("延期申请"),
-    "extension_withdrawn": _("延期申请失效"),
-    "return_requested": _("退单申请"),
-    "dispatched": _("派遣"),
-    "resolved": _("办结反馈"),
-    "rework": _("核查未通过，返工"),
-    "closed": _("核查通过，办结"),
-    "rejected": _("不予受理"),
-    "merged": _("合并"),
-    "dispatch_recalled": _("撤回派遣"),
-    "reopened": _("重办"),
-    "escalated": _("已上报上级"),
+    "signed": pgettext_lazy("hotline message", "签收"),
+    "extension_requested": pgettext_lazy("hotline message", "延期申请"),
+    "extension_withdrawn": pgettext_lazy("hotline message", "延期申请失效"),
+    "return_requested": pgettext_lazy("hotline message", "退单申请"),
+    "dispatched": pgettext_lazy("hotline message", "派遣"),
+    "resolved": pgettext_lazy("hotline message", "办结反馈"),
+    "rework": pgettext_lazy("hotline message", "核查未通过，返工"),
+    "closed": pgettext_lazy("hotline message", "核查通过，办结"),
+    "rejected": pgettext_lazy("hotline message", "不予受理"),
+    "merged": pgettext_lazy("hotline message", "合并"),
+    "dispatch_recalled": pgettext_lazy("hotline message", "撤回派遣"),
+    "reopened": pgettext_lazy("hotline message", "重办"),
+    "escalated": pgettext_lazy("hotline message", "已上报上级"),
 }

@@ -740,6 +740,17 @@ def test_the_order_page_names_each_message_to_the_hotline_in_words(world, hotlin
         ("1", '签收 <span class="small muted">signed</span>'),
         ("2", '派遣 <span class="small muted">dispatched</span>'),
     ]
+    client = web("street_officer")
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/interop/12345/order/{Order.objects.get().pk}/").content.decode()
+    assert [cell for _n, cell in re.findall(r"<tr><td>(\d+)</td><td>(.*?)</td>", english)] == [
+        'Signed for <span class="small muted">signed</span>',
+        'Dispatched <span class="small muted">dispatched</span>',
+    ]
+    # the order's times in the numbers every page uses, not the locale's long form ("Dec. 3, 2026, 11:27 a.m.")
+    hotline_case.refresh_from_db()
+    due = timezone.localtime(hotline_case.due_at).strftime("%Y-%m-%d %H:%M")
+    assert f"<dd>{due}</dd>" in english and "a.m." not in english and "p.m." not in english
 
 
 def test_the_desks_notes_and_the_hotline_read_in_each_readers_language(world, hotline_case, partner, web):
