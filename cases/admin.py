@@ -12,7 +12,12 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from core.stored_text import localize
+from governance.choices import Level
+
+from .choices import Status
 from .models import Case, CaseDispatch, CaseEvent, Evidence, ExtensionRequest, Rating
+from .views import display
 
 
 class ReadOnlyMixin:
@@ -28,9 +33,47 @@ class ReadOnlyMixin:
         return False
 
 
-class CaseEventInline(ReadOnlyMixin, admin.TabularInline):
+class EventWords:
+    """An event's columns in words, as the case page names them (``views.display``): the action, the statuses and
+    levels by their labels, the recorded role and a note the system wrote in the reader's language — the stored
+    values are codes ("accepted", "street") and texts kept in one language."""
+
+    @admin.display(description=_("动作"))
+    def action_words(self, obj: CaseEvent) -> str:
+        return display.event_label(obj)
+
+    @admin.display(description=_("操作人身份"))
+    def role_words(self, obj: CaseEvent) -> str:
+        return localize(obj.actor_role, "role")
+
+    @admin.display(description=_("状态"))
+    def status_words(self, obj: CaseEvent) -> str:
+        return _change(_status_label(obj.from_status), _status_label(obj.to_status))
+
+    @admin.display(description=_("层级"))
+    def level_words(self, obj: CaseEvent) -> str:
+        return _change(_level_label(obj.from_level), _level_label(obj.to_level))
+
+    @admin.display(description=_("备注"))
+    def note_words(self, obj: CaseEvent) -> str:
+        return display.event_note(obj)
+
+
+def _status_label(value: str) -> str:
+    return str(Status(value).label) if value in Status.values else value
+
+
+def _level_label(value: str) -> str:
+    return str(Level(value).label) if value in Level.values else value
+
+
+def _change(before: str, after: str) -> str:
+    return after if not before or before == after else f"{before} → {after}"
+
+
+class CaseEventInline(EventWords, ReadOnlyMixin, admin.TabularInline):
     model = CaseEvent
-    fields = ["at", "action", "actor_name", "actor_role", "from_status", "to_status", "from_level", "to_level", "note"]
+    fields = ["at", "action_words", "actor_name", "role_words", "status_words", "level_words", "note_words"]
     readonly_fields = fields
     extra = 0
     show_change_link = True
@@ -90,10 +133,10 @@ class CaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CaseEventAdmin(EventWords, ReadOnlyMixin, admin.ModelAdmin):
     """The audit trail: append-only, so the admin can look but never add, change or delete."""
 
-    list_display = ["at", "case", "action", "actor_name", "actor_role", "from_status", "to_status", "to_level"]
+    list_display = ["at", "case", "action_words", "actor_name", "role_words", "status_words", "level_words"]
     list_filter = ["action", "public", "at"]
     search_fields = ["case__number", "actor_name", "note"]
     list_select_related = ["case"]

@@ -380,7 +380,9 @@ class CaseEvent(PreparedInsert):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case_id} {self.action} @ {self.at:%Y-%m-%d %H:%M}"
+        from .views.display import event_label  # the event's name in words, as its timeline says it
+
+        return f"{event_label(self)} · {self.at:%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None and not self._state.adding:

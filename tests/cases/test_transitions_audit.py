@@ -3,6 +3,8 @@ no way through the admin or the API to change or remove one."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.test import RequestFactory
@@ -130,3 +132,24 @@ def test_deleting_a_user_keeps_their_events_with_the_name(world, event):
     actor.delete()
     kept = CaseEvent.objects.get(pk=event.pk)
     assert (kept.actor_id, kept.actor_name) == (None, event.actor_name)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_admins_case_page_names_its_events_in_words(world, web, event, language):
+    """The audit trail on the admin's case page reads as the case page does: the action, statuses and levels by
+    name in the reader's language, not the stored codes ("accepted", "street")."""
+    from django.utils import translation
+
+    from cases.choices import Status
+
+    client = web("admin")
+    client.cookies["django_language"] = language
+    html = client.get(f"/admin/cases/case/{event.case.pk}/change/").content.decode()
+    rows = re.findall(r'<tr class="form-row[^"]*"[^>]*>(.*?)</tr>', html, re.S)
+    assert rows
+    text = " ".join(re.sub(r"<[^>]+>", " ", row) for row in rows)
+    with translation.override(language):
+        assert f"{Status.REPORTED.label} → {Status.ACCEPTED.label}" in text
+        assert str(Status.DISPATCHED.label) in text
+    if language == "zh-hans":  # no stored code left: the rows hold no Latin word at all
+        assert not re.search(r"[A-Za-z]", text), text
