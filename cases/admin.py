@@ -9,6 +9,7 @@ filters and search, and offers no add, change or delete: a correction is a workf
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +43,10 @@ class EventWords:
     def action_words(self, obj: CaseEvent) -> str:
         return display.event_label(obj)
 
+    @admin.display(description=_("操作人"))
+    def actor_words(self, obj: CaseEvent) -> str:
+        return display.staff_actor(obj)
+
     @admin.display(description=_("操作人身份"))
     def role_words(self, obj: CaseEvent) -> str:
         return localize(obj.actor_role, "role")
@@ -71,9 +76,23 @@ def _change(before: str, after: str) -> str:
     return after if not before or before == after else f"{before} → {after}"
 
 
+class ActionFilter(admin.SimpleListFilter):
+    """The audit trail's actions by name ("签收", "上报"), not by code."""
+
+    title = _("动作")
+    parameter_name = "action"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        actions = CaseEvent.objects.order_by().values_list("action", flat=True).distinct()
+        return sorted(((a, display.action_label(a)) for a in actions), key=lambda pair: pair[1])
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[CaseEvent]) -> QuerySet[CaseEvent]:
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 class CaseEventInline(EventWords, ReadOnlyMixin, admin.TabularInline):
     model = CaseEvent
-    fields = ["at", "action_words", "actor_name", "role_words", "status_words", "level_words", "note_words"]
+    fields = ["at", "action_words", "actor_words", "status_words", "level_words", "note_words"]
     readonly_fields = fields
     extra = 0
     show_change_link = True
@@ -132,12 +151,17 @@ class CaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
     ]
 
 
+#: One event on its own page: what the trail says of it, in words (its data stays the trail's, on the case page).
+EVENT_FIELDS = ("case", "at", "action_words", "actor_words", "status_words", "level_words", "note_words", "public")
+
+
 @admin.register(CaseEvent)
 class CaseEventAdmin(EventWords, ReadOnlyMixin, admin.ModelAdmin):
     """The audit trail: append-only, so the admin can look but never add, change or delete."""
 
-    list_display = ["at", "case", "action_words", "actor_name", "role_words", "status_words", "level_words"]
-    list_filter = ["action", "public", "at"]
+    list_display = ["at", "case", "action_words", "actor_words", "status_words", "level_words"]
+    list_filter = [ActionFilter, "public", "at"]
+    fields = readonly_fields = EVENT_FIELDS
     search_fields = ["case__number", "actor_name", "note"]
     list_select_related = ["case"]
     date_hierarchy = "at"

@@ -195,7 +195,7 @@ def event_note(event: CaseEvent) -> str:
     return localize(event.note, "note", whole=False)
 
 
-def staff_actor(event: CaseEvent, case: Case) -> str:
+def staff_actor(event: CaseEvent) -> str:
     """Who acted, as staff see it: the person's name and their role (the sweep is "系统")."""
     if is_system(event):
         return _("系统")

@@ -372,7 +372,7 @@ def _render_case(
     refs = [(ev.data or {}).get("rule") for ev in events]
     rules = rule_labels({ref.get("id") for ref in refs if isinstance(ref, dict) and ref.get("id")})
     for ev in events:
-        ev.ui_actor = display.staff_actor(ev, case)
+        ev.ui_actor = display.staff_actor(ev)
         ev.ui_note = display.event_note(ev)  # type: ignore[attr-defined]  # display attributes, as the ones around it
         ev.ui_label = display.event_label(ev)
         ev.ui_system = display.is_system(ev)

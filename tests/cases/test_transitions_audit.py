@@ -153,3 +153,17 @@ def test_the_admins_case_page_names_its_events_in_words(world, web, event, langu
         assert str(Status.DISPATCHED.label) in text
     if language == "zh-hans":  # no stored code left: the rows hold no Latin word at all
         assert not re.search(r"[A-Za-z]", text), text
+
+
+def test_the_admins_event_pages_name_actions_in_words(world, web, event):
+    """The audit trail's own pages: the action filter lists actions by name, and an event's page shows it in words."""
+    from cases.views.display import action_label
+
+    client = web("admin")
+    listing = client.get("/admin/cases/caseevent/").content.decode()
+    filters = listing.split('id="changelist-filter"', 1)[1].split("</nav>", 1)[0]
+    for action in CaseEvent.objects.values_list("action", flat=True).distinct():
+        assert re.search(rf'href="\?action={action}"[^>]*>\s*{re.escape(action_label(action))}\s*<', filters), action
+    page = client.get(f"/admin/cases/caseevent/{event.pk}/change/").content.decode()
+    content = re.sub(r"<[^>]+>", " ", page.split('id="content-main"', 1)[1].split("</form>", 1)[0])
+    assert "accepted" not in content and "dispatched" not in content and action_label(event.action) in content
