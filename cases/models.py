@@ -73,7 +73,9 @@ class Case(PreparedInsert):
     )
     citizen_name = models.CharField(_("群众姓名"), max_length=50, blank=True)
     citizen_phone = models.CharField(_("群众电话"), max_length=20, blank=True)
-    follow_up_token = models.CharField(max_length=64, default=new_follow_up_token, editable=False)
+    follow_up_token = models.CharField(
+        max_length=64, default=new_follow_up_token, editable=False, verbose_name=_("回访链接令牌")
+    )
 
     lat = models.FloatField(_("纬度"), null=True, blank=True)
     lng = models.FloatField(_("经度"), null=True, blank=True)
@@ -152,7 +154,7 @@ class Case(PreparedInsert):
     responded_at = models.DateTimeField(_("首次响应时间"), null=True, blank=True)
 
     held_at = models.DateTimeField(_("挂账时间"), null=True, blank=True)
-    held_from_status = models.CharField(max_length=16, blank=True, editable=False)
+    held_from_status = models.CharField(max_length=16, blank=True, editable=False, verbose_name=_("挂账前状态"))
     hold_until = models.DateTimeField(_("预计恢复办理时间"), null=True, blank=True)
     # When the sweep told the handler and the deciding centre that ``hold_until`` had passed (once per hold:
     # cleared when a hold starts and at resume). The mark takes the case out of the sweep's partial index.

@@ -194,6 +194,7 @@ class Department(models.Model):
         on_delete=models.SET_NULL,
         related_name="department",
         help_text=_("部门联络员所在的权限组；派遣、吹哨时按案件授权给该组"),
+        verbose_name=_("权限组"),
     )
 
     class Meta:

@@ -33,10 +33,10 @@ class Grid(models.Model):
         limit_choices_to={"level": "community"},
     )
     boundary = models.JSONField(_("边界（GeoJSON）"), null=True, blank=True)
-    min_lng = models.FloatField(null=True, blank=True, editable=False)
-    max_lng = models.FloatField(null=True, blank=True, editable=False)
-    min_lat = models.FloatField(null=True, blank=True, editable=False)
-    max_lat = models.FloatField(null=True, blank=True, editable=False)
+    min_lng = models.FloatField(null=True, blank=True, editable=False, verbose_name=_("最小经度"))
+    max_lng = models.FloatField(null=True, blank=True, editable=False, verbose_name=_("最大经度"))
+    min_lat = models.FloatField(null=True, blank=True, editable=False, verbose_name=_("最小纬度"))
+    max_lat = models.FloatField(null=True, blank=True, editable=False, verbose_name=_("最大纬度"))
     households = models.PositiveIntegerField(_("户数"), default=0)
     population = models.PositiveIntegerField(_("人口"), default=0)
     party_branch = models.ForeignKey(

@@ -85,7 +85,7 @@ class Partner(models.Model):
         related_name="hotline_partner",
         editable=False,
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, verbose_name=_("创建时间"))
 
     class Meta:
         verbose_name = _("12345热线平台")
@@ -107,7 +107,7 @@ class Partner(models.Model):
 class CategoryMapping(models.Model):
     """The hotline's category code → a 小类 of our catalogue (admin, importable as CSV ``code,category``)."""
 
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="mappings")
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="mappings", verbose_name=_("热线平台"))
     code = models.CharField(_("热线分类编码"), max_length=40)
     name = models.CharField(_("热线分类名称"), max_length=100, blank=True)
     category = models.ForeignKey(
@@ -135,9 +135,9 @@ class Order(models.Model):
     in no grid); ``triaged_at`` is when street staff cleared it.
     """
 
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="orders")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="orders", verbose_name=_("热线平台"))
     order_id = models.CharField(_("工单编号"), max_length=64)
-    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="hotline_order")
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="hotline_order", verbose_name=_("事件"))
     request_type = models.CharField(_("诉求类型"), max_length=12, choices=RequestType.choices)
     category_code = models.CharField(_("热线分类编码"), max_length=40)
     urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
@@ -148,7 +148,7 @@ class Order(models.Model):
     triage_reasons = models.JSONField(_("待分类原因"), default=list, blank=True)
     triaged_at = models.DateTimeField(_("分类完成时间"), null=True, blank=True)
     return_final = models.BooleanField(_("退单已终审"), default=False)
-    next_sequence = models.PositiveIntegerField(default=1, editable=False)
+    next_sequence = models.PositiveIntegerField(default=1, editable=False, verbose_name=_("下一条消息序号"))
     received_at = models.DateTimeField(_("接收时间"), default=timezone.now)
 
     class Meta:
@@ -202,12 +202,12 @@ class InboundDecision(models.Model):
     """A decision the hotline sent (退单/延期 answers, 回访 results, 重办), kept by its ``decision_id`` so that a
     repeat is answered with the first outcome and applied once."""
 
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="decisions")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("热线平台"))
     decision_id = models.CharField(_("决定编号"), max_length=64)
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="decisions")
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("工单"))
     kind = models.CharField(_("类型"), max_length=20, choices=Decision.choices)
-    data = models.JSONField(default=dict)
-    received_at = models.DateTimeField(default=timezone.now)
+    data = models.JSONField(default=dict, verbose_name=_("内容"))
+    received_at = models.DateTimeField(default=timezone.now, verbose_name=_("接收时间"))
 
     class Meta:
         verbose_name = _("热线决定")
@@ -231,7 +231,7 @@ class Subscription(models.Model):
         _("事件类型"), default=list, help_text=_('如 ["case.accept", "case.resolve"]；["*"] 表示全部')
     )
     active = models.BooleanField(_("启用"), default=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, verbose_name=_("创建时间"))
 
     class Meta:
         verbose_name = _("Webhook 订阅")
@@ -251,11 +251,15 @@ class OutboundMessage(models.Model):
     webhook subscriber. ``body`` is kept byte for byte so that every try and every re-send is the same message
     with the same ``idempotency_key``."""
 
-    partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.CASCADE, related_name="messages")
-    subscription = models.ForeignKey(
-        Subscription, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    partner = models.ForeignKey(
+        Partner, null=True, blank=True, on_delete=models.CASCADE, related_name="messages", verbose_name=_("热线平台")
     )
-    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.CASCADE, related_name="messages")
+    subscription = models.ForeignKey(
+        Subscription, null=True, blank=True, on_delete=models.CASCADE, related_name="messages", verbose_name=_("订阅")
+    )
+    order = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.CASCADE, related_name="messages", verbose_name=_("工单")
+    )
     sequence = models.PositiveIntegerField(_("序号"), default=0)
     event_type = models.CharField(_("消息类型"), max_length=40)
     idempotency_key = models.UUIDField(_("幂等键"), default=uuid.uuid4, unique=True, editable=False)

@@ -203,12 +203,14 @@ class DisputeEventQuerySet(models.QuerySet):
 class DisputeEvent(models.Model):
     """One line of a dispute's audit trail; append-only. ``actor_name`` "system" marks the sweep."""
 
-    dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="events")
+    dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="events", verbose_name=_("纠纷"))
     action = models.CharField(_("动作"), max_length=32)
-    actor = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("操作人")
+    )
     actor_name = models.CharField(_("操作人姓名"), max_length=60)
     note = models.TextField(_("说明"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("数据"))
     at = models.DateTimeField(_("时间"), default=timezone.now)
 
     objects = DisputeEventQuerySet.as_manager()

@@ -115,7 +115,7 @@ class MobilisationEvent(AppendOnly):
     actor = models.ForeignKey(USER, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL)
     actor_name = models.CharField(_("操作人姓名"), max_length=60)
     note = models.TextField(_("说明"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("数据"))
     at = models.DateTimeField(_("时间"), default=timezone.now)
 
     class Meta:
@@ -165,7 +165,9 @@ class UnitAccount(models.Model):
     user = models.OneToOneField(USER, verbose_name=_("账号"), on_delete=models.PROTECT, related_name="unit_account")
     unit = models.ForeignKey(RegisteredUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="accounts")
     active = models.BooleanField(_("有效"), default=True)
-    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("创建人")
+    )
     created_at = models.DateTimeField(_("开通时间"), default=timezone.now)
     ended_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
 
@@ -208,7 +210,9 @@ class Registration(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=RegistrationStatus.choices, default=RegistrationStatus.PENDING
     )
-    decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("审核人")
+    )
     decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     decline_reason = models.CharField(_("未通过原因"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
@@ -292,13 +296,19 @@ class PointsEntry(AppendOnly):
     )
     source = models.CharField(_("来源"), max_length=10, choices=PointsSource.choices)
     task_type = models.CharField(_("任务类型"), max_length=20, choices=TaskType.choices, blank=True)
-    task = models.ForeignKey("ServiceTask", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    wish = models.ForeignKey("Wish", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    task = models.ForeignKey(
+        "ServiceTask", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("服务任务")
+    )
+    wish = models.ForeignKey(
+        "Wish", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("心愿")
+    )
     requested = models.IntegerField(_("规则积分"))
     points = models.IntegerField(_("计入积分"))
     month = models.DateField(_("所属月份"))
     reason = models.CharField(_("原因"), max_length=200, blank=True)
-    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("记录人")
+    )
     at = models.DateTimeField(_("时间"), default=timezone.now)
 
     class Meta:
@@ -341,7 +351,7 @@ class ServiceTask(models.Model):
     source_meeting = models.ForeignKey(
         "Meeting", verbose_name=_("来自议事会"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("创建时间"))
 
     class Meta:
         verbose_name = _("服务任务")
@@ -423,8 +433,12 @@ class Wish(models.Model):
     photo = models.ImageField(_("完成照片"), upload_to="wishes/%Y/%m/", blank=True)
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     times_returned = models.PositiveIntegerField(_("退回次数"), default=0)
-    follow_up_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
-    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    follow_up_token = models.CharField(
+        max_length=64, unique=True, default=new_token, editable=False, verbose_name=_("回访链接令牌")
+    )
+    created_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("登记人")
+    )
     created_at = models.DateTimeField(_("提交时间"), default=timezone.now)
 
     class Meta:
@@ -503,8 +517,10 @@ class DutyReport(models.Model):
     period = models.CharField(_("期间"), max_length=7)
     text = models.TextField(_("述职内容"))
     items = models.JSONField(_("逐项履职情况"), default=dict, blank=True)
-    submitted_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
-    submitted_at = models.DateTimeField(default=timezone.now)
+    submitted_by = models.ForeignKey(
+        USER, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("提交人")
+    )
+    submitted_at = models.DateTimeField(default=timezone.now, verbose_name=_("提交时间"))
 
     class Meta:
         verbose_name = _("履职述职")
@@ -532,9 +548,11 @@ class Appraisal(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=AppraisalStatus.choices, default=AppraisalStatus.OPEN)
     result_score = models.DecimalField(_("测评得分"), max_digits=5, decimal_places=1, null=True, blank=True)
     result_counts = models.JSONField(_("各档票数"), default=dict, blank=True)
-    opened_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
-    opened_at = models.DateTimeField(default=timezone.now)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    opened_by = models.ForeignKey(
+        USER, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("发起人")
+    )
+    opened_at = models.DateTimeField(default=timezone.now, verbose_name=_("发起时间"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("结束时间"))
 
     class Meta:
         verbose_name = _("民主测评")
@@ -599,15 +617,17 @@ class TriColourRating(models.Model):
         "governance.Region", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+"
     )
     period = models.CharField(_("期间"), max_length=7)
-    date_from = models.DateField()
-    date_to = models.DateField()
+    date_from = models.DateField(verbose_name=_("起始日期"))
+    date_to = models.DateField(verbose_name=_("截止日期"))
     indicators = models.JSONField(_("指标"), default=dict)
     score = models.DecimalField(_("得分"), max_digits=5, decimal_places=1, null=True)
     computed_colour = models.CharField(_("计算结果"), max_length=6, choices=Colour.choices)
     colour = models.CharField(_("研判结果"), max_length=6, choices=Colour.choices)
     adjustment_reason = models.CharField(_("调整理由"), max_length=300, blank=True)
-    adjusted_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    computed_at = models.DateTimeField(default=timezone.now)
+    adjusted_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("调整人")
+    )
+    computed_at = models.DateTimeField(default=timezone.now, verbose_name=_("计算时间"))
 
     class Meta:
         verbose_name = _("三色研判")
@@ -649,9 +669,11 @@ class Topic(models.Model):
     )
     diary_entry_id = models.BigIntegerField(_("来源民情日记"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=TopicStatus.choices, default=TopicStatus.OPEN)
-    created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        USER, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("创建人")
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("创建时间"))
+    published_at = models.DateTimeField(null=True, blank=True, verbose_name=_("发布时间"))
 
     class Meta:
         verbose_name = _("议题")
@@ -684,7 +706,9 @@ class Meeting(models.Model):
     attendees = models.JSONField(_("参会人员"), default=list)
     decision_mode = models.CharField(_("议决方式"), max_length=10, choices=DecisionMode.choices)
     decision = models.TextField(_("议定事项"), blank=True)
-    recorded_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        USER, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("记录人")
+    )
 
     class Meta:
         verbose_name = _("议事会")

@@ -215,10 +215,14 @@ class Resident(models.Model):
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
     id_number_enc = models.TextField(_("公民身份号码（密文）"), blank=True, editable=False)
-    id_number_hmac = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    id_number_hmac = models.CharField(
+        max_length=64, blank=True, editable=False, db_index=True, verbose_name=_("公民身份号码检索码")
+    )
     id_number_masked = models.CharField(_("公民身份号码"), max_length=24, blank=True, editable=False)
     phone_enc = models.TextField(_("联系方式（密文）"), blank=True, editable=False)
-    phone_hmac = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    phone_hmac = models.CharField(
+        max_length=64, blank=True, editable=False, db_index=True, verbose_name=_("电话检索码")
+    )
     phone_masked = models.CharField(_("联系方式"), max_length=24, blank=True, editable=False)
 
     kind = models.CharField(
@@ -244,7 +248,9 @@ class Resident(models.Model):
     permit_expires_on = models.DateField(_("证件到期日期"), null=True, blank=True)
     residence_type = models.CharField(_("住所类型"), max_length=12, choices=ResidenceType.choices, blank=True)
     key_attention = models.BooleanField(_("重点关注"), default=False)
-    permit_reminded_for = models.DateField(null=True, blank=True, editable=False)
+    permit_reminded_for = models.DateField(
+        null=True, blank=True, editable=False, verbose_name=_("已提醒的居住证到期日")
+    )
 
     # optional background fields
     native_place = models.CharField(_("籍贯"), max_length=50, blank=True)
@@ -256,8 +262,8 @@ class Resident(models.Model):
 
     moved_away_on = models.DateField(_("迁出日期"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("匿名化时间"), null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, verbose_name=_("创建时间"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("更新时间"))
 
     class Meta:
         verbose_name = _("实有人口")
@@ -343,7 +349,12 @@ class ResidentTag(models.Model):
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("添加人"),
     )
 
     class Meta:
@@ -377,8 +388,8 @@ class VisitPlan(models.Model):
     reason = models.CharField(_("走访事由"), max_length=100, blank=True)
     every_days = models.PositiveSmallIntegerField(_("走访周期（天）"))
     due_on = models.DateField(_("下次走访日期"))
-    yellow_on = models.DateField(editable=False)
-    red_on = models.DateField(editable=False)
+    yellow_on = models.DateField(editable=False, verbose_name=_("黄灯日期"))
+    red_on = models.DateField(editable=False, verbose_name=_("红灯日期"))
     light = models.CharField(_("状态"), max_length=6, choices=Light.choices, default=Light.GREEN)
     active = models.BooleanField(_("有效"), default=True)
     last_visited_on = models.DateField(_("上次走访"), null=True, blank=True)
@@ -434,7 +445,7 @@ class Visit(models.Model):
     found = models.TextField(_("走访情况"))
     follow_up = models.BooleanField(_("需要跟进"), default=False)
     photo = models.ImageField(_("照片"), upload_to=visit_photo_path, null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, verbose_name=_("创建时间"))
 
     class Meta:
         verbose_name = _("走访记录")
