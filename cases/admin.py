@@ -9,10 +9,10 @@ filters and search, and offers no add, change or delete: a correction is a workf
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import words_filter
 from core.stored_text import localize
 from governance.choices import Level
 
@@ -76,18 +76,7 @@ def _change(before: str, after: str) -> str:
     return after if not before or before == after else f"{before} → {after}"
 
 
-class ActionFilter(admin.SimpleListFilter):
-    """The audit trail's actions by name ("签收", "上报"), not by code."""
-
-    title = _("动作")
-    parameter_name = "action"
-
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        actions = CaseEvent.objects.order_by().values_list("action", flat=True).distinct()
-        return sorted(((a, display.action_label(a)) for a in actions), key=lambda pair: pair[1])
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[CaseEvent]) -> QuerySet[CaseEvent]:
-        return queryset.filter(action=self.value()) if self.value() else queryset
+ActionFilter = words_filter("action", _("动作"), display.action_label)
 
 
 class CaseEventInline(EventWords, ReadOnlyMixin, admin.TabularInline):

@@ -180,6 +180,9 @@ class MediationSession(models.Model):
 
 
 #: What each event's ``action`` means, for the timelines.
+#: ``actor_name`` of what the sweep did.
+SYSTEM_ACTOR = "system"
+
 ACTION_LABELS = {
     "open": _("登记纠纷"),
     "assign": _("指定承办人"),
@@ -234,3 +237,8 @@ class DisputeEvent(models.Model):
     @property
     def label(self) -> str:
         return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def actor_label(self) -> str:
+        """Who acted, in the reader's language: the sweep's marker is not a name."""
+        return str(_("系统")) if self.actor_name == SYSTEM_ACTOR else self.actor_name

@@ -24,12 +24,12 @@ from grids.models import Grid
 from grids.selectors import communities_for
 
 from .choices import DisputeKind, Outcome, PartyKind, PartyRole, Place, Risk, Status, Track
-from .models import Dispute, DisputeEvent, DisputeParty, MediationSession
+from .models import SYSTEM_ACTOR, Dispute, DisputeEvent, DisputeParty, MediationSession
 from .notices import dispute_overdue_notices
 from .permissions import level_of, may_manage, may_mediate
 from .selectors import disputes_for, track_days
 
-SYSTEM = "system"
+SYSTEM = SYSTEM_ACTOR
 
 
 def record(dispute: Dispute, action: str, actor, *, note: str = "", data: dict | None = None, at=None) -> DisputeEvent:

@@ -4,6 +4,9 @@ which write the events. Events and points entries are append-only."""
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from core.admin import words_filter
 
 from . import contact_log, models
 
@@ -116,5 +119,13 @@ class MeetingAdmin(ReadOnlyAdmin):
 
 @admin.register(models.MobilisationEvent)
 class MobilisationEventAdmin(ReadOnlyAdmin):
-    list_display = ("subject", "object_id", "action", "actor_name", "community", "at")
-    list_filter = ("subject", "action")
+    list_display = ("subject", "object_id", "action_words", "actor_words", "community", "at")
+    list_filter = ("subject", words_filter("action", _("动作"), lambda a: str(models.ACTION_LABELS.get(a, a))))
+
+    @admin.display(description=_("动作"))
+    def action_words(self, obj: models.MobilisationEvent) -> str:
+        return obj.label
+
+    @admin.display(description=_("操作人"))
+    def actor_words(self, obj: models.MobilisationEvent) -> str:
+        return obj.actor_label

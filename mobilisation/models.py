@@ -68,6 +68,9 @@ class AppendOnly(models.Model):
         raise PermissionError(f"{type(self).__name__} is append-only")
 
 
+#: ``actor_name`` markers: the sweep, and a resident acting through their private link (no account).
+SYSTEM_ACTOR, RESIDENT_ACTOR = "system", "居民"
+
 #: What each event's ``action`` means, for the timelines.
 ACTION_LABELS = {
     "submit": _("提交"),
@@ -131,6 +134,15 @@ class MobilisationEvent(AppendOnly):
     @property
     def label(self) -> str:
         return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def actor_label(self) -> str:
+        """Who acted, in the reader's language: the sweep and a resident are markers, not names."""
+        if self.actor_name == SYSTEM_ACTOR:
+            return str(_("系统"))
+        if self.actor_name == RESIDENT_ACTOR:
+            return str(_("居民"))
+        return self.actor_name
 
 
 # --- 双报到 ------------------------------------------------------------------------------------------

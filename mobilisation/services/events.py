@@ -6,10 +6,10 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from ..models import MobilisationEvent
+from ..models import RESIDENT_ACTOR, SYSTEM_ACTOR, MobilisationEvent
 
-SYSTEM = "system"
-RESIDENT = "居民"
+SYSTEM = SYSTEM_ACTOR
+RESIDENT = RESIDENT_ACTOR
 
 
 def actor_name(actor) -> str:

@@ -289,3 +289,15 @@ def test_a_failed_mediation_made_into_a_case_by_an_english_officer_keeps_chinese
     case = Case.objects.get(pk=d.result_case_id)
     assert case.title.startswith("调解不成：")
     assert not re.search(r"[A-Za-z]", case.title + case.description), (case.title, case.description)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language, system", [("zh-hans", "系统"), ("en", "System")])
+def test_the_disputes_timeline_names_the_sweep_in_the_readers_language(world, web, language, system):
+    """The sweep's flag on a dispute's timeline says who acted in words ("系统" / "System"), not its marker."""
+    d = start(world, open_dispute(world), now=T0)
+    assert services.disputes_flag_overdue(now=T0 + timedelta(days=30)) == 1
+    client = web("community_officer")
+    client.cookies["django_language"] = language
+    timeline = client.get(f"/mediation/{d.pk}/").content.decode().split('class="timeline"', 1)[1].split("</ol>")[0]
+    assert f"<strong>{system}</strong>" in timeline and "<strong>system</strong>" not in timeline

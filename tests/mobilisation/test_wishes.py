@@ -149,3 +149,17 @@ def test_two_sweeps_at_once_return_each_overdue_wish_exactly_once(world):
     )
     assert len(per_wish) == 300 and set(per_wish.values()) == {1}
     assert set(Wish.objects.values_list("status", "times_returned").distinct()) == {(WishStatus.PUBLISHED, 1)}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language, system", [("zh-hans", "系统"), ("en", "System")])
+def test_the_wishs_timeline_names_the_sweep_in_the_readers_language(world, web, language, system):
+    """The sweep's return of an overdue claim says who acted in words ("系统" / "System"), not its marker."""
+    member = confirmed_member(world)
+    late = published_wish(world, title="迟", fulfil_days=2, now=T0)
+    services.wish_claim(actor=member, wish_id=late.pk, now=T0)
+    assert services.wishes_return_overdue(now=T0 + timedelta(days=2)) == 1
+    client = web("community_officer")
+    client.cookies["django_language"] = language
+    html = client.get(f"/party/wishes/{late.pk}/").content.decode()
+    assert f"<strong>{system}</strong>" in html and "<strong>system</strong>" not in html
