@@ -154,7 +154,7 @@ class OutboundMessageAdmin(admin.ModelAdmin):
 
     list_display = [
         "id",
-        "event_type",
+        "event_words",
         "target",
         "order",
         "sequence",
@@ -168,6 +168,12 @@ class OutboundMessageAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in OutboundMessage._meta.fields]
     inlines = [DeliveryAttemptInline]
     actions = ["resend"]
+
+    @admin.display(description=_("消息类型"), ordering="event_type")
+    def event_words(self, obj: OutboundMessage) -> str:
+        """What the message says, with its type as sent (the hotline's support names the type)."""
+        label = obj.event_label
+        return label if label == obj.event_type else f"{label} · {obj.event_type}"
 
     @admin.display(description=_("接收方"))
     def target(self, obj: OutboundMessage) -> str:

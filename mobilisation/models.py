@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -258,6 +259,7 @@ class Registration(models.Model):
         return f"{who} → {self.community}"
 
     @property
+    @admin.display(description=_("报到人"))
     def registrant_name(self) -> str:
         return str(self.member) if self.kind == RegistrantKind.MEMBER else str(self.unit)
 
