@@ -76,7 +76,7 @@ def _change(before: str, after: str) -> str:
     return after if not before or before == after else f"{before} → {after}"
 
 
-ActionFilter = words_filter("action", _("动作"), display.action_label)
+ActionFilter = words_filter("action", _("动作"), display.action_label, display.action_codes)
 
 
 class CaseEventInline(EventWords, ReadOnlyMixin, admin.TabularInline):
@@ -117,10 +117,11 @@ class CaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "reported_at",
         "due_at",
     ]
+    # by date through the filter (today, 7 days, this month, this year), not a date hierarchy: its links are a
+    # SELECT DISTINCT over the whole table on every list page
     list_filter = ["status", "level", "grade", "channel", "street", "reported_at"]
     search_fields = ["number", "title", "address"]
     list_select_related = ["category", "grid", "street"]
-    date_hierarchy = "reported_at"
     ordering = ["-reported_at"]
     show_full_result_count = False  # the count of a large table is slow; the list itself is indexed
     inlines = [CaseEventInline, CaseDispatchInline, EvidenceInline]
@@ -149,11 +150,10 @@ class CaseEventAdmin(EventWords, ReadOnlyMixin, admin.ModelAdmin):
     """The audit trail: append-only, so the admin can look but never add, change or delete."""
 
     list_display = ["at", "case", "action_words", "actor_words", "status_words", "level_words"]
-    list_filter = [ActionFilter, "public", "at"]
+    list_filter = [ActionFilter, "public", "at"]  # no date hierarchy: see CaseAdmin
     fields = readonly_fields = EVENT_FIELDS
     search_fields = ["case__number", "actor_name", "note"]
     list_select_related = ["case"]
-    date_hierarchy = "at"
     show_full_result_count = False
 
 

@@ -44,7 +44,9 @@ class DisputeAdmin(ReadOnlyAdmin):
 @admin.register(models.DisputeEvent)
 class DisputeEventAdmin(ReadOnlyAdmin):
     list_display = ("dispute", "action_words", "actor_words", "at")
-    list_filter = (words_filter("action", _("动作"), lambda a: str(models.ACTION_LABELS.get(a, a))),)
+    list_filter = (
+        words_filter("action", _("动作"), lambda a: str(models.ACTION_LABELS[a]), models.ACTION_LABELS.keys),
+    )
 
     @admin.display(description=_("动作"))
     def action_words(self, obj: models.DisputeEvent) -> str:

@@ -120,7 +120,10 @@ class MeetingAdmin(ReadOnlyAdmin):
 @admin.register(models.MobilisationEvent)
 class MobilisationEventAdmin(ReadOnlyAdmin):
     list_display = ("subject", "object_id", "action_words", "actor_words", "community", "at")
-    list_filter = ("subject", words_filter("action", _("动作"), lambda a: str(models.ACTION_LABELS.get(a, a))))
+    list_filter = (
+        "subject",
+        words_filter("action", _("动作"), lambda a: str(models.ACTION_LABELS[a]), models.ACTION_LABELS.keys),
+    )
 
     @admin.display(description=_("动作"))
     def action_words(self, obj: models.MobilisationEvent) -> str:

@@ -84,6 +84,11 @@ def primary_due(case: Case, now: datetime) -> Due | None:
     return dues[-1] if dues else None
 
 
+def action_codes() -> list[str]:
+    """Every action an event can record: the transitions' and the filing's."""
+    return [*transitions.TRANSITIONS, *EXTRA_LABELS]
+
+
 def action_label(action: str) -> str:
     if action in EXTRA_LABELS:
         return str(EXTRA_LABELS[action])
