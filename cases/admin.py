@@ -8,6 +8,7 @@ filters and search, and offers no add, change or delete: a correction is a workf
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -160,7 +161,7 @@ class CaseEventAdmin(EventWords, ReadOnlyMixin, admin.ModelAdmin):
 @admin.register(Evidence)
 class EvidenceAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["original_name", "case", "stage", "content_type", "size", "uploaded_at"]
-    list_filter = ["stage", "content_type"]
+    list_filter = ["stage", words_filter("content_type", _("类型"), str, lambda: settings.EVIDENCE_ALLOWED_TYPES)]
     search_fields = ["case__number", "original_name", "sha256"]
     list_select_related = ["case"]
 

@@ -11,8 +11,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import words_filter
 from core.errors import InvalidInput
 
+from .choices import HOTLINE_MESSAGE_LABELS
 from .models import (
     CategoryMapping,
     DeliveryAttempt,
@@ -148,6 +150,19 @@ class DeliveryAttemptInline(admin.TabularInline):
         return False
 
 
+def _message_types() -> list[str]:
+    """What the outbox can hold: the 12345 messages, and the webhooks' ``case.<action>`` / ``summons.<step>``."""
+    from cases.views.display import SUMMONS_STEP_LABELS, action_codes
+
+    steps = [f"summons.{s.removeprefix('summons_')}" for s in [*SUMMONS_STEP_LABELS, "summons_overdue"]]
+    return [*HOTLINE_MESSAGE_LABELS, *(f"case.{a}" for a in action_codes()), *steps]
+
+
+def _message_words(code: str) -> str:
+    label = HOTLINE_MESSAGE_LABELS.get(code)
+    return f"{label} · {code}" if label is not None else code
+
+
 @admin.register(OutboundMessage)
 class OutboundMessageAdmin(admin.ModelAdmin):
     """The outbox and delivery log. "Re-send" sends the same body with the same idempotency key again."""
@@ -163,7 +178,12 @@ class OutboundMessageAdmin(admin.ModelAdmin):
         "created_at",
         "delivered_at",
     ]
-    list_filter = ["status", "event_type", "partner", "subscription"]
+    list_filter = [
+        "status",
+        words_filter("event_type", _("消息类型"), _message_words, _message_types),
+        "partner",
+        "subscription",
+    ]
     search_fields = ["order__order_id", "idempotency_key"]
     readonly_fields = [f.name for f in OutboundMessage._meta.fields]
     inlines = [DeliveryAttemptInline]
