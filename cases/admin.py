@@ -14,7 +14,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import words_filter
-from core.stored_text import localize
 from governance.choices import Level
 
 from .choices import Status
@@ -48,10 +47,6 @@ class EventWords:
     def actor_words(self, obj: CaseEvent) -> str:
         return display.staff_actor(obj)
 
-    @admin.display(description=_("操作人身份"))
-    def role_words(self, obj: CaseEvent) -> str:
-        return localize(obj.actor_role, "role")
-
     @admin.display(description=_("状态"))
     def status_words(self, obj: CaseEvent) -> str:
         return _change(_status_label(obj.from_status), _status_label(obj.to_status))
@@ -63,6 +58,14 @@ class EventWords:
     @admin.display(description=_("备注"))
     def note_words(self, obj: CaseEvent) -> str:
         return display.event_note(obj)
+
+    @admin.display(description=_("原因"))
+    def reason_words(self, obj: CaseEvent) -> str:
+        return display.reason_label(obj.reason) or obj.reason
+
+    @admin.display(description=_("详情"))
+    def facts_words(self, obj: CaseEvent) -> str:
+        return _("；").join(display.event_facts(obj))
 
 
 def _status_label(value: str) -> str:
@@ -143,7 +146,19 @@ class CaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 #: One event on its own page: what the trail says of it, in words (its data stays the trail's, on the case page).
-EVENT_FIELDS = ("case", "at", "action_words", "actor_words", "status_words", "level_words", "note_words", "public")
+EVENT_FIELDS = (
+    "case",
+    "at",
+    "action_words",
+    "actor_words",
+    "status_words",
+    "level_words",
+    "reason_words",
+    "facts_words",
+    "note_words",
+    "public",
+    "data",
+)
 
 
 @admin.register(CaseEvent)

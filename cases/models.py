@@ -384,7 +384,7 @@ class CaseEvent(PreparedInsert):
     def __str__(self) -> str:
         from .views.display import event_label  # the event's name in words, as its timeline says it
 
-        return f"{event_label(self)} · {self.at:%Y-%m-%d %H:%M}"
+        return f"{event_label(self)} · {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None and not self._state.adding:

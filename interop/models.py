@@ -177,12 +177,17 @@ class OrderRequest(models.Model):
     text = models.TextField(_("理由"))
     requested_due_at = models.DateTimeField(_("申请延至"), null=True, blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
-    requested_at = models.DateTimeField(default=timezone.now)
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
     state = models.CharField(_("状态"), max_length=10, choices=RequestState.choices, default=RequestState.PENDING)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True)
+    decided_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    decision_note = models.TextField(_("答复意见"), blank=True)
 
     class Meta:
         verbose_name = _("向热线的申请")
@@ -316,11 +321,13 @@ class OutboundMessage(models.Model):
 class DeliveryAttempt(models.Model):
     """One try to deliver a message: when, the HTTP status (or none), the error, how long it took."""
 
-    message = models.ForeignKey(OutboundMessage, on_delete=models.CASCADE, related_name="deliveries")
-    at = models.DateTimeField(default=timezone.now)
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    error = models.CharField(max_length=300, blank=True)
-    duration_ms = models.PositiveIntegerField(default=0)
+    message = models.ForeignKey(
+        OutboundMessage, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("消息")
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    status_code = models.PositiveSmallIntegerField(_("HTTP 状态码"), null=True, blank=True)
+    error = models.CharField(_("错误"), max_length=300, blank=True)
+    duration_ms = models.PositiveIntegerField(_("耗时（毫秒）"), default=0)
 
     class Meta:
         verbose_name = _("投递记录")

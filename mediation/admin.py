@@ -48,6 +48,8 @@ class DisputeEventAdmin(ReadOnlyAdmin):
         words_filter("action", _("动作"), lambda a: str(models.ACTION_LABELS[a]), models.ACTION_LABELS.keys),
     )
 
+    fields = readonly_fields = ("dispute", "at", "action_words", "actor_words", "note", "data")
+
     @admin.display(description=_("动作"))
     def action_words(self, obj: models.DisputeEvent) -> str:
         return obj.label

@@ -179,10 +179,10 @@ class MediationSession(models.Model):
         return [mask_name(name) for name in self.signatories]
 
 
-#: What each event's ``action`` means, for the timelines.
 #: ``actor_name`` of what the sweep did.
 SYSTEM_ACTOR = "system"
 
+#: What each event's ``action`` means, for the timelines.
 ACTION_LABELS = {
     "open": _("登记纠纷"),
     "assign": _("指定承办人"),
@@ -241,4 +241,4 @@ class DisputeEvent(models.Model):
     @property
     def actor_label(self) -> str:
         """Who acted, in the reader's language: the sweep's marker is not a name."""
-        return str(_("系统")) if self.actor_name == SYSTEM_ACTOR else self.actor_name
+        return str(_("系统")) if self.actor_id is None and self.actor_name == SYSTEM_ACTOR else self.actor_name

@@ -125,6 +125,18 @@ class MobilisationEventAdmin(ReadOnlyAdmin):
         words_filter("action", _("动作"), lambda a: str(models.ACTION_LABELS[a]), models.ACTION_LABELS.keys),
     )
 
+    fields = readonly_fields = (
+        "subject",
+        "object_id",
+        "community",
+        "at",
+        "action_words",
+        "actor_words",
+        "note",
+        "data",
+    )
+    list_select_related = ("community",)
+
     @admin.display(description=_("动作"))
     def action_words(self, obj: models.MobilisationEvent) -> str:
         return obj.label

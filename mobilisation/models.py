@@ -139,9 +139,9 @@ class MobilisationEvent(AppendOnly):
     @property
     def actor_label(self) -> str:
         """Who acted, in the reader's language: the sweep and a resident are markers, not names."""
-        if self.actor_name == SYSTEM_ACTOR:
+        if self.actor_id is None and self.actor_name == SYSTEM_ACTOR:
             return str(_("系统"))
-        if self.actor_name == RESIDENT_ACTOR:
+        if self.actor_id is None and self.actor_name == RESIDENT_ACTOR:
             return str(_("居民"))
         return self.actor_name
 

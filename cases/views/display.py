@@ -19,7 +19,7 @@ from ..lights import ACCEPT_STATUSES
 from ..models import Case, CaseEvent
 
 EXTRA_LABELS = {
-    "report": gettext_lazy("事件上报"),
+    "report": pgettext_lazy("event", "事件上报"),
 }
 
 REASON_LABELS = {
