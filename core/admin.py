@@ -50,6 +50,18 @@ def words_filter(
     )
 
 
+class EventWordsMixin:
+    """Columns of an app's event log whose model names its own action and actor (``label``, ``actor_label``)."""
+
+    @admin.display(description=gettext_lazy("动作"))
+    def action_words(self, obj: Any) -> str:
+        return str(obj.label)
+
+    @admin.display(description=gettext_lazy("操作人"))
+    def actor_words(self, obj: Any) -> str:
+        return str(obj.actor_label)
+
+
 class LockoutAttemptAdmin(AccessAttemptAdmin):
     @admin.display(description=gettext_lazy("状态"))
     def status(self, obj: AccessAttempt) -> str:

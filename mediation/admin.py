@@ -4,7 +4,7 @@ the services, which write the events); events are append-only."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import words_filter
+from core.admin import EventWordsMixin, words_filter
 
 from . import models
 
@@ -42,18 +42,10 @@ class DisputeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.DisputeEvent)
-class DisputeEventAdmin(ReadOnlyAdmin):
+class DisputeEventAdmin(EventWordsMixin, ReadOnlyAdmin):
     list_display = ("dispute", "action_words", "actor_words", "at")
     list_filter = (
         words_filter("action", _("动作"), lambda a: str(models.ACTION_LABELS[a]), models.ACTION_LABELS.keys),
     )
 
     fields = readonly_fields = ("dispute", "at", "action_words", "actor_words", "note", "data")
-
-    @admin.display(description=_("动作"))
-    def action_words(self, obj: models.DisputeEvent) -> str:
-        return obj.label
-
-    @admin.display(description=_("操作人"))
-    def actor_words(self, obj: models.DisputeEvent) -> str:
-        return obj.actor_label

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import words_filter
+from core.admin import EventWordsMixin, words_filter
 
 from . import contact_log, models
 
@@ -118,7 +118,7 @@ class MeetingAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.MobilisationEvent)
-class MobilisationEventAdmin(ReadOnlyAdmin):
+class MobilisationEventAdmin(EventWordsMixin, ReadOnlyAdmin):
     list_display = ("subject", "object_id", "action_words", "actor_words", "community", "at")
     list_filter = (
         "subject",
@@ -136,11 +136,3 @@ class MobilisationEventAdmin(ReadOnlyAdmin):
         "data",
     )
     list_select_related = ("community",)
-
-    @admin.display(description=_("动作"))
-    def action_words(self, obj: models.MobilisationEvent) -> str:
-        return obj.label
-
-    @admin.display(description=_("操作人"))
-    def actor_words(self, obj: models.MobilisationEvent) -> str:
-        return obj.actor_label

@@ -12,6 +12,7 @@ from collections import Counter, deque
 
 import pytest
 from django.apps import apps
+from django.contrib import admin
 from django.db import connection, models
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -108,6 +109,16 @@ def test_every_page_a_role_reaches_opens_and_reads_in_english(demo, username):  
     assert glued == {}
 
 
+#: The project's apps (the admin's other lists are Django's and the libraries').
+OURS = {"cases", "escalation", "interop", "governance", "grids", "residents", "mediation", "mobilisation"}
+
+
+def _admin_client() -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username="admin"))
+    return client
+
+
 #: Tables that grow with the years (a province's millions of rows): their admin lists must not scan them.
 GROWING = {
     "cases.Case",
@@ -124,15 +135,11 @@ GROWING = {
 def test_every_admin_list_names_its_columns_in_chinese_and_reads_no_growing_table_whole(demo):  # noqa: F811
     """The admin in the site's language: each list of the project's models heads its columns in Chinese — a field
     without a name of its own showed as "Partner", "Created at", a method as "Registrant name"."""
-    from django.contrib import admin
-
-    client = Client()
-    client.force_login(User.objects.get(username="admin"))
-    ours = {"cases", "escalation", "interop", "governance", "grids", "residents", "mediation", "mobilisation"}
+    client = _admin_client()
     english = {}
     for model in admin.site._registry:
         meta = model._meta
-        if meta.app_label not in ours:
+        if meta.app_label not in OURS:
             continue
         with CaptureQueriesContext(connection) as queries:
             html = client.get(f"/admin/{meta.app_label}/{meta.model_name}/").content.decode()
@@ -151,15 +158,11 @@ def test_every_admin_list_names_its_columns_in_chinese_and_reads_no_growing_tabl
 def test_every_admin_record_page_names_its_fields_in_chinese(demo):  # noqa: F811
     """A record's own page too, with its inlines: each field and column named in Chinese ("Requested by",
     "Status code" were left), and an event shown in words, not its stored codes."""
-    from django.contrib import admin
-
-    client = Client()
-    client.force_login(User.objects.get(username="admin"))
-    ours = {"cases", "escalation", "interop", "governance", "grids", "residents", "mediation", "mobilisation"}
+    client = _admin_client()
     english = {}
     for model in admin.site._registry:
         meta = model._meta
-        first = model.objects.order_by("pk").first() if meta.app_label in ours else None
+        first = model.objects.order_by("pk").first() if meta.app_label in OURS else None
         if first is None:
             continue
         html = client.get(f"/admin/{meta.app_label}/{meta.model_name}/{first.pk}/change/").content.decode()
