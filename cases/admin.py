@@ -14,9 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import words_filter
-from governance.choices import Level
 
-from .choices import Status
 from .models import Case, CaseDispatch, CaseEvent, Evidence, ExtensionRequest, Rating
 from .views import display
 
@@ -49,11 +47,11 @@ class EventWords:
 
     @admin.display(description=_("状态"))
     def status_words(self, obj: CaseEvent) -> str:
-        return _change(_status_label(obj.from_status), _status_label(obj.to_status))
+        return _change(display.status_label(obj.from_status), display.status_label(obj.to_status))
 
     @admin.display(description=_("层级"))
     def level_words(self, obj: CaseEvent) -> str:
-        return _change(_level_label(obj.from_level), _level_label(obj.to_level))
+        return _change(display.level_label(obj.from_level), display.level_label(obj.to_level))
 
     @admin.display(description=_("备注"))
     def note_words(self, obj: CaseEvent) -> str:
@@ -66,14 +64,6 @@ class EventWords:
     @admin.display(description=_("详情"))
     def facts_words(self, obj: CaseEvent) -> str:
         return _("；").join(display.event_facts(obj))
-
-
-def _status_label(value: str) -> str:
-    return str(Status(value).label) if value in Status.values else value
-
-
-def _level_label(value: str) -> str:
-    return str(Level(value).label) if value in Level.values else value
 
 
 def _change(before: str, after: str) -> str:

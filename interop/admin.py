@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import words_filter
 from core.errors import InvalidInput
 
-from .choices import HOTLINE_MESSAGE_LABELS
+from .choices import HOTLINE_MESSAGE_LABELS, message_label
 from .models import (
     CategoryMapping,
     DeliveryAttempt,
@@ -159,8 +159,9 @@ def _message_types() -> list[str]:
 
 
 def _message_words(code: str) -> str:
-    label = HOTLINE_MESSAGE_LABELS.get(code)
-    return f"{label} · {code}" if label is not None else code
+    """A message type in words with its type as sent (the hotline's support names the type)."""
+    label = message_label(code)
+    return label if label == code else f"{label} · {code}"
 
 
 @admin.register(OutboundMessage)
@@ -191,9 +192,7 @@ class OutboundMessageAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("消息类型"), ordering="event_type")
     def event_words(self, obj: OutboundMessage) -> str:
-        """What the message says, with its type as sent (the hotline's support names the type)."""
-        label = obj.event_label
-        return label if label == obj.event_type else f"{label} · {obj.event_type}"
+        return _message_words(obj.event_type)
 
     @admin.display(description=_("接收方"))
     def target(self, obj: OutboundMessage) -> str:

@@ -99,3 +99,9 @@ HOTLINE_MESSAGE_LABELS = {
     "reopened": pgettext_lazy("hotline message", "重办"),
     "escalated": pgettext_lazy("hotline message", "已上报上级"),
 }
+
+
+def message_label(event_type: str) -> str:
+    """A message's type in words: a 12345 message's label, else the type as sent (a webhook's ``case.<action>``)."""
+    label = HOTLINE_MESSAGE_LABELS.get(event_type)
+    return str(label) if label is not None else event_type

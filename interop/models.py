@@ -23,7 +23,6 @@ from cases.models import Case
 from governance.models import Category, Region
 
 from .choices import (
-    HOTLINE_MESSAGE_LABELS,
     Decision,
     MessageStatus,
     OrderRequestKind,
@@ -31,6 +30,7 @@ from .choices import (
     RequestType,
     ReturnCode,
     Urgency,
+    message_label,
 )
 
 
@@ -299,9 +299,8 @@ class OutboundMessage(models.Model):
 
     @property
     def event_label(self) -> str:
-        """What the message says, in words (a 12345 message's type), else its type as sent (a webhook's)."""
-        label = HOTLINE_MESSAGE_LABELS.get(self.event_type) if self.partner_id else None
-        return str(label) if label is not None else self.event_type
+        """What the message says, in words (``choices.message_label``)."""
+        return message_label(self.event_type)
 
     @property
     def target_url(self) -> str:

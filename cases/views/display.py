@@ -123,11 +123,11 @@ def reason_label(reason: str) -> str:
     return str(label) if label is not None else ""
 
 
-def _status_label(value: str) -> str:
+def status_label(value: str) -> str:
     return str(Status(value).label) if value in Status.values else value
 
 
-def _level_label(value: str) -> str:
+def level_label(value: str) -> str:
     return str(Level(value).label) if value in Level.values else value
 
 
@@ -136,10 +136,10 @@ def event_facts(event: CaseEvent, *, public: bool = False) -> list[str]:
     facts = []
     data = event.data or {}
     if event.from_status and event.to_status and event.from_status != event.to_status:
-        a, b = _status_label(event.from_status), _status_label(event.to_status)
+        a, b = status_label(event.from_status), status_label(event.to_status)
         facts.append(_("状态：%(a)s → %(b)s") % {"a": a, "b": b})
     if event.from_level and event.to_level and event.from_level != event.to_level:
-        a, b = _level_label(event.from_level), _level_label(event.to_level)
+        a, b = level_label(event.from_level), level_label(event.to_level)
         facts.append(_("层级：%(a)s → %(b)s") % {"a": a, "b": b})
     if event.action == "report" and data.get("channel") in Channel.values:
         facts.append(_("来源：%(c)s") % {"c": Channel(data["channel"]).label})
