@@ -216,3 +216,63 @@ def test_compiled_catalogues_match_their_po_files(language, at_least):
     assert len(po) > at_least
     stale = {msgid for msgid, msgstr in po.items() if msgstr and compiled.gettext(msgid) != msgstr}
     assert not stale, f"django.mo is older than django.po: run compilemessages — {sorted(stale)[:5]}"
+
+
+def _po_messages(path: Path) -> dict[tuple[str | None, str], tuple[str, bool]]:
+    """(msgctxt, msgid) → (msgstr, fuzzy) of every live entry of a .po file (plural entries: the first form)."""
+    import ast
+
+    messages: dict[tuple[str | None, str], tuple[str, bool]] = {}
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
+        fields: dict[str, str] = {}
+        key = None
+        fuzzy = False
+        for line in block.splitlines():
+            if line.startswith("#,") and "fuzzy" in line:
+                fuzzy = True
+            match = re.match(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d\])?) (\".*\")$", line)
+            if match:
+                key = match.group(1)
+                fields[key] = ast.literal_eval(match.group(2))
+            elif line.startswith('"') and key:
+                fields[key] += ast.literal_eval(line)
+        if fields.get("msgid"):
+            messages[(fields.get("msgctxt"), fields["msgid"])] = (
+                fields.get("msgstr", fields.get("msgstr[0]", "")),
+                fuzzy,
+            )
+    return messages
+
+
+def test_every_chinese_message_of_the_code_has_its_english(tmp_path, monkeypatch):
+    """Extract the messages from the code and templates as ``make messages`` does, into a copy of the catalogue:
+    every Chinese one must be in the committed locale/en catalogue, translated and not fuzzy — a message added
+    or changed without its English would otherwise reach English readers in Chinese."""
+    import shutil
+
+    from django.core.management import call_command
+
+    committed = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    (tmp_path / "en" / "LC_MESSAGES").mkdir(parents=True)
+    shutil.copy(committed, tmp_path / "en" / "LC_MESSAGES" / "django.po")
+    monkeypatch.chdir(ROOT)
+    with override_settings(LOCALE_PATHS=[str(tmp_path)]):
+        call_command(
+            "makemessages",
+            locale=["en"],
+            domain="django",
+            extensions=["html", "txt", "py"],
+            ignore_patterns=["var/*", "static/*", "tests/*", "bench/*", "locale/*"],
+            no_obsolete=True,
+            verbosity=0,
+        )
+    extracted = _po_messages(tmp_path / "en" / "LC_MESSAGES" / "django.po")
+    kept = _po_messages(committed)
+    chinese = re.compile(r"[\u4e00-\u9fff]")
+    assert len(extracted) > 1000
+    missing = sorted(str(key) for key in extracted if chinese.search(key[1]) and key not in kept)
+    assert not missing, f"not in locale/en (run make messages and translate): {missing[:5]}"
+    untranslated = sorted(
+        str(key) for key in extracted if chinese.search(key[1]) and (not kept[key][0] or kept[key][1])
+    )
+    assert not untranslated, f"without English or fuzzy in locale/en: {untranslated[:5]}"
