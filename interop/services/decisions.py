@@ -32,6 +32,7 @@ from cases.services import case_transition, within_due_horizon
 from core.errors import InvalidInput, NotAllowed, NotFound
 from core.stored_text import kept
 
+from .. import texts
 from ..choices import Decision, OrderRequestKind, RequestState
 from ..models import InboundDecision, Order, OrderRequest, Partner
 from .orders import lock_order
@@ -111,7 +112,7 @@ def _answer(request: OrderRequest, state: str, note: str, now: datetime) -> None
 def _return_approved(*, order, actor, note, data, now) -> None:
     request = _pending(order, OrderRequestKind.RETURN)
     _answer(request, RequestState.APPROVED, note, now)
-    text = kept("12345热线同意退单，工单由热线改派") + (f"：{note}" if note else "")
+    text = texts.decision_note(texts.RETURN_APPROVED, texts.RETURN_APPROVED_NOTED, note)
     # The order is the hotline's: approving the 退单 it takes the order away wherever the case now is — also after
     # the sweep moved it above the street while the hotline was deciding (the street could not act on it meanwhile,
     # ``guards.return_pending_holds_the_case``). Refused by the district's level check, the approval answered 403
@@ -124,7 +125,7 @@ def _return_refused(*, order, actor, note, data, now) -> None:
     _answer(request, RequestState.REFUSED, note, now)
     order.return_final = True
     order.save(update_fields=["return_final"])
-    text = kept("12345热线驳回退单（终审，不得再退）") + (f"：{note}" if note else "")
+    text = texts.decision_note(texts.RETURN_REFUSED, texts.RETURN_REFUSED_NOTED, note)
     case_transition(
         case_id=order.case_id, action="note", actor=actor, note=text, now=now, record={"hotline": "return_refused"}
     )
@@ -169,7 +170,7 @@ def _extension_refused(*, order, actor, note, data, now) -> None:
         case_id=order.case_id,
         action="extension_refuse",
         actor=actor,
-        note=note or kept("12345热线驳回延期申请"),
+        note=note or kept(texts.EXTENSION_REFUSED),
         now=now,
         system=True,  # wherever the case now is, as the approval
     )
@@ -181,7 +182,7 @@ def _follow_up(*, order, actor, note, data, now) -> None:
     """回访. Valid (the requester was reached and answered): the round's rating with the hotline's own answers
     (contacted, solved) beside the satisfaction; the assessment reads them from ``cases``."""
     if not data.get("valid", True):
-        text = kept("12345热线回访未能联系到诉求人（无效回访）") + (f"：{note}" if note else "")
+        text = texts.decision_note(texts.FOLLOW_UP_UNREACHED, texts.FOLLOW_UP_UNREACHED_NOTED, note)
         case_transition(
             case_id=order.case_id,
             action="note",
@@ -208,12 +209,14 @@ def _follow_up(*, order, actor, note, data, now) -> None:
         # The order was merged into another case, which answered for it: the requester's answers are kept on the
         # merged case, as a note (its handling was the other case's, rated by that case's own requester).
         label = kept(RatingResult(satisfaction).label)
-        text = kept("12345热线回访（本工单已并入%(into)s）：%(result)s") % {"into": merged_into, "result": label}
+        text = texts.decision_note(
+            texts.FOLLOW_UP_MERGED, texts.FOLLOW_UP_MERGED_NOTED, note, into=merged_into, result=label
+        )
         case_transition(
             case_id=order.case_id,
             action="note",
             actor=actor,
-            note=text + (f"；{note}" if note else ""),
+            note=text,
             now=now,
             record={
                 "hotline": "follow_up",
@@ -244,7 +247,7 @@ def _reopen(*, order, actor, note, data, now) -> None:
         case_id=order.case_id,
         action="reopen",
         actor=actor,
-        note=note or kept("12345热线回访不满意，要求重办"),
+        note=note or kept(texts.REOPENED),
         now=now,
         system=True,  # the hotline's order: reopened wherever the case was closed (the district too)
         external_due_at=due,

@@ -775,3 +775,63 @@ def test_the_desks_notes_and_the_hotline_read_in_each_readers_language(world, ho
     assert note in chinese and "12345热线（" in chinese
     assert "Asked the 12345 hotline to take the order back (Not our area): 不在本街道" in english
     assert f"12345 hotline ({partner.name})" in english and "12345热线（" not in english
+    # the hotline's ruling reads in English too; the note it sent stays as the hotline wrote it
+    assert "12345热线驳回退单（终审，不得再退）：属本街道" in chinese
+    assert "The 12345 hotline refused the return (final ruling: no further returns): 属本街道" in english
+    assert "终审" not in english
+
+
+@pytest.mark.parametrize(
+    ("bare", "noted", "params", "english_bare", "english_noted"),
+    [
+        (
+            "RETURN_APPROVED",
+            "RETURN_APPROVED_NOTED",
+            {},
+            "The 12345 hotline approved the return; the hotline re-dispatches the order",
+            "The 12345 hotline approved the return; the hotline re-dispatches the order: 改派城管",
+        ),
+        (
+            "RETURN_REFUSED",
+            "RETURN_REFUSED_NOTED",
+            {},
+            "The 12345 hotline refused the return (final ruling: no further returns)",
+            "The 12345 hotline refused the return (final ruling: no further returns): 改派城管",
+        ),
+        (
+            "FOLLOW_UP_UNREACHED",
+            "FOLLOW_UP_UNREACHED_NOTED",
+            {},
+            "The 12345 follow-up could not reach the requester (not a valid follow-up)",
+            "The 12345 follow-up could not reach the requester (not a valid follow-up): 改派城管",
+        ),
+        (
+            "FOLLOW_UP_MERGED",
+            "FOLLOW_UP_MERGED_NOTED",
+            {"into": "SJ-20261203-0001", "result": "基本满意"},
+            "12345 follow-up (this order was merged into SJ-20261203-0001): Basically satisfied",
+            "12345 follow-up (this order was merged into SJ-20261203-0001): Basically satisfied; 改派城管",
+        ),
+    ],
+)
+def test_a_hotline_decisions_text_reads_in_english_with_or_without_the_hotlines_note(
+    bare, noted, params, english_bare, english_noted
+):
+    """The decisions' fixed texts are kept in Chinese and read back in the reader's language; the hotline's own
+    note after them (here "改派城管", which is also no message of ours) stays as typed — it never turns a text into
+    an unknown one."""
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from cases.views.display import event_note
+    from interop import texts
+
+    for note, english in (("", english_bare), ("改派城管", english_noted)):
+        kept_text = texts.decision_note(getattr(texts, bare), getattr(texts, noted), note, **params)
+        assert not re.search(r"[A-Za-z]", kept_text.replace(params.get("into", ""), ""))  # kept in Chinese
+        event = SimpleNamespace(reason="", note=kept_text, actor_id=1, actor_name="12345热线（市12345热线）")
+        with translation.override("zh-hans"):
+            assert event_note(event) == kept_text
+        with translation.override("en"):
+            assert event_note(event) == english
