@@ -53,9 +53,9 @@ def case_escalate_overdue_batch(
 
     ``supervised``: the batch takes the supervised cases instead (督办 by a higher centre, or after an overdue
     summons) below the top level — supervision does not stop a case from climbing when its level's time is up —
-    and those at the top that were supervised before they arrived there: overdue at the top, they are supervised
-    by the top (``supervised_at`` moves to now) and its centre told, once per arrival; the ones supervised there
-    stay where they are. They are few, and the sweep reaches them through their own partial index
+    and those at the top whose due time ran out after they were last supervised: they are supervised by the top
+    (``supervised_at`` moves to now) and its centre told, once per due time; the ones supervised after their due
+    time stay where they are. They are few, and the sweep reaches them through their own partial index
     (``case_sweep_supervised_idx``).
     """
     now = now or timezone.now()
@@ -66,11 +66,15 @@ def case_escalate_overdue_batch(
             status__in=[s.value for s in CLOCK_STATUSES], supervised_at__isnull=not supervised, due_at__lte=now
         ).order_by("due_at")
         if supervised:
-            # Below the top they climb. At the top only those supervised before they arrived there (by a lower
-            # or a higher centre, or after an overdue summons, while the case was below): the top supervises
-            # them and its centre is told, like any case overdue at the top (DESIGN §5) — once per arrival, as
-            # marking them (``supervised_at = now``, after ``arrived_at``) takes them out of this query.
-            qs = qs.filter(~Q(level=top_level()) | Q(supervised_at__lt=F("arrived_at")))
+            # Below the top they climb. At the top those whose due time was still ahead when they were last
+            # supervised: supervised before they arrived there (by a lower or a higher centre, or after an overdue
+            # summons), or by a person at the top while the clock ran, or by an earlier sweep for an earlier clock
+            # of the top level (the top centre dispatched the case again, a department signed for it, an extension
+            # or a reopen moved its due time) — the top supervises them and its centre and the holder are told,
+            # like any case overdue at the top (DESIGN §5: a notice when a case turns red). Once per due time, as
+            # marking them (``supervised_at = now``, not before ``due_at``) takes them out of this query; a case
+            # left alone at the top stays supervised, untold again.
+            qs = qs.filter(~Q(level=top_level()) | Q(supervised_at__lt=F("due_at")))
         if district_ids is not None:  # one shard of a sharded sweep (escalation.services.sweep)
             qs = qs.filter(district_id__in=district_ids)
         from django.db import connection

@@ -386,9 +386,11 @@ def _spec_for_event(
         }
     elif action == "supervise" and event.reason != "summons_overdue":  # the whistle module tells those itself
         kind = NoticeKind.SUPERVISED
-        if event.actor_id is None:  # the sweep at the top level: the top centre supervises (督办)
+        if event.actor_id is None:  # the sweep at the top level: the top centre supervises (督办), and whoever
+            # it gave the case to (a department, a grid team) learns that its time ran out
             region = place_at(case, case["level"])
             targets = [centre(region)] if region else []
+            targets += [t for t in holder_targets(case, active_depts) if t not in targets]
         else:  # a higher centre supervises: the holder must act
             targets = holder_targets(case, active_depts)
         head = tr(N_("【督办】%(ref)s已超过办理时限，列入督办")) % {"ref": ref}
@@ -491,8 +493,9 @@ def _spec_for_event(
 
 def _event_key(event: CaseEvent, case: dict[str, Any]) -> str | None:
     if event.action == "supervise" and event.actor_id is None:
-        # The sweep supervises a case at the top once per arrival there (whatever its later sweeps do); a case sent
-        # down and climbing back has a new due time, and is supervised — and told — again when that one passes.
+        # The sweep supervises a case at the top once per due time (whatever its later sweeps do): a new clock there
+        # (dispatched again, signed for, extended, reopened) or a case sent down and climbing back has a new due
+        # time, and is supervised — and told — again when that one passes.
         overdue = (event.data or {}).get("overdue_due_at") or ""
         return f"supervised:{case['id']}:{overdue}" if overdue else f"supervised:{case['id']}"
     return None

@@ -6,6 +6,7 @@ Time is given to the services (``now=``), the way beat's sweep would see it at e
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from django.utils.dateparse import parse_datetime
@@ -148,3 +149,38 @@ def test_each_level_gets_its_own_yellow_warning_once(clutter):
     assert sweep(now=at(2026, 11, 26, 11, 30))["yellow"] == 1
     assert sweep(now=at(2026, 11, 26, 11, 31))["yellow"] == 0
     assert notices(clutter, NoticeKind.YELLOW) == Counter({**dict.fromkeys(GRID_TEAM, 1), "shequ01": 1})
+
+
+def test_a_new_clock_at_the_top_that_runs_out_is_red_again_and_told(world):
+    """Supervised at the top, the case is taken up again there: the district centre dispatches it to 住建, whose
+    liaison signs for it (a handling clock of the district's). When that clock runs out too, the sweep supervises
+    it again and tells the centre and the department — once for that due time; left alone after that it stays."""
+    from cases.services import case_transition
+
+    case = file_case(world, code="0301", now=at(2026, 11, 16, 9, 0))  # grade C: district, 24 h
+    assert case.level == Level.DISTRICT
+    assert (sweep(now=at(2026, 11, 17, 9, 1))["supervised"], notices(case, NoticeKind.SUPERVISED)) == (
+        1,
+        Counter({"qu01": 1}),
+    )
+    officer, zj = world.district_officer, world.departments["zj"]
+    case_transition(case_id=case.id, action="accept", actor=officer, now=at(2026, 11, 17, 10, 0))
+    case_transition(case_id=case.id, action="dispatch", actor=officer, departments=[zj.id], now=at(2026, 11, 17, 10))
+    case_transition(case_id=case.id, action="sign", actor=world.liaison_zj, now=at(2026, 11, 17, 10, 5))
+    case.refresh_from_db()
+    due = case.due_at
+    assert due > case.supervised_at
+    early = sweep(now=due - timedelta(minutes=1))  # its time not yet up: the yellow light only
+    assert (early["escalated"], early["supervised"], early["yellow"]) == (0, 0, 1)
+    counts = sweep(now=at(2026, 11, 19, 9, 0))
+    assert (counts["escalated"], counts["supervised"]) == (0, 1)
+    case.refresh_from_db()
+    assert (case.level, case.supervised_at) == (Level.DISTRICT, at(2026, 11, 19, 9, 0))
+    second = CaseEvent.objects.filter(case=case, action="supervise").order_by("at").last()
+    assert (second.actor_id, second.data["overdue_due_at"]) == (None, due.isoformat())
+    assert notices(case, NoticeKind.SUPERVISED) == Counter({"qu01": 2, "zhujian01": 1})
+
+    snapshot = (CaseEvent.objects.filter(case=case).count(), Notice.objects.filter(case=case).count())
+    for later in (at(2026, 11, 19, 9, 1), at(2026, 11, 25, 9, 0)):
+        assert case_counts(sweep(now=later)) == QUIET
+    assert (CaseEvent.objects.filter(case=case).count(), Notice.objects.filter(case=case).count()) == snapshot
