@@ -162,8 +162,29 @@ def screen_file(upload: UploadedFile) -> tuple[str, bytes, str]:
             % {"name": name},
             code="file_type",
         )
+    if content_type in IMAGE_TYPES.values():
+        pixels, most = image_pixels(content), settings.EVIDENCE_MAX_PIXELS
+        if pixels is None or pixels > most:
+            raise InvalidInput(
+                _("文件“%(name)s”的图片过大（%(mp)s 百万像素），不能超过 %(limit)s 百万像素，请缩小后再上传")
+                % {"name": name, "mp": "?" if pixels is None else f"{pixels / 1e6:.0f}", "limit": f"{most / 1e6:.0f}"},
+                code="image_too_large",
+            )
     upload.seek(0)
     return name, content, content_type
+
+
+def image_pixels(content: bytes) -> int | None:
+    """Width × height × frames of an image, read from its headers without decoding a pixel (a GIF's frames are
+    counted by skipping through their blocks); None when the headers can't be read."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(content)) as img:
+            width, height = img.size
+            return width * height * max(1, getattr(img, "n_frames", 1))
+    except Exception:
+        return None
 
 
 def check_files(uploads) -> list[CheckedFile]:

@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from axes.signals import user_locked_out
 
-        from .filters import use_strict_booleans
+        from .filters import use_bounded_numbers, use_strict_booleans
         from .lockout import log_lockout
         from .pgarray import register_lookups
 
@@ -18,3 +18,4 @@ class CoreConfig(AppConfig):
 
         register_lookups()
         use_strict_booleans()
+        use_bounded_numbers()

@@ -87,6 +87,34 @@ def body_as_sent(request: Any) -> bytes:
     return sent if isinstance(sent, bytes) else request.body
 
 
+#: Deepest nesting of arrays and objects a JSON body may have. No request of ours nests beyond a few levels; a
+#: deeper body made every JSON parser here (the standard library's, DRF's) and the recursive cleaning run out of
+#: stack — a 500 for a few hundred kilobytes of brackets, before any login or throttle.
+MAX_JSON_DEPTH = 32
+
+
+def json_too_deep(body: bytes) -> bool:
+    """Whether ``body``, a JSON document, nests arrays and objects deeper than ``MAX_JSON_DEPTH`` (or so deep that it
+    can't be parsed at all). A body with no more brackets than that can't, and is not parsed here (the usual case:
+    two byte counts); otherwise it is parsed once and its depth measured without recursion."""
+    if body.count(b"[") + body.count(b"{") <= MAX_JSON_DEPTH:
+        return False
+    try:
+        data = json.loads(body)
+    except RecursionError:
+        return True
+    except ValueError:
+        return False  # malformed JSON: the parser answers 400 with its own message
+    level: list[tuple[Any, int]] = [(data, 0)]
+    while level:
+        value, depth = level.pop()
+        if isinstance(value, dict | list):
+            if depth >= MAX_JSON_DEPTH:
+                return True
+            level.extend((v, depth + 1) for v in (value.values() if isinstance(value, dict) else value))
+    return False
+
+
 def clean_data(value: Any) -> Any:
     """Strip control characters from every string inside a parsed JSON value (keys too)."""
     if isinstance(value, str):
@@ -161,6 +189,12 @@ class HostileInputMiddleware:
                 setattr(request, "POST", cleaned)  # noqa: B010 (the stubs type POST as immutable)
         elif content_type == "application/json" or content_type.endswith("+json"):
             body = request.body
+            if json_too_deep(body):
+                message = _("请求体的 JSON 嵌套过深（最多 %(n)s 层）") % {"n": MAX_JSON_DEPTH}
+                response = _error(request, 400, message, "invalid")
+                if response is None:
+                    raise SuspiciousOperation(message)
+                return response
             control = _JSON_ESCAPED_CONTROL.search(body)  # raw control characters in a JSON string are invalid JSON
             surrogate = _JSON_ESCAPED_SURROGATE.search(body)
             if control or surrogate:

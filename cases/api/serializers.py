@@ -29,6 +29,7 @@ from cases.choices import (
 from cases.models import Case, CaseDispatch, CaseEvent, Evidence, ExtensionRequest, Rating
 from core.db.prepared import PreparedGet
 from core.errors import InvalidInput
+from core.filters import BIGINT_MAX
 from governance.choices import Level
 from governance.models import Category, Region
 from grids.models import Grid
@@ -769,8 +770,10 @@ class DuplicatesQuerySerializer(serializers.Serializer):
     )
     lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
     lng = serializers.FloatField(required=False, min_value=-180, max_value=180)
-    grid = serializers.IntegerField(required=False, min_value=1)
-    exclude = serializers.IntegerField(required=False, min_value=1, help_text=_("排除的事件 ID（如当前事件）"))
+    grid = serializers.IntegerField(required=False, min_value=1, max_value=BIGINT_MAX)
+    exclude = serializers.IntegerField(
+        required=False, min_value=1, max_value=BIGINT_MAX, help_text=_("排除的事件 ID（如当前事件）")
+    )
 
     def validate(self, attrs: dict) -> dict:
         if ("lat" in attrs) != ("lng" in attrs):

@@ -203,6 +203,9 @@ STORAGES = {
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# Pixels an image may decode to, all its frames together (width × height × frames): every image is decoded and
+# re-encoded, and a small file can hold a huge or many-framed picture. 50 million: a 48-megapixel phone photo.
+EVIDENCE_MAX_PIXELS = env.int("EVIDENCE_MAX_PIXELS", default=50_000_000)
 # Content types accepted as evidence (decided from the bytes, never the name; cases/evidence.py).
 EVIDENCE_ALLOWED_TYPES = env.list(
     "EVIDENCE_ALLOWED_TYPES",

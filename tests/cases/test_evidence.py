@@ -126,3 +126,53 @@ def test_api_refusal_names_the_file_and_files_nothing(api, world):
     assert resp.status_code == 400
     assert resp.json()["code"] == "file_type" and "照片.jpg" in resp.json()["detail"]
     assert not Case.objects.exists()
+
+
+def _gif(frames: int, side: int) -> bytes:
+    out = io.BytesIO()
+    first, *rest = [Image.new("P", (side, side), i % 2) for i in range(frames)]
+    first.save(out, format="GIF", save_all=True, append_images=rest)
+    return out.getvalue()
+
+
+def test_an_image_that_decodes_to_too_many_pixels_is_refused_from_its_header_and_nothing_is_written(world):
+    """A small file can hold a huge picture: a flat 9,400 × 9,400 PNG (88 million pixels, a few hundred KB) or a
+    GIF of many large frames. Each is refused before a pixel is decoded, and the case is not filed."""
+    from cases.evidence import image_pixels
+
+    flat = io.BytesIO()
+    Image.new("L", (9400, 9400), 0).save(flat, format="PNG")
+    frames = _gif(12, 2100)  # 12 × 4.4 million pixels: each frame small, together 53 million
+    assert len(flat.getvalue()) < 1024 * 1024 and len(frames) < 1024 * 1024
+    assert (image_pixels(flat.getvalue()), image_pixels(frames)) == (9400 * 9400, 12 * 2100 * 2100)
+    for name, content, mp in (("flat.png", flat.getvalue(), "88"), ("frames.gif", frames, "53")):
+        with pytest.raises(InvalidInput) as err:
+            file_case(world, files=[SimpleUploadedFile(name, content)])
+        assert err.value.code == "image_too_large"
+        assert (
+            name in err.value.message
+            and f"（{mp} 百万像素）" in err.value.message
+            and "不能超过 50 " in err.value.message
+        )
+    assert not Case.objects.exists() and not Evidence.objects.exists()
+    # within the limit (a photo of today's phones; a short animation) they are kept, re-encoded
+    kept = file_case(world, files=[SimpleUploadedFile("ok.gif", _gif(3, 400))])
+    assert kept.evidence.get().content_type == "image/gif"
+
+
+def test_the_public_form_refuses_a_many_framed_gif_with_the_other_fields_kept(client, world):
+    """The citizen's form (no login) answers with its message, not after minutes of decoding."""
+    from django.urls import reverse
+
+    response = client.post(
+        reverse("cases:report"),
+        {
+            "description": "小区门口垃圾堆积",
+            "address": "雄关一网格东门",
+            "photos": [SimpleUploadedFile("a.gif", _gif(30, 1500))],
+        },
+    )
+    assert response.status_code == 400  # the form again, with its message
+    html = response.content.decode()
+    assert "a.gif" in html and "百万像素" in html and "小区门口垃圾堆积" in html
+    assert not Case.objects.exists()

@@ -302,3 +302,66 @@ def test_a_hold_request_until_a_far_future_date_is_refused_when_asked(world, whe
     assert resp.json()["code"] == "hold_until"
     assert not HoldRequest.objects.filter(case=case).exists()
     assert _events(case) == events
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/public/cases/", "/open311/v2/requests.json", "/interop/12345/orders/", "/api/v1/auth/token/"]
+)
+@pytest.mark.parametrize("control", ["", "\\u0001"])
+def test_a_json_body_nested_too_deep_is_400_before_anything_parses_it(world, path, control):
+    """100,000 nested arrays (200 KB) ran every JSON parser out of stack — a 500 before any login, signature or
+    throttle. Refused at the door with the API's error shape; nothing is filed."""
+    body = '{"title": "t' + control + '", "x": ' + DEEP + "}"
+    response = Client().post(path, body, content_type="application/json")
+    assert response.status_code == 400
+    error = response.json()
+    if path.startswith("/open311/"):  # GeoReport v2's error shape: a list of {code, description}
+        error = {"code": "invalid" if error[0]["code"] == 400 else error[0]["code"], "detail": error[0]["description"]}
+    assert error["code"] == "invalid" and "32" in error["detail"]
+    assert not Case.objects.exists()
+
+
+def test_json_nested_to_the_limit_still_reaches_the_api(world, api):
+    """32 levels are allowed (no request of ours nests more than a few): the body reaches the serializer, which
+    answers about its fields."""
+    from core.hostile_input import MAX_JSON_DEPTH, json_too_deep
+
+    at_limit = "[" * (MAX_JSON_DEPTH - 1) + "]" * (MAX_JSON_DEPTH - 1)
+    assert not json_too_deep(('{"x": ' + at_limit + "}").encode())
+    assert json_too_deep(('{"x": [' + at_limit + "]}").encode())
+    assert not json_too_deep(json.dumps([{"a": [1, 2]}] * 500).encode())  # many brackets, shallow
+    response = api("grid_worker").post(
+        "/api/v1/cases/", '{"category": "0101", "x": ' + at_limit + "}", content_type="application/json"
+    )
+    assert response.status_code == 400 and "title" in response.json()["errors"]
+
+
+HUGE = "99999999999999999999999"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/api/v1/cases/?grid={HUGE}",
+        f"/api/v1/cases/?street={HUGE}",
+        f"/api/v1/cases/?community=-{HUGE}",
+        f"/api/v1/staffing/?grid={HUGE}",
+        f"/api/v1/summonses/?department={HUGE}",
+        f"/api/v1/summonses/?case={HUGE}",
+        f"/api/v1/cases/duplicates/?category=0102&grid={HUGE}",
+    ],
+)
+def test_an_id_filter_beyond_a_bigint_is_400_not_500(world, api, url):
+    """SQLite's driver cannot bind such a number (OverflowError, a 500); no id column holds one anyway."""
+    response = api("street_officer").get(url)
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "invalid"
+
+
+def test_the_dashboard_with_a_grid_id_beyond_a_bigint_answers_with_the_page(world, web):
+    response = web("street_officer").get(f"/dashboard/?grid={HUGE}")
+    assert response.status_code == 200, response.status_code  # the page, its filter marked as wrong
+    assert "<html" in response.content.decode()
