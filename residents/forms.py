@@ -49,7 +49,7 @@ class VisitForm(forms.Form):
     found = forms.CharField(max_length=LONG_TEXT, label=_("走访情况"), widget=forms.Textarea(attrs={"rows": 4}))
     follow_up = forms.BooleanField(label=_("需要跟进"), required=False)
     photo = forms.ImageField(label=_("照片"), required=False)
-    also_diary = forms.BooleanField(label=_("同时记入民情日记"), required=False)
+    also_diary = forms.BooleanField(label=_("保存后接着写民情日记（带入走访内容）"), required=False)
 
 
 class DiaryForm(forms.Form):

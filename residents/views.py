@@ -353,7 +353,13 @@ def diary_new(request: HttpRequest) -> HttpResponse:
     if (visit_id := whole_number(request.GET.get("visit", ""))) is not None:
         visit = selectors.visits_visible_to(user=user).filter(pk=visit_id).first()
         if visit is not None:
-            initial = {"grid": visit.grid_id, "house": visit.house_id, "place": visit.place, "text": visit.found}
+            initial = {
+                "grid": visit.grid_id,
+                "house": visit.house_id,
+                "place": visit.place,
+                "text": visit.found,
+                "needs_follow_up": visit.follow_up,
+            }
     if (house_id := whole_number(request.GET.get("house", ""))) is not None:
         house = houses.filter(pk=house_id).first()
         if house is not None:

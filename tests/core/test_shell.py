@@ -276,3 +276,47 @@ def test_every_chinese_message_of_the_code_has_its_english(tmp_path, monkeypatch
         str(key) for key in extracted if chinese.search(key[1]) and (not kept[key][0] or kept[key][1])
     )
     assert not untranslated, f"without English or fuzzy in locale/en: {untranslated[:5]}"
+
+
+def test_no_template_carries_an_inline_script_the_content_security_policy_would_block():
+    """The pages' policy allows scripts from the site's own files only (django-csp): an inline handler
+    (``onchange="this.form.submit()"``) or a ``<script>`` body is blocked in the browser, and a filter built on one
+    did nothing (the registrations' status)."""
+    handler = re.compile(r"\son(?:change|click|submit|input|load|keyup|keydown)\s*=", re.I)
+    inline = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>\s*\S", re.I)
+    found = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "templates").rglob("*.html")
+        if handler.search(text := path.read_text(encoding="utf-8")) or inline.search(text)
+    ]
+    assert found == []
+
+
+@override_settings(DEBUG=False)
+def test_a_forbidden_or_missing_page_is_the_sites_page_with_its_way_home(world, web):
+    """Django's bare "403 Forbidden" / "Not Found" had no layout, no way back and no phone viewport (it rendered
+    980 px wide): the site's own pages, in the reader's language."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils import translation
+    from django.views import defaults
+
+    client = web("grid_worker")
+    missing = client.get("/cases/999999999/")
+    assert missing.status_code == 404
+    html = missing.content.decode()
+    assert "页面不存在" in html and 'name="viewport"' in html and 'href="/"' in html
+    client.cookies["django_language"] = "en"
+    assert "Page not found" in client.get("/no/such/page/").content.decode()
+
+    request = RequestFactory().get("/grids/staffing/")
+    request.user = world.users["grid_worker"]
+    with translation.override("zh-hans"):
+        forbidden = defaults.permission_denied(request, PermissionDenied())
+    assert forbidden.status_code == 403
+    html = forbidden.content.decode()
+    assert "无权访问" in html and 'name="viewport"' in html and "返回首页" in html
+
+
+def test_the_server_error_page_needs_no_context_and_has_the_viewport():
+    html = render_to_string("500.html")
+    assert "系统出错" in html and 'name="viewport"' in html and "/static/" in html

@@ -99,3 +99,17 @@ def test_a_visit_that_comes_back_says_at_the_top_what_to_correct_and_keeps_the_w
 
 def test_a_form_without_errors_has_no_summary(world, hood, web):
     assert "data-error-summary" not in web("grid_worker").get("/residents/diary/new/").content.decode()
+
+
+def test_a_diary_entry_begun_from_a_visit_carries_its_home_notes_and_follow_up(world, hood, web):
+    """Saving a visit with "then write a diary entry" opens the diary form filled from it: the person's home (not
+    the first house of the list), what was found, and the follow-up mark the worker set."""
+    import re
+
+    person = hood.people["mental"]  # lives in a201, not the list's first house
+    visit = visit_record(actor=world.users["grid_worker"], resident=person, found="情绪低落，需要复诊", follow_up=True)
+    html = web("grid_worker").get(f"/residents/diary/new/?visit={visit.pk}").content.decode()
+    houses = html.split('name="house"', 1)[1].split("</select>", 1)[0]
+    assert re.findall(r'<option value="(\d+)"[^>]*selected', houses) == [str(hood.houses["a201"].pk)]
+    assert "情绪低落，需要复诊" in html
+    assert re.search(r'<input type="checkbox" name="needs_follow_up"[^>]*checked', html)
