@@ -12,11 +12,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cases import transitions
+from cases.choices import Status as CaseStatus
+from cases.selectors import allowed_actions
 from core.errors import DomainError
 from governance.http import AuthenticatedHttpRequest
+from governance.models import User
 
 from . import services
+from .choices import OrderRequestKind, RequestState
 from .forms import ExtensionRequestForm, PlaceForm, ReturnRequestForm
+from .models import Order
 from .selectors import order_queue_for, orders_for
 from .services.orders import PLACEABLE, triage_reason_text
 
@@ -82,7 +88,12 @@ def order_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.error(request, _("未知操作"))
         except DomainError as exc:
-            messages.error(request, exc.message)
+            if action == "return":  # next to what the officer wrote, in the form that stays open
+                return_form.add_error(None, exc.message)
+            elif action == "extension":
+                extension_form.add_error(None, exc.message)
+            else:
+                messages.error(request, exc.message)
     context = {
         "order": order,
         "case": order.case,
@@ -92,7 +103,34 @@ def order_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "decisions": order.decisions.all(),
         "return_form": return_form,
         "extension_form": extension_form,
+        **_requests_offered(order, request.user),
         "place_form": place_form,
         "placeable": order.case.status in PLACEABLE,
     }
     return render(request, "interop/order.html", context)
+
+
+def _requests_offered(order: Order, user: User) -> dict[str, str]:
+    """Why the officer can't ask the hotline for a return or an extension now ("" when they can): the page offers a
+    form only where the request could go, and says why otherwise — the service would refuse it after the officer
+    had written the reason."""
+    case = order.case
+    pending = set(order.requests.filter(state=RequestState.PENDING).values_list("kind", flat=True))
+    if order.return_final:
+        return_blocked = _("12345热线已对该工单作出终审，不能再退单")
+    elif case.status not in (CaseStatus.REPORTED, CaseStatus.ACCEPTED):
+        return_blocked = _("事件已派遣办理，不能再向热线退单")
+    elif OrderRequestKind.RETURN in pending:
+        return_blocked = _("已有待热线审核的退单申请")
+    else:
+        return_blocked = ""
+    offer = next(iter(allowed_actions(user, case, ["extension_request"])), None)
+    if OrderRequestKind.EXTENSION in pending:
+        extension_blocked = _("已有待热线审核的延期申请")
+    elif not transitions.get("extension_request").allowed_from(case.status):
+        extension_blocked = _("事件签收办理后才能申请延期")
+    elif offer is None or not offer["allowed"]:  # not this officer's case to handle: the holder asks
+        extension_blocked = _("延期由事件的承办方在事件页申请，申请会转给12345热线")
+    else:
+        extension_blocked = ""
+    return {"return_blocked": return_blocked, "extension_blocked": extension_blocked}

@@ -835,3 +835,48 @@ def test_a_hotline_decisions_text_reads_in_english_with_or_without_the_hotlines_
             assert event_note(event) == kept_text
         with translation.override("en"):
             assert event_note(event) == english
+
+
+def test_the_order_page_offers_a_request_only_where_it_could_go_and_a_refused_one_keeps_what_was_written(
+    world, partner, hotline_case, web
+):
+    """The street's officer sees the 退单 and 延期 forms while the street may ask; where it can't, each says why (an
+    extension of a department's case is the department's to ask) instead of a form that answered "only the
+    department's liaison…" after the reason was written. A request the hotline would refuse comes back open, with
+    its message and the officer's words."""
+    from interop.services import order_extension_request
+
+    officer = world.street_officer
+    page = web("street_officer")
+    form = 'name="action" value="%s"'
+    path = f"/interop/12345/order/{Order.objects.get().pk}/"
+    html = page.get(path).content.decode()
+    assert form % "return" in html and form % "extension" not in html  # not yet in hand: nothing to extend
+    assert "事件签收办理后才能申请延期" in html
+
+    in_hand(hotline_case, officer, world)  # the street handles it itself
+    html = page.get(path).content.decode()
+    assert form % "return" not in html and "事件已派遣办理，不能再向热线退单" in html
+    assert form % "extension" in html
+    hotline_case.refresh_from_db()
+    wanted = timezone.localtime(hotline_case.due_at + timedelta(days=2))
+    order_extension_request(order_id=Order.objects.get().pk, actor=officer, requested_due_at=wanted, text="等待材料")
+    response = page.post(
+        path,
+        {"action": "extension", "ext-requested_due_at": f"{wanted:%Y-%m-%dT%H:%M}", "ext-text": "需要协调产权单位"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<details open>" in html and "已有待热线审核的延期申请" in html and "需要协调产权单位" in html
+    assert OrderRequest.objects.filter(kind="extension").count() == 1
+    assert "已有待热线审核的延期申请" in page.get(path).content.decode()  # and says so when opened again
+
+    # a department's case: the department asks, from its own page
+    assert signed_post(Client(), URL, order("BJ-0002"), partner).status_code == 201
+    second = Order.objects.get(order_id="BJ-0002")
+    case_transition(case_id=second.case_id, action="accept", actor=officer)
+    case_transition(case_id=second.case_id, action="dispatch", actor=officer, departments=[world.departments["zj"].id])
+    case_transition(case_id=second.case_id, action="sign", actor=world.liaison_zj)
+    html = page.get(f"/interop/12345/order/{second.pk}/").content.decode()
+    assert form % "extension" not in html
+    assert "延期由事件的承办方在事件页申请，申请会转给12345热线" in html
