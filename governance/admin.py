@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.db.models import Prefetch
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .choices import RegionLevel
@@ -242,6 +244,16 @@ class JurisdictionRuleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change) -> None:
         pass  # departments were set by the service
+
+    def response_change(self, request, obj):
+        """ "Save and continue editing" goes on with the new version: the admin's own redirect is to the page it
+        came from, the version just closed (read-only), under a message that invites editing it."""
+        response = super().response_change(request, obj)
+        if "_continue" in request.POST and response.status_code == 302:
+            url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+            context = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+            response["Location"] = add_preserved_filters(context, url)
+        return response
 
 
 class OfficePeriodInline(admin.TabularInline):

@@ -130,3 +130,18 @@ def test_the_user_admin_does_not_offer_department_groups(web, world):
     form = web("admin").get(reverse("admin:governance_user_change", args=[world.liaison.pk])).context["adminform"].form
     assert not form.fields["groups"].queryset.filter(department__isnull=False).exists()
     assert Department.objects.filter(group__isnull=False).count() == 6
+
+
+def test_save_and_continue_on_a_rule_goes_on_with_the_new_version(web, world):
+    """The admin's "save and continue editing" returned to the page it came from — the version just closed,
+    read-only, under "you may edit it again below"."""
+    rule = JurisdictionRule.objects.get(category=world.categories["0202"], valid_to=None)
+    client = web("admin")
+    url = reverse("admin:governance_jurisdictionrule_change", args=[rule.pk])
+    response = client.post(url, {**rule_form(rule, handling_limit=12), "_continue": "1"})
+    new = JurisdictionRule.objects.get(category=world.categories["0202"], valid_to=None)
+    assert new.pk != rule.pk
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:governance_jurisdictionrule_change", args=[new.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert 'name="handling_limit"' in page and 'value="12"' in page  # editable, the new version's values
