@@ -27,7 +27,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.choices import OPEN_STATUSES
+from cases.choices import OPEN_STATUSES, Status
 from cases.models import Case, CaseDispatch
 from cases.selectors import case_queryset_for
 from core.errors import InvalidInput
@@ -188,6 +188,20 @@ def _dispatched_departments(case_ids: list[int]) -> dict[int, list[str]]:
     return names
 
 
+def _last_returns(case_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Each case's latest 退单 (its reason code and the returner's note), for the cases back in the queue after one:
+    the dispatcher reads why before dispatching again (SCENARIOS §4). One query, only when such a row is shown."""
+    latest: dict[int, tuple[str, str]] = {}
+    if not case_ids:
+        return latest
+    returns = CaseDispatch.objects.filter(case_id__in=case_ids, returned_at__isnull=False)
+    for case_id, reason, note in returns.order_by("case_id", "-returned_at", "-id").values_list(
+        "case_id", "return_reason", "return_note"
+    ):
+        latest.setdefault(case_id, (reason, note))
+    return latest
+
+
 def clean_params(params) -> QueryDict:
     """The query without empty values: a filter form submits every field, and an empty ``status=`` is not a
     status (the filter would refuse it) — it means "any"."""
@@ -284,7 +298,9 @@ def queue(
         more_after, more_before = len(rows) > page_size, page > 1
         rows = rows[:page_size]
     departments = _dispatched_departments([case.pk for case in rows]) if rows else {}
+    returned = _last_returns([case.pk for case in rows if case.return_count and case.status == Status.ACCEPTED])
     for case in rows:
+        setattr(case, "ui_last_return", returned.get(case.pk))  # noqa: B010 (an attribute of the page row)
         case.ui_light = case.light(now)
         left = (case.due_at - now).total_seconds() if case.due_at and case.ui_light else None
         case.ui_left_text = "" if left is None else left_text(left)

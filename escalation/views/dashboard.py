@@ -31,7 +31,7 @@ from cases import exports
 from cases.choices import Status
 from cases.contact_log import log_unmasked_contact_rows
 from cases.lights import LIGHT_LABELS, accept_late, hold_past_end
-from cases.models import Case
+from cases.models import Case, CaseDispatch
 from cases.selectors import case_queryset_for
 from core import durations
 from core.errors import InvalidInput
@@ -91,6 +91,7 @@ def _present_rows(rows, now) -> None:
     # dict and translates the label again on every call — three calls a row).
     fields = [cast("Field", Case._meta.get_field(name)) for name in _DISPLAYED]
     levels, statuses, handlers = ({k: str(v) for k, v in f.flatchoices} for f in fields)
+    return_reasons = {k: str(v) for k, v in cast("Field", CaseDispatch._meta.get_field("return_reason")).flatchoices}
     case_url = pk_link_pattern("cases:detail")  # one reverse for the page, as the case lists do
     resume_label = _("预计恢复办理")
     for c in rows:
@@ -102,6 +103,12 @@ def _present_rows(rows, now) -> None:
         c.ui_status_label = statuses.get(c.status, c.status)
         c.ui_light_label = light_labels.get(c.ui_light, "")
         c.ui_returns_text = _("退单 %(n)s") % {"n": c.return_count} if c.return_count and c.status == "accepted" else ""
+        if c.ui_returns_text and getattr(c, "ui_last_return", None):  # why, as the returner said it
+            reason, note = c.ui_last_return
+            why = return_reasons.get(reason, reason)
+            if note:
+                why += _("：") + (note if len(note) <= 40 else note[:39] + "…")
+            c.ui_returns_text += " · " + why
         c.ui_hold_due_text = _("挂账已过预计恢复时间") if hold_past_end(c, now) else ""
         # not accepted or dispatched in time: the light follows the level's handling clock, this the 受理/派遣 one
         c.ui_accept_late_text = _("受理/派遣超时") if accept_late(c, now) else ""

@@ -100,6 +100,14 @@ def test_scenario_4_a_mis_dispatch_is_returned_and_a_final_ruling_blocks_the_sec
     )
     queue = street.get(f"{CASES}?status=accepted&level=street").json()["results"]
     assert case_id in {row["id"] for row in queue}
+    # … and on the dashboard's dispatch queue, the row says why it came back
+    from django.test import Client
+
+    page = Client()
+    page.force_login(world.street_officer)
+    rows = page.get("/dashboard/").content.decode()
+    row = rows.split(f'data-case="{case_id}"', 1)[1].split("</tr>", 1)[0]
+    assert "退单 1 · 不属本单位职责：油烟排放属于生态环境部门职责" in row
     detail = street.get(f"{CASES}{case_id}/").json()
     assert [(d["department"], d["return_reason"], d["return_note"]) for d in detail["dispatches"]] == [
         ("市场监管所", "not_in_remit", "油烟排放属于生态环境部门职责")
