@@ -179,6 +179,14 @@ def resident_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = ResidentForm(request.POST or None, instance=resident, houses=houses, initial=initial)
     if not (reach.everything or reach.seats or reach.community_ids):
         raise Http404
+    if (
+        resident is not None
+        and resident.id_number_enc
+        and not may_reveal_identity(reach, grid_id=resident.grid_id, community_id=resident.grid.community_id)
+    ):
+        # The birth date is the middle of the ID number this user sees masked (620201********2174): with it, the
+        # number would be whole. It follows the number anyway; the field stays out of their form.
+        del form.fields["birth_date"]
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("id_number", "phone", "house")}
         if resident is not None and not form.cleaned_data["id_number"]:

@@ -31,12 +31,15 @@ class ResidentSerializer(serializers.ModelSerializer):
     house_address = serializers.CharField(source="house.address", read_only=True, default="")
     id_number = serializers.CharField(source="id_number_masked", read_only=True)
     phone = serializers.CharField(source="phone_masked", read_only=True)
+    # The year only: the whole birth date is the masked middle of the ID number (620201********2174), and with it
+    # the number would be whole. The full number (and so the date) is revealed one person at a time, logged.
+    birth_year = serializers.IntegerField(source="birth_date.year", read_only=True, allow_null=True, default=None)
     tags = serializers.SerializerMethodField()
 
     class Meta:
         model = Resident
         fields = [
-            "id", "name", "sex", "birth_date", "ethnicity", "id_number", "phone", "kind", "status", "grid", "house",
+            "id", "name", "sex", "birth_year", "ethnicity", "id_number", "phone", "kind", "status", "grid", "house",
             "house_address", "household_number", "relation", "hukou_place", "hukou_matches", "inflow_reason",
             "permit_type", "registered_on", "permit_expires_on", "residence_type", "tags",
         ]  # fmt: skip

@@ -130,3 +130,31 @@ def test_birth_date_and_sex_follow_the_id_number(world, hood):
             actor=world.users["admin"], house=hood.houses["a202"], name="测试新二", id_number=id_number(23),
             birth_date=date(1981, 1, 1),
         )  # fmt: skip
+
+
+def _rebuilt(masked: str, born) -> str:
+    """The number put back together from its masked form and a birth date (area, date, the last four)."""
+    return f"{masked[:6]}{born:%Y%m%d}{masked[-4:]}"
+
+
+@pytest.mark.parametrize("persona", ["grid_leader", "part_timer", "liaison_sfs"])
+def test_nothing_shown_with_the_masked_number_puts_it_back_together(world, hood, web, api, persona):
+    """The masked number hides exactly the birth date (620201********2174): a page or an answer that also gave the
+    whole date gave the number. The page, the API and the edit form of a person give the year only — the edit
+    form, to those who may not reveal the number, not even that — and the number comes whole only on revealing."""
+    import re
+
+    person = Resident.objects.get(pk=hood.people["corr"].pk)
+    assert _rebuilt(person.id_number_masked, person.birth_date) == id_number(1)  # the threat, as it was
+    client = web(persona) if persona != "liaison_sfs" else _login(world, persona)
+    page = client.get(f"/residents/people/{person.pk}/").content.decode()
+    assert f"{person.birth_date:%Y-%m-%d}" not in page and str(person.birth_date.year) in page
+    assert id_number(1) not in page
+    rows = api(persona).get("/api/v1/residents/").json()["results"]
+    row = next(r for r in rows if r["id"] == person.pk)
+    assert "birth_date" not in row and row["birth_year"] == person.birth_date.year
+    assert row["id_number"] == person.id_number_masked
+    if persona != "liaison_sfs":  # the grid's team edits its people
+        form = client.get(f"/residents/people/{person.pk}/edit/").content.decode()
+        dates = re.findall(r'name="birth_date"[^>]*value="([^"]*)"', form)
+        assert dates == ([f"{person.birth_date:%Y-%m-%d}"] if persona == "grid_leader" else [])
