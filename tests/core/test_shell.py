@@ -186,22 +186,11 @@ def test_vendored_htmx_keeps_its_licence():
 
 def _po_entries(path: Path) -> dict[str, str]:
     """msgid → msgstr of the singular, context-free entries of a .po file (enough to compare with the .mo)."""
-    import ast
-
-    entries: dict[str, str] = {}
-    for block in path.read_text(encoding="utf-8").split("\n\n"):
-        fields: dict[str, str] = {}
-        key = None
-        for line in block.splitlines():
-            match = re.match(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d\])?) (\".*\")$", line)
-            if match:
-                key = match.group(1)
-                fields[key] = ast.literal_eval(match.group(2))
-            elif line.startswith('"') and key:
-                fields[key] += ast.literal_eval(line)
-        if fields.get("msgid") and "msgstr" in fields and "msgctxt" not in fields:
-            entries[fields["msgid"]] = fields["msgstr"]
-    return entries
+    return {
+        msgid: msgstr
+        for (context, msgid, plural), (msgstr, _fuzzy) in _po_messages(path).items()
+        if context is None and not plural
+    }
 
 
 @pytest.mark.parametrize(("language", "at_least"), [("en", 100), ("zh_Hans", 20)])
@@ -218,11 +207,11 @@ def test_compiled_catalogues_match_their_po_files(language, at_least):
     assert not stale, f"django.mo is older than django.po: run compilemessages — {sorted(stale)[:5]}"
 
 
-def _po_messages(path: Path) -> dict[tuple[str | None, str], tuple[str, bool]]:
-    """(msgctxt, msgid) → (msgstr, fuzzy) of every live entry of a .po file (plural entries: the first form)."""
+def _po_messages(path: Path) -> dict[tuple[str | None, str, bool], tuple[str, bool]]:
+    """(msgctxt, msgid, plural?) → (msgstr — a plural's first form —, fuzzy?) of every entry of a .po file."""
     import ast
 
-    messages: dict[tuple[str | None, str], tuple[str, bool]] = {}
+    messages: dict[tuple[str | None, str, bool], tuple[str, bool]] = {}
     for block in path.read_text(encoding="utf-8").split("\n\n"):
         fields: dict[str, str] = {}
         key = None
@@ -237,10 +226,8 @@ def _po_messages(path: Path) -> dict[tuple[str | None, str], tuple[str, bool]]:
             elif line.startswith('"') and key:
                 fields[key] += ast.literal_eval(line)
         if fields.get("msgid"):
-            messages[(fields.get("msgctxt"), fields["msgid"])] = (
-                fields.get("msgstr", fields.get("msgstr[0]", "")),
-                fuzzy,
-            )
+            msgstr = fields.get("msgstr", fields.get("msgstr[0]", ""))
+            messages[(fields.get("msgctxt"), fields["msgid"], "msgid_plural" in fields)] = (msgstr, fuzzy)
     return messages
 
 
