@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
@@ -301,6 +302,21 @@ class OutboundMessage(models.Model):
     def event_label(self) -> str:
         """What the message says, in words (``choices.message_label``)."""
         return message_label(self.event_type)
+
+    @property
+    def error_text(self) -> str:
+        """The last failure in the street officer's words; ``last_error`` keeps the technical detail (the HTTP
+        status, or the exception as the network library gave it) for whoever runs the exchange."""
+        error = self.last_error
+        if not error:
+            return ""
+        if error == "no URL":
+            return gettext("未配置热线平台的回调地址")
+        if error.startswith("HTTP 4"):
+            return gettext("热线平台拒收了该消息（%(status)s）") % {"status": error}
+        if error.startswith("HTTP "):
+            return gettext("热线平台处理出错（%(status)s）") % {"status": error}
+        return gettext("无法连接热线平台")
 
     @property
     def target_url(self) -> str:

@@ -9,20 +9,20 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import transitions
-from cases.choices import Status as CaseStatus
 from cases.selectors import allowed_actions
 from core.errors import DomainError
 from governance.http import AuthenticatedHttpRequest
 from governance.models import User
 
 from . import services
-from .choices import OrderRequestKind, RequestState
+from .choices import RequestState
 from .forms import ExtensionRequestForm, PlaceForm, ReturnRequestForm
-from .models import Order
+from .models import Order, OrderRequest
 from .selectors import order_queue_for, orders_for
 from .services.orders import PLACEABLE, triage_reason_text
 
@@ -94,43 +94,40 @@ def order_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 extension_form.add_error(None, exc.message)
             else:
                 messages.error(request, exc.message)
+    requests = list(order.requests.select_related("requested_by"))
     context = {
         "order": order,
         "case": order.case,
         "reasons": [triage_reason_text(r) for r in order.triage_reasons],
-        "requests": order.requests.select_related("requested_by"),
+        "requests": requests,
         "outbox": order.messages.order_by("sequence").prefetch_related("deliveries"),
         "decisions": order.decisions.all(),
         "return_form": return_form,
         "extension_form": extension_form,
-        **_requests_offered(order, request.user),
+        **_requests_offered(order, requests, request.user),
         "place_form": place_form,
         "placeable": order.case.status in PLACEABLE,
     }
     return render(request, "interop/order.html", context)
 
 
-def _requests_offered(order: Order, user: User) -> dict[str, str]:
+def _requests_offered(order: Order, requests: list[OrderRequest], user: User) -> dict[str, str]:
     """Why the officer can't ask the hotline for a return or an extension now ("" when they can): the page offers a
     form only where the request could go, and says why otherwise — the service would refuse it after the officer
-    had written the reason."""
-    case = order.case
-    pending = set(order.requests.filter(state=RequestState.PENDING).values_list("kind", flat=True))
-    if order.return_final:
-        return_blocked = _("12345热线已对该工单作出终审，不能再退单")
-    elif case.status not in (CaseStatus.REPORTED, CaseStatus.ACCEPTED):
-        return_blocked = _("事件已派遣办理，不能再向热线退单")
-    elif OrderRequestKind.RETURN in pending:
-        return_blocked = _("已有待热线审核的退单申请")
-    else:
-        return_blocked = ""
-    offer = next(iter(allowed_actions(user, case, ["extension_request"])), None)
-    if OrderRequestKind.EXTENSION in pending:
-        extension_blocked = _("已有待热线审核的延期申请")
-    elif not transitions.get("extension_request").allowed_from(case.status):
+    had written the reason. The refusals are the services' own; the extension also needs the case's state and the
+    officer to allow the ``extension_request`` transition."""
+    pending = {r.kind for r in requests if r.state == RequestState.PENDING}
+    return_refusal = services.return_refusal(order, pending=pending)
+    extension_refusal = services.extension_refusal(order, pending=pending, now=timezone.now())
+    if extension_refusal is not None:
+        extension_blocked = extension_refusal.message
+    elif not transitions.get("extension_request").allowed_from(order.case.status):
         extension_blocked = _("事件签收办理后才能申请延期")
-    elif offer is None or not offer["allowed"]:  # not this officer's case to handle: the holder asks
-        extension_blocked = _("延期由事件的承办方在事件页申请，申请会转给12345热线")
+    elif not any(a["allowed"] for a in allowed_actions(user, order.case, ["extension_request"])):
+        extension_blocked = _("延期由事件的承办方在事件页申请，申请会转给12345热线")  # the holder asks
     else:
         extension_blocked = ""
-    return {"return_blocked": return_blocked, "extension_blocked": extension_blocked}
+    return {
+        "return_blocked": return_refusal.message if return_refusal else "",
+        "extension_blocked": extension_blocked,
+    }

@@ -6,11 +6,13 @@ after commit, retried, dead-lettered, re-sent)."""
 from .decisions import decision_apply
 from .orders import (
     OrderIntake,
+    extension_refusal,
     order_extension_request,
     order_place,
     order_receive,
     order_return_request,
     order_triage_clear,
+    return_refusal,
 )
 from .outbox import message_deliver, message_resend, messages_deliver_due
 from .partners import mappings_import_csv, partner_ensure_user
@@ -18,6 +20,7 @@ from .partners import mappings_import_csv, partner_ensure_user
 __all__ = [
     "OrderIntake",
     "decision_apply",
+    "extension_refusal",
     "mappings_import_csv",
     "message_deliver",
     "message_resend",
@@ -28,4 +31,5 @@ __all__ = [
     "order_return_request",
     "order_triage_clear",
     "partner_ensure_user",
+    "return_refusal",
 ]

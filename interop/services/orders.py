@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -201,6 +202,35 @@ def _order_for(actor: User | None, order_id: int) -> Order:
     return order
 
 
+def pending_request_kinds(order: Order) -> set[str]:
+    """The kinds (退单, 延期) of the order's requests the hotline has not answered yet."""
+    return set(order.requests.filter(state=RequestState.PENDING).values_list("kind", flat=True))
+
+
+def return_refusal(order: Order, *, pending: Collection[str]) -> NotAllowed | None:
+    """Why the street can't ask the hotline to take the order back now (``None`` when it can): the hotline
+    already ruled (终审), the case has left its centre, or a return request is pending. The service raises it;
+    the order page shows it instead of the form."""
+    if order.return_final:
+        return NotAllowed(_("12345热线已对该工单作出终审，不能再退单"), code="final_ruling")
+    if order.case.status not in (CaseStatus.REPORTED, CaseStatus.ACCEPTED):
+        return NotAllowed(_("事件已派遣办理，不能再向热线退单"), code="state")
+    if OrderRequestKind.RETURN in pending:
+        return NotAllowed(_("已有待热线审核的退单申请"), code="pending")
+    return None
+
+
+def extension_refusal(order: Order, *, pending: Collection[str], now: datetime) -> NotAllowed | None:
+    """Why the street can't ask the hotline for more time now (``None`` when it can): one request is pending,
+    or the due time has passed. Whether the case's state and the officer allow an extension request at all is
+    the transition's rule (``extension_request``), checked where the request is made."""
+    if OrderRequestKind.EXTENSION in pending:
+        return NotAllowed(_("已有待热线审核的延期申请"), code="pending")
+    if order.case.due_at is not None and now >= order.case.due_at:
+        return NotAllowed(_("已超过办理时限，不能再申请延期"), code="overdue")
+    return None
+
+
 @transaction.atomic
 def order_return_request(*, order_id: int, actor: User, reason_code: str, text: str, now: datetime | None = None):
     """退单申请 to the hotline (属地不符 / 权属不清 / 职能交叉 + text), before the street dispatched the case.
@@ -218,12 +248,8 @@ def order_return_request(*, order_id: int, actor: User, reason_code: str, text: 
         raise InvalidInput(_("请填写退单理由"), code="note_required")
     lock_order(order)
     order.refresh_from_db(fields=["return_final"])
-    if order.return_final:
-        raise NotAllowed(_("12345热线已对该工单作出终审，不能再退单"), code="final_ruling")
-    if order.case.status not in (CaseStatus.REPORTED, CaseStatus.ACCEPTED):
-        raise NotAllowed(_("事件已派遣办理，不能再向热线退单"), code="state")
-    if OrderRequest.objects.filter(order=order, kind=OrderRequestKind.RETURN, state=RequestState.PENDING).exists():
-        raise NotAllowed(_("已有待热线审核的退单申请"), code="pending")
+    if refusal := return_refusal(order, pending=pending_request_kinds(order)):
+        raise refusal
     request = OrderRequest.objects.create(
         order=order,
         kind=OrderRequestKind.RETURN,
@@ -256,11 +282,9 @@ def order_extension_request(
     text = (text or "").strip()
     if not text:
         raise InvalidInput(_("请填写延期理由"), code="note_required")
-    if order.case.due_at is not None and now >= order.case.due_at:
-        raise NotAllowed(_("已超过办理时限，不能再申请延期"), code="overdue")
     lock_order(order)
-    if OrderRequest.objects.filter(order=order, kind=OrderRequestKind.EXTENSION, state=RequestState.PENDING).exists():
-        raise NotAllowed(_("已有待热线审核的延期申请"), code="pending")
+    if refusal := extension_refusal(order, pending=pending_request_kinds(order), now=now):
+        raise refusal
     request = OrderRequest.objects.create(
         order=order,
         kind=OrderRequestKind.EXTENSION,

@@ -100,7 +100,9 @@ def test_no_message_when_the_transition_rolls_back(world, hotline_case):
     assert Case.objects.get().status == "reported"
 
 
-def test_a_failed_delivery_backs_off_then_dead_letters_and_resend_delivers_the_same_message(world, hotline_case, sim):
+def test_a_failed_delivery_backs_off_then_dead_letters_and_resend_delivers_the_same_message(
+    world, hotline_case, sim, web
+):
     case_transition(case_id=hotline_case.id, action="accept", actor=world.street_officer)
     message = OutboundMessage.objects.get()
     sim.fail_next(1, 500)
@@ -109,12 +111,16 @@ def test_a_failed_delivery_backs_off_then_dead_letters_and_resend_delivers_the_s
         assert message_deliver(message_id=message.pk) == "retry"
         message.refresh_from_db()
         assert message.attempts == 1 and message.last_error == "HTTP 500"
+        page = web("street_officer").get(f"/interop/12345/order/{message.order_id}/").content.decode()
+        assert "热线平台处理出错（HTTP 500），将自动重试" in page  # in the officer's words, the detail beside
         assert message.next_attempt_at >= before + timedelta(seconds=60)
         assert messages_deliver_due(inline=True) == 0  # not due yet
         sim.drop_next(1)
         assert message_deliver(message_id=message.pk) == "dead"
     message.refresh_from_db()
     assert message.status == "dead" and message.attempts == 2 and message.last_error
+    page = web("street_officer").get(f"/interop/12345/order/{message.order_id}/").content.decode()
+    assert "无法连接热线平台<br>" in page and message.last_error.split(":")[0] in page  # no retry promised
     assert [a.status_code for a in message.deliveries.all()] == [500, None]
     assert message_resend(message_ids=[message.pk]) == 1
     deliver_all()
@@ -880,3 +886,10 @@ def test_the_order_page_offers_a_request_only_where_it_could_go_and_a_refused_on
     html = page.get(f"/interop/12345/order/{second.pk}/").content.decode()
     assert form % "extension" not in html
     assert "延期由事件的承办方在事件页申请，申请会转给12345热线" in html
+
+    # past its due time the street can't ask for more (the service's own refusal, said before a reason is written)
+    # back to the street's own case, its request answered
+    OrderRequest.objects.filter(kind="extension").update(state="refused")
+    Case.objects.filter(pk=hotline_case.pk).update(due_at=timezone.now() - timedelta(minutes=1))
+    html = page.get(path).content.decode()
+    assert form % "extension" not in html and "已超过办理时限，不能再申请延期" in html
