@@ -85,6 +85,13 @@ class SubcategorySelect(forms.Select):
         return option
 
 
+class CategoryChoiceField(forms.ModelChoiceField):
+    """A 大类 or 小类 by its code and its name in the reader's language."""
+
+    def label_from_instance(self, obj: Category) -> str:
+        return obj.coded_label
+
+
 class GridChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Grid) -> str:
         return name_within(obj.name, obj.community.name)
@@ -106,8 +113,8 @@ def _subcategory_choices(*, with_code: bool = True) -> tuple[list, dict[str, str
     groups: dict[int, tuple[str, list]] = {}
     major_of: dict[str, str] = {}
     for sub in subs.order_by("parent__code", "code"):
-        label = f"{sub.code} {sub.name}" if with_code else sub.name
-        groups.setdefault(sub.parent_id, (sub.parent.name, []))[1].append((str(sub.id), label))
+        label = sub.coded_label if with_code else sub.label
+        groups.setdefault(sub.parent_id, (sub.parent.label, []))[1].append((str(sub.id), label))
         major_of[str(sub.id)] = str(sub.parent_id)
     choices = [("", _("请选择小类"))] + [(label, opts) for label, opts in groups.values()]
     return choices, major_of
@@ -141,7 +148,7 @@ class CategoryPlaceMixin(forms.Form):
     #: Whether the 小类 choices show their catalogue codes (staff forms do; the citizens' form does not).
     category_codes = True
 
-    major = forms.ModelChoiceField(
+    major = CategoryChoiceField(
         label=_("大类"), queryset=Category.objects.none(), required=False, empty_label=_("全部大类")
     )
     category = forms.ChoiceField(label=_("小类"))
@@ -188,7 +195,11 @@ class CategoryPlaceMixin(forms.Form):
         return community
 
     def _setup_categories(self) -> None:
-        self.fields["major"].queryset = active_majors()
+        major = self.fields["major"]
+        assert isinstance(major, CategoryChoiceField)
+        major.queryset = active_majors()
+        if not self.category_codes:  # a resident reads the names only
+            major.label_from_instance = lambda c: c.label  # type: ignore[method-assign]
         choices, major_of = _subcategory_choices(with_code=self.category_codes)
         self.fields["category"].choices = choices
         self.fields["category"].widget = SubcategorySelect(choices=choices, major_of=major_of)
@@ -442,7 +453,7 @@ class CaseFilterForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("来源"), required=False, choices=[("", _("全部")), *Channel.choices], widget=QuickSelect
     )
-    category = forms.ModelChoiceField(
+    category = CategoryChoiceField(
         label=_("小类"), required=False, queryset=Category.objects.none(), empty_label=_("全部"), widget=QuickSelect
     )
     grid = GridChoiceField(

@@ -119,7 +119,7 @@ def case_list_queryset(user) -> QuerySet[Case]:
 #: The reference rows a list row renders, read by primary key for a whole page (fields the serializers and
 #: the contact rule use: ``district.parent_id`` decides a city officer's view).
 LIST_REFERENCES = {
-    "category": ("category", ("id", "code", "name")),
+    "category": ("category", ("id", "code", "name", "name_en")),
     "grid": ("grid", ("id", "code", "name")),
     "community": ("region", ("id", "code", "name", "level", "parent_id")),
     "street": ("region", ("id", "code", "name", "level", "parent_id")),

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.labels import name_within
+from core.labels import in_reader_language, name_within
 from core.roles import is_admin
 
 from .choices import (
@@ -233,6 +233,16 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (``name_en`` on English pages, where the catalogue has it)."""
+        return in_reader_language(self.name, self.name_en)
+
+    @property
+    def coded_label(self) -> str:
+        """The catalogue code and the name in the reader's language, as staff pick a 小类: "0202 Illegal dumping"."""
+        return f"{self.code} {self.label}"
 
     @property
     def is_major(self) -> bool:

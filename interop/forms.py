@@ -45,7 +45,7 @@ class PlaceForm(forms.Form):
         category, grid = self.fields["category"], self.fields["grid"]
         assert isinstance(category, forms.ModelChoiceField) and isinstance(grid, forms.ModelChoiceField)
         category.queryset = Category.objects.filter(parent__isnull=False, active=True).order_by("code")
-        category.label_from_instance = lambda c: f"{c.code} {c.name}"  # type: ignore[method-assign,assignment]
+        category.label_from_instance = lambda c: c.coded_label  # type: ignore[method-assign,assignment]
         grids = Grid.objects.filter(community__parent_id=street_id, active=True)
         grid.queryset = grids.select_related("community").order_by("code")
         grid.label_from_instance = lambda g: name_within(g.name, g.community.name)  # type: ignore[method-assign,assignment]

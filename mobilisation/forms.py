@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms import CategoryChoiceField
 from core.hostile_input import whole_number
 from core.limits import LONG_TEXT
 from governance.models import Category, Region, User
@@ -208,7 +209,7 @@ class MeetingForm(forms.Form):
 class FollowUpForm(forms.Form):
     title = forms.CharField(label=_("跟进事项"), max_length=200)
     kind = forms.ChoiceField(label=_("落实方式"), choices=FollowUpKind.choices)
-    category = forms.ModelChoiceField(
+    category = CategoryChoiceField(
         label=_("事项小类（转事件时）"),
         queryset=Category.objects.filter(parent__isnull=False, active=True),
         required=False,

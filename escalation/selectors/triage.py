@@ -167,6 +167,7 @@ QUEUE_ROW_FIELDS = (
     "accept_due_at",
     "category",
     "category__name",
+    "category__name_en",
     "grid",
     "grid__name",
     "community",
@@ -444,11 +445,11 @@ def filter_choices(user) -> dict[str, list]:
     if scope is not None:
         communities = communities.filter(id__in=scope)
     categories = list(
-        Category.objects.filter(parent__isnull=False, active=True).order_by("code").values_list("code", "name")
+        Category.objects.filter(parent__isnull=False, active=True).order_by("code").only("code", "name", "name_en")
     )
     return {
         "grids": [(g["id"], name_within(g["name"], g["code"])) for g in grids],
         "communities": list(communities.values_list("id", "name")[:2000]),
-        "categories": categories,
+        "categories": [(c.code, c.label) for c in categories],
         "departments": department_choices(user),
     }

@@ -139,7 +139,7 @@ def _queue_rows_html(rows, supervised_label: str) -> SafeString:
     for c in rows:
         light = esc(c.ui_light or "")
         place = c.grid.name if c.grid is not None else (c.community.name if c.community is not None else "")
-        meta = esc(c.category.name) + f' · <span class="grade">{esc(c.grade)}</span>'
+        meta = esc(c.category.label) + f' · <span class="grade">{esc(c.grade)}</span>'
         if place:
             meta += f" · {esc(place)}"
         if c.ui_level_text:

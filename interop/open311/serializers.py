@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core import signing
 from django.core.validators import URLValidator
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -37,18 +37,9 @@ MAX_MEDIA = 5
 TITLE_LENGTH = 50
 
 
-def english() -> bool:
-    """Whether the active language (``?locale=`` or Accept-Language, see the views) is English."""
-    return (translation.get_language() or "").lower().startswith("en")
-
-
 def iso(value: datetime | None) -> str | None:
     """W3C / ISO 8601 with the offset, in local time: ``2026-11-18T10:05:00+08:00``."""
     return timezone.localtime(value).isoformat(timespec="seconds") if value else None
-
-
-def _name(category: Category) -> str:
-    return (category.name_en or category.name) if english() else category.name
 
 
 # --- services --------------------------------------------------------------------------------------------
@@ -56,15 +47,15 @@ def _name(category: Category) -> str:
 
 def service_data(category: Category) -> dict[str, Any]:
     """One ``<service>``: the 小类 as a realtime service without extra attributes, grouped by its 大类."""
-    group = _name(category.parent)
+    group = category.parent.label
     grade = str(Grade(category.grade).label) if category.grade in Grade.values else ""
     keywords = dict.fromkeys(
         k for k in (category.parent.name, category.name, category.parent.name_en, category.name_en) if k
     )
     return {
         "service_code": category.code,
-        "service_name": _name(category),
-        "description": f"{group} / {_name(category)}" + (f" — {grade}" if grade else ""),
+        "service_name": category.label,
+        "description": f"{group} / {category.label}" + (f" — {grade}" if grade else ""),
         "metadata": False,
         "type": "realtime",
         "keywords": ", ".join(keywords),
@@ -112,7 +103,7 @@ def request_data(case: Case, request: Request) -> dict[str, Any]:
         "service_request_id": case.number,
         "status": open311_status(case.status),
         "status_notes": status_notes(case),
-        "service_name": _name(case.category),
+        "service_name": case.category.label,
         "service_code": case.category.code,
         "description": case.description,
         "agency_responsible": agency_responsible(case),
