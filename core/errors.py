@@ -32,6 +32,12 @@ class NotAllowed(Refusal):
     status_code = 409
 
 
+class TooMany(Refusal):
+    """Refused for now: the user ran out of a rate the policy allows (HTTP 429); the message says when it comes back."""
+
+    status_code = 429
+
+
 class NotFound(DomainError):
     """Outside the user's scope or absent: HTTP 404 (existence does not leak)."""
 

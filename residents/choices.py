@@ -11,6 +11,8 @@ class AccessSubject(models.TextChoices):
     RESIDENT = "resident", _("实有人口记录")
     RESIDENT_TAG = "resident_tag", _("特殊人群标签")
     RESIDENT_IDENTITY = "resident_identity", _("身份证号/电话（明文）")
+    ID_NUMBER_SEARCH = "id_number_search", _("按身份证号查找")
+    PHONE_SEARCH = "phone_search", _("按电话号码查找")
     DISPUTE_PARTY = "dispute_party", _("纠纷当事人")
     PARTY_MEMBER = "party_member", _("党员联系电话")
     PARTY_UNIT = "party_unit", _("报到单位联系人")

@@ -109,13 +109,24 @@ def search_residents(*, user: Any, text: str, qs: QuerySet[Resident] | None = No
     text = (text or "").strip()
     if not text:
         return qs
-    number = normalise_id_number(text)
-    if re.fullmatch(r"\d{17}[\dX]", number):
-        return qs.filter(id_number_hmac=blind_index(number))
-    phone = normalise_phone(text)
-    if re.fullmatch(r"\+?\d{7,15}", phone):
-        return qs.filter(phone_hmac=blind_index(phone))
+    kind = exact_search_kind(text)
+    if kind == "id_number":
+        return qs.filter(id_number_hmac=blind_index(normalise_id_number(text)))
+    if kind == "phone":
+        return qs.filter(phone_hmac=blind_index(normalise_phone(text)))
     return qs.filter(Q(name__contains=text) | Q(former_name__contains=text))
+
+
+def exact_search_kind(text: str) -> str | None:
+    """``"id_number"`` or ``"phone"`` when ``search_residents`` reads ``text`` as a whole number to match exactly
+    (a search that tells whether the number is someone's: logged and rationed by
+    ``residents.services.exact_search_admit``); ``None`` for a name."""
+    text = (text or "").strip()
+    if re.fullmatch(r"\d{17}[\dX]", normalise_id_number(text)):
+        return "id_number"
+    if re.fullmatch(r"\+?\d{7,15}", normalise_phone(text)):
+        return "phone"
+    return None
 
 
 def filter_by_category(*, user: Any, qs: QuerySet[Resident], category_code: str) -> QuerySet[Resident]:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,9 +15,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import InvalidInput, NotAllowed, NotFound
+from core.errors import InvalidInput, NotAllowed, NotFound, TooMany
 from grids.models import Grid, GridAssignment
+from grids.selectors import grids_worked_by
 
+from . import selectors
 from .choices import AccessChannel, AccessSubject, DiaryTopic, HouseUse, Light, Mood, PopulationKind, ResidentStatus
 from .crypto import blind_index, decrypt, encrypt
 from .identity import (
@@ -55,6 +58,19 @@ def _check_vocabulary(*, subject: str, channel: str) -> None:
         raise ValueError(f"unknown access-log channel {channel!r}; one of {AccessChannel.values}")
 
 
+def _loggable_path(path: str) -> str:
+    """The page or endpoint as the log keeps it: a whole ID number or phone in its query string (a search by
+    number) is blanked out — the log says who searched and whom it matched, and never holds the number itself."""
+    path = path or ""
+    base, sep, query = path.partition("?")
+    if sep:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        if any(selectors.exact_search_kind(value) for _key, value in pairs):
+            query = urlencode([(k, "*" if selectors.exact_search_kind(v) else v) for k, v in pairs], safe="*")
+            path = f"{base}?{query}"
+    return path[:PATH_MAX]
+
+
 def _who(user: Any) -> tuple[int | None, str]:
     if user is None or not getattr(user, "is_authenticated", False):
         return None, ""
@@ -84,10 +100,62 @@ def access_log_record(
         subject=subject,
         object_id=str(object_id),
         channel=channel,
-        path=(path or "")[:PATH_MAX],
+        path=_loggable_path(path),
         case_id=case_id,
         street_id=street_id,
     )
+
+
+#: The access-log subjects of a search by a whole number (rationed per hour by ``exact_search_admit``).
+EXACT_SEARCH_SUBJECTS = {"id_number": AccessSubject.ID_NUMBER_SEARCH, "phone": AccessSubject.PHONE_SEARCH}
+
+
+def exact_search_admit(*, user: Any, text: str, channel: str, path: str = "") -> None:
+    """Log a search by a full ID number or phone number, or refuse it past the hour's ration.
+
+    Such a search tells whether the number belongs to someone the user may see — with the masked number's area
+    and last four digits and the birth year on the page, a few hundred guesses rebuild a number. So each one is
+    a logged read of personal data (who, when, where, whether and whom it matched — never the number itself),
+    and a user may run ``RESIDENTS_EXACT_SEARCHES_PER_HOUR`` of them in any hour: past that ``TooMany`` is
+    raised before anything is matched or logged. The log is the count (append-only, shared by every process);
+    two searches at the very same moment may both take the last one. Name searches pass untouched.
+    """
+    kind = selectors.exact_search_kind(text)
+    if kind is None:
+        return
+    now = timezone.now()
+    limit = max(int(settings.RESIDENTS_EXACT_SEARCHES_PER_HOUR), 0)
+    user_id, _username = _who(user)
+    recent = AccessLog.objects.filter(
+        user=user_id, subject__in=EXACT_SEARCH_SUBJECTS.values(), at__gt=now - timedelta(hours=1)
+    )
+    if recent[: limit or 1].count() >= limit:
+        oldest = recent.order_by("at").values_list("at", flat=True).first() or now
+        raise TooMany(
+            _("一小时内按身份证号或电话号码查找最多 %(n)s 次，请在 %(time)s 之后再查；按姓名查找不受限制")
+            % {"n": limit, "time": timezone.localtime(oldest + timedelta(hours=1)).strftime("%H:%M")},
+            code="exact_search_limit",
+        )
+    matched = list(selectors.search_residents(user=user, text=text).values_list("pk", "grid__community__parent_id")[:5])
+    access_log_record(
+        user=user,
+        subject=EXACT_SEARCH_SUBJECTS[kind],
+        object_id=",".join(str(pk) for pk, _street in matched) or "-",
+        channel=channel,
+        path=path,
+        street_id=matched[0][1] if matched else _street_of(user),
+    )
+
+
+def _street_of(user: Any) -> int | None:
+    """The street a searcher works in (for the street's own log): their centre's, or their first grid's."""
+    region = getattr(user, "region", None)
+    if region is not None:
+        if region.level == "street":
+            return region.pk
+        return region.parent_id if region.level == "community" else None
+    grid = grids_worked_by(user).select_related("community").first() if getattr(user, "pk", None) else None
+    return grid.community.parent_id if grid is not None else None
 
 
 def access_log_record_many(
@@ -106,7 +174,7 @@ def access_log_record_many(
     """
     _check_vocabulary(subject=subject, channel=channel)
     user_id, username = _who(user)
-    path = (path or "")[:PATH_MAX]
+    path = _loggable_path(path)
     objs = []
     for item in rows:
         if isinstance(item, Mapping):

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.errors import DomainError
+from core.errors import DomainError, TooMany
 from core.hostile_input import whole_number
 
 from . import exports, selectors, services, statistics
@@ -75,7 +75,12 @@ def resident_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     category = request.GET.get("tag", "").strip()
     grid_id = whole_number(request.GET.get("grid", ""))
-    qs = selectors.search_residents(user=user, text=q, qs=qs)
+    search_error = ""
+    try:
+        services.exact_search_admit(user=user, text=q, channel=AccessChannel.PAGE, path=request.get_full_path())
+        qs = selectors.search_residents(user=user, text=q, qs=qs)
+    except TooMany as exc:  # past the hour's ration of searches by a whole number: nobody, and why
+        search_error, qs = exc.message, qs.none()
     qs = selectors.filter_by_category(user=user, qs=qs, category_code=category)
     if grid_id is not None:
         qs = qs.filter(grid_id=grid_id)
@@ -93,11 +98,13 @@ def resident_list(request: HttpRequest) -> HttpResponse:
             "page": number,
             "has_next": has_next,
             "q": q,
+            "search_error": search_error,
             "tag": category,
             "categories": selectors.categories_visible_to(user=user),
             "can_export": may_export(reach),
             "can_add": bool(reach.everything or reach.seats or reach.community_ids),
         },
+        status=429 if search_error else 200,
     )
 
 
@@ -431,7 +438,12 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx") or not may_export(reach_of(user)):
         raise Http404
     qs = selectors.residents_visible_to(user=user).select_related("grid__community", "house")
-    qs = selectors.search_residents(user=user, text=request.GET.get("q", ""), qs=qs)
+    q = request.GET.get("q", "")
+    try:
+        services.exact_search_admit(user=user, text=q, channel=AccessChannel.EXPORT, path=request.get_full_path())
+    except TooMany:  # back to the list, which says why (an export is a search too)
+        return redirect(reverse("residents:list") + "?" + request.GET.urlencode())
+    qs = selectors.search_residents(user=user, text=q, qs=qs)
     qs = selectors.filter_by_category(user=user, qs=qs, category_code=request.GET.get("tag", ""))
     return exports.residents_export(user=user, qs=qs, fmt=fmt, path=request.get_full_path())
 

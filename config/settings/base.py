@@ -349,6 +349,8 @@ RESIDENTS_DATA_KEYS = env.list("RESIDENTS_DATA_KEYS", default=[])
 RESIDENTS_HMAC_KEY = env.str("RESIDENTS_HMAC_KEY", default="")
 RESIDENTS_RETENTION_DAYS = env.int("RESIDENTS_RETENTION_DAYS", default=730)  # moved away → anonymised after
 RESIDENTS_PERMIT_WARN_DAYS = env.int("RESIDENTS_PERMIT_WARN_DAYS", default=30)  # permit expiry → worker's task
+# Exact searches by a full ID number or phone a user may run in an hour (each one is logged; residents.services)
+RESIDENTS_EXACT_SEARCHES_PER_HOUR = env.int("RESIDENTS_EXACT_SEARCHES_PER_HOUR", default=60)
 
 # --- Mobilisation (微心愿) ------------------------------------------------------------------------
 # A claimed wish's claimer is warned this many hours before its deadline (at the latest halfway through it).
