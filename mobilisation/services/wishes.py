@@ -15,11 +15,12 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Forbidden, InvalidInput, NotAllowed, NotFound
+from core.roles import is_admin
 from core.stored_text import kept
 from governance.models import Region, User
 from grids.models import Grid
@@ -116,11 +117,18 @@ def wish_submit(
     return wish
 
 
-def _locked(actor, wish_id: int, *, scoped: bool = True) -> Wish:
-    qs = Wish.objects.select_for_update(of=("self",)).select_related("community")
-    if scoped:
-        qs = qs.filter(place_q(actor))
-    wish = qs.filter(pk=wish_id).first()
+def _locked(actor, wish_id: int, *, claimer: bool = False) -> Wish:
+    """The wish, locked, when ``actor`` may know of it — else ``NotFound``, exactly as for an id that does not
+    exist: the wishes of the actor's communities, and for a claimer (a member or a unit's account) also any wish on
+    the public list and the wishes they claimed. A state or a permission is only checked after this, so that a
+    409 or 403 never tells about a wish the actor can't see."""
+    qs = Wish.objects.select_for_update(of=("self",)).select_related("community").filter(pk=wish_id)
+    if not is_admin(actor):
+        visible = place_q(actor)
+        if claimer:
+            visible |= Q(status=WishStatus.PUBLISHED) | Q(claimed_by=actor.pk)
+        qs = qs.filter(visible)
+    wish = qs.first()
     if wish is None:
         raise NotFound(_("心愿不存在"))
     return wish
@@ -176,7 +184,7 @@ def wish_claim(*, actor: User, wish_id: int, now: datetime | None = None) -> Wis
     """党员接单: a member confirmed in the wish's community claims it — or a unit's account, as the unit, when the
     unit is confirmed there; the fulfilment deadline starts."""
     now = now or timezone.now()
-    wish = _locked(actor, wish_id, scoped=False)
+    wish = _locked(actor, wish_id, claimer=True)
     unit = acting_unit(actor)
     if unit is not None:
         reg = unit_registration(unit, wish.community_id)
@@ -211,7 +219,7 @@ def wish_fulfil(*, actor: User, wish_id: int, photo, note: str = "", now: dateti
     """The member who claimed it reports it fulfilled, with a photo, before the deadline."""
     now = now or timezone.now()
     content = check_photo(photo)
-    wish = _locked(actor, wish_id, scoped=False)
+    wish = _locked(actor, wish_id, claimer=True)
     if wish.claimed_by_id != actor.pk:
         raise Forbidden(_("只有认领该心愿的党员可以反馈完成"), code="forbidden")
     _require(wish, WishStatus.CLAIMED)
@@ -240,18 +248,14 @@ def wish_confirm(*, wish_id: int, actor: User | None = None, token: str = "", no
     """The resident confirms (through their private link: ``token``; or the community's staff record the
     resident's confirmation); the claimer gets the street's points for a wish (capped per month)."""
     now = now or timezone.now()
-    wish = (
-        Wish.objects.select_for_update(of=("self",))
-        .select_related("community", "claimed_by")
-        .filter(pk=wish_id)
-        .first()
-    )
-    if wish is None:
-        raise NotFound(_("心愿不存在"))
-    if actor is None:
-        if not token or token != wish.follow_up_token:
+    if actor is not None:
+        wish = _locked(actor, wish_id)
+    else:
+        found = Wish.objects.select_for_update(of=("self",)).select_related("community").filter(pk=wish_id).first()
+        if found is None or not token or token != found.follow_up_token:
             raise NotFound(_("心愿不存在"))
-    elif not manages_community(actor, wish.community):
+        wish = found
+    if actor is not None and not manages_community(actor, wish.community):
         raise Forbidden(_("只有居民本人或社区工作人员可以确认"), code="forbidden")
     _require(wish, WishStatus.FULFILLED)
     wish.status = WishStatus.CONFIRMED

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from core.errors import Forbidden, InvalidInput, NotAllowed
+from core.errors import Forbidden, InvalidInput, NotAllowed, NotFound
 from governance.models import User
 from mobilisation import services
 from mobilisation.choices import TaskType, UnitKind, WishStatus
@@ -298,3 +298,49 @@ def test_a_unit_login_cannot_register_as_a_party_member(world, units):
         services.registration_submit(
             actor=world.community_officer, community=world.community, basis="work", member=user_a
         )
+
+
+def test_a_wish_the_unit_cant_see_answers_every_action_as_one_that_does_not_exist(world, units):
+    """Outside the public list and its own claims, another community's wish is 404 to a unit's login for every
+    action, exactly as an id that does not exist — a 409 ("its state is …") or a 403 told it was there, and how far
+    it had gone."""
+    from rest_framework.test import APIClient
+
+    from .helpers import jpeg
+
+    _a, _b, user_a, user_b = units
+    submitted = services.wish_submit(
+        actor=world.grid_worker,
+        community=world.community,
+        title="未发布的心愿",
+        description="……",
+        resident_name="李奶奶",
+        resident_phone="13812345679",
+        resident_address="雄关小区1栋",
+    )
+    claimed = published_wish(world, title="已认领的心愿", now=T0)
+    services.wish_claim(actor=user_a, wish_id=claimed.pk, now=T0)
+    fulfilled = published_wish(world, title="已完成的心愿", now=T0)
+    services.wish_claim(actor=user_a, wish_id=fulfilled.pk, now=T0)
+    services.wish_fulfil(actor=user_a, wish_id=fulfilled.pk, photo=jpeg(), now=T0)
+    api = APIClient()
+    api.force_authenticate(user_b)
+    missing = api.post("/api/v1/mobilisation/wishes/999999/claim/", {}, format="json")
+    assert missing.status_code == 404
+    for wish in (submitted, claimed, fulfilled):
+        for action in ("claim", "confirm", "review", "publish"):
+            data = {"accept": True} if action == "review" else {}
+            response = api.post(f"/api/v1/mobilisation/wishes/{wish.pk}/{action}/", data, format="json")
+            assert (response.status_code, response.json()) == (404, missing.json()), (wish.title, action)
+        response = api.post(f"/api/v1/mobilisation/wishes/{wish.pk}/fulfil/", {"photo": jpeg()}, format="multipart")
+        assert (response.status_code, response.json()) == (404, missing.json()), (wish.title, "fulfil")
+        for call in (services.wish_claim, services.wish_confirm):
+            with pytest.raises(NotFound):
+                call(actor=user_b, wish_id=wish.pk)
+    assert list(Wish.objects.order_by("pk").values_list("status", flat=True)) == [
+        WishStatus.SUBMITTED,
+        WishStatus.CLAIMED,
+        WishStatus.FULFILLED,
+    ]
+    # the unit that claimed them still acts on its own
+    services.wish_fulfil(actor=user_a, wish_id=claimed.pk, photo=jpeg(), now=T0)
