@@ -368,3 +368,32 @@ def test_the_dashboard_with_a_grid_id_beyond_a_bigint_answers_with_the_page(worl
     html = response.content.decode()
     assert "<html" in html and "部分筛选条件无效，已忽略：grid" in html
     assert f'data-case="{case.pk}"' in html  # the filter ignored, the queue lists the officer's cases
+
+
+def test_a_number_or_date_out_of_range_anywhere_in_a_request_is_400_and_changes_nothing(world, api, web):
+    """Ids in a JSON body's list, a form's checkboxes or the dashboard's bulk ids, and dates that leave the
+    calendar once moved to another time zone, were 500s (SQLite's OverflowError, PostgreSQL's "out of range")."""
+    from cases.services import case_transition
+
+    case = file_case(world)
+    case_transition(case_id=case.pk, action="accept", actor=world.street_officer)
+    events = CaseEvent.objects.count()
+    officer = api("street_officer")
+    for url, body in (
+        (f"/api/v1/cases/{case.pk}/transitions/dispatch/", {"departments": [int(HUGE)]}),
+        (f"/api/v1/cases/{case.pk}/whistle/", {"departments": [int(HUGE)], "reason": "请到场"}),
+    ):
+        response = officer.post(url, body, format="json")
+        assert (response.status_code, response.json()["code"]) == (400, "out_of_range"), (url, response.content)
+    response = officer.get("/api/v1/cases/", {"reported_at_after": "0001-01-01"})
+    assert (response.status_code, response.json()["code"]) == (400, "out_of_range")
+
+    page = web("street_officer")
+    whistle = page.post(f"/cases/{case.pk}/whistle/", {"departments": [HUGE], "reason": "请到场"})
+    assert whistle.status_code == 400 and "数值或日期超出允许的范围" in whistle.content.decode()
+    assert 'name="viewport"' in whistle.content.decode()  # the site's page, not a bare one
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        bulk = page.post("/dashboard/bulk/", {"ids": [HUGE], "action": "accept"}, **headers)
+        assert bulk.status_code == 400, headers
+    case.refresh_from_db()
+    assert case.status == "accepted" and CaseEvent.objects.count() == events

@@ -75,3 +75,17 @@ def test_past_the_hours_ration_a_search_by_number_finds_nobody_and_says_when_it_
             assert client.get("/residents/", {"q": id_number(3)}).status_code == 429
         with time_machine.travel(start + timedelta(minutes=61), tick=False):  # an hour after the first
             assert person.name in client.get("/residents/", {"q": id_number(3)}).content.decode()
+
+
+def test_a_malformed_cursor_on_the_residents_lists_is_400_in_the_apis_shape(world, hood, api):
+    import base64
+
+    client = api("street_officer")
+    for raw in ("p=a", "p=1&r=x", "o=x"):
+        cursor = base64.b64encode(raw.encode()).decode()
+        for path in ("residents", "buildings", "visits", "visit-plans", "diary-entries", "resident-tags"):
+            response = client.get(f"/api/v1/{path}/", {"cursor": cursor})
+            assert response.status_code == 400, (path, raw, response.status_code)
+            assert response.json()["code"] == "cursor"
+    first = client.get("/api/v1/residents/", {"page_size": 1}).json()
+    assert client.get(first["next"]).status_code == 200  # a cursor the API made still pages
