@@ -572,7 +572,9 @@ class ActionForm(forms.Form):
     )
     region = forms.ChoiceField(label=_("综治中心"), required=False)
     final_ruling = forms.BooleanField(label=_("终局裁定（承办方不得再退单）"), required=False)
-    reason = forms.ChoiceField(label=_("退单原因"), choices=HANDLER_RETURN_REASONS)
+    reason = forms.ChoiceField(  # chosen, never a default: a 退单 filed under the first reason was no one's choice
+        label=_("退单原因"), choices=[("", _("请选择退单原因")), *HANDLER_RETURN_REASONS]
+    )
     files = MultipleFileField(label=_("照片或材料"), widget=MultipleFileInput(attrs=EVIDENCE_ATTRS))
     requested_due_at = forms.DateTimeField(
         label=_("申请延至"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

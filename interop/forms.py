@@ -13,7 +13,7 @@ from .choices import ReturnCode
 
 
 class ReturnRequestForm(forms.Form):
-    reason_code = forms.ChoiceField(label=_("退单原因"), choices=ReturnCode.choices)
+    reason_code = forms.ChoiceField(label=_("退单原因"), choices=[("", _("请选择退单原因")), *ReturnCode.choices])
     text = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 

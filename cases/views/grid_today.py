@@ -91,13 +91,20 @@ def case_from_diary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if entry.case_id:
         return redirect("cases:detail", pk=entry.case_id)
-    categories = Category.objects.filter(parent__isnull=False, active=True).select_related("parent")
+    categories = (
+        Category.objects.filter(parent__isnull=False, active=True, parent__active=True)
+        .select_related("parent")
+        .order_by("parent__code", "code")
+    )
     if request.method == "POST":
         chosen = None
         if (category_id := whole_number(request.POST.get("category", ""))) is not None:
             chosen = categories.filter(pk=category_id).first()
-        if chosen is None and entry.category_id is None:
-            return render(request, "cases/from_diary.html", {"entry": entry, "categories": categories})
+        if chosen is None and entry.category_id is None:  # none on the entry: ask (the form's blank: say so)
+            if "category" not in request.POST:  # the diary page's button: the question, not an error
+                return render(request, "cases/from_diary.html", {"entry": entry, "categories": categories})
+            context = {"entry": entry, "categories": categories, "error": _("请选择事项类别")}
+            return render(request, "cases/from_diary.html", context, status=400)
         try:
             case = case_file_from_diary(actor=user, entry_id=entry.pk, category=chosen)
         except Refusal as exc:

@@ -397,3 +397,23 @@ def test_a_number_or_date_out_of_range_anywhere_in_a_request_is_400_and_changes_
         assert bulk.status_code == 400, headers
     case.refresh_from_db()
     assert case.status == "accepted" and CaseEvent.objects.count() == events
+
+
+def test_a_return_request_sent_without_choosing_a_reason_is_refused_not_filed_under_the_first_one(world, web):
+    """The 退单 forms' reason selects start blank: a request sent as it stands used to go out as "不属本单位职责"
+    (a liaison's) — nobody's choice."""
+    from cases.models import CaseDispatch
+    from cases.services import case_transition
+
+    case = file_case(world)
+    officer = world.street_officer
+    case_transition(case_id=case.pk, action="accept", actor=officer)
+    case_transition(case_id=case.pk, action="dispatch", actor=officer, departments=[world.departments["cgzf"].id])
+    liaison = web("liaison")
+    page = liaison.get(f"/cases/{case.pk}/").content.decode()
+    assert '<option value="" selected>请选择退单原因</option>' in page
+    response = liaison.post(f"/cases/{case.pk}/act/return_request/", {"return_request-note": "不归我们管"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "不归我们管" in html  # what the liaison wrote stays in the form
+    assert not CaseDispatch.objects.filter(case=case, return_requested_at__isnull=False).exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -55,6 +56,11 @@ def test_without_a_category_the_tap_asks_for_one_then_files(world, hood, web):
     client = web("grid_worker")
     response = client.post(f"/residents/diary/{entry.pk}/case/")
     assert response.status_code == 200 and Case.objects.count() == 0
+    html = response.content.decode()  # nothing chosen for the worker: the first option is the blank one
+    assert re.search(r'<select id="category" name="category" required>\s*<option value="">', html)
+    response = client.post(f"/residents/diary/{entry.pk}/case/", {"category": ""})  # sent without choosing
+    assert response.status_code == 400 and "请选择事项类别" in response.content.decode()
+    assert Case.objects.count() == 0
     response = client.post(f"/residents/diary/{entry.pk}/case/", {"category": world.categories["0101"].pk})
     assert response.status_code == 302 and Case.objects.get().category == world.categories["0101"]
 
