@@ -3,6 +3,9 @@ and the figures (found, mediated, success rate, resolved at which level). Thin: 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -69,8 +72,24 @@ def dispute_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail_page(request, pk)
+
+
+def _detail_page(request: HttpRequest, pk: int, *, action: str = "", bound=None, status: int = 200) -> HttpResponse:
+    """The dispute's page; after a refused or invalid action, with that action's form as the user filled it in
+    (open, its errors on it) — a session's notes and agreement are not lost to a missing signatory."""
     dispute = selectors.dispute_get_for(request.user, pk)
     sees = bool(log_contact_reads(request, [dispute], "page"))
+    blank = {
+        "start": forms.StartForm(prefix="start"),
+        "transfer": forms.TransferForm(prefix="transfer"),
+        "assign": forms.AssignForm(prefix="assign", user=request.user),
+        "session": forms.SessionForm(prefix="session"),
+        "case": forms.ToCaseForm(prefix="case"),
+        "refer": forms.ReferForm(prefix="refer"),
+    }
+    if bound is not None:
+        blank[action] = bound
     return render(
         request,
         "mediation/detail.html",
@@ -82,17 +101,14 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": selectors.timeline(dispute),
             "manager": may_manage(request.user, dispute),
             "mediator": may_mediate(request.user, dispute),
-            "start_form": forms.StartForm(prefix="start"),
-            "transfer_form": forms.TransferForm(prefix="transfer"),
-            "assign_form": forms.AssignForm(prefix="assign", user=request.user),
-            "session_form": forms.SessionForm(prefix="session"),
-            "case_form": forms.ToCaseForm(prefix="case"),
-            "refer_form": forms.ReferForm(prefix="refer"),
+            "bound_action": action,
+            **{f"{name}_form": form for name, form in blank.items()},
         },
+        status=status,
     )
 
 
-ACTIONS = {
+ACTIONS: dict[str, tuple[Any, Callable[..., object], str]] = {  # form class, service, success message
     "start": (forms.StartForm, services.dispute_start, "已开始调解"),
     "transfer": (forms.TransferForm, services.dispute_transfer, "已转换调解类型"),
     "assign": (forms.AssignForm, services.dispute_assign, "已指定承办人"),
@@ -111,14 +127,17 @@ def dispute_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     extra = {"user": request.user} if form_class is forms.AssignForm else {}
     form = form_class(request.POST, prefix=action, **extra)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}{_('：')}{_('；').join(errors)}" if label else _("；").join(errors))
-        return redirect("mediation:detail", pk=pk)
+        messages.error(request, _("请检查表单中标出的内容。"))
+        return _detail_page(request, pk, action=action, bound=form, status=400)
     data = dict(form.cleaned_data)
     if action == "session" and not data.get("level"):
         data.pop("level", None)
-    _attempt(request, fn, _(success), actor=request.user, dispute_id=pk, **data)
+    try:
+        fn(actor=request.user, dispute_id=pk, **data)
+    except Refusal as exc:  # said at the top; the form keeps what was written
+        messages.error(request, exc.message)
+        return _detail_page(request, pk, action=action, bound=form, status=exc.status_code)
+    messages.success(request, _(success))
     return redirect("mediation:detail", pk=pk)
 
 

@@ -25,6 +25,18 @@ def attempt(request: HttpRequest, fn: Callable[..., Any], success: str, **kwargs
     return result
 
 
+def tried(request: HttpRequest, fn: Callable[..., Any], success: str, **kwargs) -> bool:
+    """``attempt`` for a form's POST: whether the service went through. On a refusal the caller renders the page
+    again with the form as the user filled it in (the reason flashed above it), rather than redirecting it away."""
+    try:
+        fn(**kwargs)
+    except Refusal as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
 def page_of(request: HttpRequest, qs, per_page: int = 30):
     return Paginator(qs, per_page).get_page(request.GET.get("page"))
 

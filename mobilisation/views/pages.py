@@ -29,7 +29,7 @@ from .. import contact_log, forms, selectors, services
 from ..choices import RegistrationStatus, TaskStatus, TopicStatus, WishStatus
 from ..models import Appraisal, ServiceTask, TaskSignup, Topic, Wish
 from ..permissions import manages_community, works_in_community
-from .common import attempt, is_staff_user, page_of
+from .common import attempt, is_staff_user, page_of, tried
 
 # --- hub -----------------------------------------------------------------------------------------------
 
@@ -237,15 +237,15 @@ def points(request: HttpRequest) -> HttpResponse:
     rule_form = forms.RuleForm(request.POST or None)
     streets = selectors.streets_for(user)
     if request.method == "POST" and rule_form.is_valid() and streets:
-        attempt(
+        if tried(
             request,
             services.points_rule_set,
             _("积分规则已保存"),
             actor=user,
             street=streets[0],
             **rule_form.cleaned_data,
-        )
-        return redirect("mobilisation:points")
+        ):
+            return redirect("mobilisation:points")
     rules = []
     if streets:
         rules = sorted(selectors.points_rules(streets[0].pk).values(), key=lambda r: r.task_type)
@@ -295,10 +295,10 @@ def member_points(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = forms.AdjustForm(request.POST or None, user=request.user) if is_staff_user(request.user) else None
     if request.method == "POST" and form is not None and form.is_valid():
-        attempt(
+        if tried(
             request, services.points_adjust, _("积分已调整"), actor=request.user, member=member, **form.cleaned_data
-        )
-        return redirect("mobilisation:member-points", pk=member.pk)
+        ):
+            return redirect("mobilisation:member-points", pk=member.pk)
     return render(
         request,
         "mobilisation/member_points.html",
@@ -350,8 +350,14 @@ def _wish_for(user, pk: int) -> Wish:
 
 @login_required
 def wish_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _wish_page(request, _wish_for(request.user, pk))
+
+
+def _wish_page(
+    request: HttpRequest, wish: Wish, *, bound: forms.FulfilForm | forms.ReasonForm | None = None
+) -> HttpResponse:
+    """The wish's page; after a refused decline or fulfilment, with that form as the user filled it in."""
     user = request.user
-    wish = _wish_for(user, pk)
     manager = manages_community(user, wish.community)
     registered = wish.community_id in selectors.member_communities(user)
     can_claim = wish.status == WishStatus.PUBLISHED and registered
@@ -375,8 +381,9 @@ def wish_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_claimer": is_claimer,
             "has_actions": has_actions,
             "events": selectors.events_of("wish", wish.pk),
-            "fulfil_form": forms.FulfilForm(),
-            "reason_form": forms.ReasonForm(),
+            "fulfil_form": bound if isinstance(bound, forms.FulfilForm) else forms.FulfilForm(),
+            "reason_form": bound if isinstance(bound, forms.ReasonForm) else forms.ReasonForm(),
+            "decline_open": isinstance(bound, forms.ReasonForm),
         },
     )
 
@@ -387,22 +394,28 @@ def wish_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = request.user
     wish = _wish_for(user, pk)
     if action in ("accept", "decline"):
-        attempt(
-            request,
-            services.wish_review,
-            _("已受理") if action == "accept" else _("已不予受理"),
-            actor=user,
-            wish_id=wish.pk,
-            accept=action == "accept",
-            reason=request.POST.get("reason", ""),
-        )
+        reason_form = forms.ReasonForm(request.POST)
+        reason_form.is_valid()
+        if (
+            not tried(
+                request,
+                services.wish_review,
+                _("已受理") if action == "accept" else _("已不予受理"),
+                actor=user,
+                wish_id=wish.pk,
+                accept=action == "accept",
+                reason=reason_form.cleaned_data.get("reason", "") if action == "decline" else "",
+            )
+            and action == "decline"
+        ):  # the reason as written, back in its open box
+            return _wish_page(request, wish, bound=reason_form)
     elif action == "publish":
         attempt(request, services.wish_publish, _("已发布，等待党员认领"), actor=user, wish_id=wish.pk)
     elif action == "claim":
         attempt(request, services.wish_claim, _("认领成功，请在期限内完成"), actor=user, wish_id=wish.pk)
     elif action == "fulfil":
         form = forms.FulfilForm(request.POST, request.FILES)
-        attempt(
+        if not tried(
             request,
             services.wish_fulfil,
             _("已反馈完成，等待居民确认"),
@@ -410,7 +423,8 @@ def wish_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             wish_id=wish.pk,
             photo=request.FILES.get("photo"),
             note=form.data.get("note", ""),
-        )
+        ):  # the note as written (the photo must be chosen again: the form says so)
+            return _wish_page(request, wish, bound=form)
     elif action == "confirm":
         attempt(request, services.wish_confirm, _("已代居民确认，积分已发放"), actor=user, wish_id=wish.pk)
     else:
@@ -436,13 +450,13 @@ def duties(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and staff:
         which = request.POST.get("form")
         if which == "duty" and duty_form.is_valid():
-            attempt(request, services.duty_add, _("已增加责任事项"), actor=user, **duty_form.cleaned_data)
-            return redirect("mobilisation:duties")
+            if tried(request, services.duty_add, _("已增加责任事项"), actor=user, **duty_form.cleaned_data):
+                return redirect("mobilisation:duties")
         if which == "report" and report_form.is_valid():
             d = report_form.cleaned_data
             items = {k.removeprefix("item-"): v for k, v in request.POST.items() if k.startswith("item-")}
-            attempt(request, services.duty_report_submit, _("已登记述职"), actor=user, items=items, **d)
-            return redirect("mobilisation:duties")
+            if tried(request, services.duty_report_submit, _("已登记述职"), actor=user, items=items, **d):
+                return redirect("mobilisation:duties")
         if which == "appraisal" and appraisal_form.is_valid():
             d = appraisal_form.cleaned_data
             d["raters"] = list(d["raters"])
@@ -513,8 +527,8 @@ def tricolour(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = forms.TriColourForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        attempt(request, services.tricolour_compute, _("已完成研判"), actor=user, **form.cleaned_data)
-        return redirect("mobilisation:tricolour")
+        if tried(request, services.tricolour_compute, _("已完成研判"), actor=user, **form.cleaned_data):
+            return redirect("mobilisation:tricolour")
     return render(
         request,
         "mobilisation/tricolour.html",
@@ -600,22 +614,22 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting_form = forms.MeetingForm(request.POST if which == "meeting" else None, prefix="meeting")
     follow_form = forms.FollowUpForm(request.POST if which == "follow_up" else None, prefix="follow")
     if which == "meeting" and meeting_form.is_valid():
-        attempt(
+        if tried(
             request,
             services.meeting_record,
             _("已记录议事会"),
             actor=user,
             topic_id=topic.pk,
             **meeting_form.cleaned_data,
-        )
-        return redirect("mobilisation:topic", pk=topic.pk)
+        ):
+            return redirect("mobilisation:topic", pk=topic.pk)
     if which == "follow_up" and follow_form.is_valid():
         meeting = topic.meetings.filter(pk=request.POST.get("meeting") or 0).first()
         if meeting is None:
             raise Http404
         d = follow_form.cleaned_data
-        attempt(request, services.followup_create, _("已生成跟进事项"), actor=user, meeting_id=meeting.pk, **d)
-        return redirect("mobilisation:topic", pk=topic.pk)
+        if tried(request, services.followup_create, _("已生成跟进事项"), actor=user, meeting_id=meeting.pk, **d):
+            return redirect("mobilisation:topic", pk=topic.pk)
     if which == "publish":
         attempt(request, services.topic_publish, _("已向居民公开"), actor=user, topic_id=topic.pk)
         return redirect("mobilisation:topic", pk=topic.pk)

@@ -95,9 +95,32 @@ def test_register_and_mediate_on_the_pages(world, web):
 
 def test_a_bad_form_changes_nothing_and_says_why(world, web):
     d = start(world, open_dispute(world))
-    r = web("community_officer").post(f"/mediation/{d.pk}/session/", {"session-outcome": "agreement"}, follow=True)
-    assert r.status_code == 200 and "调解时间" in r.content.decode()
+    r = web("community_officer").post(f"/mediation/{d.pk}/session/", {"session-outcome": "agreement"})
+    assert r.status_code == 400 and "调解时间" in r.content.decode()
     assert not d.sessions.exists()
+
+
+def test_a_refused_session_comes_back_with_everything_the_mediator_wrote(world, web):
+    """An agreement needs two signatories: the refusal is said in the session form, which stays open with the
+    notes and the agreement as typed — it used to be a redirect and a flash, the text gone."""
+    d = start(world, open_dispute(world))
+    body = {
+        "session-held_at": "2026-01-05T10:00",
+        "session-place": "调解室",
+        "session-mediators": "王调解",
+        "session-outcome": "agreement",
+        "session-notes": "双方陈述了各自意见，经过两个小时的调解……",
+        "session-agreement_text": "业主补交物业费，物业整改电梯",
+        "session-signatories": "业主王某",
+    }
+    r = web("community_officer").post(f"/mediation/{d.pk}/session/", body)
+    html = r.content.decode()
+    assert r.status_code in (400, 409), r.status_code
+    assert "双方陈述了各自意见，经过两个小时的调解……" in html and "业主补交物业费，物业整改电梯" in html
+    assert "签字" in html  # the reason, next to the form
+    assert not d.sessions.exists()
+    d.refresh_from_db()
+    assert d.status != "agreed"
 
 
 def test_api_flow_and_masking(world, api):
@@ -167,8 +190,8 @@ def test_an_action_on_a_dispute_that_is_not_there_answers_404_and_a_refusal_a_me
     assert c.post("/mediation/999999/start/", {"start-track": "people", "start-mediator_body": "x"}).status_code == 404
     d = open_dispute(world)
     start(world, d)
-    response = c.post(f"/mediation/{d.pk}/start/", {"start-track": "people", "start-mediator_body": "x"}, follow=True)
-    assert response.status_code == 200
+    response = c.post(f"/mediation/{d.pk}/start/", {"start-track": "people", "start-mediator_body": "x"})
+    assert response.status_code == 409
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
 
 

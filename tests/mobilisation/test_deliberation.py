@@ -122,3 +122,29 @@ def test_a_topic_from_a_diary_entry_in_scope(world):
             source="diary",
             diary_entry_id=entry.pk,
         )
+
+
+def test_a_refused_meeting_comes_back_with_what_was_written(world):
+    """Too few attendees is the service's refusal: said above the form, which keeps the place, the attendees and
+    the decision as typed — it used to redirect, and they were gone."""
+    topic = services.topic_create(
+        actor=world.community_officer, community=world.community, title="车棚", description="充电难"
+    )
+    client = Client()
+    client.force_login(world.community_officer)
+    body = {
+        "form": "meeting",
+        "meeting-format": "evening_talk",
+        "meeting-held_at": "2026-11-18T19:30",
+        "meeting-place": "党群服务中心二楼会议室",
+        "meeting-attendees": "赵居民,钱居民",
+        "meeting-decision_mode": "consensus",
+        "meeting-decision": "在3号楼西侧空地加装电动车充电棚，由物业负责施工",
+    }
+    response = client.post(f"/party/topics/{topic.pk}/", body)
+    html = response.content.decode()
+    assert response.status_code == 200  # the page again, not a redirect
+    assert "党群服务中心二楼会议室" in html and "在3号楼西侧空地加装电动车充电棚，由物业负责施工" in html
+    assert "赵居民,钱居民" in html
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert not topic.meetings.exists()

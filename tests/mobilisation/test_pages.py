@@ -115,6 +115,41 @@ def test_a_refused_action_shows_the_reason_and_changes_nothing(world, web):
     assert MobilisationEvent.objects.filter(subject="wish", object_id=wish.pk, action="publish").count() == 1
 
 
+def test_a_refused_decline_or_fulfilment_comes_back_with_what_was_written(world, web):
+    """Declining without a reason and fulfilling past the deadline are the services' refusals: the page comes back
+    with the reason flashed and the box as filled in (a redirect used to drop the fulfilment note)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    submitted = services.wish_submit(
+        actor=world.grid_worker,
+        community=world.community,
+        title="想要一台轮椅",
+        description="……",
+        resident_name="王奶奶",
+        resident_phone="13812345670",
+        resident_address="雄关小区2栋",
+    )
+    officer = web("community_officer")
+    response = officer.post(f"/party/wishes/{submitted.pk}/decline/", {"reason": "   "})
+    assert response.status_code == 200 and "不予受理须填写原因" in response.content.decode()
+    assert "<details open>" in response.content.decode()
+    assert Wish.objects.get(pk=submitted.pk).status == WishStatus.SUBMITTED
+
+    member = confirmed_member(world)
+    wish = published_wish(world)
+    c = Client()
+    assert c.login(username=member.username, password=PASSWORD)
+    c.post(f"/party/wishes/{wish.pk}/claim/")
+    note = "周六上午送到王奶奶家，并教会了她使用方法"
+    Wish.objects.filter(pk=wish.pk).update(claim_due_at=timezone.now() - timedelta(minutes=1))  # past its deadline
+    response = c.post(f"/party/wishes/{wish.pk}/fulfil/", {"photo": jpeg(), "note": note})
+    html = response.content.decode()
+    assert response.status_code == 200 and note in html and "已超过完成期限" in html
+    assert Wish.objects.get(pk=wish.pk).status == WishStatus.CLAIMED
+
+
 def test_points_export_is_csv_of_the_ranking(world, web):
     services.points_rule_set(actor=world.street_officer, street=world.street, task_type="wish", points=5, monthly_cap=0)
     member = confirmed_member(world)
