@@ -182,6 +182,12 @@ def _follow_up(*, order, actor, note, data, now) -> None:
     """回访. Valid (the requester was reached and answered): the round's rating with the hotline's own answers
     (contacted, solved) beside the satisfaction; the assessment reads them from ``cases``."""
     if not data.get("valid", True):
+        # a 回访 comes after the case is closed (the one it was merged into, for a merged order), reached or not
+        status, answering_status = (
+            Case.objects.filter(pk=order.case_id).values_list("status", "merged_into__status").get()
+        )
+        if (answering_status or status) != CaseStatus.CLOSED:
+            raise NotAllowed(_("事件尚未结案，结案后再回访"), code="not_closed")
         text = texts.decision_note(texts.FOLLOW_UP_UNREACHED, texts.FOLLOW_UP_UNREACHED_NOTED, note)
         case_transition(
             case_id=order.case_id,

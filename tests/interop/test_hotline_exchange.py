@@ -404,6 +404,14 @@ def test_an_extension_asked_of_the_hotline_is_not_decided_by_a_colleague(world, 
 
 
 def test_an_invalid_follow_up_is_only_a_note(world, partner, hotline_case):
+    """回访 that reached nobody: a note, counted nowhere — and, like any 回访, only once the case is closed."""
+    early = decide(partner, "BJ-0001", decision_id="D-7", kind="follow_up", valid=False, note="电话未接通")
+    assert (early.status_code, early.json()["code"]) == (409, "not_closed")
+    assert not Case.objects.get().events.filter(action="note", data__hotline="follow_up").exists()
+    officer = world.street_officer
+    in_hand(hotline_case, officer, world)
+    case_transition(case_id=hotline_case.id, action="resolve", actor=officer, note="已清运")
+    case_transition(case_id=hotline_case.id, action="close", actor=officer)
     resp = decide(partner, "BJ-0001", decision_id="D-7", kind="follow_up", valid=False, note="电话未接通")
     assert resp.status_code == 201
     assert not Rating.objects.exists()
