@@ -706,6 +706,7 @@ NOTE_LABELS = {
     "extension_request": _("延期理由"),
     "extension_refuse": _("驳回理由"),
     "escalate": _("上报理由"),
+    "supervise": _("督办意见（承办方会收到通知）"),
     "rate": _("回访意见"),
 }
 

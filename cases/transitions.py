@@ -200,6 +200,7 @@ PAGE_ACTIONS = [
     "return_request",
     "escalate",
     "whistle",
+    "supervise",
     "hold",
     "hold_request",
     "resume",

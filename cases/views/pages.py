@@ -334,6 +334,8 @@ def _page_actions(user, case: Case) -> list[dict]:
     names = [*transitions.DECISION_ACTIONS, *transitions.PAGE_ACTIONS]
     buttons = []
     for item in allowed_actions(user, case, names):
+        if item["action"] == "supervise" and not item["allowed"]:
+            continue  # a higher centre's prerogative: not a button the rest are shown and refused
         if item["action"] == "whistle":
             url = _whistle_url(case)
             if url is None:

@@ -564,3 +564,27 @@ def test_action_buttons_read_as_verbs_in_english(world, web):
 
     with translation.override("en"):
         assert (Status.REJECTED.label, Status.ON_HOLD.label) == ("Rejected", "On hold")
+
+
+def test_a_higher_centre_supervises_from_the_case_page_and_the_holder_is_told(world, web):
+    """督办 was a transition no page offered (UI round, 2026-12-03): the district saw a red street case with 上报
+    and 合并 only. Now a higher centre has the button, with its instruction; nobody else sees it, not even
+    disabled."""
+    from escalation.models import Notice
+
+    case = file_case(world)
+    grid_page = web("grid_worker").get(f"/cases/{case.pk}/").content.decode()
+    assert f'action="/cases/{case.pk}/act/supervise/"' not in grid_page and "督办意见" not in grid_page
+    district = web("district_officer")
+    page = district.get(f"/cases/{case.pk}/").content.decode()
+    assert f'action="/cases/{case.pk}/act/supervise/"' in page
+    before = Notice.objects.count()
+    response = district.post(f"/cases/{case.pk}/act/supervise/", {"supervise-note": "请于今日17时前处置完毕并反馈"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.supervised_at is not None
+    event = case.events.get(action="supervise")
+    assert event.note == "请于今日17时前处置完毕并反馈" and event.actor_id == world.users["district_officer"].pk
+    assert Notice.objects.count() > before  # the holder is told
+    empty = district.post(f"/cases/{case.pk}/act/supervise/", {"supervise-note": ""})
+    assert empty.status_code == 400 and case.events.filter(action="supervise").count() == 1
