@@ -300,3 +300,61 @@ def test_a_get_of_an_action_url_goes_back_to_its_page_not_a_blank_405(world, web
         assert (response.status_code, response["Location"]) == (302, "/notices/"), url
     response = web("street_officer").get("/dashboard/bulk/")
     assert (response.status_code, response["Location"]) == (302, "/dashboard/")
+
+
+def test_the_centre_inbox_lists_the_requests_it_has_to_decide(world, web):
+    """延期, 挂账 and 退单 asked by a handler wait in the dispatching centre's 待办 — before, only a notice said so
+    (UI round, 2026-12-03: an extension request sat two days behind a plain green row)."""
+    from datetime import timedelta
+
+    officer, liaison = world.street_officer, world.users["liaison_scjg"]
+    scjg = world.departments["scjg"].id
+    cases = []
+    for title in ("餐饮油烟扰民", "夜市占道经营", "店招破损"):
+        case = file_case(world, code="0204", now=T0, title=title)
+        case_transition(case_id=case.id, action="accept", actor=officer, now=T0)
+        case_transition(case_id=case.id, action="dispatch", actor=officer, departments=[scjg], now=T0)
+        cases.append(case)
+    ext, hold, ret = cases
+    for case in (ext, hold):
+        case_transition(case_id=case.id, action="sign", actor=liaison, now=T0 + timedelta(minutes=5))
+    ext.refresh_from_db()
+    case_transition(
+        case_id=ext.id,
+        action="extension_request",
+        actor=liaison,
+        note="需协调执法车辆",
+        requested_due_at=ext.due_at + timedelta(days=2),
+        now=T0 + timedelta(minutes=10),
+    )
+    case_transition(
+        case_id=hold.id,
+        action="hold_request",
+        actor=liaison,
+        note="等待店主返京",
+        hold_until=T0 + timedelta(days=5),
+        now=T0 + timedelta(minutes=11),
+    )
+    case_transition(
+        case_id=ret.id,
+        action="return_request",
+        actor=liaison,
+        note="店招属住建管理",
+        reason="not_in_remit",
+        now=T0 + timedelta(minutes=12),
+    )
+    html = _inbox(web, "street_officer", T0 + timedelta(minutes=20)).content.decode()
+    shown = re.findall(r'data-request="(\w+)"', html)
+    assert shown == ["extension_approve", "hold_approve", "return"]  # oldest first
+    for case, reason in ((ext, "需协调执法车辆"), (hold, "等待店主返京"), (ret, "店招属住建管理")):
+        assert case.number in html and reason in html and f"/cases/{case.id}/#actions" in html
+    assert re.search(r'<span class="stat__value">3</span><span class="stat__label">待审批的申请', html)
+    # nobody else's to decide: the liaison who asked, another street's centre
+    for persona in ("liaison_scjg", "other_street_officer"):
+        assert "data-request=" not in _inbox(web, persona, T0 + timedelta(minutes=20)).content.decode()
+    # decided, it leaves the list
+    case_transition(
+        case_id=ret.id, action="return_reject", actor=officer, note="请先核实", now=T0 + timedelta(minutes=30)
+    )
+    html = _inbox(web, "street_officer", T0 + timedelta(minutes=31)).content.decode()
+    assert re.findall(r'data-request="(\w+)"', html) == ["extension_approve", "hold_approve"]
