@@ -238,3 +238,35 @@ def test_a_report_with_a_bad_phone_and_a_fake_photo_hears_of_both_at_once(world,
     assert "请输入有效的电话号码" in html  # … and the phone's, in one answer
     assert 'value="新华南路 18 号"' in html
     assert not Case.objects.exists()
+
+
+PHONES_OK = [  # written as residents and staff write them
+    "13912345678",
+    "139 1234 5678",
+    "139-1234-5678",
+    "+8613912345678",
+    "0931-8123456",
+    "09318123456",
+    "010-12345678",
+    "8123456",
+    "81234567",
+    "0931-8123456-123",
+    "0931-8123456转123",
+    "(0931)8123456",
+]
+PHONES_BAD = ["1390937", "12345", "139123456789", "1391234567", "12912345678", "0123456", "00000000", "abc"]
+
+
+@pytest.mark.parametrize("phone", PHONES_OK + PHONES_BAD)
+def test_the_contact_number_is_one_a_follow_up_call_can_reach(world, client, phone):
+    """A mobile is 1[3-9] and nine digits; a landline 7–8 digits (2–9 first) after an optional area code. "1390937"
+    — a mobile four digits short — was taken by the old "any five digits" rule, and the 回访 could not call."""
+    response = client.post("/report/", _report(world, citizen_phone=phone))
+    if phone in PHONES_OK:
+        assert response.status_code == 302, (phone, response.status_code)
+        assert Case.objects.get().citizen_phone == phone.strip()
+    else:
+        assert response.status_code == 400, phone
+        html = response.content.decode()
+        assert "请输入有效的电话号码" in html and "楼下烧烤店油烟很大，窗户都不敢开" in html  # nothing typed is lost
+        assert not Case.objects.exists()
