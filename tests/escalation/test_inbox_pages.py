@@ -358,3 +358,23 @@ def test_the_centre_inbox_lists_the_requests_it_has_to_decide(world, web):
     )
     html = _inbox(web, "street_officer", T0 + timedelta(minutes=31)).content.decode()
     assert re.findall(r'data-request="(\w+)"', html) == ["extension_approve", "hold_approve"]
+
+
+def test_signing_from_the_inbox_goes_back_to_the_inbox_to_sign_the_next(world, web):
+    """The inbox's 签收 lands back in the inbox (a liaison signs several in a row); the case page's own buttons,
+    and a ``next`` pointing off the site, still go to the case."""
+    cases = []
+    for title in ("餐饮油烟扰民", "夜市占道经营"):
+        case = file_case(world, code="0204", now=T0, title=title)
+        case_transition(case_id=case.id, action="accept", actor=world.street_officer, now=T0)
+        scjg = world.departments["scjg"].id
+        case_transition(case_id=case.id, action="dispatch", actor=world.street_officer, departments=[scjg], now=T0)
+        cases.append(case)
+    liaison = web("liaison_scjg")
+    html = liaison.get("/inbox/").content.decode()
+    assert '<input type="hidden" name="next" value="/inbox/">' in html
+    first = liaison.post(f"/cases/{cases[0].id}/act/sign/", {"next": "/inbox/"})
+    assert first.status_code == 302 and first["Location"] == "/inbox/"
+    away = liaison.post(f"/cases/{cases[1].id}/act/sign/", {"next": "https://evil.example/"})
+    assert away.status_code == 302 and away["Location"] == f"/cases/{cases[1].id}/"
+    assert CaseEvent.objects.filter(case_id__in=[c.id for c in cases], action="sign").count() == 2
