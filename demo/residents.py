@@ -45,7 +45,7 @@ TAGGED = [
     (1, "corrections", 12),  # red
     (4, "mental", 2),  # yellow
     (7, "youth", -5),
-    (10, "elderly_alone", 40),  # red
+    (10, "elderly_alone", 40),  # red; the first one-person home from person 10 on (build())
     (13, "petitioner", -10),
     (16, "drugs", 1),  # yellow
     (19, "disabled", 0),
@@ -145,10 +145,15 @@ def build() -> None:
     people = list(Resident.objects.filter(grid=first).order_by("id"))
     today = timezone.localdate()
     tagged = False
+    household: dict[int | None, int] = {}
+    for p in people:
+        household[p.house_id] = household.get(p.house_id, 0) + 1
     for index, code, overdue in TAGGED:
         if index >= len(people):
             continue
         person = people[index]
+        if code == "elderly_alone":  # someone who does live alone: the nearest one-person home from there on
+            person = next((p for p in people[index:] + people[:index] if household[p.house_id] == 1), person)
         if ResidentTag.objects.filter(resident=person, category=cats[code]).exists():
             continue
         tag = tag_add(actor=admin, resident=person, category=cats[code])

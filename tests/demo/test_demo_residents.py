@@ -61,3 +61,14 @@ def test_each_tag_on_the_household_map_has_its_own_colour(demo):
 
     colours = dict(TagCategory.objects.values_list("code", "colour"))
     assert len(set(colours.values())) == len(colours), colours
+
+
+def test_whoever_the_demo_tags_as_living_alone_lives_alone(demo):
+    """孙某211 was tagged 独居老人 in a home of three (UI round, 2026-12-03)."""
+    from residents.models import ResidentTag
+
+    alone = ResidentTag.objects.filter(category__code="elderly_alone").select_related("resident")
+    assert alone.exists()
+    for tag in alone:
+        person = tag.resident
+        assert Resident.objects.filter(house=person.house, status="living").count() == 1, person.name

@@ -219,3 +219,10 @@ def test_a_case_without_a_light_on_the_day_page_says_its_status(world, hood, web
     cases = html.split('id="cases"', 1)[1].split("</section>", 1)[0]
     row = cases.split(f"/cases/{case.pk}/", 1)[0].rsplit("<li>", 1)[1]
     assert "light-" not in row and f'class="badge status-{case.status}">待核查</span>' in row
+
+
+def test_the_entry_shows_the_place_written_beside_the_home(world, hood, web):
+    """An entry made at a home and "家中" written as its place: the page showed the home's address only."""
+    entry = _entry(world, hood, place="家中（客厅）")
+    page = web("grid_worker").get(f"/residents/diary/{entry.pk}/").content.decode()
+    assert hood.houses["a101"].address in page and "家中（客厅）" in page
