@@ -578,6 +578,7 @@ class ActionForm(forms.Form):
         "extension_refuse": ["note"],
         "merge": ["into", "note"],
         "escalate": ["from_level", "note"],
+        "supervise": ["note"],
         "comment": ["visibility", "note"],
         "note": ["visibility", "note"],
     }
