@@ -240,10 +240,19 @@ def test_every_chinese_message_of_the_code_has_its_english(tmp_path, monkeypatch
     from django.core.management import call_command
 
     committed = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
-    (tmp_path / "en" / "LC_MESSAGES").mkdir(parents=True)
-    shutil.copy(committed, tmp_path / "en" / "LC_MESSAGES" / "django.po")
-    monkeypatch.chdir(ROOT)
-    with override_settings(LOCALE_PATHS=[str(tmp_path)]):
+    # A copy of the sources with a locale folder of its own: run in the checkout, makemessages writes into every
+    # locale folder above the files it reads — the committed catalogue included, whatever LOCALE_PATHS says.
+    source = tmp_path / "src"
+    skip = shutil.ignore_patterns(
+        ".*", "var", "static", "tests", "bench", "locale", "media", "__pycache__", "*.egg-info"
+    )
+    shutil.copytree(ROOT, source, ignore=skip)
+    catalogue = source / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    catalogue.parent.mkdir(parents=True)
+    shutil.copy(committed, catalogue)
+    before = committed.read_bytes()
+    monkeypatch.chdir(source)
+    with override_settings(LOCALE_PATHS=[str(source / "locale")]):
         call_command(
             "makemessages",
             locale=["en"],
@@ -253,7 +262,8 @@ def test_every_chinese_message_of_the_code_has_its_english(tmp_path, monkeypatch
             no_obsolete=True,
             verbosity=0,
         )
-    extracted = _po_messages(tmp_path / "en" / "LC_MESSAGES" / "django.po")
+    assert committed.read_bytes() == before  # the checkout's catalogue untouched
+    extracted = _po_messages(catalogue)
     kept = _po_messages(committed)
     chinese = re.compile(r"[\u4e00-\u9fff]")
     assert len(extracted) > 1000
