@@ -8,7 +8,6 @@ File content (type, size) is checked by ``cases.evidence`` inside the services, 
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -20,6 +19,7 @@ from core.errors import InvalidInput
 from core.hostile_input import whole_number
 from core.labels import name_within
 from core.roles import is_centre_staff
+from core.validators import validate_contact_phone
 from core.widgets import QuickSelect
 from governance.choices import Level, RegionLevel, Role
 from governance.models import Category, Department, Region
@@ -84,27 +84,6 @@ class SubcategorySelect(forms.Select):
         if major:
             option["attrs"]["data-major"] = major
         return option
-
-
-#: A number a centre can call back: a mobile (1[3-9] + 9 digits, +86 allowed) or a landline (7–8 digits, after an
-#: area code 0xx(x) when given), written with spaces, dashes or brackets, and an extension ("转123", "-123").
-_MOBILE = re.compile(r"(?:\+?86)?1[3-9]\d{9}")
-_LANDLINE = re.compile(r"(?:0\d{2,3})?[2-9]\d{6,7}")
-
-
-def validate_phone_number(value: str) -> None:
-    """A contact number the follow-up call can reach — "1390937" (a mobile short of four digits) is refused, where
-    the old pattern took any five digits."""
-    compact = re.sub(r"[\s()（）]", "", value or "")
-    if not compact:
-        return
-    compact = re.sub(r"(?:转|ext|#)\d{1,6}$", "", compact, flags=re.IGNORECASE)
-    if extended := re.fullmatch(r"(0\d{2,3}-?[2-9]\d{6,7})-\d{1,6}", compact):
-        compact = extended.group(1)
-    digits = compact.replace("-", "")
-    if _MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits):
-        return
-    raise forms.ValidationError(_("请输入有效的电话号码：11 位手机号，或带区号的固定电话"), code="phone")
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -274,7 +253,7 @@ class CaseFileForm(CategoryPlaceMixin):
         label=_("反映人电话"),
         max_length=20,
         required=False,
-        validators=[validate_phone_number],
+        validators=[validate_contact_phone],
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
     field_order = [
@@ -393,7 +372,7 @@ class CitizenReportForm(CategoryPlaceMixin):
         label=_("联系电话（选填）"),
         max_length=20,
         required=False,
-        validators=[validate_phone_number],
+        validators=[validate_contact_phone],
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
         help_text=_("仅承办街道工作人员可见，用于回访"),
     )

@@ -22,6 +22,7 @@ the site's 404 / 400 pages.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable
 from typing import Any
@@ -32,6 +33,8 @@ from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+log = logging.getLogger("gridcase.security")
 
 #: What is never kept in text: C0 controls except \t \n \r, DEL, C1 controls.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -196,6 +199,13 @@ class HostileInputMiddleware:
         filter's date): 400 in the channel's format instead of a 500. The view's transaction has rolled back."""
         if not out_of_range(exception):
             return None
+        log.info(
+            "out of range, answered 400: %s %s (%s: %s)",
+            request.method,
+            request.path,
+            type(exception).__name__,
+            exception,
+        )
         message = _("数值或日期超出允许的范围")
         response = _error(request, 400, message, "out_of_range")
         return response if response is not None else render(request, "400.html", {"message": message}, status=400)

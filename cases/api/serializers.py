@@ -30,6 +30,7 @@ from cases.models import Case, CaseDispatch, CaseEvent, Evidence, ExtensionReque
 from core.db.prepared import PreparedGet
 from core.errors import InvalidInput
 from core.filters import BIGINT_MAX
+from core.validators import validate_contact_phone
 from governance.choices import Level
 from governance.models import Category, Region
 from grids.models import Grid
@@ -632,7 +633,9 @@ class CaseCreateSerializer(serializers.Serializer):
         help_text=_("房屋ID（可选）：事件涉及的一户，须在事件所在网格内；不填网格时按房屋所在网格"),
     )
     citizen_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    citizen_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    citizen_phone = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default="", validators=[validate_contact_phone]
+    )
     files = FilesField()
 
     def get_fields(self) -> dict[str, serializers.Field]:
@@ -659,13 +662,12 @@ class PublicReportSerializer(serializers.Serializer):
     grid = FilingGridField(required=False, allow_null=True)
     community = FilingCommunityField(required=False, allow_null=True)
     citizen_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    citizen_phone = serializers.RegexField(
-        r"^[0-9+\- ]{5,20}$",
+    citizen_phone = serializers.CharField(
         max_length=20,
         required=False,
         allow_blank=True,
         default="",
-        error_messages={"invalid": _("请填写有效的电话号码")},
+        validators=[validate_contact_phone],
     )
     files = FilesField()
 

@@ -16,14 +16,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import InvalidInput, Refusal
 from core.hostile_input import whole_number
-from core.links import pk_link_pattern
+from core.links import pk_link_pattern, posted_next
 from core.pagination import capped_count, keyset_page
 from governance.choices import Level, Role
 from governance.http import AuthenticatedHttpRequest
@@ -460,7 +459,5 @@ def case_act(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpRes
         case = case_get_for(request.user, pk)  # fresh state: someone else may have moved it meanwhile
         return _render_case(request, case, bound=form, status=exc.status_code)
     messages.success(request, _("已%(action)s：%(number)s") % {"action": form.transition.label, "number": case.number})
-    back = request.POST.get("next", "")  # a list's own button (the inbox's 签收): back to that list, to go on
-    if back and url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
-        return redirect(back)
-    return redirect("cases:detail", pk=case.pk)
+    # a list's own button (the inbox's 签收) goes back to that list, to go on
+    return redirect(posted_next(request, reverse("cases:detail", args=[case.pk])))

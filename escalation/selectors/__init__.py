@@ -274,51 +274,50 @@ def inbox_for(user, *, now: datetime | None = None, limit: int = 200) -> Inbox:
         for d in dqs:
             actions = [a for a in allowed_actions(user, d.case, DISPATCH_ACTIONS) if a["allowed"]]
             dispatches.append(DispatchRow(d, d.case.light(now), case_countdown(d.case, now), actions))
-    requests = requests_to_decide(user, limit=limit) if role == "centre" else []
+    requests = requests_to_decide(user) if role == "centre" else []
     return Inbox(role, _rows(user, waiting_qs, now, cal), _rows(user, awaiting_qs, now, cal), dispatches, requests)
 
 
-def requests_to_decide(user, *, limit: int = 200) -> list[RequestRow]:
+#: The most requests the centre's inbox lists (the oldest first); each is checked with the case page's own rule.
+REQUESTS_SHOWN = 50
+
+
+def requests_to_decide(user, *, limit: int = REQUESTS_SHOWN) -> list[RequestRow]:
     """The 延期, 挂账 and 退单 requests on cases in ``user``'s scope that ``user`` may decide, oldest first: before,
-    a centre learnt of them from a notice only, and a request forgotten there kept a handler waiting. Three small
-    queries from the pending rows (few, and indexed), each joined to the scope; the decision is the case page's."""
+    a centre learnt of them from a notice only, and a request forgotten there kept a handler waiting.
+
+    Three queries read the oldest ``limit`` pending rows of each kind (few, and indexed), each joined to the scope;
+    then, oldest first, each is kept when the case page would offer its decision to ``user`` (``allowed_actions``:
+    the dispatching centre or one above, no hotline ruling pending) until ``limit`` are kept — a few queries per
+    request checked, which is why the list is capped. The decision itself is made on the case page."""
     scope = case_queryset_for(user).values("pk")
     related = ("case__category", "requested_by")
     rows: list[RequestRow] = []
-    for r in ExtensionRequest.objects.filter(status="pending", case__in=scope).select_related(*related)[:limit]:
+    extensions = ExtensionRequest.objects.filter(status="pending", case__in=scope).select_related(*related)
+    for r in extensions.order_by("requested_at", "id")[:limit]:
         when = timezone.localtime(r.requested_due_at).strftime("%Y-%m-%d %H:%M")
         detail = _("申请延至 %(when)s") % {"when": when}
-        rows.append(
-            RequestRow(
-                r.case, "extension_approve", _("延期申请"), _who(r.requested_by), r.requested_at, r.reason, detail
-            )
-        )
-    for h in HoldRequest.objects.filter(status="pending", case__in=scope).select_related(*related)[:limit]:
+        by = r.requested_by.display_name if r.requested_by else ""
+        rows.append(RequestRow(r.case, "extension_approve", _("延期申请"), by, r.requested_at, r.reason, detail))
+    holds = HoldRequest.objects.filter(status="pending", case__in=scope).select_related(*related)
+    for h in holds.order_by("requested_at", "id")[:limit]:
         when = timezone.localtime(h.expected_end).strftime("%Y-%m-%d %H:%M")
         detail = _("预计 %(when)s 恢复办理") % {"when": when}
-        rows.append(
-            RequestRow(h.case, "hold_approve", _("挂账申请"), _who(h.requested_by), h.requested_at, h.reason, detail)
-        )
+        by = h.requested_by.display_name if h.requested_by else ""
+        rows.append(RequestRow(h.case, "hold_approve", _("挂账申请"), by, h.requested_at, h.reason, detail))
     returns = CaseDispatch.objects.filter(
         active=True, return_requested_at__isnull=False, return_refused_at__isnull=True, case__in=scope
-    ).select_related("case__category", "return_requested_by", "department", "grid", "region")[:limit]
-    for d in returns:
+    ).select_related("case__category", "return_requested_by", "department", "grid", "region")
+    for d in returns.order_by("return_requested_at", "id")[:limit]:
         detail = f"{d.target_name} · {d.get_return_reason_display()}"
-        rows.append(
-            RequestRow(
-                d.case,
-                "return",
-                _("退单申请"),
-                _who(d.return_requested_by),
-                d.return_requested_at or d.dispatched_at,  # always set here: the filter asks for it
-                d.return_note,
-                detail,
-            )
-        )
-    rows = [row for row in rows if any(a["allowed"] for a in allowed_actions(user, row.case, [row.action]))]
+        by = d.return_requested_by.display_name if d.return_requested_by else ""
+        at = d.return_requested_at or d.dispatched_at  # always set here: the filter asks for it
+        rows.append(RequestRow(d.case, "return", _("退单申请"), by, at, d.return_note, detail))
     rows.sort(key=lambda row: row.at)
-    return rows[:limit]
-
-
-def _who(user: User | None) -> str:
-    return (user.full_name or user.username) if user is not None else ""
+    kept: list[RequestRow] = []
+    for row in rows:
+        if any(a["allowed"] for a in allowed_actions(user, row.case, [row.action])):
+            kept.append(row)
+            if len(kept) == limit:
+                break
+    return kept

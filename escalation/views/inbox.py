@@ -14,7 +14,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -23,6 +22,7 @@ from cases import transitions
 from cases.models import Case, CaseEvent
 from cases.selectors import case_get_for
 from core.errors import Forbidden, NotAllowed, Refusal
+from core.links import posted_next
 from governance.choices import Role
 from governance.http import AuthenticatedHttpRequest
 
@@ -145,10 +145,7 @@ def _run(action: str, *, summons_id: int, actor, form: forms.Form):
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return target
-    return default
+    return posted_next(request, default)
 
 
 @login_required

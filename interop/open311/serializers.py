@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from cases.choices import HandlerKind, Status
 from cases.models import Case
 from cases.selectors import evidence_public_url
+from core.validators import validate_contact_phone
 from governance.choices import Grade
 from governance.models import Category
 from grids.selectors import locate_grid
@@ -195,12 +196,12 @@ class ServiceRequestInput(serializers.Serializer):
     first_name = serializers.CharField(required=False, allow_blank=True, max_length=50, default="")
     last_name = serializers.CharField(required=False, allow_blank=True, max_length=50, default="")
     email = serializers.EmailField(required=False, allow_blank=True)
-    phone = serializers.RegexField(
-        r"^[0-9+\-() ]{5,20}$",
+    phone = serializers.CharField(
+        max_length=20,
         required=False,
         allow_blank=True,
         default="",
-        error_messages={"invalid": gettext_lazy("请填写有效的电话号码")},
+        validators=[validate_contact_phone],
     )
     media_url = serializers.CharField(
         required=False, allow_blank=True, max_length=500, default="", validators=[URLValidator(["http", "https"])]

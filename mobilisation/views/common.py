@@ -25,16 +25,17 @@ def attempt(request: HttpRequest, fn: Callable[..., Any], success: str, **kwargs
     return result
 
 
-def tried(request: HttpRequest, fn: Callable[..., Any], success: str, **kwargs) -> bool:
-    """``attempt`` for a form's POST: whether the service went through. On a refusal the caller renders the page
-    again with the form as the user filled it in (the reason flashed above it), rather than redirecting it away."""
+def tried(request: HttpRequest, fn: Callable[..., Any], success: str, **kwargs) -> int:
+    """``attempt`` for a form's POST: 0 when the service went through, else the refusal's HTTP status (400, 403,
+    409). On a refusal the caller renders the page again, with that status and the form as the user filled it in
+    (the reason flashed above it), rather than redirecting it away."""
     try:
         fn(**kwargs)
     except Refusal as exc:
         messages.error(request, exc.message)
-        return False
+        return exc.status_code
     messages.success(request, success)
-    return True
+    return 0
 
 
 def page_of(request: HttpRequest, qs, per_page: int = 30):

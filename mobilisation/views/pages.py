@@ -236,14 +236,17 @@ def points(request: HttpRequest) -> HttpResponse:
     by, community, month = _ranking_args(request)
     rule_form = forms.RuleForm(request.POST or None)
     streets = selectors.streets_for(user)
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and rule_form.is_valid() and streets:
-        if tried(
-            request,
-            services.points_rule_set,
-            _("积分规则已保存"),
-            actor=user,
-            street=streets[0],
-            **rule_form.cleaned_data,
+        if not (
+            status := tried(
+                request,
+                services.points_rule_set,
+                _("积分规则已保存"),
+                actor=user,
+                street=streets[0],
+                **rule_form.cleaned_data,
+            )
         ):
             return redirect("mobilisation:points")
     rules = []
@@ -262,6 +265,7 @@ def points(request: HttpRequest) -> HttpResponse:
             "rule_form": rule_form if streets else None,
             "history": selectors.points_history(user)[:50],
         },
+        status=status,
     )
 
 
@@ -294,15 +298,19 @@ def member_points(request: HttpRequest, pk: int) -> HttpResponse:
     if not in_scope:
         raise Http404
     form = forms.AdjustForm(request.POST or None, user=request.user) if is_staff_user(request.user) else None
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form is not None and form.is_valid():
-        if tried(
-            request, services.points_adjust, _("积分已调整"), actor=request.user, member=member, **form.cleaned_data
+        if not (
+            status := tried(
+                request, services.points_adjust, _("积分已调整"), actor=request.user, member=member, **form.cleaned_data
+            )
         ):
             return redirect("mobilisation:member-points", pk=member.pk)
     return render(
         request,
         "mobilisation/member_points.html",
         {"member": member, "entries": entries, "total": sum(e.points for e in entries), "form": form},
+        status=status,
     )
 
 
@@ -354,7 +362,11 @@ def wish_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _wish_page(
-    request: HttpRequest, wish: Wish, *, bound: forms.FulfilForm | forms.ReasonForm | None = None
+    request: HttpRequest,
+    wish: Wish,
+    *,
+    bound: forms.FulfilForm | forms.ReasonForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     """The wish's page; after a refused decline or fulfilment, with that form as the user filled it in."""
     user = request.user
@@ -385,6 +397,7 @@ def _wish_page(
             "reason_form": bound if isinstance(bound, forms.ReasonForm) else forms.ReasonForm(),
             "decline_open": isinstance(bound, forms.ReasonForm),
         },
+        status=status,
     )
 
 
@@ -395,27 +408,26 @@ def wish_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     wish = _wish_for(user, pk)
     if action in ("accept", "decline"):
         reason_form = forms.ReasonForm(request.POST)
-        reason_form.is_valid()
-        if (
-            not tried(
-                request,
-                services.wish_review,
-                _("已受理") if action == "accept" else _("已不予受理"),
-                actor=user,
-                wish_id=wish.pk,
-                accept=action == "accept",
-                reason=reason_form.cleaned_data.get("reason", "") if action == "decline" else "",
-            )
-            and action == "decline"
-        ):  # the reason as written, back in its open box
-            return _wish_page(request, wish, bound=reason_form)
+        if action == "decline" and not reason_form.is_valid():  # too long: said on the form, nothing decided
+            return _wish_page(request, wish, bound=reason_form, status=400)
+        status = tried(
+            request,
+            services.wish_review,
+            _("已受理") if action == "accept" else _("已不予受理"),
+            actor=user,
+            wish_id=wish.pk,
+            accept=action == "accept",
+            reason=reason_form.cleaned_data.get("reason", "") if action == "decline" else "",
+        )
+        if status and action == "decline":  # the reason as written, back in its open box
+            return _wish_page(request, wish, bound=reason_form, status=status)
     elif action == "publish":
         attempt(request, services.wish_publish, _("已发布，等待党员认领"), actor=user, wish_id=wish.pk)
     elif action == "claim":
         attempt(request, services.wish_claim, _("认领成功，请在期限内完成"), actor=user, wish_id=wish.pk)
     elif action == "fulfil":
         form = forms.FulfilForm(request.POST, request.FILES)
-        if not tried(
+        status = tried(
             request,
             services.wish_fulfil,
             _("已反馈完成，等待居民确认"),
@@ -423,8 +435,9 @@ def wish_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             wish_id=wish.pk,
             photo=request.FILES.get("photo"),
             note=form.data.get("note", ""),
-        ):  # the note as written (the photo must be chosen again: the form says so)
-            return _wish_page(request, wish, bound=form)
+        )
+        if status:  # the note as written (the photo must be chosen again: the form says so)
+            return _wish_page(request, wish, bound=form, status=status)
     elif action == "confirm":
         attempt(request, services.wish_confirm, _("已代居民确认，积分已发放"), actor=user, wish_id=wish.pk)
     else:
@@ -447,15 +460,18 @@ def duties(request: HttpRequest) -> HttpResponse:
     appraisal_form = forms.AppraisalForm(
         request.POST if request.POST.get("form") == "appraisal" else None, user=user, prefix="appraisal"
     )
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and staff:
         which = request.POST.get("form")
         if which == "duty" and duty_form.is_valid():
-            if tried(request, services.duty_add, _("已增加责任事项"), actor=user, **duty_form.cleaned_data):
+            added = tried(request, services.duty_add, _("已增加责任事项"), actor=user, **duty_form.cleaned_data)
+            if not (status := added):
                 return redirect("mobilisation:duties")
         if which == "report" and report_form.is_valid():
             d = report_form.cleaned_data
             items = {k.removeprefix("item-"): v for k, v in request.POST.items() if k.startswith("item-")}
-            if tried(request, services.duty_report_submit, _("已登记述职"), actor=user, items=items, **d):
+            reported = tried(request, services.duty_report_submit, _("已登记述职"), actor=user, items=items, **d)
+            if not (status := reported):
                 return redirect("mobilisation:duties")
         if which == "appraisal" and appraisal_form.is_valid():
             d = appraisal_form.cleaned_data
@@ -475,6 +491,7 @@ def duties(request: HttpRequest) -> HttpResponse:
             "report_form": report_form,
             "appraisal_form": appraisal_form,
         },
+        status=status,
     )
 
 
@@ -526,8 +543,10 @@ def appraisal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def tricolour(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = forms.TriColourForm(request.POST or None, user=user)
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
-        if tried(request, services.tricolour_compute, _("已完成研判"), actor=user, **form.cleaned_data):
+        computed = tried(request, services.tricolour_compute, _("已完成研判"), actor=user, **form.cleaned_data)
+        if not (status := computed):
             return redirect("mobilisation:tricolour")
     return render(
         request,
@@ -538,6 +557,7 @@ def tricolour(request: HttpRequest) -> HttpResponse:
             "can_compute": bool(selectors.streets_for(user)),
             "adjust_form": forms.AdjustColourForm(),
         },
+        status=status,
     )
 
 
@@ -613,14 +633,17 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     which = request.POST.get("form") if request.method == "POST" else None
     meeting_form = forms.MeetingForm(request.POST if which == "meeting" else None, prefix="meeting")
     follow_form = forms.FollowUpForm(request.POST if which == "follow_up" else None, prefix="follow")
+    status = 400 if which in ("meeting", "follow_up") else 200
     if which == "meeting" and meeting_form.is_valid():
-        if tried(
-            request,
-            services.meeting_record,
-            _("已记录议事会"),
-            actor=user,
-            topic_id=topic.pk,
-            **meeting_form.cleaned_data,
+        if not (
+            status := tried(
+                request,
+                services.meeting_record,
+                _("已记录议事会"),
+                actor=user,
+                topic_id=topic.pk,
+                **meeting_form.cleaned_data,
+            )
         ):
             return redirect("mobilisation:topic", pk=topic.pk)
     if which == "follow_up" and follow_form.is_valid():
@@ -628,7 +651,8 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if meeting is None:
             raise Http404
         d = follow_form.cleaned_data
-        if tried(request, services.followup_create, _("已生成跟进事项"), actor=user, meeting_id=meeting.pk, **d):
+        followed = tried(request, services.followup_create, _("已生成跟进事项"), actor=user, meeting_id=meeting.pk, **d)
+        if not (status := followed):
             return redirect("mobilisation:topic", pk=topic.pk)
     if which == "publish":
         attempt(request, services.topic_publish, _("已向居民公开"), actor=user, topic_id=topic.pk)
@@ -644,6 +668,7 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "follow_form": follow_form,
             "events": selectors.events_of("topic", topic.pk),
         },
+        status=status,
     )
 
 

@@ -106,13 +106,15 @@ class ResidentViewSet(viewsets.ReadOnlyModelViewSet):
         return rows
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        # a search by a whole ID number or phone is logged and rationed (429 past the hour's ration)
-        services.exact_search_admit(
-            user=request.user,
-            text=request.query_params.get("q", ""),
-            channel=AccessChannel.API,
-            path=request.get_full_path(),
-        )
+        # a search by a whole ID number or phone is logged and rationed (429 past the hour's ration); its next pages
+        # are the same search
+        if not request.query_params.get("cursor"):
+            services.exact_search_admit(
+                user=request.user,
+                text=request.query_params.get("q", ""),
+                channel=AccessChannel.API,
+                path=request.get_full_path(),
+            )
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(self.get_serializer(self._decorate(list(page)), many=True).data)
 

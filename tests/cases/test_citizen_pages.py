@@ -270,3 +270,22 @@ def test_the_contact_number_is_one_a_follow_up_call_can_reach(world, client, pho
         html = response.content.decode()
         assert "请输入有效的电话号码" in html and "楼下烧烤店油烟很大，窗户都不敢开" in html  # nothing typed is lost
         assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize("phone,ok", [("13912345678", True), ("0931-8123456", True), ("1390937", False)])
+def test_the_api_takes_the_same_contact_numbers_as_the_forms(world, api, phone, ok):
+    body = {
+        "category": "0204",
+        "title": "餐饮油烟扰民",
+        "description": "楼下饭店油烟直排",
+        "address": "雄关一网格 美食街 8 号",
+        "grid": world.grid_a.id,
+        "channel": "hotline",
+        "citizen_phone": phone,
+    }
+    response = api("street_officer").post("/api/v1/cases/", body, format="json")
+    if ok:
+        assert response.status_code == 201, response.content
+    else:
+        assert response.status_code == 400 and "citizen_phone" in response.json()["errors"]
+        assert not Case.objects.exists()

@@ -585,6 +585,7 @@ def test_a_higher_centre_supervises_from_the_case_page_and_the_holder_is_told(wo
     assert case.supervised_at is not None
     event = case.events.get(action="supervise")
     assert event.note == "请于今日17时前处置完毕并反馈" and event.actor_id == world.users["district_officer"].pk
-    assert Notice.objects.count() > before  # the holder is told
+    told = Notice.objects.filter(case=case, recipient=world.grid_worker)  # the case's grid team holds it
+    assert Notice.objects.count() > before and told.filter(title__contains="督办").exists()
     empty = district.post(f"/cases/{case.pk}/act/supervise/", {"supervise-note": ""})
     assert empty.status_code == 400 and case.events.filter(action="supervise").count() == 1

@@ -319,12 +319,12 @@ def test_the_centre_inbox_lists_the_requests_it_has_to_decide(world, web):
     for case in (ext, hold):
         case_transition(case_id=case.id, action="sign", actor=liaison, now=T0 + timedelta(minutes=5))
     ext.refresh_from_db()
-    case_transition(
-        case_id=ext.id,
-        action="extension_request",
+    case_transition(  # asked in another order than the kinds are read: the list merges them by time
+        case_id=ret.id,
+        action="return_request",
         actor=liaison,
-        note="需协调执法车辆",
-        requested_due_at=ext.due_at + timedelta(days=2),
+        note="店招属住建管理",
+        reason="not_in_remit",
         now=T0 + timedelta(minutes=10),
     )
     case_transition(
@@ -336,16 +336,16 @@ def test_the_centre_inbox_lists_the_requests_it_has_to_decide(world, web):
         now=T0 + timedelta(minutes=11),
     )
     case_transition(
-        case_id=ret.id,
-        action="return_request",
+        case_id=ext.id,
+        action="extension_request",
         actor=liaison,
-        note="店招属住建管理",
-        reason="not_in_remit",
+        note="需协调执法车辆",
+        requested_due_at=ext.due_at + timedelta(days=2),
         now=T0 + timedelta(minutes=12),
     )
     html = _inbox(web, "street_officer", T0 + timedelta(minutes=20)).content.decode()
     shown = re.findall(r'data-request="(\w+)"', html)
-    assert shown == ["extension_approve", "hold_approve", "return"]  # oldest first
+    assert shown == ["return", "hold_approve", "extension_approve"]  # oldest first
     for case, reason in ((ext, "需协调执法车辆"), (hold, "等待店主返京"), (ret, "店招属住建管理")):
         assert case.number in html and reason in html and f"/cases/{case.id}/#actions" in html
     assert re.search(r'<span class="stat__value">3</span><span class="stat__label">待审批的申请', html)
@@ -357,7 +357,11 @@ def test_the_centre_inbox_lists_the_requests_it_has_to_decide(world, web):
         case_id=ret.id, action="return_reject", actor=officer, note="请先核实", now=T0 + timedelta(minutes=30)
     )
     html = _inbox(web, "street_officer", T0 + timedelta(minutes=31)).content.decode()
-    assert re.findall(r'data-request="(\w+)"', html) == ["extension_approve", "hold_approve"]
+    assert re.findall(r'data-request="(\w+)"', html) == ["hold_approve", "extension_approve"]
+    # capped, the oldest kept
+    from escalation.selectors import requests_to_decide
+
+    assert [row.action for row in requests_to_decide(officer, limit=1)] == ["hold_approve"]
 
 
 def test_signing_from_the_inbox_goes_back_to_the_inbox_to_sign_the_next(world, web):

@@ -314,6 +314,7 @@ BAD = {
     "outside the area": ({"lat": 40.5, "long": 99.0}, "40.5"),
     "lat out of range": ({"lat": 123}, "lat"),
     "bad phone": ({"phone": "call me"}, "phone"),
+    "a mobile four digits short": ({"phone": "1390937"}, "phone"),
     "bad media url": ({"media_url": "file:///etc/passwd"}, "media_url"),
     "description too long": ({"description": "长" * 4001}, "description"),
 }

@@ -143,7 +143,7 @@ def test_a_refused_meeting_comes_back_with_what_was_written(world):
     }
     response = client.post(f"/party/topics/{topic.pk}/", body)
     html = response.content.decode()
-    assert response.status_code == 200  # the page again, not a redirect
+    assert response.status_code == 400  # the page again with the refusal's status, not a redirect
     assert "党群服务中心二楼会议室" in html and "在3号楼西侧空地加装电动车充电棚，由物业负责施工" in html
     assert "赵居民,钱居民" in html
     assert [m.level_tag for m in response.context["messages"]] == ["error"]

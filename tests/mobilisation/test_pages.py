@@ -133,8 +133,11 @@ def test_a_refused_decline_or_fulfilment_comes_back_with_what_was_written(world,
     )
     officer = web("community_officer")
     response = officer.post(f"/party/wishes/{submitted.pk}/decline/", {"reason": "   "})
-    assert response.status_code == 200 and "不予受理须填写原因" in response.content.decode()
+    assert response.status_code == 400 and "不予受理须填写原因" in response.content.decode()
     assert "<details open>" in response.content.decode()
+    assert Wish.objects.get(pk=submitted.pk).status == WishStatus.SUBMITTED
+    long = officer.post(f"/party/wishes/{submitted.pk}/decline/", {"reason": "理由" * 101})  # past the 200 allowed
+    assert long.status_code == 400 and "理由" * 101 in long.content.decode()
     assert Wish.objects.get(pk=submitted.pk).status == WishStatus.SUBMITTED
 
     member = confirmed_member(world)
@@ -146,7 +149,7 @@ def test_a_refused_decline_or_fulfilment_comes_back_with_what_was_written(world,
     Wish.objects.filter(pk=wish.pk).update(claim_due_at=timezone.now() - timedelta(minutes=1))  # past its deadline
     response = c.post(f"/party/wishes/{wish.pk}/fulfil/", {"photo": jpeg(), "note": note})
     html = response.content.decode()
-    assert response.status_code == 200 and note in html and "已超过完成期限" in html
+    assert response.status_code == 409 and note in html and "已超过完成期限" in html
     assert Wish.objects.get(pk=wish.pk).status == WishStatus.CLAIMED
 
 
