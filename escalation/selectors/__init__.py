@@ -291,20 +291,19 @@ def requests_to_decide(user, *, limit: int = REQUESTS_SHOWN) -> list[RequestRow]
     the dispatching centre or one above, no hotline ruling pending) until ``limit`` are kept — a few queries per
     request checked, which is why the list is capped. The decision itself is made on the case page."""
     scope = case_queryset_for(user).values("pk")
-    related = ("case__category", "requested_by")
     rows: list[RequestRow] = []
-    extensions = ExtensionRequest.objects.filter(status="pending", case__in=scope).select_related(*related)
-    for r in extensions.order_by("requested_at", "id")[:limit]:
-        when = timezone.localtime(r.requested_due_at).strftime("%Y-%m-%d %H:%M")
-        detail = _("申请延至 %(when)s") % {"when": when}
-        by = r.requested_by.display_name if r.requested_by else ""
-        rows.append(RequestRow(r.case, "extension_approve", _("延期申请"), by, r.requested_at, r.reason, detail))
-    holds = HoldRequest.objects.filter(status="pending", case__in=scope).select_related(*related)
-    for h in holds.order_by("requested_at", "id")[:limit]:
-        when = timezone.localtime(h.expected_end).strftime("%Y-%m-%d %H:%M")
-        detail = _("预计 %(when)s 恢复办理") % {"when": when}
-        by = h.requested_by.display_name if h.requested_by else ""
-        rows.append(RequestRow(h.case, "hold_approve", _("挂账申请"), by, h.requested_at, h.reason, detail))
+    asked = (  # the two CaseRequest kinds: the decision the page offers, the label, what is asked and how it reads
+        (ExtensionRequest, "extension_approve", _("延期申请"), "requested_due_at", _("申请延至 %(when)s")),
+        (HoldRequest, "hold_approve", _("挂账申请"), "expected_end", _("预计 %(when)s 恢复办理")),
+    )
+    for model, action, kind, field_name, template in asked:
+        pending = model.objects.filter(status="pending", case__in=scope).select_related(
+            "case__category", "requested_by"
+        )
+        for r in pending.order_by("requested_at", "id")[:limit]:
+            detail = template % {"when": timezone.localtime(getattr(r, field_name)).strftime("%Y-%m-%d %H:%M")}
+            by = r.requested_by.display_name if r.requested_by else ""
+            rows.append(RequestRow(r.case, action, kind, by, r.requested_at, r.reason, detail))
     returns = CaseDispatch.objects.filter(
         active=True, return_requested_at__isnull=False, return_refused_at__isnull=True, case__in=scope
     ).select_related("case__category", "return_requested_by", "department", "grid", "region")
