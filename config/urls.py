@@ -50,3 +50,6 @@ urlpatterns = [
 # Evidence goes through a scope check (cases.media): never django.views.static.serve by its hash URL.
 # In production the check stays here and nginx sends the bytes (MEDIA_X_ACCEL_REDIRECT; README).
 urlpatterns += [path(settings.MEDIA_URL.strip("/") + "/<path:path>", media.serve_evidence, name="media")]
+
+# A SuspiciousOperation's 400: the channel's format, and for pages the site's page with the user's menu.
+handler400 = "core.views.bad_request"

@@ -135,7 +135,7 @@ def clean_data(value: Any) -> Any:
 JSON_ERROR_PREFIXES = ("/api/", "/interop/12345/orders/")
 
 
-def _error(request: HttpRequest, status: int, message: str, code: str) -> HttpResponse | None:
+def channel_error(request: HttpRequest, status: int, message: str, code: str) -> HttpResponse | None:
     """The error in the channel's own format, or None for pages (the caller raises for Django's pages)."""
     path = request.path_info
     if path.startswith(JSON_ERROR_PREFIXES):
@@ -164,6 +164,11 @@ def out_of_range(exc: BaseException) -> bool:
     return isinstance(exc, DataError) and getattr(exc.__cause__, "pgcode", None) in _OUT_OF_RANGE_SQLSTATES
 
 
+class RefusedInput(SuspiciousOperation):
+    """A request this module refuses with a message written for the user (never a detail of the request itself):
+    the site's 400 page shows it (``core.views.bad_request``), where Django's own page says nothing of why."""
+
+
 def _query_has_control_characters(query: QueryDict) -> bool:
     return any(
         has_control_characters(key) or any(has_control_characters(v) for v in values) for key, values in query.lists()
@@ -178,15 +183,15 @@ class HostileInputMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if has_control_characters(request.path_info):
-            response = _error(request, 404, _("没有找到"), "not_found")
+            response = channel_error(request, 404, _("没有找到"), "not_found")
             if response is None:
                 raise Http404(_("没有找到"))
             return response
         if _query_has_control_characters(request.GET):
             message = _("查询参数含有不允许的控制字符")
-            response = _error(request, 400, message, "invalid")
+            response = channel_error(request, 400, message, "invalid")
             if response is None:
-                raise SuspiciousOperation(message)
+                raise RefusedInput(message)
             return response
         if request.method in ("POST", "PUT", "PATCH"):
             refused = self._clean_body(request)
@@ -207,7 +212,7 @@ class HostileInputMiddleware:
             exception,
         )
         message = _("数值或日期超出允许的范围")
-        response = _error(request, 400, message, "out_of_range")
+        response = channel_error(request, 400, message, "out_of_range")
         return response if response is not None else render(request, "400.html", {"message": message}, status=400)
 
     def _clean_body(self, request: HttpRequest) -> HttpResponse | None:
@@ -225,9 +230,9 @@ class HostileInputMiddleware:
             body = request.body
             if json_too_deep(body):
                 message = _("请求体的 JSON 嵌套过深（最多 %(n)s 层）") % {"n": MAX_JSON_DEPTH}
-                response = _error(request, 400, message, "invalid")
+                response = channel_error(request, 400, message, "invalid")
                 if response is None:
-                    raise SuspiciousOperation(message)
+                    raise RefusedInput(message)
                 return response
             control = _JSON_ESCAPED_CONTROL.search(body)  # raw control characters in a JSON string are invalid JSON
             surrogate = _JSON_ESCAPED_SURROGATE.search(body)
@@ -238,9 +243,9 @@ class HostileInputMiddleware:
                     return None  # malformed JSON: the parser answers 400 with its own message
                 if surrogate and has_lone_surrogates(data):
                     message = _("请求体含有无效的 Unicode 字符（不成对的代理项）")
-                    response = _error(request, 400, message, "invalid")
+                    response = channel_error(request, 400, message, "invalid")
                     if response is None:
-                        raise SuspiciousOperation(message)
+                        raise RefusedInput(message)
                     return response
                 if control:
                     setattr(request, "body_as_sent", body)  # noqa: B010 (not an attribute HttpRequest declares)

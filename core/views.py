@@ -97,3 +97,30 @@ def favicon(request: HttpRequest) -> HttpResponse:
     from django.templatetags.static import static
 
     return redirect(static("img/favicon.svg"), permanent=True)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 400 answer for a ``SuspiciousOperation`` (``handler400``): in the channel's format under the API, the
+    12345 exchange and Open311 — not an HTML page — and for pages the site's 400 page with the user's menu.
+
+    Django's own ``bad_request`` renders the page without the request (no menu, no user). A request refused before
+    the authentication middleware ran (``core.hostile_input``) has no ``user`` yet; it gets the session's. The
+    reason is shown only when it was written for the user (``RefusedInput``); a failed render falls back to the
+    page without the request, so a 400 never becomes a 500."""
+    from django.contrib.auth import get_user
+    from django.template import loader
+    from django.utils.functional import SimpleLazyObject
+    from django.utils.translation import gettext as _
+
+    from .hostile_input import RefusedInput, channel_error
+
+    message = str(exception) if isinstance(exception, RefusedInput) else ""
+    answer = channel_error(request, 400, message or _("请求有误"), "bad_request")
+    if answer is not None:
+        return answer
+    try:
+        if not hasattr(request, "user") and hasattr(request, "session"):
+            request.user = SimpleLazyObject(lambda: get_user(request))  # type: ignore[assignment]
+        return render(request, "400.html", {"message": message}, status=400)
+    except Exception:
+        return HttpResponse(loader.get_template("400.html").render({"message": message}), status=400)
