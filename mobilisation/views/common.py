@@ -13,29 +13,28 @@ from core.errors import Refusal
 from core.roles import is_admin, staff_level
 
 
-def attempt(request: HttpRequest, fn: Callable[..., Any], success: str, **kwargs) -> Any | None:
-    """Call a service; on success flash ``success`` and return its result; on a domain error flash the reason
-    and return None (a NotFound propagates: the page answers 404)."""
+def _outcome(request: HttpRequest, fn: Callable[..., Any], success: str, kwargs: dict[str, Any]) -> tuple[Any, int]:
+    """Call a service: (its result, 0) with ``success`` flashed, or (None, the refusal's HTTP status) with the
+    reason flashed. A NotFound propagates: the page answers 404."""
     try:
         result = fn(**kwargs)
     except Refusal as exc:
         messages.error(request, exc.message)
-        return None
+        return None, exc.status_code
     messages.success(request, success)
-    return result
+    return result, 0
+
+
+def attempt(request: HttpRequest, fn: Callable[..., Any], success: str, **kwargs) -> Any | None:
+    """A service's result, or None when it refused (the reason flashed): for an action that redirects either way."""
+    return _outcome(request, fn, success, kwargs)[0]
 
 
 def tried(request: HttpRequest, fn: Callable[..., Any], success: str, **kwargs) -> int:
-    """``attempt`` for a form's POST: 0 when the service went through, else the refusal's HTTP status (400, 403,
-    409). On a refusal the caller renders the page again, with that status and the form as the user filled it in
-    (the reason flashed above it), rather than redirecting it away."""
-    try:
-        fn(**kwargs)
-    except Refusal as exc:
-        messages.error(request, exc.message)
-        return exc.status_code
-    messages.success(request, success)
-    return 0
+    """For a form's POST: 0 when the service went through, else the refusal's HTTP status (400, 403, 409). On a
+    refusal the caller renders the page again, with that status and the form as the user filled it in (the reason
+    flashed above it), rather than redirecting it away."""
+    return _outcome(request, fn, success, kwargs)[1]
 
 
 def page_of(request: HttpRequest, qs, per_page: int = 30):
