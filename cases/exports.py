@@ -24,11 +24,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.exports import csv_text, xlsx_text
+from core.masking import mask_name, mask_phone
 from governance.choices import Level
 
 from .choices import Channel, Status
 from .lights import case_light
-from .models import Case, mask_name, mask_phone
+from .models import Case
 
 BOM = "\ufeff"
 CHUNK = 2000

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 
 from core.db.prepared import PreparedInsert
+from core.masking import mask_name, mask_phone
 from governance.choices import Grade, Level
 from governance.models import Category, Department, JurisdictionRule, Region
 from grids.models import Grid
@@ -317,14 +318,6 @@ class Case(PreparedInsert):
     @property
     def masked_name(self) -> str:
         return mask_name(self.citizen_name)
-
-
-def mask_phone(p: str) -> str:
-    return f"{p[:3]}****{p[-4:]}" if len(p) >= 7 else ("*" * len(p))
-
-
-def mask_name(n: str) -> str:
-    return (n[0] + "*" * (len(n) - 1)) if n else ""
 
 
 class CaseEventQuerySet(models.QuerySet):

@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.masking import mask_name, mask_phone
+
 from .choices import DisputeKind, Outcome, PartyKind, PartyRole, Place, Risk, Status, Track
 
 USER = settings.AUTH_USER_MODEL
@@ -102,11 +104,6 @@ class Dispute(models.Model):
         return self.title
 
 
-def mask_name(name: str) -> str:
-    """张三 → 张*: the first character, the rest starred."""
-    return (name[0] + "*" * (len(name) - 1)) if name else ""
-
-
 class DisputeParty(models.Model):
     """A party to a dispute: a person or an organisation. The phone is personal data (masked like citizens')."""
 
@@ -132,8 +129,7 @@ class DisputeParty(models.Model):
 
     @property
     def masked_phone(self) -> str:
-        p = self.phone
-        return f"{p[:3]}****{p[-4:]}" if len(p) >= 7 else ("*" * len(p))
+        return mask_phone(self.phone)
 
 
 class MediationSession(models.Model):

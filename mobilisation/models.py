@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.masking import mask_name, mask_phone
+
 from .choices import (
     AppraisalStatus,
     Colour,
@@ -265,8 +267,7 @@ class Registration(models.Model):
 
     @property
     def masked_phone(self) -> str:
-        p = self.phone
-        return f"{p[:3]}****{p[-4:]}" if len(p) >= 7 else ("*" * len(p))
+        return mask_phone(self.phone)
 
 
 # --- points ---------------------------------------------------------------------------------------
@@ -482,13 +483,11 @@ class Wish(models.Model):
 
     @property
     def masked_name(self) -> str:
-        n = self.resident_name
-        return (n[0] + "*" * (len(n) - 1)) if n else ""
+        return mask_name(self.resident_name)
 
     @property
     def masked_phone(self) -> str:
-        p = self.resident_phone
-        return f"{p[:3]}****{p[-4:]}" if len(p) >= 7 else ("*" * len(p))
+        return mask_phone(self.resident_phone)
 
 
 # --- 大党委 duties, 民主测评, 三色研判 ----------------------------------------------------------------

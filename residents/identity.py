@@ -85,10 +85,3 @@ def validate_phone(text: str) -> str:
     if phone and not re.fullmatch(r"\+?\d{5,15}", phone):
         raise ValueError(N_("电话号码格式不正确"))
     return phone
-
-
-def mask_phone(phone: str) -> str:
-    """138****5678 (first 3, last 4)."""
-    if len(phone) < 7:
-        return "*" * len(phone)
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]

@@ -29,6 +29,7 @@ from django.db import models, transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils.translation import gettext as _
 
+from core.masking import mask_phone
 from grids.models import Grid
 
 from .choices import HouseUse, InflowReason, PopulationKind, Relation, ResidenceType, Sex
@@ -37,7 +38,6 @@ from .identity import (
     InvalidIdNumber,
     birth_date_of,
     mask_id_number,
-    mask_phone,
     sex_of,
     validate_id_number,
     validate_phone,

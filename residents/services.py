@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput, NotAllowed, NotFound, TooMany
+from core.masking import mask_phone
 from grids.models import Grid, GridAssignment
 from grids.selectors import grids_worked_by
 
@@ -26,7 +27,6 @@ from .identity import (
     InvalidIdNumber,
     birth_date_of,
     mask_id_number,
-    mask_phone,
     normalise_id_number,
     sex_of,
     validate_id_number,

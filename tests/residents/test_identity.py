@@ -6,13 +6,13 @@ from datetime import date
 
 import pytest
 
+from core.masking import mask_phone
 from residents.identity import (
     InvalidIdNumber,
     birth_date_of,
     check_char,
     make_id_number,
     mask_id_number,
-    mask_phone,
     sex_of,
     validate_id_number,
 )
