@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.limits import LONG_TEXT
+from core.validators import validate_contact_phone
 from governance.models import Category, Region, User
 from grids.models import Grid
 from grids.selectors import communities_for
@@ -43,7 +44,9 @@ class DisputeForm(forms.Form):
                 choices=PartyRole.choices,
                 initial=[PartyRole.APPLICANT, PartyRole.RESPONDENT, PartyRole.OTHER][i],
             )
-            self.fields[f"party{i}_phone"] = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+            self.fields[f"party{i}_phone"] = forms.CharField(
+                label=_("联系电话"), max_length=20, required=False, validators=[validate_contact_phone]
+            )
 
     def parties(self) -> list[dict]:
         d = self.cleaned_data

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.forms import CategoryChoiceField
 from core.hostile_input import whole_number
 from core.limits import LONG_TEXT
+from core.validators import validate_contact_phone
 from governance.models import Category, Region, User
 from grids.selectors import communities_for
 
@@ -36,7 +37,7 @@ class RegisterForm(forms.Form):
     community = CommunityChoice(label=_("报到社区"), queryset=Region.objects.filter(level="community"))
     basis = forms.ChoiceField(label=_("报到依据"), choices=RegistrationBasis.choices)
     unit = forms.ModelChoiceField(label=_("工作单位"), queryset=RegisteredUnit.objects.all(), required=False)
-    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False, validators=[validate_contact_phone])
     skills = forms.CharField(label=_("特长"), max_length=200, required=False)
     availability = forms.CharField(label=_("可服务时间"), max_length=200, required=False)
 
@@ -66,7 +67,9 @@ class WishForm(forms.Form):
     title = forms.CharField(label=_("心愿"), max_length=100, help_text=_("一句话说清想要什么，如“想要一台助行器”"))
     description = forms.CharField(max_length=LONG_TEXT, label=_("具体说明"), widget=forms.Textarea(attrs={"rows": 3}))
     resident_name = forms.CharField(label=_("居民姓名"), max_length=50)
-    resident_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    resident_phone = forms.CharField(
+        label=_("联系电话"), max_length=20, required=False, validators=[validate_contact_phone]
+    )
     resident_address = forms.CharField(label=_("住址"), max_length=200, required=False)
 
     def __init__(self, *args, user=None, **kwargs):
@@ -242,7 +245,7 @@ class UnitAccountForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("单位"), queryset=RegisteredUnit.objects.none())
     full_name = forms.CharField(label=_("联系人姓名"), max_length=50)
     username = forms.CharField(label=_("登录名"), max_length=150)
-    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False, validators=[validate_contact_phone])
     email = forms.EmailField(label=_("电子邮箱"), required=False, help_text=_("通知（如心愿临期）也发到此邮箱"))
     password = forms.CharField(
         label=_("初始密码"),

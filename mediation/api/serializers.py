@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.limits import LONG_TEXT
+from core.validators import validate_contact_phone
 from governance.models import Category, Region, User
 from grids.models import Grid
 
@@ -134,7 +135,7 @@ class PartyInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=PartyKind.choices, default=PartyKind.PERSON)
     role = serializers.ChoiceField(choices=PartyRole.choices)
     name = serializers.CharField(max_length=100)
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, validators=[validate_contact_phone])
 
 
 class DisputeInputSerializer(serializers.Serializer):

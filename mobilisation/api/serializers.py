@@ -7,6 +7,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from core.limits import LONG_TEXT
+from core.validators import validate_contact_phone
 from governance.models import Category, Region, User
 
 from ..choices import (
@@ -92,7 +93,7 @@ class RegistrationInputSerializer(serializers.Serializer):
     )
     unit = serializers.PrimaryKeyRelatedField(queryset=RegisteredUnit.objects.all(), required=False, allow_null=True)
     unit_registration = serializers.BooleanField(default=False, help_text="true：登记单位报到（工作人员）")
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=20, validators=[validate_contact_phone])
     skills = serializers.CharField(required=False, allow_blank=True, max_length=200)
     availability = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
@@ -206,7 +207,9 @@ class WishInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=100)
     description = serializers.CharField(max_length=LONG_TEXT)
     resident_name = serializers.CharField(max_length=50)
-    resident_phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    resident_phone = serializers.CharField(
+        required=False, allow_blank=True, max_length=20, validators=[validate_contact_phone]
+    )
     resident_address = serializers.CharField(required=False, allow_blank=True, max_length=200)
     fulfil_days = serializers.IntegerField(min_value=1, max_value=60, default=7)
 
@@ -496,7 +499,7 @@ class UnitAccountInputSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     full_name = serializers.CharField(max_length=50)
     password = serializers.CharField(write_only=True, style={"input_type": "password"})
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, validators=[validate_contact_phone])
     email = serializers.EmailField(required=False, allow_blank=True)
 
 
