@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.hostile_input import whole_number
 from core.limits import LONG_TEXT
 from core.validators import validate_contact_phone
 from governance.models import Category, Region, User
@@ -26,10 +27,16 @@ class DisputeForm(forms.Form):
     community = forms.ModelChoiceField(label=_("社区"), queryset=Region.objects.none(), required=False)
     amount = forms.DecimalField(label=_("涉及金额（元）"), min_value=0, max_digits=14, decimal_places=2, required=False)
     risk = forms.ChoiceField(label=_("风险等级"), choices=Risk.choices)
-    source_case = forms.IntegerField(label=_("来源事件（内部编号，选填）"), min_value=1, required=False)
+    source_case = forms.CharField(
+        label=_("来源事件编号（选填）"),
+        max_length=32,
+        required=False,
+        help_text=_("从事件登记时填写事件编号，如 XG-2026-000046：纠纷的地点随事件"),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         communities = communities_for(user)
         self.fields["community"].queryset = communities
         self.fields["grid"].queryset = Grid.objects.filter(community__in=communities).order_by("code")
@@ -47,6 +54,24 @@ class DisputeForm(forms.Form):
             self.fields[f"party{i}_phone"] = forms.CharField(
                 label=_("联系电话"), max_length=20, required=False, validators=[validate_contact_phone]
             )
+
+    def clean_source_case(self) -> int | None:
+        """The case by the number people see on it (XG-2026-000046), or by its internal id as the API takes it; one
+        answer whether it does not exist or is not the user's to see (existence must not leak)."""
+        from cases.selectors import case_queryset_for
+
+        raw = self.cleaned_data["source_case"].strip()
+        if not raw:
+            return None
+        scope = case_queryset_for(self.user)
+        pk = whole_number(raw)
+        found = scope.filter(pk=pk) if pk is not None else scope.filter(number=raw.upper())
+        case_id = found.values_list("pk", flat=True).first()
+        if case_id is None:
+            raise forms.ValidationError(
+                _("没有找到编号为“%(number)s”的事件，或它不在您的辖区") % {"number": raw}, code="source_case"
+            )
+        return case_id
 
     def parties(self) -> list[dict]:
         d = self.cleaned_data

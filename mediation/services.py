@@ -95,7 +95,10 @@ def dispute_open(
     if source_case_id:
         from cases.selectors import case_get_for
 
-        source_case = case_get_for(actor, int(source_case_id))
+        try:
+            source_case = case_get_for(actor, int(source_case_id))
+        except NotFound:  # a field of the form, not the page's subject: the form says so, whatever the reason
+            raise InvalidInput(_("没有找到该来源事件，或它不在您的辖区"), code="source_case") from None
         grid, community = source_case.grid, source_case.community
     if grid is not None:
         community = grid.community

@@ -149,7 +149,9 @@ class DisputeInputSerializer(serializers.Serializer):
     grid = serializers.PrimaryKeyRelatedField(queryset=Grid.objects.all(), required=False, allow_null=True)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, min_value=0)
     risk = serializers.ChoiceField(choices=Risk.choices, default=Risk.LOW)
-    source_case = serializers.IntegerField(required=False, allow_null=True, help_text="从事件登记：事件的内部编号")
+    source_case = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=2**63 - 1, help_text="从事件登记：事件的内部编号"
+    )
 
 
 class StartInputSerializer(serializers.Serializer):
