@@ -52,7 +52,7 @@ class TaskForm(forms.Form):
     task_type = forms.ChoiceField(label=_("任务类型"), choices=POSTABLE_TASK_CHOICES)
     place = forms.CharField(label=_("地点"), max_length=200)
     starts_at = forms.DateTimeField(label=_("开始时间"), widget=DT)
-    capacity = forms.IntegerField(label=_("人数上限（0 不限）"), min_value=0, initial=0)
+    capacity = forms.IntegerField(label=_("人数上限（0 不限）"), min_value=0, max_value=1000, initial=0)
     description = forms.CharField(
         max_length=LONG_TEXT, label=_("任务说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )

@@ -132,7 +132,7 @@ class ServiceTaskInputSerializer(serializers.Serializer):
     task_type = serializers.ChoiceField(choices=POSTABLE_TASK_CHOICES)
     place = serializers.CharField(max_length=200)
     starts_at = serializers.DateTimeField()
-    capacity = serializers.IntegerField(min_value=0, default=0)
+    capacity = serializers.IntegerField(min_value=0, max_value=1000, default=0)
 
 
 class AttendanceInputSerializer(serializers.Serializer):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.services.deadlines import within_due_horizon
 from core.errors import Forbidden, InvalidInput, NotAllowed, NotFound
 from governance.models import Region, User
 
@@ -18,6 +19,11 @@ from ..permissions import manages_community
 from ..selectors import acting_unit, unit_registration
 from .events import record
 from .points import points_award
+
+#: The most members one task takes (0: no limit) — a community's activity, not a number the database can't hold.
+MAX_TASK_CAPACITY = 1000
+#: How far back a task may start: an activity held lately is recorded afterwards (补录), with its attendance.
+TASK_RECORDED_AFTER_DAYS = 90
 
 
 @transaction.atomic
@@ -45,6 +51,13 @@ def task_create(
         raise InvalidInput(_("任务名称、地点和开始时间都必须填写"), code="required")
     if capacity is None or capacity < 0:
         raise InvalidInput(_("人数上限不能为负数"), code="capacity")
+    if capacity > MAX_TASK_CAPACITY:
+        raise InvalidInput(_("人数上限至多 %(n)s 人（0 为不限）") % {"n": MAX_TASK_CAPACITY}, code="capacity")
+    if starts_at < now - timedelta(days=TASK_RECORDED_AFTER_DAYS):
+        raise InvalidInput(
+            _("开始时间不能早于 %(days)s 天前（补录近期活动）") % {"days": TASK_RECORDED_AFTER_DAYS}, code="starts_at"
+        )
+    within_due_horizon(starts_at, now=now, code="starts_at")
     task = ServiceTask.objects.create(
         community=community,
         title=title.strip()[:120],

@@ -13,7 +13,7 @@ from core.errors import Refusal
 from core.roles import is_admin, staff_level
 
 
-def _outcome(request: HttpRequest, fn: Callable[..., Any], success: str, kwargs: dict[str, Any]) -> tuple[Any, int]:
+def outcome(request: HttpRequest, fn: Callable[..., Any], success: str, kwargs: dict[str, Any]) -> tuple[Any, int]:
     """Call a service: (its result, 0) with ``success`` flashed, or (None, the refusal's HTTP status) with the
     reason flashed. A NotFound propagates: the page answers 404."""
     try:
@@ -27,14 +27,14 @@ def _outcome(request: HttpRequest, fn: Callable[..., Any], success: str, kwargs:
 
 def attempt(request: HttpRequest, fn: Callable[..., Any], success: str, **kwargs) -> Any | None:
     """A service's result, or None when it refused (the reason flashed): for an action that redirects either way."""
-    return _outcome(request, fn, success, kwargs)[0]
+    return outcome(request, fn, success, kwargs)[0]
 
 
 def tried(request: HttpRequest, fn: Callable[..., Any], success: str, **kwargs) -> int:
     """For a form's POST: 0 when the service went through, else the refusal's HTTP status (400, 403, 409). On a
     refusal the caller renders the page again, with that status and the form as the user filled it in (the reason
     flashed above it), rather than redirecting it away."""
-    return _outcome(request, fn, success, kwargs)[1]
+    return outcome(request, fn, success, kwargs)[1]
 
 
 def page_of(request: HttpRequest, qs, per_page: int = 30):

@@ -29,7 +29,7 @@ from .. import contact_log, forms, selectors, services
 from ..choices import RegistrationStatus, TaskStatus, TopicStatus, WishStatus
 from ..models import Appraisal, ServiceTask, TaskSignup, Topic, Wish
 from ..permissions import manages_community, works_in_community
-from .common import attempt, is_staff_user, page_of, tried
+from .common import attempt, is_staff_user, outcome, page_of, tried
 
 # --- hub -----------------------------------------------------------------------------------------------
 
@@ -150,10 +150,14 @@ def tasks(request: HttpRequest) -> HttpResponse:
 def task_new(request: HttpRequest) -> HttpResponse:
     form = forms.TaskForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        task = attempt(request, services.task_create, _("已发布服务任务"), actor=request.user, **form.cleaned_data)
+        task, status = outcome(
+            request, services.task_create, _("已发布服务任务"), form.cleaned_data | {"actor": request.user}
+        )
         if task:
             return redirect("mobilisation:task", pk=task.pk)
-    return render(request, "mobilisation/form_page.html", {"form": form, "title": _("发布服务任务")})
+    else:
+        status = 400 if form.is_bound else 200
+    return render(request, "mobilisation/form_page.html", {"form": form, "title": _("发布服务任务")}, status=status)
 
 
 def _task_for(user, pk: int) -> ServiceTask:
