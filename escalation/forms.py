@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import MultipleFileField, MultipleFileInput
 from cases.selectors import rule_departments
+from core.errors import InvalidInput
 from core.labels import name_within
 from governance.choices import TimeUnit
 from governance.models import Department
+from governance.selectors import calendar_spec
 
 from .selectors import whistleable_departments
-from .services.whistles import MAX_REPORT_IN_MINUTES, MAX_RESPONSE_LIMIT
+from .services.whistles import MAX_REPORT_IN_MINUTES, response_limit_checked
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -37,7 +41,7 @@ class WhistleForm(forms.Form):
     report_in_minutes = forms.IntegerField(
         label=_("报到时限（分钟）"), initial=30, min_value=1, max_value=MAX_REPORT_IN_MINUTES
     )
-    response_limit = forms.IntegerField(label=_("反馈时限"), initial=1, min_value=1, max_value=MAX_RESPONSE_LIMIT)
+    response_limit = forms.IntegerField(label=_("反馈时限"), initial=1, min_value=1)
     response_unit = forms.ChoiceField(label=_("反馈时限单位"), choices=TimeUnit.choices, initial=TimeUnit.WORKING_DAYS)
 
     def __init__(self, *args, case=None, **kwargs) -> None:
@@ -45,6 +49,17 @@ class WhistleForm(forms.Form):
         self.fields["departments"].queryset = whistleable_departments()
         if case is not None:  # the departments the jurisdiction list names for the matter, as the dispatch form
             self.fields["departments"].initial = rule_departments(case)
+
+    def clean(self) -> dict:
+        """The response limit at most the horizon in its unit (the service's own check and message)."""
+        data: dict[str, Any] = super().clean() or {}
+        limit, unit = data.get("response_limit"), data.get("response_unit")
+        if limit is not None and unit:
+            try:
+                response_limit_checked(limit, unit=unit, cal=calendar_spec())
+            except InvalidInput as exc:
+                self.add_error("response_limit", exc.message)
+        return data
 
     def service_kwargs(self) -> dict:
         d = self.cleaned_data

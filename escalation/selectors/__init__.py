@@ -6,7 +6,7 @@ Also the two clocks of a summons (report-in, response) as traffic lights, and th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -120,7 +120,15 @@ class Countdown:
 
 
 def _countdown(kind: str, label: str, start: datetime, due: datetime, unit: str, now: datetime, cal) -> Countdown:
-    yellow = fraction_point(start, due, settings.YELLOW_THRESHOLD, unit, cal) if due > start else due
+    """One clock and its light; the yellow point in the clock's unit (working time: through the work calendar).
+    A due time beyond the horizon (``MAX_DUE_HORIZON_DAYS``; kept from before it was checked, up to 9999) gets its
+    yellow point in calendar time: the calendar is not walked day by day to it (14 s, then an overflow)."""
+    if due <= start:
+        yellow = due
+    elif due > now + timedelta(days=settings.MAX_DUE_HORIZON_DAYS):
+        yellow = start + (due - start) * settings.YELLOW_THRESHOLD
+    else:
+        yellow = fraction_point(start, due, settings.YELLOW_THRESHOLD, unit, cal)
     light = clock_light(now=now, due_at=due, yellow_at=yellow)
     return Countdown(kind, label, due, yellow, light, int((due - now).total_seconds()))
 

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -33,13 +34,13 @@ from django.utils.translation import gettext as _
 from cases.choices import OPEN_STATUSES, EvidenceStage, RequestStatus
 from cases.choices import Status as CaseStatus
 from cases.models import Case
-from cases.services import case_transition, grant_department
+from cases.services import case_transition, grant_department, within_due_horizon
 from core.errors import Forbidden, InvalidInput, NotAllowed
 from core.links import reverse_pk
 from core.roles import is_centre_staff
 from core.stored_text import kept
 from governance.choices import TimeUnit
-from governance.clock import add_working_time, shift_past_pause
+from governance.clock import CalendarSpec, add_working_time, shift_past_pause
 from governance.models import Department, User
 from governance.selectors import calendar_spec
 
@@ -51,7 +52,6 @@ from . import notices
 
 S = SummonsStatus
 MAX_REPORT_IN_MINUTES = 7 * 24 * 60
-MAX_RESPONSE_LIMIT = 1000
 
 
 def _local(moment: datetime) -> str:
@@ -126,14 +126,45 @@ def _department_ids(values: Sequence[Any] | None) -> list[int]:
     return ids
 
 
-def _positive(value: Any, *, label: str, maximum: int, code: str) -> int:
+def _positive(value: Any, *, label: str, maximum: int | None, code: str) -> int:
+    """``value`` as a whole number from 1 to ``maximum`` (``None``: the caller checks the upper end)."""
     try:
         number = int(value)
     except (TypeError, ValueError):
         raise InvalidInput(_("%(label)s必须是正整数") % {"label": label}, code=code) from None
-    if number <= 0 or number > maximum:
+    if number <= 0 or (maximum is not None and number > maximum):
         raise InvalidInput(_("%(label)s必须在1到%(max)s之间") % {"label": label, "max": maximum}, code=code)
     return number
+
+
+def max_response_limit(unit: str, cal: CalendarSpec) -> int:
+    """The longest response limit in ``unit``: the due-time horizon (``MAX_DUE_HORIZON_DAYS``) in that unit, the
+    working units by the calendar's working week (the default calendar, Monday to Friday seven hours a day: 261
+    working days, 1827 working hours in 366 days). Holidays can still push a due time within it past the horizon:
+    ``whistle_blow`` checks the due time too."""
+    days = settings.MAX_DUE_HORIZON_DAYS
+    if unit == TimeUnit.MINUTES:
+        return days * 24 * 60
+    if unit == TimeUnit.HOURS:
+        return days * 24
+    working_days = days * len(cal.weekdays) // 7
+    if unit == TimeUnit.WORKING_HOURS:
+        return int(working_days * cal.seconds_per_day // 3600)
+    return working_days
+
+
+def response_limit_checked(value: Any, *, unit: str, cal: CalendarSpec) -> int:
+    """``value`` as a response limit in ``unit`` (a known one): a whole number from 1 to ``max_response_limit``,
+    else InvalidInput (``response_limit``). The whistle form checks with it too, so both say the same."""
+    limit = _positive(value, label=_("反馈时限"), maximum=None, code="response_limit")
+    most = max_response_limit(unit, cal)
+    if limit > most:
+        raise InvalidInput(
+            _("反馈时限至多 %(max)s %(unit)s（%(days)s 天之内）")
+            % {"max": most, "unit": TimeUnit(unit).label, "days": settings.MAX_DUE_HORIZON_DAYS},
+            code="response_limit",
+        )
+    return limit
 
 
 def _when(value: Any, *, code: str) -> datetime:
@@ -175,15 +206,16 @@ def whistle_blow(
     if not reason:
         raise InvalidInput(_("请填写吹哨事由"), code="reason")
     minutes = _positive(report_in_minutes, label=_("报到时限"), maximum=MAX_REPORT_IN_MINUTES, code="report_in")
-    limit = _positive(response_limit, label=_("反馈时限"), maximum=MAX_RESPONSE_LIMIT, code="response_limit")
     if response_unit not in TimeUnit.values:
         raise InvalidInput(_("未知的时限单位"), code="response_unit")
+    cal = calendar_spec()
+    limit = response_limit_checked(response_limit, unit=response_unit, cal=cal)
     found = {d.id: d for d in Department.objects.filter(pk__in=ids, active=True)}
     if len(found) != len(ids):
         raise InvalidInput(_("所选部门不存在或已停用"), code="departments")
     departments = [found[i] for i in ids]
     report_due = now + timedelta(minutes=minutes)
-    respond_due = add_working_time(now, limit, response_unit, calendar_spec())
+    respond_due = within_due_horizon(add_working_time(now, limit, response_unit, cal), now=now, code="response_limit")
     if respond_due < report_due:
         raise InvalidInput(_("反馈时限不能早于报到时限"), code="response_limit")
 
@@ -361,7 +393,7 @@ def summons_request_extension(
     now = now or timezone.now()
     reason = (reason or "").strip()
     summons = _precheck(summons_id=summons_id, actor=actor, action="extension")
-    wanted = _when(until, code="until")
+    wanted = within_due_horizon(_when(until, code="until"), now=now, code="until")
     if not reason:
         raise InvalidInput(_("请填写延期理由"), code="reason")
     if now >= summons.respond_due_at:
@@ -427,6 +459,8 @@ def summons_decide_extension(
         new_due = _when(due_at, code="due_at") if due_at else summons.extension_until
         if new_due is None or new_due <= summons.respond_due_at:
             raise InvalidInput(_("延期后的时限必须晚于当前反馈时限"), code="due_at")
+        # A request kept from before the horizon was checked (9999) is refused here too, and stays pending.
+        within_due_horizon(new_due, now=now, code="due_at")
         text = kept("批准%(dept)s延期，反馈时限延至%(due)s") % {"dept": summons.department.name, "due": _local(new_due)}
     else:
         if not note:
