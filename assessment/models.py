@@ -116,7 +116,11 @@ class SchemeWeight(models.Model):
         verbose_name_plural = _("指标权重")
         constraints = [
             models.UniqueConstraint(fields=["scheme", "indicator"], name="assessment_one_weight_per_indicator"),
-            models.CheckConstraint(condition=Q(weight__gte=0), name="assessment_weight_not_negative"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0),
+                name="assessment_weight_not_negative",
+                violation_error_message=_("权重不能为负数"),
+            ),
         ]
 
     def __str__(self) -> str:

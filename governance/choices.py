@@ -102,6 +102,40 @@ class TimeUnit(models.TextChoices):
     WORKING_DAYS = "working_days", _("工作日")
 
 
+#: Office hours in a working day of the default calendar (08:30–12:00 and 14:00–17:30): how a limit in working
+#: hours is counted in working days when it is bounded (``limit_ceiling``).
+WORKING_HOURS_PER_DAY = 7
+
+
+def limit_ceiling(unit: str) -> int:
+    """The longest time limit a rule may set in ``unit``: ``MAX_DUE_HORIZON_DAYS`` days' worth (366 by default).
+
+    Calendar units count calendar days (527,040 minutes, 8,784 hours); working units count working days (366, or
+    366 × 7 working hours). A longer limit could not be placed by the clock (it looks ten years ahead for working
+    time, and no instant lies past year 9999): it made every filing of the category a 500.
+    """
+    from django.conf import settings
+
+    days: int = settings.MAX_DUE_HORIZON_DAYS
+    return {
+        TimeUnit.MINUTES: days * 24 * 60,
+        TimeUnit.HOURS: days * 24,
+        TimeUnit.WORKING_HOURS: days * WORKING_HOURS_PER_DAY,
+        TimeUnit.WORKING_DAYS: days,
+    }[TimeUnit(unit)]
+
+
+def max_limit_minutes() -> int:
+    """``limit_ceiling`` in minutes, for a field whose limit is always in minutes (a callable: the setting is read
+    when a value is validated, and migrations keep the reference, not a number)."""
+    return limit_ceiling(TimeUnit.MINUTES)
+
+
+def max_limit_hours() -> int:
+    """``limit_ceiling`` in hours, for a field whose limit is always in (calendar) hours."""
+    return limit_ceiling(TimeUnit.HOURS)
+
+
 class HandlerKind(models.TextChoices):
     CENTRE = "centre", _("本级综治中心")
     DEPARTMENTS = "departments", _("职能部门")

@@ -29,6 +29,12 @@ DEFAULT_PERIODS = ((time(8, 30), time(12, 0)), (time(14, 0), time(17, 30)))
 _MAX_DAYS_SCANNED = 3660  # ten years: a calendar with no working day at all must not loop forever
 
 
+class CalendarCannotPlace(ValueError):
+    """The deadline cannot be placed: the calendar has no working time far enough ahead (ten years are looked at),
+    or the instant would leave the years a datetime can hold. The caller's refusal, never a 500: a rule or a
+    request asked for too long a time."""
+
+
 @dataclass(frozen=True)
 class CalendarSpec:
     """Everything the clock needs to know about a work calendar, as plain immutable data."""
@@ -94,7 +100,7 @@ def next_working_instant(moment: datetime, cal: CalendarSpec) -> datetime:
             if local < end:
                 return max(local, start)
         day += timedelta(days=1)
-    raise ValueError("the work calendar has no working time in the next ten years")
+    raise CalendarCannotPlace("the work calendar has no working time in the next ten years")
 
 
 def add_working_seconds(start: datetime, seconds: float, cal: CalendarSpec) -> datetime:
@@ -122,7 +128,7 @@ def add_working_seconds(start: datetime, seconds: float, cal: CalendarSpec) -> d
             remaining -= available
             local = p_end
         day += timedelta(days=1)
-    raise ValueError("the work calendar has no working time in the next ten years")
+    raise CalendarCannotPlace("the work calendar has no working time in the next ten years")
 
 
 def add_working_days(start: datetime, days: int, cal: CalendarSpec) -> datetime:
@@ -138,7 +144,7 @@ def add_working_days(start: datetime, days: int, cal: CalendarSpec) -> datetime:
         day += timedelta(days=1)
         if cal.is_working_day(day):
             counted += 1
-    raise ValueError("the work calendar has no working time in the next ten years")
+    raise CalendarCannotPlace("the work calendar has no working time in the next ten years")
 
 
 def add_working_time(start: datetime, amount: float, unit: str, calendar: CalendarSpec) -> datetime:
@@ -147,10 +153,13 @@ def add_working_time(start: datetime, amount: float, unit: str, calendar: Calend
         raise ValueError("start must be an aware datetime")
     if amount < 0:
         raise ValueError("amount must not be negative")
-    if unit == "minutes":
-        return start + timedelta(minutes=amount)
-    if unit == "hours":
-        return start + timedelta(hours=amount)
+    try:
+        if unit == "minutes":
+            return start + timedelta(minutes=amount)
+        if unit == "hours":
+            return start + timedelta(hours=amount)
+    except OverflowError:  # past year 9999 (or past what a timedelta holds)
+        raise CalendarCannotPlace(f"{amount} {unit} after {start} is beyond any date") from None
     if unit == "working_hours":
         return add_working_seconds(next_working_instant(start, calendar), amount * 3600, calendar)
     if unit == "working_days":

@@ -3,6 +3,7 @@ the matter catalogue, the jurisdiction list and the work calendar."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -27,6 +28,7 @@ from .choices import (
     Role,
     TimeUnit,
     home_level,
+    limit_ceiling,
     top_level,
 )
 
@@ -49,7 +51,11 @@ class Region(models.Model):
         verbose_name_plural = _("行政区域")
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(condition=Q(level__in=RegionLevel.values), name="region_level_valid"),
+            models.CheckConstraint(
+                condition=Q(level__in=RegionLevel.values),
+                name="region_level_valid",
+                violation_error_message=_("请选择有效的区域层级"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -134,7 +140,13 @@ class Organisation(models.Model):
         verbose_name = _("组织")
         verbose_name_plural = _("组织")
         ordering = ["region__code", "kind", "name"]
-        constraints = [models.UniqueConstraint(fields=["region", "name"], name="organisation_unique_name_in_region")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "name"],
+                name="organisation_unique_name_in_region",
+                violation_error_message=_("该区域已有同名组织"),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -166,7 +178,13 @@ class CoOptedMember(models.Model):
     class Meta:
         verbose_name = _("兼职委员单位")
         verbose_name_plural = _("兼职委员单位")
-        constraints = [models.UniqueConstraint(fields=["committee", "unit_name"], name="co_opted_unit_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "unit_name"],
+                name="co_opted_unit_unique",
+                violation_error_message=_("该单位已是这个组织的兼职委员单位"),
+            )
+        ]
 
     def __str__(self) -> str:
         return name_within(self.unit_name, self.representative)
@@ -227,8 +245,16 @@ class Category(models.Model):
         verbose_name_plural = _("事项清单")
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(condition=Q(grade__in=["", *Grade.values]), name="category_grade_valid"),
-            models.CheckConstraint(condition=Q(parent__isnull=True) | ~Q(grade=""), name="subcategory_has_grade"),
+            models.CheckConstraint(
+                condition=Q(grade__in=["", *Grade.values]),
+                name="category_grade_valid",
+                violation_error_message=_("请选择有效的等级（A–D）"),
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | ~Q(grade=""),
+                name="subcategory_has_grade",
+                violation_error_message=_("小类必须有等级"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -314,16 +340,32 @@ class JurisdictionRule(models.Model):
         ordering = ["category__code", "level", "-version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["category", "level"], condition=Q(valid_to__isnull=True), name="one_current_rule_per_level"
+                fields=["category", "level"],
+                condition=Q(valid_to__isnull=True),
+                name="one_current_rule_per_level",
+                violation_error_message=_("该事项在该层级已有现行规则：请打开现行规则修改（会生成新版本）"),
             ),
             models.UniqueConstraint(
                 fields=["level"],
                 condition=Q(category__isnull=True, valid_to__isnull=True),
                 name="one_current_default_rule_per_level",
+                violation_error_message=_("该层级已有现行的默认时限：请打开它修改（会生成新版本）"),
             ),
-            models.UniqueConstraint(fields=["category", "level", "version"], name="rule_version_unique"),
-            models.CheckConstraint(condition=Q(level__in=Level.values), name="rule_level_valid"),
-            models.CheckConstraint(condition=Q(handling_limit__gt=0), name="rule_handling_limit_positive"),
+            models.UniqueConstraint(
+                fields=["category", "level", "version"],
+                name="rule_version_unique",
+                violation_error_message=_("该事项在该层级已有这个版本号的规则"),
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=Level.values),
+                name="rule_level_valid",
+                violation_error_message=_("请选择有效的层级"),
+            ),
+            models.CheckConstraint(
+                condition=Q(handling_limit__gt=0),
+                name="rule_handling_limit_positive",
+                violation_error_message=_("办理时限必须大于 0"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -351,18 +393,57 @@ class JurisdictionRule(models.Model):
     _revision: bool = False
 
     def clean(self) -> None:
-        """A rule above the configured top level (``TOP_LEVEL``) would never be used — cases stop at the top
-        and take the top level's rule — so it is refused here rather than silently losing its limits."""
-        if self._revision:
-            return  # a revision keeps its entry's level: an entry made before the top was lowered can be revised
+        """Each limit at most ``limit_ceiling`` of its unit (366 days' worth); and a rule above the configured top
+        level (``TOP_LEVEL``) would never be used — cases stop at the top and take the top level's rule — so it is
+        refused here rather than silently losing its limits."""
+        errors = self.limit_errors()
         top = top_level()
-        if self.level in Level.values and LEVEL_ORDER.index(Level(self.level)) > LEVEL_ORDER.index(Level(top)):
-            raise ValidationError(
-                {
-                    "level": _("本系统最高层级为%(top)s，事件不会上报到%(level)s；请把该事项的时限设在%(top)s级")
-                    % {"top": Level(top).label, "level": Level(self.level).label}
+        # A revision keeps its entry's level: an entry made before the top was lowered can be revised.
+        if (
+            not self._revision
+            and self.level in Level.values
+            and LEVEL_ORDER.index(Level(self.level)) > LEVEL_ORDER.index(Level(top))
+        ):
+            errors["level"] = _("本系统最高层级为%(top)s，事件不会上报到%(level)s；请把该事项的时限设在%(top)s级") % {
+                "top": Level(top).label,
+                "level": Level(self.level).label,
+            }
+        if errors:
+            raise ValidationError(errors)
+
+    def limit_errors(self) -> dict[str, str]:
+        """A message per limit longer than its unit allows (``limit_ceiling``): 100,000 working days saved without
+        a word, then every filing of the category was a 500 (the clock finds no working time in ten years)."""
+        errors: dict[str, str] = {}
+        for limit_field, unit_field in RULE_LIMIT_FIELDS:
+            amount, unit = getattr(self, limit_field), getattr(self, unit_field)
+            if amount is None or unit not in TimeUnit.values:
+                continue  # absent, or already refused by the field's own validation
+            ceiling = limit_ceiling(unit)
+            if amount > ceiling:
+                if unit == TimeUnit.WORKING_DAYS:
+                    message = _("%(field)s不能超过 %(max)s 个工作日")
+                elif unit == TimeUnit.WORKING_HOURS:
+                    message = _("%(field)s不能超过 %(max)s 工作小时（%(days)s 个工作日）")
+                else:
+                    message = _("%(field)s不能超过 %(max)s %(unit)s（%(days)s 天）")
+                field = self._meta.get_field(limit_field)
+                assert isinstance(field, models.Field)
+                errors[limit_field] = message % {
+                    "field": field.verbose_name,
+                    "max": ceiling,
+                    "unit": TimeUnit(unit).label,
+                    "days": settings.MAX_DUE_HORIZON_DAYS,
                 }
-            )
+        return errors
+
+
+#: The jurisdiction rule's limits and the fields holding their units.
+RULE_LIMIT_FIELDS = (
+    ("accept_limit", "accept_unit"),
+    ("handling_limit", "handling_unit"),
+    ("return_limit", "return_unit"),
+)
 
 
 class WorkCalendar(models.Model):
@@ -378,7 +459,12 @@ class WorkCalendar(models.Model):
         verbose_name = _("工作日历")
         verbose_name_plural = _("工作日历")
         constraints = [
-            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="one_default_calendar")
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="one_default_calendar",
+                violation_error_message=_("已有另一个默认工作日历：只能有一个默认日历，请先取消原来的默认"),
+            )
         ]
 
     def __str__(self) -> str:
@@ -398,7 +484,13 @@ class OfficePeriod(models.Model):
         verbose_name = _("办公时段")
         verbose_name_plural = _("办公时段")
         ordering = ["start"]
-        constraints = [models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="period_end_after_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")),
+                name="period_end_after_start",
+                violation_error_message=_("办公时段的结束时间必须晚于开始时间"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.start:%H:%M}–{self.end:%H:%M}"
@@ -418,7 +510,13 @@ class CalendarDay(models.Model):
         verbose_name = _("特殊日期")
         verbose_name_plural = _("节假日与调休")
         ordering = ["date"]
-        constraints = [models.UniqueConstraint(fields=["calendar", "date"], name="calendar_day_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["calendar", "date"],
+                name="calendar_day_unique",
+                violation_error_message=_("该日历中这一天已设置过（节假日或调休上班只能设一次）"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()}"

@@ -119,14 +119,19 @@ class GridAssignment(models.Model):
                 fields=["grid", "role"],
                 condition=Q(ended_on__isnull=True) & Q(role__in=[r.value for r in SINGLE_SEAT_ROLES]),
                 name="one_active_leader_and_full_time_worker",
+                violation_error_message=_("该网格已有一名在岗的网格长（或专职网格员）：请先为原人员填写结束日期"),
             ),
             models.UniqueConstraint(
-                fields=["grid", "user"], condition=Q(ended_on__isnull=True), name="one_active_seat_per_person_and_grid"
+                fields=["grid", "user"],
+                condition=Q(ended_on__isnull=True),
+                name="one_active_seat_per_person_and_grid",
+                violation_error_message=_("此人已在该网格在岗：请先为原任职填写结束日期"),
             ),
             models.CheckConstraint(condition=Q(role__in=StaffRole.values), name="assignment_role_valid"),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
                 name="assignment_ends_after_start",
+                violation_error_message=_("结束日期不能早于开始日期"),
             ),
         ]
 

@@ -14,6 +14,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -21,6 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
+from governance.choices import max_limit_hours, max_limit_minutes
 from governance.models import Category, Region
 
 from .choices import (
@@ -68,12 +70,20 @@ class Partner(models.Model):
     callback_url = models.URLField(_("回调地址"), max_length=300, blank=True)
     # Urgency (紧急程度) limits, counted in calendar time from the order's arrival: an urgent or emergency order
     # gets the stricter of these and the deadlines it carries (0: no limit of our own for that urgency).
-    urgent_response_minutes = models.PositiveIntegerField(_("紧急工单响应时限（分钟）"), default=120)
-    urgent_resolution_hours = models.PositiveIntegerField(_("紧急工单办结时限（小时）"), default=24)
-    emergency_response_minutes = models.PositiveIntegerField(_("特急工单响应时限（分钟）"), default=30)
+    # At most MAX_DUE_HORIZON_DAYS' worth (``limit_ceiling``): a longer limit leaves the years a date can hold.
+    urgent_response_minutes = models.PositiveIntegerField(
+        _("紧急工单响应时限（分钟）"), default=120, validators=[MaxValueValidator(max_limit_minutes)]
+    )
+    urgent_resolution_hours = models.PositiveIntegerField(
+        _("紧急工单办结时限（小时）"), default=24, validators=[MaxValueValidator(max_limit_hours)]
+    )
+    emergency_response_minutes = models.PositiveIntegerField(
+        _("特急工单响应时限（分钟）"), default=30, validators=[MaxValueValidator(max_limit_minutes)]
+    )
     emergency_resolution_hours = models.PositiveIntegerField(
         _("特急工单办结时限（小时）"),
         default=2,
+        validators=[MaxValueValidator(max_limit_hours)],
         help_text=_("按自然时间从收到工单起算；0 表示不另设，只按热线所给时限"),
     )
     active = models.BooleanField(_("启用"), default=True)
@@ -196,7 +206,10 @@ class OrderRequest(models.Model):
         ordering = ["requested_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["order", "kind"], condition=Q(state="pending"), name="one_pending_request_per_kind"
+                fields=["order", "kind"],
+                condition=Q(state="pending"),
+                name="one_pending_request_per_kind",
+                violation_error_message=_("该工单已有一条同类的待答复申请"),
             )
         ]
 

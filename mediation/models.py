@@ -32,7 +32,11 @@ class TrackLimit(models.Model):
         verbose_name_plural = _("调解期限")
         constraints = [
             models.CheckConstraint(condition=Q(track__in=Track.values), name="med_limit_track"),
-            models.CheckConstraint(condition=Q(days__gte=1, days__lte=365), name="med_limit_days"),
+            models.CheckConstraint(
+                condition=Q(days__gte=1, days__lte=365),
+                name="med_limit_days",
+                violation_error_message=_("期限必须在 1 到 365 天之间"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -146,7 +146,11 @@ class Building(models.Model):
         ordering = ["grid_id", "name"]
         constraints = [
             models.UniqueConstraint(fields=["grid", "name"], name="building_unique_name_in_grid"),
-            models.CheckConstraint(condition=Q(floors__gte=1) & Q(units__gte=1), name="building_has_floors_units"),
+            models.CheckConstraint(
+                condition=Q(floors__gte=1) & Q(units__gte=1),
+                name="building_has_floors_units",
+                violation_error_message=_("楼层数和单元数都至少为 1"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -332,7 +336,11 @@ class TagCategory(models.Model):
         verbose_name_plural = _("人群标签类别")
         ordering = ["group", "-sensitivity", "code"]
         constraints = [
-            models.CheckConstraint(condition=Q(visit_every_days__gte=1), name="tagcategory_visit_positive"),
+            models.CheckConstraint(
+                condition=Q(visit_every_days__gte=1),
+                name="tagcategory_visit_positive",
+                violation_error_message=_("走访周期至少为 1 天"),
+            ),
             models.CheckConstraint(condition=Q(sensitivity__in=[1, 2, 3]), name="tagcategory_sensitivity_valid"),
         ]
 
@@ -363,7 +371,10 @@ class ResidentTag(models.Model):
         ordering = ["resident_id", "category_id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["resident", "category"], condition=Q(ended_on__isnull=True), name="one_active_tag_per_category"
+                fields=["resident", "category"],
+                condition=Q(ended_on__isnull=True),
+                name="one_active_tag_per_category",
+                violation_error_message=_("该居民已有这一类别的有效标签：请先为原标签填写结束日期"),
             )
         ]
         indexes = [models.Index(fields=["category", "resident"], name="tag_category_resident_idx")]
@@ -401,10 +412,17 @@ class VisitPlan(models.Model):
         ordering = ["due_on", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["tag"], condition=Q(active=True, tag__isnull=False), name="one_active_plan_per_tag"
+                fields=["tag"],
+                condition=Q(active=True, tag__isnull=False),
+                name="one_active_plan_per_tag",
+                violation_error_message=_("该标签已有启用的走访计划"),
             ),
             models.CheckConstraint(condition=Q(light__in=Light.values), name="visitplan_light_valid"),
-            models.CheckConstraint(condition=Q(every_days__gte=1), name="visitplan_every_positive"),
+            models.CheckConstraint(
+                condition=Q(every_days__gte=1),
+                name="visitplan_every_positive",
+                violation_error_message=_("走访周期至少为 1 天"),
+            ),
         ]
         indexes = [
             models.Index(fields=["yellow_on"], name="visitplan_yellow_idx", condition=Q(active=True, light="green")),

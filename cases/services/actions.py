@@ -19,7 +19,7 @@ from core.hostile_input import whole_number
 from core.roles import is_centre_staff
 from core.stored_text import kept
 from governance.choices import Level, Role
-from governance.clock import fraction_point, shift_past_pause
+from governance.clock import CalendarCannotPlace, fraction_point, shift_past_pause
 from governance.models import Department, JurisdictionRule, Region, User
 from governance.selectors import calendar_spec
 
@@ -502,7 +502,7 @@ def _apply_extension_approve(
     start = case.arrived_at if not case.signed_at else case.signed_at
     try:
         yellow = fraction_point(start, new_due, settings.YELLOW_THRESHOLD, unit, cal)
-    except ValueError:  # the work calendar has no working time that far ahead: a refusal, not a 500 on every try
+    except CalendarCannotPlace:  # no working time that far ahead: a refusal, not a 500 on every try
         raise InvalidInput(_("工作日历中找不到该时限前的工作时间，请选择更早的时间"), code="datetime") from None
     req.decide(approved=True, actor=actor, now=now, note=note)
     case.due_at = new_due

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 from core.errors import InvalidInput
 from governance.choices import LEVEL_ORDER, Level, top_level
 from governance.clock import (
+    CalendarCannotPlace,
     add_working_time,
     fraction_point,
 )
@@ -50,16 +53,13 @@ class Deadlines:
         if rule is None:
             return {"rule_id": None, "accept_due_at": None, "due_at": None, "yellow_at": None}
         self._rules[rule.id] = rule
-        due = add_working_time(start, rule.handling_limit, rule.handling_unit, self.cal)
-        # The accept/dispatch limit is a part of the level's time, never past it: a limit in working hours
-        # from a night arrival (next morning) must not end after a handling limit in clock hours (that night).
-        accept = min(add_working_time(start, rule.accept_limit, rule.accept_unit, self.cal), due)
-        return {
-            "rule_id": rule.id,
-            "accept_due_at": accept,
-            "due_at": due,
-            "yellow_at": fraction_point(start, due, settings.YELLOW_THRESHOLD, rule.handling_unit, self.cal),
-        }
+        with calendar_places(rule):
+            due = add_working_time(start, rule.handling_limit, rule.handling_unit, self.cal)
+            # The accept/dispatch limit is a part of the level's time, never past it: a limit in working hours
+            # from a night arrival (next morning) must not end after a handling limit in clock hours (that night).
+            accept = min(add_working_time(start, rule.accept_limit, rule.accept_unit, self.cal), due)
+            yellow = fraction_point(start, due, settings.YELLOW_THRESHOLD, rule.handling_unit, self.cal)
+        return {"rule_id": rule.id, "accept_due_at": accept, "due_at": due, "yellow_at": yellow}
 
     def handling(self, case: Case) -> dict[str, Any]:
         """Due times when the handler signs for the case (the handling clock starts now)."""
@@ -80,9 +80,25 @@ class Deadlines:
         rule = case.rule or rule_for(category=case.category, level=case.level)
         if rule is None:
             return None
-        if rule.return_limit:
-            return add_working_time(start, rule.return_limit, rule.return_unit, self.cal)
-        return add_working_time(start, rule.accept_limit, rule.accept_unit, self.cal)
+        with calendar_places(rule):
+            if rule.return_limit:
+                return add_working_time(start, rule.return_limit, rule.return_unit, self.cal)
+            return add_working_time(start, rule.accept_limit, rule.accept_unit, self.cal)
+
+
+@contextmanager
+def calendar_places(rule: JurisdictionRule) -> Iterator[None]:
+    """The clock's "cannot place" (no working time within ten years, or past year 9999) as a refusal that names the
+    rule, with code ``rule_limit``: a limit saved before rules were bounded (``JurisdictionRule.clean``) made every
+    filing of its category a 500. Nothing is written: the caller's transaction rolls back."""
+    try:
+        yield
+    except CalendarCannotPlace:
+        raise InvalidInput(
+            _("“%(rule)s”的时限过长，工作日历无法排定期限；请联系管理员在权责清单中修改该时限")
+            % {"rule": rule_label(rule)},
+            code="rule_limit",
+        ) from None
 
 
 def within_due_horizon(when: datetime, *, now: datetime, code: str) -> datetime:

@@ -89,6 +89,7 @@ FILE_ERROR_FIELDS = {
     "file_too_large": "photos",
     "file_empty": "photos",
     "file_type": "photos",
+    "rule_limit": "category",
 }
 
 
