@@ -23,6 +23,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput
+from core.images import image_header
 
 IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 EXTENSIONS = {
@@ -72,6 +73,9 @@ def sniff(content: bytes) -> str | None:
             fmt = img.format
             img.verify()  # catches truncated or corrupt images
         return IMAGE_TYPES.get(fmt or "")
+    except Image.DecompressionBombError:  # too many pixels for Pillow to open: still an image, which
+        header = image_header(content)  # screen_file then refuses as too large (in pixels), with the limit
+        return IMAGE_TYPES.get(header[0]) if header else None
     except Exception:
         return None
 
@@ -176,13 +180,17 @@ def screen_file(upload: UploadedFile) -> tuple[str, bytes, str]:
 
 def image_pixels(content: bytes) -> int | None:
     """Width × height × frames of an image, read from its headers without decoding a pixel (a GIF's frames are
-    counted by skipping through their blocks); None when the headers can't be read."""
+    counted by skipping through their blocks); None when the headers can't be read. An image Pillow will not open
+    at all (a decompression bomb) counts width × height: that alone is past any limit."""
     from PIL import Image
 
     try:
         with Image.open(io.BytesIO(content)) as img:
             width, height = img.size
             return width * height * max(1, getattr(img, "n_frames", 1))
+    except Image.DecompressionBombError:
+        header = image_header(content)
+        return header[1] * header[2] if header else None
     except Exception:
         return None
 

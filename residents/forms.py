@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.images import image_header
 from core.limits import LONG_TEXT
 from governance.models import Category
 
@@ -43,12 +46,32 @@ class ResidentForm(forms.ModelForm):
         self.fields["sex"].required = False
 
 
+class PhotoField(forms.ImageField):
+    """An image, at most ``EVIDENCE_MAX_PIXELS`` pixels (as case evidence). Django's own field calls a picture Pillow
+    will not open for its size (a decompression bomb, a few kilobytes of PNG for 30000 × 30000 pixels) "not an image
+    or corrupted"; here its header is read first and the answer is that it is too large, with the limit."""
+
+    def to_python(self, data):
+        if data not in self.empty_values and hasattr(data, "read"):
+            data.seek(0)
+            header = image_header(data.read())
+            data.seek(0)
+            most = settings.EVIDENCE_MAX_PIXELS
+            if header is not None and header[1] * header[2] > most:
+                raise ValidationError(
+                    _("照片过大（%(mp)s 百万像素），不能超过 %(limit)s 百万像素，请缩小后再上传")
+                    % {"mp": f"{header[1] * header[2] / 1e6:.0f}", "limit": f"{most / 1e6:.0f}"},
+                    code="image_too_large",
+                )
+        return super().to_python(data)
+
+
 class VisitForm(forms.Form):
     visited_on = forms.DateField(label=_("走访日期"), widget=DateInput)
     place = forms.CharField(label=_("地点"), max_length=200, required=False)
     found = forms.CharField(max_length=LONG_TEXT, label=_("走访情况"), widget=forms.Textarea(attrs={"rows": 4}))
     follow_up = forms.BooleanField(label=_("需要跟进"), required=False)
-    photo = forms.ImageField(label=_("照片"), required=False)
+    photo = PhotoField(label=_("照片"), required=False)
     also_diary = forms.BooleanField(label=_("保存后接着写民情日记（带入走访内容）"), required=False)
 
 
