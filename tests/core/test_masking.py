@@ -44,7 +44,7 @@ def test_every_model_masks_with_the_one_rule(world):
 
 
 def test_the_migration_masks_the_residents_short_numbers_shown_whole(world):
-    """residents 0010: a stored mask holding no "*" (a 7–10 digit number under the old rule) is masked again."""
+    """residents 0011: a stored mask holding no "*" (a 7–10 digit number under the old rule) is masked again."""
     import importlib
 
     from django.apps import apps
@@ -58,7 +58,7 @@ def test_the_migration_masks_the_residents_short_numbers_shown_whole(world):
     Resident.objects.filter(pk=long.pk).update(phone_masked="139****0001")
     Resident.objects.filter(pk=empty.pk).update(phone_masked="")
 
-    importlib.import_module("residents.migrations.0010_remask_short_phones").remask(apps, None)
+    importlib.import_module("residents.migrations.0011_remask_short_phones").remask(apps, None)
 
     masks = dict(Resident.objects.filter(pk__in=[whole.pk, long.pk, empty.pk]).values_list("pk", "phone_masked"))
     assert masks == {whole.pk: "*****34", long.pk: "139****0001", empty.pk: ""}

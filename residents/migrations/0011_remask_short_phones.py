@@ -15,6 +15,6 @@ def remask(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("residents", "0009_access_subject_searches")]
+    dependencies = [("residents", "0010_constraint_messages")]
 
     operations = [migrations.RunPython(remask, migrations.RunPython.noop)]
