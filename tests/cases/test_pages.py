@@ -589,3 +589,17 @@ def test_a_higher_centre_supervises_from_the_case_page_and_the_holder_is_told(wo
     assert Notice.objects.count() > before and told.filter(title__contains="督办").exists()
     empty = district.post(f"/cases/{case.pk}/act/supervise/", {"supervise-note": ""})
     assert empty.status_code == 400 and case.events.filter(action="supervise").count() == 1
+
+
+def test_the_supervised_badge_is_shown_while_the_case_is_open_only(world, web):
+    """A closed case still said "已结案 · 街道级办理 · 督办中" (UI round, 2026-12-03): supervision is over when the
+    case is; the dashboard's 督办中 count already left it out."""
+    case = file_case(world)
+    Case.objects.filter(pk=case.pk).update(supervised_at=timezone.now())
+    street = web("street_officer")
+    assert "督办中" in street.get(f"/cases/{case.pk}/").content.decode()
+    assert 'status-supervised">督办<' in street.get("/cases/").content.decode()
+
+    Case.objects.filter(pk=case.pk).update(status=Status.CLOSED, closed_at=timezone.now())
+    assert "督办中" not in street.get(f"/cases/{case.pk}/").content.decode()
+    assert 'status-supervised">督办<' not in street.get("/cases/?status=closed").content.decode()
