@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,8 +13,9 @@ from core.images import image_header
 from core.limits import LONG_TEXT
 from governance.models import Category
 
-from .choices import DiaryTopic, HouseUse, Mood
+from .choices import DiaryTopic, HouseUse, Mood, PopulationKind
 from .models import Resident
+from .validators import validate_birth_date, validate_permit_dates, validate_visit_date
 
 
 class DateInput(forms.DateInput):
@@ -44,6 +47,19 @@ class ResidentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["house"].queryset = houses
         self.fields["sex"].required = False
+        self.fields["birth_date"].validators.append(validate_birth_date)
+
+    def clean(self) -> dict[str, Any]:
+        """An expiry before the registration date is refused next to the expiry (only for a floating resident: for
+        the others ``resident_save`` drops both dates)."""
+        super().clean()
+        data = self.cleaned_data
+        if data.get("kind") == PopulationKind.FLOATING:
+            try:
+                validate_permit_dates(data.get("registered_on"), data.get("permit_expires_on"))
+            except forms.ValidationError as exc:
+                self.add_error("permit_expires_on", exc)
+        return data
 
 
 class PhotoField(forms.ImageField):
@@ -67,7 +83,7 @@ class PhotoField(forms.ImageField):
 
 
 class VisitForm(forms.Form):
-    visited_on = forms.DateField(label=_("走访日期"), widget=DateInput)
+    visited_on = forms.DateField(label=_("走访日期"), widget=DateInput, validators=[validate_visit_date])
     place = forms.CharField(label=_("地点"), max_length=200, required=False)
     found = forms.CharField(max_length=LONG_TEXT, label=_("走访情况"), widget=forms.Textarea(attrs={"rows": 4}))
     follow_up = forms.BooleanField(label=_("需要跟进"), required=False)

@@ -25,9 +25,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from core.masking import mask_phone
 from grids.models import Grid
@@ -43,6 +45,7 @@ from .identity import (
     validate_phone,
 )
 from .models import Building, Compound, House, Resident
+from .validators import validate_birth_date, validate_permit_dates
 from .visibility import may_write_in_grid, reach_of
 
 PROGRESS_EVERY = 500
@@ -67,6 +70,31 @@ RESIDENT_COLUMNS = [
     "住所类型",
 ]  # fmt: skip
 RESIDENT_REQUIRED = ["网格编码", "楼栋", "单元", "门牌号", "姓名"]
+
+
+#: The messages with parameters a row's error is made from. An import keeps its errors in the message ids' language
+#: (``services.import_job_run``); the job's page shows them in the reader's through ``core.stored_text``, which
+#: matches a kept error to its template here (registered in ``ResidentsConfig.ready()``). The parameters are data:
+#: the sheet's own column names and values.
+TEMPLATES = [
+    N_("无法读取 XLSX 文件：%(e)s"),
+    N_("缺少列：%(c)s"),
+    N_("未知的列：%(c)s"),
+    N_("%(label)s过长（最多 %(n)s 个字符）"),
+    N_("%(label)s应为整数：%(v)s"),
+    N_("%(label)s不能小于%(m)s"),
+    N_("%(label)s不能大于%(m)s"),
+    N_("%(label)s应为数字：%(v)s"),
+    N_("%(label)s应在 %(lo)s 到 %(hi)s 之间"),
+    N_("%(label)s应为日期（YYYY-MM-DD）：%(v)s"),
+    N_("%(label)s的值无效：%(v)s"),
+    N_("“%(c)s”必须填写"),
+    N_("网格“%(c)s”不存在或不在您的范围内"),
+    N_("房屋地址过长（最多 %(n)s 个字符），请缩短楼栋地址或楼栋"),
+    N_("与第%(l)s行重复"),
+    N_("房屋“%(b)s %(u)s单元 %(n)s”不存在，请先导入房屋"),
+    N_("公民身份号码与第%(l)s行重复"),
+]
 
 
 @dataclass
@@ -200,6 +228,14 @@ def _date(text: str, label: str) -> date | None:
         return date.fromisoformat(text.replace("/", "-"))
     except ValueError:
         raise ValueError(_("%(label)s应为日期（YYYY-MM-DD）：%(v)s") % {"label": label, "v": text}) from None
+
+
+def _valid(rule: Callable[..., None], *values: Any) -> None:
+    """A rule of ``residents.validators`` as a row's error (its message is the row's)."""
+    try:
+        rule(*values)
+    except ValidationError as exc:
+        raise ValueError(exc.messages[0]) from None
 
 
 def _choice(text: str, choices, label: str, default: str = "") -> str:
@@ -408,12 +444,16 @@ def import_residents(
                 born, sex = birth_date_of(number), sex_of(number)
             if not sex:
                 raise ValueError(_("没有公民身份号码时必须填写性别"))
+            _valid(validate_birth_date, born)
             try:
                 phone = validate_phone(r.get("联系方式", ""))
             except ValueError as exc:
                 raise ValueError(_(str(exc))) from None
             kind = _choice(r.get("人口类型", ""), PopulationKind, "人口类型", PopulationKind.REGISTERED)
             floating = kind == PopulationKind.FLOATING
+            registered_on = _date(r.get("登记日期", ""), "登记日期") if floating else None
+            permit_expires_on = _date(r.get("证件到期日期", ""), "证件到期日期") if floating else None
+            _valid(validate_permit_dates, registered_on, permit_expires_on)
             consistent = r.get("人户一致", "")
             if consistent not in ("", "是", "否"):
                 raise ValueError(_("人户一致应填“是”或“否”"))
@@ -430,8 +470,8 @@ def import_residents(
                 "hukou_matches": consistent != "否",
                 "inflow_reason": _choice(r.get("流入原因", ""), InflowReason, "流入原因") if floating else "",
                 "permit_type": _text(r, "办证类型", Resident._meta.get_field("permit_type")) if floating else "",
-                "registered_on": _date(r.get("登记日期", ""), "登记日期") if floating else None,
-                "permit_expires_on": _date(r.get("证件到期日期", ""), "证件到期日期") if floating else None,
+                "registered_on": registered_on,
+                "permit_expires_on": permit_expires_on,
                 "residence_type": _choice(r.get("住所类型", ""), ResidenceType, "住所类型") if floating else "",
                 "grid_id": grid.id,
                 "house_id": house.id,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput, NotAllowed, NotFound, TooMany
 from core.masking import mask_phone
+from core.stored_text import source_language
 from grids.models import Grid, GridAssignment
 from grids.selectors import grids_worked_by
 
@@ -46,6 +47,7 @@ from .models import (
     VisitPlan,
 )
 from .signals import permits_expiring, visit_plans_turned
+from .validators import validate_birth_date, validate_permit_dates, validate_visit_date
 from .visibility import SEAT_AUDIENCE, Reach, may_write_in_grid, reach_of
 
 PATH_MAX = AccessLog._meta.get_field("path").max_length
@@ -394,6 +396,19 @@ RESIDENT_FIELDS = {
 }
 
 
+def _check_resident_dates(resident: Resident) -> None:
+    """The date rules of ``residents.validators`` (a birth date taken from the ID number too), refused with the
+    field's name as the code."""
+    try:
+        validate_birth_date(resident.birth_date)
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages[0], code="birth_date") from exc
+    try:
+        validate_permit_dates(resident.registered_on, resident.permit_expires_on)
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages[0], code="permit_expires_on") from exc
+
+
 @transaction.atomic
 def resident_save(
     *,
@@ -444,6 +459,7 @@ def resident_save(
     if resident.kind != PopulationKind.FLOATING:
         resident.inflow_reason = resident.permit_type = resident.residence_type = ""
         resident.registered_on = resident.permit_expires_on = None
+    _check_resident_dates(resident)
     _full_clean(resident)
     resident.save()
     return resident
@@ -619,8 +635,10 @@ def visit_record(
     """Record a visit. For a plan: lock it, move its next due date on by its frequency from the visit date
     and put its light back to green (the sweep turns it again if the next one is missed)."""
     visited_on = visited_on or timezone.localdate()
-    if visited_on > timezone.localdate():
-        raise InvalidInput(_("走访日期不能晚于今天"), code="visited_on")
+    try:
+        validate_visit_date(visited_on)
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages[0], code="visited_on") from exc
     if not (found or "").strip():
         raise InvalidInput(_("请填写走访情况"), code="found")
     if plan is not None:
@@ -897,11 +915,15 @@ def import_job_create(*, actor: Any, kind: str, file_name: str, data: bytes) -> 
     return ImportJob.objects.create(user=actor, kind=kind, file_name=file_name[:200], data=data)
 
 
+@source_language()
 def import_job_run(job_id: int) -> str:
     """Run one queued import (exactly once: the queued → running step is a conditional update). The progress record
     is updated every ``PROGRESS_EVERY`` rows while checking (committed at once, so the page sees it) and while writing
     (the import's own transaction: it shows when that commits). A refused file stores every bad row and imports
-    nothing; the uploaded bytes are emptied either way. Returns the final status."""
+    nothing; the uploaded bytes are emptied either way. Returns the final status.
+
+    The errors are kept in the message ids' language, whatever language the worker (or an eager caller) runs in,
+    and shown in the reader's (``localized:"import"``; the templates are ``importers.TEMPLATES``)."""
     from .importers import IMPORTERS, ImportFailed, read_rows
 
     if not ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(status=ImportJob.Status.RUNNING):

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, TooMany
-from core.hostile_input import whole_number
+from core.hostile_input import RefusedInput, whole_number
 
 from . import exports, selectors, services, statistics
 from .choices import AccessChannel, AccessSubject, Light
@@ -221,18 +221,23 @@ def resident_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @login_required
 @require_POST
 def resident_tag(request: HttpRequest, pk: int) -> HttpResponse:
-    """Add a tag (a category the user may use on that grid) or end one."""
+    """Add a tag (a category the user may use on that grid) or end one. An id that is no number (``end=abc``) is
+    refused with a 400 that says which: it used to reach the query, a 500."""
     user = request.user
     resident = selectors.resident_for(user=user, pk=pk)
     try:
         if request.POST.get("end"):
-            tag = selectors.tags_visible_to(user=user).filter(resident=resident, pk=request.POST["end"]).first()
+            if (tag_id := whole_number(request.POST["end"])) is None:
+                raise RefusedInput(_("要结束的标签无效"))
+            tag = selectors.tags_visible_to(user=user).filter(resident=resident, pk=tag_id).first()
             if tag is None:
                 raise Http404
             services.tag_end(actor=user, tag=tag)
             messages.success(request, _("标签已结束"))
         else:
-            category = TagCategory.objects.filter(pk=request.POST.get("category") or 0, active=True).first()
+            if (category_id := whole_number(request.POST.get("category", ""))) is None:
+                raise RefusedInput(_("请选择标签类别"))
+            category = TagCategory.objects.filter(pk=category_id, active=True).first()
             if category is None:
                 raise Http404
             services.tag_add(actor=user, resident=resident, category=category)

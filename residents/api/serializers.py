@@ -8,6 +8,7 @@ from core.limits import LONG_TEXT
 
 from ..choices import DiaryTopic, Mood
 from ..models import Building, DiaryEntry, Resident, ResidentTag, TagCategory, Visit, VisitPlan
+from ..validators import validate_visit_date
 
 
 class TagCategorySerializer(serializers.ModelSerializer):
@@ -96,7 +97,7 @@ class VisitInputSerializer(serializers.Serializer):
     plan = serializers.IntegerField(required=False)
     resident = serializers.IntegerField(required=False)
     house = serializers.IntegerField(required=False)
-    visited_on = serializers.DateField(required=False)
+    visited_on = serializers.DateField(required=False, validators=[validate_visit_date])
     place = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     found = serializers.CharField(max_length=LONG_TEXT)
     follow_up = serializers.BooleanField(required=False, default=False)
