@@ -147,6 +147,12 @@ def may_decide(user, case) -> Decision:
     return no(_("只有派遣方综治中心可以审批"))
 
 
+def may_recall(user, case) -> Decision:
+    """撤回派遣: as ``may_decide`` (the dispatching centre or one above), said as what it is — a recall is no
+    approval, and "只有派遣方综治中心可以审批" puzzled the liaison it was shown to."""
+    return may_decide(user, case) or no(_("只有派遣方综治中心可以撤回派遣"))
+
+
 def may_self_handle(user, case) -> Decision:
     if case.grade != Grade.A:
         return no(_("只有A级（简单）事件可以由网格员当场处置"))

@@ -64,7 +64,7 @@ TRANSITIONS: dict[str, Transition] = {
             _("撤回派遣"),
             frozenset({S.DISPATCHED}),
             S.ACCEPTED,
-            "may_decide",
+            "may_recall",
             needs_note=True,
             public=False,
             staff_only=True,

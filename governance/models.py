@@ -382,7 +382,7 @@ class JurisdictionRule(models.Model):
         from django.utils.translation import gettext
 
         category = self.category
-        what = f"{category.code} {category.name}" if category is not None else gettext("本层级默认时限")
+        what = category.coded_label if category is not None else gettext("本层级默认时限")
         return gettext("%(what)s · %(level)s级 · 第 %(version)s 版") % {
             "what": what,
             "level": Level(self.level).label,

@@ -295,3 +295,37 @@ def test_table_targets_are_statuses_or_markers():
         assert t.target in (*Status.values, transitions.SAME, transitions.PREVIOUS), t.action
         assert t.sources <= set(Status.values), t.action
         assert t.sources, t.action
+
+
+def test_a_handler_waiting_on_its_own_return_request_cannot_sign_until_it_is_refused(world):
+    """申请退单 then 签收 were two answers at once; the page even kept 签收 as its main button beside the pending
+    request (UI round, 2026-12-03). Now 签收 is shown disabled with why, and refused if posted, until the
+    dispatcher refuses the return — then the department signs as before."""
+    from cases.selectors import allowed_actions
+
+    case = SETUPS["b_return_pending"](home(world))
+    sign = {a["action"]: a for a in allowed_actions(world.liaison, case)}["sign"]
+    assert sign["allowed"] is False and "驳回后可签收" in sign["reason"]
+    with pytest.raises(NotAllowed):
+        case_transition(case_id=case.id, action="sign", actor=world.liaison)
+    assert not CaseDispatch.objects.filter(case=case, signed_at__isnull=False).exists()
+
+    case_transition(case_id=case.id, action="return_reject", actor=world.street_officer, note="属于本单位职责")
+    case = case_transition(case_id=case.id, action="sign", actor=world.liaison)
+    assert case.status == Status.IN_PROGRESS
+
+
+def test_a_recall_refused_to_a_liaison_says_it_is_the_dispatchers_recall_not_an_approval(world):
+    from cases.selectors import allowed_actions
+
+    case = SETUPS["b_dispatched"](home(world))
+    recall = {a["action"]: a for a in allowed_actions(world.liaison, case)}["recall"]
+    assert recall["allowed"] is False and recall["reason"] == "只有派遣方综治中心可以撤回派遣"
+    assert {a["action"]: a for a in allowed_actions(world.street_officer, case)}["recall"]["allowed"] is True
+
+
+def test_a_liaison_goes_back_from_a_case_to_the_inbox_they_came_from(world, web):
+    case = SETUPS["b_dispatched"](home(world))
+    page = web("liaison").get(f"/cases/{case.pk}/").content.decode()
+    assert '<a href="/inbox/">← 返回待办</a>' in page and "返回列表" not in page
+    assert "返回列表" in web("street_officer").get(f"/cases/{case.pk}/").content.decode()

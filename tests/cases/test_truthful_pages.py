@@ -95,6 +95,21 @@ def test_the_page_and_the_api_name_the_rule_that_set_the_clock(world, web, api):
     assert sign.data["rule"]["id"] == case.rule_id
 
 
+def test_an_english_page_names_the_rule_in_english_where_the_catalogue_has_it(world, web):
+    """ "Deadline set by: 0102 楼道堆物" on an English page (UI round, 2026-12-03): the rule's label now takes the
+    catalogue's English name like every other place a category is named."""
+    case = SETUPS["b_in_progress"](home(world))
+    case.category.name_en = "Illegal construction"
+    case.category.save(update_fields=["name_en"])
+    client = web("street_officer")
+    client.cookies["django_language"] = "en"
+    html = _html(client.get(f"/cases/{case.pk}/"))
+    assert (
+        "Deadline set by: 0202 Illegal construction · " in html
+        and "违法搭建" not in html.split("Deadline set by")[1][:80]
+    )
+
+
 def test_the_page_shows_the_hold_and_its_expected_end(world, web):
     case = SETUPS["b_on_hold"](home(world))
     html = _html(web("liaison").get(f"/cases/{case.pk}/"))

@@ -207,6 +207,18 @@ def test_compiled_catalogues_match_their_po_files(language, at_least):
     assert not stale, f"django.mo is older than django.po: run compilemessages — {sorted(stale)[:5]}"
 
 
+def test_an_english_label_that_runs_into_its_value_ends_with_a_space():
+    """A Chinese label ending in "：" runs straight into what follows ("原因：超期"); its English needs the space that
+    the full-width colon carries ("Reason: Overdue", not "Reason:Overdue"). A greeting ends its line instead."""
+    po = _po_messages(ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po")
+    cramped = [
+        (msgid, msgstr)
+        for (_context, msgid, _plural), (msgstr, _fuzzy) in po.items()
+        if msgid.endswith("：") and msgstr and not msgstr.endswith((" ", ",", "\n"))
+    ]
+    assert not cramped, cramped
+
+
 def _po_messages(path: Path) -> dict[tuple[str | None, str, bool], tuple[str, bool]]:
     """(msgctxt, msgid, plural?) → (msgstr — a plural's first form —, fuzzy?) of every entry of a .po file."""
     import ast
