@@ -8,6 +8,9 @@ re-renders the page with the message and the values the user typed; nothing has 
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -392,6 +395,8 @@ def _render_case(
         remark_form = ActionForm(action="note" if user.role != Role.CITIZEN else "comment", case=case)
     if remark_form is not None and user.role == Role.CITIZEN:
         remark_form.fields.pop("visibility", None)
+    offered = {b["action"] for b in buttons if b["allowed"]} | {"comment", "note"}
+    unsent = _unsent(bound) if bound is not None and bound.action not in offered else None
     see_contact = permissions.can_see_citizen_contact(user, case)
     if see_contact:
         log_unmasked_contacts(user=user, cases=[case], channel="page", path=request.path)
@@ -413,6 +418,7 @@ def _render_case(
         "rating": rating,
         "ratings": ratings,
         "remark_form": remark_form,
+        "unsent": unsent,
         "remark_open": bool(bound is not None and bound.action in ("comment", "note")),
         "may_note": user.role != Role.CITIZEN,
         "citizen_name": case.citizen_name if see_contact else case.masked_name,
@@ -422,6 +428,18 @@ def _render_case(
         # name with the 评价 action, never through the link.
     }
     return render(request, "cases/detail.html", context, status=status)
+
+
+def _unsent(form: ActionForm) -> dict[str, Any] | None:
+    """What the user typed into an action the case no longer offers — it moved on meanwhile (another centre
+    dispatched it, the handler signed): the refusal's page has no form to put it back in, so the text is shown
+    as typed, to copy into whatever the user does next. None when nothing was typed."""
+    typed = []
+    for name, field in form.fields.items():
+        value = form.data.get(form.add_prefix(name), "")
+        if isinstance(field, forms.CharField) and isinstance(value, str) and value.strip():
+            typed.append({"label": field.label, "value": value})
+    return {"label": form.transition.label, "typed": typed} if typed else None
 
 
 @login_required

@@ -351,3 +351,25 @@ def test_the_grade_reads_as_a_phrase_in_either_language(world, web):
     en = client.get(f"/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<span class="grade">A</span>级' in zh
     assert 'grade <span class="grade">A</span>' in en and "</span>level" not in en  # was "Alevel"
+
+
+def test_a_note_typed_into_an_action_the_case_no_longer_offers_is_shown_back_as_typed(world, web):
+    """The case was dispatched in another tab while the officer wrote why it should be rejected: 409, and the page
+    had no reject form left to put the note back in — it was gone (input audit, 2026-12-03). Now it is shown under
+    "未提交", as typed, to copy into whatever comes next."""
+    case = SETUPS["b_dispatched"](home(world))
+    note = "该处为私人院落，不属于公共区域，\n建议由物业协调处理。"
+    response = web("street_officer").post(f"/cases/{case.pk}/act/reject/", {"reject-note": note})
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "未提交：事件已有新的进展" in page
+    assert "该处为私人院落，不属于公共区域，\n建议由物业协调处理。</textarea>" in page
+    case.refresh_from_db()
+    assert case.status == "dispatched"
+
+
+def test_an_action_still_offered_gets_its_form_back_not_the_unsent_box(world, web):
+    case = SETUPS["b_accepted"](home(world))
+    response = web("street_officer").post(f"/cases/{case.pk}/act/reject/", {"reject-note": ""})
+    assert response.status_code == 400 and "未提交：事件已有新的进展" not in response.content.decode()
