@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import InvalidInput
 from core.hostile_input import whole_number
 from core.labels import name_within
+from core.once import SubmissionField
 from core.roles import is_centre_staff
 from core.validators import validate_contact_phone
 from core.widgets import QuickSelect
@@ -232,6 +233,8 @@ class HouseChoiceField(forms.ModelChoiceField):
 class CaseFileForm(CategoryPlaceMixin):
     """A grid worker (or centre staff) files a case. Grid workers choose among their own grids."""
 
+    submission = SubmissionField()  # a double tap files once (core.once)
+
     title = forms.CharField(
         label=_("标题"),
         max_length=200,
@@ -366,6 +369,7 @@ class CitizenReportForm(CategoryPlaceMixin):
 
     category_codes = False
 
+    submission = SubmissionField()  # a double tap files once (core.once)
     community = forms.ChoiceField(label=_("所在街道 / 社区"), required=False)
     citizen_name = forms.CharField(label=_("您的称呼（选填）"), max_length=50, required=False)
     citizen_phone = forms.CharField(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.forms import CategoryChoiceField
 from core.hostile_input import whole_number
 from core.limits import LONG_TEXT
+from core.once import SubmissionField
 from core.validators import validate_contact_phone
 from governance.models import Category, Region, User
 from grids.selectors import communities_for
@@ -63,6 +64,7 @@ class TaskForm(forms.Form):
 
 
 class WishForm(forms.Form):
+    submission = SubmissionField()  # a double tap submits once (core.once); not the service's
     community = CommunityChoice(label=_("社区"), queryset=Region.objects.filter(level="community"))
     title = forms.CharField(label=_("心愿"), max_length=100, help_text=_("一句话说清想要什么，如“想要一台助行器”"))
     description = forms.CharField(max_length=LONG_TEXT, label=_("具体说明"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -76,6 +78,10 @@ class WishForm(forms.Form):
         super().__init__(*args, **kwargs)
         if user is not None:
             self.fields["community"].queryset = communities_for(user)
+
+    def wish(self) -> dict:
+        """Keyword arguments for ``services.wish_submit`` (without actor)."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "submission"}
 
 
 class FulfilForm(forms.Form):

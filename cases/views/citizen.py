@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.errors import InvalidInput, Refusal
+from core.once import Submission, repeated
 
 from ..choices import EvidenceStage, Status
 from ..forms import CitizenRatingForm, CitizenReportForm, FollowMyCaseForm
@@ -85,15 +86,20 @@ def report(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "cases/report.html", {"form": form, "files_lost": bool(request.FILES)}, status=400)
     files = form.cleaned_data["photos"]
-    try:
-        case = case_file(actor=None, files=files, **form.service_kwargs())
-    except InvalidInput as exc:
-        field = FILE_ERROR_FIELDS.get(exc.code)
-        if field == "grid":
-            field = "community"
-        form.add_error(field, exc.message)
-        return render(request, "cases/report.html", {"form": form, "files_lost": bool(files)}, status=400)
-    return redirect(reverse("cases:track", args=[case.follow_up_token]) + "?new=1")
+    with Submission(request, "cases:report") as sent:
+        if sent.earlier is not None:
+            return repeated(request, sent)
+        try:
+            case = case_file(actor=None, files=files, **form.service_kwargs())
+        except InvalidInput as exc:
+            field = FILE_ERROR_FIELDS.get(exc.code)
+            if field == "grid":
+                field = "community"
+            form.add_error(field, exc.message)
+            return render(request, "cases/report.html", {"form": form, "files_lost": bool(files)}, status=400)
+        url = reverse("cases:track", args=[case.follow_up_token]) + "?new=1"
+        sent.made(url)
+    return redirect(url)
 
 
 FIND_RATE = "20/h"

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.errors import InvalidInput, Refusal
 from core.hostile_input import whole_number
 from core.links import pk_link_pattern, posted_next
+from core.once import Submission, repeated
 from core.pagination import capped_count, keyset_page
 from governance.choices import Level, Role
 from governance.http import AuthenticatedHttpRequest
@@ -259,9 +260,21 @@ def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not form.is_valid():
         context["files_lost"] = bool(request.FILES)
         return render(request, "cases/new.html", context, status=400)
+    with Submission(request, "cases:new") as sent:  # a double tap files (or adds to a duplicate) once
+        if sent.earlier is not None:
+            return repeated(request, sent)
+        response = _file_or_add(request, form, context)
+        if response.status_code == 302:
+            sent.made(response["Location"])
+        return response
+
+
+def _file_or_add(request: AuthenticatedHttpRequest, form: CaseFileForm, context: dict) -> HttpResponse:
+    """The filing itself, once the form is valid: add to the duplicate chosen, or offer the nearby open cases of
+    the category not seen yet, or file."""
+    user = request.user
     kwargs = form.service_kwargs()
     files = form.cleaned_data["photos"]
-
     dup_of = whole_number(request.POST.get("duplicate_of", ""))
     if dup_of is not None:
         return _add_to_duplicate(request, form, dup_of, files)

@@ -13,7 +13,7 @@ from django.contrib.auth.views import PasswordChangeView
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import InvalidInput, NotFound
 from core.hostile_input import whole_number
+from core.once import Submission, repeated
 from governance.http import AuthenticatedHttpRequest
 from governance.models import User
 from grids.selectors import communities_for
@@ -340,11 +341,15 @@ def wish_new(request: HttpRequest) -> HttpResponse:
     """A grid worker (or community staff) records a resident's wish."""
     form = forms.WishForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        wish = attempt(
-            request, services.wish_submit, _("心愿已登记，等待社区审核"), actor=request.user, **form.cleaned_data
-        )
-        if wish:
-            return redirect("mobilisation:wish", pk=wish.pk)
+        with Submission(request, "mobilisation:wish-new") as sent:
+            if sent.earlier is not None:
+                return repeated(request, sent)
+            wish = attempt(
+                request, services.wish_submit, _("心愿已登记，等待社区审核"), actor=request.user, **form.wish()
+            )
+            if wish:
+                sent.made(reverse("mobilisation:wish", args=[wish.pk]))
+                return redirect("mobilisation:wish", pk=wish.pk)
     return render(request, "mobilisation/form_page.html", {"form": form, "title": _("代居民登记微心愿")})
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.errors import DomainError
 from core.hostile_input import whole_number
+from core.once import Submission, repeated
 from governance.models import Region
 
 from .. import forms, selectors, services
@@ -54,12 +55,17 @@ def public_wish_new(request: HttpRequest) -> HttpResponse:
         if _over_limit(request):
             error = _("提交过于频繁，请稍后再试")
         else:
-            try:
-                wish = services.wish_submit(actor=None, **form.cleaned_data)
-            except DomainError as exc:
-                error = exc.message
-            else:
-                return redirect(reverse("wish-track", args=[wish.follow_up_token]) + "?new=1")
+            with Submission(request, "wish-new") as sent:
+                if sent.earlier is not None:
+                    return repeated(request, sent)
+                try:
+                    wish = services.wish_submit(actor=None, **form.wish())
+                except DomainError as exc:
+                    error = exc.message
+                else:
+                    url = reverse("wish-track", args=[wish.follow_up_token]) + "?new=1"
+                    sent.made(url)
+                    return redirect(url)
     return render(
         request,
         "mobilisation/public_wish_new.html",
