@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from cases.models import Case
-from core.errors import Forbidden, InvalidInput, NotAllowed, NotFound
+from core.errors import Forbidden, InvalidInput, NotAllowed
 from mediation import services
 from mediation.choices import Status
 from mediation.models import Dispute, DisputeEvent, TrackLimit
@@ -140,7 +140,7 @@ def test_open_from_a_case_in_scope_only(world):
         source_case_id=case.pk,
     )
     assert (d.source_case, d.grid, d.found_level) == (case, world.grid_a, "community")
-    with pytest.raises(NotFound):
+    with pytest.raises(InvalidInput) as refused:  # a field of the form (source_case), as for a case that is not
         services.dispute_open(
             actor=world.community_b_officer,
             title="x",
@@ -149,6 +149,7 @@ def test_open_from_a_case_in_scope_only(world):
             parties=[{"name": "甲"}, {"name": "乙"}],
             source_case_id=case.pk,
         )
+    assert refused.value.code == "source_case"
     with pytest.raises(InvalidInput):
         services.dispute_open(
             actor=world.community_officer,
