@@ -135,3 +135,25 @@ def test_each_constraint_an_admin_meets_has_its_own_words_in_both_languages(cons
     with translation.override("en"):
         english = str(constraint.get_violation_error_message())
     assert not re.search(r"[\u4e00-\u9fff]", english) and constraint.name not in english
+
+
+def test_the_migration_clamps_the_limits_saved_before_the_bound_and_leaves_the_rest(world):
+    """governance 0006: a rule saved with 100,000 working days (before the bound) is clamped to 366; the sweep
+    places the next level's deadline from the same rule, so an unplaceable limit would have stopped it too."""
+    import importlib
+
+    from django.apps import apps
+
+    rule = _rule(world)
+    JurisdictionRule.objects.filter(pk=rule.pk).update(
+        handling_limit=100_000, handling_unit="working_days", accept_limit=527_041, accept_unit="minutes"
+    )
+    other = JurisdictionRule.objects.exclude(pk=rule.pk).first()
+    before = (other.accept_limit, other.handling_limit, other.return_limit)
+
+    importlib.import_module("governance.migrations.0006_clamp_rule_limits").clamp(apps, None)
+
+    rule.refresh_from_db()
+    other.refresh_from_db()
+    assert (rule.handling_limit, rule.accept_limit) == (366, 527_040)
+    assert (other.accept_limit, other.handling_limit, other.return_limit) == before
