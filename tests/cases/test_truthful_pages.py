@@ -373,3 +373,12 @@ def test_an_action_still_offered_gets_its_form_back_not_the_unsent_box(world, we
     case = SETUPS["b_accepted"](home(world))
     response = web("street_officer").post(f"/cases/{case.pk}/act/reject/", {"reject-note": ""})
     assert response.status_code == 400 and "未提交：事件已有新的进展" not in response.content.decode()
+
+
+def test_a_group_of_choices_is_named_by_its_legend_not_an_empty_label(world, web):
+    """The 派遣给 and 评价 radio groups had <label for="">: a screen reader tied the question to nothing (UI round,
+    2026-12-03). A group is a fieldset whose legend is the question."""
+    case = SETUPS["b_accepted"](home(world))
+    page = _html(web("street_officer").get(f"/cases/{case.pk}/"))
+    assert 'for=""' not in page
+    assert re.search(r'<fieldset class="field__group">\s*<legend>派遣给</legend>', page)
