@@ -33,3 +33,20 @@ def image_header(content: bytes) -> tuple[str, int, int] | None:
         except Exception:  # a header this reader cannot read: try the next format
             continue
     return None
+
+
+def photo_too_large(content: bytes) -> str | None:
+    """The refusal of a photo of more than ``EVIDENCE_MAX_PIXELS`` pixels, read from its header (a decompression
+    bomb included), or None. For the single photos of a visit and of a fulfilled wish; case evidence names each
+    file in its own message (``cases.evidence``)."""
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+
+    header = image_header(content)
+    most = settings.EVIDENCE_MAX_PIXELS
+    if header is None or header[1] * header[2] <= most:
+        return None
+    return _("照片过大（%(mp)s 百万像素），不能超过 %(limit)s 百万像素，请缩小后再上传") % {
+        "mp": f"{header[1] * header[2] / 1e6:.0f}",
+        "limit": f"{most / 1e6:.0f}",
+    }

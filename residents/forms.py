@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.images import image_header
+from core.images import photo_too_large
 from core.limits import LONG_TEXT
 from governance.models import Category
 
@@ -70,15 +69,10 @@ class PhotoField(forms.ImageField):
     def to_python(self, data):
         if data not in self.empty_values and hasattr(data, "read"):
             data.seek(0)
-            header = image_header(data.read())
+            refusal = photo_too_large(data.read())
             data.seek(0)
-            most = settings.EVIDENCE_MAX_PIXELS
-            if header is not None and header[1] * header[2] > most:
-                raise ValidationError(
-                    _("照片过大（%(mp)s 百万像素），不能超过 %(limit)s 百万像素，请缩小后再上传")
-                    % {"mp": f"{header[1] * header[2] / 1e6:.0f}", "limit": f"{most / 1e6:.0f}"},
-                    code="image_too_large",
-                )
+            if refusal is not None:
+                raise ValidationError(refusal, code="image_too_large")
         return super().to_python(data)
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Forbidden, InvalidInput, NotAllowed, NotFound
+from core.images import photo_too_large
 from core.roles import is_admin
 from core.stored_text import kept
 from governance.models import Region, User
@@ -51,6 +52,8 @@ def check_photo(photo) -> ContentFile:
         raise InvalidInput(_("请上传完成照片"), code="photo")
     if len(content) > settings.EVIDENCE_MAX_BYTES:
         raise InvalidInput(_("照片过大"), code="photo")
+    if refusal := photo_too_large(content):  # a decompression bomb too: Pillow would call it "not an image"
+        raise InvalidInput(refusal, code="photo")
     from PIL import Image
 
     try:
