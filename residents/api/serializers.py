@@ -120,4 +120,4 @@ class DiaryInputSerializer(serializers.Serializer):
     mood = serializers.ChoiceField(choices=Mood.choices, default=Mood.NEUTRAL)
     text = serializers.CharField(max_length=LONG_TEXT)
     needs_follow_up = serializers.BooleanField(required=False, default=False)
-    category = serializers.IntegerField(required=False)
+    category = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)

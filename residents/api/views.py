@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound as DRFNotFound
 from rest_framework.pagination import Cursor, CursorPagination
@@ -309,6 +309,8 @@ class DiaryEntryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         category = None
         if d.get("category"):
             category = Category.objects.filter(pk=d["category"]).first()
+            if category is None:  # it was dropped without a word: the entry filed with no matter at all
+                raise serializers.ValidationError({"category": [_("没有这个事项类别")]})
         entry = services.diary_write(
             actor=user,
             grid=grid,

@@ -185,6 +185,22 @@ def test_a_visit_and_a_diary_entry_through_the_api(world, hood, api):
     assert api("outsider").post("/api/v1/visits/", {"plan": plan.pk, "found": "x"}, format="json").status_code == 404
 
 
+def test_a_diary_entry_with_an_unknown_matter_is_refused_not_filed_without_it(world, hood, api):
+    """An unknown ``category`` id was dropped without a word: 201, and the entry had no matter (input audit,
+    2026-12-03)."""
+    from residents.models import DiaryEntry
+
+    client = api("grid_worker")
+    for category in (999_999, 10**30):
+        body = {"grid": "XG-01-01", "text": "路灯坏了", "category": category}
+        response = client.post("/api/v1/diary-entries/", body, format="json")
+        assert response.status_code == 400 and "category" in str(response.json()), category
+    assert not DiaryEntry.objects.filter(text="路灯坏了").exists()
+    known = {"grid": "XG-01-01", "text": "路灯坏了", "category": world.categories["0101"].pk}
+    assert client.post("/api/v1/diary-entries/", known, format="json").status_code == 201
+    assert DiaryEntry.objects.get(text="路灯坏了").category_id == world.categories["0101"].pk
+
+
 def test_the_command_imports_with_progress_and_refuses_a_bad_file(world, tmp_path):
     from django.core.management import CommandError, call_command
 
