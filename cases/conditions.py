@@ -62,12 +62,12 @@ def _sign(case: Case, user, now: datetime) -> Condition | None:
     """签收, unless already signed — or while the signer's own 退单 waits for the dispatcher: asking to give the
     case back and signing for it are two answers at once, and the page offered 签收 as its main button beside the
     pending request."""
-    if case.handler_kind == HandlerKind.DEPARTMENTS:
-        if not actor_dispatches(case, user).filter(signed_at__isnull=True).exists():
-            return Condition(_("该事件已签收，无需重复操作"), "state", hidden=True)
-    elif case.status != S.DISPATCHED:
+    if case.handler_kind != HandlerKind.DEPARTMENTS and case.status != S.DISPATCHED:
         return Condition(_("该事件已签收，无需重复操作"), "state", hidden=True)
-    if actor_dispatches(case, user).filter(return_requested_at__isnull=False, return_refused_at__isnull=True).exists():
+    mine = list(actor_dispatches(case, user).only("active", "signed_at", "return_requested_at", "return_refused_at"))
+    if case.handler_kind == HandlerKind.DEPARTMENTS and all(d.signed_at is not None for d in mine):
+        return Condition(_("该事件已签收，无需重复操作"), "state", hidden=True)
+    if any(d.return_pending for d in mine):
         return Condition(_("退单申请已提交，等待派遣方审批；驳回后可签收"), "return_pending")
     return None
 

@@ -2,9 +2,9 @@
 lands on what the first sending made instead of filing it again.
 
 Each such form carries a random token (``SubmissionField``, new on every blank form, kept when the form comes
-back with errors). The view claims the token in the cache before it creates anything (``cache.add`` — atomic in
-Redis and in the embedded local-memory cache alike); when it has made the record it leaves the record's address
-under the token. A second sending with the same token waits a moment for the first to finish and is sent to that
+back with errors). The view claims the token in the cache before it creates anything (``cache.add``: atomic in
+Redis, which every deployment with more than one web process uses; the embedded local-memory cache is one
+process's); when it has made the record it leaves the record's address under the token for a day. A second sending with the same token waits a moment for the first to finish and is sent to that
 address; a sending that failed (errors on the form) gives the token back, so the corrected form goes through.
 
 Without a token (an older page, the API) nothing is guarded: the API's clients have their own idempotency.
@@ -31,6 +31,9 @@ FIELD = "submission"
 REMEMBERED_FOR = 24 * 3600
 #: How long a second sending waits for the first to finish.
 WAIT_SECONDS = 10.0
+#: How long a claim is held while its sending works: past any request's time, short enough that a worker killed
+#: mid-request (nothing filed, no answer) does not leave the form refused ("still being sent") for a day.
+CLAIM_SECONDS = 120
 _PENDING = "…"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
@@ -62,7 +65,7 @@ class Submission:
         self._made = False
 
     def __enter__(self) -> Submission:
-        if self.key is None or cache.add(self.key, _PENDING, REMEMBERED_FOR):
+        if self.key is None or cache.add(self.key, _PENDING, CLAIM_SECONDS):
             return self
         self.earlier = self._wait()
         self.key = None if self.earlier is not None else self.key
@@ -74,7 +77,7 @@ class Submission:
         deadline = time.monotonic() + WAIT_SECONDS
         while True:
             value = cache.get(self.key)
-            if value is None and cache.add(self.key, _PENDING, REMEMBERED_FOR):
+            if value is None and cache.add(self.key, _PENDING, CLAIM_SECONDS):
                 return None
             if value not in (None, _PENDING):
                 return str(value)

@@ -105,23 +105,27 @@ class TimeUnit(models.TextChoices):
 #: Office hours in a working day of the default calendar (08:30–12:00 and 14:00–17:30): how a limit in working
 #: hours is counted in working days when it is bounded (``limit_ceiling``).
 WORKING_HOURS_PER_DAY = 7
+#: Working days in a week of the default calendar (Monday to Friday).
+WORKING_DAYS_PER_WEEK = 5
 
 
 def limit_ceiling(unit: str) -> int:
-    """The longest time limit a rule may set in ``unit``: ``MAX_DUE_HORIZON_DAYS`` days' worth (366 by default).
-
-    Calendar units count calendar days (527,040 minutes, 8,784 hours); working units count working days (366, or
-    366 × 7 working hours). A longer limit could not be placed by the clock (it looks ten years ahead for working
-    time, and no instant lies past year 9999): it made every filing of the category a 500.
-    """
+    """The longest time limit a rule may set in ``unit``: ``MAX_DUE_HORIZON_DAYS`` calendar days' worth (366 by
+    default) — 527,040 minutes, 8,784 hours, and in working time the default calendar's working week in those days
+    (five days of seven hours: 261 working days, 1,827 working hours), as the whistle's response limit counts them
+    (``escalation.services.whistles.max_response_limit``). 366 *working* days put a due time 17 months out, past
+    the horizon every extension is held to. A longer limit still could not be placed by the clock at all (it looks
+    ten years ahead for working time, and no instant lies past year 9999): it made every filing of the category a
+    500."""
     from django.conf import settings
 
     days: int = settings.MAX_DUE_HORIZON_DAYS
+    working_days = days * WORKING_DAYS_PER_WEEK // 7
     return {
         TimeUnit.MINUTES: days * 24 * 60,
         TimeUnit.HOURS: days * 24,
-        TimeUnit.WORKING_HOURS: days * WORKING_HOURS_PER_DAY,
-        TimeUnit.WORKING_DAYS: days,
+        TimeUnit.WORKING_HOURS: working_days * WORKING_HOURS_PER_DAY,
+        TimeUnit.WORKING_DAYS: working_days,
     }[TimeUnit(unit)]
 
 

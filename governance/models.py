@@ -422,9 +422,9 @@ class JurisdictionRule(models.Model):
             ceiling = limit_ceiling(unit)
             if amount > ceiling:
                 if unit == TimeUnit.WORKING_DAYS:
-                    message = _("%(field)s不能超过 %(max)s 个工作日")
+                    message = _("%(field)s不能超过 %(max)s 个工作日（%(days)s 天之内）")
                 elif unit == TimeUnit.WORKING_HOURS:
-                    message = _("%(field)s不能超过 %(max)s 工作小时（%(days)s 个工作日）")
+                    message = _("%(field)s不能超过 %(max)s 工作小时（%(days)s 天之内）")
                 else:
                     message = _("%(field)s不能超过 %(max)s %(unit)s（%(days)s 天）")
                 field = self._meta.get_field(limit_field)

@@ -49,15 +49,16 @@ class ResidentForm(forms.ModelForm):
         self.fields["birth_date"].validators.append(validate_birth_date)
 
     def clean(self) -> dict[str, Any]:
-        """An expiry before the registration date is refused next to the expiry (only for a floating resident: for
-        the others ``resident_save`` drops both dates)."""
+        """The permit's dates (``validate_permit_dates``), each refusal next to its own field (only for a floating
+        resident: for the others ``resident_save`` drops both dates)."""
         super().clean()
         data = self.cleaned_data
         if data.get("kind") == PopulationKind.FLOATING:
             try:
                 validate_permit_dates(data.get("registered_on"), data.get("permit_expires_on"))
             except forms.ValidationError as exc:
-                self.add_error("permit_expires_on", exc)
+                field = "registered_on" if (exc.code or "").startswith("registered_on") else "permit_expires_on"
+                self.add_error(field, exc)
         return data
 
 

@@ -406,7 +406,8 @@ def _check_resident_dates(resident: Resident) -> None:
     try:
         validate_permit_dates(resident.registered_on, resident.permit_expires_on)
     except ValidationError as exc:
-        raise InvalidInput(exc.messages[0], code="permit_expires_on") from exc
+        field = "registered_on" if (exc.code or "").startswith("registered_on") else "permit_expires_on"
+        raise InvalidInput(exc.messages[0], code=field) from exc
 
 
 @transaction.atomic

@@ -25,10 +25,15 @@ EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 #: 2000 is a slip of the keyboard (0001, 1025 for 2025); a date in the future is refused as before.
 EARLIEST_VISIT_DATE = date(2000, 1, 1)
 
+#: The earliest registration of a floating resident: the temporary residence permit (暂住证) began in 1985
+#: (公安部《关于城镇暂住人口管理的暂行规定》); 0001-01-01 passed as long as the expiry came later.
+EARLIEST_REGISTRATION_DATE = date(1985, 1, 1)
+
 #: The messages with parameters, for ``core.stored_text`` (an import keeps them in the message ids' language).
 BIRTH_TOO_EARLY = N_("出生日期不能早于%(year)s年")
 VISIT_TOO_EARLY = N_("走访日期不能早于%(year)s年")
-TEMPLATES = [BIRTH_TOO_EARLY, VISIT_TOO_EARLY]
+REGISTERED_TOO_EARLY = N_("登记日期不能早于%(year)s年")
+TEMPLATES = [BIRTH_TOO_EARLY, VISIT_TOO_EARLY, REGISTERED_TOO_EARLY]
 
 
 def validate_birth_date(value: date | None) -> None:
@@ -52,6 +57,13 @@ def validate_visit_date(value: date | None) -> None:
 
 
 def validate_permit_dates(registered_on: date | None, permit_expires_on: date | None) -> None:
-    """A floating resident's permit does not expire before it was registered (either may be blank)."""
+    """A floating resident's registration is not in the future nor before ``EARLIEST_REGISTRATION_DATE``, and the
+    permit does not expire before it was registered (either may be blank)."""
+    if registered_on is not None and registered_on > timezone.localdate():
+        raise ValidationError(_("登记日期不能晚于今天"), code="registered_on_future")
+    if registered_on is not None and registered_on < EARLIEST_REGISTRATION_DATE:
+        raise ValidationError(
+            _(REGISTERED_TOO_EARLY) % {"year": EARLIEST_REGISTRATION_DATE.year}, code="registered_on_too_early"
+        )
     if registered_on is not None and permit_expires_on is not None and permit_expires_on < registered_on:
         raise ValidationError(_("证件到期日期不能早于登记日期"), code="permit_expires_before_registered")

@@ -409,7 +409,9 @@ def _render_case(
     if remark_form is not None and user.role == Role.CITIZEN:
         remark_form.fields.pop("visibility", None)
     offered = {b["action"] for b in buttons if b["allowed"]} | {"comment", "note"}
-    unsent = _unsent(bound) if bound is not None and bound.action not in offered else None
+    # a state refusal (409) only: someone else moved the case on. A refusal of the user (403) is no news of the
+    # case, and its reason is the message above.
+    unsent = _unsent(bound) if bound is not None and bound.action not in offered and status == 409 else None
     see_contact = permissions.can_see_citizen_contact(user, case)
     if see_contact:
         log_unmasked_contacts(user=user, cases=[case], channel="page", path=request.path)

@@ -153,7 +153,7 @@ class WhistleInputSerializer(serializers.Serializer):
     departments = serializers.ListField(child=serializers.IntegerField(), help_text="召集的部门 id（至少一个）")
     reason = serializers.CharField(max_length=2000, help_text="吹哨事由")
     report_in_minutes = serializers.IntegerField(default=30, help_text="报到时限（分钟，自然时间）")
-    response_limit = serializers.IntegerField(default=1, help_text="反馈时限")
+    response_limit = serializers.IntegerField(default=1, min_value=1, help_text="反馈时限")
     response_unit = serializers.ChoiceField(choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS)
 
 

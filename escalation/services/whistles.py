@@ -132,6 +132,8 @@ def _positive(value: Any, *, label: str, maximum: int | None, code: str) -> int:
         number = int(value)
     except (TypeError, ValueError):
         raise InvalidInput(_("%(label)s必须是正整数") % {"label": label}, code=code) from None
+    if number <= 0 and maximum is None:
+        raise InvalidInput(_("%(label)s必须是正整数") % {"label": label}, code=code)
     if number <= 0 or (maximum is not None and number > maximum):
         raise InvalidInput(_("%(label)s必须在1到%(max)s之间") % {"label": label, "max": maximum}, code=code)
     return number

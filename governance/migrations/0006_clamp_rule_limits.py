@@ -1,7 +1,8 @@
 """Clamp the limits of rules saved before rules were bounded (``JurisdictionRule.limit_errors``) to the longest
 their unit allows (``limit_ceiling``): the clock cannot place a longer one, so every filing of such a category
 was refused — and the sweep, which places the next level's deadline from the same rule, would stop on its cases.
-A rule within its bounds is not touched."""
+Only the versions in force are clamped: a closed version is the record of what applied then (the sweep and
+filing use the current one). A rule within its bounds is not touched."""
 
 from django.db import migrations
 
@@ -12,7 +13,7 @@ def clamp(apps, schema_editor):
     from governance.choices import TimeUnit, limit_ceiling
 
     Rule = apps.get_model("governance", "JurisdictionRule")
-    for rule in Rule.objects.all().iterator():
+    for rule in Rule.objects.filter(valid_to__isnull=True).iterator():  # the rules in force; history stays as it was
         changed = {}
         for limit_field, unit_field in LIMIT_FIELDS:
             amount, unit = getattr(rule, limit_field), getattr(rule, unit_field)

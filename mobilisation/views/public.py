@@ -50,10 +50,10 @@ def public_wishes(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def public_wish_new(request: HttpRequest) -> HttpResponse:
     form = forms.WishForm(request.POST or None)
-    error = ""
+    error, status = "", 200
     if request.method == "POST" and form.is_valid():
         if _over_limit(request):
-            error = _("提交过于频繁，请稍后再试")
+            error, status = _("提交过于频繁，请稍后再试"), 429  # by a flag: the text is English on English pages
         else:
             with Submission(request, "wish-new") as sent:
                 if sent.earlier is not None:
@@ -61,7 +61,7 @@ def public_wish_new(request: HttpRequest) -> HttpResponse:
                 try:
                     wish = services.wish_submit(actor=None, **form.wish())
                 except DomainError as exc:
-                    error = exc.message
+                    error, status = exc.message, exc.status_code
                 else:
                     url = reverse("wish-track", args=[wish.follow_up_token]) + "?new=1"
                     sent.made(url)
@@ -70,7 +70,7 @@ def public_wish_new(request: HttpRequest) -> HttpResponse:
         request,
         "mobilisation/public_wish_new.html",
         {"form": form, "error": error},
-        status=429 if error and "频繁" in error else 200,
+        status=400 if form.errors else status,
     )
 
 

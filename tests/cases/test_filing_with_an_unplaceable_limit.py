@@ -66,8 +66,8 @@ def test_the_api_answers_400_with_code_rule_limit(api, world, limit, unit):
 
 
 def test_a_long_but_placeable_limit_still_files(web, world):
-    """366 working days, the longest a rule may now set, is placed by the clock."""
-    _saved_before_the_bound(world, "0101", 366, "working_days")
+    """261 working days, the longest a rule may now set, is placed by the clock."""
+    _saved_before_the_bound(world, "0101", 261, "working_days")
     response = web("grid_worker").post(
         "/cases/new/",
         {

@@ -44,7 +44,8 @@ def test_every_model_masks_with_the_one_rule(world):
 
 
 def test_the_migration_masks_the_residents_short_numbers_shown_whole(world):
-    """residents 0011: a stored mask holding no "*" (a 7–10 digit number under the old rule) is masked again."""
+    """residents 0011: a stored mask of 7–10 characters (which the old rule left showing all or all but a few digits)
+    is masked again; longer ones are already right."""
     import importlib
 
     from django.apps import apps
@@ -53,12 +54,18 @@ def test_the_migration_masks_the_residents_short_numbers_shown_whole(world):
     from tests.residents.setups import build_hood
 
     hood = build_hood(world)
-    whole, long, empty = list(hood.people.values())[:3]
-    Resident.objects.filter(pk=whole.pk).update(phone_masked="6221234")
-    Resident.objects.filter(pk=long.pk).update(phone_masked="139****0001")
-    Resident.objects.filter(pk=empty.pk).update(phone_masked="")
+    whole, eight, ten, long, empty = list(hood.people.values())[:5]
+    old_masks = {whole: "6221234", eight: "622*2345", ten: "093***2123", long: "139****0001", empty: ""}
+    for person, mask in old_masks.items():  # as the old rule (first 3 + last 4) stored them
+        Resident.objects.filter(pk=person.pk).update(phone_masked=mask)
 
     importlib.import_module("residents.migrations.0011_remask_short_phones").remask(apps, None)
 
-    masks = dict(Resident.objects.filter(pk__in=[whole.pk, long.pk, empty.pk]).values_list("pk", "phone_masked"))
-    assert masks == {whole.pk: "*****34", long.pk: "139****0001", empty.pk: ""}
+    masks = dict(Resident.objects.filter(pk__in=[p.pk for p in old_masks]).values_list("pk", "phone_masked"))
+    assert masks == {
+        whole.pk: "*****34",
+        eight.pk: "****2345",
+        ten.pk: "******2123",
+        long.pk: "139****0001",
+        empty.pk: "",
+    }

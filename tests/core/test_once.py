@@ -122,3 +122,22 @@ def test_a_first_sending_that_failed_lets_the_waiting_second_file(db):
     worker.join()
     with Submission(request, "test") as third:
         assert third.earlier == "/cases/2/"
+
+
+def test_the_public_wish_forms_rate_limit_answers_429_in_english_too(world, settings):
+    """The status was chosen by looking for "频繁" in the message, so on an English page a limited wish answered 200
+    (review, 2026-12-03)."""
+    settings.CITIZEN_REPORT_RATE = "1/h"
+    client = Client()
+    client.cookies["django_language"] = "en"
+    body = {
+        "community": world.community.pk,
+        "title": "想要老花镜",
+        "description": "看不清字",
+        "resident_name": "韩奶奶",
+    }
+    first = client.post("/wishes/new/", {**body, "submission": _token(client.get("/wishes/new/").content.decode())})
+    second = client.post("/wishes/new/", {**body, "submission": _token(client.get("/wishes/new/").content.decode())})
+
+    assert (first.status_code, second.status_code) == (302, 429)
+    assert Wish.objects.count() == 1

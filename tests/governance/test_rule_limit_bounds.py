@@ -1,5 +1,6 @@
-"""A jurisdiction rule's limits are bounded (``limit_ceiling``: 366 days' worth in any unit), and the admin says
-what it refuses in words, never by a constraint's name (约束 “period_end_after_start” 是无效的)."""
+"""A jurisdiction rule's limits are bounded (``limit_ceiling``: 366 days' worth, working units by the default
+week), and the admin says what it refuses in words, never by a constraint's name (约束 “period_end_after_start”
+是无效的)."""
 
 from __future__ import annotations
 
@@ -25,9 +26,9 @@ def _rule(world) -> JurisdictionRule:
 @pytest.mark.parametrize(
     ("field", "limit", "unit", "message"),
     [
-        ("handling_limit", 100_000, "working_days", "办理时限不能超过 366 个工作日"),
+        ("handling_limit", 100_000, "working_days", "办理时限不能超过 261 个工作日（366 天之内）"),
         ("handling_limit", 9_000_000, "minutes", "办理时限不能超过 527040 分钟（366 天）"),
-        ("accept_limit", 3_000, "working_hours", "受理/派遣时限不能超过 2562 工作小时（366 个工作日）"),
+        ("accept_limit", 3_000, "working_hours", "受理/派遣时限不能超过 1827 工作小时（366 天之内）"),
         ("return_limit", 9_000, "hours", "退单时限不能超过 8784 小时（366 天）"),
     ],
 )
@@ -47,16 +48,16 @@ def test_the_ceiling_itself_is_accepted(web, world):
     rule = _rule(world)
     response = web("admin").post(
         reverse("admin:governance_jurisdictionrule_change", args=[rule.pk]),
-        rule_form(rule, handling_limit=366, handling_unit="working_days"),
+        rule_form(rule, handling_limit=261, handling_unit="working_days"),
     )
     assert response.status_code == 302
-    assert JurisdictionRule.objects.get(category=rule.category, valid_to=None).handling_limit == 366
+    assert JurisdictionRule.objects.get(category=rule.category, valid_to=None).handling_limit == 261
 
 
 def test_the_revision_service_refuses_it_too(world):
     with pytest.raises(InvalidInput) as refused:
         jurisdiction_rule_revise(rule=_rule(world), handling_limit=100_000, handling_unit="working_days")
-    assert "办理时限不能超过 366 个工作日" in refused.value.message
+    assert "办理时限不能超过 261 个工作日（366 天之内）" in refused.value.message
 
 
 def test_the_refusal_reads_in_english(world):
@@ -64,7 +65,7 @@ def test_the_refusal_reads_in_english(world):
     rule.handling_limit, rule.handling_unit = 100_000, "working_days"
     with translation.override("en"), pytest.raises(ValidationError) as refused:
         rule.full_clean(validate_constraints=False)
-    assert refused.value.message_dict["handling_limit"] == ["Handling limit cannot exceed 366 working days"]
+    assert refused.value.message_dict["handling_limit"] == ["Handling limit cannot exceed 261 working days (within 366 days)"]
 
 
 def test_an_office_period_ending_before_it_starts_is_refused_in_words(web, world):
@@ -138,7 +139,7 @@ def test_each_constraint_an_admin_meets_has_its_own_words_in_both_languages(cons
 
 
 def test_the_migration_clamps_the_limits_saved_before_the_bound_and_leaves_the_rest(world):
-    """governance 0006: a rule saved with 100,000 working days (before the bound) is clamped to 366; the sweep
+    """governance 0006: a rule saved with 100,000 working days (before the bound) is clamped to 261; the sweep
     places the next level's deadline from the same rule, so an unplaceable limit would have stopped it too."""
     import importlib
 
@@ -155,5 +156,36 @@ def test_the_migration_clamps_the_limits_saved_before_the_bound_and_leaves_the_r
 
     rule.refresh_from_db()
     other.refresh_from_db()
-    assert (rule.handling_limit, rule.accept_limit) == (366, 527_040)
+    assert (rule.handling_limit, rule.accept_limit) == (261, 527_040)
     assert (other.accept_limit, other.handling_limit, other.return_limit) == before
+
+
+def test_the_migrations_clamp_only_rules_in_force_and_the_partners_urgency_limits(world):
+    """A closed rule version is the record of what applied then: 0006 leaves it. interop 0009 clamps a hotline
+    partner's urgency limits saved before 0008 bounded them (an order's due time is now + the limit)."""
+    import importlib
+
+    from django.apps import apps
+
+    from interop.models import Partner
+    from tests.interop.hotline_helpers import make_partner
+
+    rule = _rule(world)
+    JurisdictionRule.objects.filter(pk=rule.pk).update(handling_limit=100_000, handling_unit="working_days")
+    closed = JurisdictionRule.objects.exclude(valid_to=None).first() or rule
+    if closed is rule:  # the world keeps no closed version: close a copy of this one
+        closed = JurisdictionRule.objects.get(pk=rule.pk)
+        closed.pk, closed.version, closed.valid_to = None, rule.version + 100, rule.valid_from
+        closed.save()
+    JurisdictionRule.objects.filter(pk=closed.pk).update(handling_limit=100_000, handling_unit="working_days")
+    partner = make_partner(world)
+    Partner.objects.filter(pk=partner.pk).update(urgent_response_minutes=10**9, emergency_resolution_hours=10**7)
+
+    importlib.import_module("governance.migrations.0006_clamp_rule_limits").clamp(apps, None)
+    importlib.import_module("interop.migrations.0009_clamp_urgency_limits").clamp(apps, None)
+
+    assert JurisdictionRule.objects.get(pk=rule.pk).handling_limit == 261
+    assert JurisdictionRule.objects.get(pk=closed.pk).handling_limit == 100_000
+    partner.refresh_from_db()
+    assert (partner.urgent_response_minutes, partner.emergency_resolution_hours) == (527_040, 8_784)
+    assert (partner.emergency_response_minutes, partner.urgent_resolution_hours) == (30, 24)  # in bounds: kept

@@ -76,6 +76,27 @@ def test_the_person_form_refuses_a_permit_expiring_before_its_registration(world
     assert Resident.objects.get(name="日期测试").permit_expires_on == date(2026, 3, 1)
 
 
+@pytest.mark.parametrize(
+    ("registered_on", "message"),
+    [
+        ("0001-01-01", "登记日期不能早于1985年"),
+        ("1984-12-31", "登记日期不能早于1985年"),
+        ("9999-01-01", "登记日期不能晚于今天"),
+    ],
+)
+def test_a_registration_date_nobody_meant_is_refused_next_to_it(world, hood, web, registered_on, message):
+    """0001-01-01 passed as long as the expiry came later (input audit, 2026-12-03)."""
+    data = person_form(hood, kind="floating", registered_on=registered_on, permit_expires_on="9999-12-31")
+    response = web("grid_worker").post("/residents/people/new/", data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["registered_on"] == [message]
+    assert not Resident.objects.filter(name="日期测试").exists()
+    with pytest.raises(InvalidInput) as refused:
+        resident_save(actor=world.users["admin"], house=hood.houses["a202"], name="日期测试", sex="M",
+                      kind="floating", registered_on=date.fromisoformat(registered_on))  # fmt: skip
+    assert (refused.value.code, refused.value.message) == ("registered_on", message)
+
+
 def test_the_service_refuses_the_same_dates_for_every_other_caller(world, hood):
     admin, house = world.users["admin"], hood.houses["a202"]
     with pytest.raises(InvalidInput) as refused:
