@@ -4,8 +4,9 @@ lands on what the first sending made instead of filing it again.
 Each such form carries a random token (``SubmissionField``, new on every blank form, kept when the form comes
 back with errors). The view claims the token in the cache before it creates anything (``cache.add``: atomic in
 Redis, which every deployment with more than one web process uses; the embedded local-memory cache is one
-process's); when it has made the record it leaves the record's address under the token for a day. A second sending with the same token waits a moment for the first to finish and is sent to that
-address; a sending that failed (errors on the form) gives the token back, so the corrected form goes through.
+process's); when it has made the record it leaves the record's address under the token for a day. A second
+sending with the same token waits a moment for the first to finish and is sent to that address; a sending that
+failed (errors on the form) gives the token back, so the corrected form goes through.
 
 Without a token (an older page, the API) nothing is guarded: the API's clients have their own idempotency.
 """
