@@ -127,7 +127,13 @@ def assessment_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         "visits": visits,
         "visits_pct": percent(visits["rate"]) if visits else "—",
         "visit_workers": visits["workers"][:200] if visits else [],
-        "visit_workers_html": _visit_workers_html(visits["workers"][:200]) if visits else "",
+        # a worker with nothing due and no visit in the period is a name, not a row of zeros (a street has ~50)
+        "visit_workers_html": _visit_workers_html([w for w in visits["workers"][:200] if w["due"] or w["visits"]])
+        if visits
+        else "",
+        "visit_workers_idle": [w["user"] for w in visits["workers"][:200] if not (w["due"] or w["visits"])]
+        if visits
+        else [],
         "visit_workers_cut": max(len(visits["workers"]) - 200, 0) if visits else 0,
         "hotline": hotline,
         "hotline_pct": {

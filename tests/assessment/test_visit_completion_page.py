@@ -96,3 +96,14 @@ def test_the_visit_figures_keep_the_page_query_count_constant(world, web, table)
         source=StaffSource.COMMUNITY_STAFF,
     )
     assert queries() == few
+
+
+def test_workers_with_nothing_due_and_no_visit_are_named_not_rows_of_zeros(world, web, table):
+    """A street has some fifty grid leaders and full-time workers; most weeks most have nothing due. Their rows of
+    zeros made the page very long on a phone (UI round, 2026-12-03): they are now one line of names."""
+    html = web("street_officer").get("/assessment/?from=2026-01-05&to=2026-01-11").content.decode()
+    assert "data-worker=" not in html  # nothing due in that week, no visit
+    idle = re.search(r'<details class="small visit-idle" data-idle="(\d+)">(.*?)</details>', html, re.S)
+    assert idle and int(idle.group(1)) >= 2 and str(world.users["grid_worker"]) in idle.group(2)
+    march = web("street_officer").get(MARCH).content.decode()
+    assert worker_row(march, "wangge01")["due"] == "8"  # a week with visits due still has its rows
