@@ -39,7 +39,7 @@ from core.errors import Forbidden, InvalidInput, NotAllowed
 from core.links import reverse_pk
 from core.roles import is_centre_staff
 from core.stored_text import kept
-from governance.choices import TimeUnit
+from governance.choices import TimeUnit, limit_ceiling
 from governance.clock import CalendarSpec, add_working_time, shift_past_pause
 from governance.models import Department, User
 from governance.selectors import calendar_spec
@@ -144,12 +144,9 @@ def max_response_limit(unit: str, cal: CalendarSpec) -> int:
     working units by the calendar's working week (the default calendar, Monday to Friday seven hours a day: 261
     working days, 1827 working hours in 366 days). Holidays can still push a due time within it past the horizon:
     ``whistle_blow`` checks the due time too."""
-    days = settings.MAX_DUE_HORIZON_DAYS
-    if unit == TimeUnit.MINUTES:
-        return days * 24 * 60
-    if unit == TimeUnit.HOURS:
-        return days * 24
-    working_days = days * len(cal.weekdays) // 7
+    if unit in (TimeUnit.MINUTES, TimeUnit.HOURS):
+        return limit_ceiling(unit)  # calendar time: the jurisdiction rules' own ceiling
+    working_days = settings.MAX_DUE_HORIZON_DAYS * len(cal.weekdays) // 7
     if unit == TimeUnit.WORKING_HOURS:
         return int(working_days * cal.seconds_per_day // 3600)
     return working_days
