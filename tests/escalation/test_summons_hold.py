@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import translation
 
 from cases.choices import Status
@@ -125,3 +126,30 @@ def test_the_inbox_and_the_summons_page_show_the_clocks_paused_not_red(world, we
     for html in (card, page):
         assert "data-paused" in html and "countdown--red" not in html
     assert api["countdowns"] == [] and api["light"] == ""
+
+
+def test_a_response_time_stored_beyond_the_horizon_is_clamped_and_the_case_then_resumes(world):
+    """A summons approved to 9999 before due times were bounded: escalation 0006 brings a waiting summons' clocks
+    back to the horizon (now + ``MAX_DUE_HORIZON_DAYS``), so the resume can move them on; a clock within it, or a
+    summons no longer waiting, is left as it was."""
+    import importlib
+
+    from django.apps import apps
+
+    case, summonses = _held_whistled_case(world)
+    far = at(9999, 12, 31, 10)
+    zj_id, cg_id = summonses["zj"].id, summonses["cgzf"].id
+    report_in_due = Summons.objects.get(pk=zj_id).report_in_due_at
+    Summons.objects.filter(pk=zj_id).update(respond_due_at=far)
+    Summons.objects.filter(pk=cg_id).update(status=SummonsStatus.DONE, respond_due_at=far)
+
+    with time_machine.travel(at(2026, 11, 19, 9), tick=False):
+        importlib.import_module("escalation.migrations.0006_clamp_summons_due_times").clamp(apps, None)
+    horizon = at(2026, 11, 19, 9) + timedelta(days=366)
+    zj = Summons.objects.get(pk=zj_id)
+    assert (zj.report_in_due_at, zj.respond_due_at) == (report_in_due, horizon)
+    assert Summons.objects.get(pk=cg_id).respond_due_at == far  # the record of a finished summons stays
+
+    case_transition(case_id=case.id, action="resume", actor=world.street_officer, now=RESUMED_AT)
+    zj.refresh_from_db()
+    assert horizon < zj.respond_due_at < horizon + timedelta(days=10)
