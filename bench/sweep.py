@@ -17,6 +17,19 @@ What it does, step by step:
      startup heap frozen (``gc.freeze``);
    - ``sweep, heap not frozen`` (only when asked for, ``--variants sweep,sweep_unfrozen``): the same without
      ``gc.freeze`` — what full collections walking the startup heap cost;
+   - ``narrow + readers' indexes`` (only when named, ``narrow_readers``): the best case of moving the hot
+     deadline state to a table of its own (docs/scaling.md, "The sweep", (a)) — the columns an escalation
+     changes and the scope columns, with **every index of ``cases_case`` that an escalation must rewrite**
+     (read from ``pg_indexes`` at run time: each index naming a column the escalation sets — in its key, its
+     ``INCLUDE`` or its ``WHERE``), since the pages that read through those indexes would have to read them
+     there; timed, the limit's two statements on it (events into a table without index, one UPDATE);
+   - ``… + 2 group notices`` (``narrow_readers_groups``): the same plus notices addressed to groups
+     (docs/scaling.md, (c)): one ``INSERT … SELECT`` of two rows per case (the grid team, the community
+     centre) into a notice table with a primary key and two indexes (case; group and time), no foreign keys —
+     the best case of (a) + (b) + (c), what no Python in the sweep can go below;
+   - ``sweep indexes + groups`` (``narrow_sweep_groups``): the same with only the sweep's own indexes on the
+     narrow table (``case_sweep_*``: due, yellow, supervised, hold) — what is left if no page read the hot
+     state through an index (pages on rollups): the floor of any design that keeps the sweep's finders;
    - ``sweep, no notices``: the same with the notice receiver disconnected (what the notices cost);
    - ``hand SQL``: the same writes by hand — one INSERT … SELECT of the events and one UPDATE of the
      cases — on the product's own (wide, many-indexed) tables;
@@ -26,7 +39,8 @@ What it does, step by step:
      overdue case into ``bench_deadline_event`` (no index) and one UPDATE of ``bench_deadline``. No
      implementation that keeps the case table and an audit trail can beat it; the sweep's bar is 5× this;
 4. checks every run escalated exactly the overdue cases and prints a table; "× limit" is seconds over the
-   limit's seconds of the same N in the same run, with the load average it ran under.
+   limit's seconds of the same N in the same run (their mean when it was named more than once), with the load
+   average it ran under.
 Peak RSS is ``ru_maxrss`` of the measuring process; "growth" is its rise during the run.
 """
 
@@ -51,13 +65,19 @@ _NAME = urlsplit(os.environ.get("DATABASE_URL", "")).path.strip("/")
 TEMPLATE_DB = f"{_NAME}_sweep" if _NAME else "gridcase_bench"
 RUN_DB = f"{TEMPLATE_DB}_run"
 VARIANTS = ("sweep", "sweep_no_notices", "hand_sql", "limit")
-EXTRA_VARIANTS = ("sweep_unfrozen",)  # not run unless named in --variants
+#: not run unless named in --variants
+EXTRA_VARIANTS = ("sweep_unfrozen", "narrow_readers", "narrow_readers_groups", "narrow_sweep_groups")
+HAND_VARIANTS = ("hand_sql", "limit", "narrow_readers", "narrow_readers_groups", "narrow_sweep_groups")
+GROUP_VARIANTS = ("narrow_readers_groups", "narrow_sweep_groups")
 LABELS = {
     "sweep": "sweep()",
     "sweep_unfrozen": "sweep(), heap not frozen",
     "sweep_no_notices": "sweep(), no notices",
     "hand_sql": "hand SQL, wide table",
     "limit": "limit (narrow table)",
+    "narrow_readers": "narrow + reader indexes",
+    "narrow_readers_groups": "… + 2 group notices",
+    "narrow_sweep_groups": "sweep indexes + groups",
 }
 
 
@@ -185,12 +205,16 @@ def measure(variant: str, batch_size: int | None) -> dict:
         cur.execute("SELECT count(*) FROM cases_case WHERE due_at <= now()")
         overdue = cur.fetchone()[0]
     now = timezone.now()
-    if variant in ("hand_sql", "limit"):
+    if variant in HAND_VARIANTS:
         params = _hand_sql_params(now)
         if variant == "limit":
             with connection.cursor() as cur:  # setup, not timed: the narrow table holds the same N cases
                 for sql in LIMIT_SETUP:
                     cur.execute(sql)
+        elif variant != "hand_sql":
+            readers_indexes = narrow_readers_setup(
+                groups=variant in GROUP_VARIANTS, only_sweep=variant == "narrow_sweep_groups"
+            )
     else:
         from core.links import load_urlconf
         from core.serving import settle
@@ -217,24 +241,40 @@ def measure(variant: str, batch_size: int | None) -> dict:
             cur.execute(LIMIT_EVENTS, params)
             cur.execute(LIMIT_UPDATE, params)
             escalated = cur.rowcount
+    elif variant in HAND_VARIANTS:
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute(HOT_EVENTS, params)
+            if variant in GROUP_VARIANTS:
+                cur.execute(HOT_GROUP_NOTICES, params)
+            cur.execute(HOT_UPDATE, params)
+            escalated = cur.rowcount
     else:
         escalated = sweep_module.sweep(now=now, batch_size=batch_size)["escalated"]
     seconds = time.perf_counter() - started
     peak = rss_mb()
     events = CaseEvent.objects.filter(action="escalate").count()
     left = Case.objects.filter(level="grid", due_at__lte=now).count()
-    if variant == "limit":
+    notices = Notice.objects.count()
+    extra = {}
+    if variant in HAND_VARIANTS and variant != "hand_sql":
+        table = "bench_deadline" if variant == "limit" else "bench_hot"
         with connection.cursor() as cur:
-            cur.execute("SELECT count(*) FROM bench_deadline_event")
+            cur.execute(f"SELECT count(*) FROM {table}_event")
             events = cur.fetchone()[0]
-            cur.execute("SELECT count(*) FROM bench_deadline WHERE level = 'grid' AND due_at <= %s", [now])
+            cur.execute(f"SELECT count(*) FROM {table} WHERE level = 'grid' AND due_at <= %s", [now])
             left = cur.fetchone()[0]
+            if variant in GROUP_VARIANTS:
+                cur.execute("SELECT count(*) FROM bench_group_notice")
+                notices = cur.fetchone()[0]
+        if variant != "limit":
+            extra["indexes"] = readers_indexes
     return {
+        **extra,
         "variant": variant,
         "overdue": overdue,
         "escalated": escalated,
         "events": events,
-        "notices": Notice.objects.count(),
+        "notices": notices,
         "left_overdue": left,
         "seconds": seconds,
         "rss_before_mb": before,
@@ -297,6 +337,93 @@ LIMIT_UPDATE = f"""
 """
 
 
+#: What an escalation sets (HAND_UPDATE's columns): an index naming any of them is rewritten by every escalation.
+HOT_COLUMNS = (
+    "level",
+    "status",
+    "handler_kind",
+    "handler_region_id",
+    "arrived_at",
+    "accept_due_at",
+    "due_at",
+    "yellow_at",
+    "rule_id",
+    "warned_yellow",
+    "escalation_count",
+    "updated_at",
+)
+#: The narrow table: the hot columns, and what the indexes that name them also name (scope, report time, …).
+HOT_TABLE_COLUMNS = (
+    "id, grid_id, community_id, street_id, district_id, house_id, reported_at, supervised_at, return_count, "
+    "hold_until, hold_due_warned_at, " + ", ".join(HOT_COLUMNS)
+)
+
+
+def narrow_readers_setup(*, groups: bool, only_sweep: bool) -> list[str]:
+    """Untimed: ``bench_hot`` with the same N cases and a copy of every ``cases_case`` index naming a hot column
+    (key, ``INCLUDE`` or ``WHERE``) — what the pages would read through if the hot state lived there. Returns the
+    names of the indexes copied. ``only_sweep``: only the sweep's own (``case_sweep_*``)."""
+    import re
+
+    from django.db import connection
+
+    hot = re.compile(r"\b(" + "|".join(HOT_COLUMNS) + r")\b")
+    with connection.cursor() as cur:
+        cur.execute(f"CREATE TABLE bench_hot AS SELECT {HOT_TABLE_COLUMNS} FROM cases_case")
+        cur.execute("ALTER TABLE bench_hot ADD PRIMARY KEY (id)")
+        cur.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'cases_case' AND indexname <> "
+            "'cases_case_pkey' ORDER BY indexname"
+        )
+        copied = []
+        for name, definition in cur.fetchall():
+            if only_sweep and not name.startswith("case_sweep_"):
+                continue
+            if hot.search(definition.split(" USING ", 1)[1]):
+                cur.execute(
+                    definition.replace(f"INDEX {name} ON", f"INDEX bench_hot_{name} ON", 1).replace(
+                        "public.cases_case ", "public.bench_hot ", 1
+                    )
+                )
+                copied.append(name)
+        cur.execute(
+            """CREATE TABLE bench_hot_event (case_id bigint NOT NULL, at timestamptz NOT NULL,
+               from_level varchar(12) NOT NULL, to_level varchar(12) NOT NULL, reason varchar(40) NOT NULL)"""
+        )
+        if groups:
+            cur.execute(
+                """CREATE TABLE bench_group_notice (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+                   case_id bigint NOT NULL, group_kind varchar(12) NOT NULL, group_id bigint NOT NULL,
+                   kind varchar(20) NOT NULL, title varchar(200) NOT NULL, url varchar(200) NOT NULL,
+                   created_at timestamptz NOT NULL)"""
+            )
+            cur.execute("CREATE INDEX bench_group_notice_case ON bench_group_notice (case_id)")
+            cur.execute(
+                "CREATE INDEX bench_group_notice_inbox ON bench_group_notice (group_kind, group_id, created_at)"
+            )
+        cur.execute("VACUUM ANALYZE bench_hot")
+    return copied
+
+
+HOT_EVENTS = f"""
+    INSERT INTO bench_hot_event (case_id, at, from_level, to_level, reason)
+    SELECT id, %(now)s, level, 'community', 'overdue' FROM bench_hot WHERE {_OVERDUE}
+"""
+HOT_GROUP_NOTICES = f"""
+    INSERT INTO bench_group_notice (case_id, group_kind, group_id, kind, title, url, created_at)
+    SELECT c.id, g.kind, CASE WHEN g.kind = 'grid' THEN c.grid_id ELSE c.community_id END, 'escalated',
+           '事件超时上报', '/cases/' || c.id || '/', %(now)s
+    FROM bench_hot c CROSS JOIN (VALUES ('grid'), ('centre')) AS g(kind) WHERE {_OVERDUE}
+"""
+HOT_UPDATE = f"""
+    UPDATE bench_hot SET level = 'community', status = 'accepted', handler_kind = 'centre',
+           handler_region_id = community_id, arrived_at = %(now)s, accept_due_at = %(accept_due_at)s,
+           due_at = %(due_at)s, yellow_at = %(yellow_at)s, rule_id = %(rule_id)s, warned_yellow = false,
+           escalation_count = escalation_count + 1, updated_at = %(now)s
+    WHERE {_OVERDUE}
+"""
+
+
 # --- step 4: orchestration and the table ---------------------------------------------------------------------
 
 
@@ -341,24 +468,29 @@ def main() -> None:
         print(
             f"prepared {size:,} open cases ({prepared['overdue']:,} overdue) in {prepared['fill_s']:.1f}s", flush=True
         )
-        results = {}
+        results: dict[str, list[dict]] = {}
         for variant in args.variants.split(","):
             r = run_variant(variant, args.batch_size)
             ok = r["escalated"] == r["overdue"] == r["events"] and r["left_overdue"] == 0
-            results[variant] = r
+            results.setdefault(variant, []).append(r)
             rows.append((size, variant, r, ok))
             print(f"  {LABELS[variant]:<24} {r['seconds']:7.2f}s  {'ok' if ok else 'MISMATCH'}", flush=True)
         reference = "limit" if "limit" in results else "hand_sql" if "hand_sql" in results else None
-        if reference:  # every run of this size, a variant named twice included
+        if reference:  # every run of this size, a variant named twice included; a reference named twice: its mean
+            runs = results[reference]
+            mean = sum(r["seconds"] for r in runs) / len(runs)
             for row_size, _variant, r, _ok in rows:
                 if row_size == size:
-                    r["vs_sql"] = r["seconds"] / results[reference]["seconds"]
+                    r["vs_sql"] = r["seconds"] / mean
     admin_sql(f"DROP DATABASE IF EXISTS {TEMPLATE_DB}")
 
     print()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"PostgreSQL, {os.cpu_count()} cores, load average {load}; batch {args.batch_size or 'SWEEP_BATCH_SIZE'}")
-    print("× limit: seconds over the limit variant's (same N, same run); the bar is the full sweep ≤ 5×")
+    print(
+        "× limit: seconds over the limit variant's (same N, same run; the mean of its runs when named more than once);"
+        " the bar is the full sweep ≤ 5×"
+    )
     head = (
         f"| {'open cases':>10} | {'overdue':>8} | {'variant':<24} | {'seconds':>8} | {'cases/s':>8} | "
         f"{'× limit':>7} | {'notices':>8} | {'peak RSS':>9} | {'growth':>8} | check |"
@@ -374,6 +506,12 @@ def main() -> None:
             f"{ratio} | {r['notices']:>8,} | {r['rss_peak_mb']:>6.0f} MB | "
             f"{r['rss_peak_mb'] - r['rss_before_mb']:>5.0f} MB | {'ok' if ok else 'FAIL':<5} |"
         )
+    for size, variant, r, _ok in rows:
+        if "indexes" in r:
+            print(
+                f"{LABELS[variant]} ({size:,}): the primary key and {len(r['indexes'])} indexes of cases_case that an "
+                f"escalation rewrites: {', '.join(r['indexes'])}"
+            )
 
 
 if __name__ == "__main__":
